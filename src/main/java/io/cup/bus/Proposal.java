@@ -1,0 +1,83 @@
+package io.cup.bus;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * A proposal as the publisher records it. {@code state} is one of {@code open}, {@code merged},
+ * {@code closed}, {@code conflicted}. {@code source} is the SCM ("local"); {@code url} where a
+ * person reviews it; {@code branch} the proposal branch ({@code cup/proposal/<id>}); {@code base}
+ * the commit it was built on and {@code head} its branch head; {@code mergeCommit} set once
+ * merged; {@code diff} (unified, a/ b/ paths) only on {@code cup.proposal.get}. For a local
+ * directory source writes apply in place and {@code source} is "directory", with no branch.
+ */
+public record Proposal(
+    String id,
+    String state,
+    String source,
+    String url,
+    String branch,
+    String base,
+    String head,
+    String message,
+    List<ResourceRef> resources,
+    String createdAt,
+    String updatedAt,
+    String mergeCommit,
+    String diff) {
+
+  public Proposal {
+    resources = resources == null ? List.of() : List.copyOf(resources);
+  }
+
+  public Proposal withDiff(String diff) {
+    return new Proposal(
+        id, state, source, url, branch, base, head, message, resources, createdAt, updatedAt,
+        mergeCommit, diff);
+  }
+
+  public JsonObject toJson() {
+    JsonArray array = new JsonArray();
+    resources.forEach(r -> array.add(r.toJson()));
+    JsonObject json =
+        new JsonObject()
+            .put("id", id)
+            .put("state", state)
+            .put("source", source)
+            .put("url", url)
+            .put("branch", branch)
+            .put("base", base)
+            .put("head", head)
+            .put("message", message)
+            .put("resources", array)
+            .put("createdAt", createdAt)
+            .put("updatedAt", updatedAt);
+    if (mergeCommit != null) {
+      json.put("mergeCommit", mergeCommit);
+    }
+    if (diff != null) {
+      json.put("diff", diff);
+    }
+    return json;
+  }
+
+  public static Proposal fromJson(JsonObject json) {
+    return new Proposal(
+        json.getString("id"),
+        json.getString("state"),
+        json.getString("source"),
+        json.getString("url"),
+        json.getString("branch"),
+        json.getString("base"),
+        json.getString("head"),
+        json.getString("message"),
+        json.getJsonArray("resources", new JsonArray()).stream()
+            .map(o -> ResourceRef.fromJson((JsonObject) o))
+            .toList(),
+        json.getString("createdAt"),
+        json.getString("updatedAt"),
+        json.getString("mergeCommit"),
+        json.getString("diff"));
+  }
+}

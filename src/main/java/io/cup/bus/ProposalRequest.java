@@ -1,0 +1,31 @@
+package io.cup.bus;
+
+import io.cup.git.ChangeSet;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** Request to {@code cup.proposal.create}: commit {@code changes} onto their base and propose. */
+public record ProposalRequest(ChangeSet changes, String message, List<ResourceRef> resources) {
+  public ProposalRequest {
+    resources = List.copyOf(resources);
+  }
+
+  public JsonObject toJson() {
+    JsonArray array = new JsonArray();
+    resources.forEach(r -> array.add(r.toJson()));
+    return new JsonObject()
+        .put("changeSet", changes.toJson())
+        .put("message", message)
+        .put("resources", array);
+  }
+
+  public static ProposalRequest fromJson(JsonObject json) {
+    return new ProposalRequest(
+        ChangeSet.fromJson(json.getJsonObject("changeSet")),
+        json.getString("message"),
+        json.getJsonArray("resources", new JsonArray()).stream()
+            .map(o -> ResourceRef.fromJson((JsonObject) o))
+            .toList());
+  }
+}

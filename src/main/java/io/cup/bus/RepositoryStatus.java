@@ -1,0 +1,31 @@
+package io.cup.bus;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Reply of {@code cup.repository.status} and {@code cup.repository.fetch}: {@code ready} once the
+ * clone is present; {@code head} the tracked branch's commit; {@code lastFetch} epoch millis of the
+ * last successful fetch (0 if none); {@code lastError} the last fetch failure, cleared on success.
+ */
+public record RepositoryStatus(
+    boolean ready, String source, String branch, String head, long lastFetch, String lastError) {
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("ready", ready)
+        .put("source", source)
+        .put("branch", branch)
+        .put("head", head)
+        .put("lastFetch", lastFetch)
+        .put("lastError", lastError);
+  }
+
+  public static RepositoryStatus fromJson(JsonObject json) {
+    return new RepositoryStatus(
+        json.getBoolean("ready", false),
+        json.getString("source"),
+        json.getString("branch"),
+        json.getString("head"),
+        json.getLong("lastFetch", 0L),
+        json.getString("lastError"));
+  }
+}

@@ -1,0 +1,98 @@
+package io.cup.config;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * The resolved server configuration (flags > environment > YAML file > defaults), handed to every
+ * verticle as JSON in its deployment config under the key {@code "server"}. Secrets are never
+ * held here: only the paths or environment variable names they are read from.
+ *
+ * @param host listen host ("" or null: all interfaces), from {@code --api-address}
+ * @param port listen port, from {@code --api-address}
+ * @param source {@code git} or {@code local}
+ * @param gitRepo the remote URL (git source)
+ * @param gitScm {@code local} for now
+ * @param gitBranch tracked branch; null means the remote's HEAD
+ * @param pollIntervalMillis fetch interval
+ * @param localPath directory served by the local source
+ * @param resourcesDir directory of definitions, controllers, bindings (and .wasm files)
+ * @param dataDir where clones and the demo repository live
+ * @param authorName commit author name
+ * @param authorEmail commit author email
+ * @param gitTokenFile file holding an HTTP(S) token (else env {@code CUPD_API_GIT_TOKEN})
+ * @param gitSshKeyFile private key file for {@code ssh://} remotes
+ * @param demo whether the demo repository is served
+ * @param maxBodyBytes largest accepted request body
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    String source,
+    String gitRepo,
+    String gitScm,
+    String gitBranch,
+    long pollIntervalMillis,
+    String localPath,
+    String resourcesDir,
+    String dataDir,
+    String authorName,
+    String authorEmail,
+    String gitTokenFile,
+    String gitSshKeyFile,
+    boolean demo,
+    long maxBodyBytes) {
+
+  public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+
+  /** Where the bare clone of {@link #gitRepo} lives: under the data directory. */
+  public Path repositoryDir() {
+    return Paths.get(dataDir, "repositories", RepositoryNames.directoryFor(gitRepo));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("host", host)
+        .put("port", port)
+        .put("source", source)
+        .put("gitRepo", gitRepo)
+        .put("gitScm", gitScm)
+        .put("gitBranch", gitBranch)
+        .put("pollIntervalMillis", pollIntervalMillis)
+        .put("localPath", localPath)
+        .put("resourcesDir", resourcesDir)
+        .put("dataDir", dataDir)
+        .put("authorName", authorName)
+        .put("authorEmail", authorEmail)
+        .put("gitTokenFile", gitTokenFile)
+        .put("gitSshKeyFile", gitSshKeyFile)
+        .put("demo", demo)
+        .put("maxBodyBytes", maxBodyBytes);
+  }
+
+  public static ServerConfig fromJson(JsonObject json) {
+    return new ServerConfig(
+        json.getString("host"),
+        json.getInteger("port", 8181),
+        json.getString("source", "git"),
+        json.getString("gitRepo"),
+        json.getString("gitScm", "local"),
+        json.getString("gitBranch"),
+        json.getLong("pollIntervalMillis", 10_000L),
+        json.getString("localPath"),
+        json.getString("resourcesDir"),
+        json.getString("dataDir", "data"),
+        json.getString("authorName", "Cup"),
+        json.getString("authorEmail", "cup@localhost"),
+        json.getString("gitTokenFile"),
+        json.getString("gitSshKeyFile"),
+        json.getBoolean("demo", false),
+        json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES));
+  }
+
+  /** Reads the {@code "server"} entry of a verticle's deployment config. */
+  public static ServerConfig of(JsonObject verticleConfig) {
+    return fromJson(verticleConfig.getJsonObject("server", new JsonObject()));
+  }
+}

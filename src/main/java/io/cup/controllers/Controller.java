@@ -1,0 +1,49 @@
+package io.cup.controllers;
+
+import io.cup.git.ChangeSet;
+import io.cup.git.RevisionView;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Knows how resources of some kinds are laid out as files. Implementations are plain blocking
+ * code, called only from controller worker threads. A failure is a
+ * {@link io.cup.status.StatusException} (400 for a path that would leave the repository, 404,
+ * 502 for unreadable content, 504 for a controller that ran out of time…).
+ */
+public interface Controller {
+
+  /** The resource named by {@code target} at the view's revision, or empty when missing. */
+  Optional<JsonObject> get(Target target, RevisionView view);
+
+  /** Every resource of {@code target}'s kind in its namespace (name ignored), any order. */
+  List<JsonObject> list(Target target, RevisionView view);
+
+  /**
+   * The files that make {@code resource} stored as {@code target}, against the view's commit;
+   * empty when what is stored already equals {@code resource} once parsed.
+   */
+  ChangeSet put(Target target, JsonObject resource, RevisionView view);
+
+  /** The files that remove {@code target}; 404 when it does not exist. */
+  ChangeSet delete(Target target, RevisionView view);
+
+  /**
+   * Which resources of {@code target}'s kind changed between two revisions, in any namespace
+   * ({@code target.namespace()} and {@code name()} are null). Each entry is a
+   * {@link Change}; {@code before} null means added, {@code after} null means deleted.
+   */
+  List<Change> changes(Target target, RevisionView from, RevisionView to);
+
+  /** What a call is about: a definition version, a namespace and a name (null for list). */
+  record Target(
+      String group, String version, String kind, String plural, String namespace, String name) {
+    public String apiVersion() {
+      return group + "/" + version;
+    }
+  }
+
+  /** A resource that differs between two revisions. */
+  record Change(String namespace, String name, JsonObject before, JsonObject after) {}
+}

@@ -1,0 +1,19 @@
+package io.cup.git;
+
+/**
+ * The repository Cup serves, as seen by readers. {@link GitSource} is a bare clone of a remote;
+ * {@link DirectorySource} a plain local directory. One instance per served repository per JVM
+ * ({@link Sources#open}); safe for concurrent use.
+ */
+public interface Source {
+  /**
+   * Resolves {@code revision} once and returns a view of it. {@code null} or empty means the
+   * tracked branch head; otherwise a branch name, a full or abbreviated commit id, or a proposal
+   * id (its branch {@code cup/proposal/<id>}). Unknown revision: 404 StatusException; no clone
+   * yet: 503.
+   */
+  RevisionView view(String revision);
+
+  /** "git" or "local". */
+  String kind();
+}

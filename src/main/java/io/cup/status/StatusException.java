@@ -1,0 +1,197 @@
+package io.cup.status;
+
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A failure that maps onto exactly one HTTP status and one Kubernetes {@code Status} object. It
+ * travels over the event bus as a {@link ReplyException} whose failure code is the HTTP status and
+ * whose message is the encoded {@code Status}; {@link #from(Throwable)} turns it back.
+ */
+public class StatusException extends RuntimeException {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusException.class);
+
+  /** One failing field, as in {@code details.causes[]}. */
+  public record Cause(String field, String reason, String message) {
+    public JsonObject toJson() {
+      return new JsonObject().put("field", field).put("reason", reason).put("message", message);
+    }
+
+    static Cause fromJson(JsonObject json) {
+      return new Cause(json.getString("field"), json.getString("reason"), json.getString("message"));
+    }
+  }
+
+  private final int code;
+  private final String reason;
+  private final List<Cause> causes;
+  private final JsonObject details;
+
+  public StatusException(int code, String reason, String message) {
+    this(code, reason, message, List.of(), null, null);
+  }
+
+  public StatusException(
+      int code, String reason, String message, List<Cause> causes, JsonObject details, Throwable cause) {
+    super(Objects.requireNonNull(message), cause);
+    this.code = code;
+    this.reason = Objects.requireNonNull(reason);
+    this.causes = List.copyOf(causes);
+    this.details = details;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  public String reason() {
+    return reason;
+  }
+
+  public List<Cause> causes() {
+    return causes;
+  }
+
+  /** The Kubernetes {@code Status} object for this failure. */
+  public JsonObject toStatus() {
+    JsonObject status =
+        new JsonObject()
+            .put("apiVersion", "v1")
+            .put("kind", "Status")
+            .put("metadata", new JsonObject())
+            .put("status", "Failure")
+            .put("message", getMessage())
+            .put("reason", reason)
+            .put("code", code);
+    JsonObject d = details == null ? new JsonObject() : details.copy();
+    if (!causes.isEmpty()) {
+      JsonArray array = new JsonArray();
+      causes.forEach(c -> array.add(c.toJson()));
+      d.put("causes", array);
+    }
+    if (!d.isEmpty()) {
+      status.put("details", d);
+    }
+    return status;
+  }
+
+  // -- factories, one per HTTP status Cup answers with ------------------------------------------
+
+  public static StatusException badRequest(String message) {
+    return new StatusException(400, "BadRequest", message);
+  }
+
+  public static StatusException unauthorized(String message) {
+    return new StatusException(401, "Unauthorized", message);
+  }
+
+  public static StatusException notFound(String message) {
+    return new StatusException(404, "NotFound", message);
+  }
+
+  public static StatusException methodNotAllowed(String message) {
+    return new StatusException(405, "MethodNotAllowed", message);
+  }
+
+  public static StatusException notAcceptable(String message) {
+    return new StatusException(406, "NotAcceptable", message);
+  }
+
+  public static StatusException conflict(String message) {
+    return new StatusException(409, "Conflict", message);
+  }
+
+  public static StatusException tooLarge(String message) {
+    return new StatusException(413, "RequestEntityTooLarge", message);
+  }
+
+  public static StatusException unsupportedMediaType(String message) {
+    return new StatusException(415, "UnsupportedMediaType", message);
+  }
+
+  public static StatusException invalid(String message, List<Cause> causes) {
+    return new StatusException(422, "Invalid", message, causes, null, null);
+  }
+
+  public static StatusException internal(String message, Throwable cause) {
+    return new StatusException(500, "InternalError", message, List.of(), null, cause);
+  }
+
+  public static StatusException badGateway(String message, Throwable cause) {
+    return new StatusException(502, "BadGateway", message, List.of(), null, cause);
+  }
+
+  public static StatusException unavailable(String message, Throwable cause) {
+    return new StatusException(503, "ServiceUnavailable", message, List.of(), null, cause);
+  }
+
+  public static StatusException timeout(String message) {
+    return new StatusException(504, "Timeout", message);
+  }
+
+  // -- event-bus transport ----------------------------------------------------------------------
+
+  /** Fails {@code message} with {@code failure}, mapped to a status; unknown failures are 500. */
+  public static void reply(Message<?> message, Throwable failure) {
+    StatusException status = from(failure);
+    if (status.code() >= 500) {
+      LOG.warn("{} failed: {}", message.address(), status.getMessage(), failure);
+    }
+    message.fail(status.code(), status.toStatus().encode());
+  }
+
+  /**
+   * Any throwable as a status: a {@code StatusException} as it is, a {@link ReplyException}
+   * carrying an encoded status decoded, a bus timeout as 504, no handler as 503, the rest as 500
+   * with a message that does not leak internals.
+   */
+  public static StatusException from(Throwable failure) {
+    if (failure instanceof StatusException s) {
+      return s;
+    }
+    if (failure instanceof ReplyException r) {
+      if (r.failureType() == ReplyFailure.TIMEOUT) {
+        return timeout("the server did not answer in time");
+      }
+      if (r.failureType() == ReplyFailure.NO_HANDLERS) {
+        return unavailable("the server is not ready: no handler for " + r.getMessage(), r);
+      }
+      String text = r.getMessage();
+      if (text != null && text.startsWith("{")) {
+        try {
+          JsonObject status = new JsonObject(text);
+          JsonObject details = status.getJsonObject("details");
+          List<Cause> causes = List.of();
+          if (details != null && details.getJsonArray("causes") != null) {
+            causes =
+                details.getJsonArray("causes").stream()
+                    .map(o -> Cause.fromJson((JsonObject) o))
+                    .toList();
+            details = details.copy();
+            details.remove("causes");
+          }
+          return new StatusException(
+              status.getInteger("code", r.failureCode()),
+              status.getString("reason", "InternalError"),
+              status.getString("message", "failed"),
+              causes,
+              details,
+              null);
+        } catch (DecodeException | ClassCastException e) {
+          // fall through: not an encoded status
+        }
+      }
+      int code = r.failureCode() >= 400 && r.failureCode() < 600 ? r.failureCode() : 500;
+      return new StatusException(code, code == 500 ? "InternalError" : "Failure", String.valueOf(text));
+    }
+    return internal("internal error", failure);
+  }
+}
