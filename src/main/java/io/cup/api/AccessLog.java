@@ -1,0 +1,83 @@
+package io.cup.api;
+
+import io.cup.metrics.Metrics;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * First handler of every request: when the response ends (or the connection drops) it writes one
+ * access log line to {@code io.cup.api.access} and records the timer
+ * {@code cup.http.server.requests} tagged with the method, the route template (never the raw
+ * path, to keep the number of series bounded) and the status code.
+ */
+final class AccessLog implements Handler<RoutingContext> {
+  static final String TIMER = "cup.http.server.requests";
+  /** Context key of the route template; set by {@link RouteTable}. */
+  static final String ROUTE = "cup.route";
+  static final String UNMATCHED = "unmatched";
+
+  private static final Logger LOG = LoggerFactory.getLogger("io.cup.api.access");
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+  private static final int MAX_LOGGED_PATH = 512;
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long start = System.nanoTime();
+    ctx.addEndHandler(ar -> record(ctx, System.nanoTime() - start, ar.failed()));
+    ctx.next();
+  }
+
+  private static void record(RoutingContext ctx, long nanos, boolean aborted) {
+    HttpServerRequest request = ctx.request();
+    String method = request.method().name();
+    if (!METHODS.contains(method)) {
+      method = "OTHER";
+    }
+    int status = ctx.response().getStatusCode();
+    String route = ctx.get(ROUTE, UNMATCHED);
+    Timer.builder(TIMER)
+        .description("HTTP requests served by the Cup API")
+        .tag("method", method)
+        .tag("route", route)
+        .tag("code", Integer.toString(status))
+        .register(Metrics.registry())
+        .record(nanos, TimeUnit.NANOSECONDS);
+    if (LOG.isInfoEnabled()) {
+      SocketAddress remote = request.remoteAddress();
+      LOG.info(
+          "method={} path={} route={} status={} durationMs={} bytes={} remote={}{}",
+          method,
+          printable(request.path()),
+          route,
+          status,
+          Math.round(nanos / 1000.0) / 1000.0,
+          ctx.response().bytesWritten(),
+          remote == null ? "-" : remote.hostAddress(),
+          aborted ? " aborted=true" : "");
+    }
+  }
+
+  /** The path as one token: no spaces or control characters can break the line. */
+  static String printable(String path) {
+    if (path == null) {
+      return "-";
+    }
+    StringBuilder out = new StringBuilder(Math.min(path.length(), MAX_LOGGED_PATH));
+    for (int i = 0; i < path.length() && i < MAX_LOGGED_PATH; i++) {
+      char c = path.charAt(i);
+      out.append(c > 0x20 && c < 0x7f ? c : '?');
+    }
+    if (path.length() > MAX_LOGGED_PATH) {
+      out.append("...");
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,110 @@
+package io.cup.api;
+
+import io.cup.config.ConfigurationException;
+import io.cup.config.ResourceConfiguration;
+import io.cup.config.ResourceConfigurationLoader;
+import io.cup.config.ServerConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API (DESIGN.md section 3). Runs on an event loop, in as many instances as wanted: it
+ * routes, negotiates, validates and maps errors, and asks the other verticles for everything else
+ * over the event bus ({@code cup.controller.*}, {@code cup.proposal.*},
+ * {@code cup.repository.status}). It owns nothing but its HTTP server.
+ *
+ * <p>Deployment config: {@code "server"} (a {@link ServerConfig}); optional
+ * {@code controllerTimeoutMillis} (30 000), {@code proposalCreateTimeoutMillis} (60 000, also
+ * merge), {@code proposalTimeoutMillis} (30 000), {@code statusTimeoutMillis} (5 000),
+ * {@code shutdownTimeoutSeconds} (30), {@code validationPoolSize} (4).
+ */
+public class ApiVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
+  static final String PROPOSALS = "/apis/cup.flipt.io/v1alpha1/proposals";
+  static final String RESOURCES = "/apis/:group/:version/namespaces/:namespace/:plural";
+
+  private HttpServer server;
+  private WorkerExecutor validation;
+
+  @Override
+  public Future<?> start() {
+    ServerConfig config = ServerConfig.of(config());
+    if (config.resourcesDir() == null || config.resourcesDir().isBlank()) {
+      return Future.failedFuture(
+          new ConfigurationException("no resource configuration directory (--api-resources)"));
+    }
+    Path dir = Path.of(config.resourcesDir());
+    return vertx
+        .executeBlocking(() -> ResourceConfigurationLoader.load(dir))
+        .compose(
+            resources -> {
+              validation =
+                  vertx.createSharedWorkerExecutor(
+                      "cup-api-validation", config().getInteger("validationPoolSize", 4));
+              server = vertx.createHttpServer().requestHandler(router(config, resources));
+              String host = config.host() == null || config.host().isBlank() ? "0.0.0.0" : config.host();
+              return server.listen(config.port(), host);
+            })
+        .onSuccess(s -> LOG.info("HTTP API listening on port {}", s.actualPort()));
+  }
+
+  /** The whole URL space, in match order: the built-in proposals before the resource routes. */
+  private Router router(ServerConfig config, ResourceConfiguration resources) {
+    BusClient bus = new BusClient(vertx, BusClient.Timeouts.from(config()));
+    ResourceApi api = new ResourceApi(resources, bus, validation, "git".equals(config.source()));
+    ProposalApi proposals = new ProposalApi(bus);
+    HealthApi health = new HealthApi(bus);
+    StatusResponses errors = new StatusResponses(config.maxBodyBytes());
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+
+    Router router = Router.router(vertx);
+    router.route().handler(new AccessLog());
+    RouteTable routes = new RouteTable(router);
+    routes.path("/healthz").on(HttpMethod.GET, health::live).end();
+    routes.path("/readyz").on(HttpMethod.GET, health::ready).end();
+    routes.path("/metrics").on(HttpMethod.GET, health::metrics).end();
+    routes.path("/apis").on(HttpMethod.GET, api::definitions).end();
+    routes.path(PROPOSALS).on(HttpMethod.GET, proposals::list).end();
+    routes.path(PROPOSALS + "/:id").on(HttpMethod.GET, proposals::get).end();
+    routes.path(PROPOSALS + "/:id/merge").on(HttpMethod.POST, proposals::merge).end();
+    routes.path(PROPOSALS + "/:id/close").on(HttpMethod.POST, proposals::close).end();
+    routes.path("/apis/:group/:version").on(HttpMethod.GET, api::discovery).end();
+    routes.path(RESOURCES).all(api::resolve).on(HttpMethod.GET, api::list).end();
+    routes
+        .path(RESOURCES + "/:name")
+        .all(api::resolve)
+        .on(HttpMethod.GET, api::get)
+        .on(HttpMethod.PUT, api::requireJsonBody, body, api::put)
+        .on(HttpMethod.DELETE, api::delete)
+        .end();
+
+    router.route().failureHandler(errors::handle);
+    router.errorHandler(404, errors::handle);
+    router.errorHandler(405, errors::handle);
+    router.errorHandler(500, errors::handle);
+    return router;
+  }
+
+  /** The port the server listens on (useful when configured with port 0). */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  /** Stops accepting connections and lets requests in flight finish (up to the timeout). */
+  @Override
+  public Future<?> stop() {
+    long timeout = config().getLong("shutdownTimeoutSeconds", 30L);
+    Future<Void> closed =
+        server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.SECONDS);
+    return closed.eventually(() -> validation == null ? Future.succeededFuture() : validation.close());
+  }
+}

@@ -1,0 +1,52 @@
+package io.cup.api;
+
+import io.cup.bus.Addresses;
+import io.cup.bus.RepositoryStatus;
+import io.cup.metrics.Metrics;
+import io.cup.status.StatusException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Liveness, readiness and metrics. Liveness only says the HTTP verticle answers; readiness asks
+ * the repository fetcher whether the clone is there (a clone whose last fetch failed still serves
+ * reads, so it stays ready); metrics renders the process registry in Prometheus text format.
+ */
+final class HealthApi {
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final String TEXT = "text/plain; charset=utf-8";
+
+  private final BusClient bus;
+
+  HealthApi(BusClient bus) {
+    this.bus = bus;
+  }
+
+  void live(RoutingContext ctx) {
+    Reply.text(200, TEXT, "ok").write(ctx);
+  }
+
+  void ready(RoutingContext ctx) {
+    Reply.send(
+        ctx,
+        bus.request(Addresses.REPOSITORY_STATUS, new JsonObject(), bus.timeouts().status())
+            .map(RepositoryStatus::fromJson)
+            .transform(
+                ar -> {
+                  if (ar.succeeded() && ar.result().ready()) {
+                    return Future.succeededFuture(Reply.text(200, TEXT, "ok"));
+                  }
+                  String why =
+                      ar.succeeded()
+                          ? "the repository has not been cloned yet"
+                          : StatusException.from(ar.cause()).getMessage();
+                  return Future.failedFuture(
+                      StatusException.unavailable("not ready: " + why, null));
+                }));
+  }
+
+  void metrics(RoutingContext ctx) {
+    Reply.text(200, PROMETHEUS_TEXT, Metrics.registry().scrape()).write(ctx);
+  }
+}

@@ -1,0 +1,83 @@
+package io.cup.api;
+
+import io.cup.status.StatusException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Kubernetes list paging: {@code limit} caps a page, and the opaque {@code continue} token of a
+ * page names the commit it was read at and the last name it held, so the next page reads the same
+ * commit and starts after that name. Items are ordered by {@code metadata.name}.
+ */
+final class ListPaging {
+  private ListPaging() {}
+
+  /** What a list request asked for: {@code limit} 0 means all; {@code after}/{@code commit} from a token. */
+  record Query(int limit, String after, String commit) {}
+
+  /** One page: its items, the token for the next page (null on the last) and what remains. */
+  record Page(List<JsonObject> items, String continueToken, int remaining) {}
+
+  static Query query(String limit, String continueToken) {
+    int max = 0;
+    if (limit != null && !limit.isEmpty()) {
+      try {
+        max = Integer.parseInt(limit);
+      } catch (NumberFormatException e) {
+        max = -1;
+      }
+      if (max < 0) {
+        throw StatusException.badRequest("limit must be a non-negative integer");
+      }
+    }
+    if (continueToken == null || continueToken.isEmpty()) {
+      return new Query(max, null, null);
+    }
+    try {
+      byte[] decoded = Base64.getUrlDecoder().decode(continueToken);
+      JsonObject token = new JsonObject(new String(decoded, StandardCharsets.UTF_8));
+      String after = token.getString("after");
+      String commit = token.getString("rv");
+      if (after == null) {
+        throw StatusException.badRequest("the continue token is not valid");
+      }
+      return new Query(max, after, commit);
+    } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
+      throw StatusException.badRequest("the continue token is not valid");
+    }
+  }
+
+  static Page page(JsonArray items, String commit, Query query) {
+    List<JsonObject> sorted = new ArrayList<>();
+    for (Object item : items) {
+      sorted.add((JsonObject) item);
+    }
+    sorted.sort(Comparator.comparing(ListPaging::name));
+    if (query.after() != null) {
+      sorted.removeIf(item -> name(item).compareTo(query.after()) <= 0);
+    }
+    if (query.limit() == 0 || sorted.size() <= query.limit()) {
+      return new Page(sorted, null, 0);
+    }
+    List<JsonObject> page = List.copyOf(sorted.subList(0, query.limit()));
+    String last = name(page.get(page.size() - 1));
+    JsonObject token = new JsonObject().put("rv", commit).put("after", last);
+    String encoded =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(token.encode().getBytes(StandardCharsets.UTF_8));
+    return new Page(page, encoded, sorted.size() - page.size());
+  }
+
+  private static String name(JsonObject resource) {
+    JsonObject metadata = resource.getJsonObject("metadata");
+    String name = metadata == null ? null : metadata.getString("name");
+    return name == null ? "" : name;
+  }
+}

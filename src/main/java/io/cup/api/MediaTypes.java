@@ -1,0 +1,131 @@
+package io.cup.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Content negotiation: which offered media type an {@code Accept} header prefers (RFC 9110). */
+final class MediaTypes {
+  static final String JSON = "application/json";
+  static final String NDJSON = "application/x-ndjson";
+  static final String DIFF = "text/x-diff";
+  static final String TEXT = "text/plain";
+
+  private MediaTypes() {}
+
+  /** One media range of an {@code Accept} header. */
+  record Range(String type, String subtype, double q) {
+    /** 2 for an exact match, 1 for {@code type/*}, 0 for {@code *}{@code /*}; -1 if none. */
+    int specificity(String offeredType, String offeredSubtype) {
+      if (type.equals("*")) {
+        return 0;
+      }
+      if (!type.equals(offeredType)) {
+        return -1;
+      }
+      if (subtype.equals("*")) {
+        return 1;
+      }
+      return subtype.equals(offeredSubtype) ? 2 : -1;
+    }
+  }
+
+  /**
+   * The offered type the client accepts best: highest quality, then most specific range, then
+   * the server's order in {@code offered}. No (or an empty) {@code Accept} header means the first
+   * offered type; empty when the client accepts none of them (HTTP 406).
+   */
+  static Optional<String> negotiate(String accept, List<String> offered) {
+    if (accept == null || accept.isBlank()) {
+      return offered.stream().findFirst();
+    }
+    List<Range> ranges = parseAccept(accept);
+    String best = null;
+    double bestQ = 0;
+    int bestSpecificity = -1;
+    for (String type : offered) {
+      int slash = type.indexOf('/');
+      String t = type.substring(0, slash);
+      String s = type.substring(slash + 1);
+      int specificity = -1;
+      double q = 0;
+      for (Range range : ranges) {
+        int match = range.specificity(t, s);
+        if (match > specificity) {
+          specificity = match;
+          q = range.q();
+        }
+      }
+      if (specificity >= 0
+          && q > 0
+          && (q > bestQ || (q == bestQ && specificity > bestSpecificity))) {
+        best = type;
+        bestQ = q;
+        bestSpecificity = specificity;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  static List<Range> parseAccept(String accept) {
+    List<Range> ranges = new ArrayList<>();
+    for (String part : accept.split(",")) {
+      String[] fields = part.split(";");
+      String mediaRange = fields[0].trim().toLowerCase(Locale.ROOT);
+      if (mediaRange.equals("*")) {
+        mediaRange = "*/*";
+      }
+      int slash = mediaRange.indexOf('/');
+      if (slash <= 0 || slash == mediaRange.length() - 1) {
+        continue;
+      }
+      double q = 1;
+      for (int i = 1; i < fields.length; i++) {
+        String param = fields[i].trim();
+        if (param.regionMatches(true, 0, "q=", 0, 2)) {
+          q = parseQuality(param.substring(2).trim());
+        }
+      }
+      ranges.add(new Range(mediaRange.substring(0, slash), mediaRange.substring(slash + 1), q));
+    }
+    return ranges;
+  }
+
+  /**
+   * Whether a request's {@code Content-Type} is JSON: {@code application/json} or any
+   * {@code application/*+json}, in UTF-8 (the only charset JSON allows). An absent header is
+   * taken as JSON: the original Cup CLI sends none.
+   */
+  static boolean isJson(String contentType) {
+    if (contentType == null || contentType.isBlank()) {
+      return true;
+    }
+    String[] fields = contentType.split(";");
+    String type = fields[0].trim().toLowerCase(Locale.ROOT);
+    boolean json =
+        type.equals(JSON) || (type.startsWith("application/") && type.endsWith("+json"));
+    if (!json) {
+      return false;
+    }
+    for (int i = 1; i < fields.length; i++) {
+      String param = fields[i].trim();
+      if (param.regionMatches(true, 0, "charset=", 0, 8)) {
+        String charset = param.substring(8).trim().replace("\"", "");
+        if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static double parseQuality(String value) {
+    try {
+      double q = Double.parseDouble(value);
+      return q < 0 || q > 1 || Double.isNaN(q) ? 1 : q;
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.cup.api;
+
+import io.cup.bus.Addresses;
+import io.cup.bus.Proposal;
+import io.cup.status.StatusException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The proposal routes under {@code /apis/cup.flipt.io/v1alpha1/proposals}: list, read (with the
+ * unified diff, as JSON or as {@code text/x-diff}), merge and close. Each is one request to the
+ * proposal publisher.
+ */
+final class ProposalApi {
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final List<String> JSON_ONLY = List.of(MediaTypes.JSON);
+  private static final List<String> GET_TYPES =
+      List.of(MediaTypes.JSON, MediaTypes.DIFF, MediaTypes.TEXT);
+
+  private final BusClient bus;
+
+  ProposalApi(BusClient bus) {
+    this.bus = bus;
+  }
+
+  /** {@code GET …/proposals}: every proposal, without diffs, as a ProposalList. */
+  void list(RoutingContext ctx) {
+    Reply.send(
+        ctx,
+        () -> {
+          ResourceApi.requireAccept(ctx, JSON_ONLY);
+          return bus.request(Addresses.PROPOSAL_LIST, new JsonObject(), bus.timeouts().proposal())
+              .map(
+                  reply ->
+                      Reply.json(
+                          200,
+                          ProposalView.list(
+                              reply.getJsonArray("items", new JsonArray()),
+                              ResourceApi.origin(ctx))));
+        });
+  }
+
+  /** {@code GET …/proposals/{id}}: the proposal with its diff, or only the diff as text. */
+  void get(RoutingContext ctx) {
+    Reply.send(
+        ctx,
+        () -> {
+          String type = ResourceApi.requireAccept(ctx, GET_TYPES);
+          return bus.request(Addresses.PROPOSAL_GET, id(ctx), bus.timeouts().proposal())
+              .map(Proposal::fromJson)
+              .map(
+                  proposal ->
+                      type.equals(MediaTypes.JSON)
+                          ? Reply.json(200, ProposalView.object(proposal, ResourceApi.origin(ctx)))
+                          : Reply.text(
+                              200,
+                              type + "; charset=utf-8",
+                              proposal.diff() == null ? "" : proposal.diff()));
+        });
+  }
+
+  /** {@code POST …/proposals/{id}/merge}. */
+  void merge(RoutingContext ctx) {
+    transition(ctx, Addresses.PROPOSAL_MERGE, bus.timeouts().proposalCreate());
+  }
+
+  /** {@code POST …/proposals/{id}/close}. */
+  void close(RoutingContext ctx) {
+    transition(ctx, Addresses.PROPOSAL_CLOSE, bus.timeouts().proposal());
+  }
+
+  private void transition(RoutingContext ctx, String address, long timeout) {
+    Reply.send(
+        ctx,
+        () -> {
+          ResourceApi.requireAccept(ctx, JSON_ONLY);
+          return bus.request(address, id(ctx), timeout)
+              .map(Proposal::fromJson)
+              .map(p -> Reply.json(200, ProposalView.object(p, ResourceApi.origin(ctx))));
+        });
+  }
+
+  private static JsonObject id(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (id == null || !ID.matcher(id).matches()) {
+      throw StatusException.badRequest("invalid proposal id");
+    }
+    return new JsonObject().put("id", id);
+  }
+}

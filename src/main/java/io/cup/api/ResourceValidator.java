@@ -1,0 +1,217 @@
+package io.cup.api;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonNodePath;
+import com.networknt.schema.ValidationMessage;
+import io.cup.config.ServedResource;
+import io.cup.status.StatusException;
+import io.cup.status.StatusException.Cause;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the body of {@code PUT …/namespaces/{ns}/{plural}/{name}} into the resource to store, or
+ * says precisely why not: 400 for a body that is not a JSON object or does not name the resource
+ * of the path, 422 (with one cause per failing field) for a body its definition's JSON Schema
+ * refuses. Plain blocking code: the caller decides on which thread it runs.
+ */
+final class ResourceValidator {
+  /** At most this many causes are listed in a 422 answer; the message counts the rest. */
+  static final int MAX_CAUSES = 100;
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final Pattern SIMPLE_KEY = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$-]*");
+  private static final Set<String> PROPERTY_KEYWORDS =
+      Set.of(
+          "required",
+          "additionalProperties",
+          "unevaluatedProperties",
+          "dependentRequired",
+          "dependencies");
+
+  private ResourceValidator() {}
+
+  /**
+   * The resource to store. A missing {@code metadata.namespace} is set to the path's namespace
+   * (as Kubernetes does); every other identifying field must be present and match the path.
+   */
+  static JsonObject validate(ServedResource served, String namespace, String name, byte[] body) {
+    ObjectNode resource = parseObject(body);
+    requireText(resource, "apiVersion", served.apiVersion());
+    requireText(resource, "kind", served.definition().kind());
+    JsonNode metadata = resource.get("metadata");
+    if (!(metadata instanceof ObjectNode meta)) {
+      throw StatusException.badRequest("metadata must be an object with name and namespace");
+    }
+    JsonNode bodyName = meta.get("name");
+    if (bodyName == null || !bodyName.isTextual() || !bodyName.asText().equals(name)) {
+      throw StatusException.badRequest(
+          "metadata.name "
+              + describe(bodyName)
+              + " does not match the name in the path \""
+              + name
+              + "\"");
+    }
+    JsonNode bodyNamespace = meta.get("namespace");
+    if (bodyNamespace == null
+        || bodyNamespace.isNull()
+        || (bodyNamespace.isTextual() && bodyNamespace.asText().isEmpty())) {
+      meta.put("namespace", namespace);
+    } else if (!bodyNamespace.isTextual() || !bodyNamespace.asText().equals(namespace)) {
+      throw StatusException.badRequest(
+          "metadata.namespace "
+              + describe(bodyNamespace)
+              + " does not match the namespace in the path \""
+              + namespace
+              + "\"");
+    }
+    if (served.schema() != null) {
+      checkSchema(served, name, resource);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map = MAPPER.convertValue(resource, Map.class);
+    return new JsonObject(map);
+  }
+
+  static ObjectNode parseObject(byte[] body) {
+    if (body == null || body.length == 0) {
+      throw StatusException.badRequest("the request body is empty: expected a JSON object");
+    }
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String where =
+          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw StatusException.badRequest(
+          "the request body is not valid JSON" + where + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw StatusException.badRequest("the request body could not be read as JSON");
+    }
+    if (node == null || node.isMissingNode()) {
+      throw StatusException.badRequest("the request body is empty: expected a JSON object");
+    }
+    if (!(node instanceof ObjectNode object)) {
+      String type = node.getNodeType().name().toLowerCase(Locale.ROOT);
+      throw StatusException.badRequest("the request body must be a JSON object, not " + type);
+    }
+    return object;
+  }
+
+  private static void checkSchema(ServedResource served, String name, ObjectNode resource) {
+    Set<ValidationMessage> messages = served.schema().validate(resource);
+    if (messages.isEmpty()) {
+      return;
+    }
+    List<Cause> causes =
+        messages.stream()
+            .map(ResourceValidator::cause)
+            .sorted(Comparator.comparing(Cause::field).thenComparing(Cause::message))
+            .distinct()
+            .toList();
+    StringBuilder message =
+        new StringBuilder(served.definition().kind())
+            .append('.')
+            .append(served.definition().group())
+            .append(" \"")
+            .append(name)
+            .append("\" is invalid: ");
+    List<Cause> shown = causes.size() > MAX_CAUSES ? causes.subList(0, MAX_CAUSES) : causes;
+    for (int i = 0; i < shown.size(); i++) {
+      Cause cause = shown.get(i);
+      message.append(i == 0 ? "" : "; ");
+      message.append(cause.field().isEmpty() ? "<root>" : cause.field()).append(": ");
+      message.append(cause.message());
+    }
+    if (shown.size() < causes.size()) {
+      message.append("; and ").append(causes.size() - shown.size()).append(" more");
+    }
+    JsonObject details =
+        new JsonObject()
+            .put("name", name)
+            .put("group", served.definition().group())
+            .put("kind", served.definition().kind());
+    throw new StatusException(422, "Invalid", message.toString(), shown, details, null);
+  }
+
+  /** One schema failure as a Kubernetes cause: dotted field path, reason, message. */
+  static Cause cause(ValidationMessage message) {
+    String field = fieldPath(message.getInstanceLocation());
+    String type = message.getType() == null ? "" : message.getType();
+    if (message.getProperty() != null && PROPERTY_KEYWORDS.contains(type)) {
+      field = appendKey(field, message.getProperty());
+    }
+    String text = message.getError() != null ? message.getError() : message.getMessage();
+    return new Cause(field, reason(type), text);
+  }
+
+  /** {@code $.spec.items[0]} as {@code spec.items[0]}; keys that are not simple as {@code [k]}. */
+  static String fieldPath(JsonNodePath path) {
+    String field = "";
+    if (path == null) {
+      return field;
+    }
+    for (int i = 0; i < path.getNameCount(); i++) {
+      Object element = path.getElement(i);
+      if (element instanceof Integer index) {
+        field = field + "[" + index + "]";
+      } else {
+        field = appendKey(field, String.valueOf(element));
+      }
+    }
+    return field;
+  }
+
+  private static String appendKey(String field, String key) {
+    if (SIMPLE_KEY.matcher(key).matches()) {
+      return field.isEmpty() ? key : field + "." + key;
+    }
+    return field + "[" + key + "]";
+  }
+
+  /** The closest Kubernetes cause type for a JSON Schema keyword. */
+  static String reason(String keyword) {
+    return switch (keyword) {
+      case "required", "dependentRequired", "dependencies" -> "FieldValueRequired";
+      case "type" -> "FieldValueTypeInvalid";
+      case "enum", "const" -> "FieldValueNotSupported";
+      case "additionalProperties", "unevaluatedProperties", "false" -> "FieldValueForbidden";
+      case "maxLength", "maxProperties" -> "FieldValueTooLong";
+      case "maxItems" -> "FieldValueTooMany";
+      case "uniqueItems" -> "FieldValueDuplicate";
+      default -> "FieldValueInvalid";
+    };
+  }
+
+  private static void requireText(ObjectNode resource, String field, String expected) {
+    JsonNode value = resource.get(field);
+    if (value == null || !value.isTextual() || !value.asText().equals(expected)) {
+      throw StatusException.badRequest(
+          field + " " + describe(value) + " does not match \"" + expected + "\"");
+    }
+  }
+
+  private static String describe(JsonNode value) {
+    if (value == null || value.isMissingNode()) {
+      return "is missing and";
+    }
+    String text = value.toString();
+    return text.length() <= 80 ? text : text.substring(0, 80) + "…";
+  }
+}

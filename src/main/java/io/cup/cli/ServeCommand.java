@@ -1,0 +1,444 @@
+package io.cup.cli;
+
+import static io.cup.config.ServerOptions.API_ADDRESS;
+import static io.cup.config.ServerOptions.API_GIT_AUTHOR_EMAIL;
+import static io.cup.config.ServerOptions.API_GIT_AUTHOR_NAME;
+import static io.cup.config.ServerOptions.API_GIT_BRANCH;
+import static io.cup.config.ServerOptions.API_GIT_POLL_INTERVAL;
+import static io.cup.config.ServerOptions.API_GIT_REPO;
+import static io.cup.config.ServerOptions.API_GIT_SCM;
+import static io.cup.config.ServerOptions.API_GIT_SSH_KEY_FILE;
+import static io.cup.config.ServerOptions.API_GIT_TOKEN_FILE;
+import static io.cup.config.ServerOptions.API_LOCAL_PATH;
+import static io.cup.config.ServerOptions.API_RESOURCES;
+import static io.cup.config.ServerOptions.API_SOURCE;
+import static io.cup.config.ServerOptions.DATA_DIR;
+import static io.cup.config.ServerOptions.DEMO;
+import static io.cup.config.ServerOptions.MAX_BODY_BYTES;
+import static io.cup.config.ServerOptions.VERTICLES;
+
+import io.cup.config.Demo;
+import io.cup.config.GoDuration;
+import io.cup.config.ServerConfig;
+import io.cup.config.ServerOptions;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.URIish;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cup serve}: turns flags, {@code CUPD_*} environment variables and the YAML file into a
+ * checked {@link ServerConfig}. It does not start anything; {@link Cli} hands the result on.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Run the Cup server: a Kubernetes-style API over a Git repository.",
+      "",
+      "Every option can also be set with an environment variable CUPD_<OPTION> (for example"
+          + " CUPD_API_ADDRESS) or in the YAML file of --config under its name without dashes"
+          + " (for example api-address: \":8181\"). A flag beats the environment, which beats the"
+          + " file, which beats the default. The original server's single-dash spellings"
+          + " (-api-address :8181) work too.",
+      ""
+    },
+    footer = {
+      "",
+      "Exit codes: 0 after a clean shutdown, 1 when the resource configuration is broken or the"
+          + " server fails to start, 2 for a bad option."
+    })
+final class ServeCommand implements Callable<Integer> {
+  private static final List<String> SOURCES = List.of("git", "local");
+  private static final List<String> SCMS_LATER = List.of("github", "gitea", "gitlab");
+  private static final Pattern BYTE_SIZE =
+      Pattern.compile("(\\d+)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)", Pattern.CASE_INSENSITIVE);
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--api-address",
+      paramLabel = "ADDRESS",
+      defaultValue = ServerOptions.DEFAULT_ADDRESS,
+      description = "Listen address: :8181, host:8181 or [::1]:8181 (default ${DEFAULT-VALUE}).")
+  String apiAddress;
+
+  @Option(
+      names = "--api-source",
+      paramLabel = "git|local",
+      defaultValue = ServerOptions.DEFAULT_SOURCE,
+      description = "What is served: a Git remote or a local directory (default ${DEFAULT-VALUE}).")
+  String apiSource;
+
+  @Option(
+      names = "--api-git-repo",
+      paramLabel = "URL",
+      description = "The Git remote to serve: file://, git://, http(s):// or ssh:// URL.")
+  String apiGitRepo;
+
+  @Option(
+      names = "--api-git-scm",
+      paramLabel = "SCM",
+      defaultValue = ServerOptions.DEFAULT_SCM,
+      description =
+          "Where proposals go: local (branches in the repository; github, gitea and gitlab are"
+              + " not supported by this build yet) (default ${DEFAULT-VALUE}).")
+  String apiGitScm;
+
+  @Option(
+      names = "--api-git-branch",
+      paramLabel = "BRANCH",
+      description = "The tracked branch (default: the remote's HEAD).")
+  String apiGitBranch;
+
+  @Option(
+      names = "--api-git-poll-interval",
+      paramLabel = "DURATION",
+      defaultValue = ServerOptions.DEFAULT_POLL_INTERVAL,
+      description = "How often the remote is fetched: 500ms, 10s, 2m, 1h30m (default ${DEFAULT-VALUE}).")
+  String apiGitPollInterval;
+
+  @Option(
+      names = "--api-git-author-name",
+      paramLabel = "NAME",
+      defaultValue = ServerOptions.DEFAULT_AUTHOR_NAME,
+      description = "Author of proposal commits (default ${DEFAULT-VALUE}).")
+  String apiGitAuthorName;
+
+  @Option(
+      names = "--api-git-author-email",
+      paramLabel = "EMAIL",
+      defaultValue = ServerOptions.DEFAULT_AUTHOR_EMAIL,
+      description = "Author email of proposal commits (default ${DEFAULT-VALUE}).")
+  String apiGitAuthorEmail;
+
+  @Option(
+      names = "--api-git-token-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the token for http(s) remotes (else the environment variable"
+              + " CUPD_API_GIT_TOKEN). The token is never logged.")
+  String apiGitTokenFile;
+
+  @Option(
+      names = "--api-git-ssh-key-file",
+      paramLabel = "FILE",
+      description = "Private key for ssh:// remotes.")
+  String apiGitSshKeyFile;
+
+  @Option(
+      names = "--api-local-path",
+      paramLabel = "DIR",
+      description = "The directory served by --api-source local.")
+  String apiLocalPath;
+
+  @Option(
+      names = "--api-resources",
+      paramLabel = "DIR",
+      defaultValue = ServerOptions.DEFAULT_RESOURCES,
+      description =
+          "Directory of resource definitions, controllers, bindings and .wasm modules"
+              + " (default ${DEFAULT-VALUE}; with --demo, the demo's).")
+  String apiResources;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = ServerOptions.DEFAULT_DATA_DIR,
+      description = "Where clones and the demo live (default ${DEFAULT-VALUE}).")
+  String dataDir;
+
+  @Option(
+      names = "--demo",
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "true|false",
+      description =
+          "Serve a demo: a Git repository of feature flags created under <data-dir>/demo, with"
+              + " its resource configuration. Nothing else to set up.")
+  boolean demo;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "YAML file of options (default conf/cupd.yaml when it exists).")
+  String config;
+
+  @Option(
+      names = "--verticles",
+      paramLabel = "DIR",
+      description =
+          "Directory of verticle descriptors (default: verticles/ in the working directory if it"
+              + " exists, else the ones packaged in the jar).")
+  String verticles;
+
+  @Option(
+      names = "--max-body-bytes",
+      paramLabel = "SIZE",
+      defaultValue = "10MiB",
+      description = "Largest request body accepted: bytes, or with KiB, MiB, GiB (default ${DEFAULT-VALUE}).")
+  String maxBodyBytes;
+
+  private final OptionSources sources;
+  private final Path workDir;
+  private ServerConfig server;
+  private Path verticlesDir;
+
+  ServeCommand(OptionSources sources, Path workDir) {
+    this.sources = sources;
+    this.workDir = workDir;
+  }
+
+  /** The checked configuration, once {@link #call()} succeeded. */
+  ServerConfig server() {
+    return server;
+  }
+
+  /** The verticle descriptor directory, or null for the packaged descriptors. */
+  Path verticlesDir() {
+    return verticlesDir;
+  }
+
+  @Override
+  public Integer call() {
+    sources.fileError().ifPresent(message -> {
+      throw usage(message);
+    });
+    if (!given(DEMO)) {
+      sources
+          .rawValue(DEMO)
+          .filter(raw -> OptionSources.normalizeBoolean(raw).isEmpty())
+          .ifPresent(raw -> {
+            throw usage(invalid(DEMO, "\"" + raw + "\" is not true or false"));
+          });
+    }
+
+    ListenAddress address = parse(API_ADDRESS, apiAddress, ListenAddress::parse);
+    String source = oneOf(API_SOURCE, apiSource, SOURCES);
+    String scm = scm();
+    Duration pollInterval = parse(API_GIT_POLL_INTERVAL, apiGitPollInterval, GoDuration::parse);
+    if (pollInterval.isNegative() || pollInterval.isZero()) {
+      throw usage(invalid(API_GIT_POLL_INTERVAL, "must be greater than 0"));
+    }
+    if (pollInterval.toMillis() < 1) {
+      throw usage(invalid(API_GIT_POLL_INTERVAL, "must be at least 1ms"));
+    }
+    long maxBody = parse(MAX_BODY_BYTES, maxBodyBytes, ServeCommand::byteSize);
+    String branch = branch();
+    Path data = path(dataDir);
+
+    String gitRepo = apiGitRepo;
+    String localPath = null;
+    Path resources = path(apiResources);
+    if (demo) {
+      if (source.equals("local")) {
+        throw usage(
+            "--demo serves a Git repository; it cannot be combined with --api-source local"
+                + from(API_SOURCE));
+      }
+      if (gitRepo != null) {
+        throw usage(
+            "--demo serves its own repository; drop --api-git-repo" + from(API_GIT_REPO));
+      }
+      gitRepo = Demo.originUrl(data);
+      if (!explicit(API_RESOURCES)) {
+        resources = Demo.resources(data).toAbsolutePath().normalize();
+      }
+    } else if (source.equals("git")) {
+      if (gitRepo == null || gitRepo.isBlank()) {
+        throw usage(
+            "--api-git-repo is required with --api-source git (or try --demo)");
+      }
+      checkRemote(gitRepo);
+    } else {
+      if (apiLocalPath == null || apiLocalPath.isBlank()) {
+        throw usage("--api-local-path is required with --api-source local");
+      }
+      Path local = path(apiLocalPath);
+      if (!Files.isDirectory(local)) {
+        throw usage(invalid(API_LOCAL_PATH, "directory " + local + " does not exist"));
+      }
+      localPath = local.toString();
+      gitRepo = null;
+    }
+    if (!(demo && !explicit(API_RESOURCES)) && !Files.isDirectory(resources)) {
+      throw usage(invalid(API_RESOURCES, "directory " + resources + " does not exist"));
+    }
+    String tokenFile = readableFile(API_GIT_TOKEN_FILE, apiGitTokenFile);
+    String sshKeyFile = readableFile(API_GIT_SSH_KEY_FILE, apiGitSshKeyFile);
+    requireText(API_GIT_AUTHOR_NAME, apiGitAuthorName);
+    requireText(API_GIT_AUTHOR_EMAIL, apiGitAuthorEmail);
+    verticlesDir = verticlesDirectory();
+
+    server =
+        new ServerConfig(
+            address.host(),
+            address.port(),
+            source,
+            source.equals("git") ? gitRepo : null,
+            scm,
+            branch,
+            pollInterval.toMillis(),
+            localPath,
+            resources.toString(),
+            data.toString(),
+            apiGitAuthorName,
+            apiGitAuthorEmail,
+            tokenFile,
+            sshKeyFile,
+            demo,
+            maxBody);
+    return 0;
+  }
+
+  private String scm() {
+    String scm = apiGitScm.trim().toLowerCase(Locale.ROOT);
+    if (SCMS_LATER.contains(scm)) {
+      throw usage(
+          "--api-git-scm " + scm + " is not supported by this build yet (supported: local)"
+              + from(API_GIT_SCM));
+    }
+    return oneOf(API_GIT_SCM, scm, List.of("local"));
+  }
+
+  private String branch() {
+    if (apiGitBranch == null) {
+      return null;
+    }
+    String branch = apiGitBranch.startsWith(Constants.R_HEADS)
+        ? apiGitBranch.substring(Constants.R_HEADS.length())
+        : apiGitBranch;
+    if (branch.isEmpty() || !Repository.isValidRefName(Constants.R_HEADS + branch)) {
+      throw usage(invalid(API_GIT_BRANCH, "\"" + apiGitBranch + "\" is not a valid branch name"));
+    }
+    return branch;
+  }
+
+  private void checkRemote(String url) {
+    try {
+      new URIish(url);
+    } catch (URISyntaxException e) {
+      throw usage(invalid(API_GIT_REPO, "\"" + url + "\" is not a Git URL: " + e.getMessage()));
+    }
+  }
+
+  private Path verticlesDirectory() {
+    if (verticles != null) {
+      Path dir = path(verticles);
+      if (!Files.isDirectory(dir)) {
+        throw usage(invalid(VERTICLES, "directory " + dir + " does not exist"));
+      }
+      return dir;
+    }
+    Path local = workDir.resolve(ServerOptions.DEFAULT_VERTICLES_DIR).normalize();
+    return Files.isDirectory(local) ? local : null;
+  }
+
+  private String readableFile(String option, String value) {
+    if (value == null) {
+      return null;
+    }
+    Path file = path(value);
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw usage(invalid(option, "file " + file + " does not exist or cannot be read"));
+    }
+    return file.toString();
+  }
+
+  private void requireText(String option, String value) {
+    if (value == null || value.isBlank()) {
+      throw usage(invalid(option, "must not be empty"));
+    }
+  }
+
+  private String oneOf(String option, String value, List<String> allowed) {
+    String normalized = value.trim().toLowerCase(Locale.ROOT);
+    if (!allowed.contains(normalized)) {
+      throw usage(
+          invalid(option, "\"" + value + "\" is not one of " + String.join(", ", allowed)));
+    }
+    return normalized;
+  }
+
+  private <T> T parse(String option, String value, Function<String, T> parser) {
+    try {
+      return parser.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw usage(invalid(option, e.getMessage()));
+    }
+  }
+
+  static long byteSize(String text) {
+    Matcher m = BYTE_SIZE.matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "\"" + text + "\" is not a size (examples: 1048576, 512KiB, 10MiB, 1GiB)");
+    }
+    long unit =
+        switch (m.group(2).toLowerCase(Locale.ROOT)) {
+          case "", "b" -> 1L;
+          case "k", "kib" -> 1L << 10;
+          case "kb" -> 1_000L;
+          case "m", "mib" -> 1L << 20;
+          case "mb" -> 1_000_000L;
+          case "g", "gib" -> 1L << 30;
+          default -> 1_000_000_000L;
+        };
+    long value;
+    try {
+      value = Math.multiplyExact(Long.parseLong(m.group(1)), unit);
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new IllegalArgumentException("\"" + text + "\" is too large");
+    }
+    if (value <= 0) {
+      throw new IllegalArgumentException("must be greater than 0");
+    }
+    return value;
+  }
+
+  private Path path(String value) {
+    return workDir.resolve(value).toAbsolutePath().normalize();
+  }
+
+  /** Whether the option was given on the command line. */
+  private boolean given(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption("--" + option);
+  }
+
+  /** Whether the option was set anywhere: command line, environment or file. */
+  private boolean explicit(String option) {
+    return given(option) || sources.rawValue(option).isPresent();
+  }
+
+  /** {@code " (from environment variable CUPD_X)"} when the value did not come from a flag. */
+  private String from(String option) {
+    if (given(option)) {
+      return "";
+    }
+    return " (from " + sources.origin(option) + ")";
+  }
+
+  private String invalid(String option, String problem) {
+    return "invalid value for --" + option + from(option) + ": " + problem;
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

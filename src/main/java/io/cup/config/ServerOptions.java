@@ -1,0 +1,146 @@
+package io.cup.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The server's options: their names (the flag names without dashes, shared by flags, environment
+ * variables and the YAML file), their defaults, and how the environment and the YAML file spell
+ * them. {@code io.cup.cli} resolves them with the precedence flag > environment > file > default.
+ */
+public final class ServerOptions {
+  public static final String API_ADDRESS = "api-address";
+  public static final String API_SOURCE = "api-source";
+  public static final String API_GIT_REPO = "api-git-repo";
+  public static final String API_GIT_SCM = "api-git-scm";
+  public static final String API_GIT_BRANCH = "api-git-branch";
+  public static final String API_GIT_POLL_INTERVAL = "api-git-poll-interval";
+  public static final String API_GIT_AUTHOR_NAME = "api-git-author-name";
+  public static final String API_GIT_AUTHOR_EMAIL = "api-git-author-email";
+  public static final String API_GIT_TOKEN_FILE = "api-git-token-file";
+  public static final String API_GIT_SSH_KEY_FILE = "api-git-ssh-key-file";
+  public static final String API_LOCAL_PATH = "api-local-path";
+  public static final String API_RESOURCES = "api-resources";
+  public static final String DATA_DIR = "data-dir";
+  public static final String DEMO = "demo";
+  public static final String CONFIG = "config";
+  public static final String VERTICLES = "verticles";
+  public static final String MAX_BODY_BYTES = "max-body-bytes";
+
+  /** Every option that the YAML file may set ({@link #CONFIG} names the file itself). */
+  public static final List<String> FILE_KEYS =
+      List.of(
+          API_ADDRESS,
+          API_SOURCE,
+          API_GIT_REPO,
+          API_GIT_SCM,
+          API_GIT_BRANCH,
+          API_GIT_POLL_INTERVAL,
+          API_GIT_AUTHOR_NAME,
+          API_GIT_AUTHOR_EMAIL,
+          API_GIT_TOKEN_FILE,
+          API_GIT_SSH_KEY_FILE,
+          API_LOCAL_PATH,
+          API_RESOURCES,
+          DATA_DIR,
+          DEMO,
+          VERTICLES,
+          MAX_BODY_BYTES);
+
+  public static final String DEFAULT_ADDRESS = ":8181";
+  public static final String DEFAULT_SOURCE = "git";
+  public static final String DEFAULT_SCM = "local";
+  public static final String DEFAULT_POLL_INTERVAL = "10s";
+  public static final String DEFAULT_AUTHOR_NAME = "Cup";
+  public static final String DEFAULT_AUTHOR_EMAIL = "cup@localhost";
+  public static final String DEFAULT_RESOURCES = ".";
+  public static final String DEFAULT_DATA_DIR = "data";
+  public static final String DEFAULT_CONFIG_FILE = "conf/cupd.yaml";
+  public static final String DEFAULT_VERTICLES_DIR = "verticles";
+
+  /** The prefix of every environment variable, as the original server's {@code CUPD_}. */
+  public static final String ENV_PREFIX = "CUPD_";
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private ServerOptions() {}
+
+  /** {@code api-git-repo} → {@code CUPD_API_GIT_REPO}. */
+  public static String envName(String option) {
+    return ENV_PREFIX + option.replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /**
+   * Reads a server configuration file: a YAML mapping whose keys are the option names, for
+   * example {@code api-address: ":8181"}. Nested mappings are joined with {@code -}, as the
+   * original server's YAML parser did, so {@code api: {git: {repo: …}}} sets {@code api-git-repo}.
+   * An empty file sets nothing.
+   *
+   * @return option name → value as text, in file order
+   * @throws ConfigurationException naming the file and the key: unreadable or malformed YAML, an
+   *     unknown key, or a value that is a list
+   */
+  public static Map<String, String> readFile(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigurationException(file + ": file not found");
+    } catch (IOException e) {
+      throw new ConfigurationException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    JsonNode root;
+    try {
+      root = YAML.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new ConfigurationException(file + ": " + ParseErrors.describe(e), e);
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return values;
+    }
+    if (!root.isObject()) {
+      throw new ConfigurationException(
+          file + ": expected a mapping of option names to values, found " + ParseErrors.kind(root));
+    }
+    flatten(file, "", root, values);
+    return values;
+  }
+
+  private static void flatten(Path file, String prefix, JsonNode node, Map<String, String> out) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      String key = prefix + field.getKey();
+      JsonNode value = field.getValue();
+      if (value.isObject()) {
+        flatten(file, key + "-", value, out);
+        continue;
+      }
+      if (key.equals(CONFIG)) {
+        throw new ConfigurationException(
+            file + ": " + key + ": the configuration file cannot name another one");
+      }
+      if (!FILE_KEYS.contains(key)) {
+        throw new ConfigurationException(
+            file + ": " + key + ": unknown option (known: " + String.join(", ", FILE_KEYS) + ")");
+      }
+      if (value.isArray()) {
+        throw new ConfigurationException(file + ": " + key + ": expected a single value, found a list");
+      }
+      if (!value.isNull()) {
+        out.put(key, value.asText());
+      }
+    }
+  }
+}

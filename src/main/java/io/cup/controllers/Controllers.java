@@ -1,0 +1,47 @@
+package io.cup.controllers;
+
+import io.cup.config.ConfigurationException;
+import io.cup.config.ControllerConfig;
+import io.cup.config.ResourceConfiguration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One {@link Controller} per configured controller, built once at startup from a
+ * {@link ResourceConfiguration}. A controller that cannot be built (bad template, unsupported
+ * type) fails startup with a {@link ConfigurationException} naming it and its file.
+ */
+public final class Controllers {
+  private final Map<String, Controller> byName;
+
+  private Controllers(Map<String, Controller> byName) {
+    this.byName = Map.copyOf(byName);
+  }
+
+  public static Controllers of(ResourceConfiguration configuration) {
+    Map<String, Controller> byName = new LinkedHashMap<>();
+    new TreeMap<>(configuration.controllers())
+        .forEach((name, config) -> byName.put(name, build(config)));
+    return new Controllers(byName);
+  }
+
+  /** The controller named {@code name}, when configured. */
+  public Optional<Controller> named(String name) {
+    return Optional.ofNullable(byName.get(name));
+  }
+
+  static Controller build(ControllerConfig config) {
+    String type = config.type() == null ? "" : config.type();
+    return switch (type) {
+      case "template" -> new TemplateController(config);
+      case "wasm" -> throw new ConfigurationException(
+          "controller " + config.name() + " (" + config.file() + "): type wasm is not supported"
+              + " by this build yet");
+      default -> throw new ConfigurationException(
+          "controller " + config.name() + " (" + config.file() + "): unknown type \"" + type
+              + "\" (template or wasm)");
+    };
+  }
+}

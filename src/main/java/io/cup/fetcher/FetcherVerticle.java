@@ -1,0 +1,237 @@
+package io.cup.fetcher;
+
+import io.cup.bus.Addresses;
+import io.cup.bus.HeadMoved;
+import io.cup.bus.RepositoryStatus;
+import io.cup.config.ServerConfig;
+import io.cup.git.DirectorySource;
+import io.cup.git.FetchOutcome;
+import io.cup.git.GitSource;
+import io.cup.git.Sources;
+import io.cup.metrics.Metrics;
+import io.cup.status.StatusException;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.Objects;
+import org.eclipse.jgit.lib.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The repository fetcher: owns the clone of the served repository. Deploy it as a worker verticle
+ * with one instance; every blocking step also goes through an ordered {@code executeBlocking}, so
+ * two fetches never overlap.
+ *
+ * <ul>
+ *   <li>Listens to {@link Addresses#REPOSITORY_STATUS} (replies {@link RepositoryStatus}) and
+ *       {@link Addresses#REPOSITORY_FETCH} (fetches now, replies {@link RepositoryStatus}; a
+ *       failed fetch is a 503).
+ *   <li>Git source: clones or opens the repository on start, then fetches every {@code
+ *       pollIntervalMillis} (the next poll is scheduled when the previous one ends).
+ *   <li>When the tracked branch moves it publishes {@link HeadMoved} on {@link
+ *       Addresses#EVENTS_HEAD} and sends it to {@link Addresses#CONTROLLER_CHANGES}. The first
+ *       clone at start is not a move; a clone made later (the remote was down at start) is.
+ *   <li>Local source: nothing to fetch; ready at once when the directory exists.
+ * </ul>
+ */
+public final class FetcherVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(FetcherVerticle.class);
+
+  private ServerConfig cfg;
+  private GitSource git;
+  private DirectorySource local;
+  private long pollTimer = -1;
+  private boolean stopped;
+
+  // Written only by the ordered blocking fetch tasks, read by the status handler.
+  private volatile long lastFetch;
+  private volatile String lastError;
+  private String lastWarned;
+
+  @Override
+  public Future<?> start() {
+    cfg = ServerConfig.of(config());
+    EventBus bus = vertx.eventBus();
+    MessageConsumer<JsonObject> status = bus.consumer(Addresses.REPOSITORY_STATUS, this::status);
+    MessageConsumer<JsonObject> fetch = bus.consumer(Addresses.REPOSITORY_FETCH, this::fetchNow);
+    Future<Void> registered = Future.all(status.completion(), fetch.completion()).mapEmpty();
+    if ("local".equals(cfg.source())) {
+      local = Sources.directory(cfg);
+      LOG.info("serving the local directory {}; nothing to fetch", local.root());
+      return registered;
+    }
+    git = Sources.git(cfg);
+    // A remote that is down at start degrades readiness, not the deployment: the status says why
+    // and the polls go on trying.
+    return registered
+        .compose(
+            v ->
+                vertx
+                    .executeBlocking(() -> fetch(true))
+                    .onSuccess(this::announce)
+                    .otherwiseEmpty()
+                    .onComplete(ar -> schedulePoll()))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    if (pollTimer >= 0) {
+      vertx.cancelTimer(pollTimer);
+    }
+    return Future.succeededFuture();
+  }
+
+  // -- handlers --------------------------------------------------------------------------------
+
+  private void status(Message<JsonObject> message) {
+    try {
+      message.reply(currentStatus().toJson());
+    } catch (RuntimeException e) {
+      StatusException.reply(message, e);
+    }
+  }
+
+  private void fetchNow(Message<JsonObject> message) {
+    if (git == null) {
+      status(message);
+      return;
+    }
+    vertx
+        .executeBlocking(() -> fetch(false))
+        .onSuccess(this::announce)
+        .onSuccess(outcome -> message.reply(currentStatus().toJson()))
+        .onFailure(e -> StatusException.reply(message, e));
+  }
+
+  private void schedulePoll() {
+    long interval = cfg.pollIntervalMillis();
+    if (stopped) {
+      return;
+    }
+    if (interval <= 0) {
+      LOG.info("polling {} is off (poll interval {} ms)", git.remoteUrl(), interval);
+      return;
+    }
+    pollTimer =
+        vertx.setTimer(
+            interval,
+            id ->
+                vertx
+                    .executeBlocking(() -> fetch(false))
+                    .onSuccess(this::announce)
+                    .onComplete(ar -> schedulePoll()));
+  }
+
+  // -- fetching (blocking, on a worker thread) -------------------------------------------------
+
+  /**
+   * Fetches (cloning when there is no clone yet) and records the outcome in the status; on
+   * {@code startup} a fresh clone is not reported as a move. Returns the move to announce, if any.
+   */
+  private HeadMoved fetch(boolean startup) {
+    Timer.Sample sample = Timer.start(Metrics.registry());
+    boolean existed;
+    FetchOutcome outcome;
+    try {
+      existed = git.open();
+      outcome = git.fetch();
+    } catch (RuntimeException e) {
+      sample.stop(FetchMetrics.DURATION);
+      throw failed(e);
+    }
+    sample.stop(FetchMetrics.DURATION);
+    long now = System.currentTimeMillis();
+    FetchMetrics.succeeded(now);
+    lastFetch = now;
+    if (lastError != null) {
+      LOG.info("fetching {} works again", git.remoteUrl());
+    }
+    lastError = null;
+    lastWarned = null;
+    if (!outcome.moved() || (startup && !existed)) {
+      return null;
+    }
+    LOG.info(
+        "tracked branch {} moved: {} -> {}",
+        outcome.branch(),
+        name(outcome.before()),
+        name(outcome.after()));
+    return new HeadMoved(outcome.branch(), nameOrNull(outcome.before()), nameOrNull(outcome.after()));
+  }
+
+  private StatusException failed(RuntimeException e) {
+    FetchMetrics.failed();
+    StatusException status =
+        e instanceof StatusException s
+            ? s
+            : StatusException.unavailable("cannot fetch " + git.remoteUrl() + ": " + e, e);
+    lastError = status.getMessage();
+    if (Objects.equals(lastWarned, lastError)) {
+      LOG.debug("fetch failed again: {}", lastError);
+    } else {
+      lastWarned = lastError;
+      LOG.warn("fetch failed: {}", lastError);
+    }
+    return status;
+  }
+
+  // -- announcing ------------------------------------------------------------------------------
+
+  private void announce(HeadMoved moved) {
+    if (moved == null) {
+      return;
+    }
+    EventBus bus = vertx.eventBus();
+    JsonObject json = moved.toJson();
+    bus.publish(Addresses.EVENTS_HEAD, json);
+    bus.request(Addresses.CONTROLLER_CHANGES, json)
+        .onFailure(
+            e -> {
+              if (e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
+                LOG.debug("no controller worker listens to {}", Addresses.CONTROLLER_CHANGES);
+              } else {
+                LOG.warn(
+                    "{} failed for {} -> {}: {}",
+                    Addresses.CONTROLLER_CHANGES,
+                    moved.from(),
+                    moved.to(),
+                    e.getMessage());
+              }
+            });
+  }
+
+  private RepositoryStatus currentStatus() {
+    if (local != null) {
+      boolean ready = local.exists();
+      return new RepositoryStatus(
+          ready,
+          "local",
+          null,
+          DirectorySource.COMMIT,
+          0L,
+          ready ? null : "the local source directory " + local.root() + " does not exist");
+    }
+    if (git == null) {
+      return new RepositoryStatus(false, cfg.source(), null, null, 0L, "not started");
+    }
+    return new RepositoryStatus(
+        git.isOpen(), "git", git.branch(), nameOrNull(git.head()), lastFetch, lastError);
+  }
+
+  private static String name(ObjectId id) {
+    return id == null ? "(none)" : id.name();
+  }
+
+  private static String nameOrNull(ObjectId id) {
+    return id == null ? null : id.name();
+  }
+}

@@ -1,0 +1,327 @@
+package io.cup.git;
+
+import io.cup.status.StatusException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.TreeFormatter;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
+
+/**
+ * Writes a change set as blobs, trees and one commit on top of a base commit, straight into the
+ * object database: no work tree, no index file, no checkout.
+ *
+ * <p>Only the trees on the changed paths are read and rewritten; every other subtree keeps its id,
+ * so the cost grows with the depth and width of the changed directories, not with the size of the
+ * repository. A file changed to the same bytes, or a delete of a missing file, changes nothing; when
+ * the resulting root tree equals the base's, no commit is written ({@link Result#changed()}).
+ *
+ * <p>Paths must be relative, '/'-separated, without empty, "." or ".." segments, without a ".git"
+ * segment (any case), a backslash or a NUL; anything else is a 400 {@link StatusException} and
+ * nothing is written. An upsert below a path that is a file in the base replaces that file with a
+ * directory (and the other way round), as {@code git} itself would. When the same path appears
+ * twice in a change set, the last change wins. A delete names a file; a directory disappears when
+ * its last file is deleted.
+ *
+ * <p>Safe for concurrent use: every call uses its own reader and inserter.
+ */
+public final class CommitWriter {
+  private final Repository repository;
+
+  /** The outcome of a write: the new tree, and the new commit (the base when nothing changed). */
+  public record Result(ObjectId commit, ObjectId tree, boolean changed) {}
+
+  public CommitWriter(Repository repository) {
+    this.repository = Objects.requireNonNull(repository, "repository");
+  }
+
+  /**
+   * Commits {@code changes} on top of {@code base} ({@code null} for a first commit without
+   * parents). When the resulting tree equals the base's, nothing is written and the result carries
+   * the base commit with {@code changed == false}.
+   *
+   * @throws StatusException 400 for a bad path or conflicting changes, 404 when the base is not a
+   *     commit of the repository
+   * @throws IOException when the object database fails
+   */
+  public Result commit(
+      ObjectId base,
+      List<FileChange> changes,
+      PersonIdent author,
+      PersonIdent committer,
+      String message)
+      throws IOException {
+    Objects.requireNonNull(author, "author");
+    Objects.requireNonNull(committer, "committer");
+    Objects.requireNonNull(message, "message");
+    Directory edits = plan(changes);
+    try (ObjectReader reader = repository.newObjectReader();
+        ObjectInserter inserter = repository.newObjectInserter()) {
+      ObjectId baseTree = base == null ? null : treeOf(reader, base);
+      ObjectSink sink = ObjectSink.inserting(inserter);
+      ObjectId tree = write(reader, sink, baseTree, edits);
+      if (tree == null) {
+        tree = sink.tree(new TreeFormatter());
+      }
+      if (tree.equals(baseTree)) {
+        return new Result(base, baseTree, false);
+      }
+      CommitBuilder commit = new CommitBuilder();
+      commit.setTreeId(tree);
+      if (base != null) {
+        commit.setParentId(base);
+      }
+      commit.setAuthor(author);
+      commit.setCommitter(committer);
+      commit.setEncoding(StandardCharsets.UTF_8);
+      commit.setMessage(message);
+      ObjectId id = inserter.insert(commit);
+      inserter.flush();
+      return new Result(id, tree, true);
+    }
+  }
+
+  /**
+   * Whether {@code changes} would change the tree of {@code base}; writes nothing that is not
+   * already reachable (only blob and tree ids are computed).
+   */
+  public boolean changesTree(ObjectId base, List<FileChange> changes) throws IOException {
+    Directory edits = plan(changes);
+    try (ObjectReader reader = repository.newObjectReader();
+        ObjectInserter.Formatter formatter = new ObjectInserter.Formatter()) {
+      ObjectId baseTree = base == null ? null : treeOf(reader, base);
+      ObjectSink sink = ObjectSink.computing(formatter);
+      ObjectId tree = write(reader, sink, baseTree, edits);
+      if (tree == null) {
+        tree = sink.tree(new TreeFormatter());
+      }
+      return !tree.equals(baseTree);
+    }
+  }
+
+  /**
+   * Checks one change-set path and returns it unchanged.
+   *
+   * @throws StatusException 400 naming the path and what is wrong with it
+   */
+  public static String validatePath(String path) {
+    String problem = pathProblem(path);
+    if (problem != null) {
+      throw StatusException.badRequest("invalid path \"" + path + "\": " + problem);
+    }
+    return path;
+  }
+
+  private static String pathProblem(String path) {
+    if (path == null || path.isEmpty()) {
+      return "empty";
+    }
+    if (path.startsWith("/")) {
+      return "absolute (leading '/')";
+    }
+    if (path.indexOf('\\') >= 0) {
+      return "contains a backslash";
+    }
+    if (path.indexOf('\0') >= 0) {
+      return "contains a NUL character";
+    }
+    for (String segment : path.split("/", -1)) {
+      if (segment.isEmpty()) {
+        return "empty segment";
+      }
+      if (segment.equals(".") || segment.equals("..")) {
+        return "'" + segment + "' segment";
+      }
+      if (segment.toLowerCase(Locale.ROOT).equals(Constants.DOT_GIT)) {
+        return "'.git' segment";
+      }
+    }
+    return null;
+  }
+
+  private ObjectId treeOf(ObjectReader reader, ObjectId commit) throws IOException {
+    try (RevWalk walk = new RevWalk(reader)) {
+      RevCommit parsed = walk.parseCommit(commit);
+      return parsed.getTree().getId();
+    } catch (MissingObjectException | IncorrectObjectTypeException e) {
+      throw StatusException.notFound("base " + commit.name() + " is not a commit of the repository");
+    }
+  }
+
+  // -- planning: the change set as a tree of edits -------------------------------------------------
+
+  /** The edits below one directory: files by name (content null: delete) and subdirectories. */
+  private static final class Directory {
+    final Map<String, FileChange> files = new TreeMap<>();
+    final Map<String, Directory> directories = new TreeMap<>();
+  }
+
+  private static Directory plan(List<FileChange> changes) {
+    Objects.requireNonNull(changes, "changes");
+    Directory root = new Directory();
+    for (FileChange change : changes) {
+      String[] segments = validatePath(change.path()).split("/");
+      Directory dir = root;
+      for (int i = 0; i < segments.length - 1; i++) {
+        if (dir.files.containsKey(segments[i])) {
+          throw conflicting(change.path(), String.join("/", Arrays.copyOf(segments, i + 1)));
+        }
+        dir = dir.directories.computeIfAbsent(segments[i], k -> new Directory());
+      }
+      String name = segments[segments.length - 1];
+      if (dir.directories.containsKey(name)) {
+        throw conflicting(change.path(), change.path() + "/…");
+      }
+      dir.files.put(name, change);
+    }
+    return root;
+  }
+
+  private static StatusException conflicting(String path, String other) {
+    return StatusException.badRequest(
+        "invalid change set: \"" + path + "\" and \"" + other + "\" are both a file and a directory");
+  }
+
+  // -- writing: rebuild the trees on the changed paths, bottom up ---------------------------------
+
+  /** One entry of a tree being written. */
+  private record Entry(byte[] name, FileMode mode, ObjectId id) {}
+
+  /**
+   * Writes the tree that results from applying {@code edits} to {@code baseTree} (null: none) and
+   * returns its id, or null when it is empty.
+   */
+  private static ObjectId write(
+      ObjectReader reader, ObjectSink sink, ObjectId baseTree, Directory edits)
+      throws IOException {
+    List<Entry> entries = new ArrayList<>();
+    Map<String, FileChange> files = new TreeMap<>(edits.files);
+    Map<String, Directory> directories = new TreeMap<>(edits.directories);
+    if (baseTree != null) {
+      CanonicalTreeParser parser = new CanonicalTreeParser(null, reader, baseTree);
+      for (; !parser.eof(); parser.next()) {
+        String name = parser.getEntryPathString();
+        byte[] rawName = Arrays.copyOf(parser.getEntryPathBuffer(), parser.getEntryPathLength());
+        FileMode mode = parser.getEntryFileMode();
+        ObjectId id = parser.getEntryObjectId();
+        FileChange file = files.remove(name);
+        Directory dir = directories.remove(name);
+        if (file != null) {
+          if (file.isDelete()) {
+            if (mode == FileMode.TREE) {
+              entries.add(new Entry(rawName, mode, id));
+            }
+            // a file deleted, or a missing file: either way no entry
+            continue;
+          }
+          FileMode fileMode = mode == FileMode.EXECUTABLE_FILE ? mode : FileMode.REGULAR_FILE;
+          entries.add(new Entry(rawName, fileMode, sink.blob(file.content())));
+        } else if (dir != null) {
+          ObjectId sub = write(reader, sink, mode == FileMode.TREE ? id : null, dir);
+          if (sub != null) {
+            entries.add(new Entry(bytes(name), FileMode.TREE, sub));
+          }
+        } else {
+          entries.add(new Entry(rawName, mode, id));
+        }
+      }
+    }
+    for (FileChange file : files.values()) {
+      if (!file.isDelete()) {
+        String name = file.path().substring(file.path().lastIndexOf('/') + 1);
+        entries.add(new Entry(bytes(name), FileMode.REGULAR_FILE, sink.blob(file.content())));
+      }
+    }
+    for (Map.Entry<String, Directory> dir : directories.entrySet()) {
+      ObjectId sub = write(reader, sink, null, dir.getValue());
+      if (sub != null) {
+        entries.add(new Entry(bytes(dir.getKey()), FileMode.TREE, sub));
+      }
+    }
+    if (entries.isEmpty()) {
+      return null;
+    }
+    entries.sort(CommitWriter::gitOrder);
+    TreeFormatter tree = new TreeFormatter();
+    for (Entry entry : entries) {
+      tree.append(entry.name(), entry.mode(), entry.id());
+    }
+    return sink.tree(tree);
+  }
+
+  /**
+   * Git's tree order: names compared as bytes, a tree's name as if it ended in '/'. Names in one
+   * tree are unique, so the sort is total.
+   */
+  private static int gitOrder(Entry a, Entry b) {
+    byte[] x = a.name();
+    byte[] y = b.name();
+    int n = Math.min(x.length, y.length);
+    for (int i = 0; i < n; i++) {
+      int c = Byte.toUnsignedInt(x[i]) - Byte.toUnsignedInt(y[i]);
+      if (c != 0) {
+        return c;
+      }
+    }
+    int cx = x.length > n ? Byte.toUnsignedInt(x[n]) : a.mode() == FileMode.TREE ? '/' : 0;
+    int cy = y.length > n ? Byte.toUnsignedInt(y[n]) : b.mode() == FileMode.TREE ? '/' : 0;
+    return cx - cy;
+  }
+
+  /** Where new blobs and trees go: into the object database, or only their ids computed. */
+  private interface ObjectSink {
+    ObjectId blob(byte[] content) throws IOException;
+
+    ObjectId tree(TreeFormatter tree) throws IOException;
+
+    static ObjectSink inserting(ObjectInserter inserter) {
+      return new ObjectSink() {
+        @Override
+        public ObjectId blob(byte[] content) throws IOException {
+          return inserter.insert(Constants.OBJ_BLOB, content);
+        }
+
+        @Override
+        public ObjectId tree(TreeFormatter tree) throws IOException {
+          return tree.insertTo(inserter);
+        }
+      };
+    }
+
+    static ObjectSink computing(ObjectInserter.Formatter formatter) {
+      return new ObjectSink() {
+        @Override
+        public ObjectId blob(byte[] content) {
+          return formatter.idFor(Constants.OBJ_BLOB, content);
+        }
+
+        @Override
+        public ObjectId tree(TreeFormatter tree) {
+          return tree.computeId(formatter);
+        }
+      };
+    }
+  }
+
+  private static byte[] bytes(String name) {
+    return name.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,270 @@
+package io.cup.launcher;
+
+import io.cup.bus.Addresses;
+import io.cup.bus.RepositoryStatus;
+import io.cup.config.ConfigurationException;
+import io.cup.config.Demo;
+import io.cup.config.ResourceConfiguration;
+import io.cup.config.ResourceConfigurationLoader;
+import io.cup.config.ServerConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Cup server: the verticles of {@code verticles/} deployed in order on one Vert.x
+ * instance. This is how {@code cup serve} starts the server and how end-to-end tests start it in
+ * process:
+ *
+ * <pre>{@code
+ * CupServer server = CupServer.start(config, null).await();   // null: the packaged descriptors
+ * ...
+ * server.close().await();
+ * }</pre>
+ *
+ * <p>Before anything is deployed, the demo is created when {@code config.demo()}, the resource
+ * configuration is loaded and checked, and the descriptors are read; any problem fails the start
+ * with a {@link ConfigurationException}. The verticles are then deployed one after the other in
+ * {@code order} (the fetcher first: its start clones the repository); the first that fails fails
+ * the start with a {@link DeploymentException}, and what was deployed is taken down again.
+ */
+public final class CupServer {
+  private static final Logger LOG = LoggerFactory.getLogger(CupServer.class);
+  private static final long STATUS_TIMEOUT_MILLIS = 5_000;
+
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final ServerConfig config;
+  private final ResourceConfiguration resources;
+  private final List<VerticleDescriptor> descriptors;
+  private final List<String> deploymentIds;
+  private final Promise<Void> closed = Promise.promise();
+  private boolean closing;
+
+  private CupServer(
+      Vertx vertx,
+      boolean ownsVertx,
+      ServerConfig config,
+      Prepared prepared,
+      List<String> deploymentIds) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.config = config;
+    this.resources = prepared.resources();
+    this.descriptors = prepared.descriptors();
+    this.deploymentIds = List.copyOf(deploymentIds);
+  }
+
+  /**
+   * Starts the server on a Vert.x instance of its own, which {@link #close()} closes.
+   *
+   * @param verticlesDir directory of verticle descriptors, or null for the packaged ones
+   */
+  public static Future<CupServer> start(ServerConfig config, Path verticlesDir) {
+    return start(Vertx.vertx(), true, config, verticlesDir);
+  }
+
+  /**
+   * Starts the server on {@code vertx}, which stays open: {@link #close()} undeploys only what
+   * this server deployed.
+   *
+   * @param verticlesDir directory of verticle descriptors, or null for the packaged ones
+   */
+  public static Future<CupServer> start(Vertx vertx, ServerConfig config, Path verticlesDir) {
+    return start(vertx, false, config, verticlesDir);
+  }
+
+  private static Future<CupServer> start(
+      Vertx vertx, boolean ownsVertx, ServerConfig config, Path verticlesDir) {
+    List<String> deployed = Collections.synchronizedList(new ArrayList<>());
+    return vertx
+        .executeBlocking(() -> prepare(config, verticlesDir))
+        .compose(
+            prepared ->
+                deployInOrder(vertx, config, prepared.descriptors(), deployed)
+                    .map(ignored -> new CupServer(vertx, ownsVertx, config, prepared, deployed)))
+        .compose(server -> server.announce().map(server))
+        .recover(
+            failure -> {
+              if (failure instanceof DeploymentException) {
+                LOG.error("{}", failure.getMessage(), failure.getCause());
+              }
+              Future<?> cleanup = ownsVertx ? vertx.close() : undeploy(vertx, deployed);
+              return cleanup.transform(ignored -> Future.failedFuture(failure));
+            });
+  }
+
+  /** Everything that is read or written on disk before a verticle is deployed. */
+  private record Prepared(ResourceConfiguration resources, List<VerticleDescriptor> descriptors) {}
+
+  private static Prepared prepare(ServerConfig config, Path verticlesDir) {
+    Path dataDir = Path.of(config.dataDir());
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new ConfigurationException(
+          "--data-dir: cannot create " + dataDir + ": " + e.getMessage(), e);
+    }
+    if (config.demo()) {
+      try {
+        if (Demo.prepare(dataDir)) {
+          LOG.info("Created the demo repository {}", Demo.origin(dataDir));
+        } else {
+          LOG.info("Reusing the demo repository {}", Demo.origin(dataDir));
+        }
+      } catch (UncheckedIOException e) {
+        throw new ConfigurationException(e.getMessage() + ": " + e.getCause().getMessage(), e);
+      }
+    }
+    ResourceConfiguration resources =
+        ResourceConfigurationLoader.load(Path.of(config.resourcesDir()));
+    List<VerticleDescriptor> descriptors = VerticleDescriptors.load(verticlesDir);
+    return new Prepared(resources, descriptors);
+  }
+
+  private static Future<Void> deployInOrder(
+      Vertx vertx, ServerConfig config, List<VerticleDescriptor> descriptors, List<String> ids) {
+    Future<Void> chain = Future.succeededFuture();
+    for (VerticleDescriptor descriptor : descriptors) {
+      chain =
+          chain.compose(
+              ignored -> {
+                LOG.debug(
+                    "Deploying {} ({}, {} instance(s){})",
+                    descriptor.name(),
+                    descriptor.className(),
+                    descriptor.instances(),
+                    descriptor.worker() ? ", worker pool " + descriptor.workerPoolName() : "");
+                return vertx
+                    .deployVerticle(descriptor.className(), descriptor.deploymentOptions(config))
+                    .recover(cause -> Future.failedFuture(new DeploymentException(descriptor, cause)))
+                    .map(
+                        id -> {
+                          ids.add(id);
+                          return null;
+                        });
+              });
+    }
+    return chain;
+  }
+
+  private static Future<Void> undeploy(Vertx vertx, List<String> ids) {
+    List<String> reversed = new ArrayList<>(ids);
+    Collections.reverse(reversed);
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : reversed) {
+      chain =
+          chain.compose(
+              ignored ->
+                  vertx
+                      .undeploy(id)
+                      .recover(
+                          e -> {
+                            LOG.warn("Undeploying {} failed: {}", id, e.toString());
+                            return Future.succeededFuture();
+                          }));
+    }
+    return chain;
+  }
+
+  /** Logs the one line that says the server is up, with the branch the fetcher tracks. */
+  private Future<Void> announce() {
+    String configuredBranch = config.gitBranch() != null ? config.gitBranch() : "remote HEAD";
+    Future<String> branch =
+        config.source().equals("git")
+            ? vertx
+                .eventBus()
+                .<JsonObject>request(
+                    Addresses.REPOSITORY_STATUS,
+                    new JsonObject(),
+                    new DeliveryOptions().setSendTimeout(STATUS_TIMEOUT_MILLIS))
+                .map(reply -> RepositoryStatus.fromJson(reply.body()).branch())
+                .map(tracked -> tracked != null ? tracked : configuredBranch)
+                .otherwise(configuredBranch)
+            : Future.succeededFuture("-");
+    return branch.map(
+        tracked -> {
+          LOG.info(
+              "Cup is serving on {} (source {}, branch {}, resources {})",
+              address(),
+              source(),
+              tracked,
+              config.resourcesDir());
+          return null;
+        });
+  }
+
+  private String address() {
+    String host = config.host() == null ? "" : config.host();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + config.port();
+  }
+
+  private String source() {
+    if (config.source().equals("local")) {
+      return "local " + config.localPath();
+    }
+    return "git " + withoutCredentials(config.gitRepo());
+  }
+
+  /** {@code https://user:token@host/x} → {@code https://host/x}: secrets are never logged. */
+  static String withoutCredentials(String url) {
+    if (url == null) {
+      return null;
+    }
+    return url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
+  }
+
+  /**
+   * Stops the server: closes its own Vert.x instance, or undeploys its verticles from a shared
+   * one, so every verticle's {@code stop()} runs (the API drains in-flight requests). Calling it
+   * again returns the same outcome.
+   */
+  public synchronized Future<Void> close() {
+    if (!closing) {
+      closing = true;
+      LOG.info("Cup is shutting down");
+      Future<Void> done = ownsVertx ? vertx.close() : undeploy(vertx, deploymentIds);
+      done.onComplete(closed);
+    }
+    return closed.future();
+  }
+
+  /** Completes when {@link #close()} has finished. */
+  public Future<Void> onClose() {
+    return closed.future();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** The resource configuration that was checked before the verticles were deployed. */
+  public ResourceConfiguration resources() {
+    return resources;
+  }
+
+  /** The descriptors, in the order they were deployed. */
+  public List<VerticleDescriptor> descriptors() {
+    return descriptors;
+  }
+
+  /** The deployment ids, in deploy order. */
+  public List<String> deploymentIds() {
+    return deploymentIds;
+  }
+}

@@ -1,0 +1,95 @@
+package io.cup.proposals;
+
+import io.cup.bus.Proposal;
+import io.cup.bus.ProposalEvent;
+import io.cup.bus.ProposalRequest;
+import io.cup.git.ChangeSet;
+import io.cup.git.DirectorySource;
+import io.cup.status.StatusException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Writes for a plain local directory source: there is no history to propose against, so a write
+ * is applied in place at once (as the original Cup's local source did) and nothing is kept.
+ *
+ * <p>{@link #create} answers a {@link Proposal} with state {@code merged}, source {@value
+ * #SOURCE}, a fresh id, and no URL, branch or head: there is nothing to review. It publishes a
+ * {@code merged} event. List is always empty; get, merge and close are 404.
+ */
+final class DirectoryProposals implements Proposals {
+  static final String SOURCE = "directory";
+
+  private final DirectorySource directory;
+  private final Consumer<ProposalEvent> events;
+
+  DirectoryProposals(DirectorySource directory, Consumer<ProposalEvent> events) {
+    this.directory = Objects.requireNonNull(directory, "directory");
+    this.events = Objects.requireNonNull(events, "events");
+  }
+
+  @Override
+  public Proposal create(ProposalRequest request) {
+    ChangeSet changes = request.changes();
+    String message = LocalProposals.message(request.message());
+    if (changes == null || changes.isEmpty()) {
+      throw LocalProposals.nothingToPropose();
+    }
+    directory.apply(changes.changes());
+    String now = Instant.now().toString();
+    Proposal applied =
+        new Proposal(
+            ProposalId.next(),
+            LocalProposals.MERGED,
+            SOURCE,
+            null,
+            null,
+            changes.base(),
+            null,
+            message,
+            request.resources(),
+            now,
+            now,
+            null,
+            null);
+    ProposalMetrics.CREATED.increment();
+    events.accept(new ProposalEvent("merged", applied));
+    return applied;
+  }
+
+  @Override
+  public List<Proposal> list() {
+    return List.of();
+  }
+
+  @Override
+  public Proposal get(String id) {
+    throw notFound(id);
+  }
+
+  @Override
+  public Optional<Proposal> tryMerge(String id) {
+    throw notFound(id);
+  }
+
+  @Override
+  public Optional<Proposal> tryClose(String id) {
+    throw notFound(id);
+  }
+
+  @Override
+  public long openCount() {
+    return 0;
+  }
+
+  private static StatusException notFound(String id) {
+    return StatusException.notFound(
+        "proposal \""
+            + id
+            + "\" not found: a local directory source applies writes in place and keeps no"
+            + " proposals");
+  }
+}

@@ -1,0 +1,449 @@
+package io.cup.proposals;
+
+import io.cup.bus.Proposal;
+import io.cup.bus.ProposalEvent;
+import io.cup.bus.ProposalRequest;
+import io.cup.config.ServerConfig;
+import io.cup.git.ChangeSet;
+import io.cup.git.CommitWriter;
+import io.cup.git.Credentials;
+import io.cup.git.GitSource;
+import io.cup.git.UnifiedDiff;
+import io.cup.proposals.ProposalStore.Stored;
+import io.cup.proposals.RemotePush.Outcome;
+import io.cup.proposals.RemotePush.RefChange;
+import io.cup.status.StatusException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.merge.MergeStrategy;
+import org.eclipse.jgit.merge.ResolveMerger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proposals with the {@code local} SCM: a proposal is a branch {@code cup/proposal/<id>} in the
+ * served repository plus a record ({@link ProposalStore}), both pushed to the remote; Cup itself
+ * merges (fast-forward, or a three-way merge commit built in memory) and closes them.
+ *
+ * <p>Every remote change is pushed before the local clone is touched, with a lease on each ref
+ * (creates expect no ref; updates expect the value this node read), so concurrent writers on
+ * several nodes never overwrite each other: the loser sees {@link Optional#empty()} (merge, close)
+ * and retries after a fetch.
+ */
+final class LocalProposals implements Proposals {
+  static final String SOURCE = "local";
+  static final String URL_PREFIX = "/apis/cup.flipt.io/v1alpha1/proposals/";
+  static final String OPEN = "open";
+  static final String MERGED = "merged";
+  static final String CLOSED = "closed";
+  static final String CONFLICTED = "conflicted";
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalProposals.class);
+
+  private final GitSource source;
+  private final ServerConfig cfg;
+  private final Consumer<ProposalEvent> events;
+  private final RemotePush push;
+  private volatile ProposalStore store;
+
+  LocalProposals(GitSource source, ServerConfig cfg, Consumer<ProposalEvent> events) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.cfg = Objects.requireNonNull(cfg, "cfg");
+    this.events = Objects.requireNonNull(events, "events");
+    this.push = new RemotePush(source, Credentials.of(cfg), ProposalMetrics.PUSH);
+  }
+
+  // -- create ------------------------------------------------------------------------------------
+
+  /**
+   * Commits the change set onto its base (no work tree), then pushes the branch {@code
+   * cup/proposal/<id>} and the record in one push, both as creates; only then the local clone gets
+   * the same refs. A change set that changes nothing is a 204 failure ("nothing to propose").
+   */
+  @Override
+  public Proposal create(ProposalRequest request) {
+    ChangeSet changes = request.changes();
+    String message = message(request.message());
+    if (changes == null || changes.isEmpty()) {
+      throw nothingToPropose();
+    }
+    ProposalStore store = store();
+    ObjectId base = base(changes.base());
+    PersonIdent author = author();
+    CommitWriter.Result commit;
+    ObjectId record;
+    Proposal proposal;
+    try {
+      commit =
+          new CommitWriter(store.repository())
+              .commit(base, changes.changes(), author, author, message);
+      if (!commit.changed()) {
+        throw nothingToPropose();
+      }
+      String id = ProposalId.next();
+      String now = Instant.now().toString();
+      proposal =
+          new Proposal(
+              id,
+              OPEN,
+              SOURCE,
+              URL_PREFIX + id,
+              ProposalStore.branch(id),
+              base == null ? null : base.name(),
+              commit.commit().name(),
+              message,
+              request.resources(),
+              now,
+              now,
+              null,
+              null);
+      record = store.write(proposal, null, author);
+    } catch (IOException e) {
+      throw StatusException.internal("cannot write the proposal commit", e);
+    }
+    String id = proposal.id();
+    Outcome outcome =
+        push.push(
+            List.of(
+                RefChange.create(ProposalStore.branchRef(id), commit.commit()),
+                RefChange.create(ProposalStore.recordRef(id), record)));
+    if (outcome == Outcome.STALE) {
+      throw StatusException.badGateway(
+          "the remote " + source.remoteUrl() + " already has refs of proposal " + id, null);
+    }
+    source.exclusively(
+        () -> {
+          store.updateLocalRef(ProposalStore.branchRef(id), null, commit.commit());
+          return store.updateLocalRef(ProposalStore.recordRef(id), null, record);
+        });
+    ProposalMetrics.CREATED.increment();
+    LOG.info("opened proposal {} on {}: {}", id, proposal.branch(), firstLine(message));
+    events.accept(new ProposalEvent("opened", proposal));
+    return proposal;
+  }
+
+  // -- read --------------------------------------------------------------------------------------
+
+  @Override
+  public List<Proposal> list() {
+    ProposalStore store = store();
+    List<Proposal> proposals = store.list().stream().map(s -> live(store, s.proposal())).toList();
+    ProposalMetrics.openProposals(proposals.stream().filter(p -> OPEN.equals(p.state())).count());
+    return proposals;
+  }
+
+  /** The proposal with the unified diff of its branch against its base. */
+  @Override
+  public Proposal get(String id) {
+    ProposalStore store = store();
+    Proposal proposal = live(store, find(store, id).proposal());
+    return proposal.withDiff(diff(store.repository(), proposal));
+  }
+
+  @Override
+  public long openCount() {
+    if (!source.isOpen()) {
+      return 0;
+    }
+    return store().list().stream().filter(s -> OPEN.equals(s.proposal().state())).count();
+  }
+
+  // -- merge -------------------------------------------------------------------------------------
+
+  /**
+   * Merges an open proposal into the tracked branch as the clone has it now (the caller fetched
+   * first): nothing to do when the branch already contains the proposal, a fast-forward when the
+   * proposal is built on the branch head, else a merge commit "Merge proposal <id>: <message>"
+   * from an in-memory three-way merge. Conflicts mark the proposal conflicted and fail with 409.
+   * The branch moves on the remote only from the head merged onto, together with the record.
+   */
+  @Override
+  public Optional<Proposal> tryMerge(String id) {
+    ProposalStore store = store();
+    Stored stored = find(store, id);
+    Proposal proposal = stored.proposal();
+    if (!OPEN.equals(proposal.state())) {
+      throw StatusException.conflict(
+          "proposal " + id + " is " + proposal.state() + ": only an open proposal can be merged");
+    }
+    String branch = source.branch();
+    ObjectId target = source.head();
+    if (target == null) {
+      throw StatusException.conflict(
+          "cannot merge proposal " + id + ": the branch " + branch + " has no commit");
+    }
+    ObjectId head = proposalHead(store, proposal);
+    PersonIdent author = author();
+    List<RefChange> changes = new ArrayList<>();
+    ObjectId mergeCommit;
+    try {
+      if (store.isAncestor(head, target)) {
+        mergeCommit = target; // merged already (by hand, or a push of this node that lost its reply)
+      } else {
+        if (store.isAncestor(target, head)) {
+          mergeCommit = head;
+        } else {
+          ThreeWay merge = threeWay(store.repository(), target, head, proposal, author);
+          if (merge.commit() == null) {
+            return markConflicted(store, stored, head, merge.conflicts(), author);
+          }
+          mergeCommit = merge.commit();
+        }
+        changes.add(new RefChange(Constants.R_HEADS + branch, target, mergeCommit));
+      }
+    } catch (MissingObjectException e) {
+      throw StatusException.conflict(
+          "cannot merge proposal " + id + ": its commit " + head.name() + " is missing");
+    } catch (IOException e) {
+      throw StatusException.internal("cannot merge proposal " + id, e);
+    }
+    Proposal merged = transition(proposal, MERGED, head, mergeCommit);
+    ObjectId record = writeRecord(store, merged, stored.commit(), author);
+    changes.add(new RefChange(ProposalStore.recordRef(id), stored.commit(), record));
+    if (push.push(changes) == Outcome.STALE) {
+      LOG.debug("merging proposal {}: the remote moved meanwhile", id);
+      return Optional.empty();
+    }
+    source.exclusively(
+        () -> store.updateLocalRef(ProposalStore.recordRef(id), stored.commit(), record));
+    ProposalMetrics.MERGED.increment();
+    LOG.info("merged proposal {} into {} at {}", id, branch, mergeCommit.name());
+    events.accept(new ProposalEvent("merged", merged));
+    return Optional.of(merged);
+  }
+
+  /** The outcome of a three-way merge: the merge commit, or the conflicting paths. */
+  private record ThreeWay(ObjectId commit, Set<String> conflicts) {}
+
+  private ThreeWay threeWay(
+      Repository repository, ObjectId target, ObjectId head, Proposal proposal, PersonIdent author)
+      throws IOException {
+    ResolveMerger merger = (ResolveMerger) MergeStrategy.RECURSIVE.newMerger(repository, true);
+    merger.setCommitNames(new String[] {"base", source.branch(), proposal.branch()});
+    if (!merger.merge(target, head)) {
+      Set<String> paths = new TreeSet<>(merger.getUnmergedPaths());
+      if (merger.getFailingPaths() != null) {
+        paths.addAll(merger.getFailingPaths().keySet());
+      }
+      return new ThreeWay(null, paths);
+    }
+    CommitBuilder commit = new CommitBuilder();
+    commit.setTreeId(merger.getResultTreeId());
+    commit.setParentIds(target, head);
+    commit.setAuthor(author);
+    commit.setCommitter(author);
+    commit.setEncoding(StandardCharsets.UTF_8);
+    commit.setMessage("Merge proposal " + proposal.id() + ": " + proposal.message());
+    try (ObjectInserter inserter = repository.newObjectInserter()) {
+      ObjectId id = inserter.insert(commit);
+      inserter.flush();
+      return new ThreeWay(id, Set.of());
+    }
+  }
+
+  /**
+   * Records that the proposal conflicts with the branch, then fails with 409 naming the paths.
+   * Empty when the record moved meanwhile (retry).
+   */
+  private Optional<Proposal> markConflicted(
+      ProposalStore store, Stored stored, ObjectId head, Set<String> paths, PersonIdent author) {
+    Proposal proposal = stored.proposal();
+    Proposal conflicted = transition(proposal, CONFLICTED, head, null);
+    ObjectId record = writeRecord(store, conflicted, stored.commit(), author);
+    RefChange change = new RefChange(ProposalStore.recordRef(proposal.id()), stored.commit(), record);
+    if (push.push(List.of(change)) == Outcome.STALE) {
+      return Optional.empty();
+    }
+    source.exclusively(() -> store.updateLocalRef(change.ref(), stored.commit(), record));
+    LOG.info("proposal {} conflicts with {} in {}", proposal.id(), source.branch(), paths);
+    events.accept(new ProposalEvent("conflicted", conflicted));
+    throw StatusException.conflict(
+        "proposal "
+            + proposal.id()
+            + " no longer applies cleanly to "
+            + source.branch()
+            + ": conflicting paths "
+            + String.join(", ", paths));
+  }
+
+  // -- close -------------------------------------------------------------------------------------
+
+  /**
+   * Closes an open or conflicted proposal; its branch stays on the remote for reference. Closing a
+   * closed proposal answers it as it is; a merged one is 409.
+   */
+  @Override
+  public Optional<Proposal> tryClose(String id) {
+    ProposalStore store = store();
+    Stored stored = find(store, id);
+    Proposal proposal = stored.proposal();
+    switch (proposal.state()) {
+      case CLOSED:
+        return Optional.of(live(store, proposal));
+      case OPEN, CONFLICTED:
+        break;
+      default:
+        throw StatusException.conflict(
+            "proposal " + id + " is " + proposal.state() + " and cannot be closed");
+    }
+    ObjectId head = proposalHead(store, proposal);
+    Proposal closed = transition(proposal, CLOSED, head, null);
+    ObjectId record = writeRecord(store, closed, stored.commit(), author());
+    RefChange change = new RefChange(ProposalStore.recordRef(id), stored.commit(), record);
+    if (push.push(List.of(change)) == Outcome.STALE) {
+      return Optional.empty();
+    }
+    source.exclusively(() -> store.updateLocalRef(change.ref(), stored.commit(), record));
+    ProposalMetrics.CLOSED.increment();
+    LOG.info("closed proposal {}", id);
+    events.accept(new ProposalEvent("closed", closed));
+    return Optional.of(closed);
+  }
+
+  // -- helpers -----------------------------------------------------------------------------------
+
+  /** The store over the clone, once the clone is open (503 before). */
+  private ProposalStore store() {
+    Repository repository = source.repository();
+    ProposalStore current = store;
+    if (current == null || current.repository() != repository) {
+      current = new ProposalStore(repository);
+      store = current;
+    }
+    return current;
+  }
+
+  private static Stored find(ProposalStore store, String id) {
+    return store
+        .get(id)
+        .orElseThrow(() -> StatusException.notFound("proposal " + quote(id) + " not found"));
+  }
+
+  /** The proposal with {@code head} as its branch has it now (someone may have pushed to it). */
+  private static Proposal live(ProposalStore store, Proposal proposal) {
+    ObjectId branchHead = store.resolve(ProposalStore.branchRef(proposal.id()));
+    if (branchHead == null || branchHead.name().equals(proposal.head())) {
+      return proposal;
+    }
+    return new Proposal(
+        proposal.id(),
+        proposal.state(),
+        proposal.source(),
+        proposal.url(),
+        proposal.branch(),
+        proposal.base(),
+        branchHead.name(),
+        proposal.message(),
+        proposal.resources(),
+        proposal.createdAt(),
+        proposal.updatedAt(),
+        proposal.mergeCommit(),
+        proposal.diff());
+  }
+
+  private static ObjectId proposalHead(ProposalStore store, Proposal proposal) {
+    ObjectId branchHead = store.resolve(ProposalStore.branchRef(proposal.id()));
+    if (branchHead != null) {
+      return branchHead;
+    }
+    if (proposal.head() == null || !ObjectId.isId(proposal.head())) {
+      throw StatusException.conflict(
+          "proposal " + proposal.id() + " has no branch " + proposal.branch() + " any more");
+    }
+    return ObjectId.fromString(proposal.head());
+  }
+
+  private static Proposal transition(
+      Proposal proposal, String state, ObjectId head, ObjectId mergeCommit) {
+    return new Proposal(
+        proposal.id(),
+        state,
+        proposal.source(),
+        proposal.url(),
+        proposal.branch(),
+        proposal.base(),
+        head.name(),
+        proposal.message(),
+        proposal.resources(),
+        proposal.createdAt(),
+        Instant.now().toString(),
+        mergeCommit == null ? proposal.mergeCommit() : mergeCommit.name(),
+        null);
+  }
+
+  private static ObjectId writeRecord(
+      ProposalStore store, Proposal proposal, ObjectId parent, PersonIdent author) {
+    try {
+      return store.write(proposal, parent, author);
+    } catch (IOException e) {
+      throw StatusException.internal("cannot write the record of proposal " + proposal.id(), e);
+    }
+  }
+
+  private String diff(Repository repository, Proposal proposal) {
+    try {
+      ObjectId head = ObjectId.fromString(proposal.head());
+      ObjectId base = proposal.base() == null ? null : ObjectId.fromString(proposal.base());
+      return new UnifiedDiff(repository).between(base, head);
+    } catch (MissingObjectException e) {
+      LOG.warn("no diff for proposal {}: {}", proposal.id(), e.getMessage());
+      return null;
+    } catch (IOException e) {
+      throw StatusException.internal("cannot diff proposal " + proposal.id(), e);
+    }
+  }
+
+  private ObjectId base(String base) {
+    if (base == null || base.isBlank()) {
+      return source.head();
+    }
+    if (!ObjectId.isId(base)) {
+      throw StatusException.badRequest("changeSet.base must be a full commit id, not " + quote(base));
+    }
+    return ObjectId.fromString(base);
+  }
+
+  private PersonIdent author() {
+    return new PersonIdent(cfg.authorName(), cfg.authorEmail());
+  }
+
+  static String message(String message) {
+    if (message == null || message.isBlank()) {
+      throw StatusException.badRequest("a proposal needs a commit message");
+    }
+    return message;
+  }
+
+  /**
+   * The change set leaves the repository as it is. Not an error for a client: the API answers
+   * {@code 204 No Content} ("the desired state already holds"), so the failure carries code 204.
+   */
+  static StatusException nothingToPropose() {
+    return new StatusException(
+        204, "NoContent", "the change set changes nothing: the desired state already holds");
+  }
+
+  private static String firstLine(String text) {
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
+  }
+
+  private static String quote(String id) {
+    return "\"" + id + "\"";
+  }
+}

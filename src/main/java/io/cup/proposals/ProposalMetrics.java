@@ -1,0 +1,41 @@
+package io.cup.proposals;
+
+import io.cup.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The publisher's meters, registered once per JVM in {@link Metrics#registry()}. */
+final class ProposalMetrics {
+  static final Counter CREATED =
+      Counter.builder("cup.proposals.created")
+          .description("proposals created (for a local directory source: writes applied)")
+          .register(Metrics.registry());
+  static final Counter MERGED =
+      Counter.builder("cup.proposals.merged")
+          .description("proposals merged by this server")
+          .register(Metrics.registry());
+  static final Counter CLOSED =
+      Counter.builder("cup.proposals.closed")
+          .description("proposals closed by this server")
+          .register(Metrics.registry());
+  static final Timer PUSH =
+      Timer.builder("cup.proposal.push.duration")
+          .description("time to push proposal branches, records and merges to the remote")
+          .register(Metrics.registry());
+
+  private static final AtomicLong OPEN = new AtomicLong();
+
+  static {
+    Gauge.builder("cup.proposals.open", OPEN, AtomicLong::get)
+        .description("open proposals, as last counted from the proposal records")
+        .register(Metrics.registry());
+  }
+
+  private ProposalMetrics() {}
+
+  static void openProposals(long count) {
+    OPEN.set(count);
+  }
+}

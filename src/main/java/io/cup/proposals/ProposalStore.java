@@ -1,0 +1,248 @@
+package io.cup.proposals;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.cup.bus.Proposal;
+import io.cup.status.StatusException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.TreeFormatter;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proposal records, kept in Git so they survive restarts and every node sees the same state.
+ *
+ * <p>The record of proposal {@code <id>} is the ref {@code refs/cup/proposals/<id>}: a chain of
+ * commits whose tree holds one file, {@value #FILE}, the {@link Proposal} as JSON (without diff).
+ * Each state change is a new commit on top of the previous one, so the ref's history is the
+ * proposal's audit log. Records travel with the repository: pushed to the remote with the
+ * proposal branch, fetched back by every node ({@code +refs/cup/*:refs/cup/*}).
+ *
+ * <p>This class reads records from the local clone and writes record commits into its object
+ * database; moving refs on the remote is the caller's job ({@link RemotePush}), after which it
+ * moves the local ref with {@link #updateLocalRef}. Parsed records are cached by record commit id
+ * (commits never change), so a list costs one ref scan and a blob read per changed record.
+ */
+public final class ProposalStore {
+  /** Where records live: {@code refs/cup/proposals/<id>}. */
+  public static final String RECORD_PREFIX = "refs/cup/proposals/";
+  /** Short name prefix of proposal branches: {@code cup/proposal/<id>}. */
+  public static final String BRANCH_PREFIX = "cup/proposal/";
+  /** The one file of a record's tree. */
+  public static final String FILE = "proposal.json";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProposalStore.class);
+  private static final int UPDATE_ATTEMPTS = 3;
+
+  private final Repository repository;
+  private final Cache<ObjectId, Proposal> cache = Caffeine.newBuilder().maximumSize(50_000).build();
+
+  /** One record: the proposal and the record commit it was read from (or written as). */
+  public record Stored(Proposal proposal, ObjectId commit) {}
+
+  public ProposalStore(Repository repository) {
+    this.repository = Objects.requireNonNull(repository, "repository");
+  }
+
+  /** The clone the records are read from. */
+  public Repository repository() {
+    return repository;
+  }
+
+  public static String recordRef(String id) {
+    return RECORD_PREFIX + id;
+  }
+
+  /** The proposal branch's short name, {@code cup/proposal/<id>}. */
+  public static String branch(String id) {
+    return BRANCH_PREFIX + id;
+  }
+
+  /** The proposal branch's full ref name, {@code refs/heads/cup/proposal/<id>}. */
+  public static String branchRef(String id) {
+    return Constants.R_HEADS + branch(id);
+  }
+
+  /** The record of {@code id} in the local clone; empty when there is none or the id is bad. */
+  public Optional<Stored> get(String id) {
+    if (!ProposalId.isValid(id)) {
+      return Optional.empty();
+    }
+    try {
+      Ref ref = repository.exactRef(recordRef(id));
+      if (ref == null || ref.getObjectId() == null) {
+        return Optional.empty();
+      }
+      return Optional.of(new Stored(read(ref.getObjectId()), ref.getObjectId()));
+    } catch (IOException e) {
+      throw StatusException.unavailable("cannot read the record of proposal " + id, e);
+    }
+  }
+
+  /** Every record in the local clone, newest first (ids sort by creation time). */
+  public List<Stored> list() {
+    List<Stored> records = new ArrayList<>();
+    try {
+      for (Ref ref : repository.getRefDatabase().getRefsByPrefix(RECORD_PREFIX)) {
+        String id = ref.getName().substring(RECORD_PREFIX.length());
+        if (!ProposalId.isValid(id) || ref.getObjectId() == null) {
+          continue;
+        }
+        try {
+          records.add(new Stored(read(ref.getObjectId()), ref.getObjectId()));
+        } catch (StatusException e) {
+          LOG.warn("skipping the unreadable record {}: {}", ref.getName(), e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      throw StatusException.unavailable("cannot list proposal records", e);
+    }
+    records.sort(
+        Comparator.comparing((Stored s) -> s.proposal().id(), Comparator.reverseOrder()));
+    return records;
+  }
+
+  /** The proposal a record commit holds (cached: record commits never change). */
+  public Proposal read(ObjectId recordCommit) {
+    Proposal cached = cache.getIfPresent(recordCommit);
+    if (cached != null) {
+      return cached;
+    }
+    try (RevWalk walk = new RevWalk(repository)) {
+      RevCommit commit = walk.parseCommit(recordCommit);
+      try (TreeWalk tree = TreeWalk.forPath(repository, FILE, commit.getTree())) {
+        if (tree == null) {
+          throw StatusException.internal(
+              "record " + recordCommit.name() + " has no " + FILE, null);
+        }
+        byte[] bytes = repository.open(tree.getObjectId(0), Constants.OBJ_BLOB).getBytes();
+        Proposal proposal = Proposal.fromJson(new JsonObject(new String(bytes, StandardCharsets.UTF_8)));
+        cache.put(recordCommit, proposal);
+        return proposal;
+      }
+    } catch (IOException | DecodeException | ClassCastException e) {
+      throw StatusException.internal("cannot read record " + recordCommit.name(), e);
+    }
+  }
+
+  /**
+   * Writes a record commit for {@code proposal} (its diff left out) on top of {@code parent}
+   * (null for a new record) and returns its id. Moves no ref.
+   */
+  public ObjectId write(Proposal proposal, ObjectId parent, PersonIdent author) throws IOException {
+    byte[] json =
+        (proposal.withDiff(null).toJson().encodePrettily() + "\n").getBytes(StandardCharsets.UTF_8);
+    try (ObjectInserter inserter = repository.newObjectInserter()) {
+      TreeFormatter tree = new TreeFormatter();
+      tree.append(FILE, FileMode.REGULAR_FILE, inserter.insert(Constants.OBJ_BLOB, json));
+      CommitBuilder commit = new CommitBuilder();
+      commit.setTreeId(tree.insertTo(inserter));
+      if (parent != null) {
+        commit.setParentId(parent);
+      }
+      commit.setAuthor(author);
+      commit.setCommitter(author);
+      commit.setEncoding(StandardCharsets.UTF_8);
+      commit.setMessage(proposal.state() + " proposal " + proposal.id() + "\n");
+      ObjectId id = inserter.insert(commit);
+      inserter.flush();
+      cache.put(id, proposal.withDiff(null));
+      return id;
+    }
+  }
+
+  /**
+   * The commit {@code ref} points at in the local clone, or null when it does not exist.
+   */
+  public ObjectId resolve(String ref) {
+    try {
+      Ref found = repository.exactRef(ref);
+      return found == null ? null : found.getObjectId();
+    } catch (IOException e) {
+      throw StatusException.unavailable("cannot read " + ref + " of the clone", e);
+    }
+  }
+
+  /**
+   * Moves the local {@code ref} from {@code expectedOld} (null: must not exist) to {@code newId}
+   * after the remote accepted the same update. The remote is the truth, so this never fails the
+   * caller: when a fetch got there first (the ref is already at {@code newId}, or moved on), the
+   * fetched value stays; a lock held by a concurrent writer is retried a few times.
+   *
+   * @return whether the local ref now points at {@code newId}
+   */
+  public boolean updateLocalRef(String ref, ObjectId expectedOld, ObjectId newId) {
+    ObjectId expected = expectedOld == null ? ObjectId.zeroId() : expectedOld;
+    try {
+      for (int attempt = 1; attempt <= UPDATE_ATTEMPTS; attempt++) {
+        RefUpdate update = repository.updateRef(ref);
+        update.setExpectedOldObjectId(expected);
+        update.setNewObjectId(newId);
+        update.setForceUpdate(true);
+        update.setRefLogMessage("cup: pushed", false);
+        RefUpdate.Result result = update.update();
+        switch (result) {
+          case NEW, FAST_FORWARD, FORCED, NO_CHANGE:
+            return true;
+          case LOCK_FAILURE, REJECTED:
+            ObjectId current = resolve(ref);
+            if (newId.equals(current)) {
+              return true; // a fetch brought the same update
+            }
+            if (!Objects.equals(current, expectedOld)) {
+              LOG.debug("{} moved on to {} meanwhile; keeping it", ref, name(current));
+              return false;
+            }
+            break; // still at the expected value: the lock was busy, try again
+          case REJECTED_CURRENT_BRANCH,
+              REJECTED_MISSING_OBJECT,
+              REJECTED_OTHER_REASON,
+              IO_FAILURE,
+              NOT_ATTEMPTED,
+              RENAMED:
+            LOG.warn(
+                "cannot move local {} to {} ({}); the next fetch will", ref, newId.name(), result);
+            return false;
+        }
+      }
+      LOG.warn("cannot move local {} to {}: still locked; the next fetch will", ref, newId.name());
+      return false;
+    } catch (IOException e) {
+      LOG.warn("cannot move local {} to {}: {}; the next fetch will", ref, newId.name(), e.toString());
+      return false;
+    }
+  }
+
+  /** Whether {@code ancestor} is reachable from {@code descendant} (both commits). */
+  public boolean isAncestor(ObjectId ancestor, ObjectId descendant) throws IOException {
+    try (ObjectReader reader = repository.newObjectReader();
+        RevWalk walk = new RevWalk(reader)) {
+      return walk.isMergedInto(walk.parseCommit(ancestor), walk.parseCommit(descendant));
+    }
+  }
+
+  private static String name(ObjectId id) {
+    return id == null ? "(none)" : id.name();
+  }
+}

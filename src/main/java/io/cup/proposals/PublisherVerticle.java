@@ -1,0 +1,204 @@
+package io.cup.proposals;
+
+import io.cup.bus.Addresses;
+import io.cup.bus.Proposal;
+import io.cup.bus.ProposalEvent;
+import io.cup.bus.ProposalRequest;
+import io.cup.config.ServerConfig;
+import io.cup.git.GitSource;
+import io.cup.git.Sources;
+import io.cup.status.StatusException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proposal publisher. Deploy it as a {@code WORKER} verticle (several instances are safe) with
+ * the server configuration under {@code "server"}.
+ *
+ * <ul>
+ *   <li>{@link Addresses#PROPOSAL_CREATE} ({@link ProposalRequest} → {@link Proposal}): for a Git
+ *       source, a branch {@code cup/proposal/<id>} and a record pushed to the remote ({@link
+ *       LocalProposals}); for a local directory, the change applied in place ({@link
+ *       DirectoryProposals}: state "merged", source "directory", no URL). A change set that
+ *       changes nothing fails with code 204.
+ *   <li>{@link Addresses#PROPOSAL_LIST} ({} → {"items": [...]}, newest first, no diffs), {@link
+ *       Addresses#PROPOSAL_GET} ({"id"} → {@link Proposal} with diff).
+ *   <li>{@link Addresses#PROPOSAL_MERGE} and {@link Addresses#PROPOSAL_CLOSE} ({"id"} → {@link
+ *       Proposal}): fetch first (a request to {@link Addresses#REPOSITORY_FETCH}, so the fetcher
+ *       announces any move it sees; without a fetcher the clone is fetched here), then try; when
+ *       the remote moved under the attempt, fetch and try again, at most {@value #ATTEMPTS}
+ *       times, then 409. After a merge, fetch again so readers see the new head.
+ *   <li>Publishes {@link ProposalEvent}s (opened, merged, closed, conflicted) on {@link
+ *       Addresses#EVENTS_PROPOSAL}; keeps the meters of {@link ProposalMetrics}.
+ * </ul>
+ */
+public final class PublisherVerticle extends VerticleBase {
+  static final int ATTEMPTS = 4;
+
+  private static final Logger LOG = LoggerFactory.getLogger(PublisherVerticle.class);
+  private static final long FETCH_TIMEOUT_MILLIS = 90_000;
+
+  private Proposals proposals;
+  private GitSource git;
+  private long countTimer = -1;
+
+  @Override
+  public Future<?> start() {
+    ServerConfig cfg = ServerConfig.of(config());
+    Consumer<ProposalEvent> events =
+        event -> vertx.eventBus().publish(Addresses.EVENTS_PROPOSAL, event.toJson());
+    if ("local".equals(cfg.source())) {
+      proposals = new DirectoryProposals(Sources.directory(cfg), events);
+    } else {
+      git = Sources.git(cfg);
+      proposals = new LocalProposals(git, cfg, events);
+    }
+    EventBus bus = vertx.eventBus();
+    List<MessageConsumer<JsonObject>> consumers =
+        List.of(
+            bus.consumer(Addresses.PROPOSAL_CREATE, this::create),
+            bus.consumer(Addresses.PROPOSAL_LIST, this::list),
+            bus.consumer(Addresses.PROPOSAL_GET, this::get),
+            bus.consumer(Addresses.PROPOSAL_MERGE, this::merge),
+            bus.consumer(Addresses.PROPOSAL_CLOSE, this::close));
+    countOpen();
+    countTimer = vertx.setPeriodic(Math.max(cfg.pollIntervalMillis(), 1_000), id -> countOpen());
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (countTimer >= 0) {
+      vertx.cancelTimer(countTimer);
+    }
+    return Future.succeededFuture();
+  }
+
+  // -- handlers ----------------------------------------------------------------------------------
+
+  private void create(Message<JsonObject> message) {
+    answer(
+        message,
+        blocking(() -> proposals.create(ProposalRequest.fromJson(message.body())).toJson())
+            .onSuccess(created -> countOpen()));
+  }
+
+  private void list(Message<JsonObject> message) {
+    answer(
+        message,
+        blocking(
+            () -> {
+              JsonArray items = new JsonArray();
+              proposals.list().forEach(p -> items.add(p.toJson()));
+              return new JsonObject().put("items", items);
+            }));
+  }
+
+  private void get(Message<JsonObject> message) {
+    answer(message, blocking(() -> proposals.get(id(message)).toJson()));
+  }
+
+  private void merge(Message<JsonObject> message) {
+    answer(
+        message,
+        transition(message, proposals::tryMerge)
+            .compose(merged -> refresh().otherwiseEmpty().map(merged)));
+  }
+
+  private void close(Message<JsonObject> message) {
+    answer(message, transition(message, proposals::tryClose));
+  }
+
+  // -- plumbing ----------------------------------------------------------------------------------
+
+  /** Fetch, attempt; while the remote moved under the attempt, fetch and attempt again. */
+  private Future<JsonObject> transition(
+      Message<JsonObject> message, Function<String, Optional<Proposal>> attempt) {
+    return blocking(() -> id(message))
+        .compose(id -> attempt(id, attempt, 1))
+        .map(Proposal::toJson)
+        .onSuccess(done -> countOpen());
+  }
+
+  private Future<Proposal> attempt(
+      String id, Function<String, Optional<Proposal>> attempt, int number) {
+    return refresh()
+        .compose(v -> blocking(() -> attempt.apply(id)))
+        .compose(
+            result -> {
+              if (result.isPresent()) {
+                return Future.succeededFuture(result.get());
+              }
+              if (number >= ATTEMPTS) {
+                return Future.failedFuture(
+                    StatusException.conflict(
+                        "proposal "
+                            + id
+                            + " or its target branch kept changing on the remote ("
+                            + ATTEMPTS
+                            + " attempts); try again"));
+              }
+              return attempt(id, attempt, number + 1);
+            });
+  }
+
+  /**
+   * Brings the clone up to date: through the fetcher, which announces a moved head to the rest
+   * of the server; directly when no fetcher is deployed. Nothing to do for a directory.
+   */
+  private Future<Void> refresh() {
+    if (git == null) {
+      return Future.succeededFuture();
+    }
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(FETCH_TIMEOUT_MILLIS);
+    return vertx
+        .eventBus()
+        .request(Addresses.REPOSITORY_FETCH, new JsonObject(), options)
+        .<Void>mapEmpty()
+        .recover(
+            e -> {
+              if (e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
+                return blocking(() -> git.fetch()).mapEmpty();
+              }
+              return Future.failedFuture(StatusException.from(e));
+            });
+  }
+
+  /** Updates the open-proposals gauge; a failure (no clone yet) leaves it as it was. */
+  private void countOpen() {
+    blocking(proposals::openCount)
+        .onSuccess(ProposalMetrics::openProposals)
+        .onFailure(e -> LOG.debug("cannot count open proposals: {}", e.getMessage()));
+  }
+
+  private <T> Future<T> blocking(Callable<T> work) {
+    return vertx.executeBlocking(work, false);
+  }
+
+  private static String id(Message<JsonObject> message) {
+    String id = message.body() == null ? null : message.body().getString("id");
+    if (id == null || id.isBlank()) {
+      throw StatusException.badRequest("a proposal id is required");
+    }
+    return id;
+  }
+
+  private static void answer(Message<JsonObject> message, Future<JsonObject> reply) {
+    reply.onSuccess(message::reply).onFailure(e -> StatusException.reply(message, e));
+  }
+}

@@ -1,0 +1,252 @@
+package io.cup.proposals;
+
+import io.cup.git.Credentials;
+import io.cup.git.GitSource;
+import io.cup.status.StatusException;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.eclipse.jgit.api.TransportCommand;
+import org.eclipse.jgit.errors.NotSupportedException;
+import org.eclipse.jgit.errors.TransportException;
+import org.eclipse.jgit.internal.JGitText;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves refs on the Git remote, each only from the value the caller expects (a lease), in one
+ * atomic push when the remote supports it.
+ *
+ * <p>Without atomic push support the changes are pushed one by one in the given order, stopping at
+ * the first that fails; refs this push created before the failure are deleted again (best
+ * effort), so a retry does not trip over them. Callers order the changes so that what remains
+ * after a partial push is safe (the proposal branch before its record).
+ *
+ * <p>Blocking; safe for concurrent use (each push opens its own connection).
+ */
+final class RemotePush {
+  private static final Logger LOG = LoggerFactory.getLogger(RemotePush.class);
+
+  /** Move {@code ref} from {@code expectedOld} (zero id: must not exist) to {@code newId}. */
+  record RefChange(String ref, ObjectId expectedOld, ObjectId newId) {
+    RefChange {
+      Objects.requireNonNull(ref, "ref");
+      Objects.requireNonNull(expectedOld, "expectedOld");
+      Objects.requireNonNull(newId, "newId");
+    }
+
+    static RefChange create(String ref, ObjectId newId) {
+      return new RefChange(ref, ObjectId.zeroId(), newId);
+    }
+
+    boolean isCreate() {
+      return expectedOld.equals(ObjectId.zeroId());
+    }
+
+    boolean isDelete() {
+      return newId.equals(ObjectId.zeroId());
+    }
+  }
+
+  /** How a push ended when the remote could be reached. */
+  enum Outcome {
+    /** Every ref moved. */
+    PUSHED,
+    /** A ref was not where the lease expected (someone else moved it): nothing moved. */
+    STALE
+  }
+
+  private final GitSource source;
+  private final Credentials credentials;
+  private final Timer duration;
+
+  RemotePush(GitSource source, Credentials credentials, Timer duration) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
+    this.duration = Objects.requireNonNull(duration, "duration");
+  }
+
+  /**
+   * Pushes {@code changes}.
+   *
+   * @return {@link Outcome#STALE} when a lease did not hold
+   * @throws StatusException 503 when the remote cannot be reached, 502 when it refuses a change
+   *     for another reason; both name the remote by {@link GitSource#remoteUrl()}
+   */
+  Outcome push(List<RefChange> changes) {
+    Timer.Sample sample = Timer.start();
+    try {
+      try {
+        return pushOnce(changes, true);
+      } catch (AtomicUnsupported e) {
+        LOG.debug("{} does not support atomic push; pushing ref by ref", source.remoteUrl());
+        return pushInOrder(changes);
+      }
+    } finally {
+      sample.stop(duration);
+    }
+  }
+
+  private Outcome pushInOrder(List<RefChange> changes) {
+    List<RefChange> created = new ArrayList<>();
+    for (RefChange change : changes) {
+      Outcome outcome;
+      try {
+        outcome = pushOnce(List.of(change), false);
+      } catch (StatusException | AtomicUnsupported e) {
+        rollBack(created);
+        throw e instanceof StatusException s ? s : new IllegalStateException(e);
+      }
+      if (outcome == Outcome.STALE) {
+        rollBack(created);
+        return outcome;
+      }
+      if (change.isCreate()) {
+        created.add(change);
+      }
+    }
+    return Outcome.PUSHED;
+  }
+
+  private void rollBack(List<RefChange> created) {
+    for (RefChange change : created) {
+      try {
+        pushOnce(List.of(new RefChange(change.ref(), change.newId(), ObjectId.zeroId())), false);
+      } catch (RuntimeException | AtomicUnsupported e) {
+        LOG.warn(
+            "cannot delete {} on {} after a failed push: {}",
+            change.ref(),
+            source.remoteUrl(),
+            e.getMessage());
+      }
+    }
+  }
+
+  private Outcome pushOnce(List<RefChange> changes, boolean atomic) throws AtomicUnsupported {
+    Repository repository = source.repository();
+    List<RemoteRefUpdate> updates = new ArrayList<>(changes.size());
+    try (Transport transport = new Connection(repository, source).open()) {
+      for (RefChange change : changes) {
+        updates.add(
+            new RemoteRefUpdate(
+                repository,
+                (String) null,
+                change.newId(),
+                change.ref(),
+                false,
+                null,
+                change.expectedOld()));
+      }
+      transport.setPushAtomic(atomic);
+      PushResult result = transport.push(NullProgressMonitor.INSTANCE, updates);
+      return evaluate(changes, result);
+    } catch (TransportException e) {
+      if (atomic && String.valueOf(e.getMessage()).contains(JGitText.get().atomicPushNotSupported)) {
+        throw new AtomicUnsupported();
+      }
+      throw StatusException.unavailable(
+          "cannot push to " + source.remoteUrl() + ": " + reason(e), null);
+    } catch (NotSupportedException | URISyntaxException e) {
+      throw StatusException.badGateway(
+          "cannot push to " + source.remoteUrl() + ": " + reason(e), null);
+    } catch (IOException e) {
+      throw StatusException.internal("cannot prepare the push to " + source.remoteUrl(), e);
+    }
+  }
+
+  private Outcome evaluate(List<RefChange> changes, PushResult result) {
+    boolean stale = false;
+    List<String> refused = new ArrayList<>();
+    for (RefChange change : changes) {
+      RemoteRefUpdate update = result.getRemoteUpdate(change.ref());
+      RemoteRefUpdate.Status status =
+          update == null ? RemoteRefUpdate.Status.NOT_ATTEMPTED : update.getStatus();
+      switch (status) {
+        case OK, UP_TO_DATE -> {}
+        case NON_EXISTING -> {
+          if (!change.isDelete()) {
+            refused.add(change.ref() + " (" + status + ")");
+          }
+        }
+        case REJECTED_REMOTE_CHANGED, REJECTED_NONFASTFORWARD -> stale = true;
+        case REJECTED_NODELETE,
+            REJECTED_OTHER_REASON,
+            NOT_ATTEMPTED,
+            AWAITING_REPORT -> {
+          String message = update == null ? null : update.getMessage();
+          if (!JGitText.get().transactionAborted.equals(message)) {
+            refused.add(change.ref() + " (" + (message == null ? status : message) + ")");
+          }
+        }
+      }
+    }
+    if (stale) {
+      return Outcome.STALE;
+    }
+    if (!refused.isEmpty()) {
+      throw StatusException.badGateway(
+          "the remote " + source.remoteUrl() + " rejected the push of " + String.join(", ", refused),
+          null);
+    }
+    return Outcome.PUSHED;
+  }
+
+  /** The deepest message of {@code e}, without anything that could be a secret. */
+  private String reason(Exception e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = String.valueOf(e.getMessage());
+    String prefix = source.remoteUrl() + ": ";
+    if (message.startsWith(prefix)) {
+      message = message.substring(prefix.length()); // JGit prefixes the URL, which we say already
+    }
+    if (root != e && root.getMessage() != null && !Objects.equals(root.getMessage(), message)) {
+      message = message + " (" + root.getMessage() + ")";
+    }
+    // userinfo in any URL the message quotes, and whatever the credentials know to be secret
+    return credentials.redact(message.replaceAll("://[^/@\\s]*@", "://"));
+  }
+
+  /** The remote does not advertise atomic push: fall back to ref-by-ref pushes. */
+  private static final class AtomicUnsupported extends Exception {
+    AtomicUnsupported() {
+      super("atomic push not supported", null, false, false);
+    }
+  }
+
+  /**
+   * Opens a transport to the source's remote configured like any of its commands (credentials,
+   * SSH session factory, timeout), through the {@link TransportCommand} hook the source offers.
+   */
+  private static final class Connection extends TransportCommand<Connection, Transport> {
+    private final GitSource source;
+
+    Connection(Repository repository, GitSource source) {
+      super(repository);
+      this.source = source;
+      source.configure(this);
+    }
+
+    Transport open() throws NotSupportedException, URISyntaxException, TransportException {
+      Transport transport = Transport.open(getRepository(), source.remoteUrl());
+      configure(transport);
+      return transport;
+    }
+
+    @Override
+    public Transport call() {
+      throw new UnsupportedOperationException("use open()");
+    }
+  }
+}

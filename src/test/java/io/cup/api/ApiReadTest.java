@@ -1,0 +1,415 @@
+package io.cup.api;
+
+import static io.cup.api.ApiFixture.WIDGETS;
+import static io.cup.api.ApiFixture.widget;
+import static io.cup.api.StatusAssert.assertStatus;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cup.bus.Addresses;
+import io.cup.bus.ResourceRequest;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reads through the HTTP API: definitions, discovery, get, list, negotiation, routing errors. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class ApiReadTest {
+  @TempDir Path dir;
+  private final FakeBackend backend = new FakeBackend();
+  private ApiFixture.Deployed api;
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) throws Exception {
+    Path config = ApiFixture.writeConfiguration(dir);
+    backend.store(widget("one", 1));
+    backend.store(widget("two", 2));
+    backend.store(
+        widget("other", 3).put("metadata", widget("other", 3).getJsonObject("metadata").put("namespace", "staging")));
+    backend
+        .register(vertx)
+        .compose(v -> ApiFixture.deploy(vertx, config))
+        .onComplete(ctx.succeeding(d -> {
+          api = d;
+          ctx.completeNow();
+        }));
+  }
+
+  @Test
+  void definitionsAreKeyedByGroupVersionPluralAsTheOriginal(VertxTestContext ctx) {
+    api.get("/apis")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertThat(r.statusCode()).isEqualTo(200);
+          assertThat(r.getHeader("Content-Type")).isEqualTo("application/json");
+          JsonObject body = r.bodyAsJsonObject();
+          // every version of every definition, bound or not, maps to the definition as loaded
+          assertThat(body.fieldNames())
+              .containsExactly("test.cup.io/v1/widgets", "test.cup.io/v2/widgets");
+          JsonObject expected = new JsonObject(ApiFixture.DEFINITION);
+          assertThat(body.getJsonObject("test.cup.io/v1/widgets")).isEqualTo(expected);
+          assertThat(body.getJsonObject("test.cup.io/v2/widgets")).isEqualTo(expected);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void discoveryListsTheKindsServedInAGroupVersion(VertxTestContext ctx) {
+    api.get("/apis/test.cup.io/v1")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertThat(r.statusCode()).isEqualTo(200);
+          JsonObject body = r.bodyAsJsonObject();
+          assertThat(body.getString("kind")).isEqualTo("APIResourceList");
+          assertThat(body.getString("groupVersion")).isEqualTo("test.cup.io/v1");
+          assertThat(body.getJsonArray("resources"))
+              .containsExactly(
+                  new JsonObject()
+                      .put("name", "widgets")
+                      .put("singularName", "widget")
+                      .put("namespaced", true)
+                      .put("kind", "Widget")
+                      .put("verbs", new JsonArray(List.of("delete", "get", "list", "update"))));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void discoveryOfTheBuiltInGroupListsProposals(VertxTestContext ctx) {
+    api.get("/apis/cup.flipt.io/v1alpha1")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertThat(r.statusCode()).isEqualTo(200);
+          JsonArray resources = r.bodyAsJsonObject().getJsonArray("resources");
+          assertThat(resources.getJsonObject(0).getString("name")).isEqualTo("proposals");
+          assertThat(resources.getJsonObject(0).getBoolean("namespaced")).isFalse();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void discoveryOfAnUnservedGroupVersionIsNotFound(VertxTestContext ctx) {
+    // v2 is defined but not bound: it is listed by /apis but not served
+    api.get("/apis/test.cup.io/v2")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertStatus(r, 404, "NotFound");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void getReturnsTheResourceAndPassesTheRevision(VertxTestContext ctx) {
+    api.get(WIDGETS + "/one")
+        .addQueryParam("revision", "feature-x")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertThat(r.statusCode()).isEqualTo(200);
+          assertThat(r.getHeader("Content-Type")).isEqualTo("application/json");
+          assertThat(r.bodyAsJsonObject()).isEqualTo(widget("one", 1));
+          ResourceRequest sent =
+              ResourceRequest.fromJson(backend.requests(Addresses.CONTROLLER_GET).get(0));
+          assertThat(sent)
+              .isEqualTo(
+                  new ResourceRequest(
+                      "test.cup.io", "v1", "widgets", "default", "one", "feature-x", null, null));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aMissingResourceIsA404StatusNeverA500(VertxTestContext ctx) {
+    api.get(WIDGETS + "/nope")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          JsonObject status = assertStatus(r, 404, "NotFound");
+          assertThat(status.getString("message")).contains("\"nope\" not found");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aResourceInAnotherNamespaceIsNotFound(VertxTestContext ctx) {
+    api.get("/apis/test.cup.io/v1/namespaces/nowhere/widgets/one")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertStatus(r, 404, "NotFound");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void unknownKindGroupOrVersionIsNotFoundForEveryMethod(VertxTestContext ctx) {
+    var checkpoint = ctx.checkpoint(4);
+    for (String path :
+        List.of(
+            "/apis/test.cup.io/v1/namespaces/default/gadgets",
+            "/apis/test.cup.io/v9/namespaces/default/widgets/one",
+            "/apis/other.io/v1/namespaces/default/widgets/one")) {
+      api.get(path)
+          .send()
+          .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+            assertStatus(r, 404, "NotFound");
+            checkpoint.flag();
+          })));
+    }
+    api.delete("/apis/test.cup.io/v1/namespaces/default/gadgets/one")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertStatus(r, 404, "NotFound");
+          assertThat(backend.received).isEmpty();
+          checkpoint.flag();
+        })));
+  }
+
+  @Test
+  void listIsNewlineDelimitedJsonByDefault(VertxTestContext ctx) {
+    api.get(WIDGETS)
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertThat(r.statusCode()).isEqualTo(200);
+          assertThat(r.getHeader("Content-Type")).isEqualTo("application/x-ndjson");
+          String[] lines = r.bodyAsString().split("\n");
+          assertThat(r.bodyAsString()).endsWith("\n");
+          assertThat(lines).hasSize(2);
+          assertThat(new JsonObject(lines[0])).isEqualTo(widget("one", 1));
+          assertThat(new JsonObject(lines[1])).isEqualTo(widget("two", 2));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void listIsAKubernetesListObjectWhenJsonIsAsked(VertxTestContext ctx) {
+    api.get(WIDGETS)
+        .putHeader("Accept", "application/json, */*")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertThat(r.statusCode()).isEqualTo(200);
+          assertThat(r.getHeader("Content-Type")).isEqualTo("application/json");
+          JsonObject list = r.bodyAsJsonObject();
+          assertThat(list.getString("apiVersion")).isEqualTo("test.cup.io/v1");
+          assertThat(list.getString("kind")).isEqualTo("WidgetList");
+          assertThat(list.getJsonObject("metadata"))
+              .isEqualTo(new JsonObject().put("resourceVersion", FakeBackend.COMMIT));
+          assertThat(list.getJsonArray("items"))
+              .containsExactly(widget("one", 1), widget("two", 2));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void listPagesWithLimitAndContinueAtTheSameCommit(VertxTestContext ctx) {
+    api.get(WIDGETS)
+        .putHeader("Accept", "application/json")
+        .addQueryParam("limit", "1")
+        .send()
+        .compose(first -> {
+          ctx.verify(() -> {
+            JsonObject list = first.bodyAsJsonObject();
+            assertThat(list.getJsonArray("items")).containsExactly(widget("one", 1));
+            assertThat(list.getJsonObject("metadata").getInteger("remainingItemCount"))
+                .isEqualTo(1);
+          });
+          String token = first.bodyAsJsonObject().getJsonObject("metadata").getString("continue");
+          return api.get(WIDGETS)
+              .putHeader("Accept", "application/json")
+              .addQueryParam("limit", "1")
+              .addQueryParam("continue", token)
+              .send();
+        })
+        .onComplete(ctx.succeeding(second -> ctx.verify(() -> {
+          JsonObject list = second.bodyAsJsonObject();
+          assertThat(list.getJsonArray("items")).containsExactly(widget("two", 2));
+          assertThat(list.getJsonObject("metadata").containsKey("continue")).isFalse();
+          List<JsonObject> sent = backend.requests(Addresses.CONTROLLER_LIST);
+          assertThat(sent.get(0).getString("revision")).isNull();
+          assertThat(sent.get(1).getString("revision")).isEqualTo(FakeBackend.COMMIT);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void ndjsonPagesCarryTheContinueTokenInAHeader(VertxTestContext ctx) {
+    api.get(WIDGETS)
+        .addQueryParam("limit", "1")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertThat(r.bodyAsString().split("\n")).hasSize(1);
+          assertThat(r.getHeader("Cup-Continue")).isNotBlank();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void badPagingParametersAreBadRequests(VertxTestContext ctx) {
+    var checkpoint = ctx.checkpoint(2);
+    api.get(WIDGETS)
+        .addQueryParam("limit", "-1")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertStatus(r, 400, "BadRequest");
+          checkpoint.flag();
+        })));
+    api.get(WIDGETS)
+        .addQueryParam("continue", "not a token")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertStatus(r, 400, "BadRequest");
+          checkpoint.flag();
+        })));
+  }
+
+  @Test
+  void listPassesAValidLabelSelectorAndTheRevision(VertxTestContext ctx) {
+    api.get(WIDGETS)
+        .addQueryParam("labelSelector", "app=demo,tier in (web,api)")
+        .addQueryParam("revision", "v1.2.0")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertThat(r.statusCode()).isEqualTo(200);
+          ResourceRequest sent =
+              ResourceRequest.fromJson(backend.requests(Addresses.CONTROLLER_LIST).get(0));
+          assertThat(sent)
+              .isEqualTo(
+                  new ResourceRequest(
+                      "test.cup.io", "v1", "widgets", "default", null, "v1.2.0",
+                      "app=demo,tier in (web,api)", null));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aMalformedLabelSelectorIsABadRequestAndReachesNoWorker(VertxTestContext ctx) {
+    api.get(WIDGETS)
+        .addQueryParam("labelSelector", "app in (web")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertStatus(r, 400, "BadRequest");
+          assertThat(backend.requests(Addresses.CONTROLLER_LIST)).isEmpty();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void watchIsRefusedRatherThanIgnored(VertxTestContext ctx) {
+    api.get(WIDGETS)
+        .addQueryParam("watch", "true")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertStatus(r, 400, "BadRequest");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void anAcceptHeaderAllowingNeitherJsonNorNdjsonIsNotAcceptable(VertxTestContext ctx) {
+    var checkpoint = ctx.checkpoint(3);
+    for (String path : List.of(WIDGETS, WIDGETS + "/one", "/apis")) {
+      api.get(path)
+          .putHeader("Accept", "text/html, application/xml;q=0.9, application/json;q=0")
+          .send()
+          .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+            assertStatus(r, 406, "NotAcceptable");
+            checkpoint.flag();
+          })));
+    }
+  }
+
+  @Test
+  void aWrongMethodOnAKnownPathIs405WithAllow(VertxTestContext ctx) {
+    var checkpoint = ctx.checkpoint(3);
+    api.post(WIDGETS + "/one")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertStatus(r, 405, "MethodNotAllowed");
+          assertThat(r.getHeader("Allow")).isEqualTo("GET, PUT, DELETE");
+          checkpoint.flag();
+        })));
+    api.delete(WIDGETS)
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertStatus(r, 405, "MethodNotAllowed");
+          assertThat(r.getHeader("Allow")).isEqualTo("GET");
+          checkpoint.flag();
+        })));
+    api.get("/apis/cup.flipt.io/v1alpha1/proposals/p1/merge")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertStatus(r, 405, "MethodNotAllowed");
+          assertThat(r.getHeader("Allow")).isEqualTo("POST");
+          checkpoint.flag();
+        })));
+  }
+
+  @Test
+  void anUnknownPathIsA404Status(VertxTestContext ctx) {
+    var checkpoint = ctx.checkpoint(2);
+    for (String path : List.of("/nothing/here", "/apis/test.cup.io/v1/namespaces/default")) {
+      api.get(path)
+          .send()
+          .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+            assertStatus(r, 404, "NotFound");
+            checkpoint.flag();
+          })));
+    }
+  }
+
+  @Test
+  void hostileNamesInThePathAreBadRequestsForEveryMethod(VertxTestContext ctx) {
+    List<String> paths =
+        List.of(
+            WIDGETS + "/A_B",
+            WIDGETS + "/a%2Fb",
+            WIDGETS + "/..%2F..%2Fetc",
+            WIDGETS + "/-leading",
+            WIDGETS + "/" + "a".repeat(254),
+            "/apis/test.cup.io/v1/namespaces/Default/widgets/one",
+            "/apis/test.cup.io/v1/namespaces/%2E%2E%2F%2E%2E/widgets");
+    var checkpoint = ctx.checkpoint(paths.size() + 2);
+    for (String path : paths) {
+      api.get(path)
+          .send()
+          .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+            assertStatus(r, 400, "BadRequest");
+            checkpoint.flag();
+          })));
+    }
+    api.delete(WIDGETS + "/A_B")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertStatus(r, 400, "BadRequest");
+          checkpoint.flag();
+        })));
+    api.put(WIDGETS + "/a%2Fb")
+        .putHeader("Content-Type", "text/plain")
+        .sendBuffer(io.vertx.core.buffer.Buffer.buffer("x"))
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          // the path is checked before the media type or the body
+          assertStatus(r, 400, "BadRequest");
+          assertThat(backend.received).isEmpty();
+          checkpoint.flag();
+        })));
+  }
+
+  @Test
+  void dotSegmentsNeverReachAResource(VertxTestContext ctx) {
+    // Vert.x removes dot segments before routing: what is left is no resource path
+    api.get(WIDGETS + "/../../../../../../healthz")
+        .send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertThat(backend.received).isEmpty();
+          assertThat(r.statusCode()).isIn(200, 400, 404);
+          ctx.completeNow();
+        })));
+  }
+}

@@ -1,0 +1,465 @@
+package io.cup.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cup.config.Demo;
+import io.cup.config.ServerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CliTest {
+  private static final String REPO = "file:///srv/git/flags.git";
+
+  @TempDir Path work;
+  private final Map<String, String> env = new HashMap<>();
+  private StringWriter out;
+  private StringWriter err;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    Files.createDirectories(work.resolve("conf/resources"));
+  }
+
+  // ------------------------------------------------------------------ defaults
+
+  @Test
+  void defaultsOfAGitServer() {
+    ServerConfig config = serve("--api-git-repo", REPO);
+
+    assertThat(config.host()).isEmpty();
+    assertThat(config.port()).isEqualTo(8181);
+    assertThat(config.source()).isEqualTo("git");
+    assertThat(config.gitRepo()).isEqualTo(REPO);
+    assertThat(config.gitScm()).isEqualTo("local");
+    assertThat(config.gitBranch()).isNull();
+    assertThat(config.pollIntervalMillis()).isEqualTo(10_000);
+    assertThat(config.authorName()).isEqualTo("Cup");
+    assertThat(config.authorEmail()).isEqualTo("cup@localhost");
+    assertThat(config.dataDir()).isEqualTo(work.resolve("data").toString());
+    assertThat(config.resourcesDir()).isEqualTo(work.toString());
+    assertThat(config.maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
+    assertThat(config.demo()).isFalse();
+    assertThat(config.gitTokenFile()).isNull();
+    assertThat(config.localPath()).isNull();
+  }
+
+  @Test
+  void everyFlagLandsInTheServerConfig() throws IOException {
+    Path token = Files.writeString(work.resolve("token"), "secret");
+    Path key = Files.writeString(work.resolve("id_ed25519"), "key");
+
+    ServerConfig config =
+        serve(
+            "--api-address", "127.0.0.1:9090",
+            "--api-source", "git",
+            "--api-git-repo", REPO,
+            "--api-git-scm", "local",
+            "--api-git-branch", "refs/heads/release/1.x",
+            "--api-git-poll-interval", "1h30m",
+            "--api-git-author-name", "Flag Bot",
+            "--api-git-author-email", "bot@example.test",
+            "--api-git-token-file", "token",
+            "--api-git-ssh-key-file", key.toString(),
+            "--api-resources", "conf/resources",
+            "--data-dir", "var/cup",
+            "--max-body-bytes", "512KiB");
+
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(9090);
+    assertThat(config.gitBranch()).isEqualTo("release/1.x");
+    assertThat(config.pollIntervalMillis()).isEqualTo(90 * 60 * 1000L);
+    assertThat(config.authorName()).isEqualTo("Flag Bot");
+    assertThat(config.authorEmail()).isEqualTo("bot@example.test");
+    assertThat(config.gitTokenFile()).isEqualTo(token.toString());
+    assertThat(config.gitSshKeyFile()).isEqualTo(key.toString());
+    assertThat(config.resourcesDir()).isEqualTo(work.resolve("conf/resources").toString());
+    assertThat(config.dataDir()).isEqualTo(work.resolve("var/cup").toString());
+    assertThat(config.maxBodyBytes()).isEqualTo(512 * 1024);
+  }
+
+  @Test
+  void theOriginalsSingleDashFlagsAndEqualsFormWork() {
+    ServerConfig config =
+        serve("-api-address", "[::1]:8282", "-api-git-repo=" + REPO, "-api-resources", ".");
+
+    assertThat(config.host()).isEqualTo("::1");
+    assertThat(config.port()).isEqualTo(8282);
+    assertThat(config.gitRepo()).isEqualTo(REPO);
+  }
+
+  @Test
+  void localSource() throws IOException {
+    Path served = Files.createDirectories(work.resolve("served"));
+
+    ServerConfig config = serve("--api-source", "local", "--api-local-path", "served");
+
+    assertThat(config.source()).isEqualTo("local");
+    assertThat(config.localPath()).isEqualTo(served.toString());
+    assertThat(config.gitRepo()).isNull();
+  }
+
+  @Test
+  void demoServesTheDemoRepositoryAndResources() {
+    ServerConfig config = serve("--demo", "--data-dir", "d");
+
+    Path data = work.resolve("d");
+    assertThat(config.demo()).isTrue();
+    assertThat(config.source()).isEqualTo("git");
+    assertThat(config.gitScm()).isEqualTo("local");
+    assertThat(config.gitRepo()).isEqualTo(Demo.originUrl(data));
+    assertThat(config.gitRepo()).startsWith("file:///").endsWith("/d/demo/origin.git");
+    assertThat(config.resourcesDir()).isEqualTo(Demo.resources(data).toString());
+  }
+
+  @Test
+  void demoKeepsResourcesThatWereGiven() {
+    ServerConfig config = serve("--demo", "--api-resources", "conf/resources");
+
+    assertThat(config.resourcesDir()).isEqualTo(work.resolve("conf/resources").toString());
+  }
+
+  @Test
+  void verticlesDefaultToTheWorkingDirectorysThenThePackagedOnes() throws IOException {
+    assertThat(parse("serve", "--api-git-repo", REPO).verticlesDir()).isNull();
+
+    Path local = Files.createDirectories(work.resolve("verticles"));
+    assertThat(parse("serve", "--api-git-repo", REPO).verticlesDir()).isEqualTo(local);
+
+    Path other = Files.createDirectories(work.resolve("other"));
+    assertThat(parse("serve", "--api-git-repo", REPO, "--verticles", "other").verticlesDir())
+        .isEqualTo(other);
+  }
+
+  // ------------------------------------------------------------------ precedence
+
+  @Test
+  void flagBeatsEnvironmentBeatsFileBeatsDefault() throws IOException {
+    Files.writeString(
+        work.resolve("conf/cupd.yaml"),
+        String.join(
+            "\n",
+            "api-address: \"127.0.0.1:1111\"",
+            "api-git-repo: file:///from/file.git",
+            "api-git-poll-interval: 3s",
+            "api-git-author-name: File Author",
+            "data-dir: file-data",
+            ""));
+    env.put("CUPD_API_ADDRESS", "127.0.0.1:2222");
+    env.put("CUPD_API_GIT_POLL_INTERVAL", "4s");
+    env.put("CUPD_DATA_DIR", "env-data");
+
+    ServerConfig config = serve("--api-address", "127.0.0.1:3333");
+
+    assertThat(config.port()).as("flag over env and file").isEqualTo(3333);
+    assertThat(config.pollIntervalMillis()).as("env over file").isEqualTo(4000);
+    assertThat(config.dataDir()).as("env over file").isEqualTo(work.resolve("env-data").toString());
+    assertThat(config.gitRepo()).as("file over default").isEqualTo("file:///from/file.git");
+    assertThat(config.authorName()).as("file over default").isEqualTo("File Author");
+    assertThat(config.authorEmail()).as("default").isEqualTo("cup@localhost");
+  }
+
+  @Test
+  void environmentAloneAndDefaultAlone() {
+    env.put("CUPD_API_GIT_REPO", REPO);
+    env.put("CUPD_MAX_BODY_BYTES", "2048");
+    env.put("CUPD_API_GIT_AUTHOR_EMAIL", "env@example.test");
+
+    ServerConfig config = serve();
+
+    assertThat(config.gitRepo()).isEqualTo(REPO);
+    assertThat(config.maxBodyBytes()).isEqualTo(2048);
+    assertThat(config.authorEmail()).isEqualTo("env@example.test");
+    assertThat(config.port()).isEqualTo(8181);
+  }
+
+  @Test
+  void booleanFromEnvironmentAndFlagOverride() {
+    env.put("CUPD_DEMO", "yes");
+    assertThat(serve().demo()).isTrue();
+    assertThat(serve("--demo=false", "--api-git-repo", REPO).demo()).isFalse();
+  }
+
+  @Test
+  void configFileNamedByFlagBeatsCupdConfigBeatsTheDefaultFile() throws IOException {
+    Files.writeString(work.resolve("conf/cupd.yaml"), "api-address: \":1001\"\n");
+    Files.writeString(work.resolve("env.yaml"), "api-address: \":1002\"\n");
+    Files.writeString(work.resolve("flag.yaml"), "api-address: \":1003\"\n");
+    env.put("CUPD_API_GIT_REPO", REPO);
+
+    assertThat(serve().port()).isEqualTo(1001);
+    env.put("CUPD_CONFIG", "env.yaml");
+    assertThat(serve().port()).isEqualTo(1002);
+    assertThat(serve("--config", "flag.yaml").port()).isEqualTo(1003);
+    assertThat(serve("--config=flag.yaml").port()).isEqualTo(1003);
+  }
+
+  @Test
+  void nestedYamlKeysJoinWithDashes() throws IOException {
+    Files.writeString(
+        work.resolve("conf/cupd.yaml"),
+        "api:\n  address: \":7000\"\n  git:\n    repo: " + REPO + "\n    poll-interval: 250ms\n");
+
+    ServerConfig config = serve();
+
+    assertThat(config.port()).isEqualTo(7000);
+    assertThat(config.gitRepo()).isEqualTo(REPO);
+    assertThat(config.pollIntervalMillis()).isEqualTo(250);
+  }
+
+  @Test
+  void yamlScalarsOfOtherTypesAreTakenAsText() throws IOException {
+    Files.writeString(
+        work.resolve("conf/cupd.yaml"),
+        "api-git-repo: " + REPO + "\nmax-body-bytes: 4096\ndemo: false\n");
+
+    ServerConfig config = serve();
+
+    assertThat(config.maxBodyBytes()).isEqualTo(4096);
+    assertThat(config.demo()).isFalse();
+  }
+
+  @Test
+  void theShippedExampleFileChangesNothing() throws IOException {
+    Files.copy(Path.of("conf/cupd.yaml"), work.resolve("conf/cupd.yaml"));
+
+    ServerConfig config = serve("--api-git-repo", REPO);
+
+    assertThat(config).isEqualTo(serveWithoutFile());
+  }
+
+  private ServerConfig serveWithoutFile() throws IOException {
+    Files.delete(work.resolve("conf/cupd.yaml"));
+    return serve("--api-git-repo", REPO);
+  }
+
+  // ------------------------------------------------------------------ exit code 2
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--no-such-flag|Unknown option: '--no-such-flag'",
+        "--api-git-poll-interval 10|invalid value for --api-git-poll-interval: invalid duration \"10\": missing unit",
+        "--api-git-poll-interval ten|invalid value for --api-git-poll-interval: invalid duration \"ten\"",
+        "--api-git-poll-interval 0s|invalid value for --api-git-poll-interval: must be greater than 0",
+        "--api-git-poll-interval -1s|invalid value for --api-git-poll-interval: must be greater than 0",
+        "--api-git-poll-interval 300us|invalid value for --api-git-poll-interval: must be at least 1ms",
+        "--api-address 8181|invalid value for --api-address: invalid address \"8181\": missing port",
+        "--api-address ::1:8181|invalid value for --api-address: invalid address \"::1:8181\"",
+        "--api-source svn|invalid value for --api-source: \"svn\" is not one of git, local",
+        "--api-git-scm github|--api-git-scm github is not supported by this build yet (supported: local)",
+        "--api-git-scm gitlab|--api-git-scm gitlab is not supported by this build yet",
+        "--api-git-scm gitea|--api-git-scm gitea is not supported by this build yet",
+        "--api-git-scm bitbucket|invalid value for --api-git-scm: \"bitbucket\" is not one of local",
+        "--api-git-branch a..b|invalid value for --api-git-branch: \"a..b\" is not a valid branch name",
+        "--max-body-bytes lots|invalid value for --max-body-bytes: \"lots\" is not a size",
+        "--max-body-bytes 0|invalid value for --max-body-bytes: must be greater than 0",
+        "--api-git-token-file missing.txt|invalid value for --api-git-token-file: file",
+        "--api-resources nowhere|invalid value for --api-resources: directory",
+        "--verticles nowhere|invalid value for --verticles: directory",
+        "--config missing.yaml|missing.yaml: file not found",
+        "--demo --api-source local|--demo serves a Git repository; it cannot be combined with --api-source local",
+      })
+  void badFlagsExitWithUsageErrorNamingTheFlag(String flags, String message) {
+    List<String> args = new ArrayList<>(List.of("serve", "--api-git-repo", REPO));
+    if (flags.startsWith("--demo")) {
+      args = new ArrayList<>(List.of("serve"));
+    }
+    args.addAll(Arrays.asList(flags.split(" ")));
+
+    Invocation invocation = parse(args.toArray(String[]::new));
+
+    assertThat(invocation.exitCode()).isEqualTo(2);
+    assertThat(invocation.serve()).isFalse();
+    assertThat(err.toString()).contains(message).contains("cup serve --help");
+  }
+
+  @Test
+  void gitSourceNeedsARepository() {
+    Invocation invocation = parse("serve");
+
+    assertThat(invocation.exitCode()).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--api-git-repo is required with --api-source git (or try --demo)");
+  }
+
+  @Test
+  void localSourceNeedsAPath() {
+    Invocation invocation = parse("serve", "--api-source", "local");
+
+    assertThat(invocation.exitCode()).isEqualTo(2);
+    assertThat(err.toString()).contains("--api-local-path is required with --api-source local");
+  }
+
+  @Test
+  void localPathMustExist() {
+    Invocation invocation = parse("serve", "--api-source", "local", "--api-local-path", "nope");
+
+    assertThat(invocation.exitCode()).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("invalid value for --api-local-path: directory " + work.resolve("nope"));
+  }
+
+  @Test
+  void badValuesFromTheEnvironmentNameTheVariable() {
+    env.put("CUPD_API_GIT_POLL_INTERVAL", "soon");
+
+    Invocation invocation = parse("serve", "--api-git-repo", REPO);
+
+    assertThat(invocation.exitCode()).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "invalid value for --api-git-poll-interval (from environment variable"
+                + " CUPD_API_GIT_POLL_INTERVAL): invalid duration \"soon\"");
+  }
+
+  @Test
+  void badBooleanFromTheEnvironment() {
+    env.put("CUPD_DEMO", "maybe");
+
+    Invocation invocation = parse("serve", "--api-git-repo", REPO);
+
+    assertThat(invocation.exitCode()).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "invalid value for --demo (from environment variable CUPD_DEMO): \"maybe\" is not"
+                + " true or false");
+  }
+
+  @Test
+  void badValuesFromTheFileNameTheFileAndKey() throws IOException {
+    Files.writeString(work.resolve("conf/cupd.yaml"), "api-address: nowhere\n");
+
+    Invocation invocation = parse("serve", "--api-git-repo", REPO);
+
+    assertThat(invocation.exitCode()).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "invalid value for --api-address (from "
+                + work.resolve("conf/cupd.yaml")
+                + " (api-address)): invalid address \"nowhere\"");
+  }
+
+  @Test
+  void unknownKeysInTheFileAreRefused() throws IOException {
+    Files.writeString(work.resolve("conf/cupd.yaml"), "api-adress: \":8181\"\n");
+
+    Invocation invocation = parse("serve", "--api-git-repo", REPO);
+
+    assertThat(invocation.exitCode()).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(work.resolve("conf/cupd.yaml") + ": api-adress: unknown option (known: ");
+  }
+
+  @Test
+  void malformedFileGivesLineAndColumn() throws IOException {
+    Files.writeString(work.resolve("conf/cupd.yaml"), "api-address: [\"unclosed\"\n");
+
+    Invocation invocation = parse("serve", "--api-git-repo", REPO);
+
+    assertThat(invocation.exitCode()).isEqualTo(2);
+    assertThat(err.toString()).containsPattern("cupd\\.yaml: line \\d+, column \\d+: ");
+  }
+
+  @Test
+  void demoConflictsWithARepositoryFromAnySource() {
+    env.put("CUPD_API_GIT_REPO", REPO);
+
+    Invocation invocation = parse("serve", "--demo");
+
+    assertThat(invocation.exitCode()).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "--demo serves its own repository; drop --api-git-repo (from environment variable"
+                + " CUPD_API_GIT_REPO)");
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    Invocation invocation = parse();
+
+    assertThat(invocation.exitCode()).isEqualTo(2);
+    assertThat(err.toString()).contains("missing command").contains("serve");
+  }
+
+  @Test
+  void unknownCommandIsAUsageError() {
+    assertThat(parse("srve").exitCode()).isEqualTo(2);
+    assertThat(err.toString()).contains("srve");
+  }
+
+  // ------------------------------------------------------------------ help and version
+
+  @Test
+  void helpListsEveryFlagAndExitsZero() {
+    Invocation invocation = parse("serve", "--help");
+
+    assertThat(invocation.exitCode()).isZero();
+    assertThat(out.toString())
+        .contains(
+            "--api-address",
+            "--api-source",
+            "--api-git-repo",
+            "--api-git-scm",
+            "--api-local-path",
+            "--api-resources",
+            "--api-git-branch",
+            "--api-git-poll-interval",
+            "--api-git-author-name",
+            "--api-git-author-email",
+            "--api-git-token-file",
+            "--api-git-ssh-key-file",
+            "--data-dir",
+            "--demo",
+            "--config",
+            "--verticles",
+            "--max-body-bytes",
+            "CUPD_API_ADDRESS");
+  }
+
+  @Test
+  void rootHelpAndVersion() {
+    assertThat(parse("--help").exitCode()).isZero();
+    assertThat(out.toString()).contains("serve");
+    assertThat(parse("--version").exitCode()).isZero();
+    assertThat(out.toString()).containsPattern("cup \\d+\\.\\d+\\.\\d+");
+  }
+
+  @Test
+  void brokenDefaultConfigFileDoesNotBreakHelp() throws IOException {
+    Files.writeString(work.resolve("conf/cupd.yaml"), "{ broken");
+
+    assertThat(parse("serve", "--help").exitCode()).isZero();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private ServerConfig serve(String... flags) {
+    String[] args = new String[flags.length + 1];
+    args[0] = "serve";
+    System.arraycopy(flags, 0, args, 1, flags.length);
+    Invocation invocation = parse(args);
+    assertThat(invocation.exitCode()).as(err.toString()).isZero();
+    assertThat(invocation.serve()).isTrue();
+    return invocation.server();
+  }
+
+  private Invocation parse(String... args) {
+    out = new StringWriter();
+    err = new StringWriter();
+    return Cli.parse(args, env, work, new PrintWriter(out), new PrintWriter(err));
+  }
+}

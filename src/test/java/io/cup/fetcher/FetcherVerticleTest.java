@@ -1,0 +1,255 @@
+package io.cup.fetcher;
+
+import static io.cup.git.GitTesting.gitConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cup.bus.Addresses;
+import io.cup.bus.HeadMoved;
+import io.cup.bus.RepositoryStatus;
+import io.cup.config.ServerConfig;
+import io.cup.git.GitTesting;
+import io.cup.git.Sources;
+import io.cup.metrics.Metrics;
+import io.cup.testing.GitDaemon;
+import io.cup.testing.TestRepos;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.lib.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+class FetcherVerticleTest {
+  @TempDir Path served;
+  @TempDir Path data;
+  private GitDaemon daemon;
+  private Path remote;
+
+  @BeforeEach
+  void seed() {
+    remote = TestRepos.createBare(served.resolve("flags.git"), Map.of("a.json", "{}\n"));
+    daemon = GitDaemon.serve(served);
+  }
+
+  @AfterEach
+  void cleanUp() {
+    daemon.close();
+    Sources.forgetAll();
+  }
+
+  private static Future<String> deploy(Vertx vertx, ServerConfig cfg) {
+    return vertx.deployVerticle(
+        new FetcherVerticle(),
+        new DeploymentOptions()
+            .setThreadingModel(ThreadingModel.WORKER)
+            .setConfig(new JsonObject().put("server", cfg.toJson())));
+  }
+
+  private static Future<RepositoryStatus> request(Vertx vertx, String address) {
+    return vertx
+        .eventBus()
+        .<JsonObject>request(address, new JsonObject())
+        .map(reply -> RepositoryStatus.fromJson(reply.body()));
+  }
+
+  /** Completes with the first {@link HeadMoved} published on cup.events.head. */
+  private static Future<HeadMoved> nextHeadMoved(Vertx vertx) {
+    Promise<HeadMoved> moved = Promise.promise();
+    var consumer = vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_HEAD);
+    consumer.handler(
+        message -> {
+          consumer.unregister();
+          moved.tryComplete(HeadMoved.fromJson(message.body()));
+        });
+    return consumer.completion().compose(v -> moved.future());
+  }
+
+  @Test
+  void pollPicksUpAPushAndPublishesTheMovedHead(Vertx vertx, VertxTestContext ctx) {
+    ServerConfig cfg = gitConfig(daemon.url("flags.git"), data, null, 200);
+    ObjectId seed = TestRepos.ref(remote, "refs/heads/main");
+    Promise<HeadMoved> sentToControllers = Promise.promise();
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.CONTROLLER_CHANGES,
+            message -> {
+              sentToControllers.tryComplete(HeadMoved.fromJson(message.body()));
+              message.reply(new JsonObject().put("events", 1));
+            });
+    // Listening before the deployment: a start that moved nothing must publish nothing, so the
+    // first event seen is the push's.
+    Future<HeadMoved> published = nextHeadMoved(vertx);
+
+    deploy(vertx, cfg)
+        .compose(id -> request(vertx, Addresses.REPOSITORY_STATUS))
+        .compose(
+            status -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(status.ready()).isTrue();
+                    assertThat(status.head()).isEqualTo(seed.name());
+                  });
+              return vertx.executeBlocking(
+                  () -> TestRepos.commit(remote, "main", Map.of("b.json", "{}\n")));
+            })
+        .compose(pushed -> Future.all(published, sentToControllers.future()).map(all -> pushed))
+        .onComplete(
+            ctx.succeeding(
+                pushed ->
+                    ctx.verify(
+                        () -> {
+                          HeadMoved moved = published.result();
+                          assertThat(moved).isEqualTo(new HeadMoved("main", seed.name(), pushed.name()));
+                          assertThat(sentToControllers.future().result()).isEqualTo(moved);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void fetchRepliesWithTheStatusAndCountsInTheMetrics(Vertx vertx, VertxTestContext ctx) {
+    ServerConfig cfg = gitConfig(daemon.url("flags.git"), data);
+    double okBefore = okCount();
+    deploy(vertx, cfg)
+        .compose(id -> vertx.executeBlocking(() -> TestRepos.commit(remote, "main", Map.of("c", "c"))))
+        .compose(
+            pushed ->
+                request(vertx, Addresses.REPOSITORY_FETCH)
+                    .onComplete(
+                        ctx.succeeding(
+                            status ->
+                                ctx.verify(
+                                    () -> {
+                                      assertThat(status.ready()).isTrue();
+                                      assertThat(status.source()).isEqualTo("git");
+                                      assertThat(status.branch()).isEqualTo("main");
+                                      assertThat(status.head()).isEqualTo(pushed.name());
+                                      assertThat(status.lastFetch()).isPositive();
+                                      assertThat(status.lastError()).isNull();
+                                      assertThat(okCount()).isGreaterThanOrEqualTo(okBefore + 2);
+                                      double age =
+                                          Metrics.registry()
+                                              .get("cup.fetch.age.seconds")
+                                              .gauge()
+                                              .value();
+                                      assertThat(age).isBetween(0.0, 60.0);
+                                      ctx.completeNow();
+                                    }))));
+  }
+
+  @Test
+  void aStoppedRemoteFailsTheFetchWith503UntilItComesBack(Vertx vertx, VertxTestContext ctx) {
+    ServerConfig cfg = gitConfig(daemon.url("flags.git"), data);
+    deploy(vertx, cfg)
+        .compose(id -> vertx.executeBlocking(() -> { daemon.stop(); return null; }))
+        .compose(v -> request(vertx, Addresses.REPOSITORY_FETCH))
+        .transform(
+            ar -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(ar.failed()).as("fetch with the remote down").isTrue();
+                    assertThat(ar.cause()).isInstanceOf(ReplyException.class);
+                    ReplyException failure = (ReplyException) ar.cause();
+                    assertThat(failure.failureCode()).isEqualTo(503);
+                    JsonObject status = new JsonObject(failure.getMessage());
+                    assertThat(status.getString("kind")).isEqualTo("Status");
+                    assertThat(status.getString("message")).contains(daemon.url("flags.git"));
+                  });
+              return request(vertx, Addresses.REPOSITORY_STATUS);
+            })
+        .compose(
+            status -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(status.ready()).as("the old clone is still served").isTrue();
+                    assertThat(status.lastError()).contains(daemon.url("flags.git"));
+                  });
+              return vertx.executeBlocking(
+                  () -> {
+                    daemon.start();
+                    return TestRepos.commit(remote, "main", Map.of("d", "d"));
+                  });
+            })
+        .compose(pushed -> request(vertx, Addresses.REPOSITORY_FETCH).map(s -> Map.entry(pushed, s)))
+        .onComplete(
+            ctx.succeeding(
+                result ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(result.getValue().lastError()).isNull();
+                          assertThat(result.getValue().head()).isEqualTo(result.getKey().name());
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void aRemoteDownAtStartIsNotReadyThenClonesAndAnnouncesTheFirstHead(
+      Vertx vertx, VertxTestContext ctx) {
+    ServerConfig cfg = gitConfig(daemon.url("flags.git"), data, null, 200);
+    daemon.stop();
+    ObjectId seed = TestRepos.ref(remote, "refs/heads/main");
+    Future<HeadMoved> published = nextHeadMoved(vertx);
+
+    deploy(vertx, cfg)
+        .compose(id -> request(vertx, Addresses.REPOSITORY_STATUS))
+        .compose(
+            status -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(status.ready()).isFalse();
+                    assertThat(status.head()).isNull();
+                    assertThat(status.lastError()).contains(daemon.url("flags.git"));
+                  });
+              return vertx.executeBlocking(() -> daemon.start());
+            })
+        .compose(started -> published)
+        .onComplete(
+            ctx.succeeding(
+                moved ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(moved).isEqualTo(new HeadMoved("main", null, seed.name()));
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void aLocalSourceIsReadyAtOnceAndHasNothingToFetch(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    Path dir = Files.createDirectories(data.resolve("served"));
+    deploy(vertx, GitTesting.localConfig(dir, data))
+        .compose(id -> request(vertx, Addresses.REPOSITORY_FETCH))
+        .onComplete(
+            ctx.succeeding(
+                status ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(status.ready()).isTrue();
+                          assertThat(status.source()).isEqualTo("local");
+                          assertThat(status.head()).isEqualTo("local");
+                          assertThat(status.lastError()).isNull();
+                          ctx.completeNow();
+                        })));
+  }
+
+  private static double okCount() {
+    var counter = Metrics.registry().find("cup.fetch.total").tag("result", "ok").counter();
+    return counter == null ? 0 : counter.count();
+  }
+}

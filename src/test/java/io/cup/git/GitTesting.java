@@ -1,0 +1,61 @@
+package io.cup.git;
+
+import io.cup.config.ServerConfig;
+import java.nio.file.Path;
+
+/** Server configurations for the git and fetcher tests. */
+public final class GitTesting {
+  private GitTesting() {}
+
+  /** A git-source configuration for {@code remote}, cloning under {@code dataDir}. */
+  public static ServerConfig gitConfig(String remote, Path dataDir, String branch, long pollMillis) {
+    return new ServerConfig(
+        "127.0.0.1",
+        0,
+        "git",
+        remote,
+        "local",
+        branch,
+        pollMillis,
+        null,
+        null,
+        dataDir.toString(),
+        "Cup Test",
+        "cup@example.test",
+        null,
+        null,
+        false,
+        ServerConfig.DEFAULT_MAX_BODY_BYTES);
+  }
+
+  /** A git-source configuration with the remote's HEAD branch and no polling to speak of. */
+  public static ServerConfig gitConfig(String remote, Path dataDir) {
+    return gitConfig(remote, dataDir, null, 3_600_000L);
+  }
+
+  /** A local-source configuration serving {@code dir}. */
+  public static ServerConfig localConfig(Path dir, Path dataDir) {
+    return new ServerConfig(
+        "127.0.0.1",
+        0,
+        "local",
+        null,
+        "local",
+        null,
+        3_600_000L,
+        dir.toString(),
+        null,
+        dataDir.toString(),
+        "Cup Test",
+        "cup@example.test",
+        null,
+        null,
+        false,
+        ServerConfig.DEFAULT_MAX_BODY_BYTES);
+  }
+
+  /** A {@code file://} URL for a local bare repository. */
+  public static String fileUrl(Path repo) {
+    return "file://" + repo.toAbsolutePath();
+  }
+}

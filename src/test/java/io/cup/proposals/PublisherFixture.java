@@ -1,0 +1,176 @@
+package io.cup.proposals;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.cup.bus.Addresses;
+import io.cup.bus.Proposal;
+import io.cup.bus.ProposalEvent;
+import io.cup.bus.ProposalRequest;
+import io.cup.bus.ResourceRef;
+import io.cup.config.ServerConfig;
+import io.cup.git.ChangeSet;
+import io.cup.git.FileChange;
+import io.cup.git.Sources;
+import io.cup.status.StatusException;
+import io.cup.testing.GitDaemon;
+import io.cup.testing.TestRepos;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.eclipse.jgit.lib.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A served repository behind a real {@code git daemon}, a server configuration whose data
+ * directory holds the clone, and helpers to talk to the publisher over the event bus. Each test
+ * gets its own remote, clone and shared-source registry.
+ */
+abstract class PublisherFixture {
+  static final Map<String, String> SEED =
+      Map.of(
+          "default/flipt.io-v1alpha1-Flag-a.json", "{\n  \"on\": false\n}\n",
+          "default/flipt.io-v1alpha1-Flag-b.json", "{\n  \"on\": true\n}\n",
+          "README.md", "# flags\n");
+
+  @TempDir Path root;
+  GitDaemon daemon;
+  Path remote;
+  ServerConfig cfg;
+
+  @BeforeEach
+  void serveRemote() {
+    Sources.forgetAll();
+    remote = TestRepos.createBare(root.resolve("served").resolve("flags.git"), SEED);
+    daemon = GitDaemon.serve(root.resolve("served"));
+    cfg = config(root.resolve("data"));
+  }
+
+  @AfterEach
+  void stopRemote() {
+    Sources.forgetAll();
+    if (daemon != null) {
+      daemon.close();
+    }
+  }
+
+  ServerConfig config(Path dataDir) {
+    return ServerConfig.fromJson(
+        new JsonObject()
+            .put("source", "git")
+            .put("gitRepo", daemon.url("flags.git"))
+            .put("gitBranch", TestRepos.MAIN)
+            .put("pollIntervalMillis", 60_000L)
+            .put("dataDir", dataDir.toString())
+            .put("authorName", "Cup Publisher")
+            .put("authorEmail", "publisher@cup.test"));
+  }
+
+  /** Clones (or opens) the served repository, then deploys {@code instances} publishers. */
+  static String deploy(Vertx vertx, ServerConfig cfg, int instances) throws Exception {
+    if ("git".equals(cfg.source())) {
+      Sources.git(cfg).cloneOrOpen();
+    }
+    DeploymentOptions options =
+        new DeploymentOptions()
+            .setThreadingModel(ThreadingModel.WORKER)
+            .setInstances(instances)
+            .setConfig(new JsonObject().put("server", cfg.toJson()));
+    return await(vertx.deployVerticle(PublisherVerticle.class, options));
+  }
+
+  ObjectId main() {
+    return TestRepos.ref(remote, "refs/heads/" + TestRepos.MAIN);
+  }
+
+  static ProposalRequest request(ObjectId base, String message, FileChange... changes) {
+    return new ProposalRequest(
+        new ChangeSet(base == null ? null : base.name(), Arrays.asList(changes)),
+        message,
+        List.of(new ResourceRef("flipt.io/v1alpha1", "Flag", "default", "a", "put")));
+  }
+
+  static FileChange upsert(String path, String content) {
+    return FileChange.upsert(path, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static Proposal create(Vertx vertx, ProposalRequest request) throws Exception {
+    return Proposal.fromJson(call(vertx, Addresses.PROPOSAL_CREATE, request.toJson()));
+  }
+
+  static Proposal byId(Vertx vertx, String address, String id) throws Exception {
+    return Proposal.fromJson(call(vertx, address, new JsonObject().put("id", id)));
+  }
+
+  static List<Proposal> list(Vertx vertx) throws Exception {
+    return call(vertx, Addresses.PROPOSAL_LIST, new JsonObject())
+        .getJsonArray("items")
+        .stream()
+        .map(o -> Proposal.fromJson((JsonObject) o))
+        .toList();
+  }
+
+  static JsonObject call(Vertx vertx, String address, JsonObject body) throws Exception {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(60_000);
+    return await(vertx.eventBus().<JsonObject>request(address, body, options).map(Message::body));
+  }
+
+  /** The status a request fails with; fails the test when it succeeds. */
+  static StatusException failure(Vertx vertx, String address, JsonObject body) throws Exception {
+    try {
+      JsonObject reply = call(vertx, address, body);
+      return fail("expected %s to fail, got %s", address, reply);
+    } catch (ExecutionException e) {
+      return StatusException.from(e.getCause());
+    }
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(60, SECONDS);
+  }
+
+  /** Every proposal event published from now on. */
+  static BlockingQueue<ProposalEvent> events(Vertx vertx) throws Exception {
+    BlockingQueue<ProposalEvent> events = new LinkedBlockingQueue<>();
+    var consumer =
+        vertx
+            .eventBus()
+            .<JsonObject>consumer(
+                Addresses.EVENTS_PROPOSAL, m -> events.add(ProposalEvent.fromJson(m.body())));
+    await(consumer.completion());
+    return events;
+  }
+
+  static ProposalEvent next(BlockingQueue<ProposalEvent> events) throws InterruptedException {
+    ProposalEvent event = events.poll(30, SECONDS);
+    assertThat(event).as("a proposal event within 30 s").isNotNull();
+    return event;
+  }
+
+  /** The record of {@code id} as the remote has it. */
+  Proposal remoteRecord(String id) {
+    String json = TestRepos.read(remote, ProposalStore.recordRef(id), ProposalStore.FILE);
+    assertThat(json).as("record of %s on the remote", id).isNotNull();
+    return Proposal.fromJson(new JsonObject(json));
+  }
+
+  void assertFsckClean(Path repository) {
+    TestRepos.Fsck fsck = TestRepos.fsck(repository);
+    assertThat(fsck.ok()).as(fsck.output()).isTrue();
+  }
+}
