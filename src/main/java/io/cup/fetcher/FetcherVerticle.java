@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Listens to {@link Addresses#REPOSITORY_STATUS} (replies {@link RepositoryStatus}) and
- *       {@link Addresses#REPOSITORY_FETCH} (fetches now, replies {@link RepositoryStatus}; a
- *       failed fetch is a 503).
+ *       {@link Addresses#REPOSITORY_FETCH} (fetches now, replies {@link RepositoryStatus}; a failed
+ *       fetch is a 503).
  *   <li>Git source: clones or opens the repository on start, then fetches every {@code
  *       pollIntervalMillis} (the next poll is scheduled when the previous one ends).
  *   <li>When the tracked branch moves it publishes {@link HeadMoved} on {@link
@@ -134,8 +134,8 @@ public final class FetcherVerticle extends VerticleBase {
   // -- fetching (blocking, on a worker thread) -------------------------------------------------
 
   /**
-   * Fetches (cloning when there is no clone yet) and records the outcome in the status; on
-   * {@code startup} a fresh clone is not reported as a move. Returns the move to announce, if any.
+   * Fetches (cloning when there is no clone yet) and records the outcome in the status; on {@code
+   * startup} a fresh clone is not reported as a move. Returns the move to announce, if any.
    */
   private HeadMoved fetch(boolean startup) {
     Timer.Sample sample = Timer.start(Metrics.registry());
@@ -165,7 +165,8 @@ public final class FetcherVerticle extends VerticleBase {
         outcome.branch(),
         name(outcome.before()),
         name(outcome.after()));
-    return new HeadMoved(outcome.branch(), nameOrNull(outcome.before()), nameOrNull(outcome.after()));
+    return new HeadMoved(
+        outcome.branch(), nameOrNull(outcome.before()), nameOrNull(outcome.after()));
   }
 
   private StatusException failed(RuntimeException e) {

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  *       {@value #TOKEN_USER}); without a token, a {@code user:password} in the URL is used.
  *   <li>{@code ssh://} (and scp-like {@code user@host:path}): the private key {@link
  *       ServerConfig#gitSshKeyFile()} through JGit's Apache MINA sshd transport. Host keys are
- *       checked against {@code ~/.ssh/known_hosts} when it exists; otherwise new hosts are
- *       accepted and remembered in {@code <data dir>/ssh/known_hosts} (logged once at WARN).
+ *       checked against {@code ~/.ssh/known_hosts} when it exists; otherwise new hosts are accepted
+ *       and remembered in {@code <data dir>/ssh/known_hosts} (logged once at WARN).
  *   <li>{@code file://}, plain paths and {@code git://}: nothing.
  * </ul>
  *
@@ -49,8 +49,10 @@ import org.slf4j.LoggerFactory;
 public final class Credentials {
   /** Environment variable holding an HTTP(S) token. */
   public static final String TOKEN_ENV = "CUPD_API_GIT_TOKEN";
+
   /** User name sent with a token when the URL names none (GitHub's convention). */
   public static final String TOKEN_USER = "x-access-token";
+
   /** Network timeout for fetch and push, in seconds. */
   public static final int TIMEOUT_SECONDS = 60;
 
@@ -192,7 +194,11 @@ public final class Credentials {
         LOG.warn("the Git token file {} is empty", tokenFile);
       } catch (IOException e) {
         throw StatusException.unavailable(
-            "cannot read the Git token file " + tokenFile + " (" + e.getClass().getSimpleName() + ")",
+            "cannot read the Git token file "
+                + tokenFile
+                + " ("
+                + e.getClass().getSimpleName()
+                + ")",
             null);
       }
     }
@@ -254,12 +260,16 @@ public final class Credentials {
     }
     Map<String, String> options =
         Map.of(
-            SshConstants.STRICT_HOST_KEY_CHECKING, strict ? "yes" : "accept-new",
-            SshConstants.USER_KNOWN_HOSTS_FILE, knownHosts.toString(),
-            SshConstants.BATCH_MODE, "yes");
+            SshConstants.STRICT_HOST_KEY_CHECKING,
+            strict ? "yes" : "accept-new",
+            SshConstants.USER_KNOWN_HOSTS_FILE,
+            knownHosts.toString(),
+            SshConstants.BATCH_MODE,
+            "yes");
     List<Path> identities = sshKeyFile == null ? List.of() : List.of(sshKeyFile);
     if (sshKeyFile == null) {
-      LOG.warn("ssh remote {} but no --api-git-ssh-key-file: using default keys of {}", url, sshDir);
+      LOG.warn(
+          "ssh remote {} but no --api-git-ssh-key-file: using default keys of {}", url, sshDir);
     }
     SshdSessionFactoryBuilder builder =
         new SshdSessionFactoryBuilder()

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing outside the directory is ever read or written: paths are checked lexically, symbolic
  * links are followed only when they stay inside the directory, and a {@code .git} directory is
- * never served. Writes ({@link #apply}) replace each file atomically (temporary file + rename).
- * All methods block: call them from worker threads only.
+ * never served. Writes ({@link #apply}) replace each file atomically (temporary file + rename). All
+ * methods block: call them from worker threads only.
  */
 public final class DirectorySource implements Source {
   /** The commit id of every view of a directory. */
@@ -89,11 +89,11 @@ public final class DirectorySource implements Source {
   }
 
   /**
-   * Writes {@code changes} in place: each file is replaced atomically (written to a temporary
-   * file beside it, then renamed), parent directories are created as needed; a delete removes the
-   * file and every parent directory it leaves empty, up to (not including) the root. Deleting a
-   * missing file does nothing. A path that is invalid or would leave the directory is 400 and
-   * nothing is written; a directory where a file should go (or the reverse) is 409.
+   * Writes {@code changes} in place: each file is replaced atomically (written to a temporary file
+   * beside it, then renamed), parent directories are created as needed; a delete removes the file
+   * and every parent directory it leaves empty, up to (not including) the root. Deleting a missing
+   * file does nothing. A path that is invalid or would leave the directory is 400 and nothing is
+   * written; a directory where a file should go (or the reverse) is 409.
    */
   public synchronized void apply(List<FileChange> changes) {
     Objects.requireNonNull(changes, "changes");
@@ -202,7 +202,8 @@ public final class DirectorySource implements Source {
       }
       return real;
     } catch (NoSuchFileException e) {
-      throw StatusException.unavailable("the local source directory " + root + " does not exist", e);
+      throw StatusException.unavailable(
+          "the local source directory " + root + " does not exist", e);
     } catch (IOException e) {
       throw StatusException.unavailable("cannot open the local source directory " + root, e);
     }
@@ -222,7 +223,8 @@ public final class DirectorySource implements Source {
         Comparator.comparing(
             (Entry e) -> e.name() + (e.directory() ? "/" : ""),
             (a, b) ->
-                compareBytes(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
+                compareBytes(
+                    a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
 
     private final Path realRoot;
 

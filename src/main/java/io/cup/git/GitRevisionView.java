@@ -22,9 +22,9 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 /**
  * A read-only view of one commit of a Git repository. The commit's tree is resolved once, when the
  * view is made; {@link #file} descends only the trees along the path (a lookup in a repository of
- * 100,000 files costs the path's depth, not the tree's size) and {@link #list} reads one tree.
- * Blob bytes are loaded on demand. Every call opens its own {@link ObjectReader} and closes it, so
- * a view holds no resources and needs no closing.
+ * 100,000 files costs the path's depth, not the tree's size) and {@link #list} reads one tree. Blob
+ * bytes are loaded on demand. Every call opens its own {@link ObjectReader} and closes it, so a
+ * view holds no resources and needs no closing.
  *
  * <p>Only regular and executable files are files here: symbolic links and submodules are neither
  * returned by {@link #file} nor listed.
@@ -40,9 +40,7 @@ public final class GitRevisionView implements RevisionView {
     this.tree = tree.copy();
   }
 
-  /**
-   * A view of {@code commitId} in {@code repository}; 404 when it is missing or not a commit.
-   */
+  /** A view of {@code commitId} in {@code repository}; 404 when it is missing or not a commit. */
   public static GitRevisionView of(Repository repository, ObjectId commitId) {
     Objects.requireNonNull(repository, "repository");
     Objects.requireNonNull(commitId, "commitId");
@@ -110,7 +108,8 @@ public final class GitRevisionView implements RevisionView {
         int mode = parser.getEntryRawMode();
         boolean directory = isTree(mode);
         if (directory || isFile(mode)) {
-          entries.add(new Entry(parser.getEntryPathString(), directory, parser.getEntryObjectId().name()));
+          entries.add(
+              new Entry(parser.getEntryPathString(), directory, parser.getEntryObjectId().name()));
         }
       }
       return List.copyOf(entries);

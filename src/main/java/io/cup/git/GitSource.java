@@ -43,10 +43,10 @@ import org.slf4j.LoggerFactory;
  * The Git remote Cup serves, as a bare clone on disk at {@link ServerConfig#repositoryDir()}.
  *
  * <p>The remote is the truth: a fetch mirrors every branch ({@code +refs/heads/*}) and Cup's own
- * records ({@code +refs/cup/*}, where proposal records live), pruning what the remote deleted.
- * The tracked branch is {@link ServerConfig#gitBranch()} or, when unset, the remote's {@code HEAD}
- * at clone time; it is remembered in the clone's config ({@code cup.branch}) so a restart without
- * the remote still knows it.
+ * records ({@code +refs/cup/*}, where proposal records live), pruning what the remote deleted. The
+ * tracked branch is {@link ServerConfig#gitBranch()} or, when unset, the remote's {@code HEAD} at
+ * clone time; it is remembered in the clone's config ({@code cup.branch}) so a restart without the
+ * remote still knows it.
  *
  * <p>All methods block (JGit and disk): call them from worker threads only. Fetches and clones are
  * serialized by one lock; reads ({@link #view}, {@link #head}) run concurrently with them.
@@ -54,8 +54,10 @@ import org.slf4j.LoggerFactory;
 public final class GitSource implements Source {
   /** Branch prefix of proposals: {@code cup/proposal/<id>}. */
   public static final String PROPOSAL_BRANCH_PREFIX = "cup/proposal/";
+
   /** Refs Cup keeps its own records under (fetched and pruned like branches). */
   public static final String CUP_REFS = "refs/cup/";
+
   /** The fetch refspecs: every branch and every Cup record, forced. */
   public static final List<RefSpec> FETCH_REFSPECS =
       List.of(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/cup/*:refs/cup/*"));
@@ -102,16 +104,16 @@ public final class GitSource implements Source {
   }
 
   /**
-   * The remote's URL without password or token: safe for messages and logs, and the URL to give
-   * a push's {@code setRemote} (credentials come from {@link #configure}).
+   * The remote's URL without password or token: safe for messages and logs, and the URL to give a
+   * push's {@code setRemote} (credentials come from {@link #configure}).
    */
   public String remoteUrl() {
     return credentials.url();
   }
 
   /**
-   * The tracked branch's short name: the configured one, else the one remembered in the clone,
-   * else the remote's HEAD once cloned ({@code main} before anything is known).
+   * The tracked branch's short name: the configured one, else the one remembered in the clone, else
+   * the remote's HEAD once cloned ({@code main} before anything is known).
    */
   public String branch() {
     return branch;
@@ -152,8 +154,8 @@ public final class GitSource implements Source {
   }
 
   /**
-   * Opens an existing clone without touching the network. Returns false when there is none yet;
-   * 503 when the directory exists but is not a Git repository.
+   * Opens an existing clone without touching the network. Returns false when there is none yet; 503
+   * when the directory exists but is not a Git repository.
    */
   public boolean open() {
     lock.lock();
@@ -166,7 +168,10 @@ public final class GitSource implements Source {
       }
       if (!isRepository(dir)) {
         throw StatusException.unavailable(
-            dir + " exists but is not a Git repository; remove it to clone " + remoteUrl() + " again",
+            dir
+                + " exists but is not a Git repository; remove it to clone "
+                + remoteUrl()
+                + " again",
             null);
       }
       Repository repo = openRepository(dir);
@@ -181,9 +186,9 @@ public final class GitSource implements Source {
 
   /**
    * Makes the clone ready: opens and fetches an existing clone (a failed fetch is logged and the
-   * clone served as it is), or clones the remote when there is none (503 when that fails). A
-   * clone is made in a temporary sibling directory and renamed into place, so a crash never
-   * leaves half a clone where a clone is expected.
+   * clone served as it is), or clones the remote when there is none (503 when that fails). A clone
+   * is made in a temporary sibling directory and renamed into place, so a crash never leaves half a
+   * clone where a clone is expected.
    */
   public void cloneOrOpen() {
     lock.lock();
@@ -239,7 +244,10 @@ public final class GitSource implements Source {
       ObjectId head = head();
       if (head == null) {
         throw StatusException.notFound(
-            "revision " + branch + " not found: the tracked branch has no commit in " + remoteUrl());
+            "revision "
+                + branch
+                + " not found: the tracked branch has no commit in "
+                + remoteUrl());
       }
       return GitRevisionView.of(repo, head);
     }
@@ -420,7 +428,12 @@ public final class GitSource implements Source {
       }
     } catch (IOException e) {
       throw StatusException.unavailable(
-          "cannot clone " + remoteUrl() + " into " + dir + ": " + credentials.redact(e.getMessage()),
+          "cannot clone "
+              + remoteUrl()
+              + " into "
+              + dir
+              + ": "
+              + credentials.redact(e.getMessage()),
           e);
     } finally {
       if (temp != null) {
@@ -581,7 +594,11 @@ public final class GitSource implements Source {
 
   private Repository openRepository(Path path) {
     try {
-      return new FileRepositoryBuilder().setGitDir(path.toFile()).setBare().setMustExist(true).build();
+      return new FileRepositoryBuilder()
+          .setGitDir(path.toFile())
+          .setBare()
+          .setMustExist(true)
+          .build();
     } catch (IOException e) {
       throw StatusException.unavailable("cannot open the clone at " + path, e);
     }

@@ -3,9 +3,9 @@ package io.cup.git;
 import java.util.Optional;
 
 /**
- * The one rule for paths inside a served repository: relative, '/'-separated, no empty, "." or
- * ".." segment, no backslash, no NUL, and never into a {@code .git} directory. Controllers reject
- * bad paths with 400 before they reach a source; this is the defence in depth behind them.
+ * The one rule for paths inside a served repository: relative, '/'-separated, no empty, "." or ".."
+ * segment, no backslash, no NUL, and never into a {@code .git} directory. Controllers reject bad
+ * paths with 400 before they reach a source; this is the defence in depth behind them.
  */
 final class RepositoryPath {
   private RepositoryPath() {}
@@ -23,7 +23,8 @@ final class RepositoryPath {
     if (dir == null) {
       return Optional.empty();
     }
-    String trimmed = dir.endsWith("/") && dir.length() > 1 ? dir.substring(0, dir.length() - 1) : dir;
+    String trimmed =
+        dir.endsWith("/") && dir.length() > 1 ? dir.substring(0, dir.length() - 1) : dir;
     return isValid(trimmed) ? Optional.of(trimmed) : Optional.empty();
   }
 

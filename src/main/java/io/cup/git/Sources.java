@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one {@link Source} per served repository per JVM: every verticle that reads or writes the
- * repository gets the same instance (and so the same fetch lock and open repository). Keyed by
- * the clone directory of a Git source and by the path of a local one.
+ * repository gets the same instance (and so the same fetch lock and open repository). Keyed by the
+ * clone directory of a Git source and by the path of a local one.
  */
 public final class Sources {
   private static final Map<String, Source> SOURCES = new ConcurrentHashMap<>();
@@ -22,8 +22,7 @@ public final class Sources {
       case "git" -> git(cfg);
       case "local" -> directory(cfg);
       default ->
-          throw new IllegalArgumentException(
-              "unknown source " + kind + " (expected git or local)");
+          throw new IllegalArgumentException("unknown source " + kind + " (expected git or local)");
     };
   }
 
@@ -43,16 +42,18 @@ public final class Sources {
   }
 
   /**
-   * For tests only: forgets every shared source and closes the Git repositories they opened, so
-   * the next test starts from nothing. Never call it while a server is running in the JVM.
+   * For tests only: forgets every shared source and closes the Git repositories they opened, so the
+   * next test starts from nothing. Never call it while a server is running in the JVM.
    */
   public static void forgetAll() {
-    SOURCES.values().removeIf(
-        source -> {
-          if (source instanceof GitSource git) {
-            git.close();
-          }
-          return true;
-        });
+    SOURCES
+        .values()
+        .removeIf(
+            source -> {
+              if (source instanceof GitSource git) {
+                git.close();
+              }
+              return true;
+            });
   }
 }

@@ -88,21 +88,30 @@ public final class CupServer {
   private static Future<CupServer> start(
       Vertx vertx, boolean ownsVertx, ServerConfig config, Path verticlesDir) {
     List<String> deployed = Collections.synchronizedList(new ArrayList<>());
-    return vertx
+    // Completed outside Vert.x's contexts: a failed start closes the instance those contexts
+    // belong to, and the caller must still hear about it.
+    Promise<CupServer> started = Promise.promise();
+    vertx
         .executeBlocking(() -> prepare(config, verticlesDir))
         .compose(
             prepared ->
                 deployInOrder(vertx, config, prepared.descriptors(), deployed)
                     .map(ignored -> new CupServer(vertx, ownsVertx, config, prepared, deployed)))
         .compose(server -> server.announce().map(server))
-        .recover(
-            failure -> {
+        .onComplete(
+            outcome -> {
+              if (outcome.succeeded()) {
+                started.complete(outcome.result());
+                return;
+              }
+              Throwable failure = outcome.cause();
               if (failure instanceof DeploymentException) {
                 LOG.error("{}", failure.getMessage(), failure.getCause());
               }
               Future<?> cleanup = ownsVertx ? vertx.close() : undeploy(vertx, deployed);
-              return cleanup.transform(ignored -> Future.failedFuture(failure));
+              cleanup.onComplete(ignored -> started.fail(failure));
             });
+    return started.future();
   }
 
   /** Everything that is read or written on disk before a verticle is deployed. */
@@ -180,41 +189,49 @@ public final class CupServer {
 
   /** Logs the one line that says the server is up, with the branch the fetcher tracks. */
   private Future<Void> announce() {
+    if (!config.source().equals("git")) {
+      LOG.info(
+          "Cup is serving on {} (source local {}, resources {})",
+          address(),
+          config.localPath(),
+          config.resourcesDir());
+      return Future.succeededFuture();
+    }
     String configuredBranch = config.gitBranch() != null ? config.gitBranch() : "remote HEAD";
-    Future<String> branch =
-        config.source().equals("git")
-            ? vertx
-                .eventBus()
-                .<JsonObject>request(
-                    Addresses.REPOSITORY_STATUS,
-                    new JsonObject(),
-                    new DeliveryOptions().setSendTimeout(STATUS_TIMEOUT_MILLIS))
-                .map(reply -> RepositoryStatus.fromJson(reply.body()).branch())
-                .map(tracked -> tracked != null ? tracked : configuredBranch)
-                .otherwise(configuredBranch)
-            : Future.succeededFuture("-");
-    return branch.map(
-        tracked -> {
-          LOG.info(
-              "Cup is serving on {} (source {}, branch {}, resources {})",
-              address(),
-              source(),
-              tracked,
-              config.resourcesDir());
-          return null;
-        });
+    return vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.REPOSITORY_STATUS,
+            new JsonObject(),
+            new DeliveryOptions().setSendTimeout(STATUS_TIMEOUT_MILLIS))
+        .map(reply -> RepositoryStatus.fromJson(reply.body()).branch())
+        .map(tracked -> tracked != null ? tracked : configuredBranch)
+        .otherwise(configuredBranch)
+        .map(
+            branch -> {
+              LOG.info(
+                  "Cup is serving on {} (source git {}, branch {}, resources {})",
+                  address(),
+                  withoutCredentials(config.gitRepo()),
+                  branch,
+                  config.resourcesDir());
+              if (config.demo()) {
+                LOG.info(
+                    "Try it: curl http://{}:{}/apis/flipt.io/v1alpha1/namespaces/default/flags",
+                    config.host() == null || config.host().isEmpty() ? "localhost" : hostForUrl(),
+                    config.port());
+              }
+              return null;
+            });
+  }
+
+  private String hostForUrl() {
+    return config.host().contains(":") ? "[" + config.host() + "]" : config.host();
   }
 
   private String address() {
     String host = config.host() == null ? "" : config.host();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + config.port();
-  }
-
-  private String source() {
-    if (config.source().equals("local")) {
-      return "local " + config.localPath();
-    }
-    return "git " + withoutCredentials(config.gitRepo());
   }
 
   /** {@code https://user:token@host/x} → {@code https://host/x}: secrets are never logged. */

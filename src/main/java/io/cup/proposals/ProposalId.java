@@ -12,50 +12,58 @@ import java.util.regex.Pattern;
 public final class ProposalId {
   private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
   private static final Pattern VALID = Pattern.compile("[0-7][0-9abcdefghjkmnpqrstvwxyz]{25}");
-  private static final SecureRandom RANDOM = new SecureRandom();
-
-  private static long lastMillis = -1;
-  private static long randomHigh; // 16 bits
-  private static long randomLow; // 64 bits
+  private static final Generator DEFAULT = new Generator(new SecureRandom());
 
   private ProposalId() {}
 
   /** A new id, greater than every id this JVM made before. */
   public static String next() {
-    return next(System.currentTimeMillis());
+    return DEFAULT.next(System.currentTimeMillis());
   }
 
-  static synchronized String next(long millis) {
-    if (millis <= lastMillis) {
-      // same (or an earlier, clock went back) millisecond: keep order by counting up
-      millis = lastMillis;
-      randomLow++;
-      if (randomLow == 0) {
-        randomHigh = (randomHigh + 1) & 0xFFFF;
-        if (randomHigh == 0) {
-          millis++;
+  /** Makes ids in increasing order; {@link #next()} uses one per JVM. */
+  static final class Generator {
+    private final SecureRandom random;
+    private long lastMillis = -1;
+    private long randomHigh; // 16 bits
+    private long randomLow; // 64 bits
+
+    Generator(SecureRandom random) {
+      this.random = random;
+    }
+
+    synchronized String next(long millis) {
+      if (millis <= lastMillis) {
+        // same (or an earlier: the clock went back) millisecond: keep order by counting up
+        millis = lastMillis;
+        randomLow++;
+        if (randomLow == 0) {
+          randomHigh = (randomHigh + 1) & 0xFFFF;
+          if (randomHigh == 0) {
+            millis++;
+          }
         }
+      } else {
+        randomHigh = random.nextInt(1 << 16);
+        randomLow = random.nextLong();
       }
-    } else {
-      randomHigh = RANDOM.nextInt(1 << 16);
-      randomLow = RANDOM.nextLong();
+      lastMillis = millis;
+      char[] id = new char[26];
+      long time = millis;
+      for (int i = 9; i >= 0; i--) {
+        id[i] = ALPHABET[(int) (time & 31)];
+        time >>>= 5;
+      }
+      // 80 random bits as 16 base32 digits: 16 high bits then 64 low bits
+      long low = randomLow;
+      long high = randomHigh;
+      for (int i = 25; i >= 10; i--) {
+        id[i] = ALPHABET[(int) (low & 31)];
+        low = (low >>> 5) | ((high & 31) << 59);
+        high >>>= 5;
+      }
+      return new String(id);
     }
-    lastMillis = millis;
-    char[] id = new char[26];
-    long time = millis;
-    for (int i = 9; i >= 0; i--) {
-      id[i] = ALPHABET[(int) (time & 31)];
-      time >>>= 5;
-    }
-    // 80 random bits as 16 base32 digits: 16 high bits then 64 low bits
-    long low = randomLow;
-    long high = randomHigh;
-    for (int i = 25; i >= 10; i--) {
-      id[i] = ALPHABET[(int) (low & 31)];
-      low = (low >>> 5) | ((high & 31) << 59);
-      high >>>= 5;
-    }
-    return new String(id);
   }
 
   /** Whether {@code id} has the form of a proposal id. */

@@ -116,7 +116,8 @@ class FetcherVerticleTest {
                     ctx.verify(
                         () -> {
                           HeadMoved moved = published.result();
-                          assertThat(moved).isEqualTo(new HeadMoved("main", seed.name(), pushed.name()));
+                          assertThat(moved)
+                              .isEqualTo(new HeadMoved("main", seed.name(), pushed.name()));
                           assertThat(sentToControllers.future().result()).isEqualTo(moved);
                           ctx.completeNow();
                         })));
@@ -127,7 +128,8 @@ class FetcherVerticleTest {
     ServerConfig cfg = gitConfig(daemon.url("flags.git"), data);
     double okBefore = okCount();
     deploy(vertx, cfg)
-        .compose(id -> vertx.executeBlocking(() -> TestRepos.commit(remote, "main", Map.of("c", "c"))))
+        .compose(
+            id -> vertx.executeBlocking(() -> TestRepos.commit(remote, "main", Map.of("c", "c"))))
         .compose(
             pushed ->
                 request(vertx, Addresses.REPOSITORY_FETCH)
@@ -157,7 +159,13 @@ class FetcherVerticleTest {
   void aStoppedRemoteFailsTheFetchWith503UntilItComesBack(Vertx vertx, VertxTestContext ctx) {
     ServerConfig cfg = gitConfig(daemon.url("flags.git"), data);
     deploy(vertx, cfg)
-        .compose(id -> vertx.executeBlocking(() -> { daemon.stop(); return null; }))
+        .compose(
+            id ->
+                vertx.executeBlocking(
+                    () -> {
+                      daemon.stop();
+                      return null;
+                    }))
         .compose(v -> request(vertx, Addresses.REPOSITORY_FETCH))
         .transform(
             ar -> {
@@ -186,7 +194,8 @@ class FetcherVerticleTest {
                     return TestRepos.commit(remote, "main", Map.of("d", "d"));
                   });
             })
-        .compose(pushed -> request(vertx, Addresses.REPOSITORY_FETCH).map(s -> Map.entry(pushed, s)))
+        .compose(
+            pushed -> request(vertx, Addresses.REPOSITORY_FETCH).map(s -> Map.entry(pushed, s)))
         .onComplete(
             ctx.succeeding(
                 result ->

@@ -31,7 +31,8 @@ class CredentialsTest {
     Path tokenFile = dir.resolve("token");
     Files.writeString(tokenFile, "file-token-1\n");
     Credentials credentials =
-        Credentials.forRemote("https://bot@git.example.test/flags.git", tokenFile, () -> "env-token");
+        Credentials.forRemote(
+            "https://bot@git.example.test/flags.git", tokenFile, () -> "env-token");
 
     assertThat(credentials.url()).isEqualTo("https://git.example.test/flags.git");
     assertThat(userAndPassword(credentials.credentialsProvider()))
@@ -45,7 +46,8 @@ class CredentialsTest {
   @Test
   void anUnreadableTokenFileSaysWhichFileButNoSecret() {
     Credentials credentials =
-        Credentials.forRemote("https://git.example.test/flags.git", dir.resolve("missing"), () -> null);
+        Credentials.forRemote(
+            "https://git.example.test/flags.git", dir.resolve("missing"), () -> null);
     assertThatThrownBy(credentials::credentialsProvider)
         .isInstanceOfSatisfying(
             StatusException.class,
@@ -68,7 +70,8 @@ class CredentialsTest {
 
   @Test
   void fileGitAndSshRemotesNeedNoPassword() {
-    assertThat(Credentials.forRemote("file:///srv/flags.git", null, () -> "t").credentialsProvider())
+    assertThat(
+            Credentials.forRemote("file:///srv/flags.git", null, () -> "t").credentialsProvider())
         .isNull();
     assertThat(Credentials.forRemote("/srv/flags.git", null, () -> "t").credentialsProvider())
         .isNull();
@@ -76,7 +79,8 @@ class CredentialsTest {
             Credentials.forRemote("git://127.0.0.1:9418/flags.git", null, () -> "t")
                 .credentialsProvider())
         .isNull();
-    Credentials ssh = Credentials.forRemote("ssh://git@git.example.test/flags.git", null, () -> "t");
+    Credentials ssh =
+        Credentials.forRemote("ssh://git@git.example.test/flags.git", null, () -> "t");
     assertThat(ssh.isSsh()).isTrue();
     assertThat(ssh.credentialsProvider()).isNull();
     assertThat(ssh.url()).isEqualTo("ssh://git@git.example.test/flags.git");

@@ -58,7 +58,8 @@ class DirectorySourceTest {
     assertThat(view.list(""))
         .extracting(RevisionView.Entry::name, RevisionView.Entry::directory)
         // Git compares a directory as "name/": "default.d/" sorts before "default/"
-        .containsExactly(tuple("README.md", false), tuple("default.d", true), tuple("default", true));
+        .containsExactly(
+            tuple("README.md", false), tuple("default.d", true), tuple("default", true));
     assertThat(view.list("default"))
         .extracting(RevisionView.Entry::name, RevisionView.Entry::id)
         .containsExactly(
@@ -113,7 +114,9 @@ class DirectorySourceTest {
     }
     // a link that stays inside is followed; links that leave are not listed
     assertThat(view.file("inside.json")).isPresent();
-    assertThat(view.list("")).extracting(RevisionView.Entry::name).contains("inside.json")
+    assertThat(view.list(""))
+        .extracting(RevisionView.Entry::name)
+        .contains("inside.json")
         .doesNotContain("leak.txt", "leakdir", ".git");
   }
 
@@ -121,13 +124,17 @@ class DirectorySourceTest {
   void appliesUpsertsAndDeletesInPlace() throws Exception {
     source.apply(
         List.of(
-            FileChange.upsert("default/flag-a.json", "{\"name\":\"a2\"}\n".getBytes(StandardCharsets.UTF_8)),
-            FileChange.upsert("team/x/flag-c.json", "{\"name\":\"c\"}\n".getBytes(StandardCharsets.UTF_8)),
+            FileChange.upsert(
+                "default/flag-a.json", "{\"name\":\"a2\"}\n".getBytes(StandardCharsets.UTF_8)),
+            FileChange.upsert(
+                "team/x/flag-c.json", "{\"name\":\"c\"}\n".getBytes(StandardCharsets.UTF_8)),
             FileChange.delete("default/flag-b.json"),
             FileChange.delete("default/never-there.json")));
 
-    assertThat(Files.readString(root.resolve("default/flag-a.json"))).isEqualTo("{\"name\":\"a2\"}\n");
-    assertThat(Files.readString(root.resolve("team/x/flag-c.json"))).isEqualTo("{\"name\":\"c\"}\n");
+    assertThat(Files.readString(root.resolve("default/flag-a.json")))
+        .isEqualTo("{\"name\":\"a2\"}\n");
+    assertThat(Files.readString(root.resolve("team/x/flag-c.json")))
+        .isEqualTo("{\"name\":\"c\"}\n");
     assertThat(root.resolve("default/flag-b.json")).doesNotExist();
     assertThat(source.view(null).file("team/x/flag-c.json")).isPresent();
     try (Stream<Path> files = Files.walk(root)) {
@@ -137,10 +144,7 @@ class DirectorySourceTest {
     // deleting the last file removes the directories it leaves empty, but never the root
     source.apply(List.of(FileChange.delete("team/x/flag-c.json")));
     assertThat(root.resolve("team")).doesNotExist();
-    source.apply(
-        List.of(
-            FileChange.delete("default/flag-a.json"),
-            FileChange.delete("README.md")));
+    source.apply(List.of(FileChange.delete("default/flag-a.json"), FileChange.delete("README.md")));
     assertThat(root.resolve("default")).doesNotExist();
     assertThat(root).isDirectory();
   }
@@ -151,7 +155,8 @@ class DirectorySourceTest {
     byte[] bytes = "pwned".getBytes(StandardCharsets.UTF_8);
 
     for (String bad :
-        List.of("../outside/x.txt", "/tmp/x.txt", "a/../../x.txt", ".git/hooks/post-commit", "a\\b")) {
+        List.of(
+            "../outside/x.txt", "/tmp/x.txt", "a/../../x.txt", ".git/hooks/post-commit", "a\\b")) {
       assertThatThrownBy(() -> source.apply(List.of(FileChange.upsert(bad, bytes))))
           .as(bad)
           .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.code()).isEqualTo(400));

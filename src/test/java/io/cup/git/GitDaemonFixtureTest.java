@@ -26,7 +26,8 @@ class GitDaemonFixtureTest {
   void servesClonesAndPushesAndComesBackOnTheSamePort() throws Exception {
     Path remote = TestRepos.createBare(served.resolve("flags.git"), Map.of("a/b.json", "{}\n"));
     try (GitDaemon daemon = GitDaemon.serve(served)) {
-      assertThat(daemon.url("flags.git")).isEqualTo("git://127.0.0.1:" + daemon.port() + "/flags.git");
+      assertThat(daemon.url("flags.git"))
+          .isEqualTo("git://127.0.0.1:" + daemon.port() + "/flags.git");
       try (Git clone =
           Git.cloneRepository()
               .setURI(daemon.url("flags.git"))
@@ -37,7 +38,8 @@ class GitDaemonFixtureTest {
 
         // push a new branch back through receive-pack
         ObjectId local =
-            TestRepos.commit(work.resolve("clone.git"), "topic", Map.of("c.txt", "c"), Set.of(), "c");
+            TestRepos.commit(
+                work.resolve("clone.git"), "topic", Map.of("c.txt", "c"), Set.of(), "c");
         clone.push().setRefSpecs(new RefSpec("refs/heads/topic:refs/heads/topic")).call();
         assertThat(TestRepos.ref(remote, "refs/heads/topic")).isEqualTo(local);
 
@@ -50,9 +52,7 @@ class GitDaemonFixtureTest {
         daemon.start();
         assertThat(daemon.port()).isEqualTo(port);
         ObjectId pushed = TestRepos.commit(remote, "main", Map.of("d.txt", "d"));
-        clone.fetch()
-            .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"))
-            .call();
+        clone.fetch().setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*")).call();
         assertThat(TestRepos.ref(work.resolve("clone.git"), "main")).isEqualTo(pushed);
       }
     }

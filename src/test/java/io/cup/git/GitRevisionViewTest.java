@@ -29,8 +29,8 @@ class GitRevisionViewTest {
   /**
    * A commit of 100 top-level entries of which only the path to one file exists in the object
    * database: 98 subtrees and one blob are ids of objects that are not there. Reading that one
-   * file, or listing the root, must succeed; anything that walks the whole tree fails on the
-   * first missing object (checked below, so the test can tell the difference).
+   * file, or listing the root, must succeed; anything that walks the whole tree fails on the first
+   * missing object (checked below, so the test can tell the difference).
    */
   @Test
   void readingOneFileTouchesOnlyTheTreesOnItsPath() throws Exception {
@@ -38,7 +38,9 @@ class GitRevisionViewTest {
     ObjectId commit;
     try (Repository repo = TestRepos.open(repoDir);
         ObjectInserter inserter = repo.newObjectInserter()) {
-      ObjectId blob = inserter.insert(Constants.OBJ_BLOB, "{\"name\":\"x\"}\n".getBytes(StandardCharsets.UTF_8));
+      ObjectId blob =
+          inserter.insert(
+              Constants.OBJ_BLOB, "{\"name\":\"x\"}\n".getBytes(StandardCharsets.UTF_8));
       TreeFormatter leaf = new TreeFormatter();
       leaf.append("x.json", FileMode.REGULAR_FILE, blob);
       ObjectId leafTree = inserter.insert(leaf);
@@ -94,7 +96,8 @@ class GitRevisionViewTest {
     Path repoDir = TestRepos.createEmptyBare(dir.resolve("links.git"));
     try (Repository repo = TestRepos.open(repoDir);
         ObjectInserter inserter = repo.newObjectInserter()) {
-      ObjectId target = inserter.insert(Constants.OBJ_BLOB, "/etc/passwd".getBytes(StandardCharsets.UTF_8));
+      ObjectId target =
+          inserter.insert(Constants.OBJ_BLOB, "/etc/passwd".getBytes(StandardCharsets.UTF_8));
       ObjectId file = inserter.insert(Constants.OBJ_BLOB, "ok".getBytes(StandardCharsets.UTF_8));
       TreeFormatter root = new TreeFormatter();
       root.append("file.txt", FileMode.EXECUTABLE_FILE, file);

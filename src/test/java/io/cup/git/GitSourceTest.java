@@ -67,8 +67,9 @@ class GitSourceTest {
     assertThat(git.branch()).isEqualTo("main");
     assertThat(git.head()).isEqualTo(TestRepos.ref(remote, "refs/heads/main"));
     assertThat(git.repository().isBare()).isTrue();
-    assertThat(git.directory()).isEqualTo(data.resolve("repositories").resolve(
-        git.directory().getFileName()).toAbsolutePath());
+    assertThat(git.directory())
+        .isEqualTo(
+            data.resolve("repositories").resolve(git.directory().getFileName()).toAbsolutePath());
     assertThat(TestRepos.files(git.directory(), "main")).isEqualTo(SEED);
     assertThat(TestRepos.fsck(git.directory()).exitCode()).isZero();
     // nothing of the temporary clone is left beside the clone
@@ -275,8 +276,7 @@ class GitSourceTest {
   void resolvesBranchesCommitIdsAbbreviationsAndProposalIds() {
     ObjectId seed = TestRepos.ref(remote, "refs/heads/main");
     ObjectId topic = TestRepos.commit(remote, "topic", Map.of("t.txt", "topic"));
-    ObjectId proposal =
-        TestRepos.commit(remote, "cup/proposal/p-42", Map.of("p.txt", "proposed"));
+    ObjectId proposal = TestRepos.commit(remote, "cup/proposal/p-42", Map.of("p.txt", "proposed"));
     GitSource git = cloned(gitConfig(daemon.url("flags.git"), data));
 
     assertThat(git.view((String) null).commit()).isEqualTo(seed.name());

@@ -8,7 +8,8 @@ public final class GitTesting {
   private GitTesting() {}
 
   /** A git-source configuration for {@code remote}, cloning under {@code dataDir}. */
-  public static ServerConfig gitConfig(String remote, Path dataDir, String branch, long pollMillis) {
+  public static ServerConfig gitConfig(
+      String remote, Path dataDir, String branch, long pollMillis) {
     return new ServerConfig(
         "127.0.0.1",
         0,

@@ -58,16 +58,61 @@ class SourcesTest {
   void refusesAnUnknownSourceOrAMissingSetting() {
     ServerConfig local = GitTesting.localConfig(dir, dir);
     ServerConfig unknown =
-        new ServerConfig(null, 0, "svn", null, "local", null, 1, null, null, dir.toString(),
-            "a", "b", null, null, false, 1);
+        new ServerConfig(
+            null,
+            0,
+            "svn",
+            null,
+            "local",
+            null,
+            1,
+            null,
+            null,
+            dir.toString(),
+            "a",
+            "b",
+            null,
+            null,
+            false,
+            1);
     assertThatThrownBy(() -> Sources.open(unknown)).hasMessageContaining("unknown source svn");
     ServerConfig noRemote =
-        new ServerConfig(null, 0, "git", null, "local", null, 1, null, null, dir.toString(),
-            "a", "b", null, null, false, 1);
+        new ServerConfig(
+            null,
+            0,
+            "git",
+            null,
+            "local",
+            null,
+            1,
+            null,
+            null,
+            dir.toString(),
+            "a",
+            "b",
+            null,
+            null,
+            false,
+            1);
     assertThatThrownBy(() -> Sources.open(noRemote)).hasMessageContaining("--api-git-repo");
     ServerConfig noPath =
-        new ServerConfig(null, 0, "local", null, "local", null, 1, null, null, dir.toString(),
-            "a", "b", null, null, false, 1);
+        new ServerConfig(
+            null,
+            0,
+            "local",
+            null,
+            "local",
+            null,
+            1,
+            null,
+            null,
+            dir.toString(),
+            "a",
+            "b",
+            null,
+            null,
+            false,
+            1);
     assertThatThrownBy(() -> Sources.open(noPath)).hasMessageContaining("--api-local-path");
     assertThat(Sources.open(local)).isInstanceOf(DirectorySource.class);
   }

@@ -53,7 +53,8 @@ class SshRemoteTest {
     server.setPort(0);
     server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(dir.resolve("host.ser")));
     server.setPublickeyAuthenticator(
-        (user, key, session) -> "cup".equals(user) && KeyUtils.compareKeys(key, client.getPublic()));
+        (user, key, session) ->
+            "cup".equals(user) && KeyUtils.compareKeys(key, client.getPublic()));
     server.setPasswordAuthenticator(null);
     server.setCommandFactory(ProcessShellCommandFactory.INSTANCE);
     server.start();

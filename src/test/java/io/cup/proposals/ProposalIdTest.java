@@ -25,20 +25,46 @@ class ProposalIdTest {
   @Test
   void theFirstTenCharactersEncodeTheMillisecond() {
     // 2024-01-01T00:00:00Z = 1704067200000 ms = 01hk153x00 in Crockford base32
-    assertThat(ProposalId.next(1704067200000L)).startsWith("01hk153x00");
+    assertThat(generator().next(1704067200000L)).startsWith("01hk153x00");
   }
 
   @Test
   void idsIncreaseEvenWithinOneMillisecondAndWhenTheClockGoesBack() {
+    ProposalId.Generator generator = generator();
     List<String> ids = new ArrayList<>();
-    ids.add(ProposalId.next(4_000_000_000_000L));
+    ids.add(generator.next(4_000_000_000_000L));
     for (int i = 0; i < 1000; i++) {
-      ids.add(ProposalId.next(4_000_000_000_000L));
+      ids.add(generator.next(4_000_000_000_000L));
     }
-    ids.add(ProposalId.next(3_999_999_999_999L));
-    ids.add(ProposalId.next(4_000_000_000_001L));
+    ids.add(generator.next(3_999_999_999_999L));
+    ids.add(generator.next(4_000_000_000_001L));
 
     assertThat(ids).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void theRandomPartCarriesIntoTheTimeWhenItOverflows() {
+    // a random source that starts the random part at its largest value
+    java.security.SecureRandom maxed =
+        new java.security.SecureRandom() {
+          @Override
+          public int nextInt(int bound) {
+            return bound - 1;
+          }
+
+          @Override
+          public long nextLong() {
+            return -1L;
+          }
+        };
+    ProposalId.Generator generator = new ProposalId.Generator(maxed);
+
+    String last = generator.next(1000);
+    String next = generator.next(1000);
+
+    assertThat(last).endsWith("zzzzzzzzzzzzzzzz");
+    assertThat(next).isGreaterThan(last).endsWith("0000000000000000");
+    assertThat(next.substring(0, 10)).isEqualTo(generator.next(1001).substring(0, 10));
   }
 
   @Test
@@ -47,6 +73,10 @@ class ProposalIdTest {
     IntStream.range(0, 10_000).parallel().forEach(i -> ids.add(ProposalId.next()));
 
     assertThat(ids).hasSize(10_000);
+  }
+
+  private static ProposalId.Generator generator() {
+    return new ProposalId.Generator(new java.security.SecureRandom());
   }
 
   @Test

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A real {@code git daemon} process on 127.0.0.1, serving every repository under a base path
- * (read and push: {@code --export-all --enable=receive-pack}). Tests use it as the remote:
+ * A real {@code git daemon} process on 127.0.0.1, serving every repository under a base path (read
+ * and push: {@code --export-all --enable=receive-pack}). Tests use it as the remote:
  *
  * <pre>{@code
  * try (GitDaemon daemon = GitDaemon.serve(tempDir)) {
@@ -170,8 +170,12 @@ public final class GitDaemon implements AutoCloseable {
         int code = process.exitValue();
         process = null;
         throw new IllegalStateException(
-            "git daemon exited with " + code + " before accepting connections on port " + port
-                + ":\n" + log());
+            "git daemon exited with "
+                + code
+                + " before accepting connections on port "
+                + port
+                + ":\n"
+                + log());
       }
       if (accepts()) {
         return;
@@ -179,8 +183,12 @@ public final class GitDaemon implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         stop();
         throw new IllegalStateException(
-            "git daemon did not accept connections on port " + port + " within " + START_TIMEOUT
-                + ":\n" + log());
+            "git daemon did not accept connections on port "
+                + port
+                + " within "
+                + START_TIMEOUT
+                + ":\n"
+                + log());
       }
       LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
     }

@@ -96,12 +96,16 @@ public final class TestRepos {
   }
 
   /**
-   * "Someone else pushed": a commit on top of {@code branch} (created from nothing if missing)
-   * that writes {@code upserts} (path → UTF-8 content) and removes {@code deletes}. Returns the
-   * new commit id.
+   * "Someone else pushed": a commit on top of {@code branch} (created from nothing if missing) that
+   * writes {@code upserts} (path → UTF-8 content) and removes {@code deletes}. Returns the new
+   * commit id.
    */
   public static ObjectId commit(
-      Path repoDir, String branch, Map<String, String> upserts, Set<String> deletes, String message) {
+      Path repoDir,
+      String branch,
+      Map<String, String> upserts,
+      Set<String> deletes,
+      String message) {
     try (Repository repo = open(repoDir)) {
       Ref ref = repo.exactRef(Constants.R_HEADS + branch);
       return writeCommit(
@@ -113,7 +117,8 @@ public final class TestRepos {
 
   /** Shorthand: a commit on {@code branch} that only writes {@code upserts}. */
   public static ObjectId commit(Path repoDir, String branch, Map<String, String> upserts) {
-    return commit(repoDir, branch, upserts, Set.of(), "update " + String.join(", ", upserts.keySet()));
+    return commit(
+        repoDir, branch, upserts, Set.of(), "update " + String.join(", ", upserts.keySet()));
   }
 
   /** Points {@code branch} at {@code commit} (creating it; forced), as a push of a branch would. */
@@ -215,7 +220,9 @@ public final class TestRepos {
     }
   }
 
-  /** Runs {@code git fsck --full --strict} in {@code repoDir} and returns its exit code and output. */
+  /**
+   * Runs {@code git fsck --full --strict} in {@code repoDir} and returns its exit code and output.
+   */
   public static Fsck fsck(Path repoDir) {
     Process process = null;
     try {
@@ -303,8 +310,7 @@ public final class TestRepos {
       builder.finish();
       ObjectId tree = index.writeTree(inserter);
 
-      PersonIdent ident =
-          new PersonIdent(SOMEONE_ELSE, Instant.now(), ZoneOffset.UTC);
+      PersonIdent ident = new PersonIdent(SOMEONE_ELSE, Instant.now(), ZoneOffset.UTC);
       CommitBuilder commit = new CommitBuilder();
       commit.setTreeId(tree);
       if (parent != null) {
@@ -321,7 +327,8 @@ public final class TestRepos {
       update.setExpectedOldObjectId(parent == null ? ObjectId.zeroId() : parent);
       RefUpdate.Result result = update.update();
       if (!isSuccess(result)) {
-        throw new IllegalStateException("cannot move " + branch + " to " + commitId.name() + ": " + result);
+        throw new IllegalStateException(
+            "cannot move " + branch + " to " + commitId.name() + ": " + result);
       }
       return commitId;
     }

@@ -1,0 +1,293 @@
+package io.cup.controllers;
+
+import io.cup.bus.Addresses;
+import io.cup.bus.ChangeSetReply;
+import io.cup.bus.HeadMoved;
+import io.cup.bus.ListReply;
+import io.cup.bus.ResourceEvent;
+import io.cup.bus.ResourceRef;
+import io.cup.bus.ResourceReply;
+import io.cup.bus.ResourceRequest;
+import io.cup.config.ConfigurationException;
+import io.cup.config.ResourceConfiguration;
+import io.cup.config.ResourceConfigurationLoader;
+import io.cup.config.ServedResource;
+import io.cup.config.ServerConfig;
+import io.cup.controllers.Controller.Change;
+import io.cup.controllers.Controller.Target;
+import io.cup.git.ChangeSet;
+import io.cup.git.RevisionView;
+import io.cup.git.Source;
+import io.cup.git.Sources;
+import io.cup.metrics.Metrics;
+import io.cup.status.StatusException;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller worker: runs controllers against one resolved revision of the served repository.
+ * Deploy it as a worker ({@link #deploymentOptions}); its handlers block (Git reads, parsing).
+ *
+ * <ul>
+ *   <li>{@link Addresses#CONTROLLER_GET} {@link ResourceRequest} → {@link ResourceReply}
+ *   <li>{@link Addresses#CONTROLLER_LIST} → {@link ListReply}, by namespace then name, filtered by
+ *       the request's label selector
+ *   <li>{@link Addresses#CONTROLLER_PUT}, {@link Addresses#CONTROLLER_DELETE} → {@link
+ *       ChangeSetReply}: what to commit, with the commit message, never committing itself
+ *   <li>{@link Addresses#CONTROLLER_CHANGES} {@link HeadMoved} → publishes a {@link ResourceEvent}
+ *       on {@link Addresses#EVENTS_RESOURCE} per changed resource, replies {@code {"events": n}}
+ * </ul>
+ *
+ * <p>Owns nothing shared: the resource configuration and controllers are loaded once per instance
+ * at start, and every request resolves its revision once and reads only that view.
+ */
+public final class ControllerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ControllerVerticle.class);
+
+  /** The worker pool controller instances run on, apart from other blocking work. */
+  public static final String WORKER_POOL = "cup-controllers";
+
+  private ResourceConfiguration resources;
+  private Controllers controllers;
+  private Source source;
+
+  /** Options to deploy {@code instances} workers on their own pool of as many threads. */
+  public static DeploymentOptions deploymentOptions(JsonObject config, int instances) {
+    return new DeploymentOptions()
+        .setConfig(config)
+        .setThreadingModel(ThreadingModel.WORKER)
+        .setWorkerPoolName(WORKER_POOL)
+        .setWorkerPoolSize(instances)
+        .setInstances(instances);
+  }
+
+  @Override
+  public Future<?> start() {
+    if (!context.isWorkerContext()) {
+      return Future.failedFuture(new IllegalStateException(
+          "ControllerVerticle blocks: deploy it with ThreadingModel.WORKER"));
+    }
+    try {
+      ServerConfig cfg = ServerConfig.of(config());
+      if (cfg.resourcesDir() == null || cfg.resourcesDir().isBlank()) {
+        throw new ConfigurationException(
+            "no resource configuration directory given (--api-resources)");
+      }
+      resources = ResourceConfigurationLoader.load(Path.of(cfg.resourcesDir()));
+      controllers = Controllers.of(resources);
+      source = Sources.open(cfg);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    EventBus bus = vertx.eventBus();
+    return Future.all(List.of(
+        bus.consumer(Addresses.CONTROLLER_GET, this::get).completion(),
+        bus.consumer(Addresses.CONTROLLER_LIST, this::list).completion(),
+        bus.consumer(Addresses.CONTROLLER_PUT, this::put).completion(),
+        bus.consumer(Addresses.CONTROLLER_DELETE, this::delete).completion(),
+        bus.consumer(Addresses.CONTROLLER_CHANGES, this::changes).completion()));
+  }
+
+  // -- handlers ---------------------------------------------------------------------------------
+
+  private void get(Message<JsonObject> message) {
+    serve(message, "get", (request, served, controller) -> {
+      RevisionView view = source.view(request.revision());
+      Target target = target(served, required(request.namespace(), "namespace"),
+          required(request.name(), "name"));
+      JsonObject resource = controller.get(target, view)
+          .orElseThrow(() -> StatusException.notFound(notFound(target)));
+      return new ResourceReply(view.commit(), resource).toJson();
+    });
+  }
+
+  private void list(Message<JsonObject> message) {
+    serve(message, "list", (request, served, controller) -> {
+      LabelSelector selector = LabelSelector.parse(request.labelSelector());
+      RevisionView view = source.view(request.revision());
+      Target target = target(served, required(request.namespace(), "namespace"), null);
+      JsonArray items = new JsonArray();
+      controller.list(target, view).stream()
+          .filter(resource -> selector.matches(labels(resource)))
+          .sorted(Comparator.comparing((JsonObject r) -> metadata(r, "namespace"))
+              .thenComparing(r -> metadata(r, "name")))
+          .forEach(items::add);
+      return new ListReply(view.commit(), items).toJson();
+    });
+  }
+
+  private void put(Message<JsonObject> message) {
+    serve(message, "put", (request, served, controller) -> {
+      if (request.resource() == null) {
+        throw StatusException.badRequest("a put needs the resource to store");
+      }
+      RevisionView view = source.view(request.revision());
+      Target target = target(served, required(request.namespace(), "namespace"),
+          required(request.name(), "name"));
+      ChangeSet changes = controller.put(target, request.resource(), view);
+      String commitMessage = "feat: update " + served.apiVersion() + "/" + target.kind() + " "
+          + target.namespace() + "/" + target.name();
+      return new ChangeSetReply(changes, commitMessage, ref(served, target, "put")).toJson();
+    });
+  }
+
+  private void delete(Message<JsonObject> message) {
+    serve(message, "delete", (request, served, controller) -> {
+      RevisionView view = source.view(request.revision());
+      Target target = target(served, required(request.namespace(), "namespace"),
+          required(request.name(), "name"));
+      ChangeSet changes = controller.delete(target, view);
+      String commitMessage = "feat: delete " + served.key() + " " + target.namespace() + "/"
+          + target.name();
+      return new ChangeSetReply(changes, commitMessage, ref(served, target, "delete")).toJson();
+    });
+  }
+
+  /**
+   * Every resource of every served definition version that differs between the two commits,
+   * published as events. A definition whose controller fails is logged and skipped: the others'
+   * events still go out.
+   */
+  private void changes(Message<JsonObject> message) {
+    List<ResourceEvent> events = new ArrayList<>();
+    try {
+      HeadMoved moved = HeadMoved.fromJson(message.body());
+      if (moved.from() != null && moved.to() != null && !moved.from().equals(moved.to())) {
+        RevisionView from = source.view(moved.from());
+        RevisionView to = source.view(moved.to());
+        resources.served().values().stream()
+            .sorted(Comparator.comparing(ServedResource::key))
+            .forEach(served -> events.addAll(events(served, from, to)));
+      }
+    } catch (RuntimeException e) {
+      StatusException.reply(message, e);
+      return;
+    }
+    events.forEach(e -> vertx.eventBus().publish(Addresses.EVENTS_RESOURCE, e.toJson()));
+    message.reply(new JsonObject().put("events", events.size()));
+  }
+
+  private List<ResourceEvent> events(ServedResource served, RevisionView from, RevisionView to) {
+    String name = served.controller().name();
+    Timer.Sample sample = Timer.start(Metrics.registry());
+    try {
+      Target target = target(served, null, null);
+      List<ResourceEvent> events = controller(served).changes(target, from, to).stream()
+          .sorted(Comparator.comparing((Change c) -> String.valueOf(c.namespace()))
+              .thenComparing(c -> String.valueOf(c.name())))
+          .map(c -> event(served, target, c, from.commit(), to.commit()))
+          .toList();
+      record(sample, name, "changes", "ok");
+      return events;
+    } catch (RuntimeException e) {
+      record(sample, name, "changes", "error");
+      LOG.warn("no events for {} between {} and {}: {}", served.key(), from.commit(),
+          to.commit(), StatusException.from(e).getMessage(), e);
+      return List.of();
+    }
+  }
+
+  private static ResourceEvent event(
+      ServedResource served, Target target, Change change, String from, String to) {
+    String type = change.before() == null ? "ADDED" : change.after() == null ? "DELETED"
+        : "MODIFIED";
+    return new ResourceEvent(type, target.group(), target.version(), target.plural(),
+        target.kind(), change.namespace(), change.name(), to, from,
+        change.after() != null ? change.after() : change.before());
+  }
+
+  // -- plumbing ---------------------------------------------------------------------------------
+
+  /** One request: decode, find the definition and its controller, time it, reply or fail. */
+  private interface Operation {
+    JsonObject run(ResourceRequest request, ServedResource served, Controller controller);
+  }
+
+  private void serve(Message<JsonObject> message, String operation, Operation work) {
+    Timer.Sample sample = Timer.start(Metrics.registry());
+    String controllerName = "none";
+    try {
+      ResourceRequest request = ResourceRequest.fromJson(message.body());
+      ServedResource served =
+          resources.served(request.group(), request.version(), request.plural())
+              .orElseThrow(() -> StatusException.notFound(
+                  "no resource type " + request.key()));
+      controllerName = served.controller().name();
+      JsonObject reply = work.run(request, served, controller(served));
+      record(sample, controllerName, operation, "ok");
+      message.reply(reply);
+    } catch (RuntimeException e) {
+      record(sample, controllerName, operation, "error");
+      StatusException.reply(message, e);
+    }
+  }
+
+  private Controller controller(ServedResource served) {
+    return controllers.named(served.controller().name())
+        .orElseThrow(() -> StatusException.internal(
+            "controller " + served.controller().name() + " is not loaded", null));
+  }
+
+  private static void record(Timer.Sample sample, String controller, String op, String outcome) {
+    sample.stop(Timer.builder("cup.controller.duration")
+        .description("Time a controller worker took to answer one request")
+        .tags("controller", controller, "operation", op, "outcome", outcome)
+        .register(Metrics.registry()));
+  }
+
+  private static Target target(ServedResource served, String namespace, String name) {
+    return new Target(served.definition().group(), served.version(),
+        served.definition().kind(), served.definition().plural(), namespace, name);
+  }
+
+  private static String required(String value, String field) {
+    if (value == null || value.isEmpty()) {
+      throw StatusException.badRequest("the request has no " + field);
+    }
+    return value;
+  }
+
+  private static String notFound(Target target) {
+    return target.kind() + " " + target.namespace() + "/" + target.name() + " not found";
+  }
+
+  private static ResourceRef ref(ServedResource served, Target target, String action) {
+    return new ResourceRef(served.apiVersion(), target.kind(), target.namespace(), target.name(),
+        action);
+  }
+
+  private static String metadata(JsonObject resource, String field) {
+    Object metadata = resource.getValue("metadata");
+    Object value = metadata instanceof JsonObject m ? m.getValue(field) : null;
+    return value instanceof String s ? s : "";
+  }
+
+  /** A resource's labels; values that are not strings are not labels. */
+  private static Map<String, String> labels(JsonObject resource) {
+    Map<String, String> labels = new HashMap<>();
+    if (resource.getValue("metadata") instanceof JsonObject metadata
+        && metadata.getValue("labels") instanceof JsonObject l) {
+      l.forEach(e -> {
+        if (e.getValue() instanceof String v) {
+          labels.put(e.getKey(), v);
+        }
+      });
+    }
+    return labels;
+  }
+}

@@ -1,0 +1,444 @@
+package io.cup.e2e;
+
+import static io.cup.e2e.Fixture.SERVICES;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cup.bus.Addresses;
+import io.cup.config.ServerConfig;
+import io.cup.launcher.CupServer;
+import io.cup.testing.TestRepos;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole server, started as users start it (the packaged verticle descriptors, all four
+ * verticles), over a real {@code git daemon} remote. Every assertion is on the HTTP answer and on
+ * the remote repository afterwards.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ServerEndToEndTest {
+  private static final long POLL_MILLIS = 500;
+
+  @TempDir Path tmp;
+  private Fixture fixture;
+  private Vertx vertx;
+  private CupServer server;
+  private WebClient client;
+  private ServerConfig config;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    this.vertx = vertx;
+    this.fixture = new Fixture(tmp);
+    this.config = fixture.config(tmp.resolve("data"), POLL_MILLIS);
+    this.server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    this.client = WebClient.create(vertx);
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close().await();
+    }
+    fixture.daemon.close();
+  }
+
+  @Test
+  void readsComeFromTheTrackedBranch() {
+    HttpResponse<Buffer> list = get(SERVICES);
+    assertThat(list.statusCode()).isEqualTo(200);
+    List<JsonObject> items = ndjson(list.bodyAsString());
+    assertThat(items).extracting(o -> o.getJsonObject("metadata").getString("name"))
+        .containsExactly("api", "web");
+
+    HttpResponse<Buffer> asList = get(SERVICES, "application/json");
+    JsonObject listObject = asList.bodyAsJsonObject();
+    assertThat(listObject.getString("kind")).isEqualTo("ServiceList");
+    assertThat(listObject.getJsonArray("items")).hasSize(2);
+
+    HttpResponse<Buffer> selected = get(SERVICES + "?labelSelector=tier%3Dbackend");
+    assertThat(ndjson(selected.bodyAsString()))
+        .extracting(o -> o.getJsonObject("metadata").getString("name"))
+        .containsExactly("api");
+    assertThat(get(SERVICES + "?labelSelector=tier%20in%20(").statusCode()).isEqualTo(400);
+
+    JsonObject web = get(SERVICES + "/web").bodyAsJsonObject();
+    assertThat(web.getJsonObject("spec").getInteger("replicas")).isEqualTo(2);
+
+    assertStatus(get(SERVICES + "/nope"), 404);
+    assertStatus(get("/apis/apps.cup.io/v1/namespaces/default/widgets"), 404);
+    assertThat(get("/apis").bodyAsJsonObject().fieldNames()).contains("apps.cup.io/v1/services");
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    assertThat(get("/readyz").statusCode()).isEqualTo(200);
+    String metrics = get("/metrics").bodyAsString();
+    assertThat(metrics).contains("cup_http_server_requests").contains("cup_fetch");
+  }
+
+  @Test
+  void aPutBecomesAProposalBranchOffTheBase() {
+    ObjectId base = TestRepos.ref(fixture.remote, "refs/heads/main");
+    JsonObject web = new JsonObject(Fixture.service("default", "web", 5, "tier", "frontend"));
+
+    HttpResponse<Buffer> put = put(SERVICES + "/web", web);
+    assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
+    JsonObject accepted = put.bodyAsJsonObject();
+    assertThat(accepted.getBoolean("empty")).isFalse();
+    String id = accepted.getString("id");
+    assertThat(accepted.getJsonObject("proposal").getString("source")).isEqualTo("local");
+    assertThat(accepted.getJsonObject("proposal").getString("url")).endsWith("/proposals/" + id);
+
+    // the remote: a new branch whose commit sits on the base and changes exactly one file
+    assertThat(TestRepos.ref(fixture.remote, "refs/heads/main")).isEqualTo(base);
+    RevCommit head = TestRepos.parseCommit(fixture.remote, "refs/heads/cup/proposal/" + id);
+    assertThat(head.getParent(0).getId()).isEqualTo(base);
+    assertThat(head.getFullMessage()).startsWith("feat: update apps.cup.io/v1/Service default/web");
+    Map<String, String> before = TestRepos.files(fixture.remote, base.name());
+    Map<String, String> after = TestRepos.files(fixture.remote, head.name());
+    assertThat(changedPaths(before, after)).containsExactly(Fixture.path("default", "web"));
+    assertThat(after.get(Fixture.path("default", "web")))
+        .isEqualTo(Fixture.service("default", "web", 5, "tier", "frontend"));
+
+    // reads still show the tracked branch; the proposal revision shows the change
+    assertThat(get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("spec").getInteger("replicas"))
+        .isEqualTo(2);
+    assertThat(
+            get(SERVICES + "/web?revision=" + id)
+                .bodyAsJsonObject()
+                .getJsonObject("spec")
+                .getInteger("replicas"))
+        .isEqualTo(5);
+
+    // the same desired state as stored is no change at all
+    JsonObject same = new JsonObject(Fixture.service("default", "web", 2, "tier", "frontend"));
+    assertThat(put(SERVICES + "/web", same).statusCode()).isEqualTo(204);
+
+    // the proposal record
+    JsonObject proposal = get("/apis/cup.flipt.io/v1alpha1/proposals/" + id).bodyAsJsonObject();
+    assertThat(proposal.encode()).contains("\"open\"").contains("replicas");
+  }
+
+  @Test
+  void deleteIsProposedAndAMissingResourceIs404() {
+    HttpResponse<Buffer> deleted = client.delete(config.port(), "127.0.0.1", SERVICES + "/api").send().await();
+    assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(202);
+    String id = deleted.bodyAsJsonObject().getString("id");
+    RevCommit head = TestRepos.parseCommit(fixture.remote, "refs/heads/cup/proposal/" + id);
+    assertThat(TestRepos.files(fixture.remote, head.name()))
+        .doesNotContainKey(Fixture.path("default", "api"))
+        .containsKey(Fixture.path("default", "web"));
+    assertThat(head.getFullMessage()).startsWith("feat: delete apps.cup.io/v1/services default/api");
+
+    assertStatus(client.delete(config.port(), "127.0.0.1", SERVICES + "/ghost").send().await(), 404);
+  }
+
+  @Test
+  void fiftyConcurrentPutsGiveFiftyProposalsEachBasePlusItsChange() {
+    ObjectId base = TestRepos.ref(fixture.remote, "refs/heads/main");
+    List<Future<HttpResponse<Buffer>>> puts = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      String name = String.format("svc-%02d", i);
+      puts.add(
+          client
+              .put(config.port(), "127.0.0.1", SERVICES + "/" + name)
+              .putHeader("Content-Type", "application/json")
+              .sendBuffer(
+                  Buffer.buffer(Fixture.service("default", name, i, "batch", "fifty"))));
+    }
+    Future.all(puts).await();
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < 50; i++) {
+      HttpResponse<Buffer> response = puts.get(i).result();
+      assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
+      ids.add(response.bodyAsJsonObject().getString("id"));
+    }
+    assertThat(ids).hasSize(50);
+
+    Map<String, String> baseFiles = TestRepos.files(fixture.remote, base.name());
+    Map<String, ObjectId> refs = TestRepos.refs(fixture.remote);
+    for (String id : ids) {
+      RevCommit head = TestRepos.parseCommit(fixture.remote, "refs/heads/cup/proposal/" + id);
+      assertThat(head.getParentCount()).isEqualTo(1);
+      assertThat(head.getParent(0).getId()).isEqualTo(base);
+      Map<String, String> files = TestRepos.files(fixture.remote, head.name());
+      List<String> changed = changedPaths(baseFiles, files);
+      assertThat(changed).hasSize(1);
+      String path = changed.get(0);
+      String name = path.substring(path.lastIndexOf("Service-") + 8, path.length() - 5);
+      int replicas = Integer.parseInt(name.substring(4));
+      assertThat(files.get(path))
+          .isEqualTo(Fixture.service("default", name, replicas, "batch", "fifty"));
+      assertThat(refs).containsKey("refs/heads/cup/proposal/" + id);
+    }
+    assertThat(refs.get("refs/heads/main")).isEqualTo(base);
+    TestRepos.Fsck fsck = TestRepos.fsck(fixture.remote);
+    assertThat(fsck.ok()).as(fsck.output()).isTrue();
+  }
+
+  @Test
+  void badInputIsAStatusAndChangesNothing() {
+    Map<String, ObjectId> refsBefore = TestRepos.refs(fixture.remote);
+    JsonObject valid = new JsonObject(Fixture.service("default", "web", 4, "tier", "frontend"));
+
+    assertStatus(putRaw(SERVICES + "/web", "{\"apiVersion\": ", "application/json"), 400);
+    assertStatus(putRaw(SERVICES + "/web", "[1,2]", "application/json"), 400);
+    assertStatus(putRaw(SERVICES + "/web", valid.encode(), "text/plain"), 415);
+    assertStatus(put(SERVICES + "/other", valid), 400);
+    assertStatus(put(SERVICES.replace("/default/", "/staging/") + "/web", valid), 400);
+    JsonObject wrongKind = valid.copy().put("kind", "Database");
+    assertStatus(put(SERVICES + "/web", wrongKind), 400);
+    JsonObject wrongVersion = valid.copy().put("apiVersion", "apps.cup.io/v2");
+    assertStatus(put(SERVICES + "/web", wrongVersion), 400);
+    assertStatus(put(SERVICES + "/Bad_Name", valid.copy().put("metadata",
+        valid.getJsonObject("metadata").copy().put("name", "Bad_Name"))), 400);
+    assertStatus(putRaw("/apis/apps.cup.io/v1/namespaces/default/services/..", valid.encode(),
+        "application/json"), 400, 404);
+    assertStatus(putRaw("/apis/apps.cup.io/v1/namespaces/..%2F..%2Fetc/services/web",
+        valid.encode(), "application/json"), 400, 404);
+
+    JsonObject invalid = valid.copy();
+    invalid.getJsonObject("spec").put("replicas", "three").put("extra", true);
+    HttpResponse<Buffer> unprocessable = put(SERVICES + "/web", invalid);
+    JsonObject status = assertStatus(unprocessable, 422);
+    JsonArray causes = status.getJsonObject("details").getJsonArray("causes");
+    assertThat(causes.encode()).contains("spec.replicas");
+
+    // an 11 MiB body is refused from its Content-Length alone: the answer comes before any byte
+    // of the body is sent, so nothing is buffered
+    String tooLarge = rawExchange(
+        "PUT " + SERVICES + "/web HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Content-Type: application/json\r\nContent-Length: " + (11 * 1024 * 1024)
+            + "\r\n\r\n");
+    assertThat(tooLarge).startsWith("HTTP/1.1 413").contains("\"kind\":\"Status\"");
+    assertStatus(put("/apis/apps.cup.io/v1/namespaces/default/widgets/web", valid), 404);
+
+    assertThat(TestRepos.refs(fixture.remote)).isEqualTo(refsBefore);
+    // the server still serves
+    assertThat(get(SERVICES + "/web").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aPushToTheRemoteIsSeenWithinTwoPollsAndPublishedAsAResourceEvent() {
+    List<JsonObject> events = new CopyOnWriteArrayList<>();
+    Promise<JsonObject> modified = Promise.promise();
+    Promise<JsonObject> deleted = Promise.promise();
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.EVENTS_RESOURCE,
+            message -> {
+              JsonObject event = message.body();
+              events.add(event);
+              if ("MODIFIED".equals(event.getString("type"))) {
+                modified.tryComplete(event);
+              } else if ("DELETED".equals(event.getString("type"))) {
+                deleted.tryComplete(event);
+              }
+            })
+        .completion()
+        .await();
+
+    long pushedAt = System.nanoTime();
+    ObjectId pushed =
+        TestRepos.commit(
+            fixture.remote,
+            "main",
+            Map.of(Fixture.path("default", "web"), Fixture.service("default", "web", 9, "tier", "frontend")),
+            Set.of(Fixture.path("default", "api")),
+            "someone else scales web and removes api");
+    JsonObject event = modified.future().await();
+    long elapsedMillis = (System.nanoTime() - pushedAt) / 1_000_000;
+    // two poll intervals, plus room for the fetch itself on a busy 2-core machine
+    assertThat(elapsedMillis).isLessThan(2 * POLL_MILLIS + 3_000);
+    assertThat(event.getString("name")).isEqualTo("web");
+    assertThat(event.getString("namespace")).isEqualTo("default");
+    assertThat(event.getString("commit")).isEqualTo(pushed.name());
+    assertThat(event.getJsonObject("object").getJsonObject("spec").getInteger("replicas")).isEqualTo(9);
+    JsonObject gone = deleted.future().await();
+    assertThat(gone.getString("name")).isEqualTo("api");
+
+    assertThat(get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("spec").getInteger("replicas"))
+        .isEqualTo(9);
+    assertStatus(get(SERVICES + "/api"), 404);
+  }
+
+  @Test
+  void aStoppedRemoteFailsWritesWith503WhileReadsGoOn() {
+    fixture.daemon.stop();
+    JsonObject web = new JsonObject(Fixture.service("default", "web", 7, "tier", "frontend"));
+    JsonObject status = assertStatus(put(SERVICES + "/web", web), 503);
+    assertThat(status.getString("message")).doesNotContain("password");
+    assertThat(get(SERVICES + "/web").statusCode()).isEqualTo(200);
+    assertThat(ndjson(get(SERVICES).bodyAsString())).hasSize(2);
+
+    fixture.daemon.start();
+    HttpResponse<Buffer> put = put(SERVICES + "/web", web);
+    assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
+    String id = put.bodyAsJsonObject().getString("id");
+    assertThat(TestRepos.refs(fixture.remote)).containsKey("refs/heads/cup/proposal/" + id);
+  }
+
+  @Test
+  void proposalsMergeCloseAndSurviveARestart() {
+    List<JsonObject> proposalEvents = new CopyOnWriteArrayList<>();
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(Addresses.EVENTS_PROPOSAL, m -> proposalEvents.add(m.body()))
+        .completion()
+        .await();
+
+    String toMerge = put(SERVICES + "/web",
+        new JsonObject(Fixture.service("default", "web", 4, "tier", "frontend")))
+        .bodyAsJsonObject().getString("id");
+    String toClose = put(SERVICES + "/api",
+        new JsonObject(Fixture.service("default", "api", 8, "tier", "backend")))
+        .bodyAsJsonObject().getString("id");
+    String stillOpen = put(SERVICES + "/cache",
+        new JsonObject(Fixture.service("default", "cache", 1, "tier", "backend")))
+        .bodyAsJsonObject().getString("id");
+
+    HttpResponse<Buffer> merged = post("/apis/cup.flipt.io/v1alpha1/proposals/" + toMerge + "/merge");
+    assertThat(merged.statusCode()).as(merged.bodyAsString()).isEqualTo(200);
+    HttpResponse<Buffer> closed = post("/apis/cup.flipt.io/v1alpha1/proposals/" + toClose + "/close");
+    assertThat(closed.statusCode()).as(closed.bodyAsString()).isEqualTo(200);
+    assertStatus(post("/apis/cup.flipt.io/v1alpha1/proposals/" + toMerge + "/close"), 409);
+    assertStatus(post("/apis/cup.flipt.io/v1alpha1/proposals/nope/merge"), 404);
+
+    // the tracked branch on the remote now holds the merged change
+    assertThat(TestRepos.read(fixture.remote, "refs/heads/main", Fixture.path("default", "web")))
+        .isEqualTo(Fixture.service("default", "web", 4, "tier", "frontend"));
+    assertThat(get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("spec").getInteger("replicas"))
+        .isEqualTo(4);
+    assertThat(proposalEvents).extracting(e -> e.getString("type"))
+        .contains("opened", "merged", "closed");
+
+    // a restart on the same data directory, then a second node with an empty one
+    server.close().await();
+    server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    assertStates(toMerge, toClose, stillOpen);
+    server.close().await();
+    config = fixture.config(tmp.resolve("other-node"), POLL_MILLIS);
+    server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    assertStates(toMerge, toClose, stillOpen);
+  }
+
+  private void assertStates(String merged, String closed, String open) {
+    JsonObject list = get("/apis/cup.flipt.io/v1alpha1/proposals").bodyAsJsonObject();
+    String text = list.encode();
+    assertThat(text).contains(merged, closed, open);
+    assertThat(stateOf(merged)).isEqualTo("merged");
+    assertThat(stateOf(closed)).isEqualTo("closed");
+    assertThat(stateOf(open)).isEqualTo("open");
+  }
+
+  private String stateOf(String id) {
+    JsonObject proposal = get("/apis/cup.flipt.io/v1alpha1/proposals/" + id).bodyAsJsonObject();
+    JsonObject status = proposal.getJsonObject("status");
+    return status != null ? status.getString("state") : proposal.getString("state");
+  }
+
+  // -- HTTP helpers ------------------------------------------------------------------------------
+
+  private HttpResponse<Buffer> get(String path) {
+    return client.get(config.port(), "127.0.0.1", path).send().await();
+  }
+
+  private HttpResponse<Buffer> get(String path, String accept) {
+    return client.get(config.port(), "127.0.0.1", path).putHeader("Accept", accept).send().await();
+  }
+
+  private HttpResponse<Buffer> post(String path) {
+    return client.post(config.port(), "127.0.0.1", path).send().await();
+  }
+
+  private HttpResponse<Buffer> put(String path, JsonObject body) {
+    return putRaw(path, body.encode(), "application/json");
+  }
+
+  private HttpResponse<Buffer> putRaw(String path, String body, String contentType) {
+    return client
+        .put(config.port(), "127.0.0.1", path)
+        .putHeader("Content-Type", contentType)
+        .sendBuffer(Buffer.buffer(body))
+        .await();
+  }
+
+  /** Sends raw bytes on a fresh connection and returns what the server answers (head and body). */
+  private String rawExchange(String request) {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", config.port())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      java.io.InputStream in = socket.getInputStream();
+      StringBuilder answer = new StringBuilder();
+      byte[] chunk = new byte[8192];
+      int n;
+      while ((n = in.read(chunk)) > 0) {
+        answer.append(new String(chunk, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+        if (answer.indexOf("\r\n\r\n") >= 0 && answer.toString().contains("}")) {
+          break;
+        }
+      }
+      return answer.toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static JsonObject assertStatus(HttpResponse<Buffer> response, int... codes) {
+    assertThat(response.statusCode()).as(response.bodyAsString()).isIn(box(codes));
+    JsonObject status = response.bodyAsJsonObject();
+    assertThat(status.getString("kind")).isEqualTo("Status");
+    assertThat(status.getString("status")).isEqualTo("Failure");
+    assertThat(status.getInteger("code")).isEqualTo(response.statusCode());
+    assertThat(status.getString("message")).isNotBlank();
+    return status;
+  }
+
+  private static Object[] box(int[] codes) {
+    Object[] boxed = new Object[codes.length];
+    for (int i = 0; i < codes.length; i++) {
+      boxed[i] = codes[i];
+    }
+    return boxed;
+  }
+
+  private static List<JsonObject> ndjson(String body) {
+    List<JsonObject> items = new ArrayList<>();
+    for (String line : body.split("\n")) {
+      if (!line.isBlank()) {
+        items.add(new JsonObject(line));
+      }
+    }
+    return items;
+  }
+
+  private static List<String> changedPaths(Map<String, String> before, Map<String, String> after) {
+    Set<String> all = new java.util.TreeSet<>(before.keySet());
+    all.addAll(after.keySet());
+    return all.stream().filter(p -> !java.util.Objects.equals(before.get(p), after.get(p))).toList();
+  }
+}
