@@ -78,7 +78,7 @@ public final class ControllerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    if (!context.isWorkerContext()) {
+    if (context.threadingModel() == ThreadingModel.EVENT_LOOP) {
       return Future.failedFuture(new IllegalStateException(
           "ControllerVerticle blocks: deploy it with ThreadingModel.WORKER"));
     }

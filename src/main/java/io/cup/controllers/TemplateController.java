@@ -217,7 +217,7 @@ public final class TemplateController implements Controller {
   private Parsed parse(String path, byte[] bytes) {
     parses.increment();
     try {
-      return new Parsed(codec.parse(bytes), bytes.length);
+      return new Parsed(codec.parse(bytes), Math.max(1, bytes.length));
     } catch (IllegalArgumentException e) {
       String why = e.getCause() instanceof JsonProcessingException j
           ? j.getOriginalMessage().lines().findFirst().orElse("") + location(j)

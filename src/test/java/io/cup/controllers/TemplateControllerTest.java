@@ -340,6 +340,21 @@ class TemplateControllerTest {
   }
 
   @Test
+  void unreadableYamlIs502() {
+    TemplateController controller = controller(new JsonObject().put("encoding", "yaml"));
+    for (String content : List.of("a: [1, 2", "- just\n- a list\n", "a: 1\n---\nb: 2\n", "")) {
+      MemoryView view = new MemoryView("c", Map.of(BAR_PATH, content));
+      assertThatThrownBy(() -> controller.get(target("default", "bar"), view))
+          .as(content)
+          .isInstanceOfSatisfying(StatusException.class, e -> {
+            assertThat(e.code()).isEqualTo(502);
+            assertThat(e.getMessage())
+                .startsWith("stored resource at " + BAR_PATH + " is not valid YAML");
+          });
+    }
+  }
+
+  @Test
   void acceptsTheOriginalSpecFieldNames() {
     TemplateController controller = controller(new JsonObject()
         .put("resource_template", "flags/{{ .Namespace }}/{{ .Name }}.json")
