@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code java -jar cup.jar serve [flags]}.
  *
- * <p>Exit codes: 0 after help, version or a clean shutdown; 1 when the resource configuration is
- * broken or a verticle fails to start; 2 for a bad flag or value.
+ * <p>Exit codes: 0 after help or version; 1 when the resource configuration is broken or a verticle
+ * fails to start; 2 for a bad flag or value. SIGTERM and SIGINT stop a running server gracefully
+ * through a shutdown hook (the JVM then reports 143 or 130).
  */
 public final class Main {
   /** How long a shutdown waits for the verticles to stop (the API drains requests meanwhile). */
@@ -50,31 +51,43 @@ public final class Main {
    */
   public static int run(
       String[] args, Map<String, String> env, Path workDir, PrintStream out, PrintStream err) {
-    PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
-    PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+    PrintWriter outWriter =
+        new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+    PrintWriter errWriter =
+        new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
     Invocation invocation = Cli.parse(args, env, workDir, outWriter, errWriter);
     if (!invocation.serve()) {
       return invocation.exitCode();
     }
 
+    CompletableFuture<CupServer> starting =
+        CupServer.start(invocation.server(), invocation.verticlesDir())
+            .toCompletionStage()
+            .toCompletableFuture();
+    // Registered before the start completes, so a signal during a slow first clone still stops
+    // whatever was deployed.
+    Thread shutdown = new Thread(() -> stop(starting), "cup-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
     CupServer server;
     try {
-      server =
-          CupServer.start(invocation.server(), invocation.verticlesDir())
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get();
+      server = starting.get();
     } catch (ExecutionException e) {
+      removeHook(shutdown);
       return startFailed(e.getCause(), errWriter);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;
     }
-
-    Thread shutdown = new Thread(() -> stop(server), "cup-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdown);
     server.onClose().toCompletionStage().toCompletableFuture().exceptionally(e -> null).join();
     return 0;
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is already shutting down; the hook finds nothing to stop.
+    }
   }
 
   private static int startFailed(Throwable cause, PrintWriter err) {
@@ -88,15 +101,26 @@ public final class Main {
     return 1;
   }
 
-  /** Closes the server and waits, bounded, so that every verticle's stop() runs. */
-  private static void stop(CupServer server) {
-    CompletableFuture<Void> closing = server.close().toCompletionStage().toCompletableFuture();
+  /**
+   * Closes the server (once its start is over) and waits, bounded in all, so that every verticle's
+   * stop() runs.
+   */
+  private static void stop(CompletableFuture<CupServer> starting) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SHUTDOWN_TIMEOUT_SECONDS);
     try {
-      closing.get(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      CupServer server = starting.get(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      server
+          .close()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       LOG.warn("Shutdown did not finish within {} s; exiting anyway", SHUTDOWN_TIMEOUT_SECONDS);
     } catch (ExecutionException e) {
-      LOG.warn("Shutdown failed: {}", e.getCause().toString());
+      // A failed start has already taken down what it deployed; a failed close is reported.
+      if (starting.isDone() && !starting.isCompletedExceptionally()) {
+        LOG.warn("Shutdown failed: {}", e.getCause().toString());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * @param port 0 to 65535 (0: any free port)
  */
 public record ListenAddress(String host, int port) {
-  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
+  private static final Pattern HOST_NAME =
+      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?");
 
   /**
@@ -71,7 +72,10 @@ public record ListenAddress(String host, int port) {
 
   private static IllegalArgumentException invalid(String text, String reason) {
     return new IllegalArgumentException(
-        "invalid address \"" + (text == null ? "" : text) + "\": " + reason
+        "invalid address \""
+            + (text == null ? "" : text)
+            + "\": "
+            + reason
             + " (use :8181, host:8181 or [::1]:8181)");
   }
 }

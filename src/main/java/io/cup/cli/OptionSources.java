@@ -38,7 +38,8 @@ final class OptionSources implements IDefaultValueProvider {
    * named but cannot be read is remembered as an error for the serve command to report.
    */
   static OptionSources resolve(String[] args, Map<String, String> env, Path workDir) {
-    String named = configArgument(args).orElse(env.get(ServerOptions.envName(ServerOptions.CONFIG)));
+    String named =
+        configArgument(args).orElse(env.get(ServerOptions.envName(ServerOptions.CONFIG)));
     Path file;
     if (named != null && !named.isEmpty()) {
       file = workDir.resolve(named).normalize();
@@ -77,9 +78,7 @@ final class OptionSources implements IDefaultValueProvider {
 
   @Override
   public String defaultValue(ArgSpec argSpec) {
-    if (!(argSpec instanceof OptionSpec option)
-        || option.usageHelp()
-        || option.versionHelp()) {
+    if (!(argSpec instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()) {
       return null;
     }
     String name = optionName(option);
@@ -128,7 +127,10 @@ final class OptionSources implements IDefaultValueProvider {
     return option.type() == boolean.class || option.type() == Boolean.class;
   }
 
-  /** {@code true}/{@code false}, also {@code 1}/{@code 0}, {@code yes}/{@code no}, {@code on}/{@code off}. */
+  /**
+   * {@code true}/{@code false}, also {@code 1}/{@code 0}, {@code yes}/{@code no}, {@code on}/{@code
+   * off}.
+   */
   static Optional<String> normalizeBoolean(String value) {
     return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "true", "1", "yes", "on" -> Optional.of("true");

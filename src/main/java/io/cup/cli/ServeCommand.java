@@ -12,7 +12,6 @@ import static io.cup.config.ServerOptions.API_GIT_TOKEN_FILE;
 import static io.cup.config.ServerOptions.API_LOCAL_PATH;
 import static io.cup.config.ServerOptions.API_RESOURCES;
 import static io.cup.config.ServerOptions.API_SOURCE;
-import static io.cup.config.ServerOptions.DATA_DIR;
 import static io.cup.config.ServerOptions.DEMO;
 import static io.cup.config.ServerOptions.MAX_BODY_BYTES;
 import static io.cup.config.ServerOptions.VERTICLES;
@@ -61,8 +60,10 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "Exit codes: 0 after a clean shutdown, 1 when the resource configuration is broken or the"
-          + " server fails to start, 2 for a bad option."
+      "SIGTERM or SIGINT stops the server gracefully: in-flight requests finish, then the"
+          + " process exits (status 143 or 130, as for any JVM stopped by a signal).",
+      "Exit codes: 1 when the resource configuration is broken or the server fails to start,"
+          + " 2 for a bad option."
     })
 final class ServeCommand implements Callable<Integer> {
   private static final List<String> SOURCES = List.of("git", "local");
@@ -111,7 +112,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--api-git-poll-interval",
       paramLabel = "DURATION",
       defaultValue = ServerOptions.DEFAULT_POLL_INTERVAL,
-      description = "How often the remote is fetched: 500ms, 10s, 2m, 1h30m (default ${DEFAULT-VALUE}).")
+      description =
+          "How often the remote is fetched: 500ms, 10s, 2m, 1h30m (default ${DEFAULT-VALUE}).")
   String apiGitPollInterval;
 
   @Option(
@@ -192,7 +194,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--max-body-bytes",
       paramLabel = "SIZE",
       defaultValue = "10MiB",
-      description = "Largest request body accepted: bytes, or with KiB, MiB, GiB (default ${DEFAULT-VALUE}).")
+      description =
+          "Largest request body accepted: bytes, or with KiB, MiB, GiB (default ${DEFAULT-VALUE}).")
   String maxBodyBytes;
 
   private final OptionSources sources;
@@ -217,16 +220,20 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    sources.fileError().ifPresent(message -> {
-      throw usage(message);
-    });
+    sources
+        .fileError()
+        .ifPresent(
+            message -> {
+              throw usage(message);
+            });
     if (!given(DEMO)) {
       sources
           .rawValue(DEMO)
           .filter(raw -> OptionSources.normalizeBoolean(raw).isEmpty())
-          .ifPresent(raw -> {
-            throw usage(invalid(DEMO, "\"" + raw + "\" is not true or false"));
-          });
+          .ifPresent(
+              raw -> {
+                throw usage(invalid(DEMO, "\"" + raw + "\" is not true or false"));
+              });
     }
 
     ListenAddress address = parse(API_ADDRESS, apiAddress, ListenAddress::parse);
@@ -253,8 +260,7 @@ final class ServeCommand implements Callable<Integer> {
                 + from(API_SOURCE));
       }
       if (gitRepo != null) {
-        throw usage(
-            "--demo serves its own repository; drop --api-git-repo" + from(API_GIT_REPO));
+        throw usage("--demo serves its own repository; drop --api-git-repo" + from(API_GIT_REPO));
       }
       gitRepo = Demo.originUrl(data);
       if (!explicit(API_RESOURCES)) {
@@ -262,8 +268,7 @@ final class ServeCommand implements Callable<Integer> {
       }
     } else if (source.equals("git")) {
       if (gitRepo == null || gitRepo.isBlank()) {
-        throw usage(
-            "--api-git-repo is required with --api-source git (or try --demo)");
+        throw usage("--api-git-repo is required with --api-source git (or try --demo)");
       }
       checkRemote(gitRepo);
     } else {
@@ -311,7 +316,9 @@ final class ServeCommand implements Callable<Integer> {
     String scm = apiGitScm.trim().toLowerCase(Locale.ROOT);
     if (SCMS_LATER.contains(scm)) {
       throw usage(
-          "--api-git-scm " + scm + " is not supported by this build yet (supported: local)"
+          "--api-git-scm "
+              + scm
+              + " is not supported by this build yet (supported: local)"
               + from(API_GIT_SCM));
     }
     return oneOf(API_GIT_SCM, scm, List.of("local"));
@@ -321,9 +328,10 @@ final class ServeCommand implements Callable<Integer> {
     if (apiGitBranch == null) {
       return null;
     }
-    String branch = apiGitBranch.startsWith(Constants.R_HEADS)
-        ? apiGitBranch.substring(Constants.R_HEADS.length())
-        : apiGitBranch;
+    String branch =
+        apiGitBranch.startsWith(Constants.R_HEADS)
+            ? apiGitBranch.substring(Constants.R_HEADS.length())
+            : apiGitBranch;
     if (branch.isEmpty() || !Repository.isValidRefName(Constants.R_HEADS + branch)) {
       throw usage(invalid(API_GIT_BRANCH, "\"" + apiGitBranch + "\" is not a valid branch name"));
     }
@@ -370,8 +378,7 @@ final class ServeCommand implements Callable<Integer> {
   private String oneOf(String option, String value, List<String> allowed) {
     String normalized = value.trim().toLowerCase(Locale.ROOT);
     if (!allowed.contains(normalized)) {
-      throw usage(
-          invalid(option, "\"" + value + "\" is not one of " + String.join(", ", allowed)));
+      throw usage(invalid(option, "\"" + value + "\" is not one of " + String.join(", ", allowed)));
     }
     return normalized;
   }

@@ -68,8 +68,8 @@ public final class Demo {
   }
 
   /**
-   * Creates the demo repository and resource configuration where they are missing. Each is built
-   * in a temporary sibling and moved into place, so an interrupted run leaves nothing half made.
+   * Creates the demo repository and resource configuration where they are missing. Each is built in
+   * a temporary sibling and moved into place, so an interrupted run leaves nothing half made.
    * Blocking (JGit, file I/O).
    *
    * @return whether the repository was created by this call
@@ -165,8 +165,8 @@ public final class Demo {
             IO_FAILURE,
             NOT_ATTEMPTED,
             RENAMED ->
-            throw new IOException("could not create branch " + BRANCH + " of " + gitDir + ": "
-                + result);
+            throw new IOException(
+                "could not create branch " + BRANCH + " of " + gitDir + ": " + result);
       }
     }
   }

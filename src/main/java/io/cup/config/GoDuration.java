@@ -9,8 +9,7 @@ import java.util.Map;
  * Durations written as Go's {@code time.ParseDuration} reads them, so the original server's
  * settings carry over: a possibly signed sequence of decimal numbers, each with an optional
  * fraction and a unit ({@code ns}, {@code us} or {@code µs}, {@code ms}, {@code s}, {@code m},
- * {@code h}), such as {@code 300ms}, {@code 1.5s} or {@code 1h30m}. A bare {@code 0} needs no
- * unit.
+ * {@code h}), such as {@code 300ms}, {@code 1.5s} or {@code 1h30m}. A bare {@code 0} needs no unit.
  */
 public final class GoDuration {
   private static final Map<String, Long> NANOS_PER_UNIT =
@@ -56,7 +55,9 @@ public final class GoDuration {
         i++;
       }
       String number = text.substring(numberStart, i);
-      if (number.isEmpty() || number.equals(".") || number.indexOf('.') != number.lastIndexOf('.')) {
+      if (number.isEmpty()
+          || number.equals(".")
+          || number.indexOf('.') != number.lastIndexOf('.')) {
         throw invalid(text, "expected a number at position " + (numberStart + 1));
       }
       int unitStart = i;
@@ -71,7 +72,8 @@ public final class GoDuration {
       if (nanosPerUnit == null) {
         throw invalid(text, "unknown unit \"" + unit + "\"");
       }
-      totalNanos = totalNanos.add(new BigDecimal(number).multiply(BigDecimal.valueOf(nanosPerUnit)));
+      totalNanos =
+          totalNanos.add(new BigDecimal(number).multiply(BigDecimal.valueOf(nanosPerUnit)));
     }
     // Go truncates fractions of a nanosecond.
     BigInteger nanos = totalNanos.toBigInteger();
@@ -120,7 +122,10 @@ public final class GoDuration {
 
   private static IllegalArgumentException invalid(String text, String reason) {
     return new IllegalArgumentException(
-        "invalid duration \"" + (text == null ? "" : text) + "\": " + reason
+        "invalid duration \""
+            + (text == null ? "" : text)
+            + "\": "
+            + reason
             + " (units: ns, us, ms, s, m, h; examples: 500ms, 10s, 2m, 1h30m)");
   }
 }

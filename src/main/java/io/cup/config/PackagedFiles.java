@@ -25,8 +25,7 @@ public final class PackagedFiles {
    * Every regular file under classpath directory {@code directory} (for example {@code
    * "demo/resources"}), recursively.
    *
-   * @return path relative to {@code directory}, with {@code /} separators → content, sorted by
-   *     path
+   * @return path relative to {@code directory}, with {@code /} separators → content, sorted by path
    * @throws IllegalStateException when the directory is not on the classpath
    */
   public static synchronized Map<String, byte[]> read(String directory) {

@@ -38,9 +38,9 @@ import java.util.stream.Stream;
 /**
  * Loads a Cup resource configuration directory written for the original Cup: every {@code *.json},
  * {@code *.yaml} and {@code *.yml} file in it (not in subdirectories), in name order, each holding
- * {@code apiVersion: cup.flipt.io/v1alpha1} objects of kind {@code ResourceDefinition},
- * {@code Controller} or {@code Binding} (a YAML file may hold several documents). Other files, such
- * as the {@code .wasm} modules that controllers name, are left alone.
+ * {@code apiVersion: cup.flipt.io/v1alpha1} objects of kind {@code ResourceDefinition}, {@code
+ * Controller} or {@code Binding} (a YAML file may hold several documents). Other files, such as the
+ * {@code .wasm} modules that controllers name, are left alone.
  *
  * <p>Everything is checked before anything is served: each definition's schemas are validated
  * against their meta-schema and compiled, each wasm controller's module must exist, each binding
@@ -60,6 +60,7 @@ public final class ResourceConfigurationLoader {
   public static final String WASM_CONTROLLER = "wasm";
 
   private static final List<String> KINDS = List.of(DEFINITION_KIND, CONTROLLER_KIND, BINDING_KIND);
+
   /** Keys of a template controller's spec: the original's code and the original's docs. */
   private static final List<String> TEMPLATE_KEYS =
       List.of("resource_template", "list_template", "path_template", "directory_template");
@@ -220,14 +221,26 @@ public final class ResourceConfigurationLoader {
         if (other.group().equals(group) && other.plural().equals(plural)) {
           throw doc.error(
               "names.plural",
-              "\"" + plural + "\" of group \"" + group + "\" is already defined by \""
-                  + other.name() + "\" in " + other.file());
+              "\""
+                  + plural
+                  + "\" of group \""
+                  + group
+                  + "\" is already defined by \""
+                  + other.name()
+                  + "\" in "
+                  + other.file());
         }
         if (other.group().equals(group) && other.kind().equals(kind)) {
           throw doc.error(
               "names.kind",
-              "\"" + kind + "\" of group \"" + group + "\" is already defined by \""
-                  + other.name() + "\" in " + other.file());
+              "\""
+                  + kind
+                  + "\" of group \""
+                  + group
+                  + "\" is already defined by \""
+                  + other.name()
+                  + "\" in "
+                  + other.file());
         }
       }
       JsonNode versionsNode = field(doc, "spec.versions");
@@ -299,8 +312,13 @@ public final class ResourceConfigurationLoader {
         default ->
             throw doc.error(
                 "spec.type",
-                "unknown controller type \"" + type + "\" (expected "
-                    + TEMPLATE_CONTROLLER + ", " + WASM_CONTROLLER + ")");
+                "unknown controller type \""
+                    + type
+                    + "\" (expected "
+                    + TEMPLATE_CONTROLLER
+                    + ", "
+                    + WASM_CONTROLLER
+                    + ")");
       }
       Path directory = dir.toAbsolutePath().normalize();
       controllers.put(name, new ControllerConfig(name, type, spec, directory, doc.where()));
@@ -308,14 +326,16 @@ public final class ResourceConfigurationLoader {
 
     private void checkModule(Document doc, JsonNode specNode) {
       if (!specNode.isObject()) {
-        throw doc.error("spec.spec", "required for a wasm controller: {\"path\": \"<module>.wasm\"}");
+        throw doc.error(
+            "spec.spec", "required for a wasm controller: {\"path\": \"<module>.wasm\"}");
       }
       String path = text(doc, "spec.spec.path");
       Path base = dir.toAbsolutePath().normalize();
       Path module = base.resolve(path).normalize();
       if (Path.of(path).isAbsolute() || !module.startsWith(base)) {
         throw doc.error(
-            "spec.spec.path", "\"" + path + "\" must be a path inside " + dir + " (relative to it)");
+            "spec.spec.path",
+            "\"" + path + "\" must be a path inside " + dir + " (relative to it)");
       }
       if (!Files.isRegularFile(module)) {
         throw doc.error("spec.spec.path", "module \"" + path + "\" not found in " + dir);
@@ -384,7 +404,11 @@ public final class ResourceConfigurationLoader {
           if (other != null) {
             throw doc.error(
                 field,
-                "\"" + key + "\" is already served by binding \"" + other.name() + "\" in "
+                "\""
+                    + key
+                    + "\" is already served by binding \""
+                    + other.name()
+                    + "\" in "
                     + other.file());
           }
           servedBy.put(key, binding);
@@ -399,9 +423,15 @@ public final class ResourceConfigurationLoader {
     private String noDefinition(String group, String version, String plural, String key) {
       for (ResourceDefinition definition : definitions.values()) {
         if (definition.group().equals(group) && definition.plural().equals(plural)) {
-          return "definition \"" + definition.name() + "\" (" + definition.file()
-              + ") has no version \"" + version + "\" (it has "
-              + String.join(", ", definition.versions().keySet()) + ")";
+          return "definition \""
+              + definition.name()
+              + "\" ("
+              + definition.file()
+              + ") has no version \""
+              + version
+              + "\" (it has "
+              + String.join(", ", definition.versions().keySet())
+              + ")";
         }
       }
       Set<String> keys = new LinkedHashSet<>(definitionsByKey.keySet());
@@ -493,15 +523,15 @@ public final class ResourceConfigurationLoader {
     String normalized = declared.asText().trim().replaceFirst("^http://", "https://");
     normalized = normalized.replaceAll("#$", "").replaceAll("/$", "");
     for (Map.Entry<VersionFlag, String> entry : META_SCHEMA_IDS.entrySet()) {
-      String id =
-          entry.getValue().replaceFirst("^http://", "https://").replaceAll("#$", "");
+      String id = entry.getValue().replaceFirst("^http://", "https://").replaceAll("#$", "");
       if (id.equals(normalized)) {
         return entry.getKey();
       }
     }
     throw doc.error(
         field + ".$schema",
-        "unsupported meta-schema \"" + declared.asText()
+        "unsupported meta-schema \""
+            + declared.asText()
             + "\" (supported: draft 2020-12, 2019-09, 7, 6, 4)");
   }
 

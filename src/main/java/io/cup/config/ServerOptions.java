@@ -82,10 +82,10 @@ public final class ServerOptions {
   }
 
   /**
-   * Reads a server configuration file: a YAML mapping whose keys are the option names, for
-   * example {@code api-address: ":8181"}. Nested mappings are joined with {@code -}, as the
-   * original server's YAML parser did, so {@code api: {git: {repo: …}}} sets {@code api-git-repo}.
-   * An empty file sets nothing.
+   * Reads a server configuration file: a YAML mapping whose keys are the option names, for example
+   * {@code api-address: ":8181"}. Nested mappings are joined with {@code -}, as the original
+   * server's YAML parser did, so {@code api: {git: {repo: …}}} sets {@code api-git-repo}. An empty
+   * file sets nothing.
    *
    * @return option name → value as text, in file order
    * @throws ConfigurationException naming the file and the key: unreadable or malformed YAML, an
@@ -136,7 +136,8 @@ public final class ServerOptions {
             file + ": " + key + ": unknown option (known: " + String.join(", ", FILE_KEYS) + ")");
       }
       if (value.isArray()) {
-        throw new ConfigurationException(file + ": " + key + ": expected a single value, found a list");
+        throw new ConfigurationException(
+            file + ": " + key + ": expected a single value, found a list");
       }
       if (!value.isNull()) {
         out.put(key, value.asText());

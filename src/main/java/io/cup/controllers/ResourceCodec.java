@@ -56,7 +56,8 @@ enum ResourceCodec {
   };
 
   /** Top-level and metadata fields come first, in the order of the original's Go structs. */
-  private static final List<String> RESOURCE_ORDER = List.of("apiVersion", "kind", "metadata", "spec");
+  private static final List<String> RESOURCE_ORDER =
+      List.of("apiVersion", "kind", "metadata", "spec");
 
   private static final List<String> METADATA_ORDER =
       List.of("namespace", "name", "labels", "annotations");

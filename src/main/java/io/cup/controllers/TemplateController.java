@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -23,13 +24,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The built-in controller of the original Cup: one file per resource at a path rendered from a
- * template, found for listing by a glob rendered from another. Configuration (the controller's
- * inner {@code spec}, every field optional): {@code resourceTemplate} (or the original's
- * {@code resource_template} or {@code path_template}), {@code listTemplate} ({@code list_template}
- * or {@code directory_template}) and {@code encoding} ({@code json}, the default, or
- * {@code yaml}). A listed file holding a resource of another kind, API version or namespace (as its
- * own fields say) is not listed: a list template may match more than its kind's files. Parsed resources are cached by blob id: a blob's
- * bytes never change, so neither does what it parses to.
+ * template, found for listing by a glob rendered from another.
+ *
+ * <p>Configuration (the controller's inner {@code spec}, every field optional):
+ * {@code resourceTemplate} (the original's {@code resource_template} or {@code path_template}),
+ * {@code listTemplate} ({@code list_template} or {@code directory_template}) and {@code encoding}
+ * ({@code json}, the default, or {@code yaml}). A template that cannot work is refused at
+ * construction with a {@link ConfigurationException} naming the controller and the field.
+ *
+ * <p>A listed file whose resource says it is of another kind, API version or namespace is not
+ * listed: a list template may match more than its kind's files. Parsed resources are cached by
+ * blob id: a blob's bytes never change, so neither does what they parse to.
  */
 public final class TemplateController implements Controller {
   private static final Logger LOG = LoggerFactory.getLogger(TemplateController.class);
@@ -74,22 +79,22 @@ public final class TemplateController implements Controller {
     for (String field : spec.fieldNames()) {
       if (!RESOURCE_TEMPLATE_NAMES.contains(field) && !LIST_TEMPLATE_NAMES.contains(field)
           && !field.equals("encoding")) {
-        throw configError(config, "spec." + field
+        throw configError(config, "spec.spec." + field
             + " is not a known field (resourceTemplate, listTemplate, encoding)");
       }
     }
-    String resource = option(config, spec, RESOURCE_TEMPLATE_NAMES, DEFAULT_RESOURCE_TEMPLATE);
-    String list = option(config, spec, LIST_TEMPLATE_NAMES, DEFAULT_LIST_TEMPLATE);
-    String encoding = option(config, spec, List.of("encoding"), "json");
-    this.resourceTemplate = template(config, "resourceTemplate", resource);
-    this.listTemplate = template(config, "listTemplate", list);
+    Setting resource = option(config, spec, RESOURCE_TEMPLATE_NAMES, DEFAULT_RESOURCE_TEMPLATE);
+    Setting list = option(config, spec, LIST_TEMPLATE_NAMES, DEFAULT_LIST_TEMPLATE);
+    Setting encoding = option(config, spec, List.of("encoding"), "json");
+    this.resourceTemplate = template(config, resource);
+    this.listTemplate = template(config, list);
     try {
-      this.codec = ResourceCodec.named(encoding);
+      this.codec = ResourceCodec.named(encoding.value());
     } catch (IllegalArgumentException e) {
-      throw configError(config, "spec.encoding: unknown encoding \"" + encoding
+      throw configError(config, "spec.spec.encoding: unknown encoding \"" + encoding.value()
           + "\" (json or yaml)");
     }
-    check(config);
+    check(config, resource.field(), list.field());
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(cacheBytes)
@@ -186,16 +191,12 @@ public final class TemplateController implements Controller {
 
   // -- reading ----------------------------------------------------------------------------------
 
-  private interface Bytes {
-    byte[] read();
-  }
-
   /** The resource stored at {@code path} with blob {@code id}: cached, else parsed once. */
-  private JsonObject read(String path, String id, Bytes bytes) {
+  private JsonObject read(String path, String id, Supplier<byte[]> bytes) {
     if (id == null || id.isEmpty()) {
-      return parse(path, bytes.read()).resource();
+      return parse(path, bytes.get()).resource();
     }
-    return cache.get(id, k -> parse(path, bytes.read())).resource();
+    return cache.get(id, k -> parse(path, bytes.get())).resource();
   }
 
   private JsonObject readOrNull(RevisionView view, String path, String id) {
@@ -343,46 +344,52 @@ public final class TemplateController implements Controller {
 
   // -- configuration ----------------------------------------------------------------------------
 
+  /** A setting's value and the name it was given under (for messages). */
+  private record Setting(String field, String value) {}
+
   /** The setting {@code names[0]}, also accepted under its other {@code names}; one at most. */
-  private static String option(
+  private static Setting option(
       ControllerConfig config, JsonObject spec, List<String> names, String dflt) {
     List<String> given = names.stream().filter(spec::containsKey).toList();
     if (given.size() > 1) {
-      throw configError(config, "spec." + String.join(" and spec.", given)
+      throw configError(config, "spec.spec." + String.join(" and spec.spec.", given)
           + " are the same setting; give one");
     }
-    if (given.isEmpty() || spec.getValue(given.get(0)) == null) {
-      return dflt;
+    String field = given.isEmpty() ? names.get(0) : given.get(0);
+    Object value = spec.getValue(field);
+    if (value == null) {
+      return new Setting(field, dflt);
     }
-    if (!(spec.getValue(given.get(0)) instanceof String s)) {
-      throw configError(config, "spec." + given.get(0) + " must be a string");
+    if (!(value instanceof String s)) {
+      throw configError(config, "spec.spec." + field + " must be a string");
     }
-    return s.isEmpty() ? dflt : s;
+    return new Setting(field, s.isEmpty() ? dflt : s);
   }
 
-  private static PathTemplate template(ControllerConfig config, String field, String source) {
+  private static PathTemplate template(ControllerConfig config, Setting setting) {
     try {
-      return PathTemplate.parse(source);
+      return PathTemplate.parse(setting.value());
     } catch (PathTemplate.TemplateException e) {
-      throw configError(config, "spec." + field + " \"" + source + "\": " + e.getMessage());
+      throw configError(config, "spec.spec." + setting.field() + " \"" + setting.value() + "\": "
+          + e.getMessage());
     }
   }
 
   /** Refuses templates that can never work, with the example values a reader can follow. */
-  private void check(ControllerConfig config) {
+  private void check(ControllerConfig config, String resourceField, String listField) {
     if (!resourceTemplate.uses("Name")) {
-      throw configError(config, "spec.resourceTemplate \"" + resourceTemplate.source()
+      throw configError(config, "spec.spec." + resourceField + " \"" + resourceTemplate.source()
           + "\" does not use .Name: every resource would share one file");
     }
     if (listTemplate.uses("Name")) {
-      throw configError(config, "spec.listTemplate \"" + listTemplate.source()
+      throw configError(config, "spec.spec." + listField + " \"" + listTemplate.source()
           + "\" uses .Name, which a list does not have");
     }
     String path = resourceTemplate.render(SAMPLE);
     try {
       checkPath(path);
     } catch (StatusException e) {
-      throw configError(config, "spec.resourceTemplate \"" + resourceTemplate.source()
+      throw configError(config, "spec.spec." + resourceField + " \"" + resourceTemplate.source()
           + "\": " + e.getMessage());
     }
     PathTemplate.Values sampleList = new PathTemplate.Values(
@@ -393,7 +400,7 @@ public final class TemplateController implements Controller {
       PathGlob.compile(checkPath(listTemplate.render(new PathTemplate.Values(
           SAMPLE.group(), SAMPLE.version(), SAMPLE.kind(), "*", null))));
     } catch (StatusException | PathGlob.BadPatternException e) {
-      throw configError(config, "spec.listTemplate \"" + listTemplate.source()
+      throw configError(config, "spec.spec." + listField + " \"" + listTemplate.source()
           + "\": " + e.getMessage());
     }
     if (!glob.matches(path)) {

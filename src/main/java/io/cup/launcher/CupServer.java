@@ -76,8 +76,8 @@ public final class CupServer {
   }
 
   /**
-   * Starts the server on {@code vertx}, which stays open: {@link #close()} undeploys only what
-   * this server deployed.
+   * Starts the server on {@code vertx}, which stays open: {@link #close()} undeploys only what this
+   * server deployed.
    *
    * @param verticlesDir directory of verticle descriptors, or null for the packaged ones
    */
@@ -157,7 +157,8 @@ public final class CupServer {
                     descriptor.worker() ? ", worker pool " + descriptor.workerPoolName() : "");
                 return vertx
                     .deployVerticle(descriptor.className(), descriptor.deploymentOptions(config))
-                    .recover(cause -> Future.failedFuture(new DeploymentException(descriptor, cause)))
+                    .recover(
+                        cause -> Future.failedFuture(new DeploymentException(descriptor, cause)))
                     .map(
                         id -> {
                           ids.add(id);
@@ -243,9 +244,9 @@ public final class CupServer {
   }
 
   /**
-   * Stops the server: closes its own Vert.x instance, or undeploys its verticles from a shared
-   * one, so every verticle's {@code stop()} runs (the API drains in-flight requests). Calling it
-   * again returns the same outcome.
+   * Stops the server: closes its own Vert.x instance, or undeploys its verticles from a shared one,
+   * so every verticle's {@code stop()} runs (the API drains in-flight requests). Calling it again
+   * returns the same outcome.
    */
   public synchronized Future<Void> close() {
     if (!closing) {

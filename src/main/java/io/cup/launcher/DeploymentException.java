@@ -22,7 +22,13 @@ public class DeploymentException extends RuntimeException {
     } else {
       reason = cause.getMessage();
     }
-    return "verticle \"" + descriptor.name() + "\" (" + descriptor.className() + ", "
-        + descriptor.file() + ") failed to start: " + reason;
+    return "verticle \""
+        + descriptor.name()
+        + "\" ("
+        + descriptor.className()
+        + ", "
+        + descriptor.file()
+        + ") failed to start: "
+        + reason;
   }
 }

@@ -74,7 +74,9 @@ public record VerticleDescriptor(
     long maxExecute = integer(json, "maxWorkerExecuteTimeSeconds", file, 0);
     if (poolSize < 0 || maxExecute < 0) {
       throw new ConfigurationException(
-          file + ": " + (poolSize < 0 ? "workerPoolSize" : "maxWorkerExecuteTimeSeconds")
+          file
+              + ": "
+              + (poolSize < 0 ? "workerPoolSize" : "maxWorkerExecuteTimeSeconds")
               + ": must not be negative");
     }
     Object config = json.getValue("config");
@@ -157,8 +159,7 @@ public record VerticleDescriptor(
       return Runtime.getRuntime().availableProcessors();
     }
     if (json.getValue(field) instanceof String) {
-      throw new ConfigurationException(
-          file + ": " + field + ": expected an integer or \"cores\"");
+      throw new ConfigurationException(file + ": " + field + ": expected an integer or \"cores\"");
     }
     return integer(json, field, file, absent);
   }

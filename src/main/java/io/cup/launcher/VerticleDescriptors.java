@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-/** Reads the verticle descriptors ({@code *.json}) of a directory or of the jar, in deploy order. */
+/**
+ * Reads the verticle descriptors ({@code *.json}) of a directory or of the jar, in deploy order.
+ */
 public final class VerticleDescriptors {
   /** Where the jar carries its copies of {@code verticles/}. */
   public static final String PACKAGED = "verticles";
@@ -24,8 +26,8 @@ public final class VerticleDescriptors {
   private VerticleDescriptors() {}
 
   /**
-   * The descriptors in {@code dir}, or the packaged ones when {@code dir} is null, sorted by
-   * {@code order} then name. Blocking (file I/O).
+   * The descriptors in {@code dir}, or the packaged ones when {@code dir} is null, sorted by {@code
+   * order} then name. Blocking (file I/O).
    *
    * @throws ConfigurationException for a malformed descriptor, two with the same name, or none
    */
@@ -34,11 +36,13 @@ public final class VerticleDescriptors {
     String where;
     if (dir == null) {
       where = "packaged " + PACKAGED + "/";
-      PackagedFiles.read(PACKAGED).forEach((name, bytes) -> {
-        if (!name.contains("/")) {
-          files.put(PACKAGED + "/" + name, bytes);
-        }
-      });
+      PackagedFiles.read(PACKAGED)
+          .forEach(
+              (name, bytes) -> {
+                if (!name.contains("/")) {
+                  files.put(PACKAGED + "/" + name, bytes);
+                }
+              });
     } else {
       where = dir.toString();
       try (Stream<Path> entries = Files.list(dir)) {
@@ -68,7 +72,10 @@ public final class VerticleDescriptors {
       VerticleDescriptor earlier = byName.putIfAbsent(descriptor.name(), descriptor);
       if (earlier != null) {
         throw new ConfigurationException(
-            file.getKey() + ": name: \"" + descriptor.name() + "\" is already used by "
+            file.getKey()
+                + ": name: \""
+                + descriptor.name()
+                + "\" is already used by "
                 + earlier.file());
       }
       descriptors.add(descriptor);

@@ -101,6 +101,16 @@ class CliTest {
   }
 
   @Test
+  void singleDashConfigAndDemoWork() throws IOException {
+    Files.writeString(work.resolve("flags.yaml"), "api-address: \":6060\"\n");
+
+    ServerConfig config = serve("-config", "flags.yaml", "-demo");
+
+    assertThat(config.port()).isEqualTo(6060);
+    assertThat(config.demo()).isTrue();
+  }
+
+  @Test
   void localSource() throws IOException {
     Path served = Files.createDirectories(work.resolve("served"));
 
@@ -252,26 +262,36 @@ class CliTest {
       delimiter = '|',
       value = {
         "--no-such-flag|Unknown option: '--no-such-flag'",
-        "--api-git-poll-interval 10|invalid value for --api-git-poll-interval: invalid duration \"10\": missing unit",
-        "--api-git-poll-interval ten|invalid value for --api-git-poll-interval: invalid duration \"ten\"",
-        "--api-git-poll-interval 0s|invalid value for --api-git-poll-interval: must be greater than 0",
-        "--api-git-poll-interval -1s|invalid value for --api-git-poll-interval: must be greater than 0",
-        "--api-git-poll-interval 300us|invalid value for --api-git-poll-interval: must be at least 1ms",
-        "--api-address 8181|invalid value for --api-address: invalid address \"8181\": missing port",
+        "--api-git-poll-interval 10|invalid value for --api-git-poll-interval: invalid duration"
+            + " \"10\": missing unit",
+        "--api-git-poll-interval ten|invalid value for --api-git-poll-interval: invalid duration"
+            + " \"ten\"",
+        "--api-git-poll-interval 0s|invalid value for --api-git-poll-interval: must be greater than"
+            + " 0",
+        "--api-git-poll-interval -1s|invalid value for --api-git-poll-interval: must be greater"
+            + " than 0",
+        "--api-git-poll-interval 300us|invalid value for --api-git-poll-interval: must be at least"
+            + " 1ms",
+        "--api-address 8181|invalid value for --api-address: invalid address \"8181\": missing"
+            + " port",
         "--api-address ::1:8181|invalid value for --api-address: invalid address \"::1:8181\"",
         "--api-source svn|invalid value for --api-source: \"svn\" is not one of git, local",
-        "--api-git-scm github|--api-git-scm github is not supported by this build yet (supported: local)",
+        "--api-git-scm github|--api-git-scm github is not supported by this build yet (supported:"
+            + " local)",
         "--api-git-scm gitlab|--api-git-scm gitlab is not supported by this build yet",
         "--api-git-scm gitea|--api-git-scm gitea is not supported by this build yet",
-        "--api-git-scm bitbucket|invalid value for --api-git-scm: \"bitbucket\" is not one of local",
-        "--api-git-branch a..b|invalid value for --api-git-branch: \"a..b\" is not a valid branch name",
+        "--api-git-scm bitbucket|invalid value for --api-git-scm: \"bitbucket\" is not one of"
+            + " local",
+        "--api-git-branch a..b|invalid value for --api-git-branch: \"a..b\" is not a valid branch"
+            + " name",
         "--max-body-bytes lots|invalid value for --max-body-bytes: \"lots\" is not a size",
         "--max-body-bytes 0|invalid value for --max-body-bytes: must be greater than 0",
         "--api-git-token-file missing.txt|invalid value for --api-git-token-file: file",
         "--api-resources nowhere|invalid value for --api-resources: directory",
         "--verticles nowhere|invalid value for --verticles: directory",
         "--config missing.yaml|missing.yaml: file not found",
-        "--demo --api-source local|--demo serves a Git repository; it cannot be combined with --api-source local",
+        "--demo --api-source local|--demo serves a Git repository; it cannot be combined with"
+            + " --api-source local",
       })
   void badFlagsExitWithUsageErrorNamingTheFlag(String flags, String message) {
     List<String> args = new ArrayList<>(List.of("serve", "--api-git-repo", REPO));

@@ -29,8 +29,20 @@ class ListenAddressTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"", "8181", ":", "host:", ":http", ":65536", "::1:8181", "[::1]", "[::1]8181",
-        "[host]:80", "bad_host!:80", ":-1"})
+      strings = {
+        "",
+        "8181",
+        ":",
+        "host:",
+        ":http",
+        ":65536",
+        "::1:8181",
+        "[::1]",
+        "[::1]8181",
+        "[host]:80",
+        "bad_host!:80",
+        ":-1"
+      })
   void refusesEverythingElse(String text) {
     assertThatThrownBy(() -> ListenAddress.parse(text))
         .isInstanceOf(IllegalArgumentException.class)

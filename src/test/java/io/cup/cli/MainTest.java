@@ -24,15 +24,19 @@ class MainTest {
     Path resources = Files.createDirectories(work.resolve("resources"));
     Files.writeString(
         resources.resolve("x.json"),
-        "{\"apiVersion\": \"cup.flipt.io/v1alpha1\", \"kind\": \"Foo\", \"metadata\": {\"name\": \"x\"}}");
+        "{\"apiVersion\": \"cup.flipt.io/v1alpha1\", \"kind\": \"Foo\", \"metadata\": {\"name\":"
+            + " \"x\"}}");
 
-    int code = run("serve", "--api-git-repo", "file:///nowhere.git", "--api-resources", "resources");
+    int code =
+        run("serve", "--api-git-repo", "file:///nowhere.git", "--api-resources", "resources");
 
     assertThat(code).isEqualTo(1);
     assertThat(stderr())
         .contains(
-            "cup: " + resources.resolve("x.json")
-                + ": kind: unknown kind \"Foo\" (expected ResourceDefinition, Controller, Binding)");
+            "cup: "
+                + resources.resolve("x.json")
+                + ": kind: unknown kind \"Foo\" (expected ResourceDefinition, Controller,"
+                + " Binding)");
   }
 
   @Test

@@ -82,8 +82,16 @@ class DemoTest {
       String kind = resource.path("kind").asText();
       JsonNode metadata = resource.path("metadata");
       String expectedPath =
-          metadata.path("namespace").asText() + "/" + apiVersion[0] + "-" + apiVersion[1] + "-"
-              + kind + "-" + metadata.path("name").asText() + ".json";
+          metadata.path("namespace").asText()
+              + "/"
+              + apiVersion[0]
+              + "-"
+              + apiVersion[1]
+              + "-"
+              + kind
+              + "-"
+              + metadata.path("name").asText()
+              + ".json";
       assertThat(file.getKey()).isEqualTo(expectedPath);
       String plural = kind.equals("Flag") ? "flags" : "segments";
       ServedResource served = config.served(apiVersion[0], apiVersion[1], plural).orElseThrow();
@@ -109,7 +117,8 @@ class DemoTest {
 
     String enabledAsText = flag.toString().replace("\"enabled\":true", "\"enabled\":\"yes\"");
     String withoutKey = flag.toString().replace("\"key\":\"dark-mode\",", "");
-    String unknownSpecField = flag.toString().replace("\"enabled\":true", "\"enabled\":true,\"x\":1");
+    String unknownSpecField =
+        flag.toString().replace("\"enabled\":true", "\"enabled\":true,\"x\":1");
 
     assertThat(flags.schema().validate(JSON.readTree(enabledAsText)))
         .extracting(m -> m.getInstanceLocation().toString())

@@ -33,8 +33,20 @@ class GoDurationTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"", "10", "s", "1x", "1 s", "1.2.3s", "ten seconds", "1s2", "-", ".s", "10S",
-        "9999999999h"})
+      strings = {
+        "",
+        "10",
+        "s",
+        "1x",
+        "1 s",
+        "1.2.3s",
+        "ten seconds",
+        "1s2",
+        "-",
+        ".s",
+        "10S",
+        "9999999999h"
+      })
   void refusesWhatGoRefuses(String text) {
     assertThatThrownBy(() -> GoDuration.parse(text))
         .isInstanceOf(IllegalArgumentException.class)

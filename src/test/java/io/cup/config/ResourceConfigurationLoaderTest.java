@@ -123,7 +123,8 @@ class ResourceConfigurationLoaderTest {
     write(
         "def.yaml",
         definitionYaml("things", "Thing", "v1", "{type: object}")
-            .replace("    v1: {type: object}\n", "    v1: {type: object}\n    v2: {type: object}\n"));
+            .replace(
+                "    v1: {type: object}\n", "    v1: {type: object}\n    v2: {type: object}\n"));
     write("ctl.yaml", templateControllerYaml("template"));
     write("bind.yaml", bindingYaml("b", "template", "example.com/v2/things"));
 
@@ -136,18 +137,16 @@ class ResourceConfigurationLoaderTest {
   @Test
   void draft07SchemasAreCompiledAsDraft07() throws IOException {
     String schema =
-        "{\"$schema\": \"http://json-schema.org/draft-07/schema#\","
-            + " \"definitions\": {\"name\": {\"type\": \"string\", \"maxLength\": 3}},"
-            + " \"type\": \"object\","
-            + " \"properties\": {\"metadata\": {\"properties\": {\"name\": {\"$ref\": \"#/definitions/name\"}}},"
+        "{\"$schema\": \"http://json-schema.org/draft-07/schema#\", \"definitions\": {\"name\":"
+            + " {\"type\": \"string\", \"maxLength\": 3}}, \"type\": \"object\", \"properties\":"
+            + " {\"metadata\": {\"properties\": {\"name\": {\"$ref\": \"#/definitions/name\"}}},"
             + " \"spec\": {\"items\": [{\"type\": \"integer\"}]}}}";
     writeTemplateSetup(schema);
 
     JsonSchema compiled = onlyServedSchema();
 
     assertThat(compiled.validate(JSON.readTree("{\"metadata\": {\"name\": \"abc\"}}"))).isEmpty();
-    assertThat(compiled.validate(JSON.readTree("{\"metadata\": {\"name\": \"abcd\"}}")))
-        .hasSize(1);
+    assertThat(compiled.validate(JSON.readTree("{\"metadata\": {\"name\": \"abcd\"}}"))).hasSize(1);
     // In draft 7 an array-valued "items" checks positions: the first item must be an integer.
     assertThat(compiled.validate(JSON.readTree("{\"spec\": [\"x\"]}"))).hasSize(1);
     assertThat(compiled.validate(JSON.readTree("{\"spec\": [1, \"x\"]}"))).isEmpty();
@@ -180,7 +179,9 @@ class ResourceConfigurationLoaderTest {
       })
   void everySupportedDraftIsAccepted(String metaSchema) throws IOException {
     writeTemplateSetup(
-        "{\"$schema\": \"" + metaSchema + "\", \"type\": \"object\","
+        "{\"$schema\": \""
+            + metaSchema
+            + "\", \"type\": \"object\","
             + " \"properties\": {\"spec\": {\"type\": \"object\", \"required\": [\"a\"]}}}");
 
     JsonSchema compiled = onlyServedSchema();
@@ -195,7 +196,9 @@ class ResourceConfigurationLoaderTest {
     copyFixture("template");
     String broken =
         Files.readString(dir.resolve("resources.json"))
-            .replace("\"type\": \"object\",\n        \"properties\"", "\"type\": \"objet\",\n        \"properties\"");
+            .replace(
+                "\"type\": \"object\",\n        \"properties\"",
+                "\"type\": \"objet\",\n        \"properties\"");
     write("resources.json", broken);
 
     assertError(
@@ -211,7 +214,8 @@ class ResourceConfigurationLoaderTest {
             + " \"required\": \"spec\"}");
 
     assertError(
-        dir.resolve("def.json") + ": spec.versions.v1: schema invalid: $.required: string found,"
+        dir.resolve("def.json")
+            + ": spec.versions.v1: schema invalid: $.required: string found,"
             + " array expected");
   }
 
@@ -228,7 +232,8 @@ class ResourceConfigurationLoaderTest {
   @Test
   void remoteReferencesAreRefusedAtLoadTime() {
     writeTemplateSetup(
-        "{\"type\": \"object\", \"properties\": {\"spec\": {\"$ref\": \"https://example.com/s.json\"}}}");
+        "{\"type\": \"object\", \"properties\": {\"spec\": {\"$ref\":"
+            + " \"https://example.com/s.json\"}}}");
 
     assertError(
         dir.resolve("def.json")
@@ -238,7 +243,10 @@ class ResourceConfigurationLoaderTest {
 
   @Test
   void unknownKind() {
-    write("x.json", "{\"apiVersion\": \"cup.flipt.io/v1alpha1\", \"kind\": \"Foo\", \"metadata\": {\"name\": \"x\"}}");
+    write(
+        "x.json",
+        "{\"apiVersion\": \"cup.flipt.io/v1alpha1\", \"kind\": \"Foo\", \"metadata\": {\"name\":"
+            + " \"x\"}}");
 
     assertError(
         dir.resolve("x.json")
@@ -250,12 +258,14 @@ class ResourceConfigurationLoaderTest {
     write("x.yaml", "apiVersion: cup.flipt.io/v1alpha1\nmetadata: {name: x}\n");
 
     assertError(
-        dir.resolve("x.yaml") + ": kind: required (one of ResourceDefinition, Controller, Binding)");
+        dir.resolve("x.yaml")
+            + ": kind: required (one of ResourceDefinition, Controller, Binding)");
   }
 
   @Test
   void wrongApiVersion() {
-    write("x.yaml", templateControllerYaml("t").replace("cup.flipt.io/v1alpha1", "cup.flipt.io/v1"));
+    write(
+        "x.yaml", templateControllerYaml("t").replace("cup.flipt.io/v1alpha1", "cup.flipt.io/v1"));
 
     assertError(
         dir.resolve("x.yaml")
@@ -271,7 +281,8 @@ class ResourceConfigurationLoaderTest {
 
   @Test
   void malformedJsonGivesLineAndColumn() {
-    write("bad.json", "{\n  \"apiVersion\": \"cup.flipt.io/v1alpha1\",\n  \"kind\" \"Binding\"\n}\n");
+    write(
+        "bad.json", "{\n  \"apiVersion\": \"cup.flipt.io/v1alpha1\",\n  \"kind\" \"Binding\"\n}\n");
 
     assertError(dir.resolve("bad.json") + ": line 3, column 10: Unexpected character");
   }
@@ -310,11 +321,14 @@ class ResourceConfigurationLoaderTest {
   void errorInSecondYamlDocumentNamesTheDocument() {
     write(
         "all.yaml",
-        templateControllerYaml("t") + "---\n" + templateControllerYaml("u").replace("template", "helm"));
+        templateControllerYaml("t")
+            + "---\n"
+            + templateControllerYaml("u").replace("template", "helm"));
 
     assertError(
         dir.resolve("all.yaml")
-            + " (document 2): spec.type: unknown controller type \"helm\" (expected template, wasm)");
+            + " (document 2): spec.type: unknown controller type \"helm\" (expected template,"
+            + " wasm)");
   }
 
   @Test
@@ -368,7 +382,8 @@ class ResourceConfigurationLoaderTest {
 
     assertError(
         dir.resolve("bind2.yaml")
-            + ": spec.resources[0]: \"example.com/v1/things\" is already served by binding \"b\" in "
+            + ": spec.resources[0]: \"example.com/v1/things\" is already served by binding \"b\" in"
+            + " "
             + dir.resolve("bind.json"));
   }
 
@@ -437,7 +452,8 @@ class ResourceConfigurationLoaderTest {
             .replace("  versions:\n    v1: {type: object}\n", ""));
 
     assertError(
-        dir.resolve("def.yaml") + ": spec.versions: required: version → JSON Schema of the resource");
+        dir.resolve("def.yaml")
+            + ": spec.versions: required: version → JSON Schema of the resource");
   }
 
   @Test
@@ -534,26 +550,47 @@ class ResourceConfigurationLoaderTest {
 
   private static String bindingJson(String name, String controller, String resource) {
     return "{\"apiVersion\": \"cup.flipt.io/v1alpha1\", \"kind\": \"Binding\","
-        + " \"metadata\": {\"name\": \"" + name + "\"},"
-        + " \"spec\": {\"controller\": \"" + controller + "\", \"resources\": [\"" + resource
+        + " \"metadata\": {\"name\": \""
+        + name
+        + "\"},"
+        + " \"spec\": {\"controller\": \""
+        + controller
+        + "\", \"resources\": [\""
+        + resource
         + "\"]}}";
   }
 
   private static String bindingYaml(String name, String controller, String resource) {
-    return "apiVersion: cup.flipt.io/v1alpha1\nkind: Binding\nmetadata: {name: " + name + "}\n"
-        + "spec:\n  controller: " + controller + "\n  resources:\n    - " + resource + "\n";
+    return "apiVersion: cup.flipt.io/v1alpha1\nkind: Binding\nmetadata: {name: "
+        + name
+        + "}\n"
+        + "spec:\n  controller: "
+        + controller
+        + "\n  resources:\n    - "
+        + resource
+        + "\n";
   }
 
   private static String templateControllerYaml(String name) {
-    return "apiVersion: cup.flipt.io/v1alpha1\nkind: Controller\nmetadata: {name: " + name + "}\n"
+    return "apiVersion: cup.flipt.io/v1alpha1\nkind: Controller\nmetadata: {name: "
+        + name
+        + "}\n"
         + "spec:\n  type: template\n";
   }
 
   private static String definitionYaml(String plural, String kind, String version, String schema) {
     return "apiVersion: cup.flipt.io/v1alpha1\nkind: ResourceDefinition\n"
         + "metadata: {name: things.example.com}\n"
-        + "names: {kind: " + kind + ", singular: thing, plural: \"" + plural + "\"}\n"
-        + "spec:\n  group: example.com\n  versions:\n    " + version + ": " + schema + "\n";
+        + "names: {kind: "
+        + kind
+        + ", singular: thing, plural: \""
+        + plural
+        + "\"}\n"
+        + "spec:\n  group: example.com\n  versions:\n    "
+        + version
+        + ": "
+        + schema
+        + "\n";
   }
 
   private void write(String name, String content) {

@@ -55,6 +55,6 @@ class ControllersTest {
     assertThatThrownBy(() -> Controllers.of(configuration(config("t", "template",
             new JsonObject().put("resource_template", "{{ .Name | upper }}")))))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageStartingWith("controller t (conf/t.json): spec.resource_template");
+        .hasMessageStartingWith("controller t (conf/t.json): spec.spec.resource_template");
   }
 }

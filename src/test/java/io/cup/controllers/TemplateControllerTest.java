@@ -414,7 +414,7 @@ class TemplateControllerTest {
 
     assertThatThrownBy(() -> controller(spec))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageStartingWith("controller tpl (controllers/tpl.yaml): spec." + field)
+        .hasMessageStartingWith("controller tpl (controllers/tpl.yaml): spec.spec." + field)
         .hasMessageContaining(why);
   }
 
@@ -422,11 +422,11 @@ class TemplateControllerTest {
   void refusesNonStringSettingsAndDuplicates() {
     assertThatThrownBy(() -> controller(new JsonObject().put("listTemplate", 3)))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("spec.listTemplate must be a string");
+        .hasMessageContaining("spec.spec.listTemplate must be a string");
     assertThatThrownBy(() -> controller(new JsonObject()
             .put("listTemplate", "{{ .Namespace }}/*").put("list_template", "x/*")))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("spec.listTemplate and spec.list_template");
+        .hasMessageContaining("spec.spec.listTemplate and spec.spec.list_template");
   }
 
   // -- hostile names and rendered paths ---------------------------------------------------------

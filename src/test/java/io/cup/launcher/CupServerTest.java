@@ -66,7 +66,8 @@ class CupServerTest {
                           assertThat(journal.get(0)).startsWith("start a worker test-pool-");
                           assertThat(journal.get(1)).startsWith("start b event-loop ");
                           assertThat(journal.subList(2, 4))
-                              .allSatisfy(line -> assertThat(line).startsWith("start c event-loop"));
+                              .allSatisfy(
+                                  line -> assertThat(line).startsWith("start c event-loop"));
                           JsonObject bConfig = RecordingVerticle.CONFIGS.get(1);
                           assertThat(bConfig.getString("greeting")).isEqualTo("hello");
                           assertThat(bConfig.getJsonObject("server")).isEqualTo(config.toJson());
@@ -136,7 +137,8 @@ class CupServerTest {
                           assertThat(failure)
                               .isInstanceOf(DeploymentException.class)
                               .hasMessageEndingWith(
-                                  "failed to start: class io.cup.nowhere.MissingVerticle not found");
+                                  "failed to start: class io.cup.nowhere.MissingVerticle not"
+                                      + " found");
                           ctx.completeNow();
                         })));
   }
@@ -166,9 +168,22 @@ class CupServerTest {
     descriptor("fetcher", RECORDER, 1, "");
     ServerConfig demo =
         new ServerConfig(
-            "127.0.0.1", 0, "git", Demo.originUrl(data), "local", null, 1000, null,
-            Demo.resources(data).toString(), data.toString(), "Cup", "cup@localhost", null, null,
-            true, 1024);
+            "127.0.0.1",
+            0,
+            "git",
+            Demo.originUrl(data),
+            "local",
+            null,
+            1000,
+            null,
+            Demo.resources(data).toString(),
+            data.toString(),
+            "Cup",
+            "cup@localhost",
+            null,
+            null,
+            true,
+            1024);
 
     CupServer.start(demo, verticles)
         .onComplete(
@@ -261,8 +276,14 @@ class CupServerTest {
 
   private void descriptor(String name, String className, int order, String extra) {
     String json =
-        "{\"name\": \"" + name + "\", \"class\": \"" + className + "\", \"order\": " + order
-            + (extra.isEmpty() ? "" : ", " + extra) + "}";
+        "{\"name\": \""
+            + name
+            + "\", \"class\": \""
+            + className
+            + "\", \"order\": "
+            + order
+            + (extra.isEmpty() ? "" : ", " + extra)
+            + "}";
     JsonObject descriptor = new JsonObject(json);
     JsonObject config = descriptor.getJsonObject("config", new JsonObject());
     descriptor.put("config", config.put("record", name));

@@ -20,8 +20,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 class VerticleDescriptorTest {
   private static final ServerConfig SERVER =
       new ServerConfig(
-          "", 8181, "git", "file:///srv/flags.git", "local", "main", 10_000, null, "/conf",
-          "/data", "Cup", "cup@localhost", null, null, false, 1024);
+          "",
+          8181,
+          "git",
+          "file:///srv/flags.git",
+          "local",
+          "main",
+          10_000,
+          null,
+          "/conf",
+          "/data",
+          "Cup",
+          "cup@localhost",
+          null,
+          null,
+          false,
+          1024);
 
   @TempDir Path dir;
 
@@ -53,7 +67,8 @@ class VerticleDescriptorTest {
   void eventLoopDescriptorKeepsVertxDefaults() {
     VerticleDescriptor api =
         VerticleDescriptor.fromJson(
-            new JsonObject("{\"name\": \"api\", \"class\": \"io.cup.api.ApiVerticle\", \"order\": 4}"),
+            new JsonObject(
+                "{\"name\": \"api\", \"class\": \"io.cup.api.ApiVerticle\", \"order\": 4}"),
             "api.json");
 
     DeploymentOptions options = api.deploymentOptions(SERVER);
@@ -84,12 +99,16 @@ class VerticleDescriptorTest {
         "{\"class\": \"C\"}|x.json: name: required",
         "{\"name\": \"n\"}|x.json: class: required",
         "{\"name\": \"n\", \"class\": \"C\", \"instnces\": 2}|x.json: instnces: unknown field",
-        "{\"name\": \"n\", \"class\": \"C\", \"instances\": 0}|x.json: instances: must be at least 1",
-        "{\"name\": \"n\", \"class\": \"C\", \"instances\": \"many\"}|x.json: instances: expected an integer or \"cores\"",
+        "{\"name\": \"n\", \"class\": \"C\", \"instances\": 0}|x.json: instances: must be at least"
+            + " 1",
+        "{\"name\": \"n\", \"class\": \"C\", \"instances\": \"many\"}|x.json: instances: expected"
+            + " an integer or \"cores\"",
         "{\"name\": \"n\", \"class\": \"C\", \"order\": 1.5}|x.json: order: expected an integer",
-        "{\"name\": \"n\", \"class\": \"C\", \"worker\": \"yes\"}|x.json: worker: expected true or false",
+        "{\"name\": \"n\", \"class\": \"C\", \"worker\": \"yes\"}|x.json: worker: expected true or"
+            + " false",
         "{\"name\": \"n\", \"class\": \"C\", \"config\": []}|x.json: config: expected an object",
-        "{\"name\": \"n\", \"class\": \"C\", \"workerPoolSize\": -1}|x.json: workerPoolSize: must not be negative",
+        "{\"name\": \"n\", \"class\": \"C\", \"workerPoolSize\": -1}|x.json: workerPoolSize: must"
+            + " not be negative",
       })
   void malformedDescriptorsNameTheFileAndField(String json, String message) {
     assertThatThrownBy(() -> VerticleDescriptor.fromJson(new JsonObject(json), "x.json"))
