@@ -401,10 +401,15 @@ def cmd_report(args):
   w(f"- Machine: {env.get('nproc', '?')} cores, {env.get('mem', '?')} memory; "
     f"{env.get('java', '?')}")
   w(f"- Tools: {env.get('git', '?')}; {env.get('wrk', '?')}; {env.get('nginx', '?')}")
-  w(f"- Cup: `{env.get('jar', '?')}` built from {env.get('revision', '?')}")
+  w(f"- Cup: `{env.get('jar', '?')}` ({env.get('jar_note', '')}); source tree at "
+    f"{env.get('revision', '?')}")
+  w(f"- Load average (1/5/15 min) at start: {env.get('load_start', '?')}, at end: "
+    f"{env.get('load_end', '?')}")
   w(f"- Run: `{env.get('invocation', 'bash bench/run')}`, {env.get('total_seconds', '?')} s "
     "in all; everything on 127.0.0.1 (one 2-core machine runs server, load generator and git "
     "daemon, so figures are noisy: medians and ratios only)")
+  w(f"- Work directory (fixtures, git daemon repositories, Cup data directories, baseline "
+    f"worktrees): `{env.get('work', '?')}` on {env.get('work_fs', '?')}")
   small = fx.get("small", {})
   large = fx.get("large", {})
   w(f"- Fixtures (bench/gen-fixtures.py, git fast-import): small = {small.get('files', '?')} "

@@ -13,14 +13,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * First handler of every request: when the response ends (or the connection drops) it writes one
- * access log line to {@code io.cup.api.access} and records the timer
- * {@code cup.http.server.requests} tagged with the method, the route template (never the raw
- * path, to keep the number of series bounded) and the status code.
+ * access log line to {@code io.cup.api.access} and records the timer {@code
+ * cup.http.server.requests} tagged with the method, the route template (never the raw path, to keep
+ * the number of series bounded) and the status code.
  */
 final class AccessLog implements Handler<RoutingContext> {
   static final String TIMER = "cup.http.server.requests";
+
   /** Context key of the route template; set by {@link RouteTable}. */
   static final String ROUTE = "cup.route";
+
   static final String UNMATCHED = "unmatched";
 
   private static final Logger LOG = LoggerFactory.getLogger("io.cup.api.access");

@@ -19,17 +19,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP API (DESIGN.md section 3). Runs on an event loop, in as many instances as wanted: it
  * routes, negotiates, validates and maps errors, and asks the other verticles for everything else
- * over the event bus ({@code cup.controller.*}, {@code cup.proposal.*},
- * {@code cup.repository.status}). It owns nothing but its HTTP server.
+ * over the event bus ({@code cup.controller.*}, {@code cup.proposal.*}, {@code
+ * cup.repository.status}). It owns nothing but its HTTP server.
  *
- * <p>Deployment config: {@code "server"} (a {@link ServerConfig}); optional
- * {@code controllerTimeoutMillis} (30 000), {@code proposalCreateTimeoutMillis} (60 000, also
- * merge), {@code proposalTimeoutMillis} (30 000), {@code statusTimeoutMillis} (5 000),
- * {@code shutdownTimeoutSeconds} (30), {@code validationPoolSize} (4).
+ * <p>Deployment config: {@code "server"} (a {@link ServerConfig}); optional {@code
+ * controllerTimeoutMillis} (30 000), {@code proposalCreateTimeoutMillis} (60 000, also merge),
+ * {@code proposalTimeoutMillis} (30 000), {@code statusTimeoutMillis} (5 000), {@code
+ * shutdownTimeoutSeconds} (30), {@code validationPoolSize} (4).
  */
 public class ApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
   static final String PROPOSALS = "/apis/cup.flipt.io/v1alpha1/proposals";
+  private static final String BUILT_IN_PROPOSALS = "cup.flipt.io/v1alpha1/proposals";
   static final String RESOURCES = "/apis/:group/:version/namespaces/:namespace/:plural";
 
   private HttpServer server;
@@ -51,7 +52,8 @@ public class ApiVerticle extends VerticleBase {
                   vertx.createSharedWorkerExecutor(
                       "cup-api-validation", config().getInteger("validationPoolSize", 4));
               server = vertx.createHttpServer().requestHandler(router(config, resources));
-              String host = config.host() == null || config.host().isBlank() ? "0.0.0.0" : config.host();
+              String host =
+                  config.host() == null || config.host().isBlank() ? "0.0.0.0" : config.host();
               return server.listen(config.port(), host);
             })
         .onSuccess(s -> LOG.info("HTTP API listening on port {}", s.actualPort()));
@@ -66,6 +68,12 @@ public class ApiVerticle extends VerticleBase {
     StatusResponses errors = new StatusResponses(config.maxBodyBytes());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
 
+    if (resources.served().containsKey(BUILT_IN_PROPOSALS)) {
+      LOG.warn(
+          "a definition serves {} in namespaces; discovery of cup.flipt.io/v1alpha1 lists the"
+              + " built-in proposals under that name",
+          BUILT_IN_PROPOSALS);
+    }
     Router router = Router.router(vertx);
     router.route().handler(new AccessLog());
     RouteTable routes = new RouteTable(router);
@@ -105,6 +113,7 @@ public class ApiVerticle extends VerticleBase {
     long timeout = config().getLong("shutdownTimeoutSeconds", 30L);
     Future<Void> closed =
         server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.SECONDS);
-    return closed.eventually(() -> validation == null ? Future.succeededFuture() : validation.close());
+    return closed.eventually(
+        () -> validation == null ? Future.succeededFuture() : validation.close());
   }
 }

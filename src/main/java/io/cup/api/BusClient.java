@@ -7,9 +7,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Request/reply to the other verticles, each with a send timeout so no HTTP request waits
- * forever: a timeout fails with a bus TIMEOUT (HTTP 504), a missing verticle with NO_HANDLERS
- * (503), and a verticle's own failure carries its encoded status.
+ * Request/reply to the other verticles, each with a send timeout so no HTTP request waits forever:
+ * a timeout fails with a bus TIMEOUT (HTTP 504), a missing verticle with NO_HANDLERS (503), and a
+ * verticle's own failure carries its encoded status.
  */
 final class BusClient {
   /** Send timeouts in milliseconds; defaults, overridable in the verticle's config. */

@@ -9,8 +9,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Liveness, readiness and metrics. Liveness only says the HTTP verticle answers; readiness asks
- * the repository fetcher whether the clone is there (a clone whose last fetch failed still serves
+ * Liveness, readiness and metrics. Liveness only says the HTTP verticle answers; readiness asks the
+ * repository fetcher whether the clone is there (a clone whose last fetch failed still serves
  * reads, so it stays ready); metrics renders the process registry in Prometheus text format.
  */
 final class HealthApi {

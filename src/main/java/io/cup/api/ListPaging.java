@@ -18,7 +18,7 @@ import java.util.List;
 final class ListPaging {
   private ListPaging() {}
 
-  /** What a list request asked for: {@code limit} 0 means all; {@code after}/{@code commit} from a token. */
+  /** A list request: {@code limit} 0 means all; {@code after} and {@code commit} from a token. */
   record Query(int limit, String after, String commit) {}
 
   /** One page: its items, the token for the next page (null on the last) and what remains. */
@@ -76,8 +76,8 @@ final class ListPaging {
   }
 
   private static String name(JsonObject resource) {
-    JsonObject metadata = resource.getJsonObject("metadata");
-    String name = metadata == null ? null : metadata.getString("name");
-    return name == null ? "" : name;
+    Object metadata = resource.getValue("metadata");
+    Object name = metadata instanceof JsonObject m ? m.getValue("name") : null;
+    return name instanceof String s ? s : "";
   }
 }

@@ -32,8 +32,8 @@ final class MediaTypes {
   }
 
   /**
-   * The offered type the client accepts best: highest quality, then most specific range, then
-   * the server's order in {@code offered}. No (or an empty) {@code Accept} header means the first
+   * The offered type the client accepts best: highest quality, then most specific range, then the
+   * server's order in {@code offered}. No (or an empty) {@code Accept} header means the first
    * offered type; empty when the client accepts none of them (HTTP 406).
    */
   static Optional<String> negotiate(String accept, List<String> offered) {
@@ -93,9 +93,9 @@ final class MediaTypes {
   }
 
   /**
-   * Whether a request's {@code Content-Type} is JSON: {@code application/json} or any
-   * {@code application/*+json}, in UTF-8 (the only charset JSON allows). An absent header is
-   * taken as JSON: the original Cup CLI sends none.
+   * Whether a request's {@code Content-Type} is JSON: {@code application/json} or any {@code
+   * application/*+json}, in UTF-8 (the only charset JSON allows). An absent header is taken as
+   * JSON: the original Cup CLI sends none.
    */
   static boolean isJson(String contentType) {
     if (contentType == null || contentType.isBlank()) {
@@ -103,8 +103,7 @@ final class MediaTypes {
     }
     String[] fields = contentType.split(";");
     String type = fields[0].trim().toLowerCase(Locale.ROOT);
-    boolean json =
-        type.equals(JSON) || (type.startsWith("application/") && type.endsWith("+json"));
+    boolean json = type.equals(JSON) || (type.startsWith("application/") && type.endsWith("+json"));
     if (!json) {
       return false;
     }

@@ -6,25 +6,26 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * How proposals look on the HTTP API: the write result of the original Cup, and a
- * Kubernetes-style {@code cup.flipt.io/v1alpha1 Proposal} object for the proposal routes.
- * Proposal URLs that are paths on this server are made absolute with the request's scheme and
- * host, so a client can follow them as they are.
+ * How proposals look on the HTTP API: the write result of the original Cup, and a Kubernetes-style
+ * {@code cup.flipt.io/v1alpha1 Proposal} object for the proposal routes. Proposal URLs that are
+ * paths on this server are made absolute with the request's scheme and host, so a client can follow
+ * them as they are.
  */
 final class ProposalView {
   static final String GROUP = "cup.flipt.io";
   static final String VERSION = "v1alpha1";
   static final String API_VERSION = GROUP + "/" + VERSION;
+
   /** The SCM name the publisher gives writes applied in place to a local directory source. */
   static final String DIRECTORY_SOURCE = "directory";
 
   private ProposalView() {}
 
   /**
-   * The body of {@code 202 Accepted}, as the original: {@code {"id", "empty": false, "proposal":
-   * {"source", "url", …}}}. For a local directory source the change is already applied and
-   * there is nothing to review: {@code "proposal": null}, as the original's local source
-   * answered.
+   * The body of {@code 202 Accepted}, as the original's: the proposal id, {@code "empty": false}
+   * and {@code "proposal"} with its source (SCM), URL, state and branch. For a local directory
+   * source the change is already applied and there is nothing to review: {@code "proposal"} is
+   * null, as the original's local source answered.
    */
   static JsonObject writeResult(Proposal proposal, String origin) {
     JsonObject result = new JsonObject().put("id", proposal.id()).put("empty", false);

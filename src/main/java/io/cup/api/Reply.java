@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * A successful HTTP answer, built by a handler's future chain and written once at its end; a
- * failed chain goes to the router's failure handler instead ({@link StatusResponses}).
+ * A successful HTTP answer, built by a handler's future chain and written once at its end; a failed
+ * chain goes to the router's failure handler instead ({@link StatusResponses}).
  */
 record Reply(int status, String contentType, Buffer body, Map<String, String> headers) {
   static Reply json(int status, JsonObject body) {

@@ -28,14 +28,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The resource routes: definitions, discovery, and get, list, put and delete of resources. Reads
- * go to the controller workers; writes are validated here, turned into a change set by a worker
- * and proposed by the publisher. Nothing here blocks: large bodies are validated on a worker
- * thread.
+ * The resource routes: definitions, discovery, and get, list, put and delete of resources. Reads go
+ * to the controller workers; writes are validated here, turned into a change set by a worker and
+ * proposed by the publisher. Nothing here blocks: large bodies are validated on a worker thread.
  */
 final class ResourceApi {
   /** Bodies up to this size are parsed and schema-checked on the event loop; larger ones not. */
   static final int INLINE_VALIDATION_BYTES = 256 * 1024;
+
   /** The continue token of an NDJSON list page, which has no list object to carry it. */
   static final String CONTINUE_HEADER = "Cup-Continue";
 
@@ -47,6 +47,8 @@ final class ResourceApi {
   private final ResourceConfiguration resources;
   private final BusClient bus;
   private final WorkerExecutor validation;
+  private final PendingProposals pending;
+
   /** Whether revisions are commits (git source); a local directory has only its one state. */
   private final boolean revisions;
 
@@ -58,6 +60,7 @@ final class ResourceApi {
     this.resources = resources;
     this.bus = bus;
     this.validation = validation;
+    this.pending = new PendingProposals(bus);
     this.revisions = revisions;
   }
 
@@ -116,8 +119,8 @@ final class ResourceApi {
   }
 
   /**
-   * First handler of every resource path, whatever the method: the namespace and name of the
-   * path must be subdomains (400), and the group, version and plural a served definition (404).
+   * First handler of every resource path, whatever the method: the namespace and name of the path
+   * must be subdomains (400), and the group, version and plural a served definition (404).
    */
   void resolve(RoutingContext ctx) {
     ResourceNames.requireSubdomain("namespace", ctx.pathParam("namespace"));
@@ -156,6 +159,7 @@ final class ResourceApi {
           ListPaging.Query query =
               ListPaging.query(ctx.queryParams().get("limit"), ctx.queryParams().get("continue"));
           String revision = emptyToNull(ctx.queryParams().get("revision"));
+          boolean trackedBranch = revision == null;
           if (query.commit() != null && revisions) {
             // a later page reads the commit the first page was read at
             revision = query.commit();
@@ -170,9 +174,27 @@ final class ResourceApi {
                   revision,
                   selector,
                   null);
-          return bus.request(Addresses.CONTROLLER_LIST, request.toJson(), bus.timeouts().controller())
-              .map(ListReply::fromJson)
-              .map(reply -> listReply(served, type, reply, query));
+          Future<ListReply> read =
+              bus.request(Addresses.CONTROLLER_LIST, request.toJson(), bus.timeouts().controller())
+                  .map(ListReply::fromJson);
+          Future<List<Proposal>> open = pending.open(trackedBranch);
+          String origin = origin(ctx);
+          return Future.all(read, open)
+              .map(
+                  both -> {
+                    JsonArray items = new JsonArray();
+                    for (Object item : read.result().items()) {
+                      items.add(
+                          PendingProposals.annotate(
+                              (JsonObject) item,
+                              served.apiVersion(),
+                              served.definition().kind(),
+                              open.result(),
+                              origin));
+                    }
+                    ListReply reply = new ListReply(read.result().commit(), items);
+                    return listReply(served, type, reply, query);
+                  });
         });
   }
 
@@ -197,10 +219,10 @@ final class ResourceApi {
     for (JsonObject item : page.items()) {
       lines.appendString(item.encode()).appendByte((byte) '\n');
     }
-    Reply reply2 = new Reply(200, MediaTypes.NDJSON, lines, Map.of());
+    Reply ndjson = new Reply(200, MediaTypes.NDJSON, lines, Map.of());
     return page.continueToken() == null
-        ? reply2
-        : reply2.withHeader(CONTINUE_HEADER, page.continueToken());
+        ? ndjson
+        : ndjson.withHeader(CONTINUE_HEADER, page.continueToken());
   }
 
   /** {@code GET …/{plural}/{name}}: one resource, at {@code revision}. */
@@ -210,13 +232,18 @@ final class ResourceApi {
         () -> {
           ServedResource served = ctx.get(SERVED);
           String type = requireAccept(ctx, GET_TYPES);
-          ResourceRequest request =
-              target(ctx, served, emptyToNull(ctx.queryParams().get("revision")), null);
-          return bus.request(Addresses.CONTROLLER_GET, request.toJson(), bus.timeouts().controller())
-              .map(ResourceReply::fromJson)
+          String revision = emptyToNull(ctx.queryParams().get("revision"));
+          ResourceRequest request = target(ctx, served, revision, null);
+          Future<ResourceReply> read =
+              bus.request(Addresses.CONTROLLER_GET, request.toJson(), bus.timeouts().controller())
+                  .map(ResourceReply::fromJson);
+          Future<List<Proposal>> open = pending.open(revision == null);
+          String origin = origin(ctx);
+          return Future.all(read, open)
               .map(
-                  reply -> {
-                    if (reply.resource() == null) {
+                  both -> {
+                    JsonObject resource = read.result().resource();
+                    if (resource == null) {
                       throw StatusException.notFound(
                           served.definition().plural()
                               + "."
@@ -225,7 +252,14 @@ final class ResourceApi {
                               + request.name()
                               + "\" not found");
                     }
-                    Buffer body = Buffer.buffer(reply.resource().encode());
+                    JsonObject shown =
+                        PendingProposals.annotate(
+                            resource,
+                            served.apiVersion(),
+                            served.definition().kind(),
+                            open.result(),
+                            origin);
+                    Buffer body = Buffer.buffer(shown.encode());
                     if (type.equals(MediaTypes.NDJSON)) {
                       body.appendByte((byte) '\n');
                     }
@@ -295,8 +329,8 @@ final class ResourceApi {
   }
 
   /**
-   * 204 when the desired state already holds; with {@code dryRun=All} 200 and the files the
-   * write would change; otherwise 202 and the proposal the publisher made.
+   * 204 when the desired state already holds; with {@code dryRun=All} 200 and the files the write
+   * would change; otherwise 202 and the proposal the publisher made.
    */
   private Future<Reply> propose(RoutingContext ctx, ChangeSetReply changes, boolean dryRun) {
     if (dryRun) {
@@ -322,8 +356,7 @@ final class ResourceApi {
     }
     ProposalRequest request =
         new ProposalRequest(changes.changes(), changes.message(), List.of(changes.resource()));
-    return bus.request(
-            Addresses.PROPOSAL_CREATE, request.toJson(), bus.timeouts().proposalCreate())
+    return bus.request(Addresses.PROPOSAL_CREATE, request.toJson(), bus.timeouts().proposalCreate())
         .map(Proposal::fromJson)
         .map(proposal -> Reply.json(202, ProposalView.writeResult(proposal, origin(ctx))));
   }

@@ -4,8 +4,8 @@ import io.cup.status.StatusException;
 
 /**
  * Names and namespaces of resources are lowercase RFC 1123 subdomains, as in Kubernetes: they
- * become file paths in the repository, so anything else ({@code ..}, {@code /}, upper case, '_')
- * is refused before a request goes further.
+ * become file paths in the repository, so anything else ({@code ..}, {@code /}, upper case, '_') is
+ * refused before a request goes further.
  */
 final class ResourceNames {
   static final int MAX_LENGTH = 253;

@@ -23,9 +23,9 @@ import java.util.regex.Pattern;
 
 /**
  * Turns the body of {@code PUT …/namespaces/{ns}/{plural}/{name}} into the resource to store, or
- * says precisely why not: 400 for a body that is not a JSON object or does not name the resource
- * of the path, 422 (with one cause per failing field) for a body its definition's JSON Schema
- * refuses. Plain blocking code: the caller decides on which thread it runs.
+ * says precisely why not: 400 for a body that is not a JSON object or does not name the resource of
+ * the path, 422 (with one cause per failing field) for a body its definition's JSON Schema refuses.
+ * Plain blocking code: the caller decides on which thread it runs.
  */
 final class ResourceValidator {
   /** At most this many causes are listed in a 422 answer; the message counts the rest. */
@@ -47,38 +47,32 @@ final class ResourceValidator {
   private ResourceValidator() {}
 
   /**
-   * The resource to store. A missing {@code metadata.namespace} is set to the path's namespace
-   * (as Kubernetes does); every other identifying field must be present and match the path.
+   * The resource to store. A missing {@code metadata.namespace} is set to the path's namespace (as
+   * Kubernetes does); every other identifying field must be present and match the path; the
+   * computed {@code status.proposals} is dropped.
    */
   static JsonObject validate(ServedResource served, String namespace, String name, byte[] body) {
     ObjectNode resource = parseObject(body);
-    requireText(resource, "apiVersion", served.apiVersion());
-    requireText(resource, "kind", served.definition().kind());
+    dropComputedStatus(resource);
+    requireMatch(
+        resource.get("apiVersion"),
+        "apiVersion",
+        served.apiVersion(),
+        "the group/version of the path");
+    requireMatch(
+        resource.get("kind"), "kind", served.definition().kind(), "the kind of the definition");
     JsonNode metadata = resource.get("metadata");
     if (!(metadata instanceof ObjectNode meta)) {
       throw StatusException.badRequest("metadata must be an object with name and namespace");
     }
-    JsonNode bodyName = meta.get("name");
-    if (bodyName == null || !bodyName.isTextual() || !bodyName.asText().equals(name)) {
-      throw StatusException.badRequest(
-          "metadata.name "
-              + describe(bodyName)
-              + " does not match the name in the path \""
-              + name
-              + "\"");
-    }
+    requireMatch(meta.get("name"), "metadata.name", name, "the name in the path");
     JsonNode bodyNamespace = meta.get("namespace");
     if (bodyNamespace == null
         || bodyNamespace.isNull()
         || (bodyNamespace.isTextual() && bodyNamespace.asText().isEmpty())) {
       meta.put("namespace", namespace);
-    } else if (!bodyNamespace.isTextual() || !bodyNamespace.asText().equals(namespace)) {
-      throw StatusException.badRequest(
-          "metadata.namespace "
-              + describe(bodyNamespace)
-              + " does not match the namespace in the path \""
-              + namespace
-              + "\"");
+    } else {
+      requireMatch(bodyNamespace, "metadata.namespace", namespace, "the namespace in the path");
     }
     if (served.schema() != null) {
       checkSchema(served, name, resource);
@@ -86,6 +80,20 @@ final class ResourceValidator {
     @SuppressWarnings("unchecked")
     Map<String, Object> map = MAPPER.convertValue(resource, Map.class);
     return new JsonObject(map);
+  }
+
+  /**
+   * {@code status.proposals} is computed on reads ({@link PendingProposals}); a client that sends
+   * back what it read must not store it, so it is dropped (and {@code status} with it when it held
+   * nothing else).
+   */
+  private static void dropComputedStatus(ObjectNode resource) {
+    if (resource.get("status") instanceof ObjectNode status && status.has("proposals")) {
+      status.remove("proposals");
+      if (status.isEmpty()) {
+        resource.remove("status");
+      }
+    }
   }
 
   static ObjectNode parseObject(byte[] body) {
@@ -199,18 +207,19 @@ final class ResourceValidator {
     };
   }
 
-  private static void requireText(ObjectNode resource, String field, String expected) {
-    JsonNode value = resource.get(field);
-    if (value == null || !value.isTextual() || !value.asText().equals(expected)) {
+  /** 400 unless {@code value} is the string {@code expected}; {@code whose} says why. */
+  private static void requireMatch(JsonNode value, String field, String expected, String whose) {
+    if (value == null || value.isMissingNode() || value.isNull()) {
       throw StatusException.badRequest(
-          field + " " + describe(value) + " does not match \"" + expected + "\"");
+          field + " is required: \"" + expected + "\" (" + whose + ")");
+    }
+    if (!value.isTextual() || !value.asText().equals(expected)) {
+      throw StatusException.badRequest(
+          field + " " + describe(value) + " does not match \"" + expected + "\" (" + whose + ")");
     }
   }
 
   private static String describe(JsonNode value) {
-    if (value == null || value.isMissingNode()) {
-      return "is missing and";
-    }
     String text = value.toString();
     return text.length() <= 80 ? text : text.substring(0, 80) + "…";
   }

@@ -3,6 +3,7 @@ package io.cup.api;
 import io.cup.status.StatusException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -14,12 +15,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every failed request ends here and is answered with one Kubernetes {@code Status} object: the
- * router's own failures (no route 404, body over the limit 413, undecodable request 400), and
- * every failure of a handler, mapped once through {@link StatusException#from(Throwable)}.
- * Unexpected exceptions are logged and answered with a generic 500 message.
+ * router's own failures (no route 404, body over the limit 413, undecodable request 400), and every
+ * failure of a handler, mapped once through {@link StatusException#from(Throwable)}. Unexpected
+ * exceptions are logged and answered with a generic 500 message.
  */
 final class StatusResponses {
   private static final Logger LOG = LoggerFactory.getLogger(StatusResponses.class);
+
+  /** How long the rest of an unread request body is drained before the connection closes. */
+  static final long LINGER_MILLIS = 2_000;
 
   private final long maxBodyBytes;
 
@@ -65,8 +69,7 @@ final class StatusResponses {
       case 413 ->
           StatusException.tooLarge(
               "the request body is larger than the limit of " + maxBodyBytes + " bytes");
-      case 415 ->
-          StatusException.unsupportedMediaType("the request body must be application/json");
+      case 415 -> StatusException.unsupportedMediaType("the request body must be application/json");
       default -> {
         String phrase = HttpResponseStatus.valueOf(code).reasonPhrase();
         yield new StatusException(code, phrase.replace(" ", ""), phrase);
@@ -98,9 +101,34 @@ final class StatusResponses {
         .onComplete(
             ar -> {
               if (unreadBody) {
-                request.connection().close();
+                lingerThenClose(ctx);
               }
             });
+  }
+
+  /**
+   * Closes the connection of a request whose body was not read. Closing at once, with the client
+   * still sending, makes the TCP stack reset the connection and the client may lose the answer; so
+   * the rest of the body is read and dropped until it ends, for at most {@link #LINGER_MILLIS}, and
+   * then the connection is closed.
+   */
+  private static void lingerThenClose(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    HttpConnection connection = request.connection();
+    if (request.isEnded()) {
+      connection.close();
+      return;
+    }
+    long timer = ctx.vertx().setTimer(LINGER_MILLIS, t -> connection.close());
+    request
+        .handler(ignored -> {})
+        .exceptionHandler(ignored -> {})
+        .endHandler(
+            v -> {
+              ctx.vertx().cancelTimer(timer);
+              connection.close();
+            })
+        .resume();
   }
 
   private static boolean bodyPending(HttpServerRequest request) {

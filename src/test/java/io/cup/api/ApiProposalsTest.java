@@ -1,11 +1,17 @@
 package io.cup.api;
 
 import static io.cup.api.ApiFixture.HOST;
+import static io.cup.api.ApiFixture.WIDGETS;
+import static io.cup.api.ApiFixture.widget;
 import static io.cup.api.StatusAssert.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cup.bus.Addresses;
 import io.cup.bus.Proposal;
+import io.cup.bus.ResourceRequest;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -36,74 +42,92 @@ class ApiProposalsTest {
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) throws Exception {
     Path config = ApiFixture.writeConfiguration(dir);
+    backend.store(widget("one", 1));
+    backend.store(widget("two", 2));
     open = backend.addProposal("open", DIFF);
     merged = backend.addProposal("merged", "");
     backend
         .register(vertx)
         .compose(v -> ApiFixture.deploy(vertx, config))
-        .onComplete(ctx.succeeding(d -> {
-          api = d;
-          ctx.completeNow();
-        }));
+        .onComplete(
+            ctx.succeeding(
+                d -> {
+                  api = d;
+                  ctx.completeNow();
+                }));
   }
 
   @Test
   void listIsAProposalListOfKubernetesStyleObjects(VertxTestContext ctx) {
     api.get(PROPOSALS)
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(200);
-          JsonObject list = r.bodyAsJsonObject();
-          assertThat(list.getString("apiVersion")).isEqualTo("cup.flipt.io/v1alpha1");
-          assertThat(list.getString("kind")).isEqualTo("ProposalList");
-          JsonArray items = list.getJsonArray("items");
-          assertThat(items).hasSize(2);
-          JsonObject first = items.getJsonObject(0);
-          String url = "http://" + HOST + ":" + api.port() + PROPOSALS + "/" + open.id();
-          assertThat(first)
-              .isEqualTo(
-                  new JsonObject()
-                      .put("apiVersion", "cup.flipt.io/v1alpha1")
-                      .put("kind", "Proposal")
-                      .put(
-                          "metadata",
-                          new JsonObject()
-                              .put("name", open.id())
-                              .put("creationTimestamp", "2025-01-02T03:04:05Z"))
-                      .put(
-                          "spec",
-                          new JsonObject()
-                              .put("source", "local")
-                              .put("branch", "cup/proposal/" + open.id())
-                              .put("base", FakeBackend.COMMIT)
-                              .put("message", open.message())
-                              .put(
-                                  "resources",
-                                  new JsonArray().add(open.resources().get(0).toJson())))
-                      .put(
-                          "status",
-                          new JsonObject()
-                              .put("state", "open")
-                              .put("head", open.head())
-                              .put("url", url)
-                              .put("updatedAt", "2025-01-02T03:04:05Z")));
-          assertThat(items.getJsonObject(1).getJsonObject("status").getString("state"))
-              .isEqualTo("merged");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          JsonObject list = r.bodyAsJsonObject();
+                          assertThat(list.getString("apiVersion"))
+                              .isEqualTo("cup.flipt.io/v1alpha1");
+                          assertThat(list.getString("kind")).isEqualTo("ProposalList");
+                          JsonArray items = list.getJsonArray("items");
+                          assertThat(items).hasSize(2);
+                          JsonObject first = items.getJsonObject(0);
+                          String url =
+                              "http://" + HOST + ":" + api.port() + PROPOSALS + "/" + open.id();
+                          assertThat(first)
+                              .isEqualTo(
+                                  new JsonObject()
+                                      .put("apiVersion", "cup.flipt.io/v1alpha1")
+                                      .put("kind", "Proposal")
+                                      .put(
+                                          "metadata",
+                                          new JsonObject()
+                                              .put("name", open.id())
+                                              .put("creationTimestamp", "2025-01-02T03:04:05Z"))
+                                      .put(
+                                          "spec",
+                                          new JsonObject()
+                                              .put("source", "local")
+                                              .put("branch", "cup/proposal/" + open.id())
+                                              .put("base", FakeBackend.COMMIT)
+                                              .put("message", open.message())
+                                              .put(
+                                                  "resources",
+                                                  new JsonArray()
+                                                      .add(open.resources().get(0).toJson())))
+                                      .put(
+                                          "status",
+                                          new JsonObject()
+                                              .put("state", "open")
+                                              .put("head", open.head())
+                                              .put("url", url)
+                                              .put("updatedAt", "2025-01-02T03:04:05Z")));
+                          assertThat(
+                                  items.getJsonObject(1).getJsonObject("status").getString("state"))
+                              .isEqualTo("merged");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void getCarriesTheDiff(VertxTestContext ctx) {
     api.get(PROPOSALS + "/" + open.id())
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(200);
-          JsonObject proposal = r.bodyAsJsonObject();
-          assertThat(proposal.getJsonObject("metadata").getString("name")).isEqualTo(open.id());
-          assertThat(proposal.getJsonObject("status").getString("diff")).isEqualTo(DIFF);
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          JsonObject proposal = r.bodyAsJsonObject();
+                          assertThat(proposal.getJsonObject("metadata").getString("name"))
+                              .isEqualTo(open.id());
+                          assertThat(proposal.getJsonObject("status").getString("diff"))
+                              .isEqualTo(DIFF);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -112,20 +136,30 @@ class ApiProposalsTest {
     api.get(PROPOSALS + "/" + open.id())
         .putHeader("Accept", "text/x-diff")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(200);
-          assertThat(r.getHeader("Content-Type")).isEqualTo("text/x-diff; charset=utf-8");
-          assertThat(r.bodyAsString()).isEqualTo(DIFF);
-          checkpoint.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          assertThat(r.getHeader("Content-Type"))
+                              .isEqualTo("text/x-diff; charset=utf-8");
+                          assertThat(r.bodyAsString()).isEqualTo(DIFF);
+                          checkpoint.flag();
+                        })));
     api.get(PROPOSALS + "/" + open.id())
         .putHeader("Accept", "text/plain")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.getHeader("Content-Type")).isEqualTo("text/plain; charset=utf-8");
-          assertThat(r.bodyAsString()).isEqualTo(DIFF);
-          checkpoint.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.getHeader("Content-Type"))
+                              .isEqualTo("text/plain; charset=utf-8");
+                          assertThat(r.bodyAsString()).isEqualTo(DIFF);
+                          checkpoint.flag();
+                        })));
   }
 
   @Test
@@ -134,21 +168,31 @@ class ApiProposalsTest {
     var checkpoint = ctx.checkpoint(2);
     api.post(PROPOSALS + "/" + open.id() + "/merge")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(200);
-          JsonObject status = r.bodyAsJsonObject().getJsonObject("status");
-          assertThat(status.getString("state")).isEqualTo("merged");
-          assertThat(status.getString("mergeCommit")).isEqualTo("feedface" + open.id());
-          checkpoint.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          JsonObject status = r.bodyAsJsonObject().getJsonObject("status");
+                          assertThat(status.getString("state")).isEqualTo("merged");
+                          assertThat(status.getString("mergeCommit"))
+                              .isEqualTo("feedface" + open.id());
+                          checkpoint.flag();
+                        })));
     api.post(PROPOSALS + "/" + other.id() + "/close")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(200);
-          assertThat(r.bodyAsJsonObject().getJsonObject("status").getString("state"))
-              .isEqualTo("closed");
-          checkpoint.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          assertThat(
+                                  r.bodyAsJsonObject().getJsonObject("status").getString("state"))
+                              .isEqualTo("closed");
+                          checkpoint.flag();
+                        })));
   }
 
   @Test
@@ -156,27 +200,39 @@ class ApiProposalsTest {
     var checkpoint = ctx.checkpoint(2);
     api.post(PROPOSALS + "/" + merged.id() + "/merge")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 409, "Conflict");
-          checkpoint.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 409, "Conflict");
+                          checkpoint.flag();
+                        })));
     api.get(PROPOSALS + "/unknown")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 404, "NotFound");
-          checkpoint.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 404, "NotFound");
+                          checkpoint.flag();
+                        })));
   }
 
   @Test
   void aMalformedIdIsABadRequest(VertxTestContext ctx) {
     api.get(PROPOSALS + "/-bad%20id")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 400, "BadRequest");
-          assertThat(backend.received).isEmpty();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 400, "BadRequest");
+                          assertThat(backend.received).isEmpty();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -184,9 +240,160 @@ class ApiProposalsTest {
     api.get(PROPOSALS)
         .putHeader("Accept", "text/html")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 406, "NotAcceptable");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 406, "NotAcceptable");
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void aBodySentToMergeIsIgnoredAndTheConnectionServesTheNextRequest(
+      Vertx vertx, VertxTestContext ctx) {
+    String body = "{\"comment\": \"ship it\"}";
+    String requests =
+        "POST "
+            + PROPOSALS
+            + "/"
+            + open.id()
+            + "/merge HTTP/1.1\r\n"
+            + "Host: "
+            + HOST
+            + "\r\nContent-Type: application/json\r\n"
+            + "Content-Length: "
+            + body.length()
+            + "\r\n\r\n"
+            + body
+            + "GET /healthz HTTP/1.1\r\nHost: "
+            + HOST
+            + "\r\n\r\n";
+    Buffer received = Buffer.buffer();
+    vertx
+        .createNetClient()
+        .connect(api.port(), HOST)
+        .onComplete(
+            ctx.succeeding(
+                socket -> {
+                  socket.handler(
+                      chunk -> {
+                        received.appendBuffer(chunk);
+                        String answers = received.toString();
+                        if (answers.endsWith("\r\n\r\nok")) {
+                          ctx.verify(
+                              () -> {
+                                assertThat(answers).startsWith("HTTP/1.1 200 OK");
+                                assertThat(answers).contains("\"state\":\"merged\"");
+                                assertThat(answers.split("HTTP/1.1 200 OK")).hasSize(3);
+                              });
+                          socket.close();
+                          ctx.completeNow();
+                        }
+                      });
+                  socket.write(requests);
+                }));
+  }
+
+  @Test
+  void aReadAtTheTrackedBranchShowsTheOpenProposalsTouchingTheResource(VertxTestContext ctx) {
+    var checkpoint = ctx.checkpoint(2);
+    JsonArray expected =
+        new JsonArray()
+            .add(
+                new JsonObject()
+                    .put("id", open.id())
+                    .put("state", "open")
+                    .put("action", "put")
+                    .put("url", "http://" + HOST + ":" + api.port() + PROPOSALS + "/" + open.id()));
+    api.get(WIDGETS + "/one")
+        .send()
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          JsonObject resource = r.bodyAsJsonObject();
+                          // the merged proposal touches it too, but is no longer pending
+                          assertThat(resource.getJsonObject("status").getJsonArray("proposals"))
+                              .isEqualTo(expected);
+                          resource.remove("status");
+                          assertThat(resource).isEqualTo(widget("one", 1));
+                          checkpoint.flag();
+                        })));
+    api.get(WIDGETS)
+        .putHeader("Accept", "application/json")
+        .send()
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          JsonArray items = r.bodyAsJsonObject().getJsonArray("items");
+                          assertThat(items.getJsonObject(0).getJsonObject("status"))
+                              .isEqualTo(new JsonObject().put("proposals", expected));
+                          assertThat(items.getJsonObject(1)).isEqualTo(widget("two", 2));
+                          checkpoint.flag();
+                        })));
+  }
+
+  @Test
+  void aReadAtARevisionShowsTheResourceAsStored(VertxTestContext ctx) {
+    api.get(WIDGETS + "/one")
+        .addQueryParam("revision", open.id())
+        .send()
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.bodyAsJsonObject()).isEqualTo(widget("one", 1));
+                          assertThat(backend.requests(Addresses.PROPOSAL_LIST)).isEmpty();
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void readsWorkWithoutThePublisher(VertxTestContext ctx) {
+    Future.all(
+            backend.consumers.stream()
+                .filter(c -> c.address().equals(Addresses.PROPOSAL_LIST))
+                .map(c -> c.unregister())
+                .toList())
+        .compose(v -> api.get(WIDGETS + "/one").send())
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          assertThat(r.bodyAsJsonObject()).isEqualTo(widget("one", 1));
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void whatIsReadCanBePutBackUnchanged(VertxTestContext ctx) {
+    api.get(WIDGETS + "/one")
+        .send()
+        .compose(
+            read -> {
+              ctx.verify(() -> assertThat(read.bodyAsJsonObject().containsKey("status")).isTrue());
+              return api.put(WIDGETS + "/one").sendBuffer(read.body());
+            })
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          // status.proposals is dropped: the stored state already holds
+                          assertThat(r.statusCode()).isEqualTo(204);
+                          ResourceRequest put =
+                              ResourceRequest.fromJson(
+                                  backend.requests(Addresses.CONTROLLER_PUT).get(0));
+                          assertThat(put.resource()).isEqualTo(widget("one", 1));
+                          ctx.completeNow();
+                        })));
   }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cup.bus.Addresses;
 import io.cup.bus.ResourceRequest;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -35,66 +36,90 @@ class ApiReadTest {
     backend.store(widget("one", 1));
     backend.store(widget("two", 2));
     backend.store(
-        widget("other", 3).put("metadata", widget("other", 3).getJsonObject("metadata").put("namespace", "staging")));
+        widget("other", 3)
+            .put(
+                "metadata",
+                widget("other", 3).getJsonObject("metadata").put("namespace", "staging")));
     backend
         .register(vertx)
         .compose(v -> ApiFixture.deploy(vertx, config))
-        .onComplete(ctx.succeeding(d -> {
-          api = d;
-          ctx.completeNow();
-        }));
+        .onComplete(
+            ctx.succeeding(
+                d -> {
+                  api = d;
+                  ctx.completeNow();
+                }));
   }
 
   @Test
   void definitionsAreKeyedByGroupVersionPluralAsTheOriginal(VertxTestContext ctx) {
     api.get("/apis")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(200);
-          assertThat(r.getHeader("Content-Type")).isEqualTo("application/json");
-          JsonObject body = r.bodyAsJsonObject();
-          // every version of every definition, bound or not, maps to the definition as loaded
-          assertThat(body.fieldNames())
-              .containsExactly("test.cup.io/v1/widgets", "test.cup.io/v2/widgets");
-          JsonObject expected = new JsonObject(ApiFixture.DEFINITION);
-          assertThat(body.getJsonObject("test.cup.io/v1/widgets")).isEqualTo(expected);
-          assertThat(body.getJsonObject("test.cup.io/v2/widgets")).isEqualTo(expected);
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          assertThat(r.getHeader("Content-Type")).isEqualTo("application/json");
+                          JsonObject body = r.bodyAsJsonObject();
+                          // every version of every definition, bound or not, maps to the definition
+                          // as loaded
+                          assertThat(body.fieldNames())
+                              .containsExactly("test.cup.io/v1/widgets", "test.cup.io/v2/widgets");
+                          JsonObject expected = new JsonObject(ApiFixture.DEFINITION);
+                          assertThat(body.getJsonObject("test.cup.io/v1/widgets"))
+                              .isEqualTo(expected);
+                          assertThat(body.getJsonObject("test.cup.io/v2/widgets"))
+                              .isEqualTo(expected);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void discoveryListsTheKindsServedInAGroupVersion(VertxTestContext ctx) {
     api.get("/apis/test.cup.io/v1")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(200);
-          JsonObject body = r.bodyAsJsonObject();
-          assertThat(body.getString("kind")).isEqualTo("APIResourceList");
-          assertThat(body.getString("groupVersion")).isEqualTo("test.cup.io/v1");
-          assertThat(body.getJsonArray("resources"))
-              .containsExactly(
-                  new JsonObject()
-                      .put("name", "widgets")
-                      .put("singularName", "widget")
-                      .put("namespaced", true)
-                      .put("kind", "Widget")
-                      .put("verbs", new JsonArray(List.of("delete", "get", "list", "update"))));
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          JsonObject body = r.bodyAsJsonObject();
+                          assertThat(body.getString("kind")).isEqualTo("APIResourceList");
+                          assertThat(body.getString("groupVersion")).isEqualTo("test.cup.io/v1");
+                          assertThat(body.getJsonArray("resources"))
+                              .containsExactly(
+                                  new JsonObject()
+                                      .put("name", "widgets")
+                                      .put("singularName", "widget")
+                                      .put("namespaced", true)
+                                      .put("kind", "Widget")
+                                      .put(
+                                          "verbs",
+                                          new JsonArray(
+                                              List.of("delete", "get", "list", "update"))));
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void discoveryOfTheBuiltInGroupListsProposals(VertxTestContext ctx) {
     api.get("/apis/cup.flipt.io/v1alpha1")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(200);
-          JsonArray resources = r.bodyAsJsonObject().getJsonArray("resources");
-          assertThat(resources.getJsonObject(0).getString("name")).isEqualTo("proposals");
-          assertThat(resources.getJsonObject(0).getBoolean("namespaced")).isFalse();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          JsonArray resources = r.bodyAsJsonObject().getJsonArray("resources");
+                          assertThat(resources.getJsonObject(0).getString("name"))
+                              .isEqualTo("proposals");
+                          assertThat(resources.getJsonObject(0).getBoolean("namespaced")).isFalse();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -102,10 +127,14 @@ class ApiReadTest {
     // v2 is defined but not bound: it is listed by /apis but not served
     api.get("/apis/test.cup.io/v2")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 404, "NotFound");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 404, "NotFound");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -113,39 +142,59 @@ class ApiReadTest {
     api.get(WIDGETS + "/one")
         .addQueryParam("revision", "feature-x")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(200);
-          assertThat(r.getHeader("Content-Type")).isEqualTo("application/json");
-          assertThat(r.bodyAsJsonObject()).isEqualTo(widget("one", 1));
-          ResourceRequest sent =
-              ResourceRequest.fromJson(backend.requests(Addresses.CONTROLLER_GET).get(0));
-          assertThat(sent)
-              .isEqualTo(
-                  new ResourceRequest(
-                      "test.cup.io", "v1", "widgets", "default", "one", "feature-x", null, null));
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          assertThat(r.getHeader("Content-Type")).isEqualTo("application/json");
+                          assertThat(r.bodyAsJsonObject()).isEqualTo(widget("one", 1));
+                          ResourceRequest sent =
+                              ResourceRequest.fromJson(
+                                  backend.requests(Addresses.CONTROLLER_GET).get(0));
+                          assertThat(sent)
+                              .isEqualTo(
+                                  new ResourceRequest(
+                                      "test.cup.io",
+                                      "v1",
+                                      "widgets",
+                                      "default",
+                                      "one",
+                                      "feature-x",
+                                      null,
+                                      null));
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void aMissingResourceIsA404StatusNeverA500(VertxTestContext ctx) {
     api.get(WIDGETS + "/nope")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          JsonObject status = assertStatus(r, 404, "NotFound");
-          assertThat(status.getString("message")).contains("\"nope\" not found");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          JsonObject status = assertStatus(r, 404, "NotFound");
+                          assertThat(status.getString("message")).contains("\"nope\" not found");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void aResourceInAnotherNamespaceIsNotFound(VertxTestContext ctx) {
     api.get("/apis/test.cup.io/v1/namespaces/nowhere/widgets/one")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 404, "NotFound");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 404, "NotFound");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -158,34 +207,46 @@ class ApiReadTest {
             "/apis/other.io/v1/namespaces/default/widgets/one")) {
       api.get(path)
           .send()
-          .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-            assertStatus(r, 404, "NotFound");
-            checkpoint.flag();
-          })));
+          .onComplete(
+              ctx.succeeding(
+                  r ->
+                      ctx.verify(
+                          () -> {
+                            assertStatus(r, 404, "NotFound");
+                            checkpoint.flag();
+                          })));
     }
     api.delete("/apis/test.cup.io/v1/namespaces/default/gadgets/one")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 404, "NotFound");
-          assertThat(backend.received).isEmpty();
-          checkpoint.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 404, "NotFound");
+                          assertThat(backend.received).isEmpty();
+                          checkpoint.flag();
+                        })));
   }
 
   @Test
   void listIsNewlineDelimitedJsonByDefault(VertxTestContext ctx) {
     api.get(WIDGETS)
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(200);
-          assertThat(r.getHeader("Content-Type")).isEqualTo("application/x-ndjson");
-          String[] lines = r.bodyAsString().split("\n");
-          assertThat(r.bodyAsString()).endsWith("\n");
-          assertThat(lines).hasSize(2);
-          assertThat(new JsonObject(lines[0])).isEqualTo(widget("one", 1));
-          assertThat(new JsonObject(lines[1])).isEqualTo(widget("two", 2));
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          assertThat(r.getHeader("Content-Type")).isEqualTo("application/x-ndjson");
+                          String[] lines = r.bodyAsString().split("\n");
+                          assertThat(r.bodyAsString()).endsWith("\n");
+                          assertThat(lines).hasSize(2);
+                          assertThat(new JsonObject(lines[0])).isEqualTo(widget("one", 1));
+                          assertThat(new JsonObject(lines[1])).isEqualTo(widget("two", 2));
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -193,18 +254,23 @@ class ApiReadTest {
     api.get(WIDGETS)
         .putHeader("Accept", "application/json, */*")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(200);
-          assertThat(r.getHeader("Content-Type")).isEqualTo("application/json");
-          JsonObject list = r.bodyAsJsonObject();
-          assertThat(list.getString("apiVersion")).isEqualTo("test.cup.io/v1");
-          assertThat(list.getString("kind")).isEqualTo("WidgetList");
-          assertThat(list.getJsonObject("metadata"))
-              .isEqualTo(new JsonObject().put("resourceVersion", FakeBackend.COMMIT));
-          assertThat(list.getJsonArray("items"))
-              .containsExactly(widget("one", 1), widget("two", 2));
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          assertThat(r.getHeader("Content-Type")).isEqualTo("application/json");
+                          JsonObject list = r.bodyAsJsonObject();
+                          assertThat(list.getString("apiVersion")).isEqualTo("test.cup.io/v1");
+                          assertThat(list.getString("kind")).isEqualTo("WidgetList");
+                          assertThat(list.getJsonObject("metadata"))
+                              .isEqualTo(
+                                  new JsonObject().put("resourceVersion", FakeBackend.COMMIT));
+                          assertThat(list.getJsonArray("items"))
+                              .containsExactly(widget("one", 1), widget("two", 2));
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -213,29 +279,38 @@ class ApiReadTest {
         .putHeader("Accept", "application/json")
         .addQueryParam("limit", "1")
         .send()
-        .compose(first -> {
-          ctx.verify(() -> {
-            JsonObject list = first.bodyAsJsonObject();
-            assertThat(list.getJsonArray("items")).containsExactly(widget("one", 1));
-            assertThat(list.getJsonObject("metadata").getInteger("remainingItemCount"))
-                .isEqualTo(1);
-          });
-          String token = first.bodyAsJsonObject().getJsonObject("metadata").getString("continue");
-          return api.get(WIDGETS)
-              .putHeader("Accept", "application/json")
-              .addQueryParam("limit", "1")
-              .addQueryParam("continue", token)
-              .send();
-        })
-        .onComplete(ctx.succeeding(second -> ctx.verify(() -> {
-          JsonObject list = second.bodyAsJsonObject();
-          assertThat(list.getJsonArray("items")).containsExactly(widget("two", 2));
-          assertThat(list.getJsonObject("metadata").containsKey("continue")).isFalse();
-          List<JsonObject> sent = backend.requests(Addresses.CONTROLLER_LIST);
-          assertThat(sent.get(0).getString("revision")).isNull();
-          assertThat(sent.get(1).getString("revision")).isEqualTo(FakeBackend.COMMIT);
-          ctx.completeNow();
-        })));
+        .compose(
+            first -> {
+              ctx.verify(
+                  () -> {
+                    JsonObject list = first.bodyAsJsonObject();
+                    assertThat(list.getJsonArray("items")).containsExactly(widget("one", 1));
+                    assertThat(list.getJsonObject("metadata").getInteger("remainingItemCount"))
+                        .isEqualTo(1);
+                  });
+              String token =
+                  first.bodyAsJsonObject().getJsonObject("metadata").getString("continue");
+              return api.get(WIDGETS)
+                  .putHeader("Accept", "application/json")
+                  .addQueryParam("limit", "1")
+                  .addQueryParam("continue", token)
+                  .send();
+            })
+        .onComplete(
+            ctx.succeeding(
+                second ->
+                    ctx.verify(
+                        () -> {
+                          JsonObject list = second.bodyAsJsonObject();
+                          assertThat(list.getJsonArray("items")).containsExactly(widget("two", 2));
+                          assertThat(list.getJsonObject("metadata").containsKey("continue"))
+                              .isFalse();
+                          List<JsonObject> sent = backend.requests(Addresses.CONTROLLER_LIST);
+                          assertThat(sent.get(0).getString("revision")).isNull();
+                          assertThat(sent.get(1).getString("revision"))
+                              .isEqualTo(FakeBackend.COMMIT);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -243,11 +318,15 @@ class ApiReadTest {
     api.get(WIDGETS)
         .addQueryParam("limit", "1")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.bodyAsString().split("\n")).hasSize(1);
-          assertThat(r.getHeader("Cup-Continue")).isNotBlank();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.bodyAsString().split("\n")).hasSize(1);
+                          assertThat(r.getHeader("Cup-Continue")).isNotBlank();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -256,17 +335,25 @@ class ApiReadTest {
     api.get(WIDGETS)
         .addQueryParam("limit", "-1")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 400, "BadRequest");
-          checkpoint.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 400, "BadRequest");
+                          checkpoint.flag();
+                        })));
     api.get(WIDGETS)
         .addQueryParam("continue", "not a token")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 400, "BadRequest");
-          checkpoint.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 400, "BadRequest");
+                          checkpoint.flag();
+                        })));
   }
 
   @Test
@@ -275,17 +362,28 @@ class ApiReadTest {
         .addQueryParam("labelSelector", "app=demo,tier in (web,api)")
         .addQueryParam("revision", "v1.2.0")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(200);
-          ResourceRequest sent =
-              ResourceRequest.fromJson(backend.requests(Addresses.CONTROLLER_LIST).get(0));
-          assertThat(sent)
-              .isEqualTo(
-                  new ResourceRequest(
-                      "test.cup.io", "v1", "widgets", "default", null, "v1.2.0",
-                      "app=demo,tier in (web,api)", null));
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          ResourceRequest sent =
+                              ResourceRequest.fromJson(
+                                  backend.requests(Addresses.CONTROLLER_LIST).get(0));
+                          assertThat(sent)
+                              .isEqualTo(
+                                  new ResourceRequest(
+                                      "test.cup.io",
+                                      "v1",
+                                      "widgets",
+                                      "default",
+                                      null,
+                                      "v1.2.0",
+                                      "app=demo,tier in (web,api)",
+                                      null));
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -293,11 +391,15 @@ class ApiReadTest {
     api.get(WIDGETS)
         .addQueryParam("labelSelector", "app in (web")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 400, "BadRequest");
-          assertThat(backend.requests(Addresses.CONTROLLER_LIST)).isEmpty();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 400, "BadRequest");
+                          assertThat(backend.requests(Addresses.CONTROLLER_LIST)).isEmpty();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -305,10 +407,14 @@ class ApiReadTest {
     api.get(WIDGETS)
         .addQueryParam("watch", "true")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 400, "BadRequest");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 400, "BadRequest");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -318,10 +424,14 @@ class ApiReadTest {
       api.get(path)
           .putHeader("Accept", "text/html, application/xml;q=0.9, application/json;q=0")
           .send()
-          .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-            assertStatus(r, 406, "NotAcceptable");
-            checkpoint.flag();
-          })));
+          .onComplete(
+              ctx.succeeding(
+                  r ->
+                      ctx.verify(
+                          () -> {
+                            assertStatus(r, 406, "NotAcceptable");
+                            checkpoint.flag();
+                          })));
     }
   }
 
@@ -330,25 +440,37 @@ class ApiReadTest {
     var checkpoint = ctx.checkpoint(3);
     api.post(WIDGETS + "/one")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 405, "MethodNotAllowed");
-          assertThat(r.getHeader("Allow")).isEqualTo("GET, PUT, DELETE");
-          checkpoint.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 405, "MethodNotAllowed");
+                          assertThat(r.getHeader("Allow")).isEqualTo("GET, PUT, DELETE");
+                          checkpoint.flag();
+                        })));
     api.delete(WIDGETS)
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 405, "MethodNotAllowed");
-          assertThat(r.getHeader("Allow")).isEqualTo("GET");
-          checkpoint.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 405, "MethodNotAllowed");
+                          assertThat(r.getHeader("Allow")).isEqualTo("GET");
+                          checkpoint.flag();
+                        })));
     api.get("/apis/cup.flipt.io/v1alpha1/proposals/p1/merge")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 405, "MethodNotAllowed");
-          assertThat(r.getHeader("Allow")).isEqualTo("POST");
-          checkpoint.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 405, "MethodNotAllowed");
+                          assertThat(r.getHeader("Allow")).isEqualTo("POST");
+                          checkpoint.flag();
+                        })));
   }
 
   @Test
@@ -357,10 +479,14 @@ class ApiReadTest {
     for (String path : List.of("/nothing/here", "/apis/test.cup.io/v1/namespaces/default")) {
       api.get(path)
           .send()
-          .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-            assertStatus(r, 404, "NotFound");
-            checkpoint.flag();
-          })));
+          .onComplete(
+              ctx.succeeding(
+                  r ->
+                      ctx.verify(
+                          () -> {
+                            assertStatus(r, 404, "NotFound");
+                            checkpoint.flag();
+                          })));
     }
   }
 
@@ -379,26 +505,38 @@ class ApiReadTest {
     for (String path : paths) {
       api.get(path)
           .send()
-          .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-            assertStatus(r, 400, "BadRequest");
-            checkpoint.flag();
-          })));
+          .onComplete(
+              ctx.succeeding(
+                  r ->
+                      ctx.verify(
+                          () -> {
+                            assertStatus(r, 400, "BadRequest");
+                            checkpoint.flag();
+                          })));
     }
     api.delete(WIDGETS + "/A_B")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 400, "BadRequest");
-          checkpoint.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 400, "BadRequest");
+                          checkpoint.flag();
+                        })));
     api.put(WIDGETS + "/a%2Fb")
         .putHeader("Content-Type", "text/plain")
-        .sendBuffer(io.vertx.core.buffer.Buffer.buffer("x"))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          // the path is checked before the media type or the body
-          assertStatus(r, 400, "BadRequest");
-          assertThat(backend.received).isEmpty();
-          checkpoint.flag();
-        })));
+        .sendBuffer(Buffer.buffer("x"))
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          // the path is checked before the media type or the body
+                          assertStatus(r, 400, "BadRequest");
+                          assertThat(backend.received).isEmpty();
+                          checkpoint.flag();
+                        })));
   }
 
   @Test
@@ -406,10 +544,14 @@ class ApiReadTest {
     // Vert.x removes dot segments before routing: what is left is no resource path
     api.get(WIDGETS + "/../../../../../../healthz")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(backend.received).isEmpty();
-          assertThat(r.statusCode()).isIn(200, 400, 404);
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(backend.received).isEmpty();
+                          assertThat(r.statusCode()).isIn(200, 400, 404);
+                          ctx.completeNow();
+                        })));
   }
 }

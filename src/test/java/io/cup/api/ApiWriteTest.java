@@ -59,61 +59,81 @@ class ApiWriteTest {
   void putOfAChangedResourceIsProposedAnd202(VertxTestContext ctx) {
     api.put(WIDGETS + "/one")
         .sendJsonObject(widget("one", 5))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(202);
-          assertThat(r.getHeader("Content-Type")).isEqualTo("application/json");
-          JsonObject body = r.bodyAsJsonObject();
-          String id = body.getString("id");
-          assertThat(body)
-              .isEqualTo(
-                  new JsonObject()
-                      .put("id", id)
-                      .put("empty", false)
-                      .put(
-                          "proposal",
-                          new JsonObject()
-                              .put("source", "local")
-                              .put(
-                                  "url",
-                                  "http://" + HOST + ":" + api.port()
-                                      + "/apis/cup.flipt.io/v1alpha1/proposals/" + id)
-                              .put("state", "open")
-                              .put("branch", "cup/proposal/" + id)));
-          // the worker got the validated resource, the publisher its change set
-          ResourceRequest put =
-              ResourceRequest.fromJson(backend.requests(Addresses.CONTROLLER_PUT).get(0));
-          assertThat(put.resource()).isEqualTo(widget("one", 5));
-          assertThat(put.revision()).isNull();
-          ProposalRequest proposed =
-              ProposalRequest.fromJson(backend.requests(Addresses.PROPOSAL_CREATE).get(0));
-          assertThat(proposed.changes().changes()).hasSize(1);
-          assertThat(proposed.message()).isEqualTo("feat: update default/one");
-          assertThat(proposed.resources()).extracting(ref -> ref.name()).containsExactly("one");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(202);
+                          assertThat(r.getHeader("Content-Type")).isEqualTo("application/json");
+                          JsonObject body = r.bodyAsJsonObject();
+                          String id = body.getString("id");
+                          assertThat(body)
+                              .isEqualTo(
+                                  new JsonObject()
+                                      .put("id", id)
+                                      .put("empty", false)
+                                      .put(
+                                          "proposal",
+                                          new JsonObject()
+                                              .put("source", "local")
+                                              .put(
+                                                  "url",
+                                                  "http://"
+                                                      + HOST
+                                                      + ":"
+                                                      + api.port()
+                                                      + "/apis/cup.flipt.io/v1alpha1/proposals/"
+                                                      + id)
+                                              .put("state", "open")
+                                              .put("branch", "cup/proposal/" + id)));
+                          // the worker got the validated resource, the publisher its change set
+                          ResourceRequest put =
+                              ResourceRequest.fromJson(
+                                  backend.requests(Addresses.CONTROLLER_PUT).get(0));
+                          assertThat(put.resource()).isEqualTo(widget("one", 5));
+                          assertThat(put.revision()).isNull();
+                          ProposalRequest proposed =
+                              ProposalRequest.fromJson(
+                                  backend.requests(Addresses.PROPOSAL_CREATE).get(0));
+                          assertThat(proposed.changes().changes()).hasSize(1);
+                          assertThat(proposed.message()).isEqualTo("feat: update default/one");
+                          assertThat(proposed.resources())
+                              .extracting(ref -> ref.name())
+                              .containsExactly("one");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void putOfTheStoredStateIs204AndProposesNothing(VertxTestContext ctx) {
     api.put(WIDGETS + "/one")
         .sendJsonObject(widget("one", 1))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(204);
-          assertThat(r.body()).isNull();
-          assertThat(backend.requests(Addresses.CONTROLLER_PUT)).hasSize(1);
-          assertThat(backend.requests(Addresses.PROPOSAL_CREATE)).isEmpty();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(204);
+                          assertThat(r.body()).isNull();
+                          assertThat(backend.requests(Addresses.CONTROLLER_PUT)).hasSize(1);
+                          assertThat(backend.requests(Addresses.PROPOSAL_CREATE)).isEmpty();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void putWithoutContentTypeIsTakenAsJsonLikeTheOriginalClient(VertxTestContext ctx) {
     api.put(WIDGETS + "/two")
         .sendBuffer(Buffer.buffer(widget("two", 2).encode()))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(202);
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(202);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -122,13 +142,18 @@ class ApiWriteTest {
     body.getJsonObject("metadata").remove("namespace");
     api.put(WIDGETS + "/two")
         .sendJsonObject(body)
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(202);
-          ResourceRequest put =
-              ResourceRequest.fromJson(backend.requests(Addresses.CONTROLLER_PUT).get(0));
-          assertThat(put.resource()).isEqualTo(widget("two", 2));
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(202);
+                          ResourceRequest put =
+                              ResourceRequest.fromJson(
+                                  backend.requests(Addresses.CONTROLLER_PUT).get(0));
+                          assertThat(put.resource()).isEqualTo(widget("two", 2));
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -136,11 +161,15 @@ class ApiWriteTest {
     api.put(WIDGETS + "/one")
         .putHeader("Content-Type", "text/plain")
         .sendBuffer(Buffer.buffer(widget("one", 5).encode()))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 415, "UnsupportedMediaType");
-          assertThat(backend.received).isEmpty();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 415, "UnsupportedMediaType");
+                          assertThat(backend.received).isEmpty();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -148,24 +177,33 @@ class ApiWriteTest {
     api.put(WIDGETS + "/two")
         .putHeader("Content-Type", "application/vnd.cup+json; charset=UTF-8")
         .sendBuffer(Buffer.buffer(widget("two", 2).encode()))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(202);
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(202);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void malformedJsonIsABadRequestWithThePosition(VertxTestContext ctx) {
     api.put(WIDGETS + "/one")
         .putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer("{\n  \"apiVersion\": \"test.cup.io/v1\",\n  \"kind\": Widget\n}"))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          JsonObject status = assertStatus(r, 400, "BadRequest");
-          assertThat(status.getString("message"))
-              .startsWith("the request body is not valid JSON at line 3, column");
-          assertThat(backend.received).isEmpty();
-          ctx.completeNow();
-        })));
+        .sendBuffer(
+            Buffer.buffer("{\n  \"apiVersion\": \"test.cup.io/v1\",\n  \"kind\": Widget\n}"))
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          JsonObject status = assertStatus(r, 400, "BadRequest");
+                          assertThat(status.getString("message"))
+                              .startsWith("the request body is not valid JSON at line 3, column");
+                          assertThat(backend.received).isEmpty();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -182,10 +220,14 @@ class ApiWriteTest {
       api.put(WIDGETS + "/one")
           .putHeader("Content-Type", "application/json")
           .sendBuffer(Buffer.buffer(body))
-          .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-            assertStatus(r, 400, "BadRequest");
-            checkpoint.flag();
-          })));
+          .onComplete(
+              ctx.succeeding(
+                  r ->
+                      ctx.verify(
+                          () -> {
+                            assertStatus(r, 400, "BadRequest");
+                            checkpoint.flag();
+                          })));
     }
   }
 
@@ -206,11 +248,15 @@ class ApiWriteTest {
     for (JsonObject body : bodies) {
       api.put(WIDGETS + "/one")
           .sendJsonObject(body)
-          .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-            assertStatus(r, 400, "BadRequest");
-            assertThat(backend.requests(Addresses.CONTROLLER_PUT)).isEmpty();
-            checkpoint.flag();
-          })));
+          .onComplete(
+              ctx.succeeding(
+                  r ->
+                      ctx.verify(
+                          () -> {
+                            assertStatus(r, 400, "BadRequest");
+                            assertThat(backend.requests(Addresses.CONTROLLER_PUT)).isEmpty();
+                            checkpoint.flag();
+                          })));
     }
   }
 
@@ -226,27 +272,32 @@ class ApiWriteTest {
             .put("colour", "red"));
     api.put(WIDGETS + "/one")
         .sendJsonObject(body)
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          JsonObject status = assertStatus(r, 422, "Invalid");
-          assertThat(status.getString("message"))
-              .startsWith("Widget.test.cup.io \"one\" is invalid: ");
-          JsonObject details = status.getJsonObject("details");
-          assertThat(details.getString("name")).isEqualTo("one");
-          assertThat(details.getString("kind")).isEqualTo("Widget");
-          JsonArray causes = details.getJsonArray("causes");
-          assertThat(causes.stream().map(c -> ((JsonObject) c).getString("field")))
-              .containsExactly("spec.colour", "spec.mode", "spec.replicas", "spec.tags[1]");
-          assertThat(cause(causes, "spec.replicas").getString("reason"))
-              .isEqualTo("FieldValueTypeInvalid");
-          assertThat(cause(causes, "spec.replicas").getString("message"))
-              .isEqualTo("string found, integer expected");
-          assertThat(cause(causes, "spec.mode").getString("reason"))
-              .isEqualTo("FieldValueNotSupported");
-          assertThat(cause(causes, "spec.colour").getString("reason"))
-              .isEqualTo("FieldValueForbidden");
-          assertThat(backend.requests(Addresses.CONTROLLER_PUT)).isEmpty();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          JsonObject status = assertStatus(r, 422, "Invalid");
+                          assertThat(status.getString("message"))
+                              .startsWith("Widget.test.cup.io \"one\" is invalid: ");
+                          JsonObject details = status.getJsonObject("details");
+                          assertThat(details.getString("name")).isEqualTo("one");
+                          assertThat(details.getString("kind")).isEqualTo("Widget");
+                          JsonArray causes = details.getJsonArray("causes");
+                          assertThat(causes.stream().map(c -> ((JsonObject) c).getString("field")))
+                              .containsExactly(
+                                  "spec.colour", "spec.mode", "spec.replicas", "spec.tags[1]");
+                          assertThat(cause(causes, "spec.replicas").getString("reason"))
+                              .isEqualTo("FieldValueTypeInvalid");
+                          assertThat(cause(causes, "spec.replicas").getString("message"))
+                              .isEqualTo("string found, integer expected");
+                          assertThat(cause(causes, "spec.mode").getString("reason"))
+                              .isEqualTo("FieldValueNotSupported");
+                          assertThat(cause(causes, "spec.colour").getString("reason"))
+                              .isEqualTo("FieldValueForbidden");
+                          assertThat(backend.requests(Addresses.CONTROLLER_PUT)).isEmpty();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -254,13 +305,21 @@ class ApiWriteTest {
     JsonObject body = widget("one", 1).put("spec", new JsonObject());
     api.put(WIDGETS + "/one")
         .sendJsonObject(body)
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          JsonObject status = assertStatus(r, 422, "Invalid");
-          JsonObject cause = status.getJsonObject("details").getJsonArray("causes").getJsonObject(0);
-          assertThat(cause.getString("field")).isEqualTo("spec.replicas");
-          assertThat(cause.getString("reason")).isEqualTo("FieldValueRequired");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          JsonObject status = assertStatus(r, 422, "Invalid");
+                          JsonObject cause =
+                              status
+                                  .getJsonObject("details")
+                                  .getJsonArray("causes")
+                                  .getJsonObject(0);
+                          assertThat(cause.getString("field")).isEqualTo("spec.replicas");
+                          assertThat(cause.getString("reason")).isEqualTo("FieldValueRequired");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -272,17 +331,26 @@ class ApiWriteTest {
     invalid.getJsonObject("spec").put("replicas", -1);
     api.put(WIDGETS + "/big")
         .sendJsonObject(body)
-        .compose(ok -> {
-          ctx.verify(() -> assertThat(ok.statusCode()).isEqualTo(202));
-          return api.put(WIDGETS + "/big").sendJsonObject(invalid);
-        })
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          JsonObject status = assertStatus(r, 422, "Invalid");
-          assertThat(status.getJsonObject("details").getJsonArray("causes").getJsonObject(0)
-                  .getString("field"))
-              .isEqualTo("spec.replicas");
-          ctx.completeNow();
-        })));
+        .compose(
+            ok -> {
+              ctx.verify(() -> assertThat(ok.statusCode()).isEqualTo(202));
+              return api.put(WIDGETS + "/big").sendJsonObject(invalid);
+            })
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          JsonObject status = assertStatus(r, 422, "Invalid");
+                          assertThat(
+                                  status
+                                      .getJsonObject("details")
+                                      .getJsonArray("causes")
+                                      .getJsonObject(0)
+                                      .getString("field"))
+                              .isEqualTo("spec.replicas");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -291,59 +359,83 @@ class ApiWriteTest {
     long length = 11L * 1024 * 1024;
     Buffer received = Buffer.buffer();
     net.connect(api.port(), HOST)
-        .onComplete(ctx.succeeding(socket -> {
-          socket.handler(received::appendBuffer);
-          socket.closeHandler(v -> ctx.verify(() -> {
-            // answered and closed although not one byte of the body was sent
-            String answer = received.toString();
-            assertThat(answer).startsWith("HTTP/1.1 413 ");
-            assertThat(answer).contains("\"reason\":\"RequestEntityTooLarge\"");
-            assertThat(answer).containsIgnoringCase("connection: close");
-            assertThat(backend.received).isEmpty();
-            ctx.completeNow();
-          }));
-          socket.write(
-              "PUT " + WIDGETS + "/one HTTP/1.1\r\n"
-                  + "Host: " + HOST + "\r\n"
-                  + "Content-Type: application/json\r\n"
-                  + "Content-Length: " + length + "\r\n\r\n");
-        }));
+        .onComplete(
+            ctx.succeeding(
+                socket -> {
+                  socket.handler(received::appendBuffer);
+                  socket.closeHandler(
+                      v ->
+                          ctx.verify(
+                              () -> {
+                                // answered and closed although not one byte of the body was sent
+                                String answer = received.toString();
+                                assertThat(answer).startsWith("HTTP/1.1 413 ");
+                                assertThat(answer).contains("\"reason\":\"RequestEntityTooLarge\"");
+                                assertThat(answer).containsIgnoringCase("connection: close");
+                                assertThat(backend.received).isEmpty();
+                                ctx.completeNow();
+                              }));
+                  socket.write(
+                      "PUT "
+                          + WIDGETS
+                          + "/one HTTP/1.1\r\n"
+                          + "Host: "
+                          + HOST
+                          + "\r\n"
+                          + "Content-Type: application/json\r\n"
+                          + "Content-Length: "
+                          + length
+                          + "\r\n\r\n");
+                }));
   }
 
   @Test
   void aStreamedBodyOverTheLimitIs413(Vertx vertx, VertxTestContext ctx) {
     ApiFixture.deploy(vertx, config, new JsonObject().put("maxBodyBytes", 1024), new JsonObject())
-        .compose(small -> {
-          HttpClient client = vertx.createHttpClient(new HttpClientOptions());
-          return client
-              .request(new RequestOptions()
-                  .setMethod(HttpMethod.PUT)
-                  .setHost(HOST)
-                  .setPort(small.port())
-                  .setURI(WIDGETS + "/one")
-                  .putHeader("Content-Type", "application/json"))
-              .compose(request -> {
-                request.setChunked(true);
-                // no Content-Length: only counting the streamed bytes can stop it
-                for (int i = 0; i < 8; i++) {
-                  request.write("{\"padding\": \"" + "x".repeat(500) + "\"}");
-                }
-                request.end();
-                return request.response();
-              })
-              .compose(response -> response.body().map(body -> Future.succeededFuture(
-                  new Object[] {response.statusCode(), body})))
-              .map(Future::result);
-        })
-        .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
-          Object[] answer = (Object[]) result;
-          assertThat(answer[0]).isEqualTo(413);
-          JsonObject status = ((Buffer) answer[1]).toJsonObject();
-          assertThat(status.getString("reason")).isEqualTo("RequestEntityTooLarge");
-          assertThat(status.getString("message")).contains("1024 bytes");
-          assertThat(backend.received).isEmpty();
-          ctx.completeNow();
-        })));
+        .compose(
+            small -> {
+              HttpClient client = vertx.createHttpClient(new HttpClientOptions());
+              return client
+                  .request(
+                      new RequestOptions()
+                          .setMethod(HttpMethod.PUT)
+                          .setHost(HOST)
+                          .setPort(small.port())
+                          .setURI(WIDGETS + "/one")
+                          .putHeader("Content-Type", "application/json"))
+                  .compose(
+                      request -> {
+                        request.setChunked(true);
+                        // no Content-Length: only counting the streamed bytes can stop it
+                        for (int i = 0; i < 8; i++) {
+                          request.write("{\"padding\": \"" + "x".repeat(500) + "\"}");
+                        }
+                        request.end();
+                        return request.response();
+                      })
+                  .compose(
+                      response ->
+                          response
+                              .body()
+                              .map(
+                                  body ->
+                                      Future.succeededFuture(
+                                          new Object[] {response.statusCode(), body})))
+                  .map(Future::result);
+            })
+        .onComplete(
+            ctx.succeeding(
+                result ->
+                    ctx.verify(
+                        () -> {
+                          Object[] answer = (Object[]) result;
+                          assertThat(answer[0]).isEqualTo(413);
+                          JsonObject status = ((Buffer) answer[1]).toJsonObject();
+                          assertThat(status.getString("reason")).isEqualTo("RequestEntityTooLarge");
+                          assertThat(status.getString("message")).contains("1024 bytes");
+                          assertThat(backend.received).isEmpty();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -351,18 +443,24 @@ class ApiWriteTest {
     api.put(WIDGETS + "/one")
         .addQueryParam("dryRun", "All")
         .sendJsonObject(widget("one", 5))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(200);
-          JsonObject body = r.bodyAsJsonObject();
-          assertThat(body.getBoolean("dryRun")).isTrue();
-          assertThat(body.getBoolean("empty")).isFalse();
-          assertThat(body.getString("base")).isEqualTo(FakeBackend.COMMIT);
-          assertThat(body.getJsonArray("changes"))
-              .containsExactly(
-                  new JsonObject().put("path", "default/test.cup.io-one.json").put("op", "upsert"));
-          assertThat(backend.requests(Addresses.PROPOSAL_CREATE)).isEmpty();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          JsonObject body = r.bodyAsJsonObject();
+                          assertThat(body.getBoolean("dryRun")).isTrue();
+                          assertThat(body.getBoolean("empty")).isFalse();
+                          assertThat(body.getString("base")).isEqualTo(FakeBackend.COMMIT);
+                          assertThat(body.getJsonArray("changes"))
+                              .containsExactly(
+                                  new JsonObject()
+                                      .put("path", "default/test.cup.io-one.json")
+                                      .put("op", "upsert"));
+                          assertThat(backend.requests(Addresses.PROPOSAL_CREATE)).isEmpty();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -370,39 +468,53 @@ class ApiWriteTest {
     api.delete(WIDGETS + "/one")
         .addQueryParam("dryRun", "true")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 400, "BadRequest");
-          assertThat(backend.received).isEmpty();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 400, "BadRequest");
+                          assertThat(backend.received).isEmpty();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void deleteIsProposedAnd202(VertxTestContext ctx) {
     api.delete(WIDGETS + "/one")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(202);
-          JsonObject body = r.bodyAsJsonObject();
-          assertThat(body.getBoolean("empty")).isFalse();
-          assertThat(body.getJsonObject("proposal").getString("source")).isEqualTo("local");
-          ProposalRequest proposed =
-              ProposalRequest.fromJson(backend.requests(Addresses.PROPOSAL_CREATE).get(0));
-          assertThat(proposed.changes().changes().get(0).isDelete()).isTrue();
-          assertThat(proposed.resources().get(0).action()).isEqualTo("delete");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(202);
+                          JsonObject body = r.bodyAsJsonObject();
+                          assertThat(body.getBoolean("empty")).isFalse();
+                          assertThat(body.getJsonObject("proposal").getString("source"))
+                              .isEqualTo("local");
+                          ProposalRequest proposed =
+                              ProposalRequest.fromJson(
+                                  backend.requests(Addresses.PROPOSAL_CREATE).get(0));
+                          assertThat(proposed.changes().changes().get(0).isDelete()).isTrue();
+                          assertThat(proposed.resources().get(0).action()).isEqualTo("delete");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void deleteOfAMissingResourceIs404(VertxTestContext ctx) {
     api.delete(WIDGETS + "/nope")
         .send()
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 404, "NotFound");
-          assertThat(backend.requests(Addresses.PROPOSAL_CREATE)).isEmpty();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 404, "NotFound");
+                          assertThat(backend.requests(Addresses.PROPOSAL_CREATE)).isEmpty();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -410,24 +522,32 @@ class ApiWriteTest {
     backend.source = "directory";
     api.put(WIDGETS + "/one")
         .sendJsonObject(widget("one", 9))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(202);
-          JsonObject body = r.bodyAsJsonObject();
-          assertThat(body.getBoolean("empty")).isFalse();
-          assertThat(body.containsKey("proposal")).isTrue();
-          assertThat(body.getValue("proposal")).isNull();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(202);
+                          JsonObject body = r.bodyAsJsonObject();
+                          assertThat(body.getBoolean("empty")).isFalse();
+                          assertThat(body.containsKey("proposal")).isTrue();
+                          assertThat(body.getValue("proposal")).isNull();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void aControllerThatIsNotRunningIs503(Vertx vertx, VertxTestContext ctx) {
     Future.all(backend.consumers.stream().map(c -> c.unregister()).toList())
         .compose(v -> api.get(WIDGETS + "/one").send())
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 503, "ServiceUnavailable");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 503, "ServiceUnavailable");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -436,10 +556,14 @@ class ApiWriteTest {
     ApiFixture.deploy(
             vertx, config, new JsonObject(), new JsonObject().put("controllerTimeoutMillis", 200))
         .compose(quick -> quick.put(WIDGETS + "/one").sendJsonObject(widget("one", 5)))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertStatus(r, 504, "Timeout");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 504, "Timeout");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -448,11 +572,15 @@ class ApiWriteTest {
         message -> StatusException.reply(message, StatusException.badGateway("push failed", null));
     api.put(WIDGETS + "/one")
         .sendJsonObject(widget("one", 5))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          JsonObject status = assertStatus(r, 502, "BadGateway");
-          assertThat(status.getString("message")).isEqualTo("push failed");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          JsonObject status = assertStatus(r, 502, "BadGateway");
+                          assertThat(status.getString("message")).isEqualTo("push failed");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -461,12 +589,18 @@ class ApiWriteTest {
     backend.holdPut = message -> message.reply(new JsonObject().put("changeSet", "SECRET-ish"));
     api.put(WIDGETS + "/one")
         .sendJsonObject(widget("one", 5))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          JsonObject status = assertStatus(r, 500, "InternalError");
-          assertThat(status.getString("message")).isEqualTo("internal error");
-          assertThat(r.bodyAsString()).doesNotContain("SECRET").doesNotContain("Exception");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          JsonObject status = assertStatus(r, 500, "InternalError");
+                          assertThat(status.getString("message")).isEqualTo("internal error");
+                          assertThat(r.bodyAsString())
+                              .doesNotContain("SECRET")
+                              .doesNotContain("Exception");
+                          ctx.completeNow();
+                        })));
   }
 
   private static JsonObject cause(JsonArray causes, String field) {

@@ -13,6 +13,7 @@ import io.cup.git.ChangeSet;
 import io.cup.git.FileChange;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -41,10 +42,13 @@ final class FakeBackend {
   final List<Message<JsonObject>> received = new CopyOnWriteArrayList<>();
   final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   volatile boolean ready = true;
+
   /** What the publisher reports as the SCM: "local", or "directory" for a local directory. */
   volatile String source = "local";
+
   /** When set, CONTROLLER_PUT hands its messages here instead of answering them. */
   volatile Consumer<Message<JsonObject>> holdPut;
+
   private final AtomicInteger ids = new AtomicInteger();
 
   /** Registers every stand-in. */
@@ -84,10 +88,7 @@ final class FakeBackend {
 
   /** The requests received on {@code address}, oldest first. */
   List<JsonObject> requests(String address) {
-    return received.stream()
-        .filter(m -> m.address().equals(address))
-        .map(Message::body)
-        .toList();
+    return received.stream().filter(m -> m.address().equals(address)).map(Message::body).toList();
   }
 
   void store(JsonObject resource) {
@@ -116,8 +117,7 @@ final class FakeBackend {
     return proposal;
   }
 
-  private Future<Void> consume(
-      Vertx vertx, String address, io.vertx.core.Handler<Message<JsonObject>> handler) {
+  private Future<Void> consume(Vertx vertx, String address, Handler<Message<JsonObject>> handler) {
     MessageConsumer<JsonObject> consumer =
         vertx
             .eventBus()
@@ -213,9 +213,19 @@ final class FakeBackend {
     m.reply(
         "directory".equals(source)
             ? new Proposal(
-                    proposal.id(), "merged", "directory", null, null, COMMIT, null,
-                    request.message(), request.resources(), proposal.createdAt(),
-                    proposal.updatedAt(), null, null)
+                    proposal.id(),
+                    "merged",
+                    "directory",
+                    null,
+                    null,
+                    COMMIT,
+                    null,
+                    request.message(),
+                    request.resources(),
+                    proposal.createdAt(),
+                    proposal.updatedAt(),
+                    null,
+                    null)
                 .toJson()
             : proposal.toJson());
   }
@@ -244,9 +254,19 @@ final class FakeBackend {
     }
     Proposal moved =
         new Proposal(
-            p.id(), state, p.source(), p.url(), p.branch(), p.base(), p.head(), p.message(),
-            p.resources(), p.createdAt(), "2025-01-02T04:00:00Z",
-            state.equals("merged") ? "feedface" + p.id() : null, null);
+            p.id(),
+            state,
+            p.source(),
+            p.url(),
+            p.branch(),
+            p.base(),
+            p.head(),
+            p.message(),
+            p.resources(),
+            p.createdAt(),
+            "2025-01-02T04:00:00Z",
+            state.equals("merged") ? "feedface" + p.id() : null,
+            null);
     proposals.put(p.id(), moved);
     return moved.toJson();
   }

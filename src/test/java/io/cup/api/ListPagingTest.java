@@ -21,7 +21,8 @@ class ListPagingTest {
   @Test
   void withoutLimitEverythingIsOnePageInNameOrder() {
     ListPaging.Page page = ListPaging.page(ITEMS, "abc", ListPaging.query(null, null));
-    assertThat(page.items()).containsExactly(named("a"), named("b"), named("c"), named("d"), named("e"));
+    assertThat(page.items())
+        .containsExactly(named("a"), named("b"), named("c"), named("d"), named("e"));
     assertThat(page.continueToken()).isNull();
   }
 

@@ -33,7 +33,8 @@ class MediaTypesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"text/html", "application/xml, text/*", "application/json;q=0", "nonsense"})
+  @ValueSource(
+      strings = {"text/html", "application/xml, text/*", "application/json;q=0", "nonsense"})
   void acceptsNothingOffered(String accept) {
     assertThat(MediaTypes.negotiate(accept, LIST)).isEmpty();
   }

@@ -36,8 +36,14 @@ class ResourceValidatorTest {
             .getSchema(new ObjectMapper().readTree(SCHEMA));
     ResourceDefinition definition =
         new ResourceDefinition(
-            "things.example.io", "example.io", "Thing", "thing", "things",
-            Map.of("v1", new JsonObject(SCHEMA)), new JsonObject(), "things.json");
+            "things.example.io",
+            "example.io",
+            "Thing",
+            "thing",
+            "things",
+            Map.of("v1", new JsonObject(SCHEMA)),
+            new JsonObject(),
+            "things.json");
     return new ServedResource(definition, "v1", schema, null);
   }
 
@@ -55,7 +61,8 @@ class ResourceValidatorTest {
 
   @Test
   void aValidBodyGetsThePathNamespace() throws Exception {
-    JsonObject valid = thing(new JsonObject().put("items", new JsonArray().add(1)), new JsonObject());
+    JsonObject valid =
+        thing(new JsonObject().put("items", new JsonArray().add(1)), new JsonObject());
     JsonObject stored = ResourceValidator.validate(served(), "ns", "t", bytes(valid));
     assertThat(stored.getJsonObject("metadata").getString("namespace")).isEqualTo("ns");
     assertThat(stored.getJsonObject("spec")).isEqualTo(valid.getJsonObject("spec"));
@@ -78,7 +85,8 @@ class ResourceValidatorTest {
                       org.assertj.core.groups.Tuple.tuple(
                           "metadata.labels[app.kubernetes.io/name]", "FieldValueTooLong"),
                       org.assertj.core.groups.Tuple.tuple("spec.items", "FieldValueTooMany"),
-                      org.assertj.core.groups.Tuple.tuple("spec.items[1]", "FieldValueTypeInvalid"));
+                      org.assertj.core.groups.Tuple.tuple(
+                          "spec.items[1]", "FieldValueTypeInvalid"));
             });
   }
 
@@ -107,5 +115,21 @@ class ResourceValidatorTest {
               assertThat(e.code()).isEqualTo(400);
               assertThat(e.getMessage()).contains("at line 1, column");
             });
+  }
+
+  @Test
+  void identifyingFieldsAreCheckedBeforeTheSchemaWithClearMessages() throws Exception {
+    JsonObject wrongName = thing(new JsonObject(), new JsonObject());
+    wrongName.getJsonObject("metadata").put("name", "other");
+    assertThatThrownBy(() -> ResourceValidator.validate(served(), "ns", "t", bytes(wrongName)))
+        .hasMessage("metadata.name \"other\" does not match \"t\" (the name in the path)");
+    JsonObject noKind = thing(new JsonObject(), new JsonObject());
+    noKind.remove("kind");
+    assertThatThrownBy(() -> ResourceValidator.validate(served(), "ns", "t", bytes(noKind)))
+        .hasMessage("kind is required: \"Thing\" (the kind of the definition)");
+    JsonObject otherNamespace = thing(new JsonObject(), new JsonObject());
+    otherNamespace.getJsonObject("metadata").put("namespace", 7);
+    assertThatThrownBy(() -> ResourceValidator.validate(served(), "ns", "t", bytes(otherNamespace)))
+        .hasMessage("metadata.namespace 7 does not match \"ns\" (the namespace in the path)");
   }
 }

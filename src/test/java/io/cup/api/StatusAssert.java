@@ -11,7 +11,9 @@ final class StatusAssert {
   private StatusAssert() {}
 
   static JsonObject assertStatus(HttpResponse<Buffer> response, int code, String reason) {
-    assertThat(response.statusCode()).as("HTTP status of %s", response.bodyAsString()).isEqualTo(code);
+    assertThat(response.statusCode())
+        .as("HTTP status of %s", response.bodyAsString())
+        .isEqualTo(code);
     assertThat(response.getHeader("Content-Type")).isEqualTo("application/json");
     JsonObject status = response.bodyAsJsonObject();
     assertThat(status.getString("apiVersion")).isEqualTo("v1");
