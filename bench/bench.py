@@ -272,6 +272,51 @@ def cmd_baseline(args):
   print(f"{args.label}: median {doc['median_ms']} ms ({doc['n']} runs)")
 
 
+def cmd_push_floor(args):
+  """Times `git push` alone of a one-file commit built with plumbing (no work tree at all)."""
+  doc = {"remote": args.remote, "steps": "git push of a new branch whose commit changes one file "
+         "(commit built untimed with hash-object, mktree, commit-tree in a bare clone)"}
+  if os.path.exists(args.work):
+    shutil.rmtree(args.work)
+  clone = os.path.join(args.work, "clone.git")
+  subprocess.run(["git", "clone", "-q", "--bare", args.remote, clone], check=True)
+
+  def git(*argv, stdin=None):
+    return subprocess.run(["git", "-C", clone, *argv], input=stdin, capture_output=True,
+                          text=True, check=True).stdout
+
+  base = git("rev-parse", "main").strip()
+  root = git("rev-parse", "main^{tree}").strip()
+  root_entries = [l for l in git("ls-tree", root).splitlines()
+                  if not l.endswith("\t" + args.namespace)]
+  ns_tree = git("rev-parse", f"{root}:{args.namespace}").strip()
+  ns_entries = git("ls-tree", ns_tree).splitlines()
+  times = []
+  for k in range(args.count):
+    name = f"item-{args.first + k:05d}"
+    file = f"{GROUP}-{VERSION}-Item-{name}.json"
+    content = json.dumps(item_body(args.namespace, name, args.value_base + k,
+                                   f"push floor {args.run_id} #{k}"), indent=2) + "\n"
+    blob = git("hash-object", "-w", "--stdin", stdin=content).strip()
+    entries = [l for l in ns_entries if not l.endswith("\t" + file)]
+    entries.append(f"100644 blob {blob}\t{file}")
+    new_ns = git("mktree", stdin="\n".join(entries) + "\n").strip()
+    new_root = git("mktree", stdin="\n".join(
+      root_entries + [f"040000 tree {new_ns}\t{args.namespace}"]) + "\n").strip()
+    commit = git("-c", "user.name=Cup Bench", "-c", "user.email=bench@cup.invalid",
+                 "commit-tree", new_root, "-p", base, "-m", f"push floor {k}").strip()
+    branch = f"refs/heads/bench/push-floor-{args.run_id}-{k}"
+    t0 = time.perf_counter()
+    subprocess.run(["git", "-C", clone, "push", "-q", args.remote, f"{commit}:{branch}"],
+                   check=True)
+    times.append(time.perf_counter() - t0)
+  shutil.rmtree(args.work)
+  doc.update(summarize_ms(times))
+  doc.update({"ok": True, "samples_ms": [round(t * 1000, 3) for t in times]})
+  write_json(args.out, doc)
+  print(f"{args.label}: median {doc['median_ms']} ms ({doc['n']} pushes)")
+
+
 def cmd_wrk(args):
   cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
          "-s", args.script, args.url]
@@ -405,6 +450,13 @@ def cmd_report(args):
     f"{env.get('revision', '?')}")
   w(f"- Load average (1/5/15 min) at start: {env.get('load_start', '?')}, at end: "
     f"{env.get('load_end', '?')}")
+  try:
+    busy = float(env.get("load_start", "0").split()[0]) > float(env.get("nproc", "2"))
+  except ValueError:
+    busy = False
+  if busy:
+    w("- **The machine was busy with other work during this run (load above the core count): "
+      "absolute figures are pessimistic, ratios between runs made at the same time less so.**")
   w(f"- Run: `{env.get('invocation', 'bash bench/run')}`, {env.get('total_seconds', '?')} s "
     "in all; everything on 127.0.0.1 (one 2-core machine runs server, load generator and git "
     "daemon, so figures are noisy: medians and ratios only)")
@@ -435,6 +487,10 @@ def cmd_report(args):
               if ok(put_small) and ok(put_large) else None)
   ratio_lb = (round(put_large["median_ms"] / baseline["median_ms"], 3)
               if ok(put_large) and ok(baseline) else None)
+  floor_small = load(r, "push-floor-small")
+  floor_large = load(r, "push-floor-large")
+  ratio_floor = (round(floor_large["median_ms"] / floor_small["median_ms"], 3)
+                 if ok(floor_small) and ok(floor_large) else None)
   xmx = load(r, "xmx")
 
   w("## Summary")
@@ -527,7 +583,9 @@ def cmd_report(args):
   w("| --- | --- | --- | --- | --- | --- |")
   for label, d, key in (("Cup, small repository", put_small, "put-small"),
                         ("Cup, large repository", put_large, "put-large"),
-                        ("baseline: git worktree + commit + push, large", baseline, "baseline")):
+                        ("baseline: git worktree + commit + push, large", baseline, "baseline"),
+                        ("context: `git push` alone, small", floor_small, "push-floor-small"),
+                        ("context: `git push` alone, large", floor_large, "push-floor-large")):
     if ok(d):
       w(f"| {label} | {d['n']} | {d['median_ms']} ms | {d['p90_ms']} ms | {d['min_ms']} ms | "
         f"{d['max_ms']} ms |")
@@ -537,6 +595,12 @@ def cmd_report(args):
   w("")
   w(f"Ratios: large / small = {fmt(ratio_ls)} (goal ≤ 1.5: {goal(ratio_ls, 1.5, False)}); "
     f"Cup large / baseline = {fmt(ratio_lb)} (goal ≤ 0.25: {goal(ratio_lb, 0.25, False)}).")
+  w("")
+  w("Context, not a goal: `git push` alone of a one-file commit (built untimed with "
+    "`hash-object`/`mktree`/`commit-tree` in a bare clone) to the same daemon, on each "
+    "repository — the part of a PUT that the remote's `receive-pack` (unpack, connectivity "
+    "check against the repository's refs) decides. large / small for that push alone = "
+    f"{fmt(ratio_floor)}.")
   w("")
 
   w("## Server start-up and memory (default heap)")
@@ -666,6 +730,18 @@ def main():
   s.add_argument("--label", default="baseline")
   s.add_argument("--out", required=True)
   s.set_defaults(fn=cmd_baseline)
+
+  s = sub.add_parser("push-floor")
+  s.add_argument("--remote", required=True)
+  s.add_argument("--work", required=True)
+  s.add_argument("--namespace", default="default")
+  s.add_argument("--first", type=int, required=True)
+  s.add_argument("--count", type=int, default=30)
+  s.add_argument("--value-base", type=int, required=True)
+  s.add_argument("--run-id", required=True)
+  s.add_argument("--label", default="push floor")
+  s.add_argument("--out", required=True)
+  s.set_defaults(fn=cmd_push_floor)
 
   s = sub.add_parser("wrk")
   s.add_argument("--url", required=True)

@@ -35,6 +35,7 @@ public class ApiVerticle extends VerticleBase {
 
   private HttpServer server;
   private WorkerExecutor validation;
+  private PendingProposals pending;
 
   @Override
   public Future<?> start() {
@@ -51,7 +52,13 @@ public class ApiVerticle extends VerticleBase {
               validation =
                   vertx.createSharedWorkerExecutor(
                       "cup-api-validation", config().getInteger("validationPoolSize", 4));
-              server = vertx.createHttpServer().requestHandler(router(config, resources));
+              BusClient bus = new BusClient(vertx, BusClient.Timeouts.from(config()));
+              pending = new PendingProposals(vertx, bus);
+              server = vertx.createHttpServer().requestHandler(router(config, resources, bus));
+              return pending.start();
+            })
+        .compose(
+            ignored -> {
               String host =
                   config.host() == null || config.host().isBlank() ? "0.0.0.0" : config.host();
               return server.listen(config.port(), host);
@@ -60,10 +67,10 @@ public class ApiVerticle extends VerticleBase {
   }
 
   /** The whole URL space, in match order: the built-in proposals before the resource routes. */
-  private Router router(ServerConfig config, ResourceConfiguration resources) {
-    BusClient bus = new BusClient(vertx, BusClient.Timeouts.from(config()));
-    ResourceApi api = new ResourceApi(resources, bus, validation, "git".equals(config.source()));
-    ProposalApi proposals = new ProposalApi(bus);
+  private Router router(ServerConfig config, ResourceConfiguration resources, BusClient bus) {
+    ResourceApi api =
+        new ResourceApi(resources, bus, validation, pending, "git".equals(config.source()));
+    ProposalApi proposals = new ProposalApi(bus, pending);
     HealthApi health = new HealthApi(bus);
     StatusResponses errors = new StatusResponses(config.maxBodyBytes());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
@@ -113,7 +120,8 @@ public class ApiVerticle extends VerticleBase {
     long timeout = config().getLong("shutdownTimeoutSeconds", 30L);
     Future<Void> closed =
         server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.SECONDS);
-    return closed.eventually(
-        () -> validation == null ? Future.succeededFuture() : validation.close());
+    return closed
+        .eventually(() -> pending == null ? Future.succeededFuture() : pending.stop())
+        .eventually(() -> validation == null ? Future.succeededFuture() : validation.close());
   }
 }

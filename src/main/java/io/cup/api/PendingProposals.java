@@ -2,80 +2,146 @@ package io.cup.api;
 
 import io.cup.bus.Addresses;
 import io.cup.bus.Proposal;
+import io.cup.bus.ProposalEvent;
 import io.cup.bus.ResourceRef;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code status.proposals} of a resource read at the tracked branch: the open proposals that would
  * change or delete it (id, state, action, URL), so a reader sees pending changes where they look.
- * It is computed on every read, never stored: a {@code PUT} drops it from the body. When the
- * publisher cannot say, the resource is answered without it rather than not at all.
+ *
+ * <p>Kept as an index in this verticle instance, never asked for on a read: loaded from {@code
+ * cup.proposal.list} at start, then kept up to date from {@code cup.events.proposal} (published by
+ * every publisher, on every node), from this instance's own create/merge/close answers (so a
+ * client that reads right after its write sees its proposal), and by a full reload every {@link
+ * #RESYNC_MILLIS} in case an event was missed. Reads only touch the event loop's own map. It is
+ * never stored: a {@code PUT} drops it from the body.
  */
 final class PendingProposals {
   private static final Logger LOG = LoggerFactory.getLogger(PendingProposals.class);
+  static final long RESYNC_MILLIS = 30_000;
   private static final String OPEN = "open";
 
+  private final Vertx vertx;
   private final BusClient bus;
+  /** Open proposals by id; only touched on this verticle's event loop. */
+  private final Map<String, Proposal> open = new HashMap<>();
+  /** The same, by resource: "apiVersion|kind|namespace|name" → proposals touching it. */
+  private Map<String, List<Pending>> byResource = Map.of();
 
-  PendingProposals(BusClient bus) {
+  private MessageConsumer<JsonObject> events;
+  private long resyncTimer = -1;
+
+  private record Pending(Proposal proposal, String action) {}
+
+  PendingProposals(Vertx vertx, BusClient bus) {
+    this.vertx = vertx;
     this.bus = bus;
   }
 
-  /** The open proposals, or none when {@code wanted} is false or the publisher fails. */
-  Future<List<Proposal>> open(boolean wanted) {
-    if (!wanted) {
-      return Future.succeededFuture(List.of());
+  /** Listens for proposal events and loads the open proposals; never fails the start. */
+  Future<Void> start() {
+    events =
+        vertx
+            .eventBus()
+            .consumer(
+                Addresses.EVENTS_PROPOSAL,
+                message -> record(ProposalEvent.fromJson(message.body()).proposal()));
+    resyncTimer = vertx.setPeriodic(RESYNC_MILLIS, id -> reload());
+    return events.completion().compose(ignored -> reload());
+  }
+
+  Future<Void> stop() {
+    if (resyncTimer >= 0) {
+      vertx.cancelTimer(resyncTimer);
     }
+    return events == null ? Future.succeededFuture() : events.unregister();
+  }
+
+  private Future<Void> reload() {
     return bus.request(Addresses.PROPOSAL_LIST, new JsonObject(), bus.timeouts().status())
         .map(
-            reply ->
-                reply.getJsonArray("items", new JsonArray()).stream()
-                    .map(item -> Proposal.fromJson((JsonObject) item))
-                    .filter(p -> OPEN.equals(p.state()))
-                    .toList())
+            reply -> {
+              open.clear();
+              reply.getJsonArray("items", new JsonArray()).stream()
+                  .map(item -> Proposal.fromJson((JsonObject) item))
+                  .filter(p -> OPEN.equals(p.state()))
+                  .forEach(p -> open.put(p.id(), p));
+              reindex();
+              return (Void) null;
+            })
         .otherwise(
             failure -> {
-              LOG.debug("reading without status.proposals: {}", failure.toString());
-              return List.of();
+              LOG.warn("cannot load the open proposals (status.proposals may lag): {}",
+                  failure.toString());
+              return null;
             });
   }
 
+  /** A proposal in its newest known state: kept while open, dropped otherwise. */
+  void record(Proposal proposal) {
+    if (proposal == null || proposal.id() == null) {
+      return;
+    }
+    boolean changed =
+        OPEN.equals(proposal.state())
+            ? !proposal.equals(open.put(proposal.id(), proposal))
+            : open.remove(proposal.id()) != null;
+    if (changed) {
+      reindex();
+    }
+  }
+
+  private void reindex() {
+    Map<String, List<Pending>> index = new HashMap<>();
+    for (Proposal proposal : open.values()) {
+      for (ResourceRef ref : proposal.resources()) {
+        index
+            .computeIfAbsent(
+                key(ref.apiVersion(), ref.kind(), ref.namespace(), ref.name()),
+                k -> new ArrayList<>())
+            .add(new Pending(proposal, ref.action()));
+      }
+    }
+    index.values().forEach(list -> list.sort((a, b) -> a.proposal().id().compareTo(b.proposal().id())));
+    byResource = index;
+  }
+
+  private static String key(String apiVersion, String kind, String namespace, String name) {
+    return apiVersion + '|' + kind + '|' + namespace + '|' + name;
+  }
+
   /** {@code resource} with {@code status.proposals} set when an open proposal touches it. */
-  static JsonObject annotate(
-      JsonObject resource, String apiVersion, String kind, List<Proposal> open, String origin) {
-    if (open.isEmpty()) {
+  JsonObject annotate(JsonObject resource, String apiVersion, String kind, String origin) {
+    if (byResource.isEmpty()
+        || !(resource.getValue("metadata") instanceof JsonObject meta)
+        || !(meta.getValue("namespace") instanceof String namespace)
+        || !(meta.getValue("name") instanceof String name)) {
       return resource;
     }
-    Object metadata = resource.getValue("metadata");
-    if (!(metadata instanceof JsonObject meta)) {
+    List<Pending> touching = byResource.get(key(apiVersion, kind, namespace, name));
+    Object status = resource.getValue("status");
+    if (touching == null || (status != null && !(status instanceof JsonObject))) {
       return resource;
     }
     JsonArray pending = new JsonArray();
-    for (Proposal proposal : open) {
-      for (ResourceRef ref : proposal.resources()) {
-        if (apiVersion.equals(ref.apiVersion())
-            && kind.equals(ref.kind())
-            && meta.getValue("namespace") instanceof String ns
-            && ns.equals(ref.namespace())
-            && meta.getValue("name") instanceof String name
-            && name.equals(ref.name())) {
-          pending.add(
-              new JsonObject()
-                  .put("id", proposal.id())
-                  .put("state", proposal.state())
-                  .put("action", ref.action())
-                  .put("url", ProposalView.absolute(proposal.url(), origin)));
-        }
-      }
-    }
-    Object status = resource.getValue("status");
-    if (pending.isEmpty() || (status != null && !(status instanceof JsonObject))) {
-      return resource;
+    for (Pending p : touching) {
+      pending.add(
+          new JsonObject()
+              .put("id", p.proposal().id())
+              .put("state", p.proposal().state())
+              .put("action", p.action())
+              .put("url", ProposalView.absolute(p.proposal().url(), origin)));
     }
     JsonObject annotated = resource.copy();
     JsonObject newStatus = status == null ? new JsonObject() : ((JsonObject) status).copy();

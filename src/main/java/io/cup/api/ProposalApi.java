@@ -21,9 +21,11 @@ final class ProposalApi {
       List.of(MediaTypes.JSON, MediaTypes.DIFF, MediaTypes.TEXT);
 
   private final BusClient bus;
+  private final PendingProposals pending;
 
-  ProposalApi(BusClient bus) {
+  ProposalApi(BusClient bus, PendingProposals pending) {
     this.bus = bus;
+    this.pending = pending;
   }
 
   /** {@code GET …/proposals}: every proposal, without diffs, as a ProposalList. */
@@ -79,7 +81,11 @@ final class ProposalApi {
           ResourceApi.requireAccept(ctx, JSON_ONLY);
           return bus.request(address, id(ctx), timeout)
               .map(Proposal::fromJson)
-              .map(p -> Reply.json(200, ProposalView.object(p, ResourceApi.origin(ctx))));
+              .map(
+                  p -> {
+                    pending.record(p);
+                    return Reply.json(200, ProposalView.object(p, ResourceApi.origin(ctx)));
+                  });
         });
   }
 

@@ -56,11 +56,12 @@ final class ResourceApi {
       ResourceConfiguration resources,
       BusClient bus,
       WorkerExecutor validation,
+      PendingProposals pending,
       boolean revisions) {
     this.resources = resources;
     this.bus = bus;
     this.validation = validation;
-    this.pending = new PendingProposals(bus);
+    this.pending = pending;
     this.revisions = revisions;
   }
 
@@ -177,22 +178,19 @@ final class ResourceApi {
           Future<ListReply> read =
               bus.request(Addresses.CONTROLLER_LIST, request.toJson(), bus.timeouts().controller())
                   .map(ListReply::fromJson);
-          Future<List<Proposal>> open = pending.open(trackedBranch);
           String origin = origin(ctx);
-          return Future.all(read, open)
-              .map(
-                  both -> {
+          return read.map(
+                  reply0 -> {
                     JsonArray items = new JsonArray();
-                    for (Object item : read.result().items()) {
+                    for (Object item : reply0.items()) {
+                      JsonObject resource = (JsonObject) item;
                       items.add(
-                          PendingProposals.annotate(
-                              (JsonObject) item,
-                              served.apiVersion(),
-                              served.definition().kind(),
-                              open.result(),
-                              origin));
+                          trackedBranch
+                              ? pending.annotate(
+                                  resource, served.apiVersion(), served.definition().kind(), origin)
+                              : resource);
                     }
-                    ListReply reply = new ListReply(read.result().commit(), items);
+                    ListReply reply = new ListReply(reply0.commit(), items);
                     return listReply(served, type, reply, query);
                   });
         });
@@ -237,12 +235,10 @@ final class ResourceApi {
           Future<ResourceReply> read =
               bus.request(Addresses.CONTROLLER_GET, request.toJson(), bus.timeouts().controller())
                   .map(ResourceReply::fromJson);
-          Future<List<Proposal>> open = pending.open(revision == null);
           String origin = origin(ctx);
-          return Future.all(read, open)
-              .map(
-                  both -> {
-                    JsonObject resource = read.result().resource();
+          return read.map(
+                  reply -> {
+                    JsonObject resource = reply.resource();
                     if (resource == null) {
                       throw StatusException.notFound(
                           served.definition().plural()
@@ -253,12 +249,10 @@ final class ResourceApi {
                               + "\" not found");
                     }
                     JsonObject shown =
-                        PendingProposals.annotate(
-                            resource,
-                            served.apiVersion(),
-                            served.definition().kind(),
-                            open.result(),
-                            origin);
+                        revision == null
+                            ? pending.annotate(
+                                resource, served.apiVersion(), served.definition().kind(), origin)
+                            : resource;
                     Buffer body = Buffer.buffer(shown.encode());
                     if (type.equals(MediaTypes.NDJSON)) {
                       body.appendByte((byte) '\n');
@@ -358,7 +352,11 @@ final class ResourceApi {
         new ProposalRequest(changes.changes(), changes.message(), List.of(changes.resource()));
     return bus.request(Addresses.PROPOSAL_CREATE, request.toJson(), bus.timeouts().proposalCreate())
         .map(Proposal::fromJson)
-        .map(proposal -> Reply.json(202, ProposalView.writeResult(proposal, origin(ctx))));
+        .map(
+            proposal -> {
+              pending.record(proposal);
+              return Reply.json(202, ProposalView.writeResult(proposal, origin(ctx)));
+            });
   }
 
   private static ResourceRequest target(

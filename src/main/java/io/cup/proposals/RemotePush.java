@@ -132,9 +132,9 @@ final class RemotePush {
   }
 
   private Outcome pushOnce(List<RefChange> changes, boolean atomic) throws AtomicUnsupported {
-    Repository repository = source.repository();
     List<RemoteRefUpdate> updates = new ArrayList<>(changes.size());
-    try (Transport transport = new Connection(repository, source).open()) {
+    try (Repository repository = SparsePushRepository.of(source.repository(), newIds(changes));
+        Transport transport = new Connection(repository, source).open()) {
       for (RefChange change : changes) {
         updates.add(
             new RemoteRefUpdate(
@@ -161,6 +161,10 @@ final class RemotePush {
     } catch (IOException e) {
       throw StatusException.internal("cannot prepare the push to " + source.remoteUrl(), e);
     }
+  }
+
+  private static List<ObjectId> newIds(List<RefChange> changes) {
+    return changes.stream().map(RefChange::newId).filter(id -> !id.equals(ObjectId.zeroId())).toList();
   }
 
   private Outcome evaluate(List<RefChange> changes, PushResult result) {

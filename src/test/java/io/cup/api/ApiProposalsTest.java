@@ -1,5 +1,8 @@
 package io.cup.api;
 
+import java.util.List;
+import io.cup.bus.ResourceRef;
+import io.cup.bus.ProposalEvent;
 import static io.cup.api.ApiFixture.HOST;
 import static io.cup.api.ApiFixture.WIDGETS;
 import static io.cup.api.ApiFixture.widget;
@@ -38,10 +41,11 @@ class ApiProposalsTest {
   private ApiFixture.Deployed api;
   private Proposal open;
   private Proposal merged;
+  private Path config;
 
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) throws Exception {
-    Path config = ApiFixture.writeConfiguration(dir);
+    config = ApiFixture.writeConfiguration(dir);
     backend.store(widget("one", 1));
     backend.store(widget("two", 2));
     open = backend.addProposal("open", DIFF);
@@ -355,13 +359,14 @@ class ApiProposalsTest {
   }
 
   @Test
-  void readsWorkWithoutThePublisher(VertxTestContext ctx) {
+  void anApiStartedWithoutThePublisherStillServesReads(Vertx vertx, VertxTestContext ctx) {
     Future.all(
             backend.consumers.stream()
                 .filter(c -> c.address().equals(Addresses.PROPOSAL_LIST))
                 .map(c -> c.unregister())
                 .toList())
-        .compose(v -> api.get(WIDGETS + "/one").send())
+        .compose(v -> ApiFixture.deploy(vertx, config))
+        .compose(second -> second.get(WIDGETS + "/one").send())
         .onComplete(
             ctx.succeeding(
                 r ->
@@ -369,6 +374,58 @@ class ApiProposalsTest {
                         () -> {
                           assertThat(r.statusCode()).isEqualTo(200);
                           assertThat(r.bodyAsJsonObject()).isEqualTo(widget("one", 1));
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void proposalEventsKeepStatusProposalsCurrent(Vertx vertx, VertxTestContext ctx) {
+    Proposal opened =
+        new Proposal(
+            "p900",
+            "open",
+            "local",
+            "/apis/cup.flipt.io/v1alpha1/proposals/p900",
+            "cup/proposal/p900",
+            "base",
+            "head",
+            "feat: update test.cup.io/v1/Widget default/two",
+            List.of(new ResourceRef("test.cup.io/v1", "Widget", "default", "two", "put")),
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T00:00:00Z",
+            null,
+            null);
+    Proposal closed =
+        new Proposal(
+            opened.id(), "closed", opened.source(), opened.url(), opened.branch(), opened.base(),
+            opened.head(), opened.message(), opened.resources(), opened.createdAt(),
+            "2026-01-01T00:01:00Z", null, null);
+    vertx.eventBus().publish(Addresses.EVENTS_PROPOSAL, new ProposalEvent("opened", opened).toJson());
+    // the event loop handles the event before the request that follows it on the same bus
+    api.get(WIDGETS + "/two")
+        .send()
+        .compose(
+            r -> {
+              ctx.verify(
+                  () ->
+                      assertThat(
+                              r.bodyAsJsonObject()
+                                  .getJsonObject("status")
+                                  .getJsonArray("proposals")
+                                  .getJsonObject(0)
+                                  .getString("id"))
+                          .isEqualTo("p900"));
+              vertx
+                  .eventBus()
+                  .publish(Addresses.EVENTS_PROPOSAL, new ProposalEvent("closed", closed).toJson());
+              return api.get(WIDGETS + "/two").send();
+            })
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.bodyAsJsonObject()).isEqualTo(widget("two", 2));
                           ctx.completeNow();
                         })));
   }

@@ -25,11 +25,13 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -72,7 +74,7 @@ class HttpRemoteTest {
   private WebClient client;
   private ServerConfig config;
   private CapturedLogs logs;
-  private final Map<String, Level> levels = new java.util.HashMap<>();
+  private final Map<String, Level> levels = new HashMap<>();
 
   @BeforeEach
   void setUp(Vertx vertx) {
@@ -105,7 +107,8 @@ class HttpRemoteTest {
     assertThat(web.getJsonObject("spec").getInteger("replicas")).isEqualTo(2);
 
     ObjectId base = TestRepos.ref(fixture.remote, "refs/heads/main");
-    HttpResponse<Buffer> put = put(SERVICES + "/web", Fixture.service("default", "web", 5, "t", "x"));
+    String changed = Fixture.service("default", "web", 5, "t", "x");
+    HttpResponse<Buffer> put = put(SERVICES + "/web", changed);
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     String id = put.bodyAsJsonObject().getString("id");
 
@@ -116,7 +119,7 @@ class HttpRemoteTest {
     RevCommit head = TestRepos.parseCommit(fixture.remote, "refs/heads/cup/proposal/" + id);
     assertThat(head.getParent(0).getId()).isEqualTo(base);
     assertThat(TestRepos.read(fixture.remote, head.name(), Fixture.path("default", "web")))
-        .isEqualTo(Fixture.service("default", "web", 5, "t", "x"));
+        .isEqualTo(changed);
     TestRepos.Fsck fsck = TestRepos.fsck(fixture.remote);
     assertThat(fsck.ok()).as(fsck.output()).isTrue();
 
@@ -233,7 +236,7 @@ class HttpRemoteTest {
       Path dir = Files.createDirectories(tmp.resolve("secrets"));
       return Files.writeString(dir.resolve("git-token"), content, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -244,7 +247,7 @@ class HttpRemoteTest {
       Files.writeString(next, content, StandardCharsets.UTF_8);
       Files.move(next, tokenFile, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -278,8 +281,8 @@ class HttpRemoteTest {
 
   /**
    * Every log event of the process while a test runs, rendered with its exception chain, from an
-   * appender on the root logger. Cup's and JGit's transport loggers are lowered to DEBUG meanwhile, so a
-   * secret in a debug line is caught too.
+   * appender on the root logger. Cup's and JGit's transport loggers are lowered to DEBUG
+   * meanwhile, so a secret in a debug line is caught too.
    */
   private static final class CapturedLogs extends AppenderBase<ILoggingEvent> {
     private static final List<String> VERBOSE = List.of("io.cup", "org.eclipse.jgit.transport");

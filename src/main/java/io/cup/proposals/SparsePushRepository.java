@@ -1,0 +1,285 @@
+package io.cup.proposals;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jgit.attributes.AttributesNodeProvider;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.AnyObjectId;
+import org.eclipse.jgit.lib.BitmapIndex;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectDatabase;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.RefDatabase;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
+
+/**
+ * The clone as one push sees it: the same refs, config and objects, but a pack writer that does
+ * not walk the whole tree of every commit the remote already has.
+ *
+ * <p>Why: to leave out of the pack what the remote has, JGit's push marks every tree and blob
+ * reachable from the remote's advertised commits, reading each of their trees in full, so a push
+ * costs time in proportion to the repository (100,000 files: the push is most of a write's
+ * latency), where {@code git push} only looks at the paths the new commits touch. This class
+ * gives JGit the same "sparse" view: while the push is packed, a tree that is neither one the new
+ * commits introduce nor its counterpart at the same path in a parent reads as empty. Such a tree
+ * is reachable from a parent, so the remote has it and everything below it; marking it alone is
+ * enough for the pack writer to skip it where the new trees reuse it.
+ *
+ * <p>Why it is safe: only a parent the remote advertises is trusted (JGit asks the object
+ * database about each advertised ref before packing; a new commit whose parents were not all
+ * among them gets the plain, full walk). Reading fewer trees can only mark fewer objects as
+ * present, never more, so nothing the remote lacks is left out of the pack; and since a pack
+ * names objects by their content, an empty tree packed by mistake is a harmless extra object,
+ * never a wrong object under an id. Nothing of this view is ever written to the clone.
+ *
+ * <p>One instance per push; not shared between threads beyond the pack writer's own use.
+ */
+final class SparsePushRepository extends Repository {
+  private static final byte[] EMPTY_TREE = new byte[0];
+
+  private final Repository clone;
+  private final Set<ObjectId> introduced; // trees the new commits introduce, and their parents'
+  private final Set<ObjectId> parents; // parents of the new commits
+  private final Set<ObjectId> advertised = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger treesRead = new AtomicInteger();
+  private final ObjectDatabase objects;
+  private volatile Boolean sparse;
+
+  private SparsePushRepository(
+      Repository clone, Set<ObjectId> introduced, Set<ObjectId> parents) {
+    super(new FileRepositoryBuilder().setGitDir(clone.getDirectory()).setFS(clone.getFS()));
+    this.clone = clone;
+    this.introduced = introduced;
+    this.parents = parents;
+    this.objects = new CloneObjects();
+  }
+
+  /** A view of {@code clone} for pushing {@code newCommits} (ids that are not commits: ignored). */
+  static SparsePushRepository of(Repository clone, Collection<ObjectId> newCommits)
+      throws IOException {
+    Set<ObjectId> introduced = new HashSet<>();
+    Set<ObjectId> parents = new HashSet<>();
+    try (ObjectReader reader = clone.newObjectReader();
+        RevWalk walk = new RevWalk(reader)) {
+      for (ObjectId id : newCommits) {
+        if (id.equals(ObjectId.zeroId()) || !reader.has(id, Constants.OBJ_COMMIT)) {
+          continue;
+        }
+        RevCommit commit = walk.parseCommit(id);
+        List<ObjectId> parentTrees = new ArrayList<>();
+        for (RevCommit parent : commit.getParents()) {
+          walk.parseHeaders(parent);
+          parents.add(parent.getId());
+          parentTrees.add(parent.getTree().getId());
+        }
+        introduce(reader, commit.getTree().getId(), parentTrees, introduced);
+      }
+    }
+    return new SparsePushRepository(clone, introduced, parents);
+  }
+
+  /**
+   * Adds {@code tree}, its counterparts in the parents, and below it every subtree that differs
+   * from all the parents' subtrees of the same name.
+   */
+  private static void introduce(
+      ObjectReader reader, ObjectId tree, List<ObjectId> parentTrees, Set<ObjectId> introduced)
+      throws IOException {
+    if (parentTrees.contains(tree) || !introduced.add(tree)) {
+      return;
+    }
+    introduced.addAll(parentTrees);
+    List<Map<String, ObjectId>> parentSubtrees = new ArrayList<>(parentTrees.size());
+    for (ObjectId parent : parentTrees) {
+      parentSubtrees.add(subtrees(reader, parent));
+    }
+    for (Map.Entry<String, ObjectId> subtree : subtrees(reader, tree).entrySet()) {
+      List<ObjectId> counterparts = new ArrayList<>(parentSubtrees.size());
+      for (Map<String, ObjectId> parent : parentSubtrees) {
+        ObjectId counterpart = parent.get(subtree.getKey());
+        if (counterpart != null) {
+          counterparts.add(counterpart);
+        }
+      }
+      introduce(reader, subtree.getValue(), counterparts, introduced);
+    }
+  }
+
+  /** The subtrees of {@code tree} by name. */
+  private static Map<String, ObjectId> subtrees(ObjectReader reader, ObjectId tree)
+      throws IOException {
+    Map<String, ObjectId> subtrees = new HashMap<>();
+    for (CanonicalTreeParser parser = new CanonicalTreeParser(null, reader, tree);
+        !parser.eof();
+        parser.next()) {
+      if (parser.getEntryFileMode() == FileMode.TREE) {
+        subtrees.put(parser.getEntryPathString(), parser.getEntryObjectId());
+      }
+    }
+    return subtrees;
+  }
+
+  /** How many trees were read in full during the push (for tests and diagnosis). */
+  int treesRead() {
+    return treesRead.get();
+  }
+
+  /** Whether the sparse view was used: every parent of the new commits was advertised. */
+  boolean wasSparse() {
+    return Boolean.TRUE.equals(sparse);
+  }
+
+  private boolean sparse() {
+    Boolean decided = sparse;
+    if (decided == null) {
+      decided = advertised.containsAll(parents);
+      sparse = decided;
+    }
+    return decided;
+  }
+
+  // -- the clone, as it is -----------------------------------------------------------------------
+
+  @Override
+  public ObjectDatabase getObjectDatabase() {
+    return objects;
+  }
+
+  @Override
+  public ObjectReader newObjectReader() {
+    return new SparseReader(clone.newObjectReader());
+  }
+
+  @Override
+  public RefDatabase getRefDatabase() {
+    return clone.getRefDatabase();
+  }
+
+  @Override
+  public StoredConfig getConfig() {
+    return clone.getConfig();
+  }
+
+  @Override
+  public AttributesNodeProvider createAttributesNodeProvider() {
+    return clone.createAttributesNodeProvider();
+  }
+
+  @Override
+  public void scanForRepoChanges() throws IOException {
+    clone.scanForRepoChanges();
+  }
+
+  @Override
+  public void notifyIndexChanged(boolean internal) {
+    // bare: no index
+  }
+
+  @Override
+  public String getIdentifier() {
+    return clone.getIdentifier();
+  }
+
+  @Override
+  public void create(boolean bare) {
+    throw new UnsupportedOperationException("a push view creates no repository");
+  }
+
+  /** The clone stays open: it belongs to the source, not to this view. */
+  @Override
+  public void close() {
+    // nothing of our own to release
+  }
+
+  /** The clone's objects; remembers which objects the push asked about (the advertised refs). */
+  private final class CloneObjects extends ObjectDatabase {
+    @Override
+    public boolean has(AnyObjectId id) throws IOException {
+      boolean has = clone.getObjectDatabase().has(id);
+      if (has && sparse == null) {
+        advertised.add(id.copy());
+      }
+      return has;
+    }
+
+    @Override
+    public ObjectInserter newInserter() {
+      return clone.getObjectDatabase().newInserter();
+    }
+
+    @Override
+    public ObjectReader newReader() {
+      return newObjectReader();
+    }
+
+    @Override
+    public Set<ObjectId> getShallowCommits() throws IOException {
+      return clone.getObjectDatabase().getShallowCommits();
+    }
+
+    @Override
+    public long getApproximateObjectCount() {
+      return clone.getObjectDatabase().getApproximateObjectCount();
+    }
+
+    @Override
+    public void close() {
+      // the clone's object database stays open
+    }
+  }
+
+  /** Reads trees nobody needs as empty, once the push is known to be sparse-safe. */
+  private final class SparseReader extends ObjectReader.Filter {
+    private final ObjectReader delegate;
+
+    SparseReader(ObjectReader delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    protected ObjectReader delegate() {
+      return delegate;
+    }
+
+    @Override
+    public ObjectReader newReader() {
+      return new SparseReader(delegate.newReader());
+    }
+
+    @Override
+    public ObjectLoader open(AnyObjectId id, int typeHint)
+        throws MissingObjectException, IncorrectObjectTypeException, IOException {
+      if (typeHint == Constants.OBJ_TREE) {
+        if (!introduced.contains(id) && sparse()) {
+          return new ObjectLoader.SmallObject(Constants.OBJ_TREE, EMPTY_TREE);
+        }
+        treesRead.incrementAndGet();
+      }
+      return delegate.open(id, typeHint);
+    }
+
+    /** No bitmaps: their walk reads whole trees of unbitmapped commits, the cost avoided here. */
+    @Override
+    public BitmapIndex getBitmapIndex() {
+      return null;
+    }
+  }
+}
