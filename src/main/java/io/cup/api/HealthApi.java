@@ -40,6 +40,9 @@ final class HealthApi {
                   String why =
                       ar.succeeded()
                           ? "the repository has not been cloned yet"
+                              + (ar.result().lastError() == null
+                                  ? ""
+                                  : " (last attempt: " + ar.result().lastError() + ")")
                           : StatusException.from(ar.cause()).getMessage();
                   return Future.failedFuture(
                       StatusException.unavailable("not ready: " + why, null));

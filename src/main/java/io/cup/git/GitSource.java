@@ -563,8 +563,13 @@ public final class GitSource implements Source {
     if (reason.startsWith(remoteUrl() + ": ")) {
       reason = reason.substring(remoteUrl().length() + 2);
     }
-    if (root != e && root.getMessage() != null && !Objects.equals(root.getMessage(), reason)) {
-      reason = reason + " (" + root.getMessage() + ")";
+    String rootReason = root.getMessage();
+    if (rootReason != null && rootReason.startsWith(remoteUrl() + ": ")) {
+      rootReason = rootReason.substring(remoteUrl().length() + 2);
+    }
+    // add the root cause only when it says something the message does not already say
+    if (root != e && rootReason != null && !reason.contains(rootReason)) {
+      reason = reason + " (" + rootReason + ")";
     }
     return StatusException.unavailable(
         "cannot " + what + " " + remoteUrl() + ": " + credentials.redact(reason), null);
