@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>Deployment config: {@code "server"} (a {@link ServerConfig}); optional {@code
  * controllerTimeoutMillis} (30 000), {@code proposalCreateTimeoutMillis} (60 000, also merge),
  * {@code proposalTimeoutMillis} (30 000), {@code statusTimeoutMillis} (5 000), {@code
- * shutdownTimeoutSeconds} (30), {@code validationPoolSize} (4).
+ * shutdownTimeoutSeconds} (30), {@code validationPoolSize} (4), {@code headReadsCapacity} (10 000
+ * resources read at the tracked head kept per instance, see {@link HeadReads}).
  */
 public class ApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
@@ -36,6 +37,7 @@ public class ApiVerticle extends VerticleBase {
   private HttpServer server;
   private WorkerExecutor validation;
   private PendingProposals pending;
+  private HeadReads headReads;
 
   @Override
   public Future<?> start() {
@@ -54,8 +56,17 @@ public class ApiVerticle extends VerticleBase {
                       "cup-api-validation", config().getInteger("validationPoolSize", 4));
               BusClient bus = new BusClient(vertx, BusClient.Timeouts.from(config()));
               pending = new PendingProposals(vertx, bus);
+              headReads =
+                  "git".equals(config.source())
+                      ? new HeadReads(
+                          vertx,
+                          bus,
+                          config().getInteger("headReadsCapacity", HeadReads.DEFAULT_CAPACITY))
+                      : null;
               server = vertx.createHttpServer().requestHandler(router(config, resources, bus));
-              return pending.start();
+              return Future.all(
+                  pending.start(),
+                  headReads == null ? Future.succeededFuture() : headReads.start());
             })
         .compose(
             ignored -> {
@@ -69,7 +80,8 @@ public class ApiVerticle extends VerticleBase {
   /** The whole URL space, in match order: the built-in proposals before the resource routes. */
   private Router router(ServerConfig config, ResourceConfiguration resources, BusClient bus) {
     ResourceApi api =
-        new ResourceApi(resources, bus, validation, pending, "git".equals(config.source()));
+        new ResourceApi(
+            resources, bus, validation, pending, headReads, "git".equals(config.source()));
     ProposalApi proposals = new ProposalApi(bus, pending);
     HealthApi health = new HealthApi(bus);
     StatusResponses errors = new StatusResponses(config.maxBodyBytes());
@@ -122,6 +134,7 @@ public class ApiVerticle extends VerticleBase {
         server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.SECONDS);
     return closed
         .eventually(() -> pending == null ? Future.succeededFuture() : pending.stop())
+        .eventually(() -> headReads == null ? Future.succeededFuture() : headReads.stop())
         .eventually(() -> validation == null ? Future.succeededFuture() : validation.close());
   }
 }

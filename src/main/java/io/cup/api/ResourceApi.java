@@ -48,6 +48,8 @@ final class ResourceApi {
   private final BusClient bus;
   private final WorkerExecutor validation;
   private final PendingProposals pending;
+  /** Reads at the tracked head kept in this instance; null for a local directory source. */
+  private final HeadReads headReads;
 
   /** Whether revisions are commits (git source); a local directory has only its one state. */
   private final boolean revisions;
@@ -57,11 +59,13 @@ final class ResourceApi {
       BusClient bus,
       WorkerExecutor validation,
       PendingProposals pending,
+      HeadReads headReads,
       boolean revisions) {
     this.resources = resources;
     this.bus = bus;
     this.validation = validation;
     this.pending = pending;
+    this.headReads = headReads;
     this.revisions = revisions;
   }
 
@@ -232,33 +236,50 @@ final class ResourceApi {
           String type = requireAccept(ctx, GET_TYPES);
           String revision = emptyToNull(ctx.queryParams().get("revision"));
           ResourceRequest request = target(ctx, served, revision, null);
-          Future<ResourceReply> read =
-              bus.request(Addresses.CONTROLLER_GET, request.toJson(), bus.timeouts().controller())
-                  .map(ResourceReply::fromJson);
           String origin = origin(ctx);
+          String key = served.key() + '/' + request.namespace() + '/' + request.name();
+          HeadReads.Read kept = revision == null && headReads != null ? headReads.get(key) : null;
+          Future<HeadReads.Read> read =
+              kept != null
+                  ? Future.succeededFuture(kept)
+                  : bus.request(
+                          Addresses.CONTROLLER_GET, request.toJson(), bus.timeouts().controller())
+                      .map(ResourceReply::fromJson)
+                      .map(
+                          reply -> {
+                            if (reply.resource() == null) {
+                              throw StatusException.notFound(
+                                  served.definition().plural()
+                                      + "."
+                                      + served.definition().group()
+                                      + " \""
+                                      + request.name()
+                                      + "\" not found");
+                            }
+                            return revision == null && headReads != null
+                                ? headReads.put(reply.commit(), key, reply.resource())
+                                : new HeadReads.Read(reply.resource(), null);
+                          });
           return read.map(
-                  reply -> {
-                    JsonObject resource = reply.resource();
-                    if (resource == null) {
-                      throw StatusException.notFound(
-                          served.definition().plural()
-                              + "."
-                              + served.definition().group()
-                              + " \""
-                              + request.name()
-                              + "\" not found");
-                    }
-                    JsonObject shown =
-                        revision == null
-                            ? pending.annotate(
-                                resource, served.apiVersion(), served.definition().kind(), origin)
-                            : resource;
-                    Buffer body = Buffer.buffer(shown.encode());
-                    if (type.equals(MediaTypes.NDJSON)) {
-                      body.appendByte((byte) '\n');
-                    }
-                    return new Reply(200, type, body, Map.of());
-                  });
+              found -> {
+                JsonObject shown =
+                    revision == null
+                        ? pending.annotate(
+                            found.resource(),
+                            served.apiVersion(),
+                            served.definition().kind(),
+                            origin)
+                        : found.resource();
+                Buffer body =
+                    Buffer.buffer(
+                        shown == found.resource() && found.json() != null
+                            ? found.json()
+                            : shown.encode());
+                if (type.equals(MediaTypes.NDJSON)) {
+                  body.appendByte((byte) '\n');
+                }
+                return new Reply(200, type, body, Map.of());
+              });
         });
   }
 

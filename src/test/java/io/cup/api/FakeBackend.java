@@ -124,9 +124,10 @@ final class FakeBackend {
             .consumer(
                 address,
                 (Message<JsonObject> m) -> {
-                  // the API lists proposals on its own (status.proposals index): not a request
-                  // that an HTTP call caused, so not recorded
-                  if (!Addresses.PROPOSAL_LIST.equals(m.address())) {
+                  // the API asks these on its own (status.proposals index, the head it caches
+                  // reads of): not requests that an HTTP call caused, so not recorded
+                  if (!Addresses.PROPOSAL_LIST.equals(m.address())
+                      && !Addresses.REPOSITORY_STATUS.equals(m.address())) {
                     received.add(m);
                   }
                   try {
