@@ -34,7 +34,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.getenv()));
+    int code = run(args, System.getenv());
+    flushLogs();
+    System.exit(code);
   }
 
   /** Runs the command line in the process's working directory; blocks while serving. */
@@ -123,6 +125,17 @@ public final class Main {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      LOG.info("Cup stopped");
+      flushLogs();
+    }
+  }
+
+  /** Logging goes through an asynchronous appender: write out what is queued before exiting. */
+  private static void flushLogs() {
+    if (org.slf4j.LoggerFactory.getILoggerFactory()
+        instanceof ch.qos.logback.classic.LoggerContext context) {
+      context.stop();
     }
   }
 }

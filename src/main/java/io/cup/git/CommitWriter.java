@@ -31,8 +31,8 @@ import org.eclipse.jgit.treewalk.CanonicalTreeParser;
  *
  * <p>Only the trees on the changed paths are read and rewritten; every other subtree keeps its id,
  * so the cost grows with the depth and width of the changed directories, not with the size of the
- * repository. A file changed to the same bytes, or a delete of a missing file, changes nothing; when
- * the resulting root tree equals the base's, no commit is written ({@link Result#changed()}).
+ * repository. A file changed to the same bytes, or a delete of a missing file, changes nothing;
+ * when the resulting root tree equals the base's, no commit is written ({@link Result#changed()}).
  *
  * <p>Paths must be relative, '/'-separated, without empty, "." or ".." segments, without a ".git"
  * segment (any case), a backslash or a NUL; anything else is a 400 {@link StatusException} and
@@ -162,11 +162,13 @@ public final class CommitWriter {
       RevCommit parsed = walk.parseCommit(commit);
       return parsed.getTree().getId();
     } catch (MissingObjectException | IncorrectObjectTypeException e) {
-      throw StatusException.notFound("base " + commit.name() + " is not a commit of the repository");
+      throw StatusException.notFound(
+          "base " + commit.name() + " is not a commit of the repository");
     }
   }
 
-  // -- planning: the change set as a tree of edits -------------------------------------------------
+  // -- planning: the change set as a tree of edits
+  // -------------------------------------------------
 
   /** The edits below one directory: files by name (content null: delete) and subdirectories. */
   private static final class Directory {
@@ -197,7 +199,11 @@ public final class CommitWriter {
 
   private static StatusException conflicting(String path, String other) {
     return StatusException.badRequest(
-        "invalid change set: \"" + path + "\" and \"" + other + "\" are both a file and a directory");
+        "invalid change set: \""
+            + path
+            + "\" and \""
+            + other
+            + "\" are both a file and a directory");
   }
 
   // -- writing: rebuild the trees on the changed paths, bottom up ---------------------------------
@@ -210,8 +216,7 @@ public final class CommitWriter {
    * returns its id, or null when it is empty.
    */
   private static ObjectId write(
-      ObjectReader reader, ObjectSink sink, ObjectId baseTree, Directory edits)
-      throws IOException {
+      ObjectReader reader, ObjectSink sink, ObjectId baseTree, Directory edits) throws IOException {
     List<Entry> entries = new ArrayList<>();
     Map<String, FileChange> files = new TreeMap<>(edits.files);
     Map<String, Directory> directories = new TreeMap<>(edits.directories);

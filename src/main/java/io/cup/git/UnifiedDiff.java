@@ -17,7 +17,8 @@ import org.eclipse.jgit.revwalk.RevWalk;
  * "Binary files differ" for binary content.
  *
  * <p>The output is capped at a byte limit: a longer diff is cut at the last whole line under the
- * limit and ends with the line {@value #TRUNCATED} (followed by the limit). Safe for concurrent use.
+ * limit and ends with the line {@value #TRUNCATED} (followed by the limit). Safe for concurrent
+ * use.
  */
 public final class UnifiedDiff {
   /** The default output limit: 1 MiB. */

@@ -13,12 +13,12 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Writes for a plain local directory source: there is no history to propose against, so a write
- * is applied in place at once (as the original Cup's local source did) and nothing is kept.
+ * Writes for a plain local directory source: there is no history to propose against, so a write is
+ * applied in place at once (as the original Cup's local source did) and nothing is kept.
  *
- * <p>{@link #create} answers a {@link Proposal} with state {@code merged}, source {@value
- * #SOURCE}, a fresh id, and no URL, branch or head: there is nothing to review. It publishes a
- * {@code merged} event. List is always empty; get, merge and close are 404.
+ * <p>{@link #create} answers a {@link Proposal} with state {@code merged}, source {@value #SOURCE},
+ * a fresh id, and no URL, branch or head: there is nothing to review. It publishes a {@code merged}
+ * event. List is always empty; get, merge and close are 404.
  */
 final class DirectoryProposals implements Proposals {
   static final String SOURCE = "directory";

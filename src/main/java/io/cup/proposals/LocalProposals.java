@@ -168,9 +168,9 @@ final class LocalProposals implements Proposals {
   /**
    * Merges an open proposal into the tracked branch as the clone has it now (the caller fetched
    * first): nothing to do when the branch already contains the proposal, a fast-forward when the
-   * proposal is built on the branch head, else a merge commit "Merge proposal <id>: <message>"
-   * from an in-memory three-way merge. Conflicts mark the proposal conflicted and fail with 409.
-   * The branch moves on the remote only from the head merged onto, together with the record.
+   * proposal is built on the branch head, else a merge commit "Merge proposal <id>: <message>" from
+   * an in-memory three-way merge. Conflicts mark the proposal conflicted and fail with 409. The
+   * branch moves on the remote only from the head merged onto, together with the record.
    */
   @Override
   public Optional<Proposal> tryMerge(String id) {
@@ -193,7 +193,8 @@ final class LocalProposals implements Proposals {
     ObjectId mergeCommit;
     try {
       if (store.isAncestor(head, target)) {
-        mergeCommit = target; // merged already (by hand, or a push of this node that lost its reply)
+        mergeCommit =
+            target; // merged already (by hand, or a push of this node that lost its reply)
       } else {
         if (store.isAncestor(target, head)) {
           mergeCommit = head;
@@ -265,7 +266,8 @@ final class LocalProposals implements Proposals {
     Proposal proposal = stored.proposal();
     Proposal conflicted = transition(proposal, CONFLICTED, head, null);
     ObjectId record = writeRecord(store, conflicted, stored.commit(), author);
-    RefChange change = new RefChange(ProposalStore.recordRef(proposal.id()), stored.commit(), record);
+    RefChange change =
+        new RefChange(ProposalStore.recordRef(proposal.id()), stored.commit(), record);
     if (push.push(List.of(change)) == Outcome.STALE) {
       return Optional.empty();
     }
@@ -413,7 +415,8 @@ final class LocalProposals implements Proposals {
       return source.head();
     }
     if (!ObjectId.isId(base)) {
-      throw StatusException.badRequest("changeSet.base must be a full commit id, not " + quote(base));
+      throw StatusException.badRequest(
+          "changeSet.base must be a full commit id, not " + quote(base));
     }
     return ObjectId.fromString(base);
   }

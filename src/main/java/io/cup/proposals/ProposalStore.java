@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>The record of proposal {@code <id>} is the ref {@code refs/cup/proposals/<id>}: a chain of
  * commits whose tree holds one file, {@value #FILE}, the {@link Proposal} as JSON (without diff).
  * Each state change is a new commit on top of the previous one, so the ref's history is the
- * proposal's audit log. Records travel with the repository: pushed to the remote with the
- * proposal branch, fetched back by every node ({@code +refs/cup/*:refs/cup/*}).
+ * proposal's audit log. Records travel with the repository: pushed to the remote with the proposal
+ * branch, fetched back by every node ({@code +refs/cup/*:refs/cup/*}).
  *
  * <p>This class reads records from the local clone and writes record commits into its object
  * database; moving refs on the remote is the caller's job ({@link RemotePush}), after which it
@@ -47,8 +47,10 @@ import org.slf4j.LoggerFactory;
 public final class ProposalStore {
   /** Where records live: {@code refs/cup/proposals/<id>}. */
   public static final String RECORD_PREFIX = "refs/cup/proposals/";
+
   /** Short name prefix of proposal branches: {@code cup/proposal/<id>}. */
   public static final String BRANCH_PREFIX = "cup/proposal/";
+
   /** The one file of a record's tree. */
   public static final String FILE = "proposal.json";
 
@@ -118,8 +120,7 @@ public final class ProposalStore {
     } catch (IOException e) {
       throw StatusException.unavailable("cannot list proposal records", e);
     }
-    records.sort(
-        Comparator.comparing((Stored s) -> s.proposal().id(), Comparator.reverseOrder()));
+    records.sort(Comparator.comparing((Stored s) -> s.proposal().id(), Comparator.reverseOrder()));
     return records;
   }
 
@@ -133,11 +134,11 @@ public final class ProposalStore {
       RevCommit commit = walk.parseCommit(recordCommit);
       try (TreeWalk tree = TreeWalk.forPath(repository, FILE, commit.getTree())) {
         if (tree == null) {
-          throw StatusException.internal(
-              "record " + recordCommit.name() + " has no " + FILE, null);
+          throw StatusException.internal("record " + recordCommit.name() + " has no " + FILE, null);
         }
         byte[] bytes = repository.open(tree.getObjectId(0), Constants.OBJ_BLOB).getBytes();
-        Proposal proposal = Proposal.fromJson(new JsonObject(new String(bytes, StandardCharsets.UTF_8)));
+        Proposal proposal =
+            Proposal.fromJson(new JsonObject(new String(bytes, StandardCharsets.UTF_8)));
         cache.put(recordCommit, proposal);
         return proposal;
       }
@@ -147,8 +148,8 @@ public final class ProposalStore {
   }
 
   /**
-   * Writes a record commit for {@code proposal} (its diff left out) on top of {@code parent}
-   * (null for a new record) and returns its id. Moves no ref.
+   * Writes a record commit for {@code proposal} (its diff left out) on top of {@code parent} (null
+   * for a new record) and returns its id. Moves no ref.
    */
   public ObjectId write(Proposal proposal, ObjectId parent, PersonIdent author) throws IOException {
     byte[] json =
@@ -172,9 +173,7 @@ public final class ProposalStore {
     }
   }
 
-  /**
-   * The commit {@code ref} points at in the local clone, or null when it does not exist.
-   */
+  /** The commit {@code ref} points at in the local clone, or null when it does not exist. */
   public ObjectId resolve(String ref) {
     try {
       Ref found = repository.exactRef(ref);
@@ -216,11 +215,11 @@ public final class ProposalStore {
             }
             break; // still at the expected value: the lock was busy, try again
           case REJECTED_CURRENT_BRANCH,
-              REJECTED_MISSING_OBJECT,
-              REJECTED_OTHER_REASON,
-              IO_FAILURE,
-              NOT_ATTEMPTED,
-              RENAMED:
+          REJECTED_MISSING_OBJECT,
+          REJECTED_OTHER_REASON,
+          IO_FAILURE,
+          NOT_ATTEMPTED,
+          RENAMED:
             LOG.warn(
                 "cannot move local {} to {} ({}); the next fetch will", ref, newId.name(), result);
             return false;
@@ -229,7 +228,8 @@ public final class ProposalStore {
       LOG.warn("cannot move local {} to {}: still locked; the next fetch will", ref, newId.name());
       return false;
     } catch (IOException e) {
-      LOG.warn("cannot move local {} to {}: {}; the next fetch will", ref, newId.name(), e.toString());
+      LOG.warn(
+          "cannot move local {} to {}: {}; the next fetch will", ref, newId.name(), e.toString());
       return false;
     }
   }

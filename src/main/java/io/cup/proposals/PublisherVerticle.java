@@ -34,15 +34,15 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Addresses#PROPOSAL_CREATE} ({@link ProposalRequest} → {@link Proposal}): for a Git
  *       source, a branch {@code cup/proposal/<id>} and a record pushed to the remote ({@link
  *       LocalProposals}); for a local directory, the change applied in place ({@link
- *       DirectoryProposals}: state "merged", source "directory", no URL). A change set that
- *       changes nothing fails with code 204.
+ *       DirectoryProposals}: state "merged", source "directory", no URL). A change set that changes
+ *       nothing fails with code 204.
  *   <li>{@link Addresses#PROPOSAL_LIST} ({} → {"items": [...]}, newest first, no diffs), {@link
  *       Addresses#PROPOSAL_GET} ({"id"} → {@link Proposal} with diff).
  *   <li>{@link Addresses#PROPOSAL_MERGE} and {@link Addresses#PROPOSAL_CLOSE} ({"id"} → {@link
  *       Proposal}): fetch first (a request to {@link Addresses#REPOSITORY_FETCH}, so the fetcher
  *       announces any move it sees; without a fetcher the clone is fetched here), then try; when
- *       the remote moved under the attempt, fetch and try again, at most {@value #ATTEMPTS}
- *       times, then 409. After a merge, fetch again so readers see the new head.
+ *       the remote moved under the attempt, fetch and try again, at most {@value #ATTEMPTS} times,
+ *       then 409. After a merge, fetch again so readers see the new head.
  *   <li>Publishes {@link ProposalEvent}s (opened, merged, closed, conflicted) on {@link
  *       Addresses#EVENTS_PROPOSAL}; keeps the meters of {@link ProposalMetrics}.
  * </ul>
@@ -66,6 +66,7 @@ public final class PublisherVerticle extends VerticleBase {
       proposals = new DirectoryProposals(Sources.directory(cfg), events);
     } else {
       git = Sources.git(cfg);
+      openClone();
       proposals = new LocalProposals(git, cfg, events);
     }
     EventBus bus = vertx.eventBus();
@@ -94,7 +95,7 @@ public final class PublisherVerticle extends VerticleBase {
   private void create(Message<JsonObject> message) {
     answer(
         message,
-        blocking(() -> proposals.create(ProposalRequest.fromJson(message.body())).toJson())
+        blocking(() -> proposals.create(request(message)).toJson())
             .onSuccess(created -> countOpen()));
   }
 
@@ -158,8 +159,8 @@ public final class PublisherVerticle extends VerticleBase {
   }
 
   /**
-   * Brings the clone up to date: through the fetcher, which announces a moved head to the rest
-   * of the server; directly when no fetcher is deployed. Nothing to do for a directory.
+   * Brings the clone up to date: through the fetcher, which announces a moved head to the rest of
+   * the server; directly when no fetcher is deployed. Nothing to do for a directory.
    */
   private Future<Void> refresh() {
     if (git == null) {
@@ -179,6 +180,18 @@ public final class PublisherVerticle extends VerticleBase {
             });
   }
 
+  /**
+   * Opens an existing clone (disk only; the fetcher clones and fetches). Without one yet, requests
+   * answer 503 until the fetcher has cloned.
+   */
+  private void openClone() {
+    try {
+      git.open();
+    } catch (StatusException e) {
+      LOG.warn("the clone cannot be opened yet: {}", e.getMessage());
+    }
+  }
+
   /** Updates the open-proposals gauge; a failure (no clone yet) leaves it as it was. */
   private void countOpen() {
     blocking(proposals::openCount)
@@ -188,6 +201,15 @@ public final class PublisherVerticle extends VerticleBase {
 
   private <T> Future<T> blocking(Callable<T> work) {
     return vertx.executeBlocking(work, false);
+  }
+
+  private static ProposalRequest request(Message<JsonObject> message) {
+    try {
+      return ProposalRequest.fromJson(message.body());
+    } catch (RuntimeException e) {
+      throw StatusException.badRequest(
+          "malformed proposal request: " + e.getClass().getSimpleName());
+    }
   }
 
   private static String id(Message<JsonObject> message) {

@@ -27,9 +27,12 @@ import org.slf4j.LoggerFactory;
  * atomic push when the remote supports it.
  *
  * <p>Without atomic push support the changes are pushed one by one in the given order, stopping at
- * the first that fails; refs this push created before the failure are deleted again (best
- * effort), so a retry does not trip over them. Callers order the changes so that what remains
- * after a partial push is safe (the proposal branch before its record).
+ * the first that fails; refs this push created before the failure are deleted again (best effort),
+ * so a retry does not trip over them. Callers order the changes so that what remains after a
+ * partial push is safe (the proposal branch before its record).
+ *
+ * <p>The pack is computed through a {@link SparsePushRepository}, so a push costs time in
+ * proportion to the paths it changes, not to the size of the repository.
  *
  * <p>Blocking; safe for concurrent use (each push opens its own connection).
  */
@@ -79,8 +82,8 @@ final class RemotePush {
    * Pushes {@code changes}.
    *
    * @return {@link Outcome#STALE} when a lease did not hold
-   * @throws StatusException 503 when the remote cannot be reached, 502 when it refuses a change
-   *     for another reason; both name the remote by {@link GitSource#remoteUrl()}
+   * @throws StatusException 503 when the remote cannot be reached, 502 when it refuses a change for
+   *     another reason; both name the remote by {@link GitSource#remoteUrl()}
    */
   Outcome push(List<RefChange> changes) {
     Timer.Sample sample = Timer.start();
@@ -150,7 +153,8 @@ final class RemotePush {
       PushResult result = transport.push(NullProgressMonitor.INSTANCE, updates);
       return evaluate(changes, result);
     } catch (TransportException e) {
-      if (atomic && String.valueOf(e.getMessage()).contains(JGitText.get().atomicPushNotSupported)) {
+      if (atomic
+          && String.valueOf(e.getMessage()).contains(JGitText.get().atomicPushNotSupported)) {
         throw new AtomicUnsupported();
       }
       throw StatusException.unavailable(
@@ -164,7 +168,10 @@ final class RemotePush {
   }
 
   private static List<ObjectId> newIds(List<RefChange> changes) {
-    return changes.stream().map(RefChange::newId).filter(id -> !id.equals(ObjectId.zeroId())).toList();
+    return changes.stream()
+        .map(RefChange::newId)
+        .filter(id -> !id.equals(ObjectId.zeroId()))
+        .toList();
   }
 
   private Outcome evaluate(List<RefChange> changes, PushResult result) {
@@ -182,10 +189,7 @@ final class RemotePush {
           }
         }
         case REJECTED_REMOTE_CHANGED, REJECTED_NONFASTFORWARD -> stale = true;
-        case REJECTED_NODELETE,
-            REJECTED_OTHER_REASON,
-            NOT_ATTEMPTED,
-            AWAITING_REPORT -> {
+        case REJECTED_NODELETE, REJECTED_OTHER_REASON, NOT_ATTEMPTED, AWAITING_REPORT -> {
           String message = update == null ? null : update.getMessage();
           if (!JGitText.get().transactionAborted.equals(message)) {
             refused.add(change.ref() + " (" + (message == null ? status : message) + ")");
@@ -198,7 +202,10 @@ final class RemotePush {
     }
     if (!refused.isEmpty()) {
       throw StatusException.badGateway(
-          "the remote " + source.remoteUrl() + " rejected the push of " + String.join(", ", refused),
+          "the remote "
+              + source.remoteUrl()
+              + " rejected the push of "
+              + String.join(", ", refused),
           null);
     }
     return Outcome.PUSHED;
@@ -230,8 +237,8 @@ final class RemotePush {
   }
 
   /**
-   * Opens a transport to the source's remote configured like any of its commands (credentials,
-   * SSH session factory, timeout), through the {@link TransportCommand} hook the source offers.
+   * Opens a transport to the source's remote configured like any of its commands (credentials, SSH
+   * session factory, timeout), through the {@link TransportCommand} hook the source offers.
    */
   private static final class Connection extends TransportCommand<Connection, Transport> {
     private final GitSource source;

@@ -31,24 +31,24 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 
 /**
- * The clone as one push sees it: the same refs, config and objects, but a pack writer that does
- * not walk the whole tree of every commit the remote already has.
+ * The clone as one push sees it: the same refs, config and objects, but a pack writer that does not
+ * walk the whole tree of every commit the remote already has.
  *
  * <p>Why: to leave out of the pack what the remote has, JGit's push marks every tree and blob
  * reachable from the remote's advertised commits, reading each of their trees in full, so a push
  * costs time in proportion to the repository (100,000 files: the push is most of a write's
- * latency), where {@code git push} only looks at the paths the new commits touch. This class
- * gives JGit the same "sparse" view: while the push is packed, a tree that is neither one the new
- * commits introduce nor its counterpart at the same path in a parent reads as empty. Such a tree
- * is reachable from a parent, so the remote has it and everything below it; marking it alone is
- * enough for the pack writer to skip it where the new trees reuse it.
+ * latency), where {@code git push} only looks at the paths the new commits touch. This class gives
+ * JGit the same "sparse" view: while the push is packed, a tree that is neither one the new commits
+ * introduce nor its counterpart at the same path in a parent reads as empty. Such a tree is
+ * reachable from a parent, so the remote has it and everything below it; marking it alone is enough
+ * for the pack writer to skip it where the new trees reuse it.
  *
- * <p>Why it is safe: only a parent the remote advertises is trusted (JGit asks the object
- * database about each advertised ref before packing; a new commit whose parents were not all
- * among them gets the plain, full walk). Reading fewer trees can only mark fewer objects as
- * present, never more, so nothing the remote lacks is left out of the pack; and since a pack
- * names objects by their content, an empty tree packed by mistake is a harmless extra object,
- * never a wrong object under an id. Nothing of this view is ever written to the clone.
+ * <p>Why it is safe: only a parent the remote advertises is trusted (JGit asks the object database
+ * about each advertised ref before packing; a new commit whose parents were not all among them gets
+ * the plain, full walk). Reading fewer trees can only mark fewer objects as present, never more, so
+ * nothing the remote lacks is left out of the pack; and since a pack names objects by their
+ * content, an empty tree packed by mistake is a harmless extra object, never a wrong object under
+ * an id. Nothing of this view is ever written to the clone.
  *
  * <p>One instance per push; not shared between threads beyond the pack writer's own use.
  */
@@ -63,8 +63,7 @@ final class SparsePushRepository extends Repository {
   private final ObjectDatabase objects;
   private volatile Boolean sparse;
 
-  private SparsePushRepository(
-      Repository clone, Set<ObjectId> introduced, Set<ObjectId> parents) {
+  private SparsePushRepository(Repository clone, Set<ObjectId> introduced, Set<ObjectId> parents) {
     super(new FileRepositoryBuilder().setGitDir(clone.getDirectory()).setFS(clone.getFS()));
     this.clone = clone;
     this.introduced = introduced;

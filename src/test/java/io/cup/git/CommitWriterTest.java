@@ -73,7 +73,8 @@ class CommitWriterTest {
     assertThat(files(result.commit()))
         .containsExactlyEntriesOf(
             sorted(
-                Map.of("a.txt", "a2\n", "dir/b.txt", "b\n", "dir/new.txt", "new\n", "z/keep", "k\n")));
+                Map.of(
+                    "a.txt", "a2\n", "dir/b.txt", "b\n", "dir/new.txt", "new\n", "z/keep", "k\n")));
     try (RevWalk walk = new RevWalk(repository)) {
       RevCommit commit = walk.parseCommit(result.commit());
       assertThat(commit.getParents()).extracting(RevCommit::getId).containsExactly(base);
@@ -109,11 +110,7 @@ class CommitWriterTest {
 
     CommitWriter.Result result =
         writer.commit(
-            base,
-            List.of(FileChange.delete("gone/deeper/only.txt")),
-            AUTHOR,
-            AUTHOR,
-            "remove");
+            base, List.of(FileChange.delete("gone/deeper/only.txt")), AUTHOR, AUTHOR, "remove");
 
     assertThat(gitCli("ls-tree", "-r", "-t", "--name-only", result.commit().name()))
         .isEqualTo("keep.txt\n");
@@ -217,18 +214,15 @@ class CommitWriterTest {
                     AUTHOR,
                     AUTHOR,
                     "bad"))
-        .isInstanceOfSatisfying(
-            StatusException.class, e -> assertThat(e.code()).isEqualTo(400));
+        .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.code()).isEqualTo(400));
   }
 
   @Test
   void anUnknownBaseIs404() {
     ObjectId unknown = ObjectId.fromString("0123456789abcdef0123456789abcdef01234567");
 
-    assertThatThrownBy(
-            () -> writer.commit(unknown, List.of(), AUTHOR, AUTHOR, "x"))
-        .isInstanceOfSatisfying(
-            StatusException.class, e -> assertThat(e.code()).isEqualTo(404));
+    assertThatThrownBy(() -> writer.commit(unknown, List.of(), AUTHOR, AUTHOR, "x"))
+        .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.code()).isEqualTo(404));
   }
 
   @Test
@@ -306,7 +300,8 @@ class CommitWriterTest {
     Map<String, String> seedFiles = new LinkedHashMap<>();
     for (int ns = 0; ns < 100; ns++) {
       for (int i = 0; i < 1000; i++) {
-        seedFiles.put("ns-" + ns + "/sub-" + (i % 10) + "/flag-" + i + ".json", "{\"i\":" + i + "}\n");
+        seedFiles.put(
+            "ns-" + ns + "/sub-" + (i % 10) + "/flag-" + i + ".json", "{\"i\":" + i + "}\n");
       }
     }
     ObjectId base = seed(seedFiles);

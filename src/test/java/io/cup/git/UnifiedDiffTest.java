@@ -91,7 +91,9 @@ class UnifiedDiffTest {
 
     String diff = new UnifiedDiff(repository).of(root);
 
-    assertThat(diff).startsWith("diff --git a/a.txt b/a.txt\nnew file mode 100644\n").endsWith("+a\n");
+    assertThat(diff)
+        .startsWith("diff --git a/a.txt b/a.txt\nnew file mode 100644\n")
+        .endsWith("+a\n");
   }
 
   @Test

@@ -86,7 +86,9 @@ class ProposalLifecycleTest extends PublisherFixture {
         .isEqualTo("Merge proposal " + proposal.id() + ": feat: flag a on");
     assertThat(merge.getAuthorIdent().getEmailAddress()).isEqualTo("publisher@cup.test");
     Map<String, String> files = TestRepos.files(remote, head.name());
-    assertThat(files).containsEntry(FLAG_A, "{\"on\":true}\n").containsEntry("other.txt", "theirs\n");
+    assertThat(files)
+        .containsEntry(FLAG_A, "{\"on\":true}\n")
+        .containsEntry("other.txt", "theirs\n");
     assertThat(files).hasSize(SEED.size() + 1);
     assertFsckClean(remote);
   }
@@ -231,9 +233,9 @@ class ProposalLifecycleTest extends PublisherFixture {
   }
 
   /**
-   * The remote moves between the fetch before a merge and its push: the lease on the tracked
-   * branch fails, the publisher fetches again (through {@code cup.repository.fetch}) and merges
-   * onto the new head.
+   * The remote moves between the fetch before a merge and its push: the lease on the tracked branch
+   * fails, the publisher fetches again (through {@code cup.repository.fetch}) and merges onto the
+   * new head.
    */
   @Test
   void aMergeThatLosesTheRaceFetchesAndRetries(Vertx vertx) throws Exception {
@@ -268,7 +270,8 @@ class ProposalLifecycleTest extends PublisherFixture {
   void aMergeThatKeepsLosingIs409(Vertx vertx) throws Exception {
     deploy(vertx, cfg, 1);
     Proposal proposal = create(vertx, request(main(), "feat: race", upsert(FLAG_A, "{}\n")));
-    java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger fetches =
+        new java.util.concurrent.atomic.AtomicInteger();
     fetcher(
         vertx,
         () -> {

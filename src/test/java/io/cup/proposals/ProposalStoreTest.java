@@ -48,11 +48,12 @@ class ProposalStoreTest {
     ObjectId second = store.write(closed, first, AUTHOR);
     store.updateLocalRef(ProposalStore.recordRef(open.id()), first, second);
 
-    assertThat(store.get(open.id())).hasValueSatisfying(
-        stored -> {
-          assertThat(stored.proposal()).isEqualTo(closed);
-          assertThat(stored.commit()).isEqualTo(second);
-        });
+    assertThat(store.get(open.id()))
+        .hasValueSatisfying(
+            stored -> {
+              assertThat(stored.proposal()).isEqualTo(closed);
+              assertThat(stored.commit()).isEqualTo(second);
+            });
     // read back by a fresh store (no cache), from the Git objects alone
     assertThat(new ProposalStore(repository).read(first)).isEqualTo(open);
     assertThat(TestRepos.files(dir.resolve("r.git"), first.name()))

@@ -100,7 +100,8 @@ class PublisherCreateTest extends PublisherFixture {
     deploy(vertx, cfg, 1);
     ObjectId base = main();
     Proposal first =
-        create(vertx, request(base, "first", upsert("default/flipt.io-v1alpha1-Flag-a.json", "{}\n")));
+        create(
+            vertx, request(base, "first", upsert("default/flipt.io-v1alpha1-Flag-a.json", "{}\n")));
     Proposal second = create(vertx, request(base, "second", upsert("new.txt", "new\n")));
 
     assertThat(list(vertx)).extracting(Proposal::id).containsExactly(second.id(), first.id());
@@ -222,7 +223,9 @@ class PublisherCreateTest extends PublisherFixture {
             request(main(), "refused", upsert("a.txt", "a\n")).toJson());
 
     assertThat(failure.code()).isEqualTo(502);
-    assertThat(failure.getMessage()).contains(daemon.url("flags.git")).contains("refs/cup/proposals/");
+    assertThat(failure.getMessage())
+        .contains(daemon.url("flags.git"))
+        .contains("refs/cup/proposals/");
     assertThat(TestRepos.refs(remote)).isEqualTo(before);
     List<String> updates = Files.readAllLines(remote.resolve("update.log"));
     if (atomic) {
@@ -233,7 +236,8 @@ class PublisherCreateTest extends PublisherFixture {
       assertThat(updates).hasSize(3);
       assertThat(updates.get(0)).startsWith("refs/heads/cup/proposal/");
       assertThat(updates.get(1)).startsWith("refs/cup/proposals/");
-      assertThat(updates.get(2)).isEqualTo(updates.get(0).split(" ")[0] + " " + ObjectId.zeroId().name());
+      assertThat(updates.get(2))
+          .isEqualTo(updates.get(0).split(" ")[0] + " " + ObjectId.zeroId().name());
     }
   }
 
@@ -246,7 +250,11 @@ class PublisherCreateTest extends PublisherFixture {
         failure(
             vertx,
             Addresses.PROPOSAL_CREATE,
-            request(main(), "same", upsert("README.md", SEED.get("README.md")), FileChange.delete("x"))
+            request(
+                    main(),
+                    "same",
+                    upsert("README.md", SEED.get("README.md")),
+                    FileChange.delete("x"))
                 .toJson());
 
     assertThat(failure.code()).isEqualTo(204);
@@ -267,6 +275,46 @@ class PublisherCreateTest extends PublisherFixture {
     assertThat(failure.code()).isEqualTo(400);
     assertThat(failure.getMessage()).contains("../../etc/passwd");
     assertThat(TestRepos.refs(remote)).isEqualTo(before);
+    assertThat(
+            failure(vertx, Addresses.PROPOSAL_CREATE, new io.vertx.core.json.JsonObject()).code())
+        .isEqualTo(400);
+    ObjectId nowhere = ObjectId.fromString("0123456789abcdef0123456789abcdef01234567");
+    assertThat(
+            failure(
+                    vertx,
+                    Addresses.PROPOSAL_CREATE,
+                    request(nowhere, "unknown base", upsert("a.txt", "a")).toJson())
+                .code())
+        .isEqualTo(404);
+    assertThat(
+            failure(
+                    vertx,
+                    Addresses.PROPOSAL_CREATE,
+                    request(main(), " ", upsert("a.txt", "a")).toJson())
+                .code())
+        .isEqualTo(400);
+    assertThat(TestRepos.refs(remote)).isEqualTo(before);
+  }
+
+  /**
+   * The base a write was computed on is behind the remote's head: the proposal still builds on it.
+   */
+  @Test
+  void aProposalOnAnOlderBaseKeepsThatBase(Vertx vertx) throws Exception {
+    deploy(vertx, cfg, 1);
+    ObjectId base = main();
+    ObjectId moved = TestRepos.commit(remote, TestRepos.MAIN, Map.of("theirs.txt", "t\n"));
+
+    Proposal proposal = create(vertx, request(base, "on the old base", upsert("mine.txt", "m\n")));
+
+    RevCommit commit = TestRepos.parseCommit(remote, proposal.branch());
+    assertThat(commit.getParents()).extracting(RevCommit::getId).containsExactly(base);
+    assertThat(TestRepos.files(remote, proposal.branch()))
+        .containsEntry("mine.txt", "m\n")
+        .doesNotContainKey("theirs.txt")
+        .hasSize(SEED.size() + 1);
+    assertThat(main()).isEqualTo(moved);
+    assertFsckClean(remote);
   }
 
   @Test

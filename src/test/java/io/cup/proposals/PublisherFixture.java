@@ -37,9 +37,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A served repository behind a real {@code git daemon}, a server configuration whose data
- * directory holds the clone, and helpers to talk to the publisher over the event bus. Each test
- * gets its own remote, clone and shared-source registry.
+ * A served repository behind a real {@code git daemon}, a server configuration whose data directory
+ * holds the clone, and helpers to talk to the publisher over the event bus. Each test gets its own
+ * remote, clone and shared-source registry.
  */
 abstract class PublisherFixture {
   static final Map<String, String> SEED =
@@ -118,9 +118,7 @@ abstract class PublisherFixture {
   }
 
   static List<Proposal> list(Vertx vertx) throws Exception {
-    return call(vertx, Addresses.PROPOSAL_LIST, new JsonObject())
-        .getJsonArray("items")
-        .stream()
+    return call(vertx, Addresses.PROPOSAL_LIST, new JsonObject()).getJsonArray("items").stream()
         .map(o -> Proposal.fromJson((JsonObject) o))
         .toList();
   }

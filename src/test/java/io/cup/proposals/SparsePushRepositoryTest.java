@@ -1,0 +1,149 @@
+package io.cup.proposals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cup.git.CommitWriter;
+import io.cup.git.FileChange;
+import io.cup.testing.GitDaemon;
+import io.cup.testing.TestRepos;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.Transport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pushes through the sparse view read only the trees on the changed paths, and still give the
+ * remote every object it needs (git fsck on the remote after each push).
+ */
+@Timeout(60)
+class SparsePushRepositoryTest {
+  private static final PersonIdent AUTHOR = new PersonIdent("Cup", "cup@test.invalid");
+  private static final int DIRECTORIES = 40;
+
+  @TempDir Path root;
+  private GitDaemon daemon;
+  private Path remote;
+  private Repository clone;
+  private final Map<String, String> seed = new TreeMap<>();
+
+  @BeforeEach
+  void init() throws Exception {
+    for (int d = 0; d < DIRECTORIES; d++) {
+      for (int f = 0; f < 25; f++) {
+        seed.put("ns-" + d + "/sub/flag-" + f + ".json", "{\"d\":" + d + ",\"f\":" + f + "}\n");
+      }
+    }
+    remote = TestRepos.createBare(root.resolve("served").resolve("r.git"), seed);
+    daemon = GitDaemon.serve(root.resolve("served"));
+    clone =
+        Git.cloneRepository()
+            .setURI(daemon.url("r.git"))
+            .setBare(true)
+            .setDirectory(root.resolve("clone.git").toFile())
+            .call()
+            .getRepository();
+  }
+
+  @AfterEach
+  void close() {
+    clone.close();
+    daemon.close();
+  }
+
+  @Test
+  void aCommitOnTheAdvertisedHeadReadsOnlyTheChangedPaths() throws Exception {
+    ObjectId base = clone.resolve("refs/heads/main");
+    ObjectId commit = commit(base, FileChange.upsert("ns-7/sub/flag-3.json", bytes("{}\n")));
+
+    SparsePushRepository view = SparsePushRepository.of(clone, List.of(commit));
+    assertThat(push(view, commit, "refs/heads/topic")).isEqualTo(RemoteRefUpdate.Status.OK);
+
+    assertThat(view.wasSparse()).isTrue();
+    // root, ns-7 and ns-7/sub, old and new, walked (6), and the 3 new ones read again to be
+    // written; the plain walk reads all 81 trees of main (see the next test)
+    assertThat(view.treesRead()).isLessThanOrEqualTo(9);
+    Map<String, String> expected = new TreeMap<>(seed);
+    expected.put("ns-7/sub/flag-3.json", "{}\n");
+    assertThat(TestRepos.files(remote, "topic")).isEqualTo(expected);
+    assertFsckClean();
+  }
+
+  @Test
+  void aParentTheRemoteDoesNotAdvertiseGetsTheFullWalk() throws Exception {
+    ObjectId base = clone.resolve("refs/heads/main");
+    ObjectId first = commit(base, FileChange.upsert("ns-1/sub/new.json", bytes("1\n")));
+    ObjectId second = commit(first, FileChange.upsert("ns-2/sub/new.json", bytes("2\n")));
+
+    // the remote has neither: "first" must travel with "second"
+    SparsePushRepository view = SparsePushRepository.of(clone, List.of(second));
+    assertThat(push(view, second, "refs/heads/topic")).isEqualTo(RemoteRefUpdate.Status.OK);
+
+    assertThat(view.wasSparse()).isFalse();
+    assertThat(view.treesRead()).isGreaterThanOrEqualTo(1 + 2 * DIRECTORIES);
+    assertThat(TestRepos.files(remote, "topic"))
+        .containsEntry("ns-1/sub/new.json", "1\n")
+        .containsEntry("ns-2/sub/new.json", "2\n")
+        .hasSize(seed.size() + 2);
+    assertThat(TestRepos.parseCommit(remote, "topic").getParent(0).getId()).isEqualTo(first);
+    assertFsckClean();
+  }
+
+  @Test
+  void aNewDirectoryAndADeletedOneTravelWhole() throws Exception {
+    ObjectId base = clone.resolve("refs/heads/main");
+    List<FileChange> changes = new java.util.ArrayList<>();
+    for (int f = 0; f < 25; f++) {
+      changes.add(FileChange.delete("ns-3/sub/flag-" + f + ".json"));
+    }
+    changes.add(FileChange.upsert("brand/new/deep/dir/file.json", bytes("{}\n")));
+    ObjectId commit = commit(base, changes.toArray(FileChange[]::new));
+
+    SparsePushRepository view = SparsePushRepository.of(clone, List.of(commit));
+    assertThat(push(view, commit, "refs/heads/topic")).isEqualTo(RemoteRefUpdate.Status.OK);
+
+    assertThat(view.wasSparse()).isTrue();
+    Map<String, String> files = TestRepos.files(remote, "topic");
+    assertThat(files).containsEntry("brand/new/deep/dir/file.json", "{}\n");
+    assertThat(files.keySet()).noneMatch(p -> p.startsWith("ns-3/"));
+    assertFsckClean();
+  }
+
+  private RemoteRefUpdate.Status push(Repository view, ObjectId commit, String ref)
+      throws Exception {
+    try (Transport transport = Transport.open(view, daemon.url("r.git"))) {
+      RemoteRefUpdate update =
+          new RemoteRefUpdate(view, (String) null, commit, ref, false, null, ObjectId.zeroId());
+      PushResult result = transport.push(NullProgressMonitor.INSTANCE, List.of(update));
+      return result.getRemoteUpdate(ref).getStatus();
+    }
+  }
+
+  private ObjectId commit(ObjectId base, FileChange... changes) throws Exception {
+    return new CommitWriter(clone)
+        .commit(base, List.of(changes), AUTHOR, AUTHOR, "change")
+        .commit();
+  }
+
+  private void assertFsckClean() {
+    TestRepos.Fsck fsck = TestRepos.fsck(remote);
+    assertThat(fsck.ok()).as(fsck.output()).isTrue();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
