@@ -4,6 +4,7 @@ import io.cup.bus.Addresses;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
 import io.cup.bus.ResourceRef;
+import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -41,6 +42,7 @@ final class PendingProposals {
 
   private MessageConsumer<JsonObject> events;
   private long resyncTimer = -1;
+  private boolean loadFailing;
 
   private record Pending(Proposal proposal, String action) {}
 
@@ -80,10 +82,20 @@ final class PendingProposals {
               reindex();
               return (Void) null;
             })
+        .map(
+            ignored -> {
+              loadFailing = false;
+              return (Void) null;
+            })
         .otherwise(
             failure -> {
-              LOG.warn("cannot load the open proposals (status.proposals may lag): {}",
-                  failure.toString());
+              // said once per run of failures (no clone yet, publisher restarting), not per resync
+              if (!loadFailing) {
+                LOG.warn(
+                    "cannot load the open proposals, status.proposals may lag: {}",
+                    StatusException.from(failure).getMessage());
+              }
+              loadFailing = true;
               return null;
             });
   }

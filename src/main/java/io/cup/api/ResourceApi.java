@@ -377,6 +377,15 @@ final class ResourceApi {
             proposal -> {
               pending.record(proposal);
               return Reply.json(202, ProposalView.writeResult(proposal, origin(ctx)));
+            })
+        .recover(
+            failure -> {
+              // the publisher found that the change set leaves the tree as it is (e.g. the same
+              // bytes written again): the desired state already holds
+              StatusException status = StatusException.from(failure);
+              return status.code() == 204
+                  ? Future.succeededFuture(Reply.noContent())
+                  : Future.failedFuture(status);
             });
   }
 

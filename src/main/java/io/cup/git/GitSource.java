@@ -52,6 +52,9 @@ import org.slf4j.LoggerFactory;
  * serialized by one lock; reads ({@link #view}, {@link #head}) run concurrently with them.
  */
 public final class GitSource implements Source {
+  /** Whether a clone was tried already: a failing clone is logged once, not every poll. */
+  private boolean cloneAttempted;
+
   /** Branch prefix of proposals: {@code cup/proposal/<id>}. */
   public static final String PROPOSAL_BRANCH_PREFIX = "cup/proposal/";
 
@@ -402,7 +405,12 @@ public final class GitSource implements Source {
             "remote", "origin", "fetch", FETCH_REFSPECS.stream().map(RefSpec::toString).toList());
         config.setBoolean("remote", "origin", "prune", true);
         config.save();
-        LOG.info("cloning {} into {}", remoteUrl(), dir);
+        if (!cloneAttempted) {
+          LOG.info("cloning {} into {}", remoteUrl(), dir);
+        } else {
+          LOG.debug("cloning {} into {} (again)", remoteUrl(), dir);
+        }
+        cloneAttempted = true;
         FetchResult result = fetchInto(repo, "clone");
         tracked = configuredBranch(cfg);
         if (tracked == null) {

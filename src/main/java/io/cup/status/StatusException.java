@@ -142,8 +142,12 @@ public class StatusException extends RuntimeException {
   /** Fails {@code message} with {@code failure}, mapped to a status; unknown failures are 500. */
   public static void reply(Message<?> message, Throwable failure) {
     StatusException status = from(failure);
-    if (status.code() >= 500) {
+    if (status.code() == 500) {
+      // an unexpected failure: the stack trace is what someone needs to fix it
       LOG.warn("{} failed: {}", message.address(), status.getMessage(), failure);
+    } else if (status.code() > 500) {
+      // the remote, a controller or a dependency failed: the message says what
+      LOG.debug("{} failed: {}", message.address(), status.getMessage());
     }
     message.fail(status.code(), status.toStatus().encode());
   }
