@@ -33,8 +33,8 @@ final class AccessLog implements Handler<RoutingContext> {
   private static final int MAX_LOGGED_PATH = 512;
 
   /**
-   * The timers by "method route code", looked up once each: bounded like their tags (methods,
-   * route templates, status codes), and cheaper than building a meter id on every request.
+   * The timers by "method route code", looked up once each: bounded like their tags (methods, route
+   * templates, status codes), and cheaper than building a meter id on every request.
    */
   private static final Map<String, Timer> TIMERS = new ConcurrentHashMap<>();
 

@@ -16,11 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Resources read at the tracked branch head, kept by this verticle instance so that a read of the
  * head does not cross the event bus each time. A commit never changes, so what the controller
- * worker answered for (commit, resource) stays true; the cache holds only answers for the head
- * this instance knows, and empties when {@code cup.events.head} says the head moved. The head is
- * learnt from {@code cup.repository.status} at start and from every {@code cup.events.head}
- * after; until it is known, or when the answer was read at another commit (a fetch in between),
- * nothing is kept. Only for a Git source: a local directory changes in place, without commits.
+ * worker answered for (commit, resource) stays true; the cache holds only answers for the head this
+ * instance knows, and empties when {@code cup.events.head} says the head moved. The head is learnt
+ * from {@code cup.repository.status} at start and from every {@code cup.events.head} after; until
+ * it is known, or when the answer was read at another commit (a fetch in between), nothing is kept.
+ * Only for a Git source: a local directory changes in place, without commits.
  *
  * <p>Confined to the verticle's event loop: no locks.
  */

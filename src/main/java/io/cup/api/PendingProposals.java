@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Kept as an index in this verticle instance, never asked for on a read: loaded from {@code
  * cup.proposal.list} at start, then kept up to date from {@code cup.events.proposal} (published by
- * every publisher, on every node), from this instance's own create/merge/close answers (so a
- * client that reads right after its write sees its proposal), and by a full reload every {@link
+ * every publisher, on every node), from this instance's own create/merge/close answers (so a client
+ * that reads right after its write sees its proposal), and by a full reload every {@link
  * #RESYNC_MILLIS} in case an event was missed. Reads only touch the event loop's own map. It is
  * never stored: a {@code PUT} drops it from the body.
  */
@@ -35,8 +35,10 @@ final class PendingProposals {
 
   private final Vertx vertx;
   private final BusClient bus;
+
   /** Open proposals by id; only touched on this verticle's event loop. */
   private final Map<String, Proposal> open = new HashMap<>();
+
   /** The same, by resource: "apiVersion|kind|namespace|name" → proposals touching it. */
   private Map<String, List<Pending>> byResource = Map.of();
 
@@ -125,7 +127,9 @@ final class PendingProposals {
             .add(new Pending(proposal, ref.action()));
       }
     }
-    index.values().forEach(list -> list.sort((a, b) -> a.proposal().id().compareTo(b.proposal().id())));
+    index
+        .values()
+        .forEach(list -> list.sort((a, b) -> a.proposal().id().compareTo(b.proposal().id())));
     byResource = index;
   }
 

@@ -48,6 +48,7 @@ final class ResourceApi {
   private final BusClient bus;
   private final WorkerExecutor validation;
   private final PendingProposals pending;
+
   /** Reads at the tracked head kept in this instance; null for a local directory source. */
   private final HeadReads headReads;
 
@@ -184,19 +185,19 @@ final class ResourceApi {
                   .map(ListReply::fromJson);
           String origin = origin(ctx);
           return read.map(
-                  reply0 -> {
-                    JsonArray items = new JsonArray();
-                    for (Object item : reply0.items()) {
-                      JsonObject resource = (JsonObject) item;
-                      items.add(
-                          trackedBranch
-                              ? pending.annotate(
-                                  resource, served.apiVersion(), served.definition().kind(), origin)
-                              : resource);
-                    }
-                    ListReply reply = new ListReply(reply0.commit(), items);
-                    return listReply(served, type, reply, query);
-                  });
+              reply0 -> {
+                JsonArray items = new JsonArray();
+                for (Object item : reply0.items()) {
+                  JsonObject resource = (JsonObject) item;
+                  items.add(
+                      trackedBranch
+                          ? pending.annotate(
+                              resource, served.apiVersion(), served.definition().kind(), origin)
+                          : resource);
+                }
+                ListReply reply = new ListReply(reply0.commit(), items);
+                return listReply(served, type, reply, query);
+              });
         });
   }
 

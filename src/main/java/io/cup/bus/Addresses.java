@@ -10,42 +10,53 @@ public final class Addresses {
   // repository fetcher (owns the clone)
   /** request {@link RepositoryStatus} (empty body) → status of the clone. */
   public static final String REPOSITORY_STATUS = "cup.repository.status";
+
   /** request (empty body) → {@link RepositoryStatus} after a fetch ran now. */
   public static final String REPOSITORY_FETCH = "cup.repository.fetch";
 
   // controller workers
   /** request {@link ResourceRequest} → {@link ResourceReply}. */
   public static final String CONTROLLER_GET = "cup.controller.get";
+
   /** request {@link ResourceRequest} (name null) → {@link ListReply}. */
   public static final String CONTROLLER_LIST = "cup.controller.list";
+
   /** request {@link ResourceRequest} with resource → {@link ChangeSetReply}. */
   public static final String CONTROLLER_PUT = "cup.controller.put";
+
   /** request {@link ResourceRequest} → {@link ChangeSetReply}. */
   public static final String CONTROLLER_DELETE = "cup.controller.delete";
+
   /**
-   * request {@link HeadMoved} → reply {"events": n}; the worker turns the moved head into
-   * resource events and publishes each on {@link #EVENTS_RESOURCE}. Sent (not published) so one
-   * worker instance handles each move.
+   * request {@link HeadMoved} → reply {"events": n}; the worker turns the moved head into resource
+   * events and publishes each on {@link #EVENTS_RESOURCE}. Sent (not published) so one worker
+   * instance handles each move.
    */
   public static final String CONTROLLER_CHANGES = "cup.controller.changes";
 
   // proposal publisher
   /** request {@link ProposalRequest} → {@link Proposal}. */
   public static final String PROPOSAL_CREATE = "cup.proposal.create";
+
   /** request {"id": …} → {@link Proposal} (with diff). */
   public static final String PROPOSAL_GET = "cup.proposal.get";
+
   /** request {} → {"items": [{@link Proposal}…]} (without diff). */
   public static final String PROPOSAL_LIST = "cup.proposal.list";
+
   /** request {"id": …} → {@link Proposal}. */
   public static final String PROPOSAL_MERGE = "cup.proposal.merge";
+
   /** request {"id": …} → {@link Proposal}. */
   public static final String PROPOSAL_CLOSE = "cup.proposal.close";
 
   // published events, the contract for other services
   /** published {@link ResourceEvent}. */
   public static final String EVENTS_RESOURCE = "cup.events.resource";
+
   /** published {@link ProposalEvent}. */
   public static final String EVENTS_PROPOSAL = "cup.events.proposal";
+
   /** published {@link HeadMoved}: the tracked branch moved. */
   public static final String EVENTS_HEAD = "cup.events.head";
 }

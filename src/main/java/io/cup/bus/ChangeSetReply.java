@@ -5,8 +5,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Reply to {@code cup.controller.put} and {@code cup.controller.delete}: the files the write
- * changes against {@code changes.base}, the commit message to use and the resource it touches.
- * An empty change set means the desired state already holds (HTTP 204).
+ * changes against {@code changes.base}, the commit message to use and the resource it touches. An
+ * empty change set means the desired state already holds (HTTP 204).
  */
 public record ChangeSetReply(ChangeSet changes, String message, ResourceRef resource) {
   public JsonObject toJson() {

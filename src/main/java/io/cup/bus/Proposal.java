@@ -8,9 +8,9 @@ import java.util.List;
  * A proposal as the publisher records it. {@code state} is one of {@code open}, {@code merged},
  * {@code closed}, {@code conflicted}. {@code source} is the SCM ("local"); {@code url} where a
  * person reviews it; {@code branch} the proposal branch ({@code cup/proposal/<id>}); {@code base}
- * the commit it was built on and {@code head} its branch head; {@code mergeCommit} set once
- * merged; {@code diff} (unified, a/ b/ paths) only on {@code cup.proposal.get}. For a local
- * directory source writes apply in place and {@code source} is "directory", with no branch.
+ * the commit it was built on and {@code head} its branch head; {@code mergeCommit} set once merged;
+ * {@code diff} (unified, a/ b/ paths) only on {@code cup.proposal.get}. For a local directory
+ * source writes apply in place and {@code source} is "directory", with no branch.
  */
 public record Proposal(
     String id,
@@ -33,8 +33,19 @@ public record Proposal(
 
   public Proposal withDiff(String diff) {
     return new Proposal(
-        id, state, source, url, branch, base, head, message, resources, createdAt, updatedAt,
-        mergeCommit, diff);
+        id,
+        state,
+        source,
+        url,
+        branch,
+        base,
+        head,
+        message,
+        resources,
+        createdAt,
+        updatedAt,
+        mergeCommit,
+        diff);
   }
 
   public JsonObject toJson() {

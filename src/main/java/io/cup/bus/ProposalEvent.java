@@ -2,13 +2,16 @@ package io.cup.bus;
 
 import io.vertx.core.json.JsonObject;
 
-/** Published on {@code cup.events.proposal}: {@code type} is opened, merged, closed or conflicted. */
+/**
+ * Published on {@code cup.events.proposal}: {@code type} is opened, merged, closed or conflicted.
+ */
 public record ProposalEvent(String type, Proposal proposal) {
   public JsonObject toJson() {
     return new JsonObject().put("type", type).put("proposal", proposal.toJson());
   }
 
   public static ProposalEvent fromJson(JsonObject json) {
-    return new ProposalEvent(json.getString("type"), Proposal.fromJson(json.getJsonObject("proposal")));
+    return new ProposalEvent(
+        json.getString("type"), Proposal.fromJson(json.getJsonObject("proposal")));
   }
 }

@@ -4,9 +4,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Published on {@code cup.events.resource} when the tracked branch moves: {@code type} is ADDED,
- * MODIFIED or DELETED (the Kubernetes watch words); {@code commit} the new head,
- * {@code previousCommit} the old one; {@code object} the resource after the change (before it,
- * for DELETED).
+ * MODIFIED or DELETED (the Kubernetes watch words); {@code commit} the new head, {@code
+ * previousCommit} the old one; {@code object} the resource after the change (before it, for
+ * DELETED).
  */
 public record ResourceEvent(
     String type,

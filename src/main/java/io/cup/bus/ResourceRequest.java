@@ -4,9 +4,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A request to a controller worker about resources of one definition version in one namespace.
- * {@code name} is null for list; {@code revision} null means the tracked branch head;
- * {@code labelSelector} only for list (already validated by the API); {@code resource} only for
- * put.
+ * {@code name} is null for list; {@code revision} null means the tracked branch head; {@code
+ * labelSelector} only for list (already validated by the API); {@code resource} only for put.
  */
 public record ResourceRequest(
     String group,

@@ -17,7 +17,8 @@ final class RepositoryNames {
     String last = trimmed.substring(trimmed.lastIndexOf('/') + 1).replaceAll("\\.git$", "");
     last = last.replaceAll("[^A-Za-z0-9._-]", "_");
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
       return last + "-" + HexFormat.of().formatHex(digest, 0, 6) + ".git";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

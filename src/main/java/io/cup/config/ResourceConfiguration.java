@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The loaded, checked Cup resource configuration: every definition, controller and binding, and
- * the served definition versions keyed {@code <group>/<version>/<plural>}.
+ * The loaded, checked Cup resource configuration: every definition, controller and binding, and the
+ * served definition versions keyed {@code <group>/<version>/<plural>}.
  */
 public record ResourceConfiguration(
     List<ResourceDefinition> definitions,

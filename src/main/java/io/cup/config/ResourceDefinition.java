@@ -4,8 +4,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
 /**
- * A {@code ResourceDefinition} of the original Cup: {@code names.{kind,singular,plural}},
- * {@code spec.group}, {@code spec.versions.<version>} = JSON Schema of the whole resource.
+ * A {@code ResourceDefinition} of the original Cup: {@code names.{kind,singular,plural}}, {@code
+ * spec.group}, {@code spec.versions.<version>} = JSON Schema of the whole resource.
  *
  * @param name {@code metadata.name}
  * @param versions version → JSON Schema, in file order

@@ -6,8 +6,8 @@ import java.nio.file.Paths;
 
 /**
  * The resolved server configuration (flags > environment > YAML file > defaults), handed to every
- * verticle as JSON in its deployment config under the key {@code "server"}. Secrets are never
- * held here: only the paths or environment variable names they are read from.
+ * verticle as JSON in its deployment config under the key {@code "server"}. Secrets are never held
+ * here: only the paths or environment variable names they are read from.
  *
  * @param host listen host ("" or null: all interfaces), from {@code --api-address}
  * @param port listen port, from {@code --api-address}

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Knows how resources of some kinds are laid out as files. Implementations are plain blocking
- * code, called only from controller worker threads. A failure is a
- * {@link io.cup.status.StatusException} (400 for a path that would leave the repository, 404,
- * 502 for unreadable content, 504 for a controller that ran out of time…).
+ * Knows how resources of some kinds are laid out as files. Implementations are plain blocking code,
+ * called only from controller worker threads. A failure is a {@link io.cup.status.StatusException}
+ * (400 for a path that would leave the repository, 404, 502 for unreadable content, 504 for a
+ * controller that ran out of time…).
  */
 public interface Controller {
 
@@ -21,8 +21,8 @@ public interface Controller {
   List<JsonObject> list(Target target, RevisionView view);
 
   /**
-   * The files that make {@code resource} stored as {@code target}, against the view's commit;
-   * empty when what is stored already equals {@code resource} once parsed.
+   * The files that make {@code resource} stored as {@code target}, against the view's commit; empty
+   * when what is stored already equals {@code resource} once parsed.
    */
   ChangeSet put(Target target, JsonObject resource, RevisionView view);
 
@@ -31,8 +31,8 @@ public interface Controller {
 
   /**
    * Which resources of {@code target}'s kind changed between two revisions, in any namespace
-   * ({@code target.namespace()} and {@code name()} are null). Each entry is a
-   * {@link Change}; {@code before} null means added, {@code after} null means deleted.
+   * ({@code target.namespace()} and {@code name()} are null). Each entry is a {@link Change};
+   * {@code before} null means added, {@code after} null means deleted.
    */
   List<Change> changes(Target target, RevisionView from, RevisionView to);
 

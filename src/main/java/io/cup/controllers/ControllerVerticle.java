@@ -79,8 +79,9 @@ public final class ControllerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     if (context.threadingModel() == ThreadingModel.EVENT_LOOP) {
-      return Future.failedFuture(new IllegalStateException(
-          "ControllerVerticle blocks: deploy it with ThreadingModel.WORKER"));
+      return Future.failedFuture(
+          new IllegalStateException(
+              "ControllerVerticle blocks: deploy it with ThreadingModel.WORKER"));
     }
     try {
       ServerConfig cfg = ServerConfig.of(config());
@@ -95,67 +96,99 @@ public final class ControllerVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     EventBus bus = vertx.eventBus();
-    return Future.all(List.of(
-        bus.consumer(Addresses.CONTROLLER_GET, this::get).completion(),
-        bus.consumer(Addresses.CONTROLLER_LIST, this::list).completion(),
-        bus.consumer(Addresses.CONTROLLER_PUT, this::put).completion(),
-        bus.consumer(Addresses.CONTROLLER_DELETE, this::delete).completion(),
-        bus.consumer(Addresses.CONTROLLER_CHANGES, this::changes).completion()));
+    return Future.all(
+        List.of(
+            bus.consumer(Addresses.CONTROLLER_GET, this::get).completion(),
+            bus.consumer(Addresses.CONTROLLER_LIST, this::list).completion(),
+            bus.consumer(Addresses.CONTROLLER_PUT, this::put).completion(),
+            bus.consumer(Addresses.CONTROLLER_DELETE, this::delete).completion(),
+            bus.consumer(Addresses.CONTROLLER_CHANGES, this::changes).completion()));
   }
 
   // -- handlers ---------------------------------------------------------------------------------
 
   private void get(Message<JsonObject> message) {
-    serve(message, "get", (request, served, controller) -> {
-      RevisionView view = source.view(request.revision());
-      Target target = target(served, required(request.namespace(), "namespace"),
-          required(request.name(), "name"));
-      JsonObject resource = controller.get(target, view)
-          .orElseThrow(() -> StatusException.notFound(notFound(target)));
-      return new ResourceReply(view.commit(), resource).toJson();
-    });
+    serve(
+        message,
+        "get",
+        (request, served, controller) -> {
+          RevisionView view = source.view(request.revision());
+          Target target =
+              target(
+                  served,
+                  required(request.namespace(), "namespace"),
+                  required(request.name(), "name"));
+          JsonObject resource =
+              controller
+                  .get(target, view)
+                  .orElseThrow(() -> StatusException.notFound(notFound(target)));
+          return new ResourceReply(view.commit(), resource).toJson();
+        });
   }
 
   private void list(Message<JsonObject> message) {
-    serve(message, "list", (request, served, controller) -> {
-      LabelSelector selector = LabelSelector.parse(request.labelSelector());
-      RevisionView view = source.view(request.revision());
-      Target target = target(served, required(request.namespace(), "namespace"), null);
-      JsonArray items = new JsonArray();
-      controller.list(target, view).stream()
-          .filter(resource -> selector.matches(labels(resource)))
-          .sorted(Comparator.comparing((JsonObject r) -> metadata(r, "namespace"))
-              .thenComparing(r -> metadata(r, "name")))
-          .forEach(items::add);
-      return new ListReply(view.commit(), items).toJson();
-    });
+    serve(
+        message,
+        "list",
+        (request, served, controller) -> {
+          LabelSelector selector = LabelSelector.parse(request.labelSelector());
+          RevisionView view = source.view(request.revision());
+          Target target = target(served, required(request.namespace(), "namespace"), null);
+          JsonArray items = new JsonArray();
+          controller.list(target, view).stream()
+              .filter(resource -> selector.matches(labels(resource)))
+              .sorted(
+                  Comparator.comparing((JsonObject r) -> metadata(r, "namespace"))
+                      .thenComparing(r -> metadata(r, "name")))
+              .forEach(items::add);
+          return new ListReply(view.commit(), items).toJson();
+        });
   }
 
   private void put(Message<JsonObject> message) {
-    serve(message, "put", (request, served, controller) -> {
-      if (request.resource() == null) {
-        throw StatusException.badRequest("a put needs the resource to store");
-      }
-      RevisionView view = source.view(request.revision());
-      Target target = target(served, required(request.namespace(), "namespace"),
-          required(request.name(), "name"));
-      ChangeSet changes = controller.put(target, request.resource(), view);
-      String commitMessage = "feat: update " + served.apiVersion() + "/" + target.kind() + " "
-          + target.namespace() + "/" + target.name();
-      return new ChangeSetReply(changes, commitMessage, ref(served, target, "put")).toJson();
-    });
+    serve(
+        message,
+        "put",
+        (request, served, controller) -> {
+          if (request.resource() == null) {
+            throw StatusException.badRequest("a put needs the resource to store");
+          }
+          RevisionView view = source.view(request.revision());
+          Target target =
+              target(
+                  served,
+                  required(request.namespace(), "namespace"),
+                  required(request.name(), "name"));
+          ChangeSet changes = controller.put(target, request.resource(), view);
+          String commitMessage =
+              "feat: update "
+                  + served.apiVersion()
+                  + "/"
+                  + target.kind()
+                  + " "
+                  + target.namespace()
+                  + "/"
+                  + target.name();
+          return new ChangeSetReply(changes, commitMessage, ref(served, target, "put")).toJson();
+        });
   }
 
   private void delete(Message<JsonObject> message) {
-    serve(message, "delete", (request, served, controller) -> {
-      RevisionView view = source.view(request.revision());
-      Target target = target(served, required(request.namespace(), "namespace"),
-          required(request.name(), "name"));
-      ChangeSet changes = controller.delete(target, view);
-      String commitMessage = "feat: delete " + served.key() + " " + target.namespace() + "/"
-          + target.name();
-      return new ChangeSetReply(changes, commitMessage, ref(served, target, "delete")).toJson();
-    });
+    serve(
+        message,
+        "delete",
+        (request, served, controller) -> {
+          RevisionView view = source.view(request.revision());
+          Target target =
+              target(
+                  served,
+                  required(request.namespace(), "namespace"),
+                  required(request.name(), "name"));
+          ChangeSet changes = controller.delete(target, view);
+          String commitMessage =
+              "feat: delete " + served.key() + " " + target.namespace() + "/" + target.name();
+          return new ChangeSetReply(changes, commitMessage, ref(served, target, "delete")).toJson();
+        });
   }
 
   /**
@@ -187,27 +220,42 @@ public final class ControllerVerticle extends VerticleBase {
     Timer.Sample sample = Timer.start(Metrics.registry());
     try {
       Target target = target(served, null, null);
-      List<ResourceEvent> events = controller(served).changes(target, from, to).stream()
-          .sorted(Comparator.comparing((Change c) -> String.valueOf(c.namespace()))
-              .thenComparing(c -> String.valueOf(c.name())))
-          .map(c -> event(served, target, c, from.commit(), to.commit()))
-          .toList();
+      List<ResourceEvent> events =
+          controller(served).changes(target, from, to).stream()
+              .sorted(
+                  Comparator.comparing((Change c) -> String.valueOf(c.namespace()))
+                      .thenComparing(c -> String.valueOf(c.name())))
+              .map(c -> event(served, target, c, from.commit(), to.commit()))
+              .toList();
       record(sample, name, "changes", "ok");
       return events;
     } catch (RuntimeException e) {
       record(sample, name, "changes", "error");
-      LOG.warn("no events for {} between {} and {}: {}", served.key(), from.commit(),
-          to.commit(), StatusException.from(e).getMessage(), e);
+      LOG.warn(
+          "no events for {} between {} and {}: {}",
+          served.key(),
+          from.commit(),
+          to.commit(),
+          StatusException.from(e).getMessage(),
+          e);
       return List.of();
     }
   }
 
   private static ResourceEvent event(
       ServedResource served, Target target, Change change, String from, String to) {
-    String type = change.before() == null ? "ADDED" : change.after() == null ? "DELETED"
-        : "MODIFIED";
-    return new ResourceEvent(type, target.group(), target.version(), target.plural(),
-        target.kind(), change.namespace(), change.name(), to, from,
+    String type =
+        change.before() == null ? "ADDED" : change.after() == null ? "DELETED" : "MODIFIED";
+    return new ResourceEvent(
+        type,
+        target.group(),
+        target.version(),
+        target.plural(),
+        target.kind(),
+        change.namespace(),
+        change.name(),
+        to,
+        from,
         change.after() != null ? change.after() : change.before());
   }
 
@@ -224,9 +272,9 @@ public final class ControllerVerticle extends VerticleBase {
     try {
       ResourceRequest request = ResourceRequest.fromJson(message.body());
       ServedResource served =
-          resources.served(request.group(), request.version(), request.plural())
-              .orElseThrow(() -> StatusException.notFound(
-                  "no resource type " + request.key()));
+          resources
+              .served(request.group(), request.version(), request.plural())
+              .orElseThrow(() -> StatusException.notFound("no resource type " + request.key()));
       controllerName = served.controller().name();
       JsonObject reply = work.run(request, served, controller(served));
       record(sample, controllerName, operation, "ok");
@@ -238,21 +286,30 @@ public final class ControllerVerticle extends VerticleBase {
   }
 
   private Controller controller(ServedResource served) {
-    return controllers.named(served.controller().name())
-        .orElseThrow(() -> StatusException.internal(
-            "controller " + served.controller().name() + " is not loaded", null));
+    return controllers
+        .named(served.controller().name())
+        .orElseThrow(
+            () ->
+                StatusException.internal(
+                    "controller " + served.controller().name() + " is not loaded", null));
   }
 
   private static void record(Timer.Sample sample, String controller, String op, String outcome) {
-    sample.stop(Timer.builder("cup.controller.duration")
-        .description("Time a controller worker took to answer one request")
-        .tags("controller", controller, "operation", op, "outcome", outcome)
-        .register(Metrics.registry()));
+    sample.stop(
+        Timer.builder("cup.controller.duration")
+            .description("Time a controller worker took to answer one request")
+            .tags("controller", controller, "operation", op, "outcome", outcome)
+            .register(Metrics.registry()));
   }
 
   private static Target target(ServedResource served, String namespace, String name) {
-    return new Target(served.definition().group(), served.version(),
-        served.definition().kind(), served.definition().plural(), namespace, name);
+    return new Target(
+        served.definition().group(),
+        served.version(),
+        served.definition().kind(),
+        served.definition().plural(),
+        namespace,
+        name);
   }
 
   private static String required(String value, String field) {
@@ -267,8 +324,8 @@ public final class ControllerVerticle extends VerticleBase {
   }
 
   private static ResourceRef ref(ServedResource served, Target target, String action) {
-    return new ResourceRef(served.apiVersion(), target.kind(), target.namespace(), target.name(),
-        action);
+    return new ResourceRef(
+        served.apiVersion(), target.kind(), target.namespace(), target.name(), action);
   }
 
   private static String metadata(JsonObject resource, String field) {
@@ -282,11 +339,12 @@ public final class ControllerVerticle extends VerticleBase {
     Map<String, String> labels = new HashMap<>();
     if (resource.getValue("metadata") instanceof JsonObject metadata
         && metadata.getValue("labels") instanceof JsonObject l) {
-      l.forEach(e -> {
-        if (e.getValue() instanceof String v) {
-          labels.put(e.getKey(), v);
-        }
-      });
+      l.forEach(
+          e -> {
+            if (e.getValue() instanceof String v) {
+              labels.put(e.getKey(), v);
+            }
+          });
     }
     return labels;
   }

@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * One {@link Controller} per configured controller, built once at startup from a
- * {@link ResourceConfiguration}. A controller that cannot be built (bad template, unsupported
- * type) fails startup with a {@link ConfigurationException} naming it and its file.
+ * One {@link Controller} per configured controller, built once at startup from a {@link
+ * ResourceConfiguration}. A controller that cannot be built (bad template, unsupported type) fails
+ * startup with a {@link ConfigurationException} naming it and its file.
  */
 public final class Controllers {
   private final Map<String, Controller> byName;
@@ -36,12 +36,23 @@ public final class Controllers {
     String type = config.type() == null ? "" : config.type();
     return switch (type) {
       case "template" -> new TemplateController(config);
-      case "wasm" -> throw new ConfigurationException(
-          "controller " + config.name() + " (" + config.file() + "): type wasm is not supported"
-              + " by this build yet");
-      default -> throw new ConfigurationException(
-          "controller " + config.name() + " (" + config.file() + "): unknown type \"" + type
-              + "\" (template or wasm)");
+      case "wasm" ->
+          throw new ConfigurationException(
+              "controller "
+                  + config.name()
+                  + " ("
+                  + config.file()
+                  + "): type wasm is not supported"
+                  + " by this build yet");
+      default ->
+          throw new ConfigurationException(
+              "controller "
+                  + config.name()
+                  + " ("
+                  + config.file()
+                  + "): unknown type \""
+                  + type
+                  + "\" (template or wasm)");
     };
   }
 }

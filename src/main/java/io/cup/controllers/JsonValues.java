@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Equality of parsed JSON values as a reader means it: object key order is ignored and numbers
- * compare by value ({@code 1}, {@code 1L} and {@code 1.0} are equal), whatever Java types the
- * JSON decoder happened to choose.
+ * compare by value ({@code 1}, {@code 1L} and {@code 1.0} are equal), whatever Java types the JSON
+ * decoder happened to choose.
  */
 final class JsonValues {
   private JsonValues() {}

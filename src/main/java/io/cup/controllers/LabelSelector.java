@@ -10,11 +10,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A Kubernetes label selector: comma-separated requirements, each {@code key=value},
- * {@code key==value}, {@code key!=value}, {@code key in (a,b)}, {@code key notin (a,b)},
- * {@code key} (present) or {@code !key} (absent); all must hold. Whitespace between tokens is
- * ignored. Keys and values are checked as Kubernetes checks label keys and values. The empty
- * selector matches everything.
+ * A Kubernetes label selector: comma-separated requirements, each {@code key=value}, {@code
+ * key==value}, {@code key!=value}, {@code key in (a,b)}, {@code key notin (a,b)}, {@code key}
+ * (present) or {@code !key} (absent); all must hold. Whitespace between tokens is ignored. Keys and
+ * values are checked as Kubernetes checks label keys and values. The empty selector matches
+ * everything.
  */
 public final class LabelSelector {
   private static final String NAME = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
@@ -173,8 +173,13 @@ public final class LabelSelector {
           return new Requirement(
               t.text(), op.kind() == Kind.IN ? Operator.IN : Operator.NOT_IN, valueSet());
         }
-        default -> throw error(op, "expected an operator (=, ==, !=, in, notin) after \""
-            + t.text() + "\", found " + op.describe());
+        default ->
+            throw error(
+                op,
+                "expected an operator (=, ==, !=, in, notin) after \""
+                    + t.text()
+                    + "\", found "
+                    + op.describe());
       }
     }
 
@@ -210,8 +215,8 @@ public final class LabelSelector {
               return values;
             }
             if (sep.kind() != Kind.COMMA) {
-              throw error(sep, "expected \",\" or \")\" in a set of values, found "
-                  + sep.describe());
+              throw error(
+                  sep, "expected \",\" or \")\" in a set of values, found " + sep.describe());
             }
           }
           case COMMA -> values.add("");
@@ -243,12 +248,14 @@ public final class LabelSelector {
       }
       String why = null;
       if (prefix != null
-          && (prefix.isEmpty() || prefix.length() > 253
+          && (prefix.isEmpty()
+              || prefix.length() > 253
               || !DNS_SUBDOMAIN.matcher(prefix).matches())) {
         why = "its prefix must be a lowercase DNS subdomain of at most 253 characters";
       } else if (name.isEmpty() || name.length() > 63 || !LABEL_NAME.matcher(name).matches()) {
-        why = "its name must be at most 63 characters of [A-Za-z0-9._-], starting and ending"
-            + " with a letter or digit";
+        why =
+            "its name must be at most 63 characters of [A-Za-z0-9._-], starting and ending"
+                + " with a letter or digit";
       }
       if (why != null) {
         throw error(key, "invalid label key \"" + k + "\": " + why);
@@ -258,15 +265,18 @@ public final class LabelSelector {
     private void checkValue(Token value) {
       String v = value.text();
       if (v.length() > 63 || !LABEL_NAME.matcher(v).matches()) {
-        throw error(value, "invalid label value \"" + v + "\": at most 63 characters of"
-            + " [A-Za-z0-9._-], starting and ending with a letter or digit");
+        throw error(
+            value,
+            "invalid label value \""
+                + v
+                + "\": at most 63 characters of"
+                + " [A-Za-z0-9._-], starting and ending with a letter or digit");
       }
     }
 
     private StatusException error(Token at, String message) {
       return StatusException.badRequest(
-          "invalid label selector \"" + input + "\": " + message + " at position "
-              + at.position());
+          "invalid label selector \"" + input + "\": " + message + " at position " + at.position());
     }
 
     private static List<Token> lex(String input) {
@@ -300,16 +310,18 @@ public final class LabelSelector {
             }
           }
           default -> {
-            while (i < input.length() && !Character.isWhitespace(input.charAt(i))
+            while (i < input.length()
+                && !Character.isWhitespace(input.charAt(i))
                 && ",()=!".indexOf(input.charAt(i)) < 0) {
               i++;
             }
             String text = input.substring(start, i);
-            Kind kind = switch (text) {
-              case "in" -> Kind.IN;
-              case "notin" -> Kind.NOT_IN;
-              default -> Kind.IDENTIFIER;
-            };
+            Kind kind =
+                switch (text) {
+                  case "in" -> Kind.IN;
+                  case "notin" -> Kind.NOT_IN;
+                  default -> Kind.IDENTIFIER;
+                };
             tokens.add(new Token(kind, text, start));
           }
         }
@@ -322,14 +334,16 @@ public final class LabelSelector {
   /** The requirements in a canonical form, for logs and tests. */
   public String describe() {
     return requirements.stream()
-        .map(r -> switch (r.operator()) {
-          case EQUALS -> r.key() + "=" + r.values().iterator().next();
-          case NOT_EQUALS -> r.key() + "!=" + r.values().iterator().next();
-          case IN -> r.key() + " in (" + sorted(r.values()) + ")";
-          case NOT_IN -> r.key() + " notin (" + sorted(r.values()) + ")";
-          case EXISTS -> r.key();
-          case DOES_NOT_EXIST -> "!" + r.key();
-        })
+        .map(
+            r ->
+                switch (r.operator()) {
+                  case EQUALS -> r.key() + "=" + r.values().iterator().next();
+                  case NOT_EQUALS -> r.key() + "!=" + r.values().iterator().next();
+                  case IN -> r.key() + " in (" + sorted(r.values()) + ")";
+                  case NOT_IN -> r.key() + " notin (" + sorted(r.values()) + ")";
+                  case EXISTS -> r.key();
+                  case DOES_NOT_EXIST -> "!" + r.key();
+                })
         .collect(Collectors.joining(","));
   }
 

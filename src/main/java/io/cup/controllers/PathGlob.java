@@ -9,11 +9,11 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * A '/'-separated glob as Go's {@code path.Match} and {@code fs.Glob} read it: within one
- * segment {@code *} matches any run of characters, {@code ?} one character, {@code [...]} a class
- * ({@code [^...]} negated, {@code a-z} ranges, {@code \} escapes) and {@code \c} the character c.
- * Matching walks a {@link RevisionView} one directory level at a time and reads only the
- * directories the pattern can reach.
+ * A '/'-separated glob as Go's {@code path.Match} and {@code fs.Glob} read it: within one segment
+ * {@code *} matches any run of characters, {@code ?} one character, {@code [...]} a class ({@code
+ * [^...]} negated, {@code a-z} ranges, {@code \} escapes) and {@code \c} the character c. Matching
+ * walks a {@link RevisionView} one directory level at a time and reads only the directories the
+ * pattern can reach.
  */
 final class PathGlob {
   /** A matched file: its path and blob id. */

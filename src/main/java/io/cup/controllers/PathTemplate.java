@@ -9,10 +9,9 @@ import java.util.regex.Pattern;
 /**
  * A path template in the subset of Go's {@code text/template} the original Cup's template
  * controller relies on: literal text, field actions {@code {{ .Namespace }}}, {@code .Group},
- * {@code .Version}, {@code .Kind}, {@code .Name} (any whitespace inside the braces), and the
- * {@code replace} function ({@code {{ replace .Name "a" "b" }}}, Go's
- * {@code strings.ReplaceAll}). Anything else is refused when the template is parsed, so a
- * template that parses always renders.
+ * {@code .Version}, {@code .Kind}, {@code .Name} (any whitespace inside the braces), and the {@code
+ * replace} function ({@code {{ replace .Name "a" "b" }}}, Go's {@code strings.ReplaceAll}).
+ * Anything else is refused when the template is parsed, so a template that parses always renders.
  */
 final class PathTemplate {
   static final Set<String> FIELDS = Set.of("Namespace", "Group", "Version", "Kind", "Name");
@@ -85,17 +84,20 @@ final class PathTemplate {
       } else if (part instanceof Field f) {
         out.append(values.field(f.field()));
       } else if (part instanceof Replace r) {
-        out.append(replaceAll(value(r.subject(), values), value(r.old(), values),
-            value(r.replacement(), values)));
+        out.append(
+            replaceAll(
+                value(r.subject(), values),
+                value(r.old(), values),
+                value(r.replacement(), values)));
       }
     }
     return out.toString();
   }
 
   /**
-   * A pattern matching the paths this template renders for the given values, with the fields
-   * whose values are null (Namespace, Name) captured as named groups at their first plain
-   * {@code {{ .Field }}} use. Used to recover a namespace and name from a path.
+   * A pattern matching the paths this template renders for the given values, with the fields whose
+   * values are null (Namespace, Name) captured as named groups at their first plain {@code {{
+   * .Field }}} use. Used to recover a namespace and name from a path.
    */
   Pattern matcher(Values values) {
     StringBuilder regex = new StringBuilder();
@@ -204,8 +206,8 @@ final class PathTemplate {
       if (tokens.size() != 4) {
         throw unsupported(whole, "replace takes exactly three arguments");
       }
-      return new Replace(arg(whole, tokens.get(1)), arg(whole, tokens.get(2)),
-          arg(whole, tokens.get(3)));
+      return new Replace(
+          arg(whole, tokens.get(1)), arg(whole, tokens.get(2)), arg(whole, tokens.get(3)));
     }
     throw unsupported(whole, null);
   }

@@ -33,9 +33,9 @@ import java.util.TreeMap;
 
 /**
  * How the template controller stores a resource: JSON laid out byte for byte as the original Cup
- * wrote it (Go's {@code json.Encoder} with a two-space indent: {@code "key": value}, empty
- * objects as {@code {}}, {@code <>&} escaped, a final newline, fields in the original's order,
- * label and annotation keys sorted), or YAML.
+ * wrote it (Go's {@code json.Encoder} with a two-space indent: {@code "key": value}, empty objects
+ * as {@code {}}, {@code <>&} escaped, a final newline, fields in the original's order, label and
+ * annotation keys sorted), or YAML.
  */
 enum ResourceCodec {
   JSON(jsonMapper()) {
@@ -117,8 +117,11 @@ enum ResourceCodec {
     for (String key : RESOURCE_ORDER) {
       if (resource.containsKey(key)) {
         Object value = resource.getValue(key);
-        out.set(key, key.equals("metadata") && value instanceof JsonObject m
-            ? orderedMetadata(m) : toNode(value));
+        out.set(
+            key,
+            key.equals("metadata") && value instanceof JsonObject m
+                ? orderedMetadata(m)
+                : toNode(value));
       }
     }
     resource.fieldNames().stream()
@@ -132,8 +135,11 @@ enum ResourceCodec {
     for (String key : METADATA_ORDER) {
       if (metadata.containsKey(key)) {
         Object value = metadata.getValue(key);
-        out.set(key, SORTED_METADATA.contains(key) && value instanceof JsonObject map
-            ? sorted(map) : toNode(value));
+        out.set(
+            key,
+            SORTED_METADATA.contains(key) && value instanceof JsonObject map
+                ? sorted(map)
+                : toNode(value));
       }
     }
     metadata.fieldNames().stream()

@@ -26,15 +26,15 @@ import org.slf4j.LoggerFactory;
  * The built-in controller of the original Cup: one file per resource at a path rendered from a
  * template, found for listing by a glob rendered from another.
  *
- * <p>Configuration (the controller's inner {@code spec}, every field optional):
- * {@code resourceTemplate} (the original's {@code resource_template} or {@code path_template}),
- * {@code listTemplate} ({@code list_template} or {@code directory_template}) and {@code encoding}
- * ({@code json}, the default, or {@code yaml}). A template that cannot work is refused at
- * construction with a {@link ConfigurationException} naming the controller and the field.
+ * <p>Configuration (the controller's inner {@code spec}, every field optional): {@code
+ * resourceTemplate} (the original's {@code resource_template} or {@code path_template}), {@code
+ * listTemplate} ({@code list_template} or {@code directory_template}) and {@code encoding} ({@code
+ * json}, the default, or {@code yaml}). A template that cannot work is refused at construction with
+ * a {@link ConfigurationException} naming the controller and the field.
  *
  * <p>A listed file whose resource says it is of another kind, API version or namespace is not
- * listed: a list template may match more than its kind's files. Parsed resources are cached by
- * blob id: a blob's bytes never change, so neither does what they parse to.
+ * listed: a list template may match more than its kind's files. Parsed resources are cached by blob
+ * id: a blob's bytes never change, so neither does what they parse to.
  */
 public final class TemplateController implements Controller {
   private static final Logger LOG = LoggerFactory.getLogger(TemplateController.class);
@@ -77,10 +77,14 @@ public final class TemplateController implements Controller {
     this.name = config.name();
     JsonObject spec = config.spec() == null ? new JsonObject() : config.spec();
     for (String field : spec.fieldNames()) {
-      if (!RESOURCE_TEMPLATE_NAMES.contains(field) && !LIST_TEMPLATE_NAMES.contains(field)
+      if (!RESOURCE_TEMPLATE_NAMES.contains(field)
+          && !LIST_TEMPLATE_NAMES.contains(field)
           && !field.equals("encoding")) {
-        throw configError(config, "spec.spec." + field
-            + " is not a known field (resourceTemplate, listTemplate, encoding)");
+        throw configError(
+            config,
+            "spec.spec."
+                + field
+                + " is not a known field (resourceTemplate, listTemplate, encoding)");
       }
     }
     Setting resource = option(config, spec, RESOURCE_TEMPLATE_NAMES, DEFAULT_RESOURCE_TEMPLATE);
@@ -91,8 +95,9 @@ public final class TemplateController implements Controller {
     try {
       this.codec = ResourceCodec.named(encoding.value());
     } catch (IllegalArgumentException e) {
-      throw configError(config, "spec.spec.encoding: unknown encoding \"" + encoding.value()
-          + "\" (json or yaml)");
+      throw configError(
+          config,
+          "spec.spec.encoding: unknown encoding \"" + encoding.value() + "\" (json or yaml)");
     }
     check(config, resource.field(), list.field());
     this.cache =
@@ -179,12 +184,16 @@ public final class TemplateController implements Controller {
       }
       JsonObject metadata = metadata(after != null ? after : before);
       Map<String, String> fromPath = fieldsFromPath(target, d.path());
-      String namespace = metadata.getValue("namespace") instanceof String s
-          ? s : fromPath.get("Namespace");
-      String resourceName = metadata.getValue("name") instanceof String s
-          ? s : fromPath.get("Name");
-      changes.add(new Change(namespace, resourceName,
-          before == null ? null : before.copy(), after == null ? null : after.copy()));
+      String namespace =
+          metadata.getValue("namespace") instanceof String s ? s : fromPath.get("Namespace");
+      String resourceName =
+          metadata.getValue("name") instanceof String s ? s : fromPath.get("Name");
+      changes.add(
+          new Change(
+              namespace,
+              resourceName,
+              before == null ? null : before.copy(),
+              after == null ? null : after.copy()));
     }
     return changes;
   }
@@ -210,8 +219,10 @@ public final class TemplateController implements Controller {
 
   private static byte[] bytes(RevisionView view, String path) {
     return view.file(path)
-        .orElseThrow(() -> StatusException.badGateway(
-            "stored resource at " + path + " vanished while being read", null))
+        .orElseThrow(
+            () ->
+                StatusException.badGateway(
+                    "stored resource at " + path + " vanished while being read", null))
         .bytes();
   }
 
@@ -220,9 +231,10 @@ public final class TemplateController implements Controller {
     try {
       return new Parsed(codec.parse(bytes), Math.max(1, bytes.length));
     } catch (IllegalArgumentException e) {
-      String why = e.getCause() instanceof JsonProcessingException j
-          ? j.getOriginalMessage().lines().findFirst().orElse("") + location(j)
-          : e.getMessage();
+      String why =
+          e.getCause() instanceof JsonProcessingException j
+              ? j.getOriginalMessage().lines().findFirst().orElse("") + location(j)
+              : e.getMessage();
       throw StatusException.badGateway(
           "stored resource at " + path + " is not valid " + codec.name() + ": " + why, e);
     }
@@ -231,7 +243,10 @@ public final class TemplateController implements Controller {
   private static String location(JsonProcessingException e) {
     return e.getLocation() == null
         ? ""
-        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
             + ")";
   }
 
@@ -336,8 +351,7 @@ public final class TemplateController implements Controller {
       }
     }
     if (why != null) {
-      throw StatusException.badRequest(
-          "path \"" + path + "\" leaves the repository root: " + why);
+      throw StatusException.badRequest("path \"" + path + "\" leaves the repository root: " + why);
     }
     return path;
   }
@@ -352,8 +366,9 @@ public final class TemplateController implements Controller {
       ControllerConfig config, JsonObject spec, List<String> names, String dflt) {
     List<String> given = names.stream().filter(spec::containsKey).toList();
     if (given.size() > 1) {
-      throw configError(config, "spec.spec." + String.join(" and spec.spec.", given)
-          + " are the same setting; give one");
+      throw configError(
+          config,
+          "spec.spec." + String.join(" and spec.spec.", given) + " are the same setting; give one");
     }
     String field = given.isEmpty() ? names.get(0) : given.get(0);
     Object value = spec.getValue(field);
@@ -370,43 +385,69 @@ public final class TemplateController implements Controller {
     try {
       return PathTemplate.parse(setting.value());
     } catch (PathTemplate.TemplateException e) {
-      throw configError(config, "spec.spec." + setting.field() + " \"" + setting.value() + "\": "
-          + e.getMessage());
+      throw configError(
+          config,
+          "spec.spec." + setting.field() + " \"" + setting.value() + "\": " + e.getMessage());
     }
   }
 
   /** Refuses templates that can never work, with the example values a reader can follow. */
   private void check(ControllerConfig config, String resourceField, String listField) {
     if (!resourceTemplate.uses("Name")) {
-      throw configError(config, "spec.spec." + resourceField + " \"" + resourceTemplate.source()
-          + "\" does not use .Name: every resource would share one file");
+      throw configError(
+          config,
+          "spec.spec."
+              + resourceField
+              + " \""
+              + resourceTemplate.source()
+              + "\" does not use .Name: every resource would share one file");
     }
     if (listTemplate.uses("Name")) {
-      throw configError(config, "spec.spec." + listField + " \"" + listTemplate.source()
-          + "\" uses .Name, which a list does not have");
+      throw configError(
+          config,
+          "spec.spec."
+              + listField
+              + " \""
+              + listTemplate.source()
+              + "\" uses .Name, which a list does not have");
     }
     String path = resourceTemplate.render(SAMPLE);
     try {
       checkPath(path);
     } catch (StatusException e) {
-      throw configError(config, "spec.spec." + resourceField + " \"" + resourceTemplate.source()
-          + "\": " + e.getMessage());
+      throw configError(
+          config,
+          "spec.spec."
+              + resourceField
+              + " \""
+              + resourceTemplate.source()
+              + "\": "
+              + e.getMessage());
     }
-    PathTemplate.Values sampleList = new PathTemplate.Values(
-        SAMPLE.group(), SAMPLE.version(), SAMPLE.kind(), SAMPLE.namespace(), null);
+    PathTemplate.Values sampleList =
+        new PathTemplate.Values(
+            SAMPLE.group(), SAMPLE.version(), SAMPLE.kind(), SAMPLE.namespace(), null);
     PathGlob glob;
     try {
       glob = PathGlob.compile(checkPath(listTemplate.render(sampleList)));
-      PathGlob.compile(checkPath(listTemplate.render(new PathTemplate.Values(
-          SAMPLE.group(), SAMPLE.version(), SAMPLE.kind(), "*", null))));
+      PathGlob.compile(
+          checkPath(
+              listTemplate.render(
+                  new PathTemplate.Values(
+                      SAMPLE.group(), SAMPLE.version(), SAMPLE.kind(), "*", null))));
     } catch (StatusException | PathGlob.BadPatternException e) {
-      throw configError(config, "spec.spec." + listField + " \"" + listTemplate.source()
-          + "\": " + e.getMessage());
+      throw configError(
+          config,
+          "spec.spec." + listField + " \"" + listTemplate.source() + "\": " + e.getMessage());
     }
     if (!glob.matches(path)) {
-      LOG.warn("controller {}: list template {} does not match {}, where the resource template"
-          + " {} stores a resource; list will not find what put writes", name,
-          listTemplate.source(), path, resourceTemplate.source());
+      LOG.warn(
+          "controller {}: list template {} does not match {}, where the resource template"
+              + " {} stores a resource; list will not find what put writes",
+          name,
+          listTemplate.source(),
+          path,
+          resourceTemplate.source());
     }
   }
 

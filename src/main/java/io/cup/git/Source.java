@@ -8,9 +8,9 @@ package io.cup.git;
 public interface Source {
   /**
    * Resolves {@code revision} once and returns a view of it. {@code null} or empty means the
-   * tracked branch head; otherwise a branch name, a full or abbreviated commit id, or a proposal
-   * id (its branch {@code cup/proposal/<id>}). Unknown revision: 404 StatusException; no clone
-   * yet: 503.
+   * tracked branch head; otherwise a branch name, a full or abbreviated commit id, or a proposal id
+   * (its branch {@code cup/proposal/<id>}). Unknown revision: 404 StatusException; no clone yet:
+   * 503.
    */
   RevisionView view(String revision);
 

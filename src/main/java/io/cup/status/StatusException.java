@@ -26,7 +26,8 @@ public class StatusException extends RuntimeException {
     }
 
     static Cause fromJson(JsonObject json) {
-      return new Cause(json.getString("field"), json.getString("reason"), json.getString("message"));
+      return new Cause(
+          json.getString("field"), json.getString("reason"), json.getString("message"));
     }
   }
 
@@ -40,7 +41,12 @@ public class StatusException extends RuntimeException {
   }
 
   public StatusException(
-      int code, String reason, String message, List<Cause> causes, JsonObject details, Throwable cause) {
+      int code,
+      String reason,
+      String message,
+      List<Cause> causes,
+      JsonObject details,
+      Throwable cause) {
     super(Objects.requireNonNull(message), cause);
     this.code = code;
     this.reason = Objects.requireNonNull(reason);
@@ -194,7 +200,8 @@ public class StatusException extends RuntimeException {
         }
       }
       int code = r.failureCode() >= 400 && r.failureCode() < 600 ? r.failureCode() : 500;
-      return new StatusException(code, code == 500 ? "InternalError" : "Failure", String.valueOf(text));
+      return new StatusException(
+          code, code == 500 ? "InternalError" : "Failure", String.valueOf(text));
     }
     return internal("internal error", failure);
   }

@@ -1,8 +1,5 @@
 package io.cup.api;
 
-import java.util.List;
-import io.cup.bus.ResourceRef;
-import io.cup.bus.ProposalEvent;
 import static io.cup.api.ApiFixture.HOST;
 import static io.cup.api.ApiFixture.WIDGETS;
 import static io.cup.api.ApiFixture.widget;
@@ -11,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.bus.Addresses;
 import io.cup.bus.Proposal;
+import io.cup.bus.ProposalEvent;
+import io.cup.bus.ResourceRef;
 import io.cup.bus.ResourceRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,6 +20,7 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -397,10 +397,22 @@ class ApiProposalsTest {
             null);
     Proposal closed =
         new Proposal(
-            opened.id(), "closed", opened.source(), opened.url(), opened.branch(), opened.base(),
-            opened.head(), opened.message(), opened.resources(), opened.createdAt(),
-            "2026-01-01T00:01:00Z", null, null);
-    vertx.eventBus().publish(Addresses.EVENTS_PROPOSAL, new ProposalEvent("opened", opened).toJson());
+            opened.id(),
+            "closed",
+            opened.source(),
+            opened.url(),
+            opened.branch(),
+            opened.base(),
+            opened.head(),
+            opened.message(),
+            opened.resources(),
+            opened.createdAt(),
+            "2026-01-01T00:01:00Z",
+            null,
+            null);
+    vertx
+        .eventBus()
+        .publish(Addresses.EVENTS_PROPOSAL, new ProposalEvent("opened", opened).toJson());
     // the event loop handles the event before the request that follows it on the same bus
     api.get(WIDGETS + "/two")
         .send()

@@ -67,8 +67,13 @@ class ControllerVerticleTest {
     return new JsonObject()
         .put("apiVersion", GROUP + "/" + VERSION)
         .put("kind", "Resource")
-        .put("metadata", new JsonObject().put("namespace", namespace).put("name", name)
-            .put("labels", new JsonObject().put("team", team)).put("annotations", new JsonObject()))
+        .put(
+            "metadata",
+            new JsonObject()
+                .put("namespace", namespace)
+                .put("name", name)
+                .put("labels", new JsonObject().put("team", team))
+                .put("annotations", new JsonObject()))
         .put("spec", new JsonObject().put("foo", foo))
         .encodePrettily();
   }
@@ -84,16 +89,20 @@ class ControllerVerticleTest {
     files.put(file("other", "solo"), resource("other", "solo", "y", "a"));
     files.put("README.md", "not a resource\n");
     remote = TestRepos.createBare(temp.resolve("remote.git"), files);
-    cfg = ServerConfig.fromJson(new JsonObject()
-        .put("source", "git")
-        .put("gitRepo", remote.toUri().toString())
-        .put("gitBranch", "main")
-        .put("dataDir", temp.resolve("data").toString())
-        .put("resourcesDir", resources.toString()));
+    cfg =
+        ServerConfig.fromJson(
+            new JsonObject()
+                .put("source", "git")
+                .put("gitRepo", remote.toUri().toString())
+                .put("gitBranch", "main")
+                .put("dataDir", temp.resolve("data").toString())
+                .put("resourcesDir", resources.toString()));
     git = Sources.git(cfg);
     git.cloneOrOpen();
     seed = git.head();
-    vertx.deployVerticle(ControllerVerticle.class,
+    vertx
+        .deployVerticle(
+            ControllerVerticle.class,
             ControllerVerticle.deploymentOptions(new JsonObject().put("server", cfg.toJson()), 2))
         .onComplete(ctx.succeedingThenComplete());
   }
@@ -104,34 +113,51 @@ class ControllerVerticleTest {
   }
 
   private static void writeConfiguration(Path dir, String controllerType) throws IOException {
-    Files.writeString(dir.resolve("resources.json"), new JsonObject()
-        .put("apiVersion", "cup.flipt.io/v1alpha1")
-        .put("kind", "ResourceDefinition")
-        .put("metadata", new JsonObject().put("name", "resources." + GROUP))
-        .put("names", new JsonObject()
-            .put("kind", "Resource").put("singular", "resource").put("plural", "resources"))
-        .put("spec", new JsonObject().put("group", GROUP).put("versions",
-            new JsonObject().put(VERSION, new JsonObject().put("type", "object"))))
-        .encodePrettily());
+    Files.writeString(
+        dir.resolve("resources.json"),
+        new JsonObject()
+            .put("apiVersion", "cup.flipt.io/v1alpha1")
+            .put("kind", "ResourceDefinition")
+            .put("metadata", new JsonObject().put("name", "resources." + GROUP))
+            .put(
+                "names",
+                new JsonObject()
+                    .put("kind", "Resource")
+                    .put("singular", "resource")
+                    .put("plural", "resources"))
+            .put(
+                "spec",
+                new JsonObject()
+                    .put("group", GROUP)
+                    .put(
+                        "versions",
+                        new JsonObject().put(VERSION, new JsonObject().put("type", "object"))))
+            .encodePrettily());
     JsonObject controllerSpec = new JsonObject().put("type", controllerType);
     if (controllerType.equals("wasm")) {
       Files.write(dir.resolve("c.wasm"), new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
       controllerSpec.put("spec", new JsonObject().put("path", "c.wasm"));
     }
-    Files.writeString(dir.resolve("controller.json"), new JsonObject()
-        .put("apiVersion", "cup.flipt.io/v1alpha1")
-        .put("kind", "Controller")
-        .put("metadata", new JsonObject().put("name", "files"))
-        .put("spec", controllerSpec)
-        .encodePrettily());
-    Files.writeString(dir.resolve("binding.json"), new JsonObject()
-        .put("apiVersion", "cup.flipt.io/v1alpha1")
-        .put("kind", "Binding")
-        .put("metadata", new JsonObject().put("name", "files"))
-        .put("spec", new JsonObject().put("controller", "files")
-            .put("resources", new JsonArray().add(GROUP + "/" + VERSION
-                + "/resources")))
-        .encodePrettily());
+    Files.writeString(
+        dir.resolve("controller.json"),
+        new JsonObject()
+            .put("apiVersion", "cup.flipt.io/v1alpha1")
+            .put("kind", "Controller")
+            .put("metadata", new JsonObject().put("name", "files"))
+            .put("spec", controllerSpec)
+            .encodePrettily());
+    Files.writeString(
+        dir.resolve("binding.json"),
+        new JsonObject()
+            .put("apiVersion", "cup.flipt.io/v1alpha1")
+            .put("kind", "Binding")
+            .put("metadata", new JsonObject().put("name", "files"))
+            .put(
+                "spec",
+                new JsonObject()
+                    .put("controller", "files")
+                    .put("resources", new JsonArray().add(GROUP + "/" + VERSION + "/resources")))
+            .encodePrettily());
   }
 
   private static ResourceRequest request(String namespace, String name) {
@@ -148,19 +174,24 @@ class ControllerVerticleTest {
   void getReadsTheResourceAtTheTrackedHead(Vertx vertx, VertxTestContext ctx) {
     send(vertx, Addresses.CONTROLLER_GET, request("default", "foo").toJson())
         .map(ResourceReply::fromJson)
-        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
-          assertThat(reply.commit()).isEqualTo(seed.name());
-          assertThat(reply.resource().getJsonObject("spec").getString("foo")).isEqualTo("bar");
-          assertThat(reply.resource().getJsonObject("metadata").getString("name"))
-              .isEqualTo("foo");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                reply ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(reply.commit()).isEqualTo(seed.name());
+                          assertThat(reply.resource().getJsonObject("spec").getString("foo"))
+                              .isEqualTo("bar");
+                          assertThat(reply.resource().getJsonObject("metadata").getString("name"))
+                              .isEqualTo("foo");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void getAtAnOlderRevisionReadsThatCommit(Vertx vertx, VertxTestContext ctx) {
-    TestRepos.commit(remote, "main", Map.of(file("default", "foo"),
-        resource("default", "foo", "changed", "a")));
+    TestRepos.commit(
+        remote, "main", Map.of(file("default", "foo"), resource("default", "foo", "changed", "a")));
     FetchOutcome fetched = git.fetch();
     assertThat(fetched.moved()).isTrue();
     ResourceRequest old =
@@ -168,19 +199,26 @@ class ControllerVerticleTest {
 
     send(vertx, Addresses.CONTROLLER_GET, old.toJson())
         .map(ResourceReply::fromJson)
-        .compose(atSeed -> send(vertx, Addresses.CONTROLLER_GET,
-                request("default", "foo").toJson())
-            .map(ResourceReply::fromJson)
-            .map(atHead -> List.of(atSeed, atHead)))
-        .onComplete(ctx.succeeding(replies -> ctx.verify(() -> {
-          assertThat(replies.get(0).commit()).isEqualTo(seed.name());
-          assertThat(replies.get(0).resource().getJsonObject("spec").getString("foo"))
-              .isEqualTo("bar");
-          assertThat(replies.get(1).commit()).isEqualTo(fetched.after().name());
-          assertThat(replies.get(1).resource().getJsonObject("spec").getString("foo"))
-              .isEqualTo("changed");
-          ctx.completeNow();
-        })));
+        .compose(
+            atSeed ->
+                send(vertx, Addresses.CONTROLLER_GET, request("default", "foo").toJson())
+                    .map(ResourceReply::fromJson)
+                    .map(atHead -> List.of(atSeed, atHead)))
+        .onComplete(
+            ctx.succeeding(
+                replies ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(replies.get(0).commit()).isEqualTo(seed.name());
+                          assertThat(
+                                  replies.get(0).resource().getJsonObject("spec").getString("foo"))
+                              .isEqualTo("bar");
+                          assertThat(replies.get(1).commit()).isEqualTo(fetched.after().name());
+                          assertThat(
+                                  replies.get(1).resource().getJsonObject("spec").getString("foo"))
+                              .isEqualTo("changed");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -192,52 +230,76 @@ class ControllerVerticleTest {
     Checkpoint three = ctx.checkpoint(3);
 
     send(vertx, Addresses.CONTROLLER_GET, request("default", "nope").toJson())
-        .onComplete(ctx.failing(e -> ctx.verify(() -> {
-          StatusException status = StatusException.from(e);
-          assertThat(status.code()).isEqualTo(404);
-          assertThat(status.getMessage()).isEqualTo("Resource default/nope not found");
-          three.flag();
-        })));
+        .onComplete(
+            ctx.failing(
+                e ->
+                    ctx.verify(
+                        () -> {
+                          StatusException status = StatusException.from(e);
+                          assertThat(status.code()).isEqualTo(404);
+                          assertThat(status.getMessage())
+                              .isEqualTo("Resource default/nope not found");
+                          three.flag();
+                        })));
     send(vertx, Addresses.CONTROLLER_GET, unknownType.toJson())
-        .onComplete(ctx.failing(e -> ctx.verify(() -> {
-          StatusException status = StatusException.from(e);
-          assertThat(status.code()).isEqualTo(404);
-          assertThat(status.getMessage())
-              .isEqualTo("no resource type test.cup.flipt.io/v1alpha1/widgets");
-          three.flag();
-        })));
+        .onComplete(
+            ctx.failing(
+                e ->
+                    ctx.verify(
+                        () -> {
+                          StatusException status = StatusException.from(e);
+                          assertThat(status.code()).isEqualTo(404);
+                          assertThat(status.getMessage())
+                              .isEqualTo("no resource type test.cup.flipt.io/v1alpha1/widgets");
+                          three.flag();
+                        })));
     send(vertx, Addresses.CONTROLLER_GET, unknownRevision.toJson())
-        .onComplete(ctx.failing(e -> ctx.verify(() -> {
-          assertThat(StatusException.from(e).code()).isEqualTo(404);
-          three.flag();
-        })));
+        .onComplete(
+            ctx.failing(
+                e ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(StatusException.from(e).code()).isEqualTo(404);
+                          three.flag();
+                        })));
   }
 
   @Test
   void badNamesAre400(Vertx vertx, VertxTestContext ctx) {
     send(vertx, Addresses.CONTROLLER_GET, request("default", "../../etc").toJson())
-        .onComplete(ctx.failing(e -> ctx.verify(() -> {
-          assertThat(StatusException.from(e).code()).isEqualTo(400);
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.failing(
+                e ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(StatusException.from(e).code()).isEqualTo(400);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void listIsSortedByNameAndFilteredByLabels(Vertx vertx, VertxTestContext ctx) {
     ResourceRequest teamA =
-        new ResourceRequest(GROUP, VERSION, "resources", "default", null, null, "team in (a)", null);
+        new ResourceRequest(
+            GROUP, VERSION, "resources", "default", null, null, "team in (a)", null);
 
     send(vertx, Addresses.CONTROLLER_LIST, request("default", null).toJson())
         .map(ListReply::fromJson)
-        .compose(all -> send(vertx, Addresses.CONTROLLER_LIST, teamA.toJson())
-            .map(ListReply::fromJson)
-            .map(filtered -> List.of(all, filtered)))
-        .onComplete(ctx.succeeding(replies -> ctx.verify(() -> {
-          assertThat(replies.get(0).commit()).isEqualTo(seed.name());
-          assertThat(names(replies.get(0))).containsExactly("abc", "bar", "foo");
-          assertThat(names(replies.get(1))).containsExactly("abc", "foo");
-          ctx.completeNow();
-        })));
+        .compose(
+            all ->
+                send(vertx, Addresses.CONTROLLER_LIST, teamA.toJson())
+                    .map(ListReply::fromJson)
+                    .map(filtered -> List.of(all, filtered)))
+        .onComplete(
+            ctx.succeeding(
+                replies ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(replies.get(0).commit()).isEqualTo(seed.name());
+                          assertThat(names(replies.get(0))).containsExactly("abc", "bar", "foo");
+                          assertThat(names(replies.get(1))).containsExactly("abc", "foo");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -246,18 +308,24 @@ class ControllerVerticleTest {
         new ResourceRequest(GROUP, VERSION, "resources", "default", null, null, "team in a", null);
 
     send(vertx, Addresses.CONTROLLER_LIST, bad.toJson())
-        .onComplete(ctx.failing(e -> ctx.verify(() -> {
-          StatusException status = StatusException.from(e);
-          assertThat(status.code()).isEqualTo(400);
-          assertThat(status.getMessage()).startsWith("invalid label selector \"team in a\"");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.failing(
+                e ->
+                    ctx.verify(
+                        () -> {
+                          StatusException status = StatusException.from(e);
+                          assertThat(status.code()).isEqualTo(400);
+                          assertThat(status.getMessage())
+                              .startsWith("invalid label selector \"team in a\"");
+                          ctx.completeNow();
+                        })));
   }
 
   private static List<String> names(ListReply reply) {
     List<String> names = new ArrayList<>();
-    reply.items().forEach(o -> names.add(((JsonObject) o).getJsonObject("metadata")
-        .getString("name")));
+    reply
+        .items()
+        .forEach(o -> names.add(((JsonObject) o).getJsonObject("metadata").getString("name")));
     return names;
   }
 
@@ -271,28 +339,38 @@ class ControllerVerticleTest {
 
     send(vertx, Addresses.CONTROLLER_PUT, withResource(request("default", "foo"), changed))
         .map(ChangeSetReply::fromJson)
-        .compose(put -> send(vertx, Addresses.CONTROLLER_PUT,
-                withResource(request("default", "bar"), same))
-            .map(ChangeSetReply::fromJson)
-            .map(unchanged -> List.of(put, unchanged)))
-        .onComplete(ctx.succeeding(replies -> ctx.verify(() -> {
-          ChangeSetReply put = replies.get(0);
-          assertThat(put.message())
-              .isEqualTo("feat: update test.cup.flipt.io/v1alpha1/Resource default/foo");
-          assertThat(put.changes().base()).isEqualTo(seed.name());
-          assertThat(put.changes().changes()).extracting(FileChange::path)
-              .containsExactly(file("default", "foo"));
-          assertThat(new String(put.changes().changes().get(0).content(), StandardCharsets.UTF_8))
-              .startsWith("{\n  \"apiVersion\": \"test.cup.flipt.io/v1alpha1\",\n")
-              .contains("\"foo\": \"new\"")
-              .endsWith("}\n");
-          assertThat(put.resource().action()).isEqualTo("put");
-          assertThat(put.resource().apiVersion()).isEqualTo(GROUP + "/" + VERSION);
-          assertThat(put.resource().kind()).isEqualTo("Resource");
-          assertThat(put.resource().name()).isEqualTo("foo");
-          assertThat(replies.get(1).changes().isEmpty()).isTrue();
-          ctx.completeNow();
-        })));
+        .compose(
+            put ->
+                send(vertx, Addresses.CONTROLLER_PUT, withResource(request("default", "bar"), same))
+                    .map(ChangeSetReply::fromJson)
+                    .map(unchanged -> List.of(put, unchanged)))
+        .onComplete(
+            ctx.succeeding(
+                replies ->
+                    ctx.verify(
+                        () -> {
+                          ChangeSetReply put = replies.get(0);
+                          assertThat(put.message())
+                              .isEqualTo(
+                                  "feat: update test.cup.flipt.io/v1alpha1/Resource default/foo");
+                          assertThat(put.changes().base()).isEqualTo(seed.name());
+                          assertThat(put.changes().changes())
+                              .extracting(FileChange::path)
+                              .containsExactly(file("default", "foo"));
+                          assertThat(
+                                  new String(
+                                      put.changes().changes().get(0).content(),
+                                      StandardCharsets.UTF_8))
+                              .startsWith("{\n  \"apiVersion\": \"test.cup.flipt.io/v1alpha1\",\n")
+                              .contains("\"foo\": \"new\"")
+                              .endsWith("}\n");
+                          assertThat(put.resource().action()).isEqualTo("put");
+                          assertThat(put.resource().apiVersion()).isEqualTo(GROUP + "/" + VERSION);
+                          assertThat(put.resource().kind()).isEqualTo("Resource");
+                          assertThat(put.resource().name()).isEqualTo("foo");
+                          assertThat(replies.get(1).changes().isEmpty()).isTrue();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -300,68 +378,117 @@ class ControllerVerticleTest {
     Checkpoint two = ctx.checkpoint(2);
     send(vertx, Addresses.CONTROLLER_DELETE, request("default", "foo").toJson())
         .map(ChangeSetReply::fromJson)
-        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
-          assertThat(reply.message())
-              .isEqualTo("feat: delete test.cup.flipt.io/v1alpha1/resources default/foo");
-          assertThat(reply.changes().changes())
-              .containsExactly(FileChange.delete(file("default", "foo")));
-          assertThat(reply.resource().action()).isEqualTo("delete");
-          two.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                reply ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(reply.message())
+                              .isEqualTo(
+                                  "feat: delete test.cup.flipt.io/v1alpha1/resources default/foo");
+                          assertThat(reply.changes().changes())
+                              .containsExactly(FileChange.delete(file("default", "foo")));
+                          assertThat(reply.resource().action()).isEqualTo("delete");
+                          two.flag();
+                        })));
     send(vertx, Addresses.CONTROLLER_DELETE, request("default", "ghost").toJson())
-        .onComplete(ctx.failing(e -> ctx.verify(() -> {
-          assertThat(StatusException.from(e).code()).isEqualTo(404);
-          two.flag();
-        })));
+        .onComplete(
+            ctx.failing(
+                e ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(StatusException.from(e).code()).isEqualTo(404);
+                          two.flag();
+                        })));
   }
 
   private static JsonObject withResource(ResourceRequest request, JsonObject resource) {
-    return new ResourceRequest(request.group(), request.version(), request.plural(),
-        request.namespace(), request.name(), null, null, resource).toJson();
+    return new ResourceRequest(
+            request.group(),
+            request.version(),
+            request.plural(),
+            request.namespace(),
+            request.name(),
+            null,
+            null,
+            resource)
+        .toJson();
   }
 
   // -- changes ----------------------------------------------------------------------------------
 
   @Test
   void headMovedPublishesResourceEvents(Vertx vertx, VertxTestContext ctx) {
-    ObjectId next = TestRepos.commit(remote, "main",
-        Map.of(file("default", "foo"), resource("default", "foo", "moved", "a"),
-            file("staging", "fresh"), resource("staging", "fresh", "new", "c"),
-            "README.md", "still not a resource, but changed\n"),
-        Set.of(file("default", "bar")), "someone else pushed");
+    ObjectId next =
+        TestRepos.commit(
+            remote,
+            "main",
+            Map.of(
+                file("default", "foo"),
+                resource("default", "foo", "moved", "a"),
+                file("staging", "fresh"),
+                resource("staging", "fresh", "new", "c"),
+                "README.md",
+                "still not a resource, but changed\n"),
+            Set.of(file("default", "bar")),
+            "someone else pushed");
     FetchOutcome fetched = git.fetch();
     assertThat(fetched.after()).isEqualTo(next);
     List<ResourceEvent> events = new ArrayList<>();
     Promise<List<ResourceEvent>> threeEvents = Promise.promise();
-    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_RESOURCE, m -> {
-      events.add(ResourceEvent.fromJson(m.body()));
-      if (events.size() == 3) {
-        threeEvents.complete(List.copyOf(events));
-      }
-    }).completion()
-        .compose(v -> send(vertx, Addresses.CONTROLLER_CHANGES,
-            new HeadMoved("main", seed.name(), next.name()).toJson()))
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.EVENTS_RESOURCE,
+            m -> {
+              events.add(ResourceEvent.fromJson(m.body()));
+              if (events.size() == 3) {
+                threeEvents.complete(List.copyOf(events));
+              }
+            })
+        .completion()
+        .compose(
+            v ->
+                send(
+                    vertx,
+                    Addresses.CONTROLLER_CHANGES,
+                    new HeadMoved("main", seed.name(), next.name()).toJson()))
         .compose(reply -> threeEvents.future().map(published -> Map.entry(reply, published)))
-        .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
-          assertThat(result.getKey().getInteger("events")).isEqualTo(3);
-          List<ResourceEvent> published = result.getValue();
-          assertThat(published).extracting(e -> e.type() + " " + e.namespace() + "/" + e.name())
-              .containsExactlyInAnyOrder("DELETED default/bar", "MODIFIED default/foo",
-                  "ADDED staging/fresh");
-          for (ResourceEvent event : published) {
-            assertThat(event.commit()).isEqualTo(next.name());
-            assertThat(event.previousCommit()).isEqualTo(seed.name());
-            assertThat(event.group()).isEqualTo(GROUP);
-            assertThat(event.version()).isEqualTo(VERSION);
-            assertThat(event.plural()).isEqualTo("resources");
-            assertThat(event.kind()).isEqualTo("Resource");
-          }
-          assertThat(only(published, "DELETED").object().getJsonObject("spec").getString("foo"))
-              .isEqualTo("baz");
-          assertThat(only(published, "MODIFIED").object().getJsonObject("spec")
-              .getString("foo")).isEqualTo("moved");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                result ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(result.getKey().getInteger("events")).isEqualTo(3);
+                          List<ResourceEvent> published = result.getValue();
+                          assertThat(published)
+                              .extracting(e -> e.type() + " " + e.namespace() + "/" + e.name())
+                              .containsExactlyInAnyOrder(
+                                  "DELETED default/bar",
+                                  "MODIFIED default/foo",
+                                  "ADDED staging/fresh");
+                          for (ResourceEvent event : published) {
+                            assertThat(event.commit()).isEqualTo(next.name());
+                            assertThat(event.previousCommit()).isEqualTo(seed.name());
+                            assertThat(event.group()).isEqualTo(GROUP);
+                            assertThat(event.version()).isEqualTo(VERSION);
+                            assertThat(event.plural()).isEqualTo("resources");
+                            assertThat(event.kind()).isEqualTo("Resource");
+                          }
+                          assertThat(
+                                  only(published, "DELETED")
+                                      .object()
+                                      .getJsonObject("spec")
+                                      .getString("foo"))
+                              .isEqualTo("baz");
+                          assertThat(
+                                  only(published, "MODIFIED")
+                                      .object()
+                                      .getJsonObject("spec")
+                                      .getString("foo"))
+                              .isEqualTo("moved");
+                          ctx.completeNow();
+                        })));
   }
 
   private static ResourceEvent only(List<ResourceEvent> events, String type) {
@@ -370,13 +497,19 @@ class ControllerVerticleTest {
 
   @Test
   void firstHeadPublishesNothing(Vertx vertx, VertxTestContext ctx) {
-    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_RESOURCE,
-        m -> ctx.failNow("no event expected, got " + m.body()));
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.EVENTS_RESOURCE, m -> ctx.failNow("no event expected, got " + m.body()));
     send(vertx, Addresses.CONTROLLER_CHANGES, new HeadMoved("main", null, seed.name()).toJson())
-        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
-          assertThat(reply.getInteger("events")).isZero();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                reply ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(reply.getInteger("events")).isZero();
+                          ctx.completeNow();
+                        })));
   }
 
   // -- metrics and startup ----------------------------------------------------------------------
@@ -387,18 +520,27 @@ class ControllerVerticleTest {
     long errorBefore = count("get", "error");
 
     send(vertx, Addresses.CONTROLLER_GET, request("default", "foo").toJson())
-        .compose(v -> send(vertx, Addresses.CONTROLLER_GET, request("default", "nope").toJson())
-            .otherwiseEmpty())
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(count("get", "ok")).isEqualTo(okBefore + 1);
-          assertThat(count("get", "error")).isEqualTo(errorBefore + 1);
-          ctx.completeNow();
-        })));
+        .compose(
+            v ->
+                send(vertx, Addresses.CONTROLLER_GET, request("default", "nope").toJson())
+                    .otherwiseEmpty())
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(count("get", "ok")).isEqualTo(okBefore + 1);
+                          assertThat(count("get", "error")).isEqualTo(errorBefore + 1);
+                          ctx.completeNow();
+                        })));
   }
 
   private static long count(String operation, String outcome) {
-    Timer timer = Metrics.registry().find("cup.controller.duration")
-        .tags("controller", "files", "operation", operation, "outcome", outcome).timer();
+    Timer timer =
+        Metrics.registry()
+            .find("cup.controller.duration")
+            .tags("controller", "files", "operation", operation, "outcome", outcome)
+            .timer();
     return timer == null ? 0 : timer.count();
   }
 
@@ -408,24 +550,38 @@ class ControllerVerticleTest {
     writeConfiguration(wasmConfig, "wasm");
     JsonObject server = cfg.toJson().put("resourcesDir", wasmConfig.toString());
 
-    vertx.deployVerticle(ControllerVerticle.class,
+    vertx
+        .deployVerticle(
+            ControllerVerticle.class,
             ControllerVerticle.deploymentOptions(new JsonObject().put("server", server), 1))
-        .onComplete(ctx.failing(e -> ctx.verify(() -> {
-          assertThat(e).isInstanceOf(ConfigurationException.class)
-              .hasMessage("controller files (" + wasmConfig.resolve("controller.json")
-                  + "): type wasm is not supported by this build yet");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.failing(
+                e ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(e)
+                              .isInstanceOf(ConfigurationException.class)
+                              .hasMessage(
+                                  "controller files ("
+                                      + wasmConfig.resolve("controller.json")
+                                      + "): type wasm is not supported by this build yet");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
   void refusesToRunOnAnEventLoop(Vertx vertx, VertxTestContext ctx) {
-    vertx.deployVerticle(new ControllerVerticle(),
-            new DeploymentOptions()
-                .setConfig(new JsonObject().put("server", cfg.toJson())))
-        .onComplete(ctx.failing(e -> ctx.verify(() -> {
-          assertThat(e).hasMessageContaining("ThreadingModel.WORKER");
-          ctx.completeNow();
-        })));
+    vertx
+        .deployVerticle(
+            new ControllerVerticle(),
+            new DeploymentOptions().setConfig(new JsonObject().put("server", cfg.toJson())))
+        .onComplete(
+            ctx.failing(
+                e ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(e).hasMessageContaining("ThreadingModel.WORKER");
+                          ctx.completeNow();
+                        })));
   }
 }

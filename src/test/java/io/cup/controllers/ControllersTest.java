@@ -28,9 +28,11 @@ class ControllersTest {
 
   @Test
   void buildsOneTemplateControllerPerConfiguredController() {
-    Controllers controllers = Controllers.of(configuration(
-        config("files", "template", new JsonObject()),
-        config("yaml", "template", new JsonObject().put("encoding", "yaml"))));
+    Controllers controllers =
+        Controllers.of(
+            configuration(
+                config("files", "template", new JsonObject()),
+                config("yaml", "template", new JsonObject().put("encoding", "yaml"))));
 
     assertThat(controllers.named("files")).containsInstanceOf(TemplateController.class);
     assertThat(controllers.named("yaml")).containsInstanceOf(TemplateController.class);
@@ -40,11 +42,15 @@ class ControllersTest {
 
   @Test
   void wasmIsRefusedClearlyAtStartup() {
-    assertThatThrownBy(() -> Controllers.of(configuration(
-            config("flipt", "wasm", new JsonObject().put("path", "flipt.wasm")))))
+    assertThatThrownBy(
+            () ->
+                Controllers.of(
+                    configuration(
+                        config("flipt", "wasm", new JsonObject().put("path", "flipt.wasm")))))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessage("controller flipt (conf/flipt.json): type wasm is not supported by this build"
-            + " yet");
+        .hasMessage(
+            "controller flipt (conf/flipt.json): type wasm is not supported by this build"
+                + " yet");
   }
 
   @Test
@@ -52,8 +58,14 @@ class ControllersTest {
     assertThatThrownBy(() -> Controllers.of(configuration(config("x", "lua", new JsonObject()))))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage("controller x (conf/x.json): unknown type \"lua\" (template or wasm)");
-    assertThatThrownBy(() -> Controllers.of(configuration(config("t", "template",
-            new JsonObject().put("resource_template", "{{ .Name | upper }}")))))
+    assertThatThrownBy(
+            () ->
+                Controllers.of(
+                    configuration(
+                        config(
+                            "t",
+                            "template",
+                            new JsonObject().put("resource_template", "{{ .Name | upper }}")))))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageStartingWith("controller t (conf/t.json): spec.spec.resource_template");
   }

@@ -84,12 +84,18 @@ final class MemoryView implements RevisionView {
 
   private String treeId(String prefix) {
     StringBuilder listing = new StringBuilder();
-    files.tailMap(prefix).forEach((path, bytes) -> {
-      if (path.startsWith(prefix)) {
-        listing.append(path.substring(prefix.length())).append(' ').append(blobId(bytes))
-            .append('\n');
-      }
-    });
+    files
+        .tailMap(prefix)
+        .forEach(
+            (path, bytes) -> {
+              if (path.startsWith(prefix)) {
+                listing
+                    .append(path.substring(prefix.length()))
+                    .append(' ')
+                    .append(blobId(bytes))
+                    .append('\n');
+              }
+            });
     return new ObjectInserter.Formatter()
         .idFor(Constants.OBJ_TREE, listing.toString().getBytes(StandardCharsets.UTF_8))
         .name();

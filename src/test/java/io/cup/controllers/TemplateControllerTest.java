@@ -47,7 +47,7 @@ class TemplateControllerTest {
       }
       """;
 
-  /** What Go's json.Encoder with SetIndent("", "  ") writes for the same resource. */
+  /** What Go's json.Encoder with SetIndent("", " ") writes for the same resource. */
   private static final String GO_ENCODED_BAR =
       """
       {
@@ -80,8 +80,13 @@ class TemplateControllerTest {
     return new JsonObject()
         .put("apiVersion", GROUP + "/v1alpha1")
         .put("kind", "Resource")
-        .put("metadata", new JsonObject().put("namespace", namespace).put("name", name)
-            .put("labels", new JsonObject()).put("annotations", new JsonObject()))
+        .put(
+            "metadata",
+            new JsonObject()
+                .put("namespace", namespace)
+                .put("name", name)
+                .put("labels", new JsonObject())
+                .put("annotations", new JsonObject()))
         .put("spec", spec);
   }
 
@@ -111,11 +116,13 @@ class TemplateControllerTest {
     MemoryView view = new MemoryView("c1", Map.of(BAR_PATH, "{\"apiVersion\": oops"));
 
     assertThatThrownBy(() -> controller(new JsonObject()).get(target("default", "bar"), view))
-        .isInstanceOfSatisfying(StatusException.class, e -> {
-          assertThat(e.code()).isEqualTo(502);
-          assertThat(e.getMessage())
-              .startsWith("stored resource at " + BAR_PATH + " is not valid JSON");
-        });
+        .isInstanceOfSatisfying(
+            StatusException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(502);
+              assertThat(e.getMessage())
+                  .startsWith("stored resource at " + BAR_PATH + " is not valid JSON");
+            });
     MemoryView array = new MemoryView("c1", Map.of(BAR_PATH, "[1, 2]"));
     assertThatThrownBy(() -> controller(new JsonObject()).get(target("default", "bar"), array))
         .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.code()).isEqualTo(502));
@@ -130,18 +137,20 @@ class TemplateControllerTest {
   void putWritesJsonByteForByteAsTheOriginal() {
     MemoryView view = new MemoryView("c1", Map.of());
     // fields arrive in another order, with server-side fields that are never stored
-    JsonObject metadata = new JsonObject()
-        .put("annotations", new JsonObject())
-        .put("resourceVersion", "abc")
-        .put("labels", new JsonObject().put("bar", "baz"))
-        .put("name", "bar")
-        .put("namespace", "default");
-    JsonObject bar = new JsonObject()
-        .put("spec", new JsonObject().put("foo", "baz"))
-        .put("status", new JsonObject().put("proposals", new JsonArray()))
-        .put("metadata", metadata)
-        .put("kind", "Resource")
-        .put("apiVersion", GROUP + "/v1alpha1");
+    JsonObject metadata =
+        new JsonObject()
+            .put("annotations", new JsonObject())
+            .put("resourceVersion", "abc")
+            .put("labels", new JsonObject().put("bar", "baz"))
+            .put("name", "bar")
+            .put("namespace", "default");
+    JsonObject bar =
+        new JsonObject()
+            .put("spec", new JsonObject().put("foo", "baz"))
+            .put("status", new JsonObject().put("proposals", new JsonArray()))
+            .put("metadata", metadata)
+            .put("kind", "Resource")
+            .put("apiVersion", GROUP + "/v1alpha1");
 
     ChangeSet changes = controller(new JsonObject()).put(target("default", "bar"), bar, view);
 
@@ -153,21 +162,26 @@ class TemplateControllerTest {
 
   @Test
   void jsonLayoutFollowsGoEncodingJson() {
-    JsonObject spec = new JsonObject()
-        .put("html", "<a href=\"x\">&</a>")
-        .put("unicode", "caf\u00e9 \u2028")
-        .put("control", "tab\tbell\u0007")
-        .put("empty", new JsonArray())
-        .put("list", new JsonArray().add(1).add(new JsonObject().put("a", true)).add((Object) null))
-        .put("nested", new JsonObject().put("z", 1.5).put("a", new JsonObject()));
+    JsonObject spec =
+        new JsonObject()
+            .put("html", "<a href=\"x\">&</a>")
+            .put("unicode", "caf\u00e9 \u2028")
+            .put("control", "tab\tbell\u0007")
+            .put("empty", new JsonArray())
+            .put(
+                "list",
+                new JsonArray().add(1).add(new JsonObject().put("a", true)).add((Object) null))
+            .put("nested", new JsonObject().put("z", 1.5).put("a", new JsonObject()));
     JsonObject r = resource("default", "bar", spec);
     r.getJsonObject("metadata").put("labels", new JsonObject().put("zeta", "1").put("alpha", "2"));
 
     ChangeSet changes =
-        controller(new JsonObject()).put(target("default", "bar"), r, new MemoryView("c", Map.of()));
+        controller(new JsonObject())
+            .put(target("default", "bar"), r, new MemoryView("c", Map.of()));
 
-    assertThat(text(changes.changes().get(0))).isEqualTo(
-        """
+    assertThat(text(changes.changes().get(0)))
+        .isEqualTo(
+            """
         {
           "apiVersion": "test.cup.flipt.io/v1alpha1",
           "kind": "Resource",
@@ -204,15 +218,20 @@ class TemplateControllerTest {
   @Test
   void putOfAnEqualResourceChangesNothing() {
     MemoryView view = new MemoryView("c1", Map.of(BAR_PATH, ORIGINAL_BAR));
-    JsonObject same = new JsonObject()
-        .put("metadata", new JsonObject()
-            .put("labels", new JsonObject().put("bar", "baz"))
-            .put("name", "bar").put("annotations", new JsonObject()).put("namespace", "default")
-            .put("resourceVersion", "whatever"))
-        .put("spec", new JsonObject().put("foo", "baz"))
-        .put("kind", "Resource")
-        .put("apiVersion", GROUP + "/v1alpha1")
-        .put("status", new JsonObject().put("proposals", new JsonArray().add("x")));
+    JsonObject same =
+        new JsonObject()
+            .put(
+                "metadata",
+                new JsonObject()
+                    .put("labels", new JsonObject().put("bar", "baz"))
+                    .put("name", "bar")
+                    .put("annotations", new JsonObject())
+                    .put("namespace", "default")
+                    .put("resourceVersion", "whatever"))
+            .put("spec", new JsonObject().put("foo", "baz"))
+            .put("kind", "Resource")
+            .put("apiVersion", GROUP + "/v1alpha1")
+            .put("status", new JsonObject().put("proposals", new JsonArray().add("x")));
 
     ChangeSet changes = controller(new JsonObject()).put(target("default", "bar"), same, view);
 
@@ -222,15 +241,29 @@ class TemplateControllerTest {
 
   @Test
   void numbersCompareByValueWhenJudgingEquality() {
-    MemoryView view = new MemoryView("c1", Map.of(BAR_PATH,
-        resource("default", "bar", new JsonObject().put("n", 1).put("x", 2.5)).encode()));
+    MemoryView view =
+        new MemoryView(
+            "c1",
+            Map.of(
+                BAR_PATH,
+                resource("default", "bar", new JsonObject().put("n", 1).put("x", 2.5)).encode()));
     TemplateController controller = controller(new JsonObject());
 
-    assertThat(controller.put(target("default", "bar"),
-        resource("default", "bar", new JsonObject().put("n", 1.0).put("x", 2.5)), view).isEmpty())
+    assertThat(
+            controller
+                .put(
+                    target("default", "bar"),
+                    resource("default", "bar", new JsonObject().put("n", 1.0).put("x", 2.5)),
+                    view)
+                .isEmpty())
         .isTrue();
-    assertThat(controller.put(target("default", "bar"),
-        resource("default", "bar", new JsonObject().put("n", 2).put("x", 2.5)), view).isEmpty())
+    assertThat(
+            controller
+                .put(
+                    target("default", "bar"),
+                    resource("default", "bar", new JsonObject().put("n", 2).put("x", 2.5)),
+                    view)
+                .isEmpty())
         .isFalse();
   }
 
@@ -268,10 +301,12 @@ class TemplateControllerTest {
     assertThat(changes.base()).isEqualTo("c1");
     assertThat(changes.changes()).containsExactly(FileChange.delete(BAR_PATH));
     assertThatThrownBy(() -> controller.delete(target("default", "foo"), view))
-        .isInstanceOfSatisfying(StatusException.class, e -> {
-          assertThat(e.code()).isEqualTo(404);
-          assertThat(e.getMessage()).isEqualTo("Resource default/foo not found");
-        });
+        .isInstanceOfSatisfying(
+            StatusException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(404);
+              assertThat(e.getMessage()).isEqualTo("Resource default/foo not found");
+            });
   }
 
   // -- list -------------------------------------------------------------------------------------
@@ -285,16 +320,19 @@ class TemplateControllerTest {
     files.put("default/test.cup.flipt.io-v1beta1-Resource-y.json", "{}");
     files.put("default/test.cup.flipt.io-v1alpha1-Resource-z.yaml", "{}");
     files.put("default/nested/test.cup.flipt.io-v1alpha1-Resource-n.json", "{}");
-    files.put("other/test.cup.flipt.io-v1alpha1-Resource-o.json",
+    files.put(
+        "other/test.cup.flipt.io-v1alpha1-Resource-o.json",
         resource("other", "o", new JsonObject()).encode());
     // stored under default/ but claiming another namespace: not listed in default
-    files.put("default/test.cup.flipt.io-v1alpha1-Resource-spy.json",
+    files.put(
+        "default/test.cup.flipt.io-v1alpha1-Resource-spy.json",
         resource("other", "spy", new JsonObject()).encode());
     MemoryView view = new MemoryView("c1", files);
 
     List<JsonObject> listed = controller(new JsonObject()).list(target("default", null), view);
 
-    assertThat(listed).extracting(r -> r.getJsonObject("metadata").getString("name"))
+    assertThat(listed)
+        .extracting(r -> r.getJsonObject("metadata").getString("name"))
         .containsExactlyInAnyOrder("bar", "foo");
     assertThat(view.listed).containsExactly("default");
     assertThat(controller(new JsonObject()).list(target("missing", null), view)).isEmpty();
@@ -302,21 +340,30 @@ class TemplateControllerTest {
 
   @Test
   void customTemplatesReplaceFuncAndYamlEncoding() {
-    JsonObject spec = new JsonObject()
-        .put("resourceTemplate",
-            "{{.Namespace}}/{{ .Kind }}/{{ replace .Name \"-\" \"_\" }}.yaml")
-        .put("listTemplate", "{{   .Namespace   }}/{{ .Kind }}/*.yaml")
-        .put("encoding", "yaml");
+    JsonObject spec =
+        new JsonObject()
+            .put(
+                "resourceTemplate",
+                "{{.Namespace}}/{{ .Kind }}/{{ replace .Name \"-\" \"_\" }}.yaml")
+            .put("listTemplate", "{{   .Namespace   }}/{{ .Kind }}/*.yaml")
+            .put("encoding", "yaml");
     TemplateController controller = controller(spec);
-    JsonObject r = resource("prod", "my-flag", new JsonObject().put("enabled", true)
-        .put("version", "1.0").put("values", new JsonArray().add("a").add("true")));
+    JsonObject r =
+        resource(
+            "prod",
+            "my-flag",
+            new JsonObject()
+                .put("enabled", true)
+                .put("version", "1.0")
+                .put("values", new JsonArray().add("a").add("true")));
 
     ChangeSet changes = controller.put(target("prod", "my-flag"), r, new MemoryView("c", Map.of()));
 
     FileChange change = changes.changes().get(0);
     assertThat(change.path()).isEqualTo("prod/Resource/my_flag.yaml");
-    assertThat(text(change)).isEqualTo(
-        """
+    assertThat(text(change))
+        .isEqualTo(
+            """
         apiVersion: test.cup.flipt.io/v1alpha1
         kind: Resource
         metadata:
@@ -332,8 +379,9 @@ class TemplateControllerTest {
           - "true"
         """);
 
-    MemoryView stored = new MemoryView("c2", Map.of(change.path(), text(change),
-        "prod/Resource/notes.txt", "not a resource"));
+    MemoryView stored =
+        new MemoryView(
+            "c2", Map.of(change.path(), text(change), "prod/Resource/notes.txt", "not a resource"));
     assertThat(controller.get(target("prod", "my-flag"), stored)).contains(r);
     assertThat(controller.list(target("prod", null), stored)).containsExactly(r);
     assertThat(controller.put(target("prod", "my-flag"), r, stored).isEmpty()).isTrue();
@@ -346,19 +394,23 @@ class TemplateControllerTest {
       MemoryView view = new MemoryView("c", Map.of(BAR_PATH, content));
       assertThatThrownBy(() -> controller.get(target("default", "bar"), view))
           .as(content)
-          .isInstanceOfSatisfying(StatusException.class, e -> {
-            assertThat(e.code()).isEqualTo(502);
-            assertThat(e.getMessage())
-                .startsWith("stored resource at " + BAR_PATH + " is not valid YAML");
-          });
+          .isInstanceOfSatisfying(
+              StatusException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(502);
+                assertThat(e.getMessage())
+                    .startsWith("stored resource at " + BAR_PATH + " is not valid YAML");
+              });
     }
   }
 
   @Test
   void acceptsTheOriginalSpecFieldNames() {
-    TemplateController controller = controller(new JsonObject()
-        .put("resource_template", "flags/{{ .Namespace }}/{{ .Name }}.json")
-        .put("list_template", "flags/{{ .Namespace }}/*.json"));
+    TemplateController controller =
+        controller(
+            new JsonObject()
+                .put("resource_template", "flags/{{ .Namespace }}/{{ .Name }}.json")
+                .put("list_template", "flags/{{ .Namespace }}/*.json"));
     MemoryView view = new MemoryView("c", Map.of("flags/default/bar.json", ORIGINAL_BAR));
 
     assertThat(controller.get(target("default", "bar"), view)).isPresent();
@@ -368,16 +420,26 @@ class TemplateControllerTest {
   @Test
   void acceptsTheOriginalDocsFieldNamesAndListsOnlyItsKind() {
     // the original's documented example: a directory glob that matches every kind's files
-    TemplateController controller = controller(new JsonObject()
-        .put("directory_template", "{{ .Namespace }}/*.json")
-        .put("path_template",
-            "{{ .Namespace }}/{{ .Group }}-{{ .Version }}-{{ .Kind }}-{{ .Name }}.json"));
+    TemplateController controller =
+        controller(
+            new JsonObject()
+                .put("directory_template", "{{ .Namespace }}/*.json")
+                .put(
+                    "path_template",
+                    "{{ .Namespace }}/{{ .Group }}-{{ .Version }}-{{ .Kind }}-{{ .Name }}.json"));
     JsonObject other = resource("default", "x", new JsonObject()).put("kind", "Other");
-    JsonObject beta = resource("default", "y", new JsonObject())
-        .put("apiVersion", GROUP + "/v1beta1");
-    MemoryView view = new MemoryView("c", Map.of(BAR_PATH, ORIGINAL_BAR,
-        "default/test.cup.flipt.io-v1alpha1-Other-x.json", other.encode(),
-        "default/test.cup.flipt.io-v1beta1-Resource-y.json", beta.encode()));
+    JsonObject beta =
+        resource("default", "y", new JsonObject()).put("apiVersion", GROUP + "/v1beta1");
+    MemoryView view =
+        new MemoryView(
+            "c",
+            Map.of(
+                BAR_PATH,
+                ORIGINAL_BAR,
+                "default/test.cup.flipt.io-v1alpha1-Other-x.json",
+                other.encode(),
+                "default/test.cup.flipt.io-v1beta1-Resource-y.json",
+                beta.encode()));
 
     assertThat(controller.list(target("default", null), view))
         .extracting(r -> r.getJsonObject("metadata").getString("name"))
@@ -390,25 +452,27 @@ class TemplateControllerTest {
   // -- configuration errors ---------------------------------------------------------------------
 
   @ParameterizedTest
-  @CsvSource(delimiter = ';', value = {
-      "resourceTemplate;{{ if .Name }}x{{ end }};unsupported template action {{ if .Name }}",
-      "resourceTemplate;{{ .Namespace }}/{{ .Foo }}.json;unknown field .Foo",
-      "resourceTemplate;{{- .Name }}.json;trim markers",
-      "resourceTemplate;{{ .Name | printf }}.json;unsupported template action {{ .Name | printf }}",
-      "resourceTemplate;{{ .Name }.json;unclosed action",
-      "resourceTemplate;{{ replace .Name \"a\" }}.json;exactly three arguments",
-      "resourceTemplate;{{ replace .Name \"a\" 3 }}.json;fields or string literals",
-      "resourceTemplate;{{ .Namespace }}/{{ .Name }}.{{/* c */}}json;unsupported template action",
-      "resourceTemplate;{{ .Namespace }}/x.json;does not use .Name",
-      "resourceTemplate;/{{ .Namespace }}/{{ .Name }}.json;it is absolute",
-      "resourceTemplate;../{{ .Name }}.json;\"..\" segment",
-      "resourceTemplate;{{ .Namespace }}\\{{ .Name }}.json;backslash",
-      "listTemplate;{{ .Namespace }}/{{ .Name }}.json;uses .Name",
-      "listTemplate;{{ .Namespace }}/[abc.json;unterminated [",
-      "listTemplate;{{ .Nope }}/*.json;unknown field .Nope",
-      "encoding;xml;unknown encoding \"xml\"",
-      "colour;blue;is not a known field",
-  })
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        "resourceTemplate;{{ if .Name }}x{{ end }};unsupported template action {{ if .Name }}",
+        "resourceTemplate;{{ .Namespace }}/{{ .Foo }}.json;unknown field .Foo",
+        "resourceTemplate;{{- .Name }}.json;trim markers",
+        "resourceTemplate;{{ .Name | printf }}.json;unsupported template action {{ .Name | printf }}",
+        "resourceTemplate;{{ .Name }.json;unclosed action",
+        "resourceTemplate;{{ replace .Name \"a\" }}.json;exactly three arguments",
+        "resourceTemplate;{{ replace .Name \"a\" 3 }}.json;fields or string literals",
+        "resourceTemplate;{{ .Namespace }}/{{ .Name }}.{{/* c */}}json;unsupported template action",
+        "resourceTemplate;{{ .Namespace }}/x.json;does not use .Name",
+        "resourceTemplate;/{{ .Namespace }}/{{ .Name }}.json;it is absolute",
+        "resourceTemplate;../{{ .Name }}.json;\"..\" segment",
+        "resourceTemplate;{{ .Namespace }}\\{{ .Name }}.json;backslash",
+        "listTemplate;{{ .Namespace }}/{{ .Name }}.json;uses .Name",
+        "listTemplate;{{ .Namespace }}/[abc.json;unterminated [",
+        "listTemplate;{{ .Nope }}/*.json;unknown field .Nope",
+        "encoding;xml;unknown encoding \"xml\"",
+        "colour;blue;is not a known field",
+      })
   void refusesBadConfigurationNamingControllerAndField(String field, String value, String why) {
     JsonObject spec = new JsonObject().put(field, value);
 
@@ -423,8 +487,12 @@ class TemplateControllerTest {
     assertThatThrownBy(() -> controller(new JsonObject().put("listTemplate", 3)))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("spec.spec.listTemplate must be a string");
-    assertThatThrownBy(() -> controller(new JsonObject()
-            .put("listTemplate", "{{ .Namespace }}/*").put("list_template", "x/*")))
+    assertThatThrownBy(
+            () ->
+                controller(
+                    new JsonObject()
+                        .put("listTemplate", "{{ .Namespace }}/*")
+                        .put("list_template", "x/*")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("spec.spec.listTemplate and spec.spec.list_template");
   }
@@ -444,26 +512,31 @@ class TemplateControllerTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "{{ .Namespace }}/{{ replace .Name \"q\" \"/../\" }}.json|a-q-b|\"..\" segment",
-      "{{ .Namespace }}/{{ replace .Name \"q\" \"\" }}/f.json|q|empty segment",
-      "{{ .Namespace }}/{{ replace .Name \"q\" `\\` }}.json|q|backslash",
-      "{{ replace .Namespace \"prod\" \"\" }}/{{ .Name }}.json|n|it is absolute",
-      "{{ .Namespace }}/{{ replace .Name \"q\" \".git\" }}/f.json|q|.git",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{{ .Namespace }}/{{ replace .Name \"q\" \"/../\" }}.json|a-q-b|\"..\" segment",
+        "{{ .Namespace }}/{{ replace .Name \"q\" \"\" }}/f.json|q|empty segment",
+        "{{ .Namespace }}/{{ replace .Name \"q\" `\\` }}.json|q|backslash",
+        "{{ replace .Namespace \"prod\" \"\" }}/{{ .Name }}.json|n|it is absolute",
+        "{{ .Namespace }}/{{ replace .Name \"q\" \".git\" }}/f.json|q|.git",
+      })
   void renderedPathsNeverLeaveTheRoot(String template, String name, String why) {
     TemplateController controller = controller(new JsonObject().put("resourceTemplate", template));
     MemoryView view = new MemoryView("c", Map.of());
 
-    for (var call : List.<Runnable>of(
-        () -> controller.get(target("prod", name), view),
-        () -> controller.put(target("prod", name), new JsonObject(), view),
-        () -> controller.delete(target("prod", name), view))) {
+    for (var call :
+        List.<Runnable>of(
+            () -> controller.get(target("prod", name), view),
+            () -> controller.put(target("prod", name), new JsonObject(), view),
+            () -> controller.delete(target("prod", name), view))) {
       assertThatThrownBy(call::run)
-          .isInstanceOfSatisfying(StatusException.class, e -> {
-            assertThat(e.code()).isEqualTo(400);
-            assertThat(e.getMessage()).contains("leaves the repository root").contains(why);
-          });
+          .isInstanceOfSatisfying(
+              StatusException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(400);
+                assertThat(e.getMessage()).contains("leaves the repository root").contains(why);
+              });
     }
   }
 
@@ -473,15 +546,22 @@ class TemplateControllerTest {
   void parsedResourcesAreCachedByBlobId() {
     String same = resource("default", "foo", new JsonObject().put("v", 1)).encode();
     MemoryView first = new MemoryView("c1", Map.of(FOO_PATH, same));
-    MemoryView second = new MemoryView("c2", Map.of(FOO_PATH, same,
-        "default/test.cup.flipt.io-v1alpha1-Resource-copy.json", same));
+    MemoryView second =
+        new MemoryView(
+            "c2",
+            Map.of(FOO_PATH, same, "default/test.cup.flipt.io-v1alpha1-Resource-copy.json", same));
     TemplateController controller = controller(new JsonObject());
 
     JsonObject got = controller.get(target("default", "foo"), first).orElseThrow();
     got.getJsonObject("spec").put("v", 99);
     got.getJsonObject("metadata").put("name", "corrupted");
-    assertThat(controller.get(target("default", "foo"), second).orElseThrow()
-        .getJsonObject("spec").getInteger("v")).isEqualTo(1);
+    assertThat(
+            controller
+                .get(target("default", "foo"), second)
+                .orElseThrow()
+                .getJsonObject("spec")
+                .getInteger("v"))
+        .isEqualTo(1);
     List<JsonObject> listed = controller.list(target("default", null), second);
 
     assertThat(listed).hasSize(2);
@@ -522,10 +602,17 @@ class TemplateControllerTest {
 
     List<Change> changes = controller.changes(target(null, null), from, to);
 
-    assertThat(changes).extracting(ch -> ch.namespace() + "/" + ch.name() + ":"
-            + (ch.before() == null ? "ADDED" : ch.after() == null ? "DELETED" : "MODIFIED"))
+    assertThat(changes)
+        .extracting(
+            ch ->
+                ch.namespace()
+                    + "/"
+                    + ch.name()
+                    + ":"
+                    + (ch.before() == null ? "ADDED" : ch.after() == null ? "DELETED" : "MODIFIED"))
         .containsExactlyInAnyOrder("default/a:MODIFIED", "default/b:DELETED", "other/d:ADDED");
-    Change modified = changes.stream().filter(ch -> ch.name().equals("a")).findFirst().orElseThrow();
+    Change modified =
+        changes.stream().filter(ch -> ch.name().equals("a")).findFirst().orElseThrow();
     assertThat(modified.before().getJsonObject("spec").getInteger("v")).isEqualTo(1);
     assertThat(modified.after().getJsonObject("spec").getInteger("v")).isEqualTo(2);
     // only the blobs that differ were parsed: a (twice), b, d, e (twice)
@@ -538,23 +625,34 @@ class TemplateControllerTest {
   @Test
   void changesFallBackToThePathForNamespaceAndName() {
     MemoryView from = new MemoryView("c1", Map.of());
-    MemoryView to = new MemoryView("c2",
-        Map.of("team-a/test.cup.flipt.io-v1alpha1-Resource-flag-one.json", "{\"spec\": {}}"));
+    MemoryView to =
+        new MemoryView(
+            "c2",
+            Map.of("team-a/test.cup.flipt.io-v1alpha1-Resource-flag-one.json", "{\"spec\": {}}"));
 
     List<Change> changes = controller(new JsonObject()).changes(target(null, null), from, to);
 
-    assertThat(changes).singleElement().satisfies(ch -> {
-      assertThat(ch.namespace()).isEqualTo("team-a");
-      assertThat(ch.name()).isEqualTo("flag-one");
-      assertThat(ch.before()).isNull();
-    });
+    assertThat(changes)
+        .singleElement()
+        .satisfies(
+            ch -> {
+              assertThat(ch.namespace()).isEqualTo("team-a");
+              assertThat(ch.name()).isEqualTo("flag-one");
+              assertThat(ch.before()).isNull();
+            });
   }
 
   @Test
   void changesSkipUnreadableFiles() {
     MemoryView from = new MemoryView("c1", Map.of());
-    MemoryView to = new MemoryView("c2", Map.of(BAR_PATH, "garbage", FOO_PATH,
-        resource("default", "foo", new JsonObject()).encode()));
+    MemoryView to =
+        new MemoryView(
+            "c2",
+            Map.of(
+                BAR_PATH,
+                "garbage",
+                FOO_PATH,
+                resource("default", "foo", new JsonObject()).encode()));
 
     List<Change> changes = controller(new JsonObject()).changes(target(null, null), from, to);
 

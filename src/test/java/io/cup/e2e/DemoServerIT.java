@@ -143,10 +143,14 @@ class DemoServerIT {
 
   private HttpResponse<String> get(String url) throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Drains the server's output on a daemon thread; fails with that output unless a line has {@code text}. */
+  /**
+   * Drains the server's output on a daemon thread; fails with that output unless a line has {@code
+   * text}.
+   */
   private void awaitOutput(String text, Duration timeout) throws Exception {
     CompletableFuture<Boolean> seen = new CompletableFuture<>();
     Thread drain =

@@ -41,9 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * runs) must let the write finish (its 202 and its proposal branch on the remote) while new
  * connections are refused, and nothing may be left half-done.
  *
- * <p>The timing is made certain, not hoped for: an outbound event-bus interceptor catches the
- * PUT's request to the proposal publisher, begins the close there, and holds the request until
- * the server refuses new connections. Only then does the write go on to the publisher.
+ * <p>The timing is made certain, not hoped for: an outbound event-bus interceptor catches the PUT's
+ * request to the proposal publisher, begins the close there, and holds the request until the server
+ * refuses new connections. Only then does the write go on to the publisher.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -136,9 +136,7 @@ class GracefulShutdownTest {
     assertThat(refsAfter.keySet())
         .containsExactlyInAnyOrderElementsOf(
             union(
-                refsBefore.keySet(),
-                "refs/heads/cup/proposal/" + id,
-                "refs/cup/proposals/" + id));
+                refsBefore.keySet(), "refs/heads/cup/proposal/" + id, "refs/cup/proposals/" + id));
     assertThat(refsAfter.get("refs/heads/main")).isEqualTo(base);
     RevCommit head = TestRepos.parseCommit(fixture.remote, "refs/heads/cup/proposal/" + id);
     assertThat(head.getParents()).extracting(RevCommit::getId).containsExactly(base);
@@ -150,10 +148,10 @@ class GracefulShutdownTest {
   }
 
   /**
-   * Completes once a new TCP connection to the API fails: every API instance has stopped
-   * accepting (Linux answers such a connect with a refusal, or with a reset when the listener
-   * closes while the connection is being set up). Probes with a fresh connection every few
-   * milliseconds (closed at once while it still connects), on Vert.x timers.
+   * Completes once a new TCP connection to the API fails: every API instance has stopped accepting
+   * (Linux answers such a connect with a refusal, or with a reset when the listener closes while
+   * the connection is being set up). Probes with a fresh connection every few milliseconds (closed
+   * at once while it still connects), on Vert.x timers.
    */
   private Future<Void> refusingConnections() {
     NetClient probe = vertx.createNetClient();

@@ -281,8 +281,8 @@ class HttpRemoteTest {
 
   /**
    * Every log event of the process while a test runs, rendered with its exception chain, from an
-   * appender on the root logger. Cup's and JGit's transport loggers are lowered to DEBUG
-   * meanwhile, so a secret in a debug line is caught too.
+   * appender on the root logger. Cup's and JGit's transport loggers are lowered to DEBUG meanwhile,
+   * so a secret in a debug line is caught too.
    */
   private static final class CapturedLogs extends AppenderBase<ILoggingEvent> {
     private static final List<String> VERBOSE = List.of("io.cup", "org.eclipse.jgit.transport");

@@ -72,7 +72,8 @@ class ServerEndToEndTest {
     HttpResponse<Buffer> list = get(SERVICES);
     assertThat(list.statusCode()).isEqualTo(200);
     List<JsonObject> items = ndjson(list.bodyAsString());
-    assertThat(items).extracting(o -> o.getJsonObject("metadata").getString("name"))
+    assertThat(items)
+        .extracting(o -> o.getJsonObject("metadata").getString("name"))
         .containsExactly("api", "web");
 
     HttpResponse<Buffer> asList = get(SERVICES, "application/json");
@@ -123,7 +124,8 @@ class ServerEndToEndTest {
         .isEqualTo(Fixture.service("default", "web", 5, "tier", "frontend"));
 
     // reads still show the tracked branch; the proposal revision shows the change
-    assertThat(get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("spec").getInteger("replicas"))
+    assertThat(
+            get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("spec").getInteger("replicas"))
         .isEqualTo(2);
     assertThat(
             get(SERVICES + "/web?revision=" + id)
@@ -143,16 +145,19 @@ class ServerEndToEndTest {
 
   @Test
   void deleteIsProposedAndAMissingResourceIs404() {
-    HttpResponse<Buffer> deleted = client.delete(config.port(), "127.0.0.1", SERVICES + "/api").send().await();
+    HttpResponse<Buffer> deleted =
+        client.delete(config.port(), "127.0.0.1", SERVICES + "/api").send().await();
     assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(202);
     String id = deleted.bodyAsJsonObject().getString("id");
     RevCommit head = TestRepos.parseCommit(fixture.remote, "refs/heads/cup/proposal/" + id);
     assertThat(TestRepos.files(fixture.remote, head.name()))
         .doesNotContainKey(Fixture.path("default", "api"))
         .containsKey(Fixture.path("default", "web"));
-    assertThat(head.getFullMessage()).startsWith("feat: delete apps.cup.io/v1/services default/api");
+    assertThat(head.getFullMessage())
+        .startsWith("feat: delete apps.cup.io/v1/services default/api");
 
-    assertStatus(client.delete(config.port(), "127.0.0.1", SERVICES + "/ghost").send().await(), 404);
+    assertStatus(
+        client.delete(config.port(), "127.0.0.1", SERVICES + "/ghost").send().await(), 404);
   }
 
   @Test
@@ -165,8 +170,7 @@ class ServerEndToEndTest {
           client
               .put(config.port(), "127.0.0.1", SERVICES + "/" + name)
               .putHeader("Content-Type", "application/json")
-              .sendBuffer(
-                  Buffer.buffer(Fixture.service("default", name, i, "batch", "fifty"))));
+              .sendBuffer(Buffer.buffer(Fixture.service("default", name, i, "batch", "fifty"))));
     }
     Future.all(puts).await();
     Set<String> ids = new HashSet<>();
@@ -212,12 +216,26 @@ class ServerEndToEndTest {
     assertStatus(put(SERVICES + "/web", wrongKind), 400);
     JsonObject wrongVersion = valid.copy().put("apiVersion", "apps.cup.io/v2");
     assertStatus(put(SERVICES + "/web", wrongVersion), 400);
-    assertStatus(put(SERVICES + "/Bad_Name", valid.copy().put("metadata",
-        valid.getJsonObject("metadata").copy().put("name", "Bad_Name"))), 400);
-    assertStatus(putRaw("/apis/apps.cup.io/v1/namespaces/default/services/..", valid.encode(),
-        "application/json"), 400, 404);
-    assertStatus(putRaw("/apis/apps.cup.io/v1/namespaces/..%2F..%2Fetc/services/web",
-        valid.encode(), "application/json"), 400, 404);
+    assertStatus(
+        put(
+            SERVICES + "/Bad_Name",
+            valid
+                .copy()
+                .put("metadata", valid.getJsonObject("metadata").copy().put("name", "Bad_Name"))),
+        400);
+    assertStatus(
+        putRaw(
+            "/apis/apps.cup.io/v1/namespaces/default/services/..",
+            valid.encode(),
+            "application/json"),
+        400,
+        404);
+    assertStatus(
+        putRaw(
+            "/apis/apps.cup.io/v1/namespaces/..%2F..%2Fetc/services/web",
+            valid.encode(), "application/json"),
+        400,
+        404);
 
     JsonObject invalid = valid.copy();
     invalid.getJsonObject("spec").put("replicas", "three").put("extra", true);
@@ -228,10 +246,14 @@ class ServerEndToEndTest {
 
     // an 11 MiB body is refused from its Content-Length alone: the answer comes before any byte
     // of the body is sent, so nothing is buffered
-    String tooLarge = rawExchange(
-        "PUT " + SERVICES + "/web HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + "Content-Type: application/json\r\nContent-Length: " + (11 * 1024 * 1024)
-            + "\r\n\r\n");
+    String tooLarge =
+        rawExchange(
+            "PUT "
+                + SERVICES
+                + "/web HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: "
+                + (11 * 1024 * 1024)
+                + "\r\n\r\n");
     assertThat(tooLarge).startsWith("HTTP/1.1 413").contains("\"kind\":\"Status\"");
     assertStatus(put("/apis/apps.cup.io/v1/namespaces/default/widgets/web", valid), 404);
 
@@ -266,7 +288,9 @@ class ServerEndToEndTest {
         TestRepos.commit(
             fixture.remote,
             "main",
-            Map.of(Fixture.path("default", "web"), Fixture.service("default", "web", 9, "tier", "frontend")),
+            Map.of(
+                Fixture.path("default", "web"),
+                Fixture.service("default", "web", 9, "tier", "frontend")),
             Set.of(Fixture.path("default", "api")),
             "someone else scales web and removes api");
     JsonObject event = modified.future().await();
@@ -276,11 +300,13 @@ class ServerEndToEndTest {
     assertThat(event.getString("name")).isEqualTo("web");
     assertThat(event.getString("namespace")).isEqualTo("default");
     assertThat(event.getString("commit")).isEqualTo(pushed.name());
-    assertThat(event.getJsonObject("object").getJsonObject("spec").getInteger("replicas")).isEqualTo(9);
+    assertThat(event.getJsonObject("object").getJsonObject("spec").getInteger("replicas"))
+        .isEqualTo(9);
     JsonObject gone = deleted.future().await();
     assertThat(gone.getString("name")).isEqualTo("api");
 
-    assertThat(get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("spec").getInteger("replicas"))
+    assertThat(
+            get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("spec").getInteger("replicas"))
         .isEqualTo(9);
     assertStatus(get(SERVICES + "/api"), 404);
   }
@@ -310,19 +336,30 @@ class ServerEndToEndTest {
         .completion()
         .await();
 
-    String toMerge = put(SERVICES + "/web",
-        new JsonObject(Fixture.service("default", "web", 4, "tier", "frontend")))
-        .bodyAsJsonObject().getString("id");
-    String toClose = put(SERVICES + "/api",
-        new JsonObject(Fixture.service("default", "api", 8, "tier", "backend")))
-        .bodyAsJsonObject().getString("id");
-    String stillOpen = put(SERVICES + "/cache",
-        new JsonObject(Fixture.service("default", "cache", 1, "tier", "backend")))
-        .bodyAsJsonObject().getString("id");
+    String toMerge =
+        put(
+                SERVICES + "/web",
+                new JsonObject(Fixture.service("default", "web", 4, "tier", "frontend")))
+            .bodyAsJsonObject()
+            .getString("id");
+    String toClose =
+        put(
+                SERVICES + "/api",
+                new JsonObject(Fixture.service("default", "api", 8, "tier", "backend")))
+            .bodyAsJsonObject()
+            .getString("id");
+    String stillOpen =
+        put(
+                SERVICES + "/cache",
+                new JsonObject(Fixture.service("default", "cache", 1, "tier", "backend")))
+            .bodyAsJsonObject()
+            .getString("id");
 
-    HttpResponse<Buffer> merged = post("/apis/cup.flipt.io/v1alpha1/proposals/" + toMerge + "/merge");
+    HttpResponse<Buffer> merged =
+        post("/apis/cup.flipt.io/v1alpha1/proposals/" + toMerge + "/merge");
     assertThat(merged.statusCode()).as(merged.bodyAsString()).isEqualTo(200);
-    HttpResponse<Buffer> closed = post("/apis/cup.flipt.io/v1alpha1/proposals/" + toClose + "/close");
+    HttpResponse<Buffer> closed =
+        post("/apis/cup.flipt.io/v1alpha1/proposals/" + toClose + "/close");
     assertThat(closed.statusCode()).as(closed.bodyAsString()).isEqualTo(200);
     assertStatus(post("/apis/cup.flipt.io/v1alpha1/proposals/" + toMerge + "/close"), 409);
     assertStatus(post("/apis/cup.flipt.io/v1alpha1/proposals/nope/merge"), 404);
@@ -330,9 +367,11 @@ class ServerEndToEndTest {
     // the tracked branch on the remote now holds the merged change
     assertThat(TestRepos.read(fixture.remote, "refs/heads/main", Fixture.path("default", "web")))
         .isEqualTo(Fixture.service("default", "web", 4, "tier", "frontend"));
-    assertThat(get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("spec").getInteger("replicas"))
+    assertThat(
+            get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("spec").getInteger("replicas"))
         .isEqualTo(4);
-    assertThat(proposalEvents).extracting(e -> e.getString("type"))
+    assertThat(proposalEvents)
+        .extracting(e -> e.getString("type"))
         .contains("opened", "merged", "closed");
 
     // a restart on the same data directory, then a second node with an empty one
@@ -439,6 +478,8 @@ class ServerEndToEndTest {
   private static List<String> changedPaths(Map<String, String> before, Map<String, String> after) {
     Set<String> all = new java.util.TreeSet<>(before.keySet());
     all.addAll(after.keySet());
-    return all.stream().filter(p -> !java.util.Objects.equals(before.get(p), after.get(p))).toList();
+    return all.stream()
+        .filter(p -> !java.util.Objects.equals(before.get(p), after.get(p)))
+        .toList();
   }
 }

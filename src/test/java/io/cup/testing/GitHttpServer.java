@@ -33,8 +33,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real smart-HTTP Git server on 127.0.0.1: a JDK {@code HttpServer} in the test JVM that runs
- * the real {@code git http-backend} CGI for every request, serving (fetch and push) every bare
+ * A real smart-HTTP Git server on 127.0.0.1: a JDK {@code HttpServer} in the test JVM that runs the
+ * real {@code git http-backend} CGI for every request, serving (fetch and push) every bare
  * repository under a project root. Every request needs HTTP Basic auth whose password is the
  * configured token (any user name); anything else is answered {@code 401} with {@code
  * WWW-Authenticate: Basic realm="git"}, as Git hosts answer.
@@ -65,8 +65,8 @@ public final class GitHttpServer implements AutoCloseable {
   }
 
   /**
-   * One request as the server saw it: method, path and query, the auth outcome, the Basic user
-   * name offered (null without one) and the status answered.
+   * One request as the server saw it: method, path and query, the auth outcome, the Basic user name
+   * offered (null without one) and the status answered.
    */
   public record Request(
       String method, String path, String query, Auth auth, String user, int status) {
