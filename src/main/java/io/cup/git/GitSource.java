@@ -404,6 +404,10 @@ public final class GitSource implements Source {
         config.setStringList(
             "remote", "origin", "fetch", FETCH_REFSPECS.stream().map(RefSpec::toString).toList());
         config.setBoolean("remote", "origin", "prune", true);
+        // JGit's automatic gc after a fetch runs in the background by default, where it can race
+        // with the rename of this temporary clone into place (a gc.log.lock left behind); run it
+        // in the fetch itself, on the fetcher's worker thread
+        config.setBoolean("gc", null, "autoDetach", false);
         config.save();
         if (!cloneAttempted) {
           LOG.info("cloning {} into {}", remoteUrl(), dir);
