@@ -113,11 +113,7 @@ public final class ControllerVerticle extends VerticleBase {
         "get",
         (request, served, controller) -> {
           RevisionView view = source.view(request.revision());
-          Target target =
-              target(
-                  served,
-                  required(request.namespace(), "namespace"),
-                  required(request.name(), "name"));
+          Target target = named(served, request);
           JsonObject resource =
               controller
                   .get(target, view)
@@ -154,11 +150,7 @@ public final class ControllerVerticle extends VerticleBase {
             throw StatusException.badRequest("a put needs the resource to store");
           }
           RevisionView view = source.view(request.revision());
-          Target target =
-              target(
-                  served,
-                  required(request.namespace(), "namespace"),
-                  required(request.name(), "name"));
+          Target target = named(served, request);
           ChangeSet changes = controller.put(target, request.resource(), view);
           String commitMessage =
               "feat: update "
@@ -179,16 +171,18 @@ public final class ControllerVerticle extends VerticleBase {
         "delete",
         (request, served, controller) -> {
           RevisionView view = source.view(request.revision());
-          Target target =
-              target(
-                  served,
-                  required(request.namespace(), "namespace"),
-                  required(request.name(), "name"));
+          Target target = named(served, request);
           ChangeSet changes = controller.delete(target, view);
           String commitMessage =
               "feat: delete " + served.key() + " " + target.namespace() + "/" + target.name();
           return new ChangeSetReply(changes, commitMessage, ref(served, target, "delete")).toJson();
         });
+  }
+
+  /** The one resource a get, put or delete is about: namespace and name are required. */
+  private static Target named(ServedResource served, ResourceRequest request) {
+    return target(
+        served, required(request.namespace(), "namespace"), required(request.name(), "name"));
   }
 
   /**

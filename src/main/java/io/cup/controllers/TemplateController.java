@@ -138,7 +138,34 @@ public final class TemplateController implements Controller {
         resources.add(resource.copy());
       }
     }
+    if (resources.isEmpty()) {
+      requireNamespace(target, view);
+    }
     return resources;
+  }
+
+  /**
+   * An empty list in a namespace nobody has used is a 404, as for an unknown namespace in
+   * Kubernetes: when the list template puts each namespace in a directory of its own (the default,
+   * {@code {{ .Namespace }}/…}), that directory must exist. Where the template does not give the
+   * namespace a directory, there is no way to tell, and the list is just empty.
+   */
+  private void requireNamespace(Target target, RevisionView view) {
+    String rendered = listTemplate.render(values(target, target.namespace(), null));
+    String[] segments = rendered.split("/");
+    StringBuilder dir = new StringBuilder();
+    boolean namespaced = false;
+    for (int i = 0; i < segments.length - 1 && !hasGlob(segments[i]); i++) {
+      dir.append(i == 0 ? "" : "/").append(segments[i]);
+      namespaced |= segments[i].equals(target.namespace());
+    }
+    if (namespaced && view.list(dir.toString()).isEmpty()) {
+      throw StatusException.notFound("namespace \"" + target.namespace() + "\" not found");
+    }
+  }
+
+  private static boolean hasGlob(String segment) {
+    return segment.indexOf('*') >= 0 || segment.indexOf('?') >= 0 || segment.indexOf('[') >= 0;
   }
 
   @Override

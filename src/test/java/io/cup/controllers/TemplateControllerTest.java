@@ -335,7 +335,33 @@ class TemplateControllerTest {
         .extracting(r -> r.getJsonObject("metadata").getString("name"))
         .containsExactlyInAnyOrder("bar", "foo");
     assertThat(view.listed).containsExactly("default");
-    assertThat(controller(new JsonObject()).list(target("missing", null), view)).isEmpty();
+  }
+
+  @Test
+  void anEmptyListIsAnUnknownNamespaceOnlyWhenItsDirectoryIsMissing() {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put(BAR_PATH, ORIGINAL_BAR);
+    files.put("empty/test.cup.flipt.io-v1alpha1-Other-x.json", "{}");
+    MemoryView view = new MemoryView("c1", files);
+    TemplateController byDirectory = controller(new JsonObject());
+
+    // the namespace has a directory, with no resource of this kind: an empty list
+    assertThat(byDirectory.list(target("empty", null), view)).isEmpty();
+    // no directory at all: the namespace is unknown
+    assertThatThrownBy(() -> byDirectory.list(target("missing", null), view))
+        .isInstanceOfSatisfying(
+            StatusException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(404);
+              assertThat(e.getMessage()).contains("namespace \"missing\" not found");
+            });
+    // a template that does not give namespaces a directory cannot tell: just empty
+    TemplateController flat =
+        controller(
+            new JsonObject()
+                .put("resourceTemplate", "{{ .Namespace }}-{{ .Kind }}-{{ .Name }}.json")
+                .put("listTemplate", "{{ .Namespace }}-{{ .Kind }}-*.json"));
+    assertThat(flat.list(target("missing", null), view)).isEmpty();
   }
 
   @Test

@@ -91,6 +91,8 @@ class ServerEndToEndTest {
     assertThat(web.getJsonObject("spec").getInteger("replicas")).isEqualTo(2);
 
     assertStatus(get(SERVICES + "/nope"), 404);
+    assertStatus(get(SERVICES.replace("/default/", "/nowhere/")), 404);
+    assertStatus(get(SERVICES.replace("/default/", "/nowhere/") + "/web"), 404);
     assertStatus(get("/apis/apps.cup.io/v1/namespaces/default/widgets"), 404);
     assertThat(get("/apis").bodyAsJsonObject().fieldNames()).contains("apps.cup.io/v1/services");
     assertThat(get("/healthz").statusCode()).isEqualTo(200);
