@@ -21,6 +21,7 @@ import org.eclipse.jgit.transport.SshConfigStore;
 import org.eclipse.jgit.transport.SshConstants;
 import org.eclipse.jgit.transport.SshSessionFactory;
 import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.transport.sshd.JGitKeyCache;
@@ -150,6 +151,21 @@ public final class Credentials {
               ssh.setSshSessionFactory(factory);
             }
           });
+    }
+  }
+
+  /**
+   * The same settings on a transport opened directly (a push built ref by ref rather than through a
+   * command).
+   */
+  public void configure(Transport transport) {
+    transport.setTimeout(TIMEOUT_SECONDS);
+    CredentialsProvider provider = credentialsProvider();
+    if (provider != null) {
+      transport.setCredentialsProvider(provider);
+    }
+    if (isSsh() && transport instanceof SshTransport ssh) {
+      ssh.setSshSessionFactory(sshSessionFactory());
     }
   }
 

@@ -36,6 +36,7 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,6 +155,14 @@ public final class GitSource implements Source {
   /** Sets credentials and a network timeout on a fetch or push against {@link #remoteUrl()}. */
   public void configure(TransportCommand<?, ?> command) {
     credentials.configure(command);
+  }
+
+  /** Opens a transport to the remote for {@code repository}, configured as {@link #configure}. */
+  public Transport openTransport(Repository repository)
+      throws IOException, java.net.URISyntaxException {
+    Transport transport = Transport.open(repository, credentials.url());
+    credentials.configure(transport);
+    return transport;
   }
 
   /**

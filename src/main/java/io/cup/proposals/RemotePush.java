@@ -9,7 +9,6 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.errors.NotSupportedException;
 import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.internal.JGitText;
@@ -137,7 +136,7 @@ final class RemotePush {
   private Outcome pushOnce(List<RefChange> changes, boolean atomic) throws AtomicUnsupported {
     List<RemoteRefUpdate> updates = new ArrayList<>(changes.size());
     try (Repository repository = SparsePushRepository.of(source.repository(), newIds(changes));
-        Transport transport = new Connection(repository, source).open()) {
+        Transport transport = source.openTransport(repository)) {
       for (RefChange change : changes) {
         updates.add(
             new RemoteRefUpdate(
@@ -233,31 +232,6 @@ final class RemotePush {
   private static final class AtomicUnsupported extends Exception {
     AtomicUnsupported() {
       super("atomic push not supported", null, false, false);
-    }
-  }
-
-  /**
-   * Opens a transport to the source's remote configured like any of its commands (credentials, SSH
-   * session factory, timeout), through the {@link TransportCommand} hook the source offers.
-   */
-  private static final class Connection extends TransportCommand<Connection, Transport> {
-    private final GitSource source;
-
-    Connection(Repository repository, GitSource source) {
-      super(repository);
-      this.source = source;
-      source.configure(this);
-    }
-
-    Transport open() throws NotSupportedException, URISyntaxException, TransportException {
-      Transport transport = Transport.open(getRepository(), source.remoteUrl());
-      configure(transport);
-      return transport;
-    }
-
-    @Override
-    public Transport call() {
-      throw new UnsupportedOperationException("use open()");
     }
   }
 }

@@ -198,8 +198,10 @@ final class SparsePushRepository extends Repository {
   }
 
   @Override
-  public void create(boolean bare) {
-    throw new UnsupportedOperationException("a push view creates no repository");
+  public void create(boolean bare) throws IOException {
+    // Repository requires this method; a read-only view over an existing clone has nothing to
+    // create, so a call is a programming error reported as the I/O failure the signature allows
+    throw new IOException("a push view over " + clone.getIdentifier() + " creates no repository");
   }
 
   /** The clone stays open: it belongs to the source, not to this view. */
