@@ -38,6 +38,7 @@ public class ApiVerticle extends VerticleBase {
   private WorkerExecutor validation;
   private PendingProposals pending;
   private HeadReads headReads;
+  private Watches watches;
 
   @Override
   public Future<?> start() {
@@ -63,10 +64,15 @@ public class ApiVerticle extends VerticleBase {
                           bus,
                           config().getInteger("headReadsCapacity", HeadReads.DEFAULT_CAPACITY))
                       : null;
+              watches =
+                  "git".equals(config.source())
+                      ? new Watches(vertx, bus, config.watchBookmarkMillis())
+                      : null;
               server = vertx.createHttpServer().requestHandler(router(config, resources, bus));
               return Future.all(
                   pending.start(),
-                  headReads == null ? Future.succeededFuture() : headReads.start());
+                  headReads == null ? Future.succeededFuture() : headReads.start(),
+                  watches == null ? Future.succeededFuture() : watches.start());
             })
         .compose(
             ignored -> {
@@ -81,7 +87,7 @@ public class ApiVerticle extends VerticleBase {
   private Router router(ServerConfig config, ResourceConfiguration resources, BusClient bus) {
     ResourceApi api =
         new ResourceApi(
-            resources, bus, validation, pending, headReads, "git".equals(config.source()));
+            resources, bus, validation, pending, headReads, watches, "git".equals(config.source()));
     ProposalApi proposals = new ProposalApi(bus, pending);
     HealthApi health = new HealthApi(bus);
     StatusResponses errors = new StatusResponses(config.maxBodyBytes());
@@ -111,7 +117,8 @@ public class ApiVerticle extends VerticleBase {
         .all(api::resolve)
         .on(HttpMethod.GET, api::get)
         .on(HttpMethod.PUT, api::requireJsonBody, body, api::put)
-        .on(HttpMethod.DELETE, api::delete)
+        .on(HttpMethod.PATCH, api::requirePatchBody, body, api::patch)
+        .on(HttpMethod.DELETE, api::requireDeleteOptions, body, api::delete)
         .end();
 
     router.route().failureHandler(errors::handle);
@@ -130,8 +137,14 @@ public class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     long timeout = config().getLong("shutdownTimeoutSeconds", 30L);
+    // open watches never end by themselves: end them first, or the shutdown waits for them
+    Future<Void> watching = watches == null ? Future.succeededFuture() : watches.stop();
     Future<Void> closed =
-        server == null ? Future.succeededFuture() : server.shutdown(timeout, TimeUnit.SECONDS);
+        watching.eventually(
+            () ->
+                server == null
+                    ? Future.succeededFuture()
+                    : server.shutdown(timeout, TimeUnit.SECONDS));
     return closed
         .eventually(() -> pending == null ? Future.succeededFuture() : pending.stop())
         .eventually(() -> headReads == null ? Future.succeededFuture() : headReads.stop())

@@ -13,7 +13,10 @@ import java.util.List;
 /**
  * Kubernetes list paging: {@code limit} caps a page, and the opaque {@code continue} token of a
  * page names the commit it was read at and the last name it held, so the next page reads the same
- * commit and starts after that name. Items are ordered by {@code metadata.name}.
+ * commit and starts after that name, and the list it belongs to (kind, namespace, selector,
+ * revision), so it cannot continue another. Items are ordered by {@code metadata.name}. A token
+ * that does not decode, or belongs to another list, is 400; one whose commit the repository no
+ * longer has is answered 410 by the caller.
  */
 final class ListPaging {
   private ListPaging() {}
@@ -25,6 +28,11 @@ final class ListPaging {
   record Page(List<JsonObject> items, String continueToken, int remaining) {}
 
   static Query query(String limit, String continueToken) {
+    return query(limit, continueToken, null);
+  }
+
+  /** As {@link #query(String, String)}, for the list named {@code scope} (null: any). */
+  static Query query(String limit, String continueToken, String scope) {
     int max = 0;
     if (limit != null && !limit.isEmpty()) {
       try {
@@ -44,8 +52,13 @@ final class ListPaging {
       JsonObject token = new JsonObject(new String(decoded, StandardCharsets.UTF_8));
       String after = token.getString("after");
       String commit = token.getString("rv");
-      if (after == null) {
+      if (after == null || commit == null) {
         throw StatusException.badRequest("the continue token is not valid");
+      }
+      if (scope != null && !scope.equals(token.getString("list"))) {
+        throw StatusException.badRequest(
+            "the continue token belongs to another list (kind, namespace, labelSelector or"
+                + " revision differ)");
       }
       return new Query(max, after, commit);
     } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
@@ -54,6 +67,11 @@ final class ListPaging {
   }
 
   static Page page(JsonArray items, String commit, Query query) {
+    return page(items, commit, query, null);
+  }
+
+  /** As {@link #page(JsonArray, String, Query)}, the token naming the list {@code scope}. */
+  static Page page(JsonArray items, String commit, Query query, String scope) {
     List<JsonObject> sorted = new ArrayList<>();
     for (Object item : items) {
       sorted.add((JsonObject) item);
@@ -68,6 +86,9 @@ final class ListPaging {
     List<JsonObject> page = List.copyOf(sorted.subList(0, query.limit()));
     String last = name(page.get(page.size() - 1));
     JsonObject token = new JsonObject().put("rv", commit).put("after", last);
+    if (scope != null) {
+      token.put("list", scope);
+    }
     String encoded =
         Base64.getUrlEncoder()
             .withoutPadding()

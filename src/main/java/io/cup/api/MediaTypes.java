@@ -11,6 +11,9 @@ final class MediaTypes {
   static final String NDJSON = "application/x-ndjson";
   static final String DIFF = "text/x-diff";
   static final String TEXT = "text/plain";
+  static final String EVENT_STREAM = "text/event-stream";
+  static final String MERGE_PATCH = "application/merge-patch+json";
+  static final String JSON_PATCH = "application/json-patch+json";
 
   private MediaTypes() {}
 
@@ -117,6 +120,14 @@ final class MediaTypes {
       }
     }
     return true;
+  }
+
+  /** The media type of a {@code Content-Type} header without parameters, lower case; "" if none. */
+  static String baseType(String contentType) {
+    if (contentType == null) {
+      return "";
+    }
+    return contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
   }
 
   private static double parseQuality(String value) {

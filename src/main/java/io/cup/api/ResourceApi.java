@@ -11,7 +11,7 @@ import io.cup.config.ResourceConfiguration;
 import io.cup.config.ResourceDefinition;
 import io.cup.config.ServedResource;
 import io.cup.controllers.LabelSelector;
-import io.cup.git.FileChange;
+import io.cup.controllers.ResourceVersions;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -43,6 +43,8 @@ final class ResourceApi {
   private static final List<String> LIST_TYPES = List.of(MediaTypes.NDJSON, MediaTypes.JSON);
   private static final List<String> GET_TYPES = List.of(MediaTypes.JSON, MediaTypes.NDJSON);
   private static final List<String> JSON_ONLY = List.of(MediaTypes.JSON);
+  private static final List<String> WATCH_TYPES =
+      List.of(MediaTypes.NDJSON, MediaTypes.JSON, MediaTypes.EVENT_STREAM);
 
   private final ResourceConfiguration resources;
   private final BusClient bus;
@@ -55,18 +57,23 @@ final class ResourceApi {
   /** Whether revisions are commits (git source); a local directory has only its one state. */
   private final boolean revisions;
 
+  /** The open watches of this instance; null for a local directory source. */
+  private final Watches watches;
+
   ResourceApi(
       ResourceConfiguration resources,
       BusClient bus,
       WorkerExecutor validation,
       PendingProposals pending,
       HeadReads headReads,
+      Watches watches,
       boolean revisions) {
     this.resources = resources;
     this.bus = bus;
     this.validation = validation;
     this.pending = pending;
     this.headReads = headReads;
+    this.watches = watches;
     this.revisions = revisions;
   }
 
@@ -106,7 +113,7 @@ final class ResourceApi {
                         s.definition().singular(),
                         true,
                         s.definition().kind(),
-                        List.of("delete", "get", "list", "update"))));
+                        List.of("delete", "get", "list", "patch", "update", "watch"))));
     if (list.isEmpty()) {
       throw StatusException.notFound(
           "the server could not find the requested resource: no kinds are served in "
@@ -150,8 +157,30 @@ final class ResourceApi {
     ctx.next();
   }
 
+  /** {@code GET …/{plural}?watch=true}: a stream of watch events (see {@link Watches}). */
+  private void watch(RoutingContext ctx) {
+    ServedResource served = ctx.get(SERVED);
+    String type = requireAccept(ctx, WATCH_TYPES);
+    if (watches == null) {
+      throw StatusException.badRequest(
+          "watch needs a Git source: a local directory has no history to follow");
+    }
+    String selector = emptyToNull(ctx.queryParams().get("labelSelector"));
+    if (selector != null) {
+      LabelSelector.parse(selector);
+    }
+    if (ctx.queryParams().get("revision") != null) {
+      throw StatusException.badRequest("a watch follows the tracked branch: drop revision");
+    }
+    watches.watch(ctx, served, type);
+  }
+
   /** {@code GET …/{plural}}: NDJSON unless the client prefers a JSON list object. */
   void list(RoutingContext ctx) {
+    if (isWatch(ctx)) {
+      watch(ctx);
+      return;
+    }
     Reply.send(
         ctx,
         () -> {
@@ -161,12 +190,18 @@ final class ResourceApi {
           if (selector != null) {
             LabelSelector.parse(selector);
           }
-          rejectWatch(ctx);
-          ListPaging.Query query =
-              ListPaging.query(ctx.queryParams().get("limit"), ctx.queryParams().get("continue"));
           String revision = emptyToNull(ctx.queryParams().get("revision"));
+          String scope =
+              served.key() + '|' + ctx.pathParam("namespace") + '|' + selector + '|' + revision;
+          ListPaging.Query query =
+              ListPaging.query(
+                  ctx.queryParams().get("limit"), ctx.queryParams().get("continue"), scope);
           boolean trackedBranch = revision == null;
-          if (query.commit() != null && revisions) {
+          boolean continued = query.commit() != null && revisions;
+          if (continued) {
+            if (!ResourceVersions.isCommitId(query.commit())) {
+              throw StatusException.badRequest("the continue token is not valid");
+            }
             // a later page reads the commit the first page was read at
             revision = query.commit();
           }
@@ -180,9 +215,23 @@ final class ResourceApi {
                   revision,
                   selector,
                   null);
+          String pinned = revision;
           Future<ListReply> read =
               bus.request(Addresses.CONTROLLER_LIST, request.toJson(), bus.timeouts().controller())
-                  .map(ListReply::fromJson);
+                  .map(ListReply::fromJson)
+                  .recover(
+                      failure -> {
+                        StatusException status = StatusException.from(failure);
+                        if (continued && status.code() == 404) {
+                          return Future.failedFuture(
+                              StatusException.expired(
+                                  "the continue token names commit "
+                                      + pinned
+                                      + ", which the repository no longer has: list again"
+                                      + " without continue"));
+                        }
+                        return Future.failedFuture(status);
+                      });
           String origin = origin(ctx);
           return read.map(
               reply0 -> {
@@ -196,14 +245,14 @@ final class ResourceApi {
                           : resource);
                 }
                 ListReply reply = new ListReply(reply0.commit(), items);
-                return listReply(served, type, reply, query);
+                return listReply(served, type, reply, query, scope);
               });
         });
   }
 
   private static Reply listReply(
-      ServedResource served, String type, ListReply reply, ListPaging.Query query) {
-    ListPaging.Page page = ListPaging.page(reply.items(), reply.commit(), query);
+      ServedResource served, String type, ListReply reply, ListPaging.Query query, String scope) {
+    ListPaging.Page page = ListPaging.page(reply.items(), reply.commit(), query, scope);
     if (type.equals(MediaTypes.JSON)) {
       JsonObject metadata = new JsonObject().put("resourceVersion", reply.commit());
       if (page.continueToken() != null) {
@@ -284,14 +333,39 @@ final class ResourceApi {
         });
   }
 
-  /** Before the body is read: the client must take JSON back and send JSON (415). */
+  /**
+   * Before the body of a PUT is read: the client must take JSON (or, for a dry run, a diff) back
+   * and send JSON (415).
+   */
   void requireJsonBody(RoutingContext ctx) {
-    requireAccept(ctx, JSON_ONLY);
+    WriteOptions.of(ctx);
     String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (!MediaTypes.isJson(contentType)) {
       throw StatusException.unsupportedMediaType(
           "the request body must be application/json (or application/*+json in UTF-8), not "
               + contentType);
+    }
+    ctx.next();
+  }
+
+  /** Before the body of a PATCH is read: a patch type we apply (415), an answer we can give. */
+  void requirePatchBody(RoutingContext ctx) {
+    WriteOptions.of(ctx);
+    Patches.type(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
+    ctx.next();
+  }
+
+  /** Before the optional body of a DELETE (DeleteOptions) is read: JSON when there is one. */
+  void requireDeleteOptions(RoutingContext ctx) {
+    WriteOptions.of(ctx);
+    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+    boolean hasBody =
+        (length != null && !length.equals("0"))
+            || ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+    if (hasBody && !MediaTypes.isJson(contentType)) {
+      throw StatusException.unsupportedMediaType(
+          "a DELETE body must be DeleteOptions as application/json, not " + contentType);
     }
     ctx.next();
   }
@@ -302,30 +376,84 @@ final class ResourceApi {
         ctx,
         () -> {
           ServedResource served = ctx.get(SERVED);
-          boolean dryRun = dryRun(ctx);
-          String namespace = ctx.pathParam("namespace");
-          String name = ctx.pathParam("name");
-          RequestBody requestBody = ctx.body();
-          byte[] body =
-              requestBody == null || requestBody.buffer() == null
-                  ? new byte[0]
-                  : requestBody.buffer().getBytes();
-          Future<JsonObject> resource =
-              body.length > INLINE_VALIDATION_BYTES
-                  ? validation.executeBlocking(
-                      () -> ResourceValidator.validate(served, namespace, name, body), false)
-                  : Future.succeededFuture(
-                      ResourceValidator.validate(served, namespace, name, body));
-          return resource
+          WriteOptions options = WriteOptions.of(ctx);
+          byte[] body = body(ctx);
+          return validated(ctx, served, body)
               .compose(
-                  valid ->
-                      bus.request(
-                          Addresses.CONTROLLER_PUT,
-                          target(ctx, served, null, valid).toJson(),
-                          bus.timeouts().controller()))
-              .map(ChangeSetReply::fromJson)
-              .compose(changes -> propose(ctx, changes, dryRun));
+                  write ->
+                      change(
+                              ctx,
+                              served,
+                              Addresses.CONTROLLER_PUT,
+                              write.resource(),
+                              write.resourceVersion(),
+                              options)
+                          .compose(changes -> propose(ctx, changes, options, write.resource())));
         });
+  }
+
+  /**
+   * {@code PATCH …/{plural}/{name}}: read the resource, apply the patch, then as a PUT of the
+   * result. Unless the patch itself names a resourceVersion, the write is conditional on the
+   * version read, and a conflict (someone changed the resource between the read and the write)
+   * reads and patches again, up to {@value #PATCH_ATTEMPTS} times, so a patch never undoes another
+   * change.
+   */
+  void patch(RoutingContext ctx) {
+    Reply.send(
+        ctx,
+        () -> {
+          ServedResource served = ctx.get(SERVED);
+          WriteOptions options = WriteOptions.of(ctx);
+          String type = Patches.type(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
+          return patchAttempt(ctx, served, options, type, body(ctx), 1);
+        });
+  }
+
+  private static final int PATCH_ATTEMPTS = 3;
+
+  private Future<Reply> patchAttempt(
+      RoutingContext ctx,
+      ServedResource served,
+      WriteOptions options,
+      String type,
+      byte[] patch,
+      int attempt) {
+    ResourceRequest read = target(ctx, served, options.proposal(), null);
+    boolean clientCheck = Patches.setsResourceVersion(patch);
+    String namespace = ctx.pathParam("namespace");
+    String name = ctx.pathParam("name");
+    return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
+        .map(ResourceReply::fromJson)
+        .compose(
+            current ->
+                offload(
+                        patch.length,
+                        () ->
+                            ResourceValidator.validateWrite(
+                                served,
+                                namespace,
+                                name,
+                                Patches.apply(type, current.resource(), patch)))
+                    .compose(
+                        write ->
+                            change(
+                                    ctx,
+                                    served,
+                                    Addresses.CONTROLLER_PUT,
+                                    write.resource(),
+                                    write.resourceVersion(),
+                                    options)
+                                .compose(
+                                    changes -> propose(ctx, changes, options, write.resource()))))
+        .recover(
+            failure -> {
+              StatusException status = StatusException.from(failure);
+              if (!clientCheck && attempt < PATCH_ATTEMPTS && isStale(status)) {
+                return patchAttempt(ctx, served, options, type, patch, attempt + 1);
+              }
+              return Future.failedFuture(status);
+            });
   }
 
   /** {@code DELETE …/{plural}/{name}}: compute the removal, propose it. */
@@ -334,44 +462,104 @@ final class ResourceApi {
         ctx,
         () -> {
           ServedResource served = ctx.get(SERVED);
-          requireAccept(ctx, JSON_ONLY);
-          boolean dryRun = dryRun(ctx);
-          ResourceRequest request = target(ctx, served, null, null);
-          return bus.request(
-                  Addresses.CONTROLLER_DELETE, request.toJson(), bus.timeouts().controller())
-              .map(ChangeSetReply::fromJson)
-              .compose(changes -> propose(ctx, changes, dryRun));
+          byte[] body = body(ctx);
+          DeleteOptions deleteOptions = DeleteOptions.parse(body);
+          WriteOptions options = WriteOptions.of(ctx).orDryRun(deleteOptions.dryRun());
+          return change(
+                  ctx,
+                  served,
+                  Addresses.CONTROLLER_DELETE,
+                  null,
+                  deleteOptions.resourceVersion(),
+                  options)
+              .compose(changes -> propose(ctx, changes, options, changes.current()));
         });
   }
 
+  /** The validated body of a PUT; large bodies are parsed and checked on a worker. */
+  private Future<ResourceValidator.Write> validated(
+      RoutingContext ctx, ServedResource served, byte[] body) {
+    String namespace = ctx.pathParam("namespace");
+    String name = ctx.pathParam("name");
+    return offload(
+        body.length, () -> ResourceValidator.validateWrite(served, namespace, name, body));
+  }
+
+  /** Runs {@code work} here for small inputs, on the validation pool for large ones. */
+  private <T> Future<T> offload(int size, java.util.concurrent.Callable<T> work) {
+    if (size > INLINE_VALIDATION_BYTES) {
+      return validation.executeBlocking(work, false);
+    }
+    try {
+      return Future.succeededFuture(work.call());
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** Asks a controller worker for the change set of a put or delete. */
+  private Future<ChangeSetReply> change(
+      RoutingContext ctx,
+      ServedResource served,
+      String address,
+      JsonObject resource,
+      String expectedVersion,
+      WriteOptions options) {
+    ResourceRequest request =
+        target(ctx, served, options.proposal(), resource)
+            .withPrecondition(expectedVersion, options.dryRun());
+    return bus.request(address, request.toJson(), bus.timeouts().controller())
+        .map(ChangeSetReply::fromJson)
+        .recover(
+            failure -> {
+              StatusException status = StatusException.from(failure);
+              if (status.code() == 404
+                  && options.proposal() != null
+                  && address.equals(Addresses.CONTROLLER_PUT)) {
+                return Future.failedFuture(
+                    StatusException.notFound(
+                        "proposal \""
+                            + options.proposal()
+                            + "\" not found: "
+                            + status.getMessage()));
+              }
+              return Future.failedFuture(status);
+            });
+  }
+
   /**
-   * 204 when the desired state already holds; with {@code dryRun=All} 200 and the files the write
-   * would change; otherwise 202 and the proposal the publisher made.
+   * 204 when the desired state already holds; with {@code dryRun=All} 200 and what would change
+   * (the resource after the write with the diff in an annotation, or only the diff as {@code
+   * text/x-diff}); otherwise 202 and the proposal the publisher made or added to.
    */
-  private Future<Reply> propose(RoutingContext ctx, ChangeSetReply changes, boolean dryRun) {
-    if (dryRun) {
-      JsonArray files = new JsonArray();
-      for (FileChange change : changes.changes().changes()) {
-        files.add(
-            new JsonObject()
-                .put("path", change.path())
-                .put("op", change.isDelete() ? "delete" : "upsert"));
+  private Future<Reply> propose(
+      RoutingContext ctx, ChangeSetReply changes, WriteOptions options, JsonObject after) {
+    if (options.dryRun()) {
+      String diff = changes.diff() == null ? "" : changes.diff();
+      if (options.answer().equals(MediaTypes.DIFF)) {
+        return Future.succeededFuture(Reply.text(200, MediaTypes.DIFF, diff));
       }
-      return Future.succeededFuture(
-          Reply.json(
-              200,
-              new JsonObject()
-                  .put("dryRun", true)
-                  .put("empty", changes.changes().isEmpty())
-                  .put("base", changes.changes().base())
-                  .put("message", changes.message())
-                  .put("changes", files)));
+      JsonObject shown = after == null ? new JsonObject() : after.copy();
+      JsonObject metadata = shown.getJsonObject("metadata");
+      if (metadata == null) {
+        metadata = new JsonObject();
+        shown.put("metadata", metadata);
+      }
+      String version = changes.current() == null ? null : versionOf(changes.current());
+      if (version != null) {
+        metadata.put(ResourceVersions.FIELD, version);
+      }
+      JsonObject annotations = metadata.getJsonObject("annotations");
+      annotations = annotations == null ? new JsonObject() : annotations.copy();
+      metadata.put("annotations", annotations.put(DRY_RUN_DIFF, diff));
+      return Future.succeededFuture(Reply.json(200, shown));
     }
     if (changes.changes().isEmpty()) {
       return Future.succeededFuture(Reply.noContent());
     }
     ProposalRequest request =
-        new ProposalRequest(changes.changes(), changes.message(), List.of(changes.resource()));
+        new ProposalRequest(
+            changes.changes(), changes.message(), List.of(changes.resource()), options.proposal());
     return bus.request(Addresses.PROPOSAL_CREATE, request.toJson(), bus.timeouts().proposalCreate())
         .map(Proposal::fromJson)
         .map(
@@ -390,6 +578,29 @@ final class ResourceApi {
             });
   }
 
+  /** The annotation a dry run's answer carries the unified diff of the files in. */
+  static final String DRY_RUN_DIFF = "cup.flipt.io/dry-run-diff";
+
+  /** A 409 from a stale resourceVersion (not from a proposal's state). */
+  private static boolean isStale(StatusException status) {
+    return status.code() == 409
+        && status.getMessage() != null
+        && status.getMessage().startsWith("Operation cannot be fulfilled");
+  }
+
+  private static String versionOf(JsonObject resource) {
+    return resource != null && resource.getValue("metadata") instanceof JsonObject metadata
+        ? metadata.getString(ResourceVersions.FIELD)
+        : null;
+  }
+
+  private static byte[] body(RoutingContext ctx) {
+    RequestBody requestBody = ctx.body();
+    return requestBody == null || requestBody.buffer() == null
+        ? new byte[0]
+        : requestBody.buffer().getBytes();
+  }
+
   private static ResourceRequest target(
       RoutingContext ctx, ServedResource served, String revision, JsonObject resource) {
     return new ResourceRequest(
@@ -403,23 +614,15 @@ final class ResourceApi {
         resource);
   }
 
-  /** Kubernetes {@code dryRun}: absent, or {@code All}. */
-  private static boolean dryRun(RoutingContext ctx) {
-    List<String> values = ctx.queryParams().getAll("dryRun");
-    if (values.isEmpty()) {
+  private static boolean isWatch(RoutingContext ctx) {
+    String watch = ctx.queryParams().get("watch");
+    if (watch == null || watch.equals("false") || watch.equals("0") || watch.isEmpty()) {
       return false;
     }
-    if (values.stream().allMatch("All"::equals)) {
+    if (watch.equals("true") || watch.equals("1")) {
       return true;
     }
-    throw StatusException.badRequest("dryRun must be All (or absent)");
-  }
-
-  private static void rejectWatch(RoutingContext ctx) {
-    String watch = ctx.queryParams().get("watch");
-    if (watch != null && !watch.equals("false") && !watch.equals("0")) {
-      throw StatusException.badRequest("watch is not supported by this server");
-    }
+    throw StatusException.badRequest("watch must be true or false");
   }
 
   /** The media type to answer with, or 406 when the client accepts none of {@code offered}. */

@@ -52,8 +52,30 @@ final class ResourceValidator {
    * computed {@code status.proposals} is dropped.
    */
   static JsonObject validate(ServedResource served, String namespace, String name, byte[] body) {
+    return validateWrite(served, namespace, name, body).resource();
+  }
+
+  /**
+   * A validated write: the resource to store, and the {@code metadata.resourceVersion} the client
+   * sent (its precondition, null when absent), which is taken out before the schema check: it is
+   * the server's field, never stored.
+   */
+  record Write(JsonObject resource, String resourceVersion) {}
+
+  /** As {@link #validate}, keeping the client's resourceVersion apart. */
+  static Write validateWrite(ServedResource served, String namespace, String name, byte[] body) {
     ObjectNode resource = parseObject(body);
     dropComputedStatus(resource);
+    String resourceVersion = null;
+    if (resource.get("metadata") instanceof ObjectNode meta && meta.has("resourceVersion")) {
+      JsonNode version = meta.remove("resourceVersion");
+      if (!version.isNull() && !(version.isTextual() && version.asText().isEmpty())) {
+        if (!version.isTextual()) {
+          throw StatusException.badRequest("metadata.resourceVersion must be a string");
+        }
+        resourceVersion = version.asText();
+      }
+    }
     requireMatch(
         resource.get("apiVersion"),
         "apiVersion",
@@ -79,7 +101,7 @@ final class ResourceValidator {
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> map = MAPPER.convertValue(resource, Map.class);
-    return new JsonObject(map);
+    return new Write(new JsonObject(map), resourceVersion);
   }
 
   /**

@@ -34,6 +34,14 @@ public final class Addresses {
    */
   public static final String CONTROLLER_CHANGES = "cup.controller.changes";
 
+  /**
+   * request {@link ResourceRequest} (the watched definition, namespace and label selector; {@code
+   * revision} the commit to start from) → {"commit": head, "events": [{@link ResourceEvent}…]}: the
+   * changes of those resources between that commit and the tracked head, not published. Unknown
+   * commit: 404.
+   */
+  public static final String CONTROLLER_EVENTS = "cup.controller.events";
+
   // proposal publisher
   /** request {@link ProposalRequest} → {@link Proposal}. */
   public static final String PROPOSAL_CREATE = "cup.proposal.create";

@@ -3,7 +3,8 @@ package io.cup.bus;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Published on {@code cup.events.proposal}: {@code type} is opened, merged, closed or conflicted.
+ * Published on {@code cup.events.proposal}: {@code type} is opened, updated (a commit added with
+ * {@code ?proposal=<id>}), merged, closed or conflicted.
  */
 public record ProposalEvent(String type, Proposal proposal) {
   public JsonObject toJson() {

@@ -5,10 +5,19 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** Request to {@code cup.proposal.create}: commit {@code changes} onto their base and propose. */
-public record ProposalRequest(ChangeSet changes, String message, List<ResourceRef> resources) {
+/**
+ * Request to {@code cup.proposal.create}: commit {@code changes} onto their base and propose. With
+ * {@code proposal} (an id) the commit is added to that open proposal instead of opening a new one;
+ * the change set was then computed against the proposal's branch.
+ */
+public record ProposalRequest(
+    ChangeSet changes, String message, List<ResourceRef> resources, String proposal) {
   public ProposalRequest {
     resources = List.copyOf(resources);
+  }
+
+  public ProposalRequest(ChangeSet changes, String message, List<ResourceRef> resources) {
+    this(changes, message, resources, null);
   }
 
   public JsonObject toJson() {
@@ -17,7 +26,8 @@ public record ProposalRequest(ChangeSet changes, String message, List<ResourceRe
     return new JsonObject()
         .put("changeSet", changes.toJson())
         .put("message", message)
-        .put("resources", array);
+        .put("resources", array)
+        .put("proposal", proposal);
   }
 
   public static ProposalRequest fromJson(JsonObject json) {
@@ -26,6 +36,7 @@ public record ProposalRequest(ChangeSet changes, String message, List<ResourceRe
         json.getString("message"),
         json.getJsonArray("resources", new JsonArray()).stream()
             .map(o -> ResourceRef.fromJson((JsonObject) o))
-            .toList());
+            .toList(),
+        json.getString("proposal"));
   }
 }

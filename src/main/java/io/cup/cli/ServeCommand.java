@@ -12,6 +12,7 @@ import static io.cup.config.ServerOptions.API_GIT_TOKEN_FILE;
 import static io.cup.config.ServerOptions.API_LOCAL_PATH;
 import static io.cup.config.ServerOptions.API_RESOURCES;
 import static io.cup.config.ServerOptions.API_SOURCE;
+import static io.cup.config.ServerOptions.API_WATCH_BOOKMARK_INTERVAL;
 import static io.cup.config.ServerOptions.DEMO;
 import static io.cup.config.ServerOptions.MAX_BODY_BYTES;
 import static io.cup.config.ServerOptions.VERTICLES;
@@ -115,6 +116,15 @@ final class ServeCommand implements Callable<Integer> {
       description =
           "How often the remote is fetched: 500ms, 10s, 2m, 1h30m (default ${DEFAULT-VALUE}).")
   String apiGitPollInterval;
+
+  @Option(
+      names = "--api-watch-bookmark-interval",
+      paramLabel = "DURATION",
+      defaultValue = ServerOptions.DEFAULT_WATCH_BOOKMARK_INTERVAL,
+      description =
+          "How often a watch stream gets a BOOKMARK event with the current resourceVersion"
+              + " (default ${DEFAULT-VALUE}).")
+  String apiWatchBookmarkInterval;
 
   @Option(
       names = "--api-git-author-name",
@@ -246,6 +256,11 @@ final class ServeCommand implements Callable<Integer> {
     if (pollInterval.toMillis() < 1) {
       throw usage(invalid(API_GIT_POLL_INTERVAL, "must be at least 1ms"));
     }
+    Duration bookmarks =
+        parse(API_WATCH_BOOKMARK_INTERVAL, apiWatchBookmarkInterval, GoDuration::parse);
+    if (bookmarks.toMillis() < 1) {
+      throw usage(invalid(API_WATCH_BOOKMARK_INTERVAL, "must be at least 1ms"));
+    }
     long maxBody = parse(MAX_BODY_BYTES, maxBodyBytes, ServeCommand::byteSize);
     String branch = branch();
     Path data = path(dataDir);
@@ -308,7 +323,8 @@ final class ServeCommand implements Callable<Integer> {
             tokenFile,
             sshKeyFile,
             demo,
-            maxBody);
+            maxBody,
+            bookmarks.toMillis());
     return 0;
   }
 

@@ -25,6 +25,7 @@ import java.nio.file.Paths;
  * @param gitSshKeyFile private key file for {@code ssh://} remotes
  * @param demo whether the demo repository is served
  * @param maxBodyBytes largest accepted request body
+ * @param watchBookmarkMillis how often a watch stream gets a BOOKMARK event
  */
 public record ServerConfig(
     String host,
@@ -42,9 +43,49 @@ public record ServerConfig(
     String gitTokenFile,
     String gitSshKeyFile,
     boolean demo,
-    long maxBodyBytes) {
+    long maxBodyBytes,
+    long watchBookmarkMillis) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+  public static final long DEFAULT_WATCH_BOOKMARK_MILLIS = 30_000L;
+
+  /** A configuration with the default watch bookmark interval. */
+  public ServerConfig(
+      String host,
+      int port,
+      String source,
+      String gitRepo,
+      String gitScm,
+      String gitBranch,
+      long pollIntervalMillis,
+      String localPath,
+      String resourcesDir,
+      String dataDir,
+      String authorName,
+      String authorEmail,
+      String gitTokenFile,
+      String gitSshKeyFile,
+      boolean demo,
+      long maxBodyBytes) {
+    this(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        DEFAULT_WATCH_BOOKMARK_MILLIS);
+  }
 
   /** Where the bare clone of {@link #gitRepo} lives: under the data directory. */
   public Path repositoryDir() {
@@ -68,7 +109,8 @@ public record ServerConfig(
         .put("gitTokenFile", gitTokenFile)
         .put("gitSshKeyFile", gitSshKeyFile)
         .put("demo", demo)
-        .put("maxBodyBytes", maxBodyBytes);
+        .put("maxBodyBytes", maxBodyBytes)
+        .put("watchBookmarkMillis", watchBookmarkMillis);
   }
 
   public static ServerConfig fromJson(JsonObject json) {
@@ -88,7 +130,8 @@ public record ServerConfig(
         json.getString("gitTokenFile"),
         json.getString("gitSshKeyFile"),
         json.getBoolean("demo", false),
-        json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES));
+        json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
+        json.getLong("watchBookmarkMillis", DEFAULT_WATCH_BOOKMARK_MILLIS));
   }
 
   /** Reads the {@code "server"} entry of a verticle's deployment config. */

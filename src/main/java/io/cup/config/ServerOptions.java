@@ -37,6 +37,7 @@ public final class ServerOptions {
   public static final String CONFIG = "config";
   public static final String VERTICLES = "verticles";
   public static final String MAX_BODY_BYTES = "max-body-bytes";
+  public static final String API_WATCH_BOOKMARK_INTERVAL = "api-watch-bookmark-interval";
 
   /** Every option that the YAML file may set ({@link #CONFIG} names the file itself). */
   public static final List<String> FILE_KEYS =
@@ -56,12 +57,14 @@ public final class ServerOptions {
           DATA_DIR,
           DEMO,
           VERTICLES,
-          MAX_BODY_BYTES);
+          MAX_BODY_BYTES,
+          API_WATCH_BOOKMARK_INTERVAL);
 
   public static final String DEFAULT_ADDRESS = ":8181";
   public static final String DEFAULT_SOURCE = "git";
   public static final String DEFAULT_SCM = "local";
   public static final String DEFAULT_POLL_INTERVAL = "10s";
+  public static final String DEFAULT_WATCH_BOOKMARK_INTERVAL = "30s";
   public static final String DEFAULT_AUTHOR_NAME = "Cup";
   public static final String DEFAULT_AUTHOR_EMAIL = "cup@localhost";
   public static final String DEFAULT_RESOURCES = ".";

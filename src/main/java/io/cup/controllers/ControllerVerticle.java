@@ -16,9 +16,11 @@ import io.cup.config.ServerConfig;
 import io.cup.controllers.Controller.Change;
 import io.cup.controllers.Controller.Target;
 import io.cup.git.ChangeSet;
+import io.cup.git.ChangeSetDiff;
 import io.cup.git.RevisionView;
 import io.cup.git.Source;
 import io.cup.git.Sources;
+import io.cup.git.UnifiedDiff;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
 import io.micrometer.core.instrument.Timer;
@@ -33,9 +35,9 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +104,8 @@ public final class ControllerVerticle extends VerticleBase {
             bus.consumer(Addresses.CONTROLLER_LIST, this::list).completion(),
             bus.consumer(Addresses.CONTROLLER_PUT, this::put).completion(),
             bus.consumer(Addresses.CONTROLLER_DELETE, this::delete).completion(),
-            bus.consumer(Addresses.CONTROLLER_CHANGES, this::changes).completion()));
+            bus.consumer(Addresses.CONTROLLER_CHANGES, this::changes).completion(),
+            bus.consumer(Addresses.CONTROLLER_EVENTS, this::eventsSince).completion()));
   }
 
   // -- handlers ---------------------------------------------------------------------------------
@@ -118,7 +121,7 @@ public final class ControllerVerticle extends VerticleBase {
               controller
                   .get(target, view)
                   .orElseThrow(() -> StatusException.notFound(notFound(target)));
-          return new ResourceReply(view.commit(), resource).toJson();
+          return new ResourceReply(view.commit(), versioned(resource, view)).toJson();
         });
   }
 
@@ -136,7 +139,7 @@ public final class ControllerVerticle extends VerticleBase {
               .sorted(
                   Comparator.comparing((JsonObject r) -> metadata(r, "namespace"))
                       .thenComparing(r -> metadata(r, "name")))
-              .forEach(items::add);
+              .forEach(resource -> items.add(versioned(resource, view)));
           return new ListReply(view.commit(), items).toJson();
         });
   }
@@ -151,7 +154,8 @@ public final class ControllerVerticle extends VerticleBase {
           }
           RevisionView view = source.view(request.revision());
           Target target = named(served, request);
-          ChangeSet changes = controller.put(target, request.resource(), view);
+          Optional<JsonObject> current = requirePrecondition(request, controller, target, view);
+          ChangeSet changes = controller.put(target, unversioned(request.resource()), view);
           String commitMessage =
               "feat: update "
                   + served.apiVersion()
@@ -161,7 +165,8 @@ public final class ControllerVerticle extends VerticleBase {
                   + target.namespace()
                   + "/"
                   + target.name();
-          return new ChangeSetReply(changes, commitMessage, ref(served, target, "put")).toJson();
+          return reply(request, view, changes, commitMessage, ref(served, target, "put"), current)
+              .toJson();
         });
   }
 
@@ -172,10 +177,130 @@ public final class ControllerVerticle extends VerticleBase {
         (request, served, controller) -> {
           RevisionView view = source.view(request.revision());
           Target target = named(served, request);
+          Optional<JsonObject> current = requirePrecondition(request, controller, target, view);
           ChangeSet changes = controller.delete(target, view);
           String commitMessage =
               "feat: delete " + served.key() + " " + target.namespace() + "/" + target.name();
-          return new ChangeSetReply(changes, commitMessage, ref(served, target, "delete")).toJson();
+          return reply(
+                  request, view, changes, commitMessage, ref(served, target, "delete"), current)
+              .toJson();
+        });
+  }
+
+  /**
+   * The change set reply; for a dry run with the unified diff of the files and the resource as it
+   * is now, so the API can answer what would change without proposing anything.
+   */
+  private ChangeSetReply reply(
+      ResourceRequest request,
+      RevisionView view,
+      ChangeSet changes,
+      String message,
+      ResourceRef ref,
+      Optional<JsonObject> current) {
+    if (!request.dryRun()) {
+      return new ChangeSetReply(changes, message, ref);
+    }
+    String diff = ChangeSetDiff.of(view, changes, UnifiedDiff.DEFAULT_LIMIT);
+    return new ChangeSetReply(
+        changes, message, ref, diff, current.map(r -> versioned(r, view)).orElse(null));
+  }
+
+  /**
+   * The resource as it is at {@code view}, after checking the request's precondition: when it names
+   * a resourceVersion, the resource must be as it was at that version (absent then and now counts
+   * as unchanged), else 409 Conflict. A version the repository does not know is a conflict too (it
+   * may have been rewritten away).
+   */
+  private Optional<JsonObject> requirePrecondition(
+      ResourceRequest request, Controller controller, Target target, RevisionView view) {
+    String expected = request.resourceVersion();
+    boolean unconditional = expected == null || expected.isEmpty();
+    if (unconditional && !request.dryRun()) {
+      return Optional.empty(); // not needed: spare the read
+    }
+    Optional<JsonObject> current = controller.get(target, view);
+    if (unconditional) {
+      return current;
+    }
+    if (!ResourceVersions.isWellFormed(source, expected)) {
+      throw StatusException.badRequest(
+          "metadata.resourceVersion "
+              + quote(expected)
+              + " is not a version this server issued; read the resource again");
+    }
+    Optional<JsonObject> then;
+    if (!ResourceVersions.isCommit(source)) {
+      then = current.filter(r -> ResourceVersions.of(source, view, r).equals(expected));
+      if (then.isEmpty()) {
+        throw conflict(target);
+      }
+      return current;
+    }
+    if (expected.equals(view.commit())) {
+      return current;
+    }
+    RevisionView old;
+    try {
+      old = source.view(expected);
+    } catch (StatusException e) {
+      if (e.code() == 404) {
+        throw conflict(target);
+      }
+      throw e;
+    }
+    if (!controller.get(target, old).equals(current)) {
+      throw conflict(target);
+    }
+    return current;
+  }
+
+  private static StatusException conflict(Target target) {
+    return StatusException.conflict(
+        "Operation cannot be fulfilled on "
+            + target.plural()
+            + "."
+            + target.group()
+            + " \""
+            + target.name()
+            + "\": the object has been modified; please apply your changes to the latest version"
+            + " and try again");
+  }
+
+  /** {@code resource} with {@code metadata.resourceVersion} set for {@code view} (a copy). */
+  private JsonObject versioned(JsonObject resource, RevisionView view) {
+    return ResourceVersions.with(resource, ResourceVersions.of(source, view, resource));
+  }
+
+  /** The resource to store: {@code metadata.resourceVersion} is never written to a file. */
+  private static JsonObject unversioned(JsonObject resource) {
+    return ResourceVersions.without(resource);
+  }
+
+  /**
+   * {@link Addresses#CONTROLLER_EVENTS}: the changes of one definition's resources in one namespace
+   * between the request's revision and the tracked head, filtered by its label selector.
+   */
+  private void eventsSince(Message<JsonObject> message) {
+    serve(
+        message,
+        "events",
+        (request, served, controller) -> {
+          LabelSelector selector = LabelSelector.parse(request.labelSelector());
+          String namespace = required(request.namespace(), "namespace");
+          RevisionView to = source.view(null);
+          RevisionView from = source.view(required(request.revision(), "revision"));
+          JsonArray events = new JsonArray();
+          if (!from.commit().equals(to.commit())) {
+            Target target = target(served, null, null);
+            controller.changes(target, from, to).stream()
+                .filter(c -> namespace.equals(c.namespace()))
+                .sorted(Comparator.comparing((Change c) -> String.valueOf(c.name())))
+                .map(c -> event(served, target, c, from.commit(), to.commit()))
+                .flatMap(e -> e.selectedBy(selector::matchesResource).stream())
+                .forEach(e -> events.add(e.toJson()));
+          }
+          return new JsonObject().put("commit", to.commit()).put("events", events);
         });
   }
 
@@ -250,7 +375,10 @@ public final class ControllerVerticle extends VerticleBase {
         change.name(),
         to,
         from,
-        change.after() != null ? change.after() : change.before());
+        ResourceVersions.with(change.after() != null ? change.after() : change.before(), to),
+        change.after() != null && change.before() != null
+            ? ResourceVersions.with(change.before(), from)
+            : null);
   }
 
   // -- plumbing ---------------------------------------------------------------------------------
@@ -322,24 +450,17 @@ public final class ControllerVerticle extends VerticleBase {
         served.apiVersion(), target.kind(), target.namespace(), target.name(), action);
   }
 
+  private static String quote(String value) {
+    return "\"" + value + "\"";
+  }
+
   private static String metadata(JsonObject resource, String field) {
     Object metadata = resource.getValue("metadata");
     Object value = metadata instanceof JsonObject m ? m.getValue(field) : null;
     return value instanceof String s ? s : "";
   }
 
-  /** A resource's labels; values that are not strings are not labels. */
   private static Map<String, String> labels(JsonObject resource) {
-    Map<String, String> labels = new HashMap<>();
-    if (resource.getValue("metadata") instanceof JsonObject metadata
-        && metadata.getValue("labels") instanceof JsonObject l) {
-      l.forEach(
-          e -> {
-            if (e.getValue() instanceof String v) {
-              labels.put(e.getKey(), v);
-            }
-          });
-    }
-    return labels;
+    return LabelSelector.labelsOf(resource);
   }
 }

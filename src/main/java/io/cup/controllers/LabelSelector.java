@@ -73,6 +73,27 @@ public final class LabelSelector {
   }
 
   /** Whether every requirement holds for {@code labels} (null means no labels). */
+  /** Whether a resource's {@code metadata.labels} match; values that are not strings are not. */
+  public boolean matchesResource(io.vertx.core.json.JsonObject resource) {
+    return matches(labelsOf(resource));
+  }
+
+  /** A resource's labels; values that are not strings are not labels. */
+  public static Map<String, String> labelsOf(io.vertx.core.json.JsonObject resource) {
+    Map<String, String> labels = new java.util.HashMap<>();
+    if (resource != null
+        && resource.getValue("metadata") instanceof io.vertx.core.json.JsonObject metadata
+        && metadata.getValue("labels") instanceof io.vertx.core.json.JsonObject l) {
+      l.forEach(
+          e -> {
+            if (e.getValue() instanceof String v) {
+              labels.put(e.getKey(), v);
+            }
+          });
+    }
+    return labels;
+  }
+
   public boolean matches(Map<String, String> labels) {
     Map<String, String> l = labels == null ? Map.of() : labels;
     return requirements.stream().allMatch(r -> r.matches(l));

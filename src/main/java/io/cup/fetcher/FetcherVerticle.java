@@ -45,6 +45,10 @@ public final class FetcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FetcherVerticle.class);
 
   private ServerConfig cfg;
+
+  /** The last {@code cup.controller.changes} request sent: the next waits for it. */
+  private Future<?> announcing = Future.succeededFuture();
+
   private GitSource git;
   private DirectorySource local;
   private long pollTimer = -1;
@@ -194,20 +198,27 @@ public final class FetcherVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     JsonObject json = moved.toJson();
     bus.publish(Addresses.EVENTS_HEAD, json);
-    bus.request(Addresses.CONTROLLER_CHANGES, json)
-        .onFailure(
-            e -> {
-              if (e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
-                LOG.debug("no controller worker listens to {}", Addresses.CONTROLLER_CHANGES);
-              } else {
-                LOG.warn(
-                    "{} failed for {} -> {}: {}",
-                    Addresses.CONTROLLER_CHANGES,
-                    moved.from(),
-                    moved.to(),
-                    e.getMessage());
-              }
-            });
+    // one move at a time: the events of a move are published before those of the next, which is
+    // what watchers rely on
+    announcing =
+        announcing.eventually(
+            () ->
+                bus.request(Addresses.CONTROLLER_CHANGES, json)
+                    .onFailure(
+                        e -> {
+                          if (e instanceof ReplyException r
+                              && r.failureType() == ReplyFailure.NO_HANDLERS) {
+                            LOG.debug(
+                                "no controller worker listens to {}", Addresses.CONTROLLER_CHANGES);
+                          } else {
+                            LOG.warn(
+                                "{} failed for {} -> {}: {}",
+                                Addresses.CONTROLLER_CHANGES,
+                                moved.from(),
+                                moved.to(),
+                                e.getMessage());
+                          }
+                        }));
   }
 
   private RepositoryStatus currentStatus() {

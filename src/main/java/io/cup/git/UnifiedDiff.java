@@ -71,6 +71,24 @@ public final class UnifiedDiff {
     }
   }
 
+  /** {@code bytes} as text, cut at the last whole line under {@code limit} when longer. */
+  static String capped(byte[] bytes, int limit) {
+    return bytes.length <= limit ? new String(bytes, StandardCharsets.UTF_8) : cut(bytes, limit);
+  }
+
+  /** The first whole lines of {@code bytes} under {@code limit}, then the truncation line. */
+  private static String cut(byte[] bytes, int limit) {
+    int end = Math.min(limit, bytes.length);
+    while (end > 0 && bytes[end - 1] != '\n') {
+      end--;
+    }
+    return new String(bytes, 0, end, StandardCharsets.UTF_8)
+        + TRUNCATED
+        + " the diff is longer than "
+        + limit
+        + " bytes\n";
+  }
+
   /** Thrown by {@link LimitedOutput} to stop the formatter once the limit is passed. */
   private static final class LimitReached extends IOException {
     LimitReached() {
@@ -107,16 +125,7 @@ public final class UnifiedDiff {
     }
 
     String truncated() {
-      byte[] bytes = buffer.toByteArray();
-      int end = bytes.length;
-      while (end > 0 && bytes[end - 1] != '\n') {
-        end--;
-      }
-      return new String(bytes, 0, end, StandardCharsets.UTF_8)
-          + TRUNCATED
-          + " the diff is longer than "
-          + limit
-          + " bytes\n";
+      return cut(buffer.toByteArray(), limit);
     }
   }
 }

@@ -32,6 +32,14 @@ final class DirectoryProposals implements Proposals {
   }
 
   @Override
+  public Optional<Proposal> tryAppend(ProposalRequest request) {
+    throw StatusException.badRequest(
+        "a local directory source applies every write at once: it has no proposal "
+            + request.proposal()
+            + " to add to");
+  }
+
+  @Override
   public Proposal create(ProposalRequest request) {
     ChangeSet changes = request.changes();
     String message = LocalProposals.message(request.message());

@@ -3,10 +3,12 @@ package io.cup.proposals;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
 import io.cup.bus.ProposalRequest;
+import io.cup.bus.ResourceRef;
 import io.cup.config.ServerConfig;
 import io.cup.git.ChangeSet;
 import io.cup.git.CommitWriter;
 import io.cup.git.Credentials;
+import io.cup.git.FileChange;
 import io.cup.git.GitSource;
 import io.cup.git.UnifiedDiff;
 import io.cup.proposals.ProposalStore.Stored;
@@ -17,7 +19,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -32,6 +36,9 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.merge.MergeStrategy;
 import org.eclipse.jgit.merge.ResolveMerger;
+import org.eclipse.jgit.revwalk.RevTree;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,6 +142,137 @@ final class LocalProposals implements Proposals {
     LOG.info("opened proposal {} on {}: {}", id, proposal.branch(), firstLine(message));
     events.accept(new ProposalEvent("opened", proposal));
     return proposal;
+  }
+
+  // -- append ------------------------------------------------------------------------------------
+
+  /**
+   * Adds the change set, computed against the proposal's branch, as one more commit on it, and
+   * records the resources it touches; branch and record move together in one push, each with a
+   * lease. When the branch moved since the change set was computed, the commit still goes on top if
+   * the files it writes are as they were at its base (another resource's change went in meanwhile);
+   * otherwise 409 so the client writes again.
+   */
+  @Override
+  public Optional<Proposal> tryAppend(ProposalRequest request) {
+    String id = request.proposal();
+    ChangeSet changes = request.changes();
+    String message = message(request.message());
+    if (changes == null || changes.isEmpty()) {
+      throw nothingToPropose();
+    }
+    ProposalStore store = store();
+    Stored stored = find(store, id);
+    Proposal proposal = stored.proposal();
+    if (!OPEN.equals(proposal.state())) {
+      throw StatusException.conflict(
+          "proposal "
+              + id
+              + " is "
+              + proposal.state()
+              + ": changes can only be added to an open proposal");
+    }
+    ObjectId head = proposalHead(store, proposal);
+    ObjectId base = base(changes.base());
+    PersonIdent author = author();
+    CommitWriter.Result commit;
+    ObjectId record;
+    Proposal updated;
+    try {
+      if (!head.equals(base) && !sameFiles(store.repository(), base, head, changes)) {
+        throw StatusException.conflict(
+            "proposal "
+                + id
+                + " changed the same files while this change was computed; send the write again");
+      }
+      commit =
+          new CommitWriter(store.repository())
+              .commit(head, changes.changes(), author, author, message);
+      if (!commit.changed()) {
+        throw nothingToPropose();
+      }
+      updated =
+          new Proposal(
+              proposal.id(),
+              proposal.state(),
+              proposal.source(),
+              proposal.url(),
+              proposal.branch(),
+              proposal.base(),
+              commit.commit().name(),
+              proposal.message(),
+              touched(proposal.resources(), request.resources()),
+              proposal.createdAt(),
+              Instant.now().toString(),
+              null,
+              null);
+      record = store.write(updated, stored.commit(), author);
+    } catch (MissingObjectException e) {
+      throw StatusException.conflict(
+          "cannot add to proposal "
+              + id
+              + ": its commit "
+              + e.getObjectId().name()
+              + " is missing");
+    } catch (IOException e) {
+      throw StatusException.internal("cannot write the commit for proposal " + id, e);
+    }
+    List<RefChange> refs =
+        List.of(
+            new RefChange(ProposalStore.branchRef(id), head, commit.commit()),
+            new RefChange(ProposalStore.recordRef(id), stored.commit(), record));
+    if (push.push(refs) == Outcome.STALE) {
+      LOG.debug("adding to proposal {}: the remote moved meanwhile", id);
+      return Optional.empty();
+    }
+    source.exclusively(
+        () -> {
+          store.updateLocalRef(ProposalStore.branchRef(id), head, commit.commit());
+          return store.updateLocalRef(ProposalStore.recordRef(id), stored.commit(), record);
+        });
+    LOG.info("added to proposal {}: {}", id, firstLine(message));
+    events.accept(new ProposalEvent("updated", updated));
+    return Optional.of(updated);
+  }
+
+  /** Whether every path the change set writes has the same content at {@code a} and {@code b}. */
+  private static boolean sameFiles(Repository repository, ObjectId a, ObjectId b, ChangeSet changes)
+      throws IOException {
+    try (RevWalk walk = new RevWalk(repository)) {
+      RevTree treeA = walk.parseCommit(a).getTree();
+      RevTree treeB = walk.parseCommit(b).getTree();
+      for (FileChange change : changes.changes()) {
+        if (!Objects.equals(
+            blob(repository, treeA, change.path()), blob(repository, treeB, change.path()))) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private static ObjectId blob(Repository repository, ObjectId tree, String path)
+      throws IOException {
+    try (TreeWalk walk = TreeWalk.forPath(repository, path, tree)) {
+      return walk == null ? null : walk.getObjectId(0);
+    }
+  }
+
+  /** The resources a proposal touches after another write: the newest action per resource. */
+  private static List<ResourceRef> touched(List<ResourceRef> before, List<ResourceRef> added) {
+    Map<String, ResourceRef> byResource = new LinkedHashMap<>();
+    for (ResourceRef ref : before) {
+      byResource.put(refKey(ref), ref);
+    }
+    for (ResourceRef ref : added) {
+      byResource.remove(refKey(ref));
+      byResource.put(refKey(ref), ref);
+    }
+    return List.copyOf(byResource.values());
+  }
+
+  private static String refKey(ResourceRef ref) {
+    return ref.apiVersion() + '|' + ref.kind() + '|' + ref.namespace() + '|' + ref.name();
   }
 
   // -- read --------------------------------------------------------------------------------------

@@ -13,6 +13,12 @@ interface Proposals {
   /** Turns a change set into a proposal (or, for a directory, applies it). */
   Proposal create(ProposalRequest request);
 
+  /**
+   * Adds the change set as one more commit to the open proposal {@code request.proposal()}. Empty
+   * when the remote moved under the attempt: refresh the clone and try again.
+   */
+  Optional<Proposal> tryAppend(ProposalRequest request);
+
   /** Every proposal, newest first, without diffs. */
   List<Proposal> list();
 

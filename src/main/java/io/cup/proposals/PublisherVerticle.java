@@ -93,10 +93,22 @@ public final class PublisherVerticle extends VerticleBase {
   // -- handlers ----------------------------------------------------------------------------------
 
   private void create(Message<JsonObject> message) {
+    ProposalRequest request;
+    try {
+      request = request(message);
+    } catch (RuntimeException e) {
+      StatusException.reply(message, e);
+      return;
+    }
+    if (request.proposal() != null) {
+      answer(
+          message,
+          attempt(request.proposal(), id -> proposals.tryAppend(request), 1).map(Proposal::toJson));
+      return;
+    }
     answer(
         message,
-        blocking(() -> proposals.create(request(message)).toJson())
-            .onSuccess(created -> countOpen()));
+        blocking(() -> proposals.create(request).toJson()).onSuccess(created -> countOpen()));
   }
 
   private void list(Message<JsonObject> message) {

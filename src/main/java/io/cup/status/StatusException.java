@@ -115,6 +115,11 @@ public class StatusException extends RuntimeException {
     return new StatusException(409, "Conflict", message);
   }
 
+  /** 410: a resourceVersion or continue token that named a version the server no longer has. */
+  public static StatusException expired(String message) {
+    return new StatusException(410, "Expired", message);
+  }
+
   public static StatusException tooLarge(String message) {
     return new StatusException(413, "RequestEntityTooLarge", message);
   }
@@ -125,6 +130,11 @@ public class StatusException extends RuntimeException {
 
   public static StatusException invalid(String message, List<Cause> causes) {
     return new StatusException(422, "Invalid", message, causes, null, null);
+  }
+
+  /** 422 without field causes (a patch that cannot apply). */
+  public static StatusException unprocessable(String message) {
+    return new StatusException(422, "Invalid", message);
   }
 
   public static StatusException internal(String message, Throwable cause) {

@@ -439,7 +439,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void dryRunReturnsTheChangedFilesAndProposesNothing(VertxTestContext ctx) {
+  void dryRunAnswersTheResourceWithTheDiffAndProposesNothing(VertxTestContext ctx) {
     api.put(WIDGETS + "/one")
         .addQueryParam("dryRun", "All")
         .sendJsonObject(widget("one", 5))
@@ -450,14 +450,38 @@ class ApiWriteTest {
                         () -> {
                           assertThat(r.statusCode()).isEqualTo(200);
                           JsonObject body = r.bodyAsJsonObject();
-                          assertThat(body.getBoolean("dryRun")).isTrue();
-                          assertThat(body.getBoolean("empty")).isFalse();
-                          assertThat(body.getString("base")).isEqualTo(FakeBackend.COMMIT);
-                          assertThat(body.getJsonArray("changes"))
-                              .containsExactly(
-                                  new JsonObject()
-                                      .put("path", "default/test.cup.io-one.json")
-                                      .put("op", "upsert"));
+                          assertThat(body.getJsonObject("spec"))
+                              .isEqualTo(widget("one", 5).getJsonObject("spec"));
+                          assertThat(
+                                  body.getJsonObject("metadata")
+                                      .getJsonObject("annotations")
+                                      .getString("cup.flipt.io/dry-run-diff"))
+                              .isEqualTo("changed default/test.cup.io-one.json\n");
+                          assertThat(
+                                  ResourceRequest.fromJson(
+                                          backend.requests(Addresses.CONTROLLER_PUT).get(0))
+                                      .dryRun())
+                              .isTrue();
+                          assertThat(backend.requests(Addresses.PROPOSAL_CREATE)).isEmpty();
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void dryRunAnswersOnlyTheDiffAsTextWhenAsked(VertxTestContext ctx) {
+    api.put(WIDGETS + "/one")
+        .addQueryParam("dryRun", "All")
+        .putHeader("Accept", "text/x-diff")
+        .sendJsonObject(widget("one", 5))
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          assertThat(r.getHeader("Content-Type")).startsWith("text/x-diff");
+                          assertThat(r.bodyAsString())
+                              .isEqualTo("changed default/test.cup.io-one.json\n");
                           assertThat(backend.requests(Addresses.PROPOSAL_CREATE)).isEmpty();
                           ctx.completeNow();
                         })));

@@ -177,15 +177,21 @@ final class FakeBackend {
             : List.of(
                 FileChange.upsert(
                     path, request.resource().encodePrettily().getBytes(StandardCharsets.UTF_8)));
-    return new ChangeSetReply(
-        new ChangeSet(COMMIT, changes),
-        "feat: update " + key,
+    ResourceRef ref =
         new ResourceRef(
             request.group() + "/" + request.version(),
             "Widget",
             request.namespace(),
             request.name(),
-            "put"));
+            "put");
+    if (!request.dryRun()) {
+      return new ChangeSetReply(new ChangeSet(COMMIT, changes), "feat: update " + key, ref);
+    }
+    // the controller worker's real diff is tested end to end; here: one line per changed path
+    StringBuilder diff = new StringBuilder();
+    changes.forEach(c -> diff.append("changed ").append(c.path()).append('\n'));
+    return new ChangeSetReply(
+        new ChangeSet(COMMIT, changes), "feat: update " + key, ref, diff.toString(), null);
   }
 
   private void delete(Message<JsonObject> m) {

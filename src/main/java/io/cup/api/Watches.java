@@ -1,0 +1,428 @@
+package io.cup.api;
+
+import io.cup.bus.Addresses;
+import io.cup.bus.ListReply;
+import io.cup.bus.ResourceEvent;
+import io.cup.bus.ResourceRequest;
+import io.cup.config.ServedResource;
+import io.cup.controllers.LabelSelector;
+import io.cup.controllers.ResourceVersions;
+import io.cup.status.StatusException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kubernetes watches ({@code GET …/{plural}?watch=true}) for one API verticle instance: each open
+ * watch is a streaming response fed from {@code cup.events.resource}, on the event loop, with no
+ * thread of its own, so idle watchers cost a connection and a few objects each.
+ *
+ * <p>A watch starts from a state and then follows the tracked branch move by move:
+ *
+ * <ul>
+ *   <li>without {@code resourceVersion} (or with "0"): a synthetic ADDED for every current resource
+ *       (read at the head commit), then the events of later moves;
+ *   <li>with a commit id: the net changes between that commit and the head (one event per
+ *       resource), then later moves; a commit the repository does not have is 410 Expired before
+ *       anything is streamed, a value that is no commit id 400.
+ * </ul>
+ *
+ * <p>Each watch remembers the commit its stream has reached. An event whose move starts there (or
+ * belongs to the move it is in) is sent; one for a commit already covered is dropped; any other (a
+ * move seen by no event of this watch's kind, or events lost) makes the watch ask the controller
+ * workers for the changes from its commit to the head, so a stream never skips or repeats a state.
+ * Events pass the watch's label selector as Kubernetes applies it (a resource that stops matching
+ * is DELETED for the watcher). Every bookmark interval each watch gets a BOOKMARK with its commit;
+ * {@code timeoutSeconds} ends it; a client that does not read (its write queue full) is ended, and
+ * resumes from the last resourceVersion it saw.
+ */
+final class Watches {
+  private static final Logger LOG = LoggerFactory.getLogger(Watches.class);
+
+  private final Vertx vertx;
+  private final BusClient bus;
+  private final long bookmarkMillis;
+
+  /** Open watches by "group/version/plural|namespace"; only touched on this event loop. */
+  private final Map<String, Set<Watch>> byScope = new HashMap<>();
+
+  private MessageConsumer<JsonObject> consumer;
+  private long bookmarkTimer = -1;
+
+  Watches(Vertx vertx, BusClient bus, long bookmarkMillis) {
+    this.vertx = vertx;
+    this.bus = bus;
+    this.bookmarkMillis = bookmarkMillis;
+  }
+
+  Future<Void> start() {
+    consumer =
+        vertx
+            .eventBus()
+            .consumer(
+                Addresses.EVENTS_RESOURCE,
+                message -> onEvent(ResourceEvent.fromJson(message.body())));
+    bookmarkTimer = vertx.setPeriodic(bookmarkMillis, id -> bookmarks());
+    return consumer.completion();
+  }
+
+  /** Ends every open watch (so a graceful shutdown does not wait for them) and stops listening. */
+  Future<Void> stop() {
+    if (bookmarkTimer >= 0) {
+      vertx.cancelTimer(bookmarkTimer);
+    }
+    List<Watch> open = new ArrayList<>();
+    byScope.values().forEach(open::addAll);
+    open.forEach(Watch::end);
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  /** How many watches are open in this instance. */
+  int size() {
+    return byScope.values().stream().mapToInt(Set::size).sum();
+  }
+
+  /**
+   * Starts a watch for the request. {@code answer} is the negotiated type: JSON or NDJSON lines, or
+   * Server-Sent Events.
+   */
+  void watch(RoutingContext ctx, ServedResource served, String answer) {
+    String namespace = ctx.pathParam("namespace");
+    String selectorText = ResourceApi.emptyToNull(ctx.queryParams().get("labelSelector"));
+    LabelSelector selector = LabelSelector.parse(selectorText);
+    String from = ResourceApi.emptyToNull(ctx.queryParams().get("resourceVersion"));
+    if (from == null && answer.equals(MediaTypes.EVENT_STREAM)) {
+      from = ResourceApi.emptyToNull(ctx.request().getHeader("Last-Event-ID"));
+    }
+    if ("0".equals(from)) {
+      from = null;
+    }
+    if (from != null && !ResourceVersions.isCommitId(from)) {
+      throw StatusException.badRequest(
+          "resourceVersion \"" + from + "\" is not one this server issued (a commit id)");
+    }
+    long timeoutMillis = timeoutMillis(ctx.queryParams().get("timeoutSeconds"));
+    Watch watch = new Watch(ctx, served, namespace, selectorText, selector, answer);
+    byScope.computeIfAbsent(watch.scope, k -> new LinkedHashSet<>()).add(watch);
+    ctx.response().closeHandler(v -> watch.end());
+    if (timeoutMillis > 0) {
+      watch.timer = vertx.setTimer(timeoutMillis, id -> watch.end());
+    }
+    Future<JsonObject> start = from == null ? watch.initialState() : watch.changesSince(from, true);
+    start.onComplete(
+        done -> {
+          if (done.failed()) {
+            watch.fail(StatusException.from(done.cause()));
+            return;
+          }
+          watch.begin();
+          watch.sendAll(done.result());
+          watch.drain();
+        });
+  }
+
+  private static long timeoutMillis(String value) {
+    if (value == null || value.isEmpty()) {
+      return 0;
+    }
+    try {
+      long seconds = Long.parseLong(value);
+      if (seconds < 0) {
+        throw new NumberFormatException();
+      }
+      return Math.multiplyExact(seconds, 1000L);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw StatusException.badRequest("timeoutSeconds must be a non-negative integer");
+    }
+  }
+
+  private void onEvent(ResourceEvent event) {
+    Set<Watch> watches =
+        byScope.get(
+            event.group() + '/' + event.version() + '/' + event.plural() + '|' + event.namespace());
+    if (watches == null) {
+      return;
+    }
+    for (Watch watch : List.copyOf(watches)) {
+      watch.offer(event);
+    }
+  }
+
+  private void bookmarks() {
+    for (Set<Watch> watches : List.copyOf(byScope.values())) {
+      for (Watch watch : List.copyOf(watches)) {
+        watch.bookmark();
+      }
+    }
+  }
+
+  /** One open watch. */
+  private final class Watch {
+    private final RoutingContext ctx;
+    private final HttpServerResponse response;
+    private final ServedResource served;
+    private final String namespace;
+    private final String selectorText;
+    private final LabelSelector selector;
+    private final String answer;
+    private final String scope;
+
+    /** Events that arrived while the start state or a catch-up was being read. */
+    private final Deque<ResourceEvent> waiting = new ArrayDeque<>();
+
+    /** The commit the stream has reached, and where the move that reached it started. */
+    private String current;
+
+    private String moveFrom;
+    private boolean started;
+    private boolean catchingUp = true;
+    private boolean ended;
+    private long timer = -1;
+
+    Watch(
+        RoutingContext ctx,
+        ServedResource served,
+        String namespace,
+        String selectorText,
+        LabelSelector selector,
+        String answer) {
+      this.ctx = ctx;
+      this.response = ctx.response();
+      this.served = served;
+      this.namespace = namespace;
+      this.selectorText = selectorText;
+      this.selector = selector;
+      this.answer = answer;
+      this.scope = served.key() + '|' + namespace;
+    }
+
+    /** Every current resource as ADDED, at the head commit. */
+    Future<JsonObject> initialState() {
+      ResourceRequest request =
+          new ResourceRequest(
+              served.definition().group(),
+              served.version(),
+              served.definition().plural(),
+              namespace,
+              null,
+              null,
+              selectorText,
+              null);
+      return bus.request(Addresses.CONTROLLER_LIST, request.toJson(), bus.timeouts().controller())
+          .map(ListReply::fromJson)
+          .map(
+              list -> {
+                JsonArray events = new JsonArray();
+                for (Object item : list.items()) {
+                  events.add(new JsonObject().put("type", "ADDED").put("object", item));
+                }
+                return new JsonObject().put("commit", list.commit()).put("events", events);
+              });
+    }
+
+    /** The net changes between {@code from} and the head; unknown commit: 410 at the start. */
+    Future<JsonObject> changesSince(String from, boolean atStart) {
+      ResourceRequest request =
+          new ResourceRequest(
+              served.definition().group(),
+              served.version(),
+              served.definition().plural(),
+              namespace,
+              null,
+              from,
+              selectorText,
+              null);
+      return bus.request(Addresses.CONTROLLER_EVENTS, request.toJson(), bus.timeouts().controller())
+          .recover(
+              failure -> {
+                StatusException status = StatusException.from(failure);
+                if (status.code() == 404) {
+                  return Future.failedFuture(
+                      StatusException.expired(
+                          "too old resource version: "
+                              + from
+                              + " is not a commit of the repository any more; list again and"
+                              + " watch from the list's resourceVersion"));
+                }
+                return Future.failedFuture(status);
+              });
+    }
+
+    /** Headers out: from here on the stream is 200 and errors end it. */
+    void begin() {
+      if (ended) {
+        return;
+      }
+      started = true;
+      String contentType =
+          answer.equals(MediaTypes.EVENT_STREAM) ? MediaTypes.EVENT_STREAM : answer;
+      response
+          .setChunked(true)
+          .setStatusCode(200)
+          .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+      response.writeHead();
+    }
+
+    /** Sends a reply of {@link #initialState} or {@link #changesSince}, and takes its commit. */
+    void sendAll(JsonObject reply) {
+      if (ended) {
+        return;
+      }
+      String commit = reply.getString("commit");
+      for (Object item : reply.getJsonArray("events", new JsonArray())) {
+        JsonObject event = (JsonObject) item;
+        send(event.getString("type"), event.getJsonObject("object"), commit);
+      }
+      current = commit;
+      moveFrom = null;
+      catchingUp = false;
+    }
+
+    void offer(ResourceEvent event) {
+      if (ended) {
+        return;
+      }
+      waiting.add(event);
+      if (!catchingUp) {
+        drain();
+      }
+    }
+
+    /** Sends waiting events in order, until one shows a gap (then catches up first). */
+    void drain() {
+      while (!ended && !catchingUp && !waiting.isEmpty()) {
+        ResourceEvent event = waiting.poll();
+        if (event.previousCommit() != null && event.previousCommit().equals(current)) {
+          moveFrom = current; // the first event of the next move
+          current = event.commit();
+        } else if (event.commit().equals(current)) {
+          if (moveFrom == null || !moveFrom.equals(event.previousCommit())) {
+            continue; // a move the stream's start state or a catch-up already holds
+          }
+        } else {
+          catchUp();
+          return;
+        }
+        event.selectedBy(selector::matchesResource).ifPresent(e -> send(e.type(), e.object(), e.commit()));
+      }
+    }
+
+    /** The stream missed a move (or its kind had no event in it): read the changes since. */
+    private void catchUp() {
+      catchingUp = true;
+      changesSince(current, false)
+          .onComplete(
+              done -> {
+                if (ended) {
+                  return;
+                }
+                if (done.failed()) {
+                  LOG.debug("watch {} cannot catch up: {}", scope, done.cause().getMessage());
+                  end();
+                  return;
+                }
+                sendAll(done.result());
+                drain();
+              });
+    }
+
+    void bookmark() {
+      if (!started || ended || catchingUp || current == null) {
+        return;
+      }
+      JsonObject object =
+          new JsonObject()
+              .put("apiVersion", served.apiVersion())
+              .put("kind", served.definition().kind())
+              .put("metadata", new JsonObject().put(ResourceVersions.FIELD, current));
+      send("BOOKMARK", object, current);
+    }
+
+    private void send(String type, JsonObject object, String version) {
+      if (ended) {
+        return;
+      }
+      if (response.writeQueueFull()) {
+        LOG.debug("watch {}: the client does not read; ending the stream", scope);
+        end();
+        return;
+      }
+      String event = new JsonObject().put("type", type).put("object", object).encode();
+      Buffer chunk = Buffer.buffer(event.length() + 64);
+      if (answer.equals(MediaTypes.EVENT_STREAM)) {
+        chunk
+            .appendString("id: ")
+            .appendString(version)
+            .appendString("\nevent: ")
+            .appendString(type)
+            .appendString("\ndata: ")
+            .appendString(event)
+            .appendString("\n\n");
+      } else {
+        chunk.appendString(event).appendByte((byte) '\n');
+      }
+      response.write(chunk);
+    }
+
+    /** Before the stream started: answer the failure as a Status. */
+    void fail(StatusException status) {
+      remove();
+      if (!started && !ended && !response.ended() && !response.closed()) {
+        ended = true;
+        StatusResponses.write(ctx, status);
+        return;
+      }
+      end();
+    }
+
+    void end() {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      remove();
+      if (!response.ended() && !response.closed()) {
+        if (!started) {
+          begin0();
+        }
+        response.end();
+      }
+    }
+
+    private void begin0() {
+      started = true;
+      response.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, answer);
+    }
+
+    private void remove() {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+        timer = -1;
+      }
+      Set<Watch> watches = byScope.get(scope);
+      if (watches != null) {
+        watches.remove(this);
+        if (watches.isEmpty()) {
+          byScope.remove(scope);
+        }
+      }
+    }
+  }
+}
