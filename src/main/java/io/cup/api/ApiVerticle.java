@@ -105,6 +105,7 @@ public class ApiVerticle extends VerticleBase {
     routes.path("/healthz").on(HttpMethod.GET, health::live).end();
     routes.path("/readyz").on(HttpMethod.GET, health::ready).end();
     routes.path("/metrics").on(HttpMethod.GET, health::metrics).end();
+    routes.path("/openapi/v3").on(HttpMethod.GET, new OpenApiApi(resources)::get).end();
     routes.path("/apis").on(HttpMethod.GET, api::definitions).end();
     routes.path(PROPOSALS).on(HttpMethod.GET, proposals::list).end();
     routes.path(PROPOSALS + "/:id").on(HttpMethod.GET, proposals::get).end();

@@ -42,7 +42,7 @@ final class Patches {
 
   /** {@code target} with the patch of {@code type} applied, as JSON bytes. */
   static byte[] apply(String type, JsonObject target, byte[] patch) {
-    JsonNode document = MAPPER.valueToTree(target.getMap());
+    JsonNode document = parse(target.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     JsonNode parsed = parse(patch);
     JsonNode result =
         type.equals(MediaTypes.MERGE_PATCH) ? merge(document, parsed) : jsonPatch(document, parsed);

@@ -320,7 +320,9 @@ final class Watches {
           catchUp();
           return;
         }
-        event.selectedBy(selector::matchesResource).ifPresent(e -> send(e.type(), e.object(), e.commit()));
+        event
+            .selectedBy(selector::matchesResource)
+            .ifPresent(e -> send(e.type(), e.object(), e.commit()));
       }
     }
 

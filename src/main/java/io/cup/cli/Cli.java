@@ -1,5 +1,6 @@
 package io.cup.cli;
 
+import io.cup.cli.client.ClientCommands;
 import io.cup.config.ServerOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -10,9 +11,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The command line: {@code cup serve [flags]}, {@code cup --help}, {@code cup --version}. Parsing
- * never exits the JVM; it returns an {@link Invocation} that {@code io.cup.Main} acts on, so tests
- * call it directly.
+ * The command line: {@code cup serve [flags]}, the client commands ({@code cup get …}, see {@link
+ * ClientCommands}), {@code cup --help}, {@code cup --version}. Parsing never exits the JVM; it
+ * returns an {@link Invocation} that {@code io.cup.Main} acts on, so tests call it directly. Client
+ * commands run while parsing and only leave their exit code; only {@code serve} starts a server.
  */
 public final class Cli {
   /** Exit code of a bad flag or value, as picocli's. */
@@ -40,6 +42,7 @@ public final class Cli {
 
     CommandLine cup = new CommandLine(new CupCommand());
     cup.addSubcommand("serve", serveLine);
+    ClientCommands.register(cup, env, base);
     cup.setOut(out);
     cup.setErr(err);
     cup.setParameterExceptionHandler(new ShortUsageErrors());

@@ -43,6 +43,10 @@ final class Fixture {
   }
 
   ServerConfig config(Path dataDir, long pollMillis) {
+    return config(dataDir, pollMillis, ServerConfig.DEFAULT_WATCH_BOOKMARK_MILLIS);
+  }
+
+  ServerConfig config(Path dataDir, long pollMillis, long bookmarkMillis) {
     return new ServerConfig(
         "127.0.0.1",
         freePort(),
@@ -59,7 +63,8 @@ final class Fixture {
         null,
         null,
         false,
-        ServerConfig.DEFAULT_MAX_BODY_BYTES);
+        ServerConfig.DEFAULT_MAX_BODY_BYTES,
+        bookmarkMillis);
   }
 
   static String path(String namespace, String name) {

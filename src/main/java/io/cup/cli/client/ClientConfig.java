@@ -1,0 +1,241 @@
+package io.cup.cli.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The client's configuration file: named contexts (server address, namespace, token) and the
+ * current one. The format is the original cup CLI's {@code config.json}, which is YAML too:
+ *
+ * <pre>
+ * current_context: default
+ * contexts:
+ *   default:
+ *     address: http://localhost:8181
+ *     namespace: default
+ *     token: …            # optional, sent as Authorization: Bearer
+ * </pre>
+ *
+ * Found at {@code -c FILE}, else {@code $CUP_CONFIG}, else {@code $XDG_CONFIG_HOME/cup/config.yaml}
+ * ({@code ~/.config/cup/config.yaml}); when only the original's {@code config.json} sits in that
+ * directory it is read (and rewritten in place, still JSON). A missing file is the original's
+ * default: one context {@code default} at {@code http://localhost:8181}.
+ */
+final class ClientConfig {
+  static final String DEFAULT_CONTEXT = "default";
+  static final String DEFAULT_ADDRESS = "http://localhost:8181";
+  static final String DEFAULT_NAMESPACE = "default";
+  static final String ENV_CONFIG = "CUP_CONFIG";
+
+  private static final Set<String> CONTEXT_KEYS = Set.of("address", "namespace", "token");
+
+  /** One named context; null fields are unset. */
+  record Context(String address, String namespace, String token) {
+    Context with(String newAddress, String newNamespace, String newToken) {
+      return new Context(
+          newAddress != null ? newAddress : address,
+          newNamespace != null ? newNamespace : namespace,
+          newToken != null ? newToken : token);
+    }
+  }
+
+  private final Path file;
+  private final boolean exists;
+  private String currentContext;
+  private final Map<String, Context> contexts;
+
+  private ClientConfig(
+      Path file, boolean exists, String currentContext, Map<String, Context> contexts) {
+    this.file = file;
+    this.exists = exists;
+    this.currentContext = currentContext;
+    this.contexts = contexts;
+  }
+
+  /** Where the configuration is: see the class comment. */
+  static Path locate(String flag, Map<String, String> env, Path workDir) {
+    if (flag != null && !flag.isEmpty()) {
+      return workDir.resolve(expandHome(flag, env)).normalize();
+    }
+    String named = env.get(ENV_CONFIG);
+    if (named != null && !named.isEmpty()) {
+      return workDir.resolve(expandHome(named, env)).normalize();
+    }
+    Path dir = directory(env);
+    Path yaml = dir.resolve("config.yaml");
+    Path original = dir.resolve("config.json");
+    return !Files.exists(yaml) && Files.isRegularFile(original) ? original : yaml;
+  }
+
+  /** {@code $XDG_CONFIG_HOME/cup}, else {@code $HOME/.config/cup}, as Go's UserConfigDir. */
+  static Path directory(Map<String, String> env) {
+    String xdg = env.get("XDG_CONFIG_HOME");
+    if (xdg != null && !xdg.isEmpty()) {
+      return Path.of(xdg, "cup");
+    }
+    String home = env.get("HOME");
+    if (home == null || home.isEmpty()) {
+      home = System.getProperty("user.home");
+    }
+    return Path.of(home, ".config", "cup");
+  }
+
+  private static String expandHome(String path, Map<String, String> env) {
+    String home = env.get("HOME");
+    if (home != null && (path.equals("~") || path.startsWith("~/"))) {
+      return home + path.substring(1);
+    }
+    return path;
+  }
+
+  static ClientConfig load(Path file) throws ClientException {
+    if (!Files.exists(file)) {
+      Map<String, Context> contexts = new LinkedHashMap<>();
+      contexts.put(DEFAULT_CONTEXT, new Context(DEFAULT_ADDRESS, DEFAULT_NAMESPACE, null));
+      return new ClientConfig(file, false, DEFAULT_CONTEXT, contexts);
+    }
+    JsonNode root;
+    try {
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      root = text.isBlank() ? Documents.JSON.createObjectNode() : Documents.YAML.readTree(text);
+    } catch (IOException e) {
+      throw new ClientException("error: " + file + ": " + Documents.firstLine(e));
+    }
+    if (root == null || root.isNull() || root.isMissingNode()) {
+      root = Documents.JSON.createObjectNode();
+    }
+    if (!root.isObject()) {
+      throw new ClientException("error: " + file + ": expected a mapping with contexts");
+    }
+    String current = Documents.text(root, "current_context");
+    if (current == null) {
+      current = Documents.text(root, "current-context");
+    }
+    Map<String, Context> contexts = new LinkedHashMap<>();
+    JsonNode entries = root.path("contexts");
+    if (!entries.isMissingNode() && !entries.isNull() && !entries.isObject()) {
+      throw new ClientException("error: " + file + ": contexts: expected a mapping of names");
+    }
+    Iterator<Map.Entry<String, JsonNode>> fields = entries.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> entry = fields.next();
+      JsonNode value = entry.getValue();
+      if (value == null || value.isNull()) {
+        contexts.put(entry.getKey(), new Context(null, null, null));
+        continue;
+      }
+      if (!value.isObject()) {
+        throw new ClientException(
+            "error: " + file + ": contexts." + entry.getKey() + ": expected a mapping");
+      }
+      Iterator<String> keys = value.fieldNames();
+      while (keys.hasNext()) {
+        String key = keys.next();
+        if (!CONTEXT_KEYS.contains(key)) {
+          throw new ClientException(
+              "error: "
+                  + file
+                  + ": contexts."
+                  + entry.getKey()
+                  + "."
+                  + key
+                  + ": unknown key (known: address, namespace, token)");
+        }
+      }
+      contexts.put(
+          entry.getKey(),
+          new Context(
+              Documents.text(value, "address"),
+              Documents.text(value, "namespace"),
+              Documents.text(value, "token")));
+    }
+    return new ClientConfig(file, true, current, contexts);
+  }
+
+  Path file() {
+    return file;
+  }
+
+  boolean exists() {
+    return exists;
+  }
+
+  /** The current context's name, or null when the file names none. */
+  String currentContext() {
+    return currentContext;
+  }
+
+  void currentContext(String name) {
+    this.currentContext = name;
+  }
+
+  Map<String, Context> contexts() {
+    return contexts;
+  }
+
+  /** The file's content; tokens replaced unless {@code raw}. */
+  ObjectNode toJson(boolean raw) {
+    ObjectNode root = Documents.JSON.createObjectNode();
+    if (currentContext != null) {
+      root.put("current_context", currentContext);
+    }
+    ObjectNode entries = root.putObject("contexts");
+    contexts.forEach(
+        (name, context) -> {
+          ObjectNode entry = entries.putObject(name);
+          if (context.address() != null) {
+            entry.put("address", context.address());
+          }
+          if (context.namespace() != null) {
+            entry.put("namespace", context.namespace());
+          }
+          if (context.token() != null) {
+            entry.put("token", raw ? context.token() : "REDACTED");
+          }
+        });
+    return root;
+  }
+
+  /**
+   * Writes the file (JSON when its name ends in {@code .json}, as the original's, else YAML),
+   * readable by its owner only since it may hold tokens.
+   */
+  void save() throws ClientException {
+    ObjectNode content = toJson(true);
+    String text =
+        file.getFileName().toString().endsWith(".json")
+            ? Documents.prettyJson(content)
+            : Documents.yaml(content);
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      if (dir != null) {
+        Files.createDirectories(dir);
+      }
+      Path temporary = Files.createTempFile(dir, ".config-", ".tmp");
+      try {
+        if (Files.getFileStore(temporary).supportsFileAttributeView("posix")) {
+          Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
+        }
+        Files.writeString(temporary, text, StandardCharsets.UTF_8);
+        Files.move(
+            temporary,
+            file,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(temporary);
+      }
+    } catch (IOException e) {
+      throw new ClientException("error: writing " + file + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.cup.cli.client;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What every client command shares: the environment variables, the working directory, standard
+ * input, and the options given before the command.
+ */
+final class ClientEnvironment {
+  private final Map<String, String> env;
+  private final Path workDir;
+  private final GlobalOptions global;
+
+  ClientEnvironment(Map<String, String> env, Path workDir, GlobalOptions global) {
+    this.env = env;
+    this.workDir = workDir;
+    this.global = global;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  Path workDir() {
+    return workDir;
+  }
+
+  GlobalOptions global() {
+    return global;
+  }
+
+  /** Read when a command asks for it, so tests may replace {@code System.in}. */
+  InputStream stdin() {
+    return System.in;
+  }
+
+  Path configFile() {
+    return ClientConfig.locate(global.config, env, workDir);
+  }
+
+  /**
+   * The output format: the command's {@code -o}, else the one before the command, else {@code
+   * table}; checked against what the command can print.
+   */
+  String output(String commandOutput, String command, String... allowed) throws ClientException {
+    String chosen = commandOutput != null ? commandOutput : global.output;
+    String format = chosen == null ? "table" : chosen.toLowerCase(Locale.ROOT);
+    for (String candidate : allowed) {
+      if (candidate.equals(format)) {
+        return format;
+      }
+    }
+    throw new ClientException(
+        "error: unknown output format \""
+            + chosen
+            + "\" for "
+            + command
+            + " (use "
+            + String.join(", ", allowed)
+            + ")",
+        ClientException.USAGE);
+  }
+
+  /** Resolves the context and opens a client to its server. */
+  Session open(ConnectionOptions options, PrintWriter out, PrintWriter err) throws ClientException {
+    boolean debug = false;
+    if (global.level != null) {
+      switch (global.level.toLowerCase(Locale.ROOT)) {
+        case "debug" -> debug = true;
+        case "info", "warn", "warning", "error" -> {}
+        default ->
+            throw new ClientException(
+                "error: unknown level \"" + global.level + "\" (use debug, info, warn or error)",
+                ClientException.USAGE);
+      }
+    }
+    ClientConfig config = ClientConfig.load(configFile());
+    String contextName = first(options.context, global.context, config.currentContext());
+    boolean named = options.context != null || global.context != null;
+    ClientConfig.Context context = contextName == null ? null : config.contexts().get(contextName);
+    if (context == null && named) {
+      throw new ClientException(
+          "error: context \""
+              + contextName
+              + "\" is not in "
+              + config.file()
+              + " (cup config get-contexts lists them)");
+    }
+    if (context == null) {
+      context = new ClientConfig.Context(null, null, null);
+    }
+    String address =
+        first(options.address, global.address, context.address(), ClientConfig.DEFAULT_ADDRESS);
+    String namespaceFlag = first(options.namespace, global.namespace);
+    String namespace = first(namespaceFlag, context.namespace(), ClientConfig.DEFAULT_NAMESPACE);
+    String token = first(options.token, global.token, context.token());
+    boolean verbose = options.verbose || global.verbose || debug;
+    CupClient client = new CupClient(normalize(address), token, verbose ? err : null);
+    return new Session(this, client, namespace, namespaceFlag != null, out, err);
+  }
+
+  /** {@code localhost:8181} → {@code http://localhost:8181}; no trailing slash. */
+  static String normalize(String address) throws ClientException {
+    String value = address.strip();
+    if (value.isEmpty()) {
+      throw new ClientException("error: the server address is empty");
+    }
+    if (!value.contains("://")) {
+      value = "http://" + value;
+    }
+    while (value.endsWith("/")) {
+      value = value.substring(0, value.length() - 1);
+    }
+    if (!value.startsWith("http://") && !value.startsWith("https://")) {
+      throw new ClientException(
+          "error: invalid server address \"" + address + "\" (use http://host:port)");
+    }
+    return value;
+  }
+
+  @SafeVarargs
+  private static <T> T first(T... values) {
+    for (T value : values) {
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+}

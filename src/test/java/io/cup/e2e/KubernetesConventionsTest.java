@@ -1,0 +1,607 @@
+package io.cup.e2e;
+
+import static io.cup.e2e.Fixture.SERVICES;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cup.bus.Addresses;
+import io.cup.bus.HeadMoved;
+import io.cup.config.ServerConfig;
+import io.cup.launcher.CupServer;
+import io.cup.testing.TestRepos;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Kubernetes API conventions of issue 6, end to end: the whole server over a real {@code git
+ * daemon} remote, checked on the HTTP answers, the watch streams and the remote's refs.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class KubernetesConventionsTest {
+  private static final long POLL_MILLIS = 300;
+  private static final long BOOKMARK_MILLIS = 400;
+
+  @TempDir Path tmp;
+  private Fixture fixture;
+  private Vertx vertx;
+  private CupServer server;
+  private WebClient client;
+  private HttpClient http;
+  private ServerConfig config;
+  private final List<WatchStream> streams = new ArrayList<>();
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    this.vertx = vertx;
+    this.fixture = new Fixture(tmp);
+    this.config = fixture.config(tmp.resolve("data"), POLL_MILLIS, BOOKMARK_MILLIS);
+    this.server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    this.client = WebClient.create(vertx);
+    this.http = vertx.createHttpClient();
+  }
+
+  @AfterEach
+  void stop() {
+    streams.forEach(WatchStream::close);
+    if (server != null) {
+      server.close().await();
+    }
+    fixture.daemon.close();
+  }
+
+  // -- resourceVersion -------------------------------------------------------------------------
+
+  @Test
+  void everyReadCarriesTheCommitAsResourceVersionAndAStaleWriteIs409() {
+    String base = TestRepos.ref(fixture.remote, "refs/heads/main").name();
+    JsonObject web = get(SERVICES + "/web").bodyAsJsonObject();
+    assertThat(version(web)).isEqualTo(base);
+    JsonObject list = get(SERVICES, "application/json").bodyAsJsonObject();
+    assertThat(list.getJsonObject("metadata").getString("resourceVersion")).isEqualTo(base);
+    assertThat(list.getJsonArray("items"))
+        .allSatisfy(item -> assertThat(version((JsonObject) item)).isEqualTo(base));
+
+    // someone else changes web on the remote; api stays as it was
+    ObjectId moved =
+        pushAndWait(
+            Map.of(
+                Fixture.path("default", "web"),
+                Fixture.service("default", "web", 9, "tier", "frontend")),
+            Set.of());
+    assertThat(version(get(SERVICES + "/web").bodyAsJsonObject())).isEqualTo(moved.name());
+
+    Map<String, ObjectId> refsBefore = TestRepos.refs(fixture.remote);
+    JsonObject stale = web.copy();
+    stale.getJsonObject("spec").put("replicas", 4);
+    JsonObject conflict = assertStatus(put(SERVICES + "/web", stale), 409);
+    assertThat(conflict.getString("reason")).isEqualTo("Conflict");
+    assertThat(conflict.getString("message")).contains("has been modified");
+    JsonObject deleteStale =
+        new JsonObject()
+            .put("kind", "DeleteOptions")
+            .put("apiVersion", "v1")
+            .put("preconditions", new JsonObject().put("resourceVersion", base));
+    assertStatus(delete(SERVICES + "/web", deleteStale), 409);
+    JsonObject forged = web.copy();
+    forged.getJsonObject("metadata").put("resourceVersion", "not-a-version");
+    assertStatus(put(SERVICES + "/web", forged), 400);
+    JsonObject unknown = web.copy();
+    unknown.getJsonObject("metadata").put("resourceVersion", "0".repeat(40));
+    assertStatus(put(SERVICES + "/web", unknown), 409);
+    assertThat(TestRepos.refs(fixture.remote)).isEqualTo(refsBefore);
+
+    // api did not change since the old version: the old version still holds for it
+    JsonObject api = get(SERVICES + "/api?revision=" + base).bodyAsJsonObject();
+    assertThat(version(api)).isEqualTo(base);
+    api.getJsonObject("spec").put("replicas", 6);
+    HttpResponse<Buffer> accepted = put(SERVICES + "/api", api);
+    assertThat(accepted.statusCode()).as(accepted.bodyAsString()).isEqualTo(202);
+    String id = accepted.bodyAsJsonObject().getString("id");
+    String stored =
+        TestRepos.read(
+            fixture.remote, "refs/heads/cup/proposal/" + id, Fixture.path("default", "api"));
+    assertThat(stored).contains("\"replicas\": 6").doesNotContain("resourceVersion");
+
+    // the current version, and no version at all, are accepted
+    JsonObject current = get(SERVICES + "/web").bodyAsJsonObject();
+    current.getJsonObject("spec").put("replicas", 5);
+    assertThat(put(SERVICES + "/web", current).statusCode()).isEqualTo(202);
+    JsonObject deleteCurrent =
+        deleteStale
+            .copy()
+            .put("preconditions", new JsonObject().put("resourceVersion", moved.name()));
+    assertThat(delete(SERVICES + "/web", deleteCurrent).statusCode()).isEqualTo(202);
+  }
+
+  // -- PATCH
+  // ---------------------------------------------------------------------------------------
+
+  @Test
+  void bothPatchTypesAreProposedLikeAPutAndValidatedAfterPatching() {
+    HttpResponse<Buffer> merge =
+        patch(
+            SERVICES + "/web",
+            "application/merge-patch+json",
+            "{\"spec\":{\"replicas\":7},\"metadata\":{\"labels\":{\"team\":\"blue\"}}}");
+    assertThat(merge.statusCode()).as(merge.bodyAsString()).isEqualTo(202);
+    JsonObject merged = fileOf(merge, "web");
+    assertThat(merged.getJsonObject("spec").getInteger("replicas")).isEqualTo(7);
+    assertThat(merged.getJsonObject("spec").getString("image"))
+        .isEqualTo("registry.example/web:1.0");
+    assertThat(merged.getJsonObject("metadata").getJsonObject("labels"))
+        .isEqualTo(new JsonObject().put("tier", "frontend").put("team", "blue"));
+
+    HttpResponse<Buffer> jsonPatch =
+        patch(
+            SERVICES + "/api",
+            "application/json-patch+json",
+            "[{\"op\":\"test\",\"path\":\"/spec/replicas\",\"value\":3},"
+                + "{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":4},"
+                + "{\"op\":\"remove\",\"path\":\"/metadata/labels/tier\"}]");
+    assertThat(jsonPatch.statusCode()).as(jsonPatch.bodyAsString()).isEqualTo(202);
+    JsonObject patched = fileOf(jsonPatch, "api");
+    assertThat(patched.getJsonObject("spec").getInteger("replicas")).isEqualTo(4);
+    assertThat(patched.getJsonObject("metadata").getJsonObject("labels")).isEmpty();
+
+    Map<String, ObjectId> refsBefore = TestRepos.refs(fixture.remote);
+    JsonObject failedTest =
+        assertStatus(
+            patch(
+                SERVICES + "/api",
+                "application/json-patch+json",
+                "[{\"op\":\"test\",\"path\":\"/spec/replicas\",\"value\":99}]"),
+            422);
+    assertThat(failedTest.getString("message")).contains("JSON Patch");
+    JsonObject invalid =
+        assertStatus(
+            patch(
+                SERVICES + "/web",
+                "application/merge-patch+json",
+                "{\"spec\":{\"replicas\":1000}}"),
+            422);
+    assertThat(
+            invalid
+                .getJsonObject("details")
+                .getJsonArray("causes")
+                .getJsonObject(0)
+                .getString("field"))
+        .isEqualTo("spec.replicas");
+    assertStatus(patch(SERVICES + "/web", "application/strategic-merge-patch+json", "{}"), 415);
+    assertStatus(patch(SERVICES + "/web", "application/json-patch+json", "{\"op\":1}"), 400);
+    assertStatus(patch(SERVICES + "/web", "application/merge-patch+json", "{not json"), 400);
+    assertStatus(patch(SERVICES + "/nobody", "application/merge-patch+json", "{\"spec\":{}}"), 404);
+    String stale =
+        "{\"metadata\":{\"resourceVersion\":\"" + "1".repeat(40) + "\"},\"spec\":{\"replicas\":1}}";
+    assertStatus(patch(SERVICES + "/web", "application/merge-patch+json", stale), 409);
+    assertThat(TestRepos.refs(fixture.remote)).isEqualTo(refsBefore);
+  }
+
+  // -- dryRun ------------------------------------------------------------------------------------
+
+  @Test
+  void aDryRunAnswersWhatWouldChangeAndPushesNothing() {
+    Map<String, ObjectId> refsBefore = TestRepos.refs(fixture.remote);
+    JsonObject web = new JsonObject(Fixture.service("default", "web", 5, "tier", "frontend"));
+
+    HttpResponse<Buffer> put = send(request(HttpMethod.PUT, SERVICES + "/web?dryRun=All"), web);
+    assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(200);
+    JsonObject after = put.bodyAsJsonObject();
+    assertThat(after.getJsonObject("spec").getInteger("replicas")).isEqualTo(5);
+    String diff = annotation(after, "cup.flipt.io/dry-run-diff");
+    String path = Fixture.path("default", "web");
+    assertThat(diff)
+        .startsWith("diff --git a/" + path + " b/" + path + "\n")
+        .contains("--- a/" + path + "\n+++ b/" + path + "\n")
+        .contains("-    \"replicas\": 2\n+    \"replicas\": 5\n");
+
+    HttpResponse<Buffer> asText =
+        send(
+            request(HttpMethod.PUT, SERVICES + "/web?dryRun=All")
+                .putHeader("Accept", "text/x-diff"),
+            web);
+    assertThat(asText.statusCode()).isEqualTo(200);
+    assertThat(asText.bodyAsString()).isEqualTo(diff);
+
+    HttpResponse<Buffer> patch =
+        request(HttpMethod.PATCH, SERVICES + "/api?dryRun=All")
+            .putHeader("Content-Type", "application/merge-patch+json")
+            .sendBuffer(Buffer.buffer("{\"spec\":{\"replicas\":8}}"))
+            .await();
+    assertThat(patch.statusCode()).as(patch.bodyAsString()).isEqualTo(200);
+    assertThat(annotation(patch.bodyAsJsonObject(), "cup.flipt.io/dry-run-diff"))
+        .contains("+    \"replicas\": 8");
+
+    HttpResponse<Buffer> delete =
+        request(HttpMethod.DELETE, SERVICES + "/api?dryRun=All").send().await();
+    assertThat(delete.statusCode()).as(delete.bodyAsString()).isEqualTo(200);
+    JsonObject deleted = delete.bodyAsJsonObject();
+    assertThat(deleted.getJsonObject("metadata").getString("name")).isEqualTo("api");
+    assertThat(annotation(deleted, "cup.flipt.io/dry-run-diff"))
+        .contains("deleted file mode 100644")
+        .contains("+++ /dev/null");
+    HttpResponse<Buffer> deleteOptions =
+        delete(
+            SERVICES + "/api",
+            new JsonObject()
+                .put("kind", "DeleteOptions")
+                .put("dryRun", new JsonArray().add("All")));
+    assertThat(deleteOptions.statusCode()).isEqualTo(200);
+
+    JsonObject same = new JsonObject(Fixture.service("default", "web", 2, "tier", "frontend"));
+    HttpResponse<Buffer> unchanged =
+        send(request(HttpMethod.PUT, SERVICES + "/web?dryRun=All"), same);
+    assertThat(unchanged.statusCode()).isEqualTo(200);
+    assertThat(annotation(unchanged.bodyAsJsonObject(), "cup.flipt.io/dry-run-diff")).isEmpty();
+
+    assertThat(TestRepos.refs(fixture.remote)).isEqualTo(refsBefore);
+  }
+
+  // -- several resources in one proposal --------------------------------------------------------
+
+  @Test
+  void writesWithAProposalIdAddCommitsToThatProposal() {
+    ObjectId base = TestRepos.ref(fixture.remote, "refs/heads/main");
+    HttpResponse<Buffer> first =
+        put(SERVICES + "/web", new JsonObject(Fixture.service("default", "web", 5, "tier", "x")));
+    assertThat(first.statusCode()).isEqualTo(202);
+    String id = first.bodyAsJsonObject().getString("id");
+
+    HttpResponse<Buffer> second =
+        put(
+            SERVICES + "/api?proposal=" + id,
+            new JsonObject(Fixture.service("default", "api", 1, "tier", "backend")));
+    assertThat(second.statusCode()).as(second.bodyAsString()).isEqualTo(202);
+    assertThat(second.bodyAsJsonObject().getString("id")).isEqualTo(id);
+    HttpResponse<Buffer> third =
+        request(
+                HttpMethod.DELETE,
+                SERVICES.replace("/default/", "/staging/") + "/web?proposal=" + id)
+            .send()
+            .await();
+    assertThat(third.statusCode()).as(third.bodyAsString()).isEqualTo(202);
+    // the same file again, on top of the proposal's own change
+    HttpResponse<Buffer> again =
+        patch(
+            SERVICES + "/web?proposal=" + id,
+            "application/merge-patch+json",
+            "{\"spec\":{\"replicas\":6}}");
+    assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(202);
+
+    RevCommit head = TestRepos.parseCommit(fixture.remote, "refs/heads/cup/proposal/" + id);
+    List<RevCommit> chain = new ArrayList<>();
+    RevCommit at = head;
+    while (!at.getId().equals(base)) {
+      chain.add(at);
+      at = TestRepos.parseCommit(fixture.remote, at.getParent(0).name());
+    }
+    assertThat(chain).hasSize(4);
+    Map<String, String> files = TestRepos.files(fixture.remote, head.name());
+    assertThat(new JsonObject(files.get(Fixture.path("default", "web"))).getJsonObject("spec"))
+        .isEqualTo(new JsonObject().put("image", "registry.example/web:1.0").put("replicas", 6));
+    assertThat(files.get(Fixture.path("default", "api"))).contains("\"replicas\": 1");
+    assertThat(files).doesNotContainKey(Fixture.path("staging", "web"));
+
+    JsonObject proposal = get(ProposalsPath.of(id)).bodyAsJsonObject();
+    assertThat(proposal.getJsonObject("spec").getJsonArray("resources"))
+        .extracting(r -> ((JsonObject) r).getString("namespace") + "/" + name((JsonObject) r))
+        .containsExactlyInAnyOrder("default/web", "default/api", "staging/web");
+
+    assertThat(post(ProposalsPath.of(id) + "/merge").statusCode()).isEqualTo(200);
+    JsonObject closedOut =
+        assertStatus(
+            put(
+                SERVICES + "/api?proposal=" + id,
+                new JsonObject(Fixture.service("default", "api", 2, "tier", "backend"))),
+            409);
+    assertThat(closedOut.getString("message")).contains("merged");
+    assertStatus(
+        put(
+            SERVICES + "/api?proposal=01aaaaaaaaaaaaaaaaaaaaaaaa",
+            new JsonObject(Fixture.service("default", "api", 2, "tier", "backend"))),
+        404);
+    assertStatus(
+        put(
+            SERVICES + "/api?proposal=nope",
+            new JsonObject(Fixture.service("default", "api", 2, "tier", "backend"))),
+        400);
+  }
+
+  // -- watch -------------------------------------------------------------------------------------
+
+  @Test
+  void aWatchStartsWithTheCurrentStateAndFollowsPushesToTheRemote() {
+    String base = TestRepos.ref(fixture.remote, "refs/heads/main").name();
+    WatchStream watch = watch(SERVICES + "?watch=true", "application/json");
+    assertThat(watch.status()).isEqualTo(200);
+    JsonObject first = watch.nextChange();
+    JsonObject second = watch.nextChange();
+    assertThat(List.of(first, second))
+        .allSatisfy(e -> assertThat(e.getString("type")).isEqualTo("ADDED"))
+        .extracting(e -> name(e.getJsonObject("object")))
+        .containsExactly("api", "web");
+    assertThat(version(first.getJsonObject("object"))).isEqualTo(base);
+
+    WatchStream backend =
+        watch(SERVICES + "?watch=true&labelSelector=tier%3Dbackend", "application/x-ndjson");
+    assertThat(name(backend.nextChange().getJsonObject("object"))).isEqualTo("api");
+
+    ObjectId pushed =
+        TestRepos.commit(
+            fixture.remote,
+            "main",
+            Map.of(
+                Fixture.path("default", "web"),
+                Fixture.service("default", "web", 9, "tier", "frontend"),
+                Fixture.path("default", "api"),
+                Fixture.service("default", "api", 3, "tier", "frontend")),
+            Set.of(),
+            "web scales, api moves to the frontend tier");
+    JsonObject modified = watch.nextChange();
+    JsonObject relabelled = watch.nextChange();
+    assertThat(List.of(modified, relabelled))
+        .extracting(e -> e.getString("type") + " " + name(e.getJsonObject("object")))
+        .containsExactly("MODIFIED api", "MODIFIED web");
+    assertThat(relabelled.getJsonObject("object").getJsonObject("spec").getInteger("replicas"))
+        .isEqualTo(9);
+    assertThat(version(relabelled.getJsonObject("object"))).isEqualTo(pushed.name());
+    // api left the backend selection: DELETED for that watcher, web was never in it
+    JsonObject left = backend.nextChange();
+    assertThat(left.getString("type")).isEqualTo("DELETED");
+    assertThat(name(left.getJsonObject("object"))).isEqualTo("api");
+
+    ObjectId removed =
+        TestRepos.commit(
+            fixture.remote, "main", Map.of(), Set.of(Fixture.path("default", "api")), "rm api");
+    JsonObject gone = watch.nextChange();
+    assertThat(gone.getString("type")).isEqualTo("DELETED");
+    assertThat(name(gone.getJsonObject("object"))).isEqualTo("api");
+    assertThat(version(gone.getJsonObject("object"))).isEqualTo(removed.name());
+
+    // bookmarks carry the commit the stream has reached
+    JsonObject bookmark = watch.next();
+    while (!"BOOKMARK".equals(bookmark.getString("type"))) {
+      bookmark = watch.next();
+    }
+    assertThat(version(bookmark.getJsonObject("object"))).isEqualTo(removed.name());
+
+    // from an old resourceVersion: the net changes since then, then live
+    WatchStream resumed =
+        watch(SERVICES + "?watch=true&resourceVersion=" + base, "application/json");
+    assertThat(resumed.status()).isEqualTo(200);
+    JsonObject a = resumed.nextChange();
+    JsonObject b = resumed.nextChange();
+    assertThat(List.of(a, b))
+        .extracting(e -> e.getString("type") + " " + name(e.getJsonObject("object")))
+        .containsExactly("DELETED api", "MODIFIED web");
+  }
+
+  @Test
+  void aWatchFromAnUnknownVersionIsGoneAndServerSentEventsCarryIds() {
+    WatchStream gone =
+        watch(SERVICES + "?watch=true&resourceVersion=" + "ab".repeat(20), "application/json");
+    assertThat(gone.status()).isEqualTo(410);
+    JsonObject status = new JsonObject(gone.body());
+    assertThat(status.getString("reason")).isEqualTo("Expired");
+    WatchStream malformed =
+        watch(SERVICES + "?watch=true&resourceVersion=yesterday", "application/json");
+    assertThat(malformed.status()).isEqualTo(400);
+
+    String base = TestRepos.ref(fixture.remote, "refs/heads/main").name();
+    WatchStream sse = watch(SERVICES + "?watch=true&timeoutSeconds=2", "text/event-stream");
+    assertThat(sse.status()).isEqualTo(200);
+    String frame = sse.nextFrame();
+    assertThat(frame).startsWith("id: " + base + "\nevent: ADDED\ndata: {\"type\":\"ADDED\"");
+    // timeoutSeconds ends the stream
+    sse.ended().await();
+  }
+
+  // -- paging ------------------------------------------------------------------------------------
+
+  @Test
+  void pagingThrough2500ResourcesWhileCommitsLandLosesAndRepeatsNothing() {
+    Map<String, String> many = new LinkedHashMap<>();
+    for (int i = 0; i < 2_500; i++) {
+      String name = String.format("svc-%04d", i);
+      many.put(Fixture.path("default", name), Fixture.service("default", name, 1, "tier", "bulk"));
+    }
+    pushAndWait(many, Set.of());
+    Set<String> expected = new TreeSet<>();
+    many.keySet()
+        .forEach(p -> expected.add(p.substring(p.lastIndexOf("Service-") + 8, p.length() - 5)));
+    expected.addAll(List.of("api", "web"));
+
+    List<String> seen = new ArrayList<>();
+    String token = null;
+    String pinned = null;
+    int page = 0;
+    do {
+      String path = SERVICES + "?limit=100" + (token == null ? "" : "&continue=" + token);
+      JsonObject list = get(path, "application/json").bodyAsJsonObject();
+      JsonObject metadata = list.getJsonObject("metadata");
+      if (pinned == null) {
+        pinned = metadata.getString("resourceVersion");
+      }
+      assertThat(metadata.getString("resourceVersion")).isEqualTo(pinned);
+      list.getJsonArray("items").forEach(item -> seen.add(name((JsonObject) item)));
+      token = metadata.getString("continue");
+      page++;
+      // meanwhile the branch moves: resources appear, disappear and change
+      TestRepos.commit(
+          fixture.remote,
+          "main",
+          Map.of(
+              Fixture.path("default", "new-" + page),
+              Fixture.service("default", "new-" + page, 1, "tier", "bulk"),
+              Fixture.path("default", String.format("svc-%04d", page * 7)),
+              Fixture.service("default", String.format("svc-%04d", page * 7), 2, "tier", "bulk")),
+          Set.of(Fixture.path("default", String.format("svc-%04d", 2_499 - page))),
+          "page " + page);
+    } while (token != null);
+
+    assertThat(page).isEqualTo(26);
+    assertThat(new HashSet<>(seen)).hasSize(seen.size());
+    assertThat(new TreeSet<>(seen)).isEqualTo(expected);
+
+    // a forged token, a token of another list, an expired one
+    assertStatus(get(SERVICES + "?limit=10&continue=bm90LWEtdG9rZW4"), 400);
+    String first =
+        get(SERVICES + "?limit=10", "application/json")
+            .bodyAsJsonObject()
+            .getJsonObject("metadata")
+            .getString("continue");
+    assertStatus(
+        get(SERVICES.replace("/default/", "/staging/") + "?limit=10&continue=" + first), 400);
+    String expired =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                new JsonObject()
+                    .put("rv", "cd".repeat(20))
+                    .put("after", "svc-0001")
+                    .put("list", "apps.cup.io/v1/services|default|null|null")
+                    .encode()
+                    .getBytes(StandardCharsets.UTF_8));
+    JsonObject status = assertStatus(get(SERVICES + "?limit=10&continue=" + expired), 410);
+    assertThat(status.getString("reason")).isEqualTo("Expired");
+  }
+
+  // -- helpers -----------------------------------------------------------------------------------
+
+  /** Pushes a commit to the remote's main and waits until the server's head is there. */
+  private ObjectId pushAndWait(Map<String, String> upserts, Set<String> deletes) {
+    Promise<Void> seen = Promise.promise();
+    List<String> target = new ArrayList<>();
+    MessageConsumer<JsonObject> consumer =
+        vertx
+            .eventBus()
+            .consumer(
+                Addresses.EVENTS_HEAD,
+                m -> {
+                  synchronized (target) {
+                    if (!target.isEmpty()
+                        && target.get(0).equals(HeadMoved.fromJson(m.body()).to())) {
+                      seen.tryComplete();
+                    }
+                  }
+                });
+    consumer.completion().await();
+    ObjectId pushed;
+    synchronized (target) {
+      pushed = TestRepos.commit(fixture.remote, "main", upserts, deletes, "someone else's change");
+      target.add(pushed.name());
+    }
+    seen.future().await();
+    consumer.unregister().await();
+    return pushed;
+  }
+
+  private WatchStream watch(String path, String accept) {
+    WatchStream stream = WatchStream.open(http, config.port(), path, accept);
+    streams.add(stream);
+    return stream;
+  }
+
+  private JsonObject fileOf(HttpResponse<Buffer> accepted, String name) {
+    String id = accepted.bodyAsJsonObject().getString("id");
+    return new JsonObject(
+        TestRepos.read(
+            fixture.remote, "refs/heads/cup/proposal/" + id, Fixture.path("default", name)));
+  }
+
+  private static String version(JsonObject resource) {
+    return resource.getJsonObject("metadata").getString("resourceVersion");
+  }
+
+  private static String name(JsonObject resource) {
+    return resource.getJsonObject("metadata") != null
+        ? resource.getJsonObject("metadata").getString("name")
+        : resource.getString("name");
+  }
+
+  private static String annotation(JsonObject resource, String key) {
+    return resource.getJsonObject("metadata").getJsonObject("annotations").getString(key);
+  }
+
+  private HttpRequest<Buffer> request(HttpMethod method, String path) {
+    return client.request(method, config.port(), "127.0.0.1", path);
+  }
+
+  private HttpResponse<Buffer> get(String path) {
+    return request(HttpMethod.GET, path).send().await();
+  }
+
+  private HttpResponse<Buffer> get(String path, String accept) {
+    return request(HttpMethod.GET, path).putHeader("Accept", accept).send().await();
+  }
+
+  private HttpResponse<Buffer> post(String path) {
+    return request(HttpMethod.POST, path).send().await();
+  }
+
+  private HttpResponse<Buffer> put(String path, JsonObject body) {
+    return send(request(HttpMethod.PUT, path), body);
+  }
+
+  private static HttpResponse<Buffer> send(HttpRequest<Buffer> request, JsonObject body) {
+    return request
+        .putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(body.encode()))
+        .await();
+  }
+
+  private HttpResponse<Buffer> delete(String path, JsonObject options) {
+    return send(request(HttpMethod.DELETE, path), options);
+  }
+
+  private HttpResponse<Buffer> patch(String path, String contentType, String body) {
+    return request(HttpMethod.PATCH, path)
+        .putHeader("Content-Type", contentType)
+        .sendBuffer(Buffer.buffer(body))
+        .await();
+  }
+
+  private static JsonObject assertStatus(HttpResponse<Buffer> response, int code) {
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(code);
+    JsonObject status = response.bodyAsJsonObject();
+    assertThat(status.getString("kind")).isEqualTo("Status");
+    assertThat(status.getInteger("code")).isEqualTo(code);
+    assertThat(status.getString("message")).isNotBlank();
+    return status;
+  }
+
+  /** The built-in proposals path. */
+  private static final class ProposalsPath {
+    static String of(String id) {
+      return "/apis/cup.flipt.io/v1alpha1/proposals/" + id;
+    }
+  }
+}
