@@ -8,6 +8,7 @@ import io.cup.bus.HeadMoved;
 import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
 import io.cup.testing.TestRepos;
+import io.cup.testing.WatchStream;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,4 +1,4 @@
-package io.cup.e2e;
+package io.cup.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,13 +17,13 @@ import java.util.concurrent.TimeUnit;
  * A client side of one watch request: the events it receives (NDJSON lines or Server-Sent Events
  * frames) land in a queue the test takes from, waiting for each on the real stream with a bound.
  */
-final class WatchStream implements AutoCloseable {
+public final class WatchStream implements AutoCloseable {
   private static final long WAIT_SECONDS = 30;
 
-  final BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
+  public final BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
 
   /** SSE frames as they came, each {@code id}, {@code event} and {@code data} line kept. */
-  final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+  public final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
 
   private final Promise<Integer> status = Promise.promise();
   private final Promise<Void> ended = Promise.promise();
@@ -37,7 +37,7 @@ final class WatchStream implements AutoCloseable {
   }
 
   /** Opens {@code path} (with its query) asking for {@code accept}. */
-  static WatchStream open(HttpClient http, int port, String path, String accept) {
+  public static WatchStream open(HttpClient http, int port, String path, String accept) {
     WatchStream stream = new WatchStream(accept.equals("text/event-stream"));
     http.request(HttpMethod.GET, port, "127.0.0.1", path)
         .compose(
@@ -58,12 +58,12 @@ final class WatchStream implements AutoCloseable {
     return stream;
   }
 
-  int status() {
+  public int status() {
     return status.future().await();
   }
 
   /** The next event, within 30 seconds. */
-  JsonObject next() {
+  public JsonObject next() {
     try {
       JsonObject event = events.poll(WAIT_SECONDS, TimeUnit.SECONDS);
       assertThat(event).as("a watch event within " + WAIT_SECONDS + " s").isNotNull();
@@ -75,7 +75,7 @@ final class WatchStream implements AutoCloseable {
   }
 
   /** The next event that is not a BOOKMARK. */
-  JsonObject nextChange() {
+  public JsonObject nextChange() {
     while (true) {
       JsonObject event = next();
       if (!"BOOKMARK".equals(event.getString("type"))) {
@@ -85,7 +85,7 @@ final class WatchStream implements AutoCloseable {
   }
 
   /** The next SSE frame, within 30 seconds. */
-  String nextFrame() {
+  public String nextFrame() {
     try {
       String frame = frames.poll(WAIT_SECONDS, TimeUnit.SECONDS);
       assertThat(frame).as("an SSE frame within " + WAIT_SECONDS + " s").isNotNull();
@@ -97,12 +97,12 @@ final class WatchStream implements AutoCloseable {
   }
 
   /** Waits until the server ends the stream. */
-  Future<Void> ended() {
+  public Future<Void> ended() {
     return ended.future();
   }
 
   /** The whole body, once the stream ended (for an error answer). */
-  String body() {
+  public String body() {
     ended.future().await();
     return body.toString();
   }
