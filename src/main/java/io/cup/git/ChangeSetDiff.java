@@ -12,12 +12,16 @@ import org.eclipse.jgit.diff.DiffFormatter;
 import org.eclipse.jgit.diff.EditList;
 import org.eclipse.jgit.diff.RawText;
 import org.eclipse.jgit.diff.RawTextComparator;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
 
 /**
  * The unified diff a change set would make to the revision it was computed against, without
  * committing anything: what {@code git diff} would print after the commit ({@code a/} and {@code
- * b/} prefixes, three lines of context, "Binary files differ" for binary content). Files the change
- * set leaves as they are print nothing. The output is capped like {@link UnifiedDiff}'s.
+ * b/} prefixes, {@code index} lines, three lines of context, "Binary files differ" for binary
+ * content), checked against {@link UnifiedDiff} of the committed change. Files the change set
+ * leaves as they are print nothing. The output is capped like {@link UnifiedDiff}'s.
  */
 public final class ChangeSetDiff {
   private ChangeSetDiff() {}
@@ -35,18 +39,12 @@ public final class ChangeSetDiff {
         if (old == null && now == null || old != null && now != null && equal(old, now)) {
           continue;
         }
-        header(out, change.path(), old, now);
+        header(out, change.path(), before.map(RevisionView.Blob::id).orElse(null), old, now);
         RawText a = old == null ? RawText.EMPTY_TEXT : new RawText(old);
         RawText b = now == null ? RawText.EMPTY_TEXT : new RawText(now);
         if (RawText.isBinary(old == null ? new byte[0] : old)
             || RawText.isBinary(now == null ? new byte[0] : now)) {
-          write(
-              out,
-              "Binary files "
-                  + (old == null ? "/dev/null" : "a/" + change.path())
-                  + " and "
-                  + (now == null ? "/dev/null" : "b/" + change.path())
-                  + " differ\n");
+          write(out, "Binary files differ\n"); // as JGit's DiffFormatter, so as UnifiedDiff
           continue;
         }
         EditList edits =
@@ -61,17 +59,35 @@ public final class ChangeSetDiff {
     return UnifiedDiff.capped(out.toByteArray(), limitBytes);
   }
 
-  private static void header(ByteArrayOutputStream out, String path, byte[] old, byte[] now) {
+  private static void header(
+      ByteArrayOutputStream out, String path, String oldId, byte[] old, byte[] now) {
     StringBuilder header = new StringBuilder();
     header.append("diff --git a/").append(path).append(" b/").append(path).append('\n');
+    String from = old == null ? ZERO : abbreviate(oldId, old);
+    String to = now == null ? ZERO : abbreviate(null, now);
     if (old == null) {
-      header.append("new file mode 100644\n");
+      header.append("new file mode 100644\n").append("index ").append(from).append("..");
+      header.append(to).append('\n');
     } else if (now == null) {
-      header.append("deleted file mode 100644\n");
+      header.append("deleted file mode 100644\n").append("index ").append(from).append("..");
+      header.append(to).append('\n');
+    } else {
+      header.append("index ").append(from).append("..").append(to).append(" 100644\n");
     }
     header.append("--- ").append(old == null ? "/dev/null" : "a/" + path).append('\n');
     header.append("+++ ").append(now == null ? "/dev/null" : "b/" + path).append('\n');
     write(out, header.toString());
+  }
+
+  private static final String ZERO = "0000000";
+
+  /** The abbreviated blob id, as {@code git diff} prints it (7 hex digits). */
+  private static String abbreviate(String id, byte[] content) {
+    String full =
+        id != null && ObjectId.isId(id)
+            ? id
+            : new ObjectInserter.Formatter().idFor(Constants.OBJ_BLOB, content).name();
+    return full.substring(0, 7);
   }
 
   private static boolean equal(byte[] a, byte[] b) {
