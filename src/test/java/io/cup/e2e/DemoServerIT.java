@@ -135,6 +135,42 @@ class DemoServerIT {
             .getJsonArray("items");
     assertThat(items.encode()).contains(id).contains("merged");
 
+    // the README's dry-run patch: the diff of the file, nothing proposed
+    HttpResponse<String> dryRun =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + FLAGS + "/" + name + "?dryRun=All"))
+                .header("Content-Type", "application/merge-patch+json")
+                .header("Accept", "text/x-diff")
+                .method(
+                    "PATCH",
+                    HttpRequest.BodyPublishers.ofString("{\"spec\":{\"description\":\"patched\"}}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(dryRun.statusCode()).as(dryRun.body()).isEqualTo(200);
+    assertThat(dryRun.body()).startsWith("diff --git a/").contains("+").contains("patched");
+
+    // the cup client from the same jar, as a process
+    Process cli =
+        new ProcessBuilder(
+                javaBin(),
+                "-jar",
+                jar.toString(),
+                "-a",
+                base,
+                "-n",
+                "default",
+                "get",
+                "flags",
+                "-o",
+                "name")
+            .directory(work.resolve("cwd").toFile())
+            .redirectErrorStream(true)
+            .start();
+    String printed = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(cli.exitValue()).as(printed).isZero();
+    assertThat(printed).contains(name);
+
     // SIGTERM: a graceful stop
     server.destroy();
     assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
