@@ -379,16 +379,7 @@ final class ResourceApi {
           WriteOptions options = WriteOptions.of(ctx);
           byte[] body = body(ctx);
           return validated(ctx, served, body)
-              .compose(
-                  write ->
-                      change(
-                              ctx,
-                              served,
-                              Addresses.CONTROLLER_PUT,
-                              write.resource(),
-                              write.resourceVersion(),
-                              options)
-                          .compose(changes -> propose(ctx, changes, options, write.resource())));
+              .compose(write -> putValidated(ctx, served, write, options));
         });
   }
 
@@ -435,17 +426,7 @@ final class ResourceApi {
                                 namespace,
                                 name,
                                 Patches.apply(type, current.resource(), patch)))
-                    .compose(
-                        write ->
-                            change(
-                                    ctx,
-                                    served,
-                                    Addresses.CONTROLLER_PUT,
-                                    write.resource(),
-                                    write.resourceVersion(),
-                                    options)
-                                .compose(
-                                    changes -> propose(ctx, changes, options, write.resource()))))
+                    .compose(write -> putValidated(ctx, served, write, options)))
         .recover(
             failure -> {
               StatusException status = StatusException.from(failure);
@@ -474,6 +455,22 @@ final class ResourceApi {
                   options)
               .compose(changes -> propose(ctx, changes, options, changes.current()));
         });
+  }
+
+  /** A validated resource to store: its change set under its precondition, then proposed. */
+  private Future<Reply> putValidated(
+      RoutingContext ctx,
+      ServedResource served,
+      ResourceValidator.Write write,
+      WriteOptions options) {
+    return change(
+            ctx,
+            served,
+            Addresses.CONTROLLER_PUT,
+            write.resource(),
+            write.resourceVersion(),
+            options)
+        .compose(changes -> propose(ctx, changes, options, write.resource()));
   }
 
   /** The validated body of a PUT; large bodies are parsed and checked on a worker. */

@@ -212,19 +212,23 @@ final class Watches {
       this.scope = served.key() + '|' + namespace;
     }
 
+    /** A controller request about this watch's resources, at {@code revision}. */
+    private ResourceRequest request(String revision) {
+      return new ResourceRequest(
+          served.definition().group(),
+          served.version(),
+          served.definition().plural(),
+          namespace,
+          null,
+          revision,
+          selectorText,
+          null);
+    }
+
     /** Every current resource as ADDED, at the head commit. */
     Future<JsonObject> initialState() {
-      ResourceRequest request =
-          new ResourceRequest(
-              served.definition().group(),
-              served.version(),
-              served.definition().plural(),
-              namespace,
-              null,
-              null,
-              selectorText,
-              null);
-      return bus.request(Addresses.CONTROLLER_LIST, request.toJson(), bus.timeouts().controller())
+      return bus.request(
+              Addresses.CONTROLLER_LIST, request(null).toJson(), bus.timeouts().controller())
           .map(ListReply::fromJson)
           .map(
               list -> {
@@ -238,17 +242,8 @@ final class Watches {
 
     /** The net changes between {@code from} and the head; unknown commit: 410 at the start. */
     Future<JsonObject> changesSince(String from, boolean atStart) {
-      ResourceRequest request =
-          new ResourceRequest(
-              served.definition().group(),
-              served.version(),
-              served.definition().plural(),
-              namespace,
-              null,
-              from,
-              selectorText,
-              null);
-      return bus.request(Addresses.CONTROLLER_EVENTS, request.toJson(), bus.timeouts().controller())
+      return bus.request(
+              Addresses.CONTROLLER_EVENTS, request(from).toJson(), bus.timeouts().controller())
           .recover(
               failure -> {
                 StatusException status = StatusException.from(failure);

@@ -17,16 +17,16 @@ import java.util.Map;
  * resources (group {@code apps.cup.io}, version {@code v1}) laid out by the template controller,
  * served by a real {@code git daemon} on loopback, and the resource configuration that serves it.
  */
-final class Fixture {
-  static final String GROUP = "apps.cup.io";
-  static final String SERVICES = "/apis/apps.cup.io/v1/namespaces/default/services";
+public final class Fixture {
+  public static final String GROUP = "apps.cup.io";
+  public static final String SERVICES = "/apis/apps.cup.io/v1/namespaces/default/services";
 
-  final Path base;
-  final Path remote;
-  final Path resources;
-  final GitDaemon daemon;
+  public final Path base;
+  public final Path remote;
+  public final Path resources;
+  public final GitDaemon daemon;
 
-  Fixture(Path base) {
+  public Fixture(Path base) {
     this.base = base;
     Map<String, String> seed = new LinkedHashMap<>();
     seed.put(path("default", "web"), service("default", "web", 2, "tier", "frontend"));
@@ -38,7 +38,7 @@ final class Fixture {
     this.daemon = GitDaemon.serve(base.resolve("remote"));
   }
 
-  String url() {
+  public String url() {
     return daemon.url("config.git");
   }
 
@@ -67,11 +67,12 @@ final class Fixture {
         bookmarkMillis);
   }
 
-  static String path(String namespace, String name) {
+  public static String path(String namespace, String name) {
     return namespace + "/" + GROUP + "-v1-Service-" + name + ".json";
   }
 
-  static String service(String namespace, String name, int replicas, String label, String value) {
+  public static String service(
+      String namespace, String name, int replicas, String label, String value) {
     return "{\n"
         + "  \"apiVersion\": \"apps.cup.io/v1\",\n"
         + "  \"kind\": \"Service\",\n"
@@ -166,7 +167,7 @@ final class Fixture {
     }
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

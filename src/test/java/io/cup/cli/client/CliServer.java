@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cup.cli.Cli;
 import io.cup.cli.Invocation;
 import io.cup.config.ServerConfig;
+import io.cup.e2e.Fixture;
 import io.cup.launcher.CupServer;
 import io.cup.testing.GitDaemon;
 import io.cup.testing.TestRepos;
@@ -13,12 +14,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -42,14 +41,10 @@ final class CliServer implements AutoCloseable {
 
   CliServer(Vertx vertx, Path base, long pollMillis) {
     this.base = base;
-    Map<String, String> seed = new LinkedHashMap<>();
-    seed.put(path("default", "web"), service("default", "web", 2, "tier", "frontend"));
-    seed.put(path("default", "api"), service("default", "api", 3, "tier", "backend"));
-    seed.put(path("staging", "web"), service("staging", "web", 1, "tier", "frontend"));
-    seed.put("README.md", "# config\n");
-    this.remote = TestRepos.createBare(base.resolve("remote").resolve("config.git"), seed);
-    this.daemon = GitDaemon.serve(base.resolve("remote"));
-    Path resources = writeResources(base.resolve("resources"));
+    Fixture fixture = new Fixture(base);
+    this.remote = fixture.remote;
+    this.daemon = fixture.daemon;
+    Path resources = writeRoutes(fixture.resources);
     int port = freePort();
     this.address = "http://127.0.0.1:" + port;
     StringWriter err = new StringWriter();
@@ -117,61 +112,19 @@ final class CliServer implements AutoCloseable {
   }
 
   static String path(String namespace, String name) {
-    return namespace + "/" + GROUP + "-v1-Service-" + name + ".json";
+    return Fixture.path(namespace, name);
   }
 
   static String service(String namespace, String name, int replicas, String label, String value) {
-    return "{\n"
-        + "  \"apiVersion\": \"apps.cup.io/v1\",\n"
-        + "  \"kind\": \"Service\",\n"
-        + "  \"metadata\": {\n"
-        + "    \"namespace\": \""
-        + namespace
-        + "\",\n"
-        + "    \"name\": \""
-        + name
-        + "\",\n"
-        + "    \"labels\": {\n"
-        + "      \""
-        + label
-        + "\": \""
-        + value
-        + "\"\n"
-        + "    }\n"
-        + "  },\n"
-        + "  \"spec\": {\n"
-        + "    \"image\": \"registry.example/"
-        + name
-        + ":1.0\",\n"
-        + "    \"replicas\": "
-        + replicas
-        + "\n"
-        + "  }\n"
-        + "}\n";
+    return Fixture.service(namespace, name, replicas, label, value);
   }
 
-  private static Path writeResources(Path dir) {
+  /**
+   * Adds to the e2e fixture's configuration (Service) a Route kind in two groups, bound to the same
+   * template controller, so that {@code routes} is ambiguous.
+   */
+  private static Path writeRoutes(Path dir) {
     try {
-      Files.createDirectories(dir);
-      Files.writeString(
-          dir.resolve("services.json"),
-          definition(
-              "services.apps.cup.io",
-              "Service",
-              "service",
-              "services",
-              "apps.cup.io",
-              """
-              "spec": {
-                "type": "object",
-                "required": ["image", "replicas"],
-                "properties": {
-                  "image": {"type": "string", "minLength": 1},
-                  "replicas": {"type": "integer", "minimum": 0, "maximum": 100}
-                },
-                "additionalProperties": false
-              }"""),
-          StandardCharsets.UTF_8);
       for (String group : new String[] {"net.cup.io", "edge.cup.io"}) {
         Files.writeString(
             dir.resolve("routes-" + group + ".json"),
@@ -185,27 +138,15 @@ final class CliServer implements AutoCloseable {
             StandardCharsets.UTF_8);
       }
       Files.writeString(
-          dir.resolve("controller.yaml"),
-          """
-          apiVersion: cup.flipt.io/v1alpha1
-          kind: Controller
-          metadata:
-            name: template
-          spec:
-            type: template
-          """,
-          StandardCharsets.UTF_8);
-      Files.writeString(
-          dir.resolve("binding.yaml"),
+          dir.resolve("routes-binding.yaml"),
           """
           apiVersion: cup.flipt.io/v1alpha1
           kind: Binding
           metadata:
-            name: everything
+            name: routes
           spec:
             controller: template
             resources:
-              - apps.cup.io/v1/services
               - net.cup.io/v1/routes
               - edge.cup.io/v1/routes
           """,
@@ -243,11 +184,7 @@ final class CliServer implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Fixture.freePort();
   }
 
   /** An environment for the command line: its own config home, temp dir and home. */
