@@ -9,15 +9,22 @@ Subcommands (each writes one JSON result file with --out; see bench/README.md):
   wrk         one wrk run, parsed from the JSON line printed by bench/wrk-report.lua
   check       GET, list (NDJSON and JSON) and PUT answered correctly (used under load)
   rss         VmHWM and VmRSS of a process from /proc/PID/status
+  watchers    N idle watch streams + one pushed commit per interval: push → event delays,
+              exactly-once/in-order check, the server's RSS and threads (bench/watch)
   report      bench/results.md from the result files of one run
+  watch-report  bench/results-watch.md from the result files of bench/watch
 """
 
 import argparse
+import asyncio
+import bisect
 import datetime
 import glob
 import http.client
 import json
 import os
+import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -384,7 +391,7 @@ def read_status(pid):
     with open(f"/proc/{pid}/status", encoding="utf-8") as f:
       for line in f:
         key, _, value = line.partition(":")
-        if key in ("VmHWM", "VmRSS"):
+        if key in ("VmHWM", "VmRSS", "Threads"):
           fields[key] = int(value.split()[0])
   except OSError:
     return None
@@ -399,6 +406,476 @@ def cmd_rss(args):
                 "vmrss_mib": round(fields["VmRSS"] / 1024, 1)})
   write_json(args.out, doc)
   print(f"{args.label}: {doc}")
+
+
+# ---------------------------------------------------------------------------------------------
+# watchers (bench/watch)
+
+
+def process_cpu_seconds(pid):
+  """User + system CPU time a process has used so far (/proc/PID/stat), or None."""
+  try:
+    with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+      fields = f.read().rsplit(")", 1)[1].split()
+  except OSError:
+    return None
+  return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu():
+  """(busy, total) jiffies of all cores from /proc/stat: how busy the whole machine is."""
+  with open("/proc/stat", encoding="utf-8") as f:
+    values = [int(v) for v in f.readline().split()[1:]]
+  idle = values[3] + values[4]
+  return sum(values) - idle, sum(values)
+
+
+def process_sample(pid):
+  """VmRSS, VmHWM (MiB), Threads and CPU seconds of a process, with the time it was read."""
+  fields = read_status(pid)
+  if fields is None:
+    return None
+  return {"t": time.monotonic(), "vmrss_mib": round(fields["VmRSS"] / 1024, 1),
+          "vmhwm_mib": round(fields["VmHWM"] / 1024, 1), "threads": fields.get("Threads"),
+          "cpu_s": process_cpu_seconds(pid)}
+
+
+def live_heap_mib(pid):
+  """Java heap in use right after a full GC (`jcmd PID GC.run`, then `GC.heap_info`), or None."""
+  if not shutil.which("jcmd"):
+    return None
+  try:
+    subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, text=True, timeout=60,
+                   check=True)
+    out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+  except (OSError, subprocess.SubprocessError):
+    return None
+  match = re.search(r"total \d+K, used (\d+)K", out)
+  return round(int(match.group(1)) / 1024, 1) if match else None
+
+
+def snapshot(pid, heap):
+  """The process figures at a quiet point. With `heap`: RSS as found, then a full GC (jcmd), then
+  RSS, threads and the live heap after it; quiet points are then compared after a full GC each,
+  not at whatever garbage the last phase left (G1 also gives memory back in a full GC)."""
+  found = process_sample(pid)
+  if found is None:
+    return {"error": f"process {pid} is gone"}
+  if not heap:
+    return found
+  live = live_heap_mib(pid)
+  doc = process_sample(pid) or found
+  doc["vmrss_before_gc_mib"] = found["vmrss_mib"]
+  doc["live_heap_mib"] = live
+  return doc
+
+
+class WatchStream(asyncio.Protocol):
+  """One watch: an HTTP/1.1 GET on its own connection; keeps the raw body with arrival times.
+
+  data_received only stamps and stores the bytes (and counts MODIFIED events so the run knows
+  when everyone has everything): the chunked framing and the JSON are decoded after the run, so
+  the client's own work adds as little as possible to the delays it measures.
+  """
+
+  TOKEN = b'"type":"MODIFIED"'
+
+  def __init__(self, request):
+    self.request = request
+    self.transport = None
+    self.head = b""
+    self.status = None
+    self.headers = {}
+    self.headers_done = asyncio.get_running_loop().create_future()
+    self.pieces = []  # (arrival time, raw body bytes)
+    self.tail = b""
+    self.modified = 0
+    self.lost = None  # (time, reason) when the connection ended
+
+  def connection_made(self, transport):
+    self.transport = transport
+    transport.write(self.request)
+
+  def data_received(self, data):
+    t = time.monotonic()
+    if self.status is None:
+      self.head += data
+      end = self.head.find(b"\r\n\r\n")
+      if end < 0:
+        return
+      lines = self.head[:end].decode("latin-1").split("\r\n")
+      data = self.head[end + 4:]
+      self.head = b""
+      try:
+        self.status = int(lines[0].split()[1])
+      except (IndexError, ValueError):
+        self.status = -1
+      for line in lines[1:]:
+        key, _, value = line.partition(":")
+        self.headers[key.strip().lower()] = value.strip()
+      if not self.headers_done.done():
+        self.headers_done.set_result(t)
+      if not data:
+        return
+    self.pieces.append((t, data))
+    window = self.tail + data
+    self.modified += window.count(self.TOKEN)
+    self.tail = window[-(len(self.TOKEN) - 1):]
+
+  def connection_lost(self, exc):
+    self.lost = (time.monotonic(), str(exc) if exc else "closed by the server")
+    if not self.headers_done.done():
+      self.headers_done.set_exception(ConnectionError(self.lost[1]))
+
+
+def body_lines(pieces, chunked):
+  """(time, line) for each complete line of a body given as (arrival time, bytes) pieces; the
+  time is the arrival of the piece holding the line's last byte. Decodes chunked framing."""
+  raw = b"".join(p for _, p in pieces)
+  ends = []
+  total = 0
+  for _, p in pieces:
+    total += len(p)
+    ends.append(total)
+  times = [t for t, _ in pieces]
+  spans = []  # (raw offset, payload bytes)
+  if chunked:
+    pos = 0
+    while True:
+      crlf = raw.find(b"\r\n", pos)
+      if crlf < 0:
+        break
+      try:
+        size = int(raw[pos:crlf].split(b";")[0], 16)
+      except ValueError:
+        raise ValueError(f"bad chunk header at byte {pos}: {raw[pos:pos + 20]!r}")
+      if size == 0 or crlf + 2 + size > len(raw):
+        if size:
+          spans.append((crlf + 2, raw[crlf + 2:]))
+        break
+      spans.append((crlf + 2, raw[crlf + 2:crlf + 2 + size]))
+      pos = crlf + 2 + size + 2
+  else:
+    spans.append((0, raw))
+  lines = []
+  current = []
+  for offset, payload in spans:
+    start = 0
+    while True:
+      nl = payload.find(b"\n", start)
+      if nl < 0:
+        current.append(payload[start:])
+        break
+      current.append(payload[start:nl])
+      t = times[bisect.bisect_right(ends, offset + nl)]
+      line = b"".join(current)
+      current = []
+      if line.strip():
+        lines.append((t, line))
+      start = nl + 1
+  return lines
+
+
+def build_updates(remote, work, count, first, value_base, run_id, items, namespace="default"):
+  """A bare clone of `remote` and a chain of `count` commits on top of its main, each changing
+  one Item (item-<first+k>, spec.value = value_base + k). Built with plumbing, untimed."""
+  if os.path.exists(work):
+    shutil.rmtree(work)
+  clone = os.path.join(work, "clone.git")
+  subprocess.run(["git", "clone", "-q", "--bare", remote, clone], check=True)
+
+  def git(*argv, stdin=None):
+    return subprocess.run(["git", "-C", clone, *argv], input=stdin, capture_output=True,
+                          text=True, check=True).stdout
+
+  parent = git("rev-parse", "main").strip()
+  root = git("rev-parse", "main^{tree}").strip()
+  root_entries = [l for l in git("ls-tree", root).splitlines()
+                  if not l.endswith("\t" + namespace)]
+  ns_entries = git("ls-tree", git("rev-parse", f"{root}:{namespace}").strip()).splitlines()
+  updates = []
+  for k in range(count):
+    name = f"item-{(first + k) % items:05d}"  # an existing Item: the event is MODIFIED
+    file = f"{GROUP}-{VERSION}-Item-{name}.json"
+    content = json.dumps(item_body(namespace, name, value_base + k,
+                                   f"watch bench {run_id} #{k}"), indent=2) + "\n"
+    blob = git("hash-object", "-w", "--stdin", stdin=content).strip()
+    ns_entries = [l for l in ns_entries if not l.endswith("\t" + file)]
+    ns_entries.append(f"100644 blob {blob}\t{file}")
+    new_ns = git("mktree", stdin="\n".join(ns_entries) + "\n").strip()
+    new_root = git("mktree", stdin="\n".join(
+      root_entries + [f"040000 tree {new_ns}\t{namespace}"]) + "\n").strip()
+    parent = git("-c", "user.name=Cup Bench", "-c", "user.email=bench@cup.invalid",
+                 "commit-tree", new_root, "-p", parent, "-m", f"watch bench {k}").strip()
+    updates.append({"commit": parent, "name": name})
+  return clone, updates
+
+
+def check_stream(lines, start_rv, updates):
+  """What one watcher received against what was pushed: delays by update index, problems."""
+  index = {u["commit"]: k for k, u in enumerate(updates)}
+  got = {}
+  problems = {"missing": 0, "duplicate": 0, "out_of_order": 0, "unexpected": 0,
+              "bad_bookmark": 0, "bad_line": 0, "coalesced": 0}
+  examples = []
+  bookmarks = 0
+  last_rv = start_rv
+  last_k = -1
+  for t, line in lines:
+    try:
+      event = json.loads(line)
+      kind = event["type"]
+      obj = event["object"]
+      rv = obj["metadata"]["resourceVersion"]
+    except (ValueError, KeyError, TypeError):
+      problems["bad_line"] += 1
+      examples.append(f"not a watch event: {line[:200]!r}")
+      continue
+    if kind == "BOOKMARK":
+      bookmarks += 1
+      if rv != last_rv:
+        problems["bad_bookmark"] += 1
+        examples.append(f"BOOKMARK at {rv}, the last event was at {last_rv}")
+      continue
+    k = index.get(rv)
+    name = obj["metadata"].get("name")
+    if kind == "MODIFIED" and k is not None and name != updates[k]["name"]:
+      # One fetch can bring several pushes: a move of several commits has one event per changed
+      # resource, all at the move's last commit (Kubernetes semantics), so an earlier update
+      # arrives with a later resourceVersion. It counts as that update, received now.
+      earlier = [i for i in range(last_k + 1, k) if updates[i]["name"] == name and i not in got]
+      if earlier:
+        problems["coalesced"] += 1
+        got[earlier[0]] = t
+        continue
+    if kind != "MODIFIED" or k is None or name != updates[k]["name"]:
+      problems["unexpected"] += 1
+      examples.append(f"unexpected {kind} {obj['metadata'].get('name')} at {rv}")
+      continue
+    if k in got:
+      problems["duplicate"] += 1
+      examples.append(f"update {k} ({rv[:12]}) received twice")
+      continue
+    if k < last_k:
+      problems["out_of_order"] += 1
+      examples.append(f"update {k} after update {last_k}")
+    got[k] = t
+    last_k = max(last_k, k)
+    last_rv = rv
+  problems["missing"] = len(updates) - len(got)
+  return got, problems, bookmarks, examples[:5]
+
+
+async def run_watchers(args, doc):
+  loop = asyncio.get_running_loop()
+  url = urllib.parse.urlsplit(args.base)
+  host, port = url.hostname, url.port or 80
+  # The current head: every watcher starts from it, so its stream holds only what is pushed.
+  conn = connect(args.base)
+  status, _, body = request(conn, "GET", args.path + "?limit=1",
+                            headers={"Accept": "application/json"})
+  conn.close()
+  if status != 200:
+    raise RuntimeError(f"GET {args.path}?limit=1 answered {status}: {body[:300]!r}")
+  start_rv = json.loads(body)["metadata"]["resourceVersion"]
+  doc["start_resource_version"] = start_rv
+
+  clone, updates = build_updates(args.remote, args.work, args.updates, args.first,
+                                 args.value_base, args.run_id, args.items)
+  doc["updates"] = len(updates)
+  doc["memory"] = {"before": snapshot(args.pid, args.heap)}
+
+  query = f"{args.path}?watch=true&resourceVersion={start_rv}"
+  req = (f"GET {query} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+         f"Accept: application/x-ndjson\r\nUser-Agent: cup-bench-watchers\r\n\r\n").encode()
+  streams = []
+  connect_s = []
+  gate = asyncio.Semaphore(args.connect_concurrency)
+
+  async def open_one():
+    async with gate:
+      t0 = time.monotonic()
+      _, stream = await loop.create_connection(lambda: WatchStream(req), host, port)
+      streams.append(stream)
+      t1 = await asyncio.wait_for(stream.headers_done, args.connect_timeout)
+      connect_s.append(t1 - t0)
+      if stream.status != 200:
+        raise RuntimeError(f"watch answered HTTP {stream.status}")
+
+  t0 = time.monotonic()
+  results = await asyncio.gather(*(open_one() for _ in range(args.watchers)),
+                                 return_exceptions=True)
+  errors = [str(r) or type(r).__name__ for r in results if isinstance(r, BaseException)]
+  doc["connect"] = {"seconds_all": round(time.monotonic() - t0, 2), "errors": len(errors),
+                    "error_examples": sorted(set(errors))[:5],
+                    "concurrency": args.connect_concurrency}
+  if connect_s:
+    doc["connect"].update({"per_watch_" + k: v for k, v in summarize_ms(connect_s).items()
+                           if k in ("p50_ms", "p99_ms", "max_ms")})
+  if errors:
+    raise RuntimeError(f"{len(errors)} of {args.watchers} watches did not start: "
+                       f"{sorted(set(errors))[:3]}")
+  chunked = all(s.headers.get("transfer-encoding", "").lower() == "chunked" for s in streams)
+  doc["content_type"] = streams[0].headers.get("content-type")
+
+  await asyncio.sleep(args.idle)
+  doc["memory"]["idle"] = snapshot(args.pid, args.heap)
+  doc["memory"]["idle"]["watchers_open"] = sum(1 for s in streams if s.lost is None)
+
+  samples = []
+
+  async def sampler():
+    while True:
+      s = process_sample(args.pid)
+      if s:
+        samples.append(s)
+      await asyncio.sleep(0.5)
+
+  def push(k):
+    started = time.monotonic()
+    proc = subprocess.run(["git", "-C", clone, "push", "-q", args.remote,
+                           f"{updates[k]['commit']}:refs/heads/main"],
+                          capture_output=True, text=True)
+    done = time.monotonic()
+    return started, done, proc.returncode, proc.stderr.strip()
+
+  sampling = asyncio.ensure_future(sampler())
+  machine0 = machine_cpu()
+  client0 = resource.getrusage(resource.RUSAGE_SELF)
+  load0 = open("/proc/loadavg").read().split()[0]
+  pushes = []
+  first_at = time.monotonic() + 0.2
+  for k in range(len(updates)):
+    await asyncio.sleep(max(0.0, first_at + k * args.interval - time.monotonic()))
+    started, done, rc, err = await loop.run_in_executor(None, push, k)
+    if rc != 0:
+      sampling.cancel()
+      raise RuntimeError(f"git push of update {k} failed ({rc}): {err}")
+    pushes.append((started, done))
+  # Everyone has everything (or stopped), or the settle time is over.
+  deadline = time.monotonic() + args.settle
+  while time.monotonic() < deadline:
+    if all(s.modified >= len(updates) or s.lost for s in streams):
+      break
+    await asyncio.sleep(0.05)
+  doc["settle_seconds"] = round(time.monotonic() - pushes[-1][1], 2)
+  sampling.cancel()
+  machine1 = machine_cpu()
+  client1 = resource.getrusage(resource.RUSAGE_SELF)
+  wall = time.monotonic() - pushes[0][0]
+  server_cpu = (samples[-1]["cpu_s"] - samples[0]["cpu_s"]
+                if len(samples) > 1 and samples[0]["cpu_s"] is not None else None)
+  doc["cpu_during_updates"] = {
+    "seconds": round(wall, 1),
+    "server_cpu_s": round(server_cpu, 2) if server_cpu is not None else None,
+    "server_cores": round(server_cpu / (samples[-1]["t"] - samples[0]["t"]), 3)
+                    if server_cpu is not None else None,
+    "client_cpu_s": round(client1.ru_utime + client1.ru_stime - client0.ru_utime
+                          - client0.ru_stime, 2),
+    "machine_busy": round((machine1[0] - machine0[0]) / max(1, machine1[1] - machine0[1]), 3),
+    "load_start": load0,
+    "load_end": open("/proc/loadavg").read().split()[0],
+  }
+  doc["memory"]["during_updates"] = {
+    "samples": len(samples),
+    "vmrss_median_mib": round(statistics.median(s["vmrss_mib"] for s in samples), 1),
+    "vmrss_max_mib": max(s["vmrss_mib"] for s in samples),
+    "threads_max": max(s["threads"] for s in samples),
+  } if samples else None
+  doc["memory"]["after_updates"] = process_sample(args.pid)
+  lost_during = [s.lost[1] for s in streams if s.lost]
+  for s in streams:
+    s.transport.close()
+  await asyncio.sleep(args.after_close)
+  doc["memory"]["closed"] = snapshot(args.pid, args.heap)
+  return streams, start_rv, updates, pushes, chunked, lost_during
+
+
+def cmd_watchers(args):
+  doc = {"label": args.label, "watchers": args.watchers, "interval_s": args.interval,
+         "path": args.path, "remote": args.remote,
+         "client": "python asyncio, one TCP connection per watcher, HTTP/1.1 GET, "
+                   "Accept: application/x-ndjson; all watchers in one process",
+         "push": "git push -q REMOTE <commit>:refs/heads/main from a local bare clone; the "
+                 "commits (one Item changed each) are built before the run with git plumbing"}
+  soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+  want = args.watchers + 256
+  if soft < want:
+    if hard != resource.RLIM_INFINITY and hard < want:
+      fail(args.out, doc, f"open-file limit {hard} is below {want}; raise `ulimit -n`")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+  try:
+    streams, start_rv, updates, pushes, chunked, lost = asyncio.run(run_watchers(args, doc))
+  except (RuntimeError, OSError, subprocess.CalledProcessError, asyncio.TimeoutError) as e:
+    fail(args.out, doc, f"{type(e).__name__}: {e}")
+  n = len(updates)
+  push_end = [done for _, done in pushes]
+  doc["push_ms"] = summarize_ms([done - started for started, done in pushes])
+  slip = [pushes[k][0] - (pushes[0][0] + k * args.interval) for k in range(n)]
+  doc["schedule_slip_max_ms"] = round(max(slip) * 1000, 1)
+  per_update = [[] for _ in range(n)]
+  totals = {"missing": 0, "duplicate": 0, "out_of_order": 0, "unexpected": 0,
+            "bad_bookmark": 0, "bad_line": 0, "coalesced": 0}
+  examples = []
+  bookmarks = []
+  watchers_with_problems = 0
+  for i, s in enumerate(streams):
+    try:
+      lines = body_lines(s.pieces, chunked)
+    except ValueError as e:
+      fail(args.out, doc, f"watcher {i}: {e}")
+    got, problems, marks, ex = check_stream(lines, start_rv, updates)
+    bookmarks.append(marks)
+    for k, t in got.items():
+      per_update[k].append(t - push_end[k])
+    for key, v in problems.items():
+      totals[key] += v
+    if any(v for key, v in problems.items() if key != "coalesced"):
+      watchers_with_problems += 1
+      examples.extend(f"watcher {i}: {e}" for e in ex)
+  complete = [k for k in range(n) if len(per_update[k]) == len(streams)]
+  all_received = [max(per_update[k]) for k in complete]
+  first_received = [min(per_update[k]) for k in complete]
+  fan_out = [max(per_update[k]) - min(per_update[k]) for k in complete]
+  every = [d for ds in per_update for d in ds]
+  doc["delays"] = {
+    "all_received": summarize_ms(all_received) if all_received else None,
+    "first_received": summarize_ms(first_received) if first_received else None,
+    "per_watcher": summarize_ms(every) if every else None,
+    "fan_out": summarize_ms(fan_out) if fan_out else None,
+    "updates_complete": len(complete),
+    "all_received_samples_ms": [round(d * 1000, 1) for d in all_received],
+    "per_update_median_ms": [round(statistics.median(ds) * 1000, 1) if ds else None
+                             for ds in per_update],
+  }
+  doc["correctness"] = {
+    "expected_events": n * len(streams),
+    "received_events": len(every),
+    **totals,
+    "watchers_with_problems": watchers_with_problems,
+    "connections_lost_before_the_end": len(lost),
+    "lost_examples": sorted(set(lost))[:3],
+    "examples": examples[:10],
+    "bookmarks_per_watcher_min": min(bookmarks) if bookmarks else None,
+    "bookmarks_per_watcher_max": max(bookmarks) if bookmarks else None,
+  }
+  doc["exactly_once_in_order"] = (not any(v for key, v in totals.items() if key != "coalesced")
+                                  and not lost
+                                  and len(every) == n * len(streams))
+  doc["ok"] = bool(all_received) and doc["exactly_once_in_order"]
+  if not doc["ok"]:
+    doc["error"] = (f"{n * len(streams) - len(every)} events missing, {totals}, "
+                    f"{len(lost)} connections lost")
+  write_json(args.out, doc)
+  d = doc["delays"]
+  print(f"{args.label}: {len(streams)} watchers, {n} updates; push → all received "
+        f"p50 {fmt(d['all_received'] and d['all_received']['p50_ms'], ' ms')}, "
+        f"p99 {fmt(d['all_received'] and d['all_received']['p99_ms'], ' ms')}; "
+        f"exactly once in order: {doc['exactly_once_in_order']}; "
+        f"RSS idle {doc['memory']['idle'].get('vmrss_mib')} MiB")
+  if not doc["ok"]:
+    sys.exit(1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -667,6 +1144,298 @@ def cmd_report(args):
   print(f"wrote {args.out}")
 
 
+def cmd_watch_report(args):
+  r = args.results
+  env = load(r, "env") or {}
+  fx = load(r, "fixtures") or {}
+  base = load(r, "watch-baseline")
+  many = load(r, "watch-many")
+  start = load(r, "startup-many")
+  rss_start = load(r, "rss-start-many")
+  rss_end = load(r, "rss-end-many")
+  lines = []
+  w = lines.append
+  n_many = env.get("watchers", "?")
+  w("# Cup watch benchmark results")
+  w("")
+  if env.get("quick"):
+    w("**Quick smoke run (BENCH_QUICK=1): fewer watchers and updates; figures are not "
+      "comparable with a full run.**")
+    w("")
+  w(f"- Date: {env.get('date', '?')}")
+  w(f"- Machine: {env.get('nproc', '?')} cores, {env.get('mem', '?')} memory; "
+    f"{env.get('java', '?')}; {env.get('python', '?')}; {env.get('git', '?')}")
+  w(f"- Cup: `{env.get('jar', '?')}` ({env.get('jar_note', '')}); source tree at "
+    f"{env.get('revision', '?')}")
+  w(f"- Load average (1/5/15 min) at start: {env.get('load_start', '?')}, at end: "
+    f"{env.get('load_end', '?')}")
+  try:
+    busy = float(env.get("load_start", "0").split()[0]) > float(env.get("nproc", "2"))
+  except ValueError:
+    busy = False
+  if busy:
+    w("- **The machine was busy with other work during this run (load above the core count): "
+      "absolute figures are pessimistic.**")
+  w(f"- Run: `{env.get('invocation', 'bash bench/watch')}`, {env.get('total_seconds', '?')} s "
+    "in all; everything on 127.0.0.1 (one 2-core machine runs the server, all the watchers, "
+    "the pushing git client and the git daemon, so figures are noisy: medians and ratios only)")
+  w(f"- Fixture: bench/gen-fixtures.py `--skip-large`: bare repository of "
+    f"{(fx.get('small') or {}).get('files', '?')} Items in `default`, served by "
+    f"`git daemon --enable=receive-pack`; work directory on {env.get('work_fs', '?')}")
+  w(f"- Server: `--api-git-poll-interval {env.get('poll_interval', '?')}` "
+    f"`--api-watch-bookmark-interval {env.get('bookmark_interval', '?')}`"
+    f"{', JVM options `' + env['java_opts'] + '`' if env.get('java_opts') else ', default JVM options'}"
+    f"; ready after {start['seconds'] if start and start.get('ok') else '?'} s")
+  w("")
+
+  ok = lambda d: d is not None and d.get("ok")
+  has = lambda d: d is not None and d.get("delays") is not None
+
+  def stat(d, key, p):
+    if not has(d) or not d["delays"].get(key):
+      return None
+    return d["delays"][key][p]
+
+  def ratio(a, b):
+    return round(a / b, 2) if a is not None and b else None
+
+  def mem(d, point, key):
+    m = (d or {}).get("memory", {}).get(point) or {}
+    return m.get(key)
+
+  w("## Summary")
+  w("")
+  w(f"Push → event: from the end of `git push` of a commit to the tracked branch (on the git "
+    f"daemon) until the watcher has read the MODIFIED event whose `metadata.resourceVersion` is "
+    f"that commit. One update every {env.get('interval', '?')} s, {env.get('updates', '?')} "
+    f"updates in each part; the baseline is 1 watcher with the same schedule. Each part runs "
+    f"on its own fresh server (new process, empty data directory).")
+  w("")
+  w(f"| measure | baseline: 1 watcher | {n_many} idle watchers | ratio {n_many} / 1 |")
+  w("| --- | --- | --- | --- |")
+  for key, label in (("all_received", "push → **every** watcher has the event"),
+                     ("per_watcher", "push → one watcher has the event (all watcher × update pairs)"),
+                     ("first_received", "push → the first watcher has the event")):
+    for p, pl in (("p50_ms", "median"), ("p99_ms", "p99")):
+      a, b = stat(base, key, p), stat(many, key, p)
+      w(f"| {label}, {pl} | {fmt(a, ' ms')} | {fmt(b, ' ms')} | {fmt(ratio(b, a))} |")
+  for p, pl in (("p50_ms", "median"), ("p99_ms", "p99")):
+    w(f"| fan-out: first → last watcher of one update, {pl} | — | "
+      f"{fmt(stat(many, 'fan_out', p), ' ms')} | — |")
+  for name, d in (("baseline", base), (f"{n_many} watchers", many)):
+    if d is None:
+      continue
+    c = d.get("correctness") or {}
+    verdict = ("**yes**" if d.get("exactly_once_in_order") else "**NO**") if c else "not measured"
+    w(f"| every update to every watcher exactly once, in order ({name}) | "
+      f"{c.get('received_events', '—')} of {c.get('expected_events', '—')} events | "
+      f"missing {c.get('missing', '—')}, duplicate {c.get('duplicate', '—')}, out of order "
+      f"{c.get('out_of_order', '—')}, unexpected {c.get('unexpected', '—')}, connections "
+      f"lost {c.get('connections_lost_before_the_end', '—')} | {verdict} |")
+  w("")
+  w(f"Server resources: 0 watchers = the {n_many}-watcher part's server before they connect; "
+    "at rest = after a forced full GC (see Method).")
+  w("")
+  w(f"| measure | 0 watchers | {n_many} watchers | ratio {n_many} / 0 |")
+  w("| --- | --- | --- | --- |")
+  before_rss = mem(many, "before", "vmrss_mib")
+  idle_rss = mem(many, "idle", "vmrss_mib")
+  w(f"| RSS (VmRSS) at rest, watchers connected and idle | {fmt(before_rss, ' MiB')} | "
+    f"{fmt(idle_rss, ' MiB')} | **{fmt(ratio(idle_rss, before_rss))}** |")
+  during_base = ((base or {}).get("memory", {}).get("during_updates") or {})
+  during = (many or {}).get("memory", {}).get("during_updates") or {}
+  w(f"| RSS during the updates, max of samples every 0.5 s (0 watchers: the 1-watcher part) | "
+    f"{fmt(during_base.get('vmrss_max_mib'), ' MiB')} | {fmt(during.get('vmrss_max_mib'), ' MiB')} "
+    f"| {fmt(ratio(during.get('vmrss_max_mib'), during_base.get('vmrss_max_mib')))} |")
+  heap_before = mem(many, "before", "live_heap_mib")
+  heap_idle = mem(many, "idle", "live_heap_mib")
+  per_watch = (round((heap_idle - heap_before) * 1024 / int(n_many), 1)
+               if heap_before is not None and heap_idle is not None and str(n_many).isdigit()
+               else None)
+  w(f"| live Java heap after a full GC | {fmt(heap_before, ' MiB')} | {fmt(heap_idle, ' MiB')} | "
+    f"{fmt(ratio(heap_idle, heap_before))} ({fmt(per_watch, ' KiB')} per watcher) |")
+  cpu0 = (base or {}).get("cpu_during_updates") or {}
+  cpu1 = (many or {}).get("cpu_during_updates") or {}
+  w(f"| server CPU during the updates, in cores (0 watchers: the 1-watcher part) | "
+    f"{fmt(cpu0.get('server_cores'))} | {fmt(cpu1.get('server_cores'))} | "
+    f"{fmt(ratio(cpu1.get('server_cores'), cpu0.get('server_cores')))} |")
+  w(f"| whole machine busy during the updates (all processes, 2 cores = 1.0) | "
+    f"{fmt(cpu0.get('machine_busy'))} | {fmt(cpu1.get('machine_busy'))} | — |")
+  t0, t1 = mem(many, "before", "threads"), mem(many, "idle", "threads")
+  w(f"| server threads (`Threads` in /proc/PID/status) | {fmt(t0)} | {fmt(t1)} | "
+    f"{fmt(None if t0 is None or t1 is None else t1 - t0, ' more')} (max during the updates: "
+    f"{fmt(during.get('threads_max'))}) |")
+  peak = (rss_end or {}).get("vmhwm_mib")
+  w("")
+  w(f"Peak RSS of the server over the whole run (VmHWM at the end): {fmt(peak, ' MiB')}; "
+    f"RSS right after start-up: {fmt((rss_start or {}).get('vmrss_mib'), ' MiB')}.")
+  w("")
+
+  w("## Method")
+  w("")
+  w(f"- `bash bench/watch` starts a fresh Cup server for each part (`java -jar cup.jar serve "
+    f"--api-source git`, "
+    f"the fixture's repository from the git daemon, "
+    f"`--api-git-poll-interval {env.get('poll_interval', '?')}`). Cup learns about a push only by "
+    "fetching the remote every poll interval (there are no webhooks yet), so the push → event "
+    "delay is dominated by polling: on average half an interval of waiting plus one fetch, "
+    "then the diff of the move and the fan-out. The 1-watcher baseline shows that part; the "
+    "ratio shows what the number of watchers adds to it.")
+  w("- Updates: before each part, bench/bench.py builds a chain of commits on top of the "
+    "remote's `main` in a local bare clone with git plumbing (`hash-object`, `mktree`, "
+    "`commit-tree`; untimed), each changing `spec.value` of a different Item. At 0 s, 1 s, 2 s, … "
+    "it runs `git push -q git://127.0.0.1:PORT/small.git <commit>:refs/heads/main` (a "
+    "fast-forward of the tracked branch on the daemon); the clock starts when that `git push` "
+    "exits, i.e. when the daemon's `receive-pack` has updated the branch.")
+  w(f"- Watchers: bench/bench.py `watchers`, python asyncio in one process, one TCP connection "
+    f"per watcher with an HTTP/1.1 `GET /apis/bench.cup.io/v1alpha1/namespaces/default/items"
+    f"?watch=true&resourceVersion=<head>` and "
+    "`Accept: application/x-ndjson`. Starting from the head's resourceVersion (read with a "
+    "`?limit=1` list first) keeps the streams idle: no initial ADDED events, only what is pushed "
+    f"(and a BOOKMARK every {env.get('bookmark_interval', '?')}). The client stamps each read "
+    "from a socket with the monotonic clock and stores the bytes; chunked framing and JSON are "
+    "decoded after the run, so the client adds little, but it is one Python thread reading "
+    "every socket, on the same 2 cores as the server: the fan-out includes its read loop.")
+  w("- Delays: for each update, \"every watcher has it\" = the maximum over watchers; "
+    "\"one watcher\" = every (watcher, update) pair. Medians and p99 (nearest rank) over the "
+    "updates of a part, so with 60 updates the p99 is the second-worst update.")
+  w("- Correctness: each watcher's events must be exactly the pushed commits, each once, as "
+    "MODIFIED of the Item that commit changed, in push order; a BOOKMARK must carry the "
+    "resourceVersion of the last event before it. Lost connections count as failures.")
+  w("- Memory: VmRSS, VmHWM and Threads from /proc/PID/status of the server. At the quiet points "
+    "(before the watchers connect, after they have been connected and idle for "
+    f"{env.get('idle', '?')} s, a few seconds after they closed) the run first forces a full GC "
+    "(`jcmd PID GC.run`), then reads RSS and the live heap (`jcmd PID GC.heap_info`), so the "
+    "points compare memory in use and not the garbage of the previous phase; during the updates "
+    "RSS is sampled every 0.5 s as it is.")
+  w("")
+
+  failures = []
+  for name, d in (("baseline (1 watcher)", base), (f"{n_many} watchers", many)):
+    w(f"## {name[0].upper() + name[1:]}")
+    w("")
+    if d is None:
+      w("Not run.")
+      w("")
+      failures.append(failure(d, name))
+      continue
+    if not d.get("ok"):
+      failures.append(failure(d, name))
+    c = d.get("connect") or {}
+    if c:
+      w(f"- connect: {d.get('watchers')} watch(es) opened {c.get('concurrency')} at a time in "
+        f"{c.get('seconds_all')} s (per watch, request to response headers: p50 "
+        f"{c.get('per_watch_p50_ms')} ms, p99 {c.get('per_watch_p99_ms')} ms); errors "
+        f"{c.get('errors')}{' ' + str(c.get('error_examples')) if c.get('errors') else ''}; "
+        f"Content-Type `{d.get('content_type')}`")
+    if d.get("push_ms"):
+      pm = d["push_ms"]
+      w(f"- `git push`: median {pm['median_ms']} ms, max {pm['max_ms']} ms; schedule slip "
+        f"at most {d.get('schedule_slip_max_ms')} ms; after the last push every event was in "
+        f"within {d.get('settle_seconds')} s")
+    if has(d):
+      dl = d["delays"]
+      keys = (("all_received", "push → every watcher"), ("per_watcher", "push → one watcher"),
+              ("first_received", "push → first watcher"), ("fan_out", "first → last watcher"))
+      for key, label in keys if d.get("watchers", 1) > 1 else keys[:1]:
+        s = dl.get(key)
+        if s:
+          w(f"- {label}: median {s['median_ms']} ms, p90 {s['p90_ms']} ms, p99 {s['p99_ms']} ms, "
+            f"min {s['min_ms']} ms, max {s['max_ms']} ms (n = {s['n']})")
+      samples = dl.get("all_received_samples_ms", [])
+      w(f"- push → every watcher, per update (ms): {', '.join(str(x) for x in samples)}")
+      if len(samples) >= 20:
+        blocks = [round(statistics.median(samples[i:i + 10])) for i in range(0, len(samples), 10)]
+        w(f"- the same, median of each block of 10 updates in push order (ms): "
+          f"{', '.join(str(b) for b in blocks)}")
+        if blocks[-1] > 1.5 * blocks[0]:
+          w(f"- **the delay grew during this part: last block / first block = "
+            f"{round(blocks[-1] / blocks[0], 2)}** (compare the server CPU and RSS below)")
+    cu = d.get("cpu_during_updates")
+    if cu:
+      w(f"- CPU over the {cu['seconds']} s of updates: server {cu['server_cpu_s']} s "
+        f"({cu['server_cores']} cores), the watcher client {cu['client_cpu_s']} s, whole "
+        f"machine {round(cu['machine_busy'] * 100)} % busy; load average {cu['load_start']} → "
+        f"{cu['load_end']}")
+    cr = d.get("correctness")
+    if cr:
+      w(f"- events: {cr['received_events']} of {cr['expected_events']} expected; missing "
+        f"{cr['missing']}, duplicate {cr['duplicate']}, out of order {cr['out_of_order']}, "
+        f"unexpected {cr['unexpected']}, bookmarks with a wrong resourceVersion "
+        f"{cr['bad_bookmark']}, lines that are no watch event {cr['bad_line']}; updates that came "
+        f"in one move with the next push {cr.get('coalesced', 0)}; watchers with a "
+        f"problem {cr['watchers_with_problems']}; connections ended by the server "
+        f"{cr['connections_lost_before_the_end']}"
+        f"{' ' + str(cr['lost_examples']) if cr['lost_examples'] else ''}; BOOKMARKs per "
+        f"watcher {cr['bookmarks_per_watcher_min']}–{cr['bookmarks_per_watcher_max']}")
+      for e in cr.get("examples", []):
+        w(f"  - {e}")
+    m = d.get("memory") or {}
+    if m:
+      w("")
+      w("| point | VmRSS | VmRSS before the forced GC | live heap after GC | VmHWM | threads |")
+      w("| --- | --- | --- | --- | --- | --- |")
+      for point, label in (("before", "before the watchers connect"),
+                           ("idle", f"watchers connected, idle {env.get('idle', '?')} s"),
+                           ("after_updates", "right after the updates"),
+                           ("closed", "watchers closed")):
+        p = m.get(point)
+        if not p:
+          continue
+        w(f"| {label} | {fmt(p.get('vmrss_mib'), ' MiB')} | "
+          f"{fmt(p.get('vmrss_before_gc_mib'), ' MiB')} | {fmt(p.get('live_heap_mib'), ' MiB')} | "
+          f"{fmt(p.get('vmhwm_mib'), ' MiB')} | {fmt(p.get('threads'))} |")
+      du = m.get("during_updates")
+      if du:
+        w(f"| during the updates ({du['samples']} samples) | median {du['vmrss_median_mib']} MiB, "
+          f"max {du['vmrss_max_mib']} MiB | — | — | — | max {du['threads_max']} |")
+    w("")
+
+  w("## Server logs")
+  w("")
+  for part in ("baseline", "many"):
+    server_log = load(r, f"server-log-{part}")
+    w(f"Server of the {'baseline' if part == 'baseline' else str(n_many) + '-watcher'} part: "
+      + ("not collected." if not server_log else ""))
+    if not server_log:
+      w("")
+      continue
+    w("")
+    w(f"- {server_log['lines']} lines; {server_log['branch_moves_logged']} moves of the tracked "
+      f"branch logged; {server_log['warn_error_lines']} lines with WARN, ERROR or an exception"
+      f"{':' if server_log['examples'] else ''}")
+    for e in server_log["examples"]:
+      w(f"  - `{e}`")
+    w(f"- pack files in its clone of the repository at the end: "
+      f"{server_log.get('pack_files', '?')}")
+    gc = server_log.get("gc")
+    if gc:
+      w(f"- GC (`-Xlog:gc` to logs/gc-*.log): {gc['pauses']} pauses ({gc['full_by_jcmd']} full "
+        f"GCs forced by the run's `jcmd GC.run`), longest {fmt(gc['pause_ms_max'], ' ms')}; "
+        f"largest committed heap {fmt(gc['heap_committed_max_mib'], ' MiB')}")
+    w("")
+  if start is not None and not start.get("ok"):
+    failures.append(failure(start, "start"))
+  if failures:
+    w("## Failures")
+    w("")
+    for f in failures:
+      w(f"- {f}")
+    w("")
+  w("## Commands")
+  w("")
+  w("```")
+  commands = os.path.join(r, "commands.txt")
+  if os.path.exists(commands):
+    with open(commands, encoding="utf-8") as f:
+      w(f.read().rstrip())
+  w("```")
+  w("")
+  with open(args.out, "w", encoding="utf-8") as f:
+    f.write("\n".join(lines))
+  print(f"wrote {args.out}")
+
+
 def cmd_merge_rounds(args):
   """Collects the per-round wrk files of one server into one result with the median."""
   rounds = []
@@ -769,6 +1538,37 @@ def main():
   s.add_argument("--label", default="rss")
   s.add_argument("--out", required=True)
   s.set_defaults(fn=cmd_rss)
+
+  s = sub.add_parser("watchers")
+  s.add_argument("--base", required=True)
+  s.add_argument("--path", required=True, help="the list path to watch")
+  s.add_argument("--remote", required=True, help="git URL the server tracks (pushed to)")
+  s.add_argument("--work", required=True, help="scratch directory for the pushing clone")
+  s.add_argument("--pid", type=int, required=True, help="the server's process id")
+  s.add_argument("--watchers", type=int, default=1000)
+  s.add_argument("--updates", type=int, default=60)
+  s.add_argument("--interval", type=float, default=1.0, help="seconds between pushes")
+  s.add_argument("--first", type=int, required=True, help="index of the first Item to change")
+  s.add_argument("--items", type=int, default=1000, help="Items in the fixture's namespace")
+  s.add_argument("--value-base", type=int, required=True)
+  s.add_argument("--run-id", required=True)
+  s.add_argument("--idle", type=float, default=10.0, help="seconds idle before the updates")
+  s.add_argument("--settle", type=float, default=30.0,
+                 help="seconds to wait after the last push for every event")
+  s.add_argument("--after-close", type=float, default=3.0,
+                 help="seconds after closing the watches before the last memory figure")
+  s.add_argument("--connect-concurrency", type=int, default=50)
+  s.add_argument("--connect-timeout", type=float, default=60.0)
+  s.add_argument("--heap", action="store_true",
+                 help="also live heap after a full GC (jcmd) before, idle and after closing")
+  s.add_argument("--label", default="watchers")
+  s.add_argument("--out", required=True)
+  s.set_defaults(fn=cmd_watchers)
+
+  s = sub.add_parser("watch-report")
+  s.add_argument("--results", required=True)
+  s.add_argument("--out", required=True)
+  s.set_defaults(fn=cmd_watch_report)
 
   s = sub.add_parser("merge-rounds")
   s.add_argument("--results", required=True)
