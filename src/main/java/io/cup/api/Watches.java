@@ -25,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,12 +56,29 @@ import org.slf4j.LoggerFactory;
 final class Watches {
   private static final Logger LOG = LoggerFactory.getLogger(Watches.class);
 
+  /** How much a watch client may leave unread before it counts as not reading: 8 MiB. */
+  static final int WRITE_QUEUE_BYTES = 8 * 1024 * 1024;
+
   private final Vertx vertx;
   private final BusClient bus;
   private final long bookmarkMillis;
 
   /** Open watches by "group/version/plural|namespace"; only touched on this event loop. */
   private final Map<String, Set<Watch>> byScope = new HashMap<>();
+
+  /**
+   * Controller requests in flight, by what they ask: watches that start from (or catch up from) the
+   * same commit with the same selector share one answer, so a thousand watchers of a kind whose
+   * namespace a move did not touch make one request, not a thousand. A watch joins only a request
+   * sent after every event it has missed was published ({@link #generation}), so the answer it gets
+   * is never older than what it needs.
+   */
+  private final Map<String, InFlight> inFlight = new HashMap<>();
+
+  /** How many resource events this instance has received; counts event-bus order. */
+  private long generation;
+
+  private record InFlight(long generation, Future<JsonObject> answer) {}
 
   private MessageConsumer<JsonObject> consumer;
   private long bookmarkTimer = -1;
@@ -124,7 +142,7 @@ final class Watches {
     if (timeoutMillis > 0) {
       watch.timer = vertx.setTimer(timeoutMillis, id -> watch.end());
     }
-    Future<JsonObject> start = from == null ? watch.initialState() : watch.changesSince(from, true);
+    Future<JsonObject> start = from == null ? watch.initialState() : watch.changesSince(from);
     start.onComplete(
         done -> {
           if (done.failed()) {
@@ -153,14 +171,60 @@ final class Watches {
   }
 
   private void onEvent(ResourceEvent event) {
+    generation++;
     Set<Watch> watches =
         byScope.get(
             event.group() + '/' + event.version() + '/' + event.plural() + '|' + event.namespace());
     if (watches == null) {
       return;
     }
+    Published published = new Published(event);
     for (Watch watch : List.copyOf(watches)) {
-      watch.offer(event);
+      watch.offer(published);
+    }
+  }
+
+  /**
+   * The answer to the request named {@code key}: the one in flight when it was sent once the first
+   * {@code since} events had been dispatched, or a new one.
+   */
+  private Future<JsonObject> shared(String key, long since, Supplier<Future<JsonObject>> request) {
+    InFlight running = inFlight.get(key);
+    if (running != null && running.generation() >= since) {
+      return running.answer();
+    }
+    InFlight started = new InFlight(generation, request.get());
+    inFlight.put(key, started);
+    started
+        .answer()
+        .onComplete(
+            done -> {
+              if (inFlight.get(key) == started) {
+                inFlight.remove(key);
+              }
+            });
+    return started.answer();
+  }
+
+  /** The encoded watch event {@code {"type", "object"}}. */
+  private static String line(String type, JsonObject object) {
+    return new JsonObject().put("type", type).put("object", object).encode();
+  }
+
+  /** A published event, encoded at most once however many watchers send it as it is. */
+  private static final class Published {
+    final ResourceEvent event;
+    private String line;
+
+    Published(ResourceEvent event) {
+      this.event = event;
+    }
+
+    String line() {
+      if (line == null) {
+        line = Watches.line(event.type(), event.object());
+      }
+      return line;
     }
   }
 
@@ -184,12 +248,16 @@ final class Watches {
     private final String scope;
 
     /** Events that arrived while the start state or a catch-up was being read. */
-    private final Deque<ResourceEvent> waiting = new ArrayDeque<>();
+    private final Deque<Published> waiting = new ArrayDeque<>();
 
     /** The commit the stream has reached, and where the move that reached it started. */
     private String current;
 
     private String moveFrom;
+
+    /** The events dispatched before this watch listened: its start state must include them. */
+    private final long registeredAt = generation;
+
     private boolean started;
     private boolean catchingUp = true;
     private boolean ended;
@@ -227,8 +295,14 @@ final class Watches {
 
     /** Every current resource as ADDED, at the head commit. */
     Future<JsonObject> initialState() {
-      return bus.request(
-              Addresses.CONTROLLER_LIST, request(null).toJson(), bus.timeouts().controller())
+      return shared(
+              "list|" + scope + '|' + selectorText,
+              registeredAt,
+              () ->
+                  bus.request(
+                      Addresses.CONTROLLER_LIST,
+                      request(null).toJson(),
+                      bus.timeouts().controller()))
           .map(ListReply::fromJson)
           .map(
               list -> {
@@ -241,9 +315,15 @@ final class Watches {
     }
 
     /** The net changes between {@code from} and the head; unknown commit: 410 at the start. */
-    Future<JsonObject> changesSince(String from, boolean atStart) {
-      return bus.request(
-              Addresses.CONTROLLER_EVENTS, request(from).toJson(), bus.timeouts().controller())
+    Future<JsonObject> changesSince(String from) {
+      return shared(
+              "events|" + scope + '|' + selectorText + '|' + from,
+              generation,
+              () ->
+                  bus.request(
+                      Addresses.CONTROLLER_EVENTS,
+                      request(from).toJson(),
+                      bus.timeouts().controller()))
           .recover(
               failure -> {
                 StatusException status = StatusException.from(failure);
@@ -268,6 +348,7 @@ final class Watches {
       String contentType =
           answer.equals(MediaTypes.EVENT_STREAM) ? MediaTypes.EVENT_STREAM : answer;
       response
+          .setWriteQueueMaxSize(WRITE_QUEUE_BYTES)
           .setChunked(true)
           .setStatusCode(200)
           .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
@@ -283,14 +364,14 @@ final class Watches {
       String commit = reply.getString("commit");
       for (Object item : reply.getJsonArray("events", new JsonArray())) {
         JsonObject event = (JsonObject) item;
-        send(event.getString("type"), event.getJsonObject("object"), commit);
+        send(event.getString("type"), commit, event.encode(), false);
       }
       current = commit;
       moveFrom = null;
       catchingUp = false;
     }
 
-    void offer(ResourceEvent event) {
+    void offer(Published event) {
       if (ended) {
         return;
       }
@@ -303,7 +384,8 @@ final class Watches {
     /** Sends waiting events in order, until one shows a gap (then catches up first). */
     void drain() {
       while (!ended && !catchingUp && !waiting.isEmpty()) {
-        ResourceEvent event = waiting.poll();
+        Published published = waiting.poll();
+        ResourceEvent event = published.event;
         if (event.previousCommit() != null && event.previousCommit().equals(current)) {
           moveFrom = current; // the first event of the next move
           current = event.commit();
@@ -317,14 +399,20 @@ final class Watches {
         }
         event
             .selectedBy(selector::matchesResource)
-            .ifPresent(e -> send(e.type(), e.object(), e.commit()));
+            .ifPresent(
+                e ->
+                    send(
+                        e.type(),
+                        e.commit(),
+                        e == event ? published.line() : line(e.type(), e.object()),
+                        true));
       }
     }
 
     /** The stream missed a move (or its kind had no event in it): read the changes since. */
     private void catchUp() {
       catchingUp = true;
-      changesSince(current, false)
+      changesSince(current)
           .onComplete(
               done -> {
                 if (ended) {
@@ -349,20 +437,24 @@ final class Watches {
               .put("apiVersion", served.apiVersion())
               .put("kind", served.definition().kind())
               .put("metadata", new JsonObject().put(ResourceVersions.FIELD, current));
-      send("BOOKMARK", object, current);
+      send("BOOKMARK", current, line("BOOKMARK", object), true);
     }
 
-    private void send(String type, JsonObject object, String version) {
+    /**
+     * Writes one event ({@code json}, the encoded {@code {"type", "object"}}). For live events a
+     * client whose write queue is full (it has not read the last {@value #WRITE_QUEUE_BYTES} bytes)
+     * is ended; the start state and catch-ups are written whole, whatever their size.
+     */
+    private void send(String type, String version, String json, boolean live) {
       if (ended) {
         return;
       }
-      if (response.writeQueueFull()) {
+      if (live && response.writeQueueFull()) {
         LOG.debug("watch {}: the client does not read; ending the stream", scope);
         end();
         return;
       }
-      String event = new JsonObject().put("type", type).put("object", object).encode();
-      Buffer chunk = Buffer.buffer(event.length() + 64);
+      Buffer chunk = Buffer.buffer(json.length() + 64);
       if (answer.equals(MediaTypes.EVENT_STREAM)) {
         chunk
             .appendString("id: ")
@@ -370,10 +462,10 @@ final class Watches {
             .appendString("\nevent: ")
             .appendString(type)
             .appendString("\ndata: ")
-            .appendString(event)
+            .appendString(json)
             .appendString("\n\n");
       } else {
-        chunk.appendString(event).appendByte((byte) '\n');
+        chunk.appendString(json).appendByte((byte) '\n');
       }
       response.write(chunk);
     }

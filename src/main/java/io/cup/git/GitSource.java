@@ -9,11 +9,14 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.text.ParseException;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -24,6 +27,8 @@ import org.eclipse.jgit.api.LsRemoteCommand;
 import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
+import org.eclipse.jgit.internal.storage.file.FileRepository;
+import org.eclipse.jgit.internal.storage.file.GC;
 import org.eclipse.jgit.lib.AbbreviatedObjectId;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -365,7 +370,10 @@ public final class GitSource implements Source {
     Repository repo = repository();
     ObjectId before = head();
     long started = System.nanoTime();
-    fetchInto(repo, "fetch from");
+    FetchResult result = fetchInto(repo, "fetch from");
+    if (!result.getTrackingRefUpdates().isEmpty()) {
+      maintainLocked(repo);
+    }
     ObjectId after = head();
     FetchOutcome outcome = new FetchOutcome(branch, before, after);
     LOG.debug(
@@ -376,6 +384,46 @@ public final class GitSource implements Source {
         name(before),
         name(after));
     return outcome;
+  }
+
+  /**
+   * Every fetch that brings objects leaves one more pack file in the clone, and reads look through
+   * every pack (and keep each pack's index in the heap): after some hundred moves a long-running
+   * server slows down and grows. As {@code git gc --auto} would, this repacks the clone once it
+   * holds more than {@code gc.autopacklimit} (50) packs or {@code gc.auto} (6,700) loose objects,
+   * and does nothing otherwise. It runs under the fetch lock, so no fetch or local ref update races
+   * it; readers keep reading (a pack is deleted only once superseded, and JGit rescans). Recent
+   * unreferenced objects are kept ({@code gc.pruneExpire}, two weeks), so a proposal commit being
+   * written meanwhile is safe. A failure is logged, never fails the fetch.
+   */
+  private void maintainLocked(Repository repo) {
+    if (!(repo instanceof FileRepository file)) {
+      return;
+    }
+    int before = file.getObjectDatabase().getPacks().size();
+    long started = System.nanoTime();
+    try {
+      GC gc = new GC(file);
+      gc.setAuto(true);
+      gc.setPackExpire(
+          Instant.now()); // superseded packs go at once, or every later fetch repacks again
+      gc.gc().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (IOException | ParseException | GitAPIException | ExecutionException e) {
+      LOG.warn("could not repack the clone of {}: {}", remoteUrl(), e.getMessage());
+      return;
+    }
+    int after = file.getObjectDatabase().getPacks().size();
+    if (after != before) {
+      LOG.info(
+          "repacked the clone of {}: {} packs -> {} in {} ms",
+          remoteUrl(),
+          before,
+          after,
+          (System.nanoTime() - started) / 1_000_000);
+    }
   }
 
   private FetchResult fetchInto(Repository repo, String what) {

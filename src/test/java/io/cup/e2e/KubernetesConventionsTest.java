@@ -440,6 +440,16 @@ class KubernetesConventionsTest {
         .forEach(p -> expected.add(p.substring(p.lastIndexOf("Service-") + 8, p.length() - 5)));
     expected.addAll(List.of("api", "web"));
 
+    // a watch's start state is written whole, however large (about 750 KB here)
+    WatchStream all = watch(SERVICES + "?watch=true", "application/x-ndjson");
+    Set<String> added = new TreeSet<>();
+    while (added.size() < expected.size()) {
+      JsonObject event = all.nextChange();
+      assertThat(event.getString("type")).isEqualTo("ADDED");
+      added.add(name(event.getJsonObject("object")));
+    }
+    assertThat(added).isEqualTo(expected);
+
     List<String> seen = new ArrayList<>();
     String token = null;
     String pinned = null;

@@ -273,6 +273,40 @@ class GitSourceTest {
   }
 
   @Test
+  void aCloneThatFetchedManyMovesIsRepackedAndStillReadsEveryRevision() throws Exception {
+    GitSource git = cloned(gitConfig(daemon.url("flags.git"), data));
+    ObjectId first = git.head();
+    ObjectId last = first;
+    int maxPacks = 0;
+    for (int i = 0; i < 60; i++) {
+      last =
+          TestRepos.commit(
+              remote,
+              "main",
+              Map.of("default/flipt.io-v1alpha1-Flag-n.json", "{\"n\":" + i + "}\n"),
+              Set.of(),
+              "move " + i);
+      assertThat(git.fetch().after()).isEqualTo(last);
+      maxPacks = Math.max(maxPacks, packs(git));
+    }
+    // git gc --auto's limit is 50 packs: one fetch over it repacks
+    assertThat(maxPacks).isLessThanOrEqualTo(51);
+    assertThat(packs(git)).isLessThan(50);
+    assertThat(text(git.view(""), "default/flipt.io-v1alpha1-Flag-n.json"))
+        .isEqualTo("{\"n\":59}\n");
+    assertThat(text(git.view(first.name()), "default/flipt.io-v1alpha1-Flag-a.json"))
+        .isEqualTo("{\"name\":\"a\"}\n");
+    assertThat(TestRepos.fsck(git.repository().getDirectory().toPath()).ok()).isTrue();
+  }
+
+  private static int packs(GitSource git) {
+    return ((org.eclipse.jgit.internal.storage.file.FileRepository) git.repository())
+        .getObjectDatabase()
+        .getPacks()
+        .size();
+  }
+
+  @Test
   void resolvesBranchesCommitIdsAbbreviationsAndProposalIds() {
     ObjectId seed = TestRepos.ref(remote, "refs/heads/main");
     ObjectId topic = TestRepos.commit(remote, "topic", Map.of("t.txt", "topic"));
