@@ -10,7 +10,6 @@ import io.cup.bus.ResourceRequest;
 import io.cup.testing.WatchStream;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -46,7 +45,6 @@ class WatchesTest {
   private final List<ResourceRequest> catchUps = new CopyOnWriteArrayList<>();
   private Vertx vertx;
   private ApiFixture.Deployed api;
-  private HttpClient http;
   private WatchStream watch;
 
   @BeforeEach
@@ -78,7 +76,6 @@ class WatchesTest {
                 new JsonObject().put("watchBookmarkMillis", 3_600_000L),
                 new JsonObject())
             .await();
-    http = vertx.createHttpClient();
   }
 
   @AfterEach
@@ -90,11 +87,11 @@ class WatchesTest {
 
   @Test
   void eventsFollowTheMovesAndAGapIsFilledFromTheControllersOnceForAllWatches() {
-    watch = WatchStream.open(http, api.port(), WIDGETS + "?watch=true", "application/json");
+    watch = WatchStream.open(api.port(), WIDGETS + "?watch=true", "application/json");
     assertThat(watch.status()).isEqualTo(200);
     assertThat(describe(watch.next())).isEqualTo("ADDED one 1");
     WatchStream second =
-        WatchStream.open(http, api.port(), WIDGETS + "?watch=true", "application/x-ndjson");
+        WatchStream.open(api.port(), WIDGETS + "?watch=true", "application/x-ndjson");
     assertThat(describe(second.next())).isEqualTo("ADDED one 1");
 
     publish(event("MODIFIED", "one", 5, C0, C1)); // the next move: out
@@ -120,7 +117,7 @@ class WatchesTest {
   void twoEventsOfOneMoveBothGoOutAndASelectorSeesAResourceLeave() {
     watch =
         WatchStream.open(
-            http, api.port(), WIDGETS + "?watch=true&labelSelector=app%3Ddemo", "application/json");
+            api.port(), WIDGETS + "?watch=true&labelSelector=app%3Ddemo", "application/json");
     assertThat(describe(watch.next())).isEqualTo("ADDED one 1");
     ResourceEvent relabelled =
         new ResourceEvent(
@@ -145,13 +142,12 @@ class WatchesTest {
   void aBadStartIsAStatusNotAStream() {
     watch =
         WatchStream.open(
-            http, api.port(), WIDGETS + "?watch=true&timeoutSeconds=soon", "application/json");
+            api.port(), WIDGETS + "?watch=true&timeoutSeconds=soon", "application/json");
     assertThat(watch.status()).isEqualTo(400);
     WatchStream revision =
-        WatchStream.open(
-            http, api.port(), WIDGETS + "?watch=true&revision=main", "application/json");
+        WatchStream.open(api.port(), WIDGETS + "?watch=true&revision=main", "application/json");
     assertThat(revision.status()).isEqualTo(400);
-    WatchStream html = WatchStream.open(http, api.port(), WIDGETS + "?watch=true", "text/html");
+    WatchStream html = WatchStream.open(api.port(), WIDGETS + "?watch=true", "text/html");
     assertThat(html.status()).isEqualTo(406);
   }
 

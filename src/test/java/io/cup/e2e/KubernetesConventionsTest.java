@@ -13,7 +13,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -56,7 +55,6 @@ class KubernetesConventionsTest {
   private Vertx vertx;
   private CupServer server;
   private WebClient client;
-  private HttpClient http;
   private ServerConfig config;
   private final List<WatchStream> streams = new ArrayList<>();
 
@@ -67,7 +65,6 @@ class KubernetesConventionsTest {
     this.config = fixture.config(tmp.resolve("data"), POLL_MILLIS, BOOKMARK_MILLIS);
     this.server = CupServer.start(vertx, config, Path.of("verticles")).await();
     this.client = WebClient.create(vertx);
-    this.http = vertx.createHttpClient();
   }
 
   @AfterEach
@@ -422,7 +419,7 @@ class KubernetesConventionsTest {
     String frame = sse.nextFrame();
     assertThat(frame).startsWith("id: " + base + "\nevent: ADDED\ndata: {\"type\":\"ADDED\"");
     // timeoutSeconds ends the stream
-    sse.ended().await();
+    sse.awaitEnd();
   }
 
   // -- paging ------------------------------------------------------------------------------------
@@ -536,7 +533,7 @@ class KubernetesConventionsTest {
   }
 
   private WatchStream watch(String path, String accept) {
-    WatchStream stream = WatchStream.open(http, config.port(), path, accept);
+    WatchStream stream = WatchStream.open(config.port(), path, accept);
     streams.add(stream);
     return stream;
   }
