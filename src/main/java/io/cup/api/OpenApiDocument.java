@@ -220,6 +220,7 @@ final class OpenApiDocument {
                 "parameters",
                 params(
                     "labelSelector",
+                    "fieldSelector",
                     "limit",
                     "continue",
                     "revision",
@@ -752,6 +753,13 @@ final class OpenApiDocument {
             string(),
             "Only resources whose labels match: k=v, k!=v, k, !k, k in (a,b), k notin (a,b),"
                 + " comma-separated"));
+    parameters.put(
+        "fieldSelector",
+        query(
+            "fieldSelector",
+            string(),
+            "Only resources whose fields match: metadata.name or metadata.namespace with =, =="
+                + " or !=, comma-separated"));
     parameters.put(
         "limit",
         query(

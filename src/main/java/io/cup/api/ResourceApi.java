@@ -190,9 +190,18 @@ final class ResourceApi {
           if (selector != null) {
             LabelSelector.parse(selector);
           }
+          String fieldText = emptyToNull(ctx.queryParams().get("fieldSelector"));
+          FieldSelector fields = FieldSelector.parse(fieldText);
           String revision = emptyToNull(ctx.queryParams().get("revision"));
           String scope =
-              served.key() + '|' + ctx.pathParam("namespace") + '|' + selector + '|' + revision;
+              served.key()
+                  + '|'
+                  + ctx.pathParam("namespace")
+                  + '|'
+                  + selector
+                  + '|'
+                  + revision
+                  + (fieldText == null ? "" : "|" + fieldText);
           ListPaging.Query query =
               ListPaging.query(
                   ctx.queryParams().get("limit"), ctx.queryParams().get("continue"), scope);
@@ -238,6 +247,9 @@ final class ResourceApi {
                 JsonArray items = new JsonArray();
                 for (Object item : reply0.items()) {
                   JsonObject resource = (JsonObject) item;
+                  if (!fields.matches(resource)) {
+                    continue;
+                  }
                   items.add(
                       trackedBranch
                           ? pending.annotate(

@@ -25,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,7 +124,10 @@ final class Watches {
   void watch(RoutingContext ctx, ServedResource served, String answer) {
     String namespace = ctx.pathParam("namespace");
     String selectorText = ResourceApi.emptyToNull(ctx.queryParams().get("labelSelector"));
-    LabelSelector selector = LabelSelector.parse(selectorText);
+    LabelSelector labels = LabelSelector.parse(selectorText);
+    FieldSelector fields =
+        FieldSelector.parse(ResourceApi.emptyToNull(ctx.queryParams().get("fieldSelector")));
+    Predicate<JsonObject> selector = r -> fields.matches(r) && labels.matchesResource(r);
     String from = ResourceApi.emptyToNull(ctx.queryParams().get("resourceVersion"));
     if (from == null && answer.equals(MediaTypes.EVENT_STREAM)) {
       from = ResourceApi.emptyToNull(ctx.request().getHeader("Last-Event-ID"));
@@ -136,7 +140,7 @@ final class Watches {
           "resourceVersion \"" + from + "\" is not one this server issued (a commit id)");
     }
     long timeoutMillis = timeoutMillis(ctx.queryParams().get("timeoutSeconds"));
-    Watch watch = new Watch(ctx, served, namespace, selectorText, selector, answer);
+    Watch watch = new Watch(ctx, served, namespace, selectorText, selector, fields, answer);
     byScope.computeIfAbsent(watch.scope, k -> new LinkedHashSet<>()).add(watch);
     ctx.response().closeHandler(v -> watch.end());
     if (timeoutMillis > 0) {
@@ -243,7 +247,13 @@ final class Watches {
     private final ServedResource served;
     private final String namespace;
     private final String selectorText;
-    private final LabelSelector selector;
+
+    /** Labels and fields: what live events must match (the controllers apply only labels). */
+    private final Predicate<JsonObject> selector;
+
+    /** Fields, for what the controllers answer (already filtered by labels). */
+    private final FieldSelector fields;
+
     private final String answer;
     private final String scope;
 
@@ -268,7 +278,8 @@ final class Watches {
         ServedResource served,
         String namespace,
         String selectorText,
-        LabelSelector selector,
+        Predicate<JsonObject> selector,
+        FieldSelector fields,
         String answer) {
       this.ctx = ctx;
       this.response = ctx.response();
@@ -276,6 +287,7 @@ final class Watches {
       this.namespace = namespace;
       this.selectorText = selectorText;
       this.selector = selector;
+      this.fields = fields;
       this.answer = answer;
       this.scope = served.key() + '|' + namespace;
     }
@@ -364,7 +376,9 @@ final class Watches {
       String commit = reply.getString("commit");
       for (Object item : reply.getJsonArray("events", new JsonArray())) {
         JsonObject event = (JsonObject) item;
-        send(event.getString("type"), commit, event.encode(), false);
+        if (fields.matches(event.getJsonObject("object"))) {
+          send(event.getString("type"), commit, event.encode(), false);
+        }
       }
       current = commit;
       moveFrom = null;
@@ -398,7 +412,7 @@ final class Watches {
           return;
         }
         event
-            .selectedBy(selector::matchesResource)
+            .selectedBy(selector)
             .ifPresent(
                 e ->
                     send(

@@ -389,6 +389,52 @@ class ApiReadTest {
   }
 
   @Test
+  void aFieldSelectorOnNameOrNamespaceFiltersTheListAndOtherFieldsAre400(VertxTestContext ctx) {
+    var checkpoint = ctx.checkpoint(3);
+    api.get(WIDGETS)
+        .addQueryParam("fieldSelector", "metadata.name=two")
+        .putHeader("Accept", "application/json")
+        .send()
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(names(r.bodyAsJsonObject())).containsExactly("two");
+                          checkpoint.flag();
+                        })));
+    api.get(WIDGETS)
+        .addQueryParam("fieldSelector", "metadata.name!=two,metadata.namespace==default")
+        .putHeader("Accept", "application/json")
+        .send()
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(names(r.bodyAsJsonObject())).containsExactly("one");
+                          checkpoint.flag();
+                        })));
+    api.get(WIDGETS)
+        .addQueryParam("fieldSelector", "spec.replicas=1")
+        .send()
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 400, "BadRequest");
+                          checkpoint.flag();
+                        })));
+  }
+
+  private static List<String> names(JsonObject list) {
+    return list.getJsonArray("items").stream()
+        .map(o -> ((JsonObject) o).getJsonObject("metadata").getString("name"))
+        .toList();
+  }
+
+  @Test
   void aMalformedLabelSelectorIsABadRequestAndReachesNoWorker(VertxTestContext ctx) {
     api.get(WIDGETS)
         .addQueryParam("labelSelector", "app in (web")

@@ -139,6 +139,23 @@ class WatchesTest {
   }
 
   @Test
+  void aFieldSelectorOnTheNameKeepsOnlyThatResource() {
+    watch =
+        WatchStream.open(
+            api.port(),
+            WIDGETS + "?watch=true&fieldSelector=metadata.name%3Dtwo",
+            "application/json");
+    assertThat(watch.status()).isEqualTo(200);
+    publish(event("MODIFIED", "one", 5, C0, C1));
+    publish(event("ADDED", "two", 3, C0, C1));
+    assertThat(describe(watch.next())).isEqualTo("ADDED two 3");
+    WatchStream bad =
+        WatchStream.open(
+            api.port(), WIDGETS + "?watch=true&fieldSelector=spec.x%3D1", "application/json");
+    assertThat(bad.status()).isEqualTo(400);
+  }
+
+  @Test
   void aBadStartIsAStatusNotAStream() {
     watch =
         WatchStream.open(
