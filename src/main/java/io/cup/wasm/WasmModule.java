@@ -1,0 +1,228 @@
+package io.cup.wasm;
+
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.InterpreterMachine;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.types.Export;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionImport;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.Import;
+import io.cup.config.ConfigurationException;
+import io.cup.metrics.Metrics;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A WASI preview 1 command module, loaded once: parsed, validated (it exports {@code _start} and
+ * imports nothing but WASI preview 1 functions of the right types) and compiled to JVM bytecode by
+ * Chicory's compiler. Where the compiler cannot translate a function (one larger than a JVM method
+ * may be) that function runs in the interpreter; where it cannot compile the module at all, the
+ * whole module does; both are logged. Immutable and safe to share: every call instantiates it
+ * afresh (see {@link WasmRunner}).
+ */
+public final class WasmModule {
+  private static final Logger LOG = LoggerFactory.getLogger(WasmModule.class);
+
+  /** How the module's functions run. */
+  public enum Execution {
+    /** Compiled to JVM bytecode (functions too large for the JVM interpreted). */
+    COMPILED,
+    /** Interpreted by Chicory's interpreter. */
+    INTERPRETED
+  }
+
+  private final String name;
+  private final Path file;
+  private final com.dylibso.chicory.wasm.WasmModule module;
+  private final Function<Instance, Machine> machines;
+  private final Execution execution;
+
+  private WasmModule(
+      String name,
+      Path file,
+      com.dylibso.chicory.wasm.WasmModule module,
+      Function<Instance, Machine> machines,
+      Execution execution) {
+    this.name = name;
+    this.file = file;
+    this.module = module;
+    this.machines = machines;
+    this.execution = execution;
+  }
+
+  /** Loads and compiles {@code file}, named after the file without its {@code .wasm} suffix. */
+  public static WasmModule load(Path file) {
+    String fileName = file.getFileName().toString();
+    return load(fileName.replaceFirst("\\.wasm$", ""), file, Execution.COMPILED);
+  }
+
+  /**
+   * Loads {@code file} as the module {@code name} (the tag of its metrics), compiled unless {@code
+   * execution} asks for the interpreter.
+   *
+   * @throws ConfigurationException naming the file when it cannot be read, is not a valid module,
+   *     has no {@code _start}, or imports anything but WASI preview 1
+   */
+  public static WasmModule load(String name, Path file, Execution execution) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(execution, "execution");
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot read WASM module " + file + ": " + e, e);
+    }
+    com.dylibso.chicory.wasm.WasmModule parsed;
+    try {
+      parsed = Parser.parse(bytes);
+    } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
+      throw new ConfigurationException(
+          "WASM module " + file + " is not a valid WebAssembly module: " + e.getMessage(), e);
+    }
+    checkStart(file, parsed);
+    checkImports(file, parsed);
+    if (execution == Execution.INTERPRETED) {
+      return new WasmModule(name, file, parsed, InterpreterMachine::new, Execution.INTERPRETED);
+    }
+    Timer timer =
+        Timer.builder("cup.wasm.compile")
+            .description("Time to compile a WASM controller module to JVM bytecode")
+            .tag("module", name)
+            .register(Metrics.registry());
+    Function<Instance, Machine> compiled = timer.record(() -> compile(file, parsed));
+    return compiled == null
+        ? new WasmModule(name, file, parsed, InterpreterMachine::new, Execution.INTERPRETED)
+        : new WasmModule(name, file, parsed, compiled, Execution.COMPILED);
+  }
+
+  /** The compiled machine factory, or null when the module must be interpreted. */
+  private static Function<Instance, Machine> compile(
+      Path file, com.dylibso.chicory.wasm.WasmModule parsed) {
+    try {
+      return MachineFactoryCompiler.builder(parsed)
+          .withInterpreterFallback(InterpreterFallback.FAIL)
+          .compile();
+    } catch (RuntimeException | LinkageError whole) {
+      LOG.warn(
+          "WASM module {}: not every function compiles to JVM bytecode ({}); the ones that do not"
+              + " run in the interpreter",
+          file,
+          whole.getMessage());
+    }
+    try {
+      return MachineFactoryCompiler.builder(parsed)
+          .withInterpreterFallback(InterpreterFallback.SILENT)
+          .compile();
+    } catch (RuntimeException | LinkageError e) {
+      LOG.warn(
+          "WASM module {} cannot be compiled to JVM bytecode ({}); it runs in the interpreter",
+          file,
+          e.toString());
+      return null;
+    }
+  }
+
+  private static void checkStart(Path file, com.dylibso.chicory.wasm.WasmModule parsed) {
+    var exports = parsed.exportSection();
+    for (int i = 0; i < exports.exportCount(); i++) {
+      Export export = exports.getExport(i);
+      if (export.name().equals(Instance.START_FUNCTION_NAME)) {
+        if (export.exportType() != ExternalType.FUNCTION) {
+          throw new ConfigurationException(
+              "WASM module " + file + " exports _start, but not as a function");
+        }
+        return;
+      }
+    }
+    throw new ConfigurationException(
+        "WASM module "
+            + file
+            + " has no _start export: a controller must be a WASI command module (built as an"
+            + " executable, not a library)");
+  }
+
+  private static void checkImports(Path file, com.dylibso.chicory.wasm.WasmModule parsed) {
+    var imports = parsed.importSection();
+    for (int i = 0; i < imports.importCount(); i++) {
+      Import imported = imports.getImport(i);
+      String what = imported.module() + "." + imported.name();
+      if (!imported.module().equals(Wasi.MODULE)) {
+        throw new ConfigurationException(
+            "WASM module "
+                + file
+                + " imports "
+                + what
+                + ": a controller may import only WASI preview 1 functions ("
+                + Wasi.MODULE
+                + ")");
+      }
+      if (!(imported instanceof FunctionImport function)) {
+        throw new ConfigurationException(
+            "WASM module "
+                + file
+                + " imports "
+                + what
+                + " as a "
+                + imported.importType().name().toLowerCase(java.util.Locale.ROOT)
+                + ": WASI preview 1 provides only functions");
+      }
+      FunctionType expected = Wasi.FUNCTIONS.get(imported.name());
+      if (expected == null) {
+        throw new ConfigurationException(
+            "WASM module " + file + " imports " + what + ", which WASI preview 1 does not define");
+      }
+      FunctionType actual = parsed.typeSection().getType(function.typeIndex());
+      if (!expected.typesMatch(actual)) {
+        throw new ConfigurationException(
+            "WASM module "
+                + file
+                + " imports "
+                + what
+                + " with type "
+                + actual
+                + ", WASI preview 1 defines "
+                + expected);
+      }
+    }
+  }
+
+  /** The module's name: the tag of its metrics and the program name its guest sees. */
+  public String name() {
+    return name;
+  }
+
+  /** The file it was loaded from. */
+  public Path file() {
+    return file;
+  }
+
+  /** How its functions run: compiled unless forced or compilation failed. */
+  public Execution execution() {
+    return execution;
+  }
+
+  com.dylibso.chicory.wasm.WasmModule chicory() {
+    return module;
+  }
+
+  Function<Instance, Machine> machines() {
+    return machines;
+  }
+
+  @Override
+  public String toString() {
+    return "WasmModule[" + name + " " + file + " " + execution + "]";
+  }
+}

@@ -1,0 +1,177 @@
+package io.cup.wasm;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cup.git.FileChange;
+import io.cup.git.GitRevisionView;
+import io.cup.status.StatusException;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The example controllers under {@code controllers/}, built from C with wasi-libc, run under
+ * Chicory through this engine's own WASI: the Flipt controller over its test repository, and the
+ * module written for the original Cup's protocol.
+ */
+@Timeout(120)
+class ExampleControllersTest {
+  private static final Path FLIPT = Path.of("controllers", "flipt", "flipt.wasm");
+  private static final Path ORIGINAL =
+      Path.of("controllers", "original-protocol", "original-protocol.wasm");
+  private static final Path FLIPT_DATA = Path.of("controllers", "flipt", "testdata", "repository");
+
+  @TempDir Path tmp;
+
+  @ParameterizedTest
+  @EnumSource(WasmModule.Execution.class)
+  void fliptControllerGetsListsPutsAndDeletesOverTheGitTree(WasmModule.Execution execution)
+      throws Exception {
+    WasmRunner flipt =
+        new WasmRunner(WasmModule.load("flipt", FLIPT, execution), "flipt", WasmLimits.DEFAULTS);
+    try (TestRepository repo = new TestRepository(tmp.resolve("repo.git"))) {
+      GitRevisionView view = repo.commit(files(FLIPT_DATA));
+
+      List<JsonObject> flags = lines(flipt.run(view, GuestCall.list("Flag", "default", Map.of())));
+      assertThat(flags).isNotEmpty();
+      assertThat(flags)
+          .allSatisfy(f -> assertThat(f.getString("kind")).isEqualTo("Flag"))
+          .allSatisfy(
+              f ->
+                  assertThat(f.getJsonObject("metadata").getString("namespace"))
+                      .isEqualTo("default"));
+      String name = flags.get(0).getJsonObject("metadata").getString("name");
+      JsonObject one =
+          new JsonObject(flipt.run(view, GuestCall.get("Flag", "default", name)).stdoutText());
+      assertThat(one).isEqualTo(flags.get(0));
+      assertThatThrownBy(() -> flipt.run(view, GuestCall.get("Flag", "default", "no-such-flag")))
+          .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.code()).isEqualTo(404));
+
+      // two flags into a namespace that has no file yet: one features.yml holding both
+      GuestResult first =
+          flipt.run(view, GuestCall.put("Flag", "team-a", "alpha", flag("team-a", "alpha", true)));
+      assertThat(first.changes())
+          .extracting(FileChange::path)
+          .containsExactly("team-a/features.yml");
+      GitRevisionView afterFirst = repo.commit(withChanges(files(FLIPT_DATA), first.changes()));
+      GuestResult second =
+          flipt.run(
+              afterFirst, GuestCall.put("Flag", "team-a", "beta", flag("team-a", "beta", false)));
+      assertThat(second.changes())
+          .extracting(FileChange::path)
+          .containsExactly("team-a/features.yml");
+      String yaml = new String(second.changes().get(0).content(), UTF_8);
+      assertThat(yaml).contains("namespace: team-a").contains("key: alpha").contains("key: beta");
+      GitRevisionView afterSecond = repo.commit(withChanges(files(FLIPT_DATA), second.changes()));
+      assertThat(lines(flipt.run(afterSecond, GuestCall.list("Flag", "team-a", Map.of()))))
+          .extracting(f -> f.getJsonObject("metadata").getString("name"))
+          .containsExactly("alpha", "beta");
+
+      // delete one; an absent one is 404 and changes nothing
+      GuestResult deleted = flipt.run(afterSecond, GuestCall.delete("Flag", "team-a", "alpha"));
+      assertThat(new String(deleted.changes().get(0).content(), UTF_8))
+          .doesNotContain("key: alpha")
+          .contains("key: beta");
+      assertThatThrownBy(() -> flipt.run(afterSecond, GuestCall.delete("Flag", "team-a", "gone")))
+          .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.code()).isEqualTo(404));
+
+      // a put of what is stored changes nothing
+      assertThat(
+              flipt
+                  .run(
+                      view,
+                      GuestCall.put("Flag", "default", name, flags.get(0).encode().getBytes(UTF_8)))
+                  .changes())
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void aModuleWrittenForTheOriginalProtocolRunsUnchanged() throws Exception {
+    WasmRunner original =
+        new WasmRunner(WasmModule.load(ORIGINAL), "original", WasmLimits.DEFAULTS);
+    try (TestRepository repo = new TestRepository(tmp.resolve("repo.git"))) {
+      GitRevisionView empty = repo.commit(Map.of("README.md", "# config\n"));
+      byte[] widget =
+          new JsonObject()
+              .put("apiVersion", "test.cup.io/v1")
+              .put("kind", "Widget")
+              .put("metadata", new JsonObject().put("namespace", "default").put("name", "w"))
+              .put("spec", new JsonObject().put("size", 3))
+              .encode()
+              .getBytes(UTF_8);
+      GuestResult put = original.run(empty, GuestCall.put("Widget", "default", "w", widget));
+      assertThat(put.changes()).hasSize(1);
+      GitRevisionView stored =
+          repo.commit(withChanges(Map.of("README.md", "# config\n"), put.changes()));
+      JsonObject read =
+          new JsonObject(
+              original.run(stored, GuestCall.get("Widget", "default", "w")).stdoutText());
+      assertThat(read.getJsonObject("spec").getInteger("size")).isEqualTo(3);
+      assertThat(lines(original.run(stored, GuestCall.list("Widget", "default", Map.of()))))
+          .hasSize(1);
+      assertThatThrownBy(() -> original.run(stored, GuestCall.get("Widget", "default", "nope")))
+          .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.code()).isEqualTo(404));
+    }
+  }
+
+  private static byte[] flag(String namespace, String name, boolean enabled) {
+    return new JsonObject()
+        .put("apiVersion", "flipt.io/v1alpha1")
+        .put("kind", "Flag")
+        .put("metadata", new JsonObject().put("namespace", namespace).put("name", name))
+        .put(
+            "spec",
+            new JsonObject()
+                .put("key", name)
+                .put("name", name.toUpperCase())
+                .put("type", "BOOLEAN_FLAG_TYPE")
+                .put("enabled", enabled))
+        .encode()
+        .getBytes(UTF_8);
+  }
+
+  private static List<JsonObject> lines(GuestResult result) {
+    List<JsonObject> objects = new ArrayList<>();
+    for (String line : result.stdoutText().split("\n")) {
+      if (!line.isBlank()) {
+        objects.add(new JsonObject(line));
+      }
+    }
+    return objects;
+  }
+
+  private static Map<String, String> files(Path root) throws Exception {
+    Map<String, String> files = new LinkedHashMap<>();
+    try (var walk = Files.walk(root)) {
+      for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+        files.put(root.relativize(file).toString().replace('\\', '/'), Files.readString(file));
+      }
+    }
+    return files;
+  }
+
+  private static Map<String, String> withChanges(
+      Map<String, String> base, List<FileChange> changes) {
+    Map<String, String> files = new LinkedHashMap<>(base);
+    for (FileChange change : changes) {
+      if (change.isDelete()) {
+        files.remove(change.path());
+      } else {
+        files.put(change.path(), new String(change.content(), UTF_8));
+      }
+    }
+    return files;
+  }
+}
