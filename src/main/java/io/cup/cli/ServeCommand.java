@@ -17,6 +17,7 @@ import static io.cup.config.ServerOptions.DEMO;
 import static io.cup.config.ServerOptions.MAX_BODY_BYTES;
 import static io.cup.config.ServerOptions.VERTICLES;
 
+import io.cup.config.ByteSize;
 import io.cup.config.Demo;
 import io.cup.config.GoDuration;
 import io.cup.config.ServerConfig;
@@ -29,8 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.URIish;
@@ -69,8 +68,6 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
   private static final List<String> SOURCES = List.of("git", "local");
   private static final List<String> SCMS_LATER = List.of("github", "gitea", "gitlab");
-  private static final Pattern BYTE_SIZE =
-      Pattern.compile("(\\d+)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)", Pattern.CASE_INSENSITIVE);
 
   @Spec CommandSpec spec;
 
@@ -408,31 +405,7 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   static long byteSize(String text) {
-    Matcher m = BYTE_SIZE.matcher(text.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException(
-          "\"" + text + "\" is not a size (examples: 1048576, 512KiB, 10MiB, 1GiB)");
-    }
-    long unit =
-        switch (m.group(2).toLowerCase(Locale.ROOT)) {
-          case "", "b" -> 1L;
-          case "k", "kib" -> 1L << 10;
-          case "kb" -> 1_000L;
-          case "m", "mib" -> 1L << 20;
-          case "mb" -> 1_000_000L;
-          case "g", "gib" -> 1L << 30;
-          default -> 1_000_000_000L;
-        };
-    long value;
-    try {
-      value = Math.multiplyExact(Long.parseLong(m.group(1)), unit);
-    } catch (ArithmeticException | NumberFormatException e) {
-      throw new IllegalArgumentException("\"" + text + "\" is too large");
-    }
-    if (value <= 0) {
-      throw new IllegalArgumentException("must be greater than 0");
-    }
-    return value;
+    return ByteSize.parse(text);
   }
 
   private Path path(String value) {

@@ -36,14 +36,7 @@ public final class Controllers {
     String type = config.type() == null ? "" : config.type();
     return switch (type) {
       case "template" -> new TemplateController(config);
-      case "wasm" ->
-          throw new ConfigurationException(
-              "controller "
-                  + config.name()
-                  + " ("
-                  + config.file()
-                  + "): type wasm is not supported"
-                  + " by this build yet");
+      case "wasm" -> new WasmController(config);
       default ->
           throw new ConfigurationException(
               "controller "

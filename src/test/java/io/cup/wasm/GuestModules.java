@@ -11,13 +11,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The test guests: WAT sources under src/test/resources/wasm, assembled with wabt in the JVM. */
-final class GuestModules {
+public final class GuestModules {
   private static final Map<String, byte[]> ASSEMBLED = new ConcurrentHashMap<>();
 
   private GuestModules() {}
 
   /** The module {@code name}.wat assembled and written to {@code dir}/{@code name}.wasm. */
-  static Path wasm(String name, Path dir) {
+  public static Path wasm(String name, Path dir) {
     byte[] bytes = ASSEMBLED.computeIfAbsent(name, GuestModules::assemble);
     try {
       return Files.write(dir.resolve(name + ".wasm"), bytes);

@@ -1,0 +1,362 @@
+package io.cup.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cup.bus.Addresses;
+import io.cup.config.ServerConfig;
+import io.cup.launcher.CupServer;
+import io.cup.testing.GitDaemon;
+import io.cup.testing.TestRepos;
+import io.cup.wasm.GuestModules;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.lib.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * WASM controllers in the whole server, over a real {@code git daemon} remote: the example Flipt
+ * controller (C, wasi-libc) serving flags and segments from {@code <namespace>/features.yml}, and
+ * hostile modules bound to kinds of their own, each failing only its own requests.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class WasmControllerEndToEndTest {
+  private static final Path FLIPT_DATA = Path.of("controllers", "flipt", "testdata", "repository");
+  private static final String FLAGS = "/apis/flipt.io/v1alpha1/namespaces/default/flags";
+  private static final String TEAM_FLAGS = "/apis/flipt.io/v1alpha1/namespaces/team/flags";
+
+  @TempDir Path tmp;
+  private Vertx vertx;
+  private GitDaemon daemon;
+  private Path remote;
+  private CupServer server;
+  private WebClient client;
+  private ServerConfig config;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close().await();
+    }
+    if (daemon != null) {
+      daemon.close();
+    }
+  }
+
+  private void start(Vertx vertx, Path resources) {
+    this.vertx = vertx;
+    Map<String, String> seed = files(FLIPT_DATA);
+    seed.put("README.md", "# flags\n");
+    remote = TestRepos.createBare(tmp.resolve("remote").resolve("flags.git"), seed);
+    daemon = GitDaemon.serve(tmp.resolve("remote"));
+    config =
+        new ServerConfig(
+            "127.0.0.1",
+            Fixture.freePort(),
+            "git",
+            daemon.url("flags.git"),
+            "local",
+            null,
+            300,
+            null,
+            resources.toString(),
+            tmp.resolve("data").toString(),
+            "Cup Test",
+            "cup@test.invalid",
+            null,
+            null,
+            false,
+            ServerConfig.DEFAULT_MAX_BODY_BYTES);
+    server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    client = WebClient.create(vertx);
+  }
+
+  @Test
+  void theFliptControllerServesFlagsFromFeaturesYamlAndProposesOneFilePerNamespace(Vertx vertx)
+      throws Exception {
+    start(vertx, resources(tmp.resolve("resources"), false));
+    ObjectId base = TestRepos.ref(remote, "refs/heads/main");
+
+    List<JsonObject> flags = ndjson(get(FLAGS).bodyAsString());
+    assertThat(flags)
+        .extracting(f -> f.getJsonObject("metadata").getString("name"))
+        .containsExactly("dark-mode", "new-checkout", "search-ranking-v2");
+    assertThat(flags.get(0).getJsonObject("metadata").getString("resourceVersion"))
+        .isEqualTo(base.name());
+    assertThat(ndjson(get(FLAGS + "?labelSelector=team%3Dweb").bodyAsString()))
+        .extracting(f -> f.getJsonObject("metadata").getString("name"))
+        .containsExactly("dark-mode");
+    JsonObject dark = get(FLAGS + "/dark-mode").bodyAsJsonObject();
+    assertThat(dark.getJsonObject("spec").getBoolean("enabled")).isTrue();
+    assertThat(get(FLAGS + "/nope").statusCode()).isEqualTo(404);
+
+    // two flags in one namespace: one proposal, one features.yml
+    HttpResponse<Buffer> first = put(TEAM_FLAGS + "/alpha", flag("team", "alpha", true));
+    assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(202);
+    String id = first.bodyAsJsonObject().getString("id");
+    HttpResponse<Buffer> second =
+        put(TEAM_FLAGS + "/beta?proposal=" + id, flag("team", "beta", false));
+    assertThat(second.statusCode()).as(second.bodyAsString()).isEqualTo(202);
+    String branch = "refs/heads/cup/proposal/" + id;
+    assertThat(changedPaths(base.name(), branch)).containsExactly("team/features.yml");
+    String yaml = TestRepos.read(remote, branch, "team/features.yml");
+    assertThat(yaml).contains("namespace: team").contains("key: alpha").contains("key: beta");
+    assertThat(ndjson(get(TEAM_FLAGS + "?revision=" + id).bodyAsString()))
+        .extracting(f -> f.getJsonObject("metadata").getString("name"))
+        .containsExactly("alpha", "beta");
+
+    // delete: a proposal that removes the entry from default/features.yml only
+    HttpResponse<Buffer> deleted = request(HttpMethod.DELETE, FLAGS + "/dark-mode").send().await();
+    assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(202);
+    String deleteBranch = "refs/heads/cup/proposal/" + deleted.bodyAsJsonObject().getString("id");
+    assertThat(changedPaths(base.name(), deleteBranch)).containsExactly("default/features.yml");
+    assertThat(TestRepos.read(remote, deleteBranch, "default/features.yml"))
+        .doesNotContain("key: dark-mode")
+        .contains("key: new-checkout");
+    assertThat(request(HttpMethod.DELETE, FLAGS + "/nope").send().await().statusCode())
+        .isEqualTo(404);
+
+    // someone edits the file on the remote: the flag's change is an event
+    Promise<JsonObject> modified = Promise.promise();
+    MessageConsumer<JsonObject> events =
+        vertx
+            .eventBus()
+            .consumer(
+                Addresses.EVENTS_RESOURCE,
+                m -> {
+                  if ("dark-mode".equals(m.body().getString("name"))) {
+                    modified.tryComplete(m.body());
+                  }
+                });
+    events.completion().await();
+    String file = TestRepos.read(remote, "refs/heads/main", "default/features.yml");
+    TestRepos.commit(
+        remote,
+        "main",
+        Map.of("default/features.yml", file.replaceFirst("enabled: true", "enabled: false")),
+        Set.of(),
+        "turn dark mode off");
+    JsonObject event = modified.future().await();
+    assertThat(event.getString("type")).isEqualTo("MODIFIED");
+    assertThat(event.getJsonObject("object").getJsonObject("spec").getBoolean("enabled")).isFalse();
+  }
+
+  @Test
+  void hostileModulesFailTheirOwnRequestsWhileOtherKindsKeepAnswering(Vertx vertx)
+      throws Exception {
+    start(vertx, resources(tmp.resolve("resources"), true));
+    Map<String, ObjectId> refs = TestRepos.refs(remote);
+
+    List<Future<HttpResponse<Buffer>>> hostile = new ArrayList<>();
+    for (String plural : List.of("spinners", "bombs", "floods")) {
+      hostile.add(
+          request(HttpMethod.GET, "/apis/hostile.cup.io/v1/namespaces/default/" + plural + "/x")
+              .send());
+    }
+    long started = System.nanoTime();
+    // while the spinner runs, a flag still answers
+    assertThat(get(FLAGS + "/new-checkout").statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> spin = hostile.get(0).await();
+    HttpResponse<Buffer> bomb = hostile.get(1).await();
+    HttpResponse<Buffer> flood = hostile.get(2).await();
+    assertThat((System.nanoTime() - started) / 1_000_000_000L).isLessThan(40);
+    assertThat(spin.statusCode()).as(spin.bodyAsString()).isEqualTo(504);
+    assertThat(spin.bodyAsJsonObject().getString("kind")).isEqualTo("Status");
+    assertThat(bomb.statusCode()).as(bomb.bodyAsString()).isEqualTo(500);
+    assertThat(bomb.bodyAsJsonObject().getString("message")).contains("memory limit");
+    assertThat(flood.statusCode()).as(flood.bodyAsString()).isEqualTo(500);
+    assertThat(flood.bodyAsJsonObject().getString("message")).contains("output limit");
+    // a write through a spinning module is the same 504, and nothing reaches the remote
+    HttpResponse<Buffer> put =
+        request(HttpMethod.PUT, "/apis/hostile.cup.io/v1/namespaces/default/spinners/x")
+            .putHeader("Content-Type", "application/json")
+            .sendBuffer(
+                Buffer.buffer(
+                    new JsonObject()
+                        .put("apiVersion", "hostile.cup.io/v1")
+                        .put("kind", "Spinner")
+                        .put("metadata", new JsonObject().put("name", "x"))
+                        .encode()))
+            .await();
+    assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(504);
+    assertThat(TestRepos.refs(remote)).isEqualTo(refs);
+    // the workers are free again
+    assertThat(ndjson(get(FLAGS).bodyAsString())).hasSize(3);
+  }
+
+  @Test
+  void aBrokenModuleStopsTheStartNamingItsFile(Vertx vertx) throws Exception {
+    Path resources = resources(tmp.resolve("resources"), false);
+    Files.write(resources.resolve("flipt.wasm"), "not a module".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> start(vertx, resources)).hasMessageContaining("flipt.wasm");
+  }
+
+  // -- fixtures ----------------------------------------------------------------------------------
+
+  /**
+   * The demo's Flag and Segment definitions, the Flipt controller, and optionally hostile kinds.
+   */
+  private static Path resources(Path dir, boolean hostile) throws IOException {
+    Files.createDirectories(dir);
+    for (String definition : List.of("flags.json", "segments.json")) {
+      Files.copy(
+          Path.of("src", "main", "resources", "demo", "resources", definition),
+          dir.resolve(definition));
+    }
+    Files.copy(Path.of("controllers", "flipt", "flipt.wasm"), dir.resolve("flipt.wasm"));
+    Files.writeString(
+        dir.resolve("flipt.yaml"),
+        """
+        apiVersion: cup.flipt.io/v1alpha1
+        kind: Controller
+        metadata:
+          name: flipt
+        spec:
+          type: wasm
+          spec:
+            path: flipt.wasm
+        ---
+        apiVersion: cup.flipt.io/v1alpha1
+        kind: Binding
+        metadata:
+          name: flipt
+        spec:
+          controller: flipt
+          resources:
+            - flipt.io/v1alpha1/flags
+            - flipt.io/v1alpha1/segments
+        """);
+    if (hostile) {
+      Map<String, String> modules = new LinkedHashMap<>();
+      modules.put("spinners", "spin");
+      modules.put("bombs", "memory-bomb");
+      modules.put("floods", "flood");
+      StringBuilder yaml = new StringBuilder();
+      for (Map.Entry<String, String> entry : modules.entrySet()) {
+        String plural = entry.getKey();
+        String kind =
+            Character.toUpperCase(plural.charAt(0)) + plural.substring(1, plural.length() - 1);
+        GuestModules.wasm(entry.getValue(), dir);
+        Files.writeString(
+            dir.resolve(plural + ".json"),
+            """
+            {"apiVersion": "cup.flipt.io/v1alpha1", "kind": "ResourceDefinition",
+             "metadata": {"name": "%s.hostile.cup.io"},
+             "names": {"kind": "%s", "singular": "%s", "plural": "%s"},
+             "spec": {"group": "hostile.cup.io", "versions": {"v1": {"type": "object"}}}}
+            """
+                .formatted(plural, kind, kind.toLowerCase(), plural));
+        yaml.append(
+            """
+            apiVersion: cup.flipt.io/v1alpha1
+            kind: Controller
+            metadata:
+              name: %s
+            spec:
+              type: wasm
+              spec:
+                path: %s.wasm
+                limits: {timeout: 1s, memory: 16MiB, output: 1MiB}
+            ---
+            apiVersion: cup.flipt.io/v1alpha1
+            kind: Binding
+            metadata:
+              name: %s
+            spec:
+              controller: %s
+              resources:
+                - hostile.cup.io/v1/%s
+            ---
+            """
+                .formatted(plural, entry.getValue(), plural, plural, plural));
+      }
+      Files.writeString(dir.resolve("hostile.yaml"), yaml.toString());
+    }
+    return dir;
+  }
+
+  private static JsonObject flag(String namespace, String name, boolean enabled) {
+    return new JsonObject()
+        .put("apiVersion", "flipt.io/v1alpha1")
+        .put("kind", "Flag")
+        .put("metadata", new JsonObject().put("namespace", namespace).put("name", name))
+        .put(
+            "spec",
+            new JsonObject()
+                .put("key", name)
+                .put("name", name.toUpperCase())
+                .put("type", "BOOLEAN_FLAG_TYPE")
+                .put("enabled", enabled));
+  }
+
+  private static Map<String, String> files(Path root) {
+    Map<String, String> files = new LinkedHashMap<>();
+    try (var walk = Files.walk(root)) {
+      for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+        files.put(root.relativize(file).toString().replace('\\', '/'), Files.readString(file));
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return files;
+  }
+
+  private List<String> changedPaths(String from, String to) {
+    Map<String, String> before = TestRepos.files(remote, from);
+    Map<String, String> after = TestRepos.files(remote, to);
+    Set<String> all = new TreeSet<>(before.keySet());
+    all.addAll(after.keySet());
+    return all.stream().filter(p -> !Objects.equals(before.get(p), after.get(p))).toList();
+  }
+
+  private HttpRequest<Buffer> request(HttpMethod method, String path) {
+    return client.request(method, config.port(), "127.0.0.1", path);
+  }
+
+  private HttpResponse<Buffer> get(String path) {
+    return request(HttpMethod.GET, path).send().await();
+  }
+
+  private HttpResponse<Buffer> put(String path, JsonObject body) {
+    return request(HttpMethod.PUT, path)
+        .putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(body.encode()))
+        .await();
+  }
+
+  private static List<JsonObject> ndjson(String body) {
+    List<JsonObject> items = new ArrayList<>();
+    for (String line : body.split("\n")) {
+      if (!line.isBlank()) {
+        items.add(new JsonObject(line));
+      }
+    }
+    return items;
+  }
+}
