@@ -41,16 +41,40 @@ class ControllersTest {
   }
 
   @Test
-  void wasmIsRefusedClearlyAtStartup() {
+  void wasmControllersLoadTheirModuleOnceAndNameWhatIsWrong() {
+    JsonObject flipt = new JsonObject().put("path", "controllers/flipt/flipt.wasm");
+    ControllerConfig good = new ControllerConfig("flipt", "wasm", flipt, Path.of(""), "c.yaml");
+    Controllers first = Controllers.of(configuration(good));
+    assertThat(first.named("flipt")).containsInstanceOf(WasmController.class);
+    assertThat(((WasmController) first.named("flipt").get()).limits().wallTime()).hasSeconds(5);
+
+    JsonObject limited =
+        flipt.copy().put("limits", new JsonObject().put("timeout", "250ms").put("memory", "8MiB"));
+    WasmController withLimits =
+        (WasmController)
+            Controllers.of(
+                    configuration(
+                        new ControllerConfig("flipt", "wasm", limited, Path.of(""), "c.yaml")))
+                .named("flipt")
+                .get();
+    assertThat(withLimits.limits().wallTime()).hasMillis(250);
+    assertThat(withLimits.limits().memoryBytes()).isEqualTo(8L << 20);
+
+    JsonObject badLimit = flipt.copy().put("limits", new JsonObject().put("memory", "lots"));
     assertThatThrownBy(
             () ->
                 Controllers.of(
                     configuration(
-                        config("flipt", "wasm", new JsonObject().put("path", "flipt.wasm")))))
+                        new ControllerConfig("flipt", "wasm", badLimit, Path.of(""), "c.yaml"))))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessage(
-            "controller flipt (conf/flipt.json): type wasm is not supported by this build"
-                + " yet");
+        .hasMessageStartingWith("controller flipt (c.yaml): spec.spec.limits.memory:");
+    assertThatThrownBy(
+            () ->
+                Controllers.of(
+                    configuration(
+                        config("gone", "wasm", new JsonObject().put("path", "gone.wasm")))))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("gone.wasm");
   }
 
   @Test
