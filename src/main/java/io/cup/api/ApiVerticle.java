@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * controllerTimeoutMillis} (30 000), {@code proposalCreateTimeoutMillis} (60 000, also merge),
  * {@code proposalTimeoutMillis} (30 000), {@code statusTimeoutMillis} (5 000), {@code
  * shutdownTimeoutSeconds} (30), {@code validationPoolSize} (4), {@code headReadsCapacity} (10 000
- * resources read at the tracked head kept per instance, see {@link HeadReads}).
+ * resources read at the tracked head kept per instance, see {@link HeadReads}), {@code
+ * controllerQueue} (64 per processor: outstanding controller requests per instance before the API
+ * answers 503 with {@code Retry-After}).
  */
 public class ApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
@@ -55,7 +57,11 @@ public class ApiVerticle extends VerticleBase {
               validation =
                   vertx.createSharedWorkerExecutor(
                       "cup-api-validation", config().getInteger("validationPoolSize", 4));
-              BusClient bus = new BusClient(vertx, BusClient.Timeouts.from(config()));
+              BusClient bus =
+                  new BusClient(
+                      vertx,
+                      BusClient.Timeouts.from(config()),
+                      config().getInteger("controllerQueue", BusClient.DEFAULT_CONTROLLER_QUEUE));
               pending = new PendingProposals(vertx, bus);
               headReads =
                   "git".equals(config.source())

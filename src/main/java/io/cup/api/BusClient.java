@@ -1,5 +1,6 @@
 package io.cup.api;
 
+import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -25,12 +26,31 @@ final class BusClient {
     }
   }
 
+  /** Default bound on this instance's outstanding controller requests: 64 per processor. */
+  static final int DEFAULT_CONTROLLER_QUEUE = 64 * Runtime.getRuntime().availableProcessors();
+
+  private static final String CONTROLLER_PREFIX = "cup.controller.";
+
   private final Vertx vertx;
   private final Timeouts timeouts;
+  private final int controllerQueue;
+
+  /** Controller requests sent and not answered yet; only touched on this instance's loop. */
+  private int controllerInFlight;
 
   BusClient(Vertx vertx, Timeouts timeouts) {
+    this(vertx, timeouts, DEFAULT_CONTROLLER_QUEUE);
+  }
+
+  /**
+   * @param controllerQueue at most this many controller requests may wait at once; more are
+   *     answered 503 with {@code Retry-After} at once, so a slow controller (a WASM module near its
+   *     time limit) makes clients back off instead of piling up work nobody will wait for
+   */
+  BusClient(Vertx vertx, Timeouts timeouts, int controllerQueue) {
     this.vertx = vertx;
     this.timeouts = timeouts;
+    this.controllerQueue = controllerQueue;
   }
 
   Timeouts timeouts() {
@@ -38,6 +58,26 @@ final class BusClient {
   }
 
   Future<JsonObject> request(String address, JsonObject body, long timeoutMillis) {
+    if (!address.startsWith(CONTROLLER_PREFIX)) {
+      return send(address, body, timeoutMillis);
+    }
+    if (controllerInFlight >= controllerQueue) {
+      return Future.failedFuture(
+          new StatusException(
+              503,
+              "ServiceUnavailable",
+              "the controller workers are busy ("
+                  + controllerInFlight
+                  + " requests waiting); retry shortly",
+              java.util.List.of(),
+              new JsonObject().put("retryAfterSeconds", 1),
+              null));
+    }
+    controllerInFlight++;
+    return send(address, body, timeoutMillis).andThen(done -> controllerInFlight--);
+  }
+
+  private Future<JsonObject> send(String address, JsonObject body, long timeoutMillis) {
     return vertx
         .eventBus()
         .<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(timeoutMillis))

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
@@ -89,6 +90,11 @@ final class StatusResponses {
     }
     response.setStatusCode(status.code());
     response.putHeader(HttpHeaders.CONTENT_TYPE, MediaTypes.JSON);
+    JsonObject body = status.toStatus();
+    Object details = body.getValue("details");
+    if (details instanceof JsonObject d && d.getValue("retryAfterSeconds") instanceof Number n) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(n.longValue()));
+    }
     HttpServerRequest request = ctx.request();
     boolean unreadBody = request.version() != HttpVersion.HTTP_2 && bodyPending(request);
     if (unreadBody) {
@@ -97,7 +103,7 @@ final class StatusResponses {
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
     response
-        .end(status.toStatus().encode())
+        .end(body.encode())
         .onComplete(
             ar -> {
               if (unreadBody) {

@@ -20,6 +20,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -588,6 +589,57 @@ class ApiWriteTest {
                           assertStatus(r, 504, "Timeout");
                           ctx.completeNow();
                         })));
+  }
+
+  @Test
+  void aFullControllerQueueIs503WithRetryAfterAndFreesUpAgain(Vertx vertx, VertxTestContext ctx) {
+    List<io.vertx.core.eventbus.Message<JsonObject>> held = new java.util.ArrayList<>();
+    backend.holdPut = held::add;
+    ApiFixture.deploy(vertx, config, new JsonObject(), new JsonObject().put("controllerQueue", 1))
+        .onComplete(
+            ctx.succeeding(
+                small -> {
+                  // the first write waits at the (held) controller worker
+                  Future<HttpResponse<Buffer>> waiting =
+                      small.put(WIDGETS + "/one").sendJsonObject(widget("one", 5));
+                  vertx.setPeriodic(
+                      10,
+                      timer -> {
+                        if (held.isEmpty()) {
+                          return;
+                        }
+                        vertx.cancelTimer(timer);
+                        small
+                            .put(WIDGETS + "/one")
+                            .sendJsonObject(widget("one", 6))
+                            .onComplete(
+                                ctx.succeeding(
+                                    busy -> {
+                                      ctx.verify(
+                                          () -> {
+                                            assertStatus(busy, 503, "ServiceUnavailable");
+                                            assertThat(busy.getHeader("Retry-After"))
+                                                .isEqualTo("1");
+                                          });
+                                      // answer the held one: the queue has room again
+                                      held.get(0)
+                                          .reply(
+                                              backend
+                                                  .putChanges(
+                                                      ResourceRequest.fromJson(held.get(0).body()))
+                                                  .toJson());
+                                      waiting.onComplete(
+                                          ctx.succeeding(
+                                              first ->
+                                                  ctx.verify(
+                                                      () -> {
+                                                        assertThat(first.statusCode())
+                                                            .isEqualTo(202);
+                                                        ctx.completeNow();
+                                                      })));
+                                    }));
+                      });
+                }));
   }
 
   @Test
