@@ -29,9 +29,10 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
  *
  * <ul>
  *   <li>{@code origin.git}: a bare repository (branch {@code main}, HEAD → main) whose seed commit
- *       holds Flipt-style {@code Flag} and {@code Segment} resources in namespaces {@code default}
- *       and {@code production}, laid out as the template controller's default templates expect;
- *   <li>{@code resources/}: the definitions of those kinds, a {@code template} controller and a
+ *       holds Flipt feature flags and segments in Flipt's declarative format, one {@code
+ *       features.yml} per namespace ({@code default} and {@code production});
+ *   <li>{@code resources/}: the definitions of {@code Flag} and {@code Segment}, the example WASM
+ *       controller {@code flipt} ({@code flipt.wasm}, built from {@code controllers/flipt}) and a
  *       binding for both (the same files as {@code conf/resources/}).
  * </ul>
  *

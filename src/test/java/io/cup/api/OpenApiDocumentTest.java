@@ -83,8 +83,7 @@ class OpenApiDocumentTest {
 
   @Test
   void demoConfigurationGivesAValidDocument(Vertx vertx, VertxTestContext ctx) {
-    ResourceConfiguration resources =
-        ResourceConfigurationLoader.load(Path.of("src/main/resources/demo/resources"));
+    ResourceConfiguration resources = ResourceConfigurationLoader.load(Path.of("conf/resources"));
     JsonObject document = OpenApiDocument.build(resources);
     assertThat(schemaBaseProblems(document)).isEmpty();
     assertEveryServedKindHasEveryOperation(document, resources);
@@ -163,8 +162,7 @@ class OpenApiDocumentTest {
   @Test
   void brokenDocumentsAreRejected(Vertx vertx, VertxTestContext ctx) {
     JsonObject document =
-        OpenApiDocument.build(
-            ResourceConfigurationLoader.load(Path.of("src/main/resources/demo/resources")));
+        OpenApiDocument.build(ResourceConfigurationLoader.load(Path.of("conf/resources")));
 
     JsonObject badSchema = document.copy();
     schema(badSchema, "flipt.io.v1alpha1.Flag").getJsonObject("properties").put("spec", minimumX());

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cup.controllers.Controller;
+import io.cup.controllers.Controllers;
+import io.cup.git.GitRevisionView;
+import io.cup.git.RevisionView;
 import io.cup.testing.TestRepos;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,16 +52,7 @@ class DemoTest {
           .extracting(Ref::getName)
           .containsExactly("HEAD", "refs/heads/main");
       assertThat(readTree(repo, seed).keySet())
-          .containsExactly(
-              "README.md",
-              "default/flipt.io-v1alpha1-Flag-dark-mode.json",
-              "default/flipt.io-v1alpha1-Flag-new-checkout.json",
-              "default/flipt.io-v1alpha1-Flag-search-ranking-v2.json",
-              "default/flipt.io-v1alpha1-Segment-beta-users.json",
-              "default/flipt.io-v1alpha1-Segment-internal-staff.json",
-              "production/flipt.io-v1alpha1-Flag-dark-mode.json",
-              "production/flipt.io-v1alpha1-Flag-new-checkout.json",
-              "production/flipt.io-v1alpha1-Segment-beta-users.json");
+          .containsExactly("README.md", "default/features.yml", "production/features.yml");
     }
     assertThat(TestRepos.fsck(Demo.origin(data)).ok()).isTrue();
     assertThat(Demo.originUrl(data))
@@ -65,55 +60,51 @@ class DemoTest {
   }
 
   @Test
-  void seedResourcesSitWhereTheDefaultTemplatesPutThemAndPassTheirSchemas() throws IOException {
+  void theFliptControllerServesEverySeedResourceAndEachPassesItsSchema() throws IOException {
     Demo.prepare(data);
     ResourceConfiguration config = ResourceConfigurationLoader.load(Demo.resources(data));
-    Map<String, String> files = TestRepos.files(Demo.origin(data), "main");
-
-    List<String> kinds = new ArrayList<>();
-    for (Map.Entry<String, String> file : files.entrySet()) {
-      if (!file.getKey().endsWith(".json")) {
-        continue;
+    Controllers controllers = Controllers.of(config);
+    List<String> seen = new ArrayList<>();
+    try (Repository repo = open(Demo.origin(data))) {
+      RevisionView main = GitRevisionView.of(repo, repo.resolve("refs/heads/main"));
+      for (String plural : List.of("flags", "segments")) {
+        ServedResource served = config.served("flipt.io", "v1alpha1", plural).orElseThrow();
+        Controller controller = controllers.named(served.controller().name()).orElseThrow();
+        for (String namespace : List.of("default", "production")) {
+          Controller.Target target =
+              new Controller.Target(
+                  "flipt.io", "v1alpha1", served.definition().kind(), plural, namespace, null);
+          for (JsonObject resource : controller.list(target, main)) {
+            JsonNode node = JSON.readTree(resource.encode());
+            assertThat(served.schema().validate(node)).as(resource.encode()).isEmpty();
+            seen.add(namespace + "/" + resource.getString("kind"));
+          }
+        }
       }
-      String text = file.getValue();
-      assertThat(text).as(file.getKey()).startsWith("{\n  \"apiVersion\": ").endsWith("}\n");
-      JsonNode resource = JSON.readTree(text);
-      String[] apiVersion = resource.path("apiVersion").asText().split("/");
-      String kind = resource.path("kind").asText();
-      JsonNode metadata = resource.path("metadata");
-      String expectedPath =
-          metadata.path("namespace").asText()
-              + "/"
-              + apiVersion[0]
-              + "-"
-              + apiVersion[1]
-              + "-"
-              + kind
-              + "-"
-              + metadata.path("name").asText()
-              + ".json";
-      assertThat(file.getKey()).isEqualTo(expectedPath);
-      String plural = kind.equals("Flag") ? "flags" : "segments";
-      ServedResource served = config.served(apiVersion[0], apiVersion[1], plural).orElseThrow();
-      assertThat(served.definition().kind()).isEqualTo(kind);
-      assertThat(served.schema().validate(resource)).as(file.getKey()).isEmpty();
-      kinds.add(metadata.path("namespace").asText() + "/" + kind);
     }
-    assertThat(kinds)
-        .contains("default/Flag", "default/Segment", "production/Flag", "production/Segment");
+    assertThat(seen)
+        .contains("default/Flag", "default/Segment", "production/Flag", "production/Segment")
+        .hasSize(8);
   }
 
   @Test
   void demoSchemasRefuseResourcesThatBreakThem() throws IOException {
     Demo.prepare(data);
-    ServedResource flags =
-        ResourceConfigurationLoader.load(Demo.resources(data))
-            .served("flipt.io", "v1alpha1", "flags")
-            .orElseThrow();
-    JsonNode flag =
-        JSON.readTree(
-            TestRepos.read(
-                Demo.origin(data), "main", "default/flipt.io-v1alpha1-Flag-dark-mode.json"));
+    ResourceConfiguration config = ResourceConfigurationLoader.load(Demo.resources(data));
+    ServedResource flags = config.served("flipt.io", "v1alpha1", "flags").orElseThrow();
+    JsonObject read;
+    try (Repository repo = open(Demo.origin(data))) {
+      read =
+          Controllers.of(config)
+              .named("flipt")
+              .orElseThrow()
+              .get(
+                  new Controller.Target(
+                      "flipt.io", "v1alpha1", "Flag", "flags", "default", "dark-mode"),
+                  GitRevisionView.of(repo, repo.resolve("refs/heads/main")))
+              .orElseThrow();
+    }
+    JsonNode flag = JSON.readTree(read.encode());
 
     String enabledAsText = flag.toString().replace("\"enabled\":true", "\"enabled\":\"yes\"");
     String withoutKey = flag.toString().replace("\"key\":\"dark-mode\",", "");
@@ -128,7 +119,7 @@ class DemoTest {
   }
 
   @Test
-  void demoResourcesServeFlagsAndSegmentsThroughTheTemplateController() {
+  void demoResourcesServeFlagsAndSegmentsThroughTheFliptWasmController() {
     Demo.prepare(data);
 
     ResourceConfiguration config = ResourceConfigurationLoader.load(Demo.resources(data));
@@ -136,7 +127,8 @@ class DemoTest {
     assertThat(config.served())
         .containsOnlyKeys("flipt.io/v1alpha1/flags", "flipt.io/v1alpha1/segments");
     assertThat(config.served().values())
-        .allSatisfy(served -> assertThat(served.controller().type()).isEqualTo("template"));
+        .allSatisfy(served -> assertThat(served.controller().type()).isEqualTo("wasm"));
+    assertThat(Demo.resources(data).resolve("flipt.wasm")).isRegularFile();
   }
 
   @Test
@@ -178,13 +170,18 @@ class DemoTest {
     Map<String, String> example = new TreeMap<>();
     try (Stream<Path> files = Files.list(Path.of("conf/resources"))) {
       for (Path file : (Iterable<Path>) files::iterator) {
-        example.put(file.getFileName().toString(), Files.readString(file));
+        example.put(file.getFileName().toString(), digest(Files.readAllBytes(file)));
       }
     }
 
     Map<String, String> shipped = new TreeMap<>();
-    packaged.forEach((name, bytes) -> shipped.put(name, new String(bytes, StandardCharsets.UTF_8)));
+    packaged.forEach((name, bytes) -> shipped.put(name, digest(bytes)));
     assertThat(example).isEqualTo(shipped);
+  }
+
+  /** A fingerprint of a file: its hash and length (the module is binary). */
+  private static String digest(byte[] bytes) {
+    return java.util.Arrays.hashCode(bytes) + ":" + bytes.length;
   }
 
   private static Repository open(Path gitDir) throws IOException {
