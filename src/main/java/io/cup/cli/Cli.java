@@ -11,10 +11,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The command line: {@code cup serve [flags]}, the client commands ({@code cup get …}, see {@link
- * ClientCommands}), {@code cup --help}, {@code cup --version}. Parsing never exits the JVM; it
- * returns an {@link Invocation} that {@code io.cup.Main} acts on, so tests call it directly. Client
- * commands run while parsing and only leave their exit code; only {@code serve} starts a server.
+ * The command line: {@code cup serve [flags]}, {@code cup controller test …} (see {@link
+ * ControllerCommand}), the client commands ({@code cup get …}, see {@link ClientCommands}), {@code
+ * cup --help}, {@code cup --version}. Parsing never exits the JVM; it returns an {@link Invocation}
+ * that {@code io.cup.Main} acts on, so tests call it directly. Client commands run while parsing
+ * and only leave their exit code; only {@code serve} starts a server.
  */
 public final class Cli {
   /** Exit code of a bad flag or value, as picocli's. */
@@ -42,6 +43,7 @@ public final class Cli {
 
     CommandLine cup = new CommandLine(new CupCommand());
     cup.addSubcommand("serve", serveLine);
+    cup.addSubcommand(ControllerCommand.create(base));
     ClientCommands.register(cup, env, base);
     cup.setOut(out);
     cup.setErr(err);

@@ -174,7 +174,7 @@ class WasmControllerEndToEndTest {
     Map<String, ObjectId> refs = TestRepos.refs(remote);
 
     List<Future<HttpResponse<Buffer>>> hostile = new ArrayList<>();
-    for (String plural : List.of("spinners", "bombs", "floods")) {
+    for (String plural : List.of("spinners", "bombs", "floods", "escapes")) {
       hostile.add(
           request(HttpMethod.GET, "/apis/hostile.cup.io/v1/namespaces/default/" + plural + "/x")
               .send());
@@ -185,6 +185,7 @@ class WasmControllerEndToEndTest {
     HttpResponse<Buffer> spin = hostile.get(0).await();
     HttpResponse<Buffer> bomb = hostile.get(1).await();
     HttpResponse<Buffer> flood = hostile.get(2).await();
+    HttpResponse<Buffer> escape = hostile.get(3).await();
     assertThat((System.nanoTime() - started) / 1_000_000_000L).isLessThan(40);
     assertThat(spin.statusCode()).as(spin.bodyAsString()).isEqualTo(504);
     assertThat(spin.bodyAsJsonObject().getString("kind")).isEqualTo("Status");
@@ -192,6 +193,9 @@ class WasmControllerEndToEndTest {
     assertThat(bomb.bodyAsJsonObject().getString("message")).contains("memory limit");
     assertThat(flood.statusCode()).as(flood.bodyAsString()).isEqualTo(500);
     assertThat(flood.bodyAsJsonObject().getString("message")).contains("output limit");
+    // climbing out of "/" is refused inside the guest: its own error, no host file
+    assertThat(escape.statusCode()).as(escape.bodyAsString()).isEqualTo(500);
+    assertThat(escape.bodyAsString()).contains("refused").doesNotContain("ESCAPED");
     // a write through a spinning module is the same 504, and nothing reaches the remote
     HttpResponse<Buffer> put =
         request(HttpMethod.PUT, "/apis/hostile.cup.io/v1/namespaces/default/spinners/x")
@@ -257,6 +261,7 @@ class WasmControllerEndToEndTest {
       modules.put("spinners", "spin");
       modules.put("bombs", "memory-bomb");
       modules.put("floods", "flood");
+      modules.put("escapes", "escape");
       StringBuilder yaml = new StringBuilder();
       for (Map.Entry<String, String> entry : modules.entrySet()) {
         String plural = entry.getKey();
