@@ -79,6 +79,7 @@ public final class WasmRunner {
           .tag("controller", controller)
           .tag("operation", call.operation().word())
           .tag("outcome", outcome)
+          .publishPercentileHistogram()
           .register(Metrics.registry())
           .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
@@ -132,7 +133,9 @@ public final class WasmRunner {
       }
       case 2 ->
           throw StatusException.notFound(
-              call.kind() + " " + call.namespace() + "/" + target(call) + " not found");
+              call.operation() == GuestCall.Operation.LIST
+                  ? "namespace " + call.namespace() + " not found for " + call.kind()
+                  : call.kind() + " " + call.namespace() + "/" + target(call) + " not found");
       case 1 ->
           throw StatusException.internal(
               "controller " + controller + " failed to " + describe(call) + quoted(stdout, stderr),
