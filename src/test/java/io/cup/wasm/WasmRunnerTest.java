@@ -215,6 +215,9 @@ class WasmRunnerTest {
     assertThat(ok.count()).isEqualTo(1);
     assertThat(notFound).isNotNull();
     assertThat(notFound.count()).isEqualTo(1);
+    // a latency histogram, not only count and sum
+    assertThat(Metrics.registry().scrape())
+        .containsPattern("cup_wasm_calls_seconds_bucket\\{[^}]*controller=\"metrics-probe\"");
     var compile = Metrics.registry().find("cup.wasm.compile").tag("module", "echo").timer();
     assertThat(compile).isNotNull();
     assertThat(compile.count()).isPositive();
