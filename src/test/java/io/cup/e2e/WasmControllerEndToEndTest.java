@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cup.bus.Addresses;
 import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
+import io.cup.testing.FliptFixtures;
 import io.cup.testing.GitDaemon;
 import io.cup.testing.TestRepos;
 import io.cup.wasm.GuestModules;
@@ -71,7 +72,7 @@ class WasmControllerEndToEndTest {
 
   private void start(Vertx vertx, Path resources) {
     this.vertx = vertx;
-    Map<String, String> seed = files(FLIPT_DATA);
+    Map<String, String> seed = FliptFixtures.files(FLIPT_DATA);
     seed.put("README.md", "# flags\n");
     remote = TestRepos.createBare(tmp.resolve("remote").resolve("flags.git"), seed);
     daemon = GitDaemon.serve(tmp.resolve("remote"));
@@ -117,11 +118,12 @@ class WasmControllerEndToEndTest {
     assertThat(get(FLAGS + "/nope").statusCode()).isEqualTo(404);
 
     // two flags in one namespace: one proposal, one features.yml
-    HttpResponse<Buffer> first = put(TEAM_FLAGS + "/alpha", flag("team", "alpha", true));
+    HttpResponse<Buffer> first =
+        put(TEAM_FLAGS + "/alpha", FliptFixtures.flag("team", "alpha", true));
     assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(202);
     String id = first.bodyAsJsonObject().getString("id");
     HttpResponse<Buffer> second =
-        put(TEAM_FLAGS + "/beta?proposal=" + id, flag("team", "beta", false));
+        put(TEAM_FLAGS + "/beta?proposal=" + id, FliptFixtures.flag("team", "beta", false));
     assertThat(second.statusCode()).as(second.bodyAsString()).isEqualTo(202);
     String branch = "refs/heads/cup/proposal/" + id;
     assertThat(changedPaths(base.name(), branch)).containsExactly("team/features.yml");
@@ -304,32 +306,6 @@ class WasmControllerEndToEndTest {
       Files.writeString(dir.resolve("hostile.yaml"), yaml.toString());
     }
     return dir;
-  }
-
-  private static JsonObject flag(String namespace, String name, boolean enabled) {
-    return new JsonObject()
-        .put("apiVersion", "flipt.io/v1alpha1")
-        .put("kind", "Flag")
-        .put("metadata", new JsonObject().put("namespace", namespace).put("name", name))
-        .put(
-            "spec",
-            new JsonObject()
-                .put("key", name)
-                .put("name", name.toUpperCase())
-                .put("type", "BOOLEAN_FLAG_TYPE")
-                .put("enabled", enabled));
-  }
-
-  private static Map<String, String> files(Path root) {
-    Map<String, String> files = new LinkedHashMap<>();
-    try (var walk = Files.walk(root)) {
-      for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
-        files.put(root.relativize(file).toString().replace('\\', '/'), Files.readString(file));
-      }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return files;
   }
 
   private List<String> changedPaths(String from, String to) {

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cup.git.FileChange;
 import io.cup.git.GitRevisionView;
 import io.cup.status.StatusException;
+import io.cup.testing.FliptFixtures;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +41,7 @@ class ExampleControllersTest {
     WasmRunner flipt =
         new WasmRunner(WasmModule.load("flipt", FLIPT, execution), "flipt", WasmLimits.DEFAULTS);
     try (TestRepository repo = new TestRepository(tmp.resolve("repo.git"))) {
-      GitRevisionView view = repo.commit(files(FLIPT_DATA));
+      GitRevisionView view = repo.commit(FliptFixtures.files(FLIPT_DATA));
 
       List<JsonObject> flags = lines(flipt.run(view, GuestCall.list("Flag", "default", Map.of())));
       assertThat(flags).isNotEmpty();
@@ -60,20 +60,33 @@ class ExampleControllersTest {
 
       // two flags into a namespace that has no file yet: one features.yml holding both
       GuestResult first =
-          flipt.run(view, GuestCall.put("Flag", "team-a", "alpha", flag("team-a", "alpha", true)));
+          flipt.run(
+              view,
+              GuestCall.put(
+                  "Flag",
+                  "team-a",
+                  "alpha",
+                  FliptFixtures.flag("team-a", "alpha", true).encode().getBytes(UTF_8)));
       assertThat(first.changes())
           .extracting(FileChange::path)
           .containsExactly("team-a/features.yml");
-      GitRevisionView afterFirst = repo.commit(withChanges(files(FLIPT_DATA), first.changes()));
+      GitRevisionView afterFirst =
+          repo.commit(withChanges(FliptFixtures.files(FLIPT_DATA), first.changes()));
       GuestResult second =
           flipt.run(
-              afterFirst, GuestCall.put("Flag", "team-a", "beta", flag("team-a", "beta", false)));
+              afterFirst,
+              GuestCall.put(
+                  "Flag",
+                  "team-a",
+                  "beta",
+                  FliptFixtures.flag("team-a", "beta", false).encode().getBytes(UTF_8)));
       assertThat(second.changes())
           .extracting(FileChange::path)
           .containsExactly("team-a/features.yml");
       String yaml = new String(second.changes().get(0).content(), UTF_8);
       assertThat(yaml).contains("namespace: team-a").contains("key: alpha").contains("key: beta");
-      GitRevisionView afterSecond = repo.commit(withChanges(files(FLIPT_DATA), second.changes()));
+      GitRevisionView afterSecond =
+          repo.commit(withChanges(FliptFixtures.files(FLIPT_DATA), second.changes()));
       assertThat(lines(flipt.run(afterSecond, GuestCall.list("Flag", "team-a", Map.of()))))
           .extracting(f -> f.getJsonObject("metadata").getString("name"))
           .containsExactly("alpha", "beta");
@@ -126,22 +139,6 @@ class ExampleControllersTest {
     }
   }
 
-  private static byte[] flag(String namespace, String name, boolean enabled) {
-    return new JsonObject()
-        .put("apiVersion", "flipt.io/v1alpha1")
-        .put("kind", "Flag")
-        .put("metadata", new JsonObject().put("namespace", namespace).put("name", name))
-        .put(
-            "spec",
-            new JsonObject()
-                .put("key", name)
-                .put("name", name.toUpperCase())
-                .put("type", "BOOLEAN_FLAG_TYPE")
-                .put("enabled", enabled))
-        .encode()
-        .getBytes(UTF_8);
-  }
-
   private static List<JsonObject> lines(GuestResult result) {
     List<JsonObject> objects = new ArrayList<>();
     for (String line : result.stdoutText().split("\n")) {
@@ -150,16 +147,6 @@ class ExampleControllersTest {
       }
     }
     return objects;
-  }
-
-  private static Map<String, String> files(Path root) throws Exception {
-    Map<String, String> files = new LinkedHashMap<>();
-    try (var walk = Files.walk(root)) {
-      for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
-        files.put(root.relativize(file).toString().replace('\\', '/'), Files.readString(file));
-      }
-    }
-    return files;
   }
 
   private static Map<String, String> withChanges(
