@@ -4,8 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Memory;
-import com.dylibso.chicory.wasm.types.MemoryLimits;
 import io.cup.git.FileChange;
 import io.cup.git.RevisionView;
 import io.cup.metrics.Metrics;
@@ -92,8 +90,7 @@ public final class WasmRunner {
         new GuestFiles(view, call.operation().writes(), maxFileBytes(limits.memoryBytes()));
     WasiHost.Output output = new WasiHost.Output(limits.outputBytes());
     WasiHost host = new WasiHost(call.argv(module.name()), call.stdin(), files, output);
-    Memory[] memory = new Memory[1];
-    MemoryLimits[] declaredLimits = new MemoryLimits[1];
+    CappedMemory[] memory = new CappedMemory[1];
     Deadline deadline = new Deadline(Thread.currentThread(), limits.wallTime());
     Throwable failure = null;
     int exit = 0;
@@ -103,10 +100,7 @@ public final class WasmRunner {
               .withMachineFactory(module.machines())
               .withImportValues(host.imports())
               .withMemoryFactory(
-                  declared -> {
-                    declaredLimits[0] = declared;
-                    return memory[0] = CappedMemory.of(declared, limits.memoryPages());
-                  })
+                  declared -> memory[0] = CappedMemory.of(declared, limits.memoryPages()))
               .withStart(false)
               .build();
       instance.export(Instance.START_FUNCTION_NAME).apply();
@@ -122,8 +116,7 @@ public final class WasmRunner {
     }
     boolean overMemory =
         causeOf(failure, CappedMemory.InitialMemoryTooLarge.class) != null
-            || (memory[0] != null
-                && CappedMemory.nearCap(memory[0], declaredLimits[0], limits.memoryPages()));
+            || (memory[0] != null && memory[0].refusedGrowth());
     if (failure != null) {
       throw failed(call, failure, deadline.fired(), overMemory);
     }
