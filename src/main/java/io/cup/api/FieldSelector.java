@@ -1,5 +1,6 @@
 package io.cup.api;
 
+import io.cup.controllers.Resources;
 import io.cup.status.StatusException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -20,10 +21,8 @@ record FieldSelector(List<Requirement> requirements) {
    */
   record Requirement(String field, boolean negated, String value) {
     boolean matches(JsonObject resource) {
-      Object metadata = resource == null ? null : resource.getValue("metadata");
-      String key = field.substring("metadata.".length());
-      Object actual = metadata instanceof JsonObject m ? m.getValue(key) : null;
-      boolean equal = value.equals(actual == null ? "" : String.valueOf(actual));
+      String actual = Resources.metadata(resource, field.substring("metadata.".length()));
+      boolean equal = value.equals(actual == null ? "" : actual);
       return negated != equal;
     }
   }

@@ -1,5 +1,6 @@
 package io.cup.api;
 
+import io.cup.controllers.Resources;
 import io.cup.status.StatusException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -97,8 +98,7 @@ final class ListPaging {
   }
 
   private static String name(JsonObject resource) {
-    Object metadata = resource.getValue("metadata");
-    Object name = metadata instanceof JsonObject m ? m.getValue("name") : null;
-    return name instanceof String s ? s : "";
+    String name = Resources.metadata(resource, "name");
+    return name == null ? "" : name;
   }
 }

@@ -12,6 +12,7 @@ import io.cup.config.ResourceDefinition;
 import io.cup.config.ServedResource;
 import io.cup.controllers.LabelSelector;
 import io.cup.controllers.ResourceVersions;
+import io.cup.controllers.Resources;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -554,7 +555,10 @@ final class ResourceApi {
         metadata = new JsonObject();
         shown.put("metadata", metadata);
       }
-      String version = changes.current() == null ? null : versionOf(changes.current());
+      String version =
+          changes.current() == null
+              ? null
+              : Resources.metadata(changes.current(), ResourceVersions.FIELD);
       if (version != null) {
         metadata.put(ResourceVersions.FIELD, version);
       }
@@ -595,12 +599,6 @@ final class ResourceApi {
     return status.code() == 409
         && status.getMessage() != null
         && status.getMessage().startsWith("Operation cannot be fulfilled");
-  }
-
-  private static String versionOf(JsonObject resource) {
-    return resource != null && resource.getValue("metadata") instanceof JsonObject metadata
-        ? metadata.getString(ResourceVersions.FIELD)
-        : null;
   }
 
   private static byte[] body(RoutingContext ctx) {

@@ -356,16 +356,19 @@ final class Watches {
       if (ended) {
         return;
       }
+      headers();
+      response.writeHead();
+    }
+
+    /** The stream's 200 and headers, the answer's media type as negotiated. */
+    private void headers() {
       started = true;
-      String contentType =
-          answer.equals(MediaTypes.EVENT_STREAM) ? MediaTypes.EVENT_STREAM : answer;
       response
           .setWriteQueueMaxSize(WRITE_QUEUE_BYTES)
           .setChunked(true)
           .setStatusCode(200)
-          .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
+          .putHeader(HttpHeaders.CONTENT_TYPE, answer)
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-      response.writeHead();
     }
 
     /** Sends a reply of {@link #initialState} or {@link #changesSince}, and takes its commit. */
@@ -503,15 +506,10 @@ final class Watches {
       remove();
       if (!response.ended() && !response.closed()) {
         if (!started) {
-          begin0();
+          headers();
         }
         response.end();
       }
-    }
-
-    private void begin0() {
-      started = true;
-      response.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, answer);
     }
 
     private void remove() {

@@ -7,7 +7,8 @@ import io.vertx.core.json.JsonObject;
  * MODIFIED or DELETED (the Kubernetes watch words); {@code commit} the new head, {@code
  * previousCommit} the old one; {@code object} the resource after the change (before it, for
  * DELETED); {@code previousObject} the resource before a MODIFIED change (null otherwise), so that
- * a watcher with a label selector sees a resource leave or enter its selection.
+ * a watcher with a label selector sees a resource leave or enter its selection. Both objects carry
+ * {@code commit} as their {@code metadata.resourceVersion}, as every object of a watch event does.
  */
 public record ResourceEvent(
     String type,

@@ -36,7 +36,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,7 +134,7 @@ public final class ControllerVerticle extends VerticleBase {
           Target target = target(served, required(request.namespace(), "namespace"), null);
           JsonArray items = new JsonArray();
           controller.list(target, view).stream()
-              .filter(resource -> selector.matches(labels(resource)))
+              .filter(selector::matchesResource)
               .sorted(
                   Comparator.comparing((JsonObject r) -> metadata(r, "namespace"))
                       .thenComparing(r -> metadata(r, "name")))
@@ -155,7 +154,8 @@ public final class ControllerVerticle extends VerticleBase {
           RevisionView view = source.view(request.revision());
           Target target = named(served, request);
           Optional<JsonObject> current = requirePrecondition(request, controller, target, view);
-          ChangeSet changes = controller.put(target, unversioned(request.resource()), view);
+          ChangeSet changes =
+              controller.put(target, ResourceVersions.without(request.resource()), view);
           String commitMessage =
               "feat: update "
                   + served.apiVersion()
@@ -229,10 +229,12 @@ public final class ControllerVerticle extends VerticleBase {
               + quote(expected)
               + " is not a version this server issued; read the resource again");
     }
-    Optional<JsonObject> then;
     if (!ResourceVersions.isCommit(source)) {
-      then = current.filter(r -> ResourceVersions.of(source, view, r).equals(expected));
-      if (then.isEmpty()) {
+      // a content hash: the resource must hash to it now
+      if (current
+          .map(r -> ResourceVersions.of(source, view, r))
+          .filter(expected::equals)
+          .isEmpty()) {
         throw conflict(target);
       }
       return current;
@@ -272,11 +274,6 @@ public final class ControllerVerticle extends VerticleBase {
     return ResourceVersions.with(resource, ResourceVersions.of(source, view, resource));
   }
 
-  /** The resource to store: {@code metadata.resourceVersion} is never written to a file. */
-  private static JsonObject unversioned(JsonObject resource) {
-    return ResourceVersions.without(resource);
-  }
-
   /**
    * {@link Addresses#CONTROLLER_EVENTS}: the changes of one definition's resources in one namespace
    * between the request's revision and the tracked head, filtered by its label selector.
@@ -292,11 +289,8 @@ public final class ControllerVerticle extends VerticleBase {
           RevisionView from = source.view(required(request.revision(), "revision"));
           JsonArray events = new JsonArray();
           if (!from.commit().equals(to.commit())) {
-            Target target = target(served, null, null);
-            controller.changes(target, from, to).stream()
-                .filter(c -> namespace.equals(c.namespace()))
-                .sorted(Comparator.comparing((Change c) -> String.valueOf(c.name())))
-                .map(c -> event(served, target, c, from.commit(), to.commit()))
+            eventsBetween(served, controller, from, to).stream()
+                .filter(e -> namespace.equals(e.namespace()))
                 .flatMap(e -> e.selectedBy(selector::matchesResource).stream())
                 .forEach(e -> events.add(e.toJson()));
           }
@@ -338,14 +332,7 @@ public final class ControllerVerticle extends VerticleBase {
     String name = served.controller().name();
     Timer.Sample sample = Timer.start(Metrics.registry());
     try {
-      Target target = target(served, null, null);
-      List<ResourceEvent> events =
-          controller(served).changes(target, from, to).stream()
-              .sorted(
-                  Comparator.comparing((Change c) -> String.valueOf(c.namespace()))
-                      .thenComparing(c -> String.valueOf(c.name())))
-              .map(c -> event(served, target, c, from.commit(), to.commit()))
-              .toList();
+      List<ResourceEvent> events = eventsBetween(served, controller(served), from, to);
       record(sample, name, "changes", "ok");
       return events;
     } catch (RuntimeException e) {
@@ -361,8 +348,20 @@ public final class ControllerVerticle extends VerticleBase {
     }
   }
 
-  private static ResourceEvent event(
-      ServedResource served, Target target, Change change, String from, String to) {
+  /** The resources of one definition that differ between two commits, by namespace and name. */
+  private static List<ResourceEvent> eventsBetween(
+      ServedResource served, Controller controller, RevisionView from, RevisionView to) {
+    Target target = target(served, null, null);
+    return controller.changes(target, from, to).stream()
+        .sorted(
+            Comparator.comparing((Change c) -> String.valueOf(c.namespace()))
+                .thenComparing(c -> String.valueOf(c.name())))
+        .map(c -> event(target, c, from.commit(), to.commit()))
+        .toList();
+  }
+
+  /** Every object of the event carries the event's commit as its resourceVersion. */
+  private static ResourceEvent event(Target target, Change change, String from, String to) {
     String type =
         change.before() == null ? "ADDED" : change.after() == null ? "DELETED" : "MODIFIED";
     return new ResourceEvent(
@@ -377,7 +376,7 @@ public final class ControllerVerticle extends VerticleBase {
         from,
         ResourceVersions.with(change.after() != null ? change.after() : change.before(), to),
         change.after() != null && change.before() != null
-            ? ResourceVersions.with(change.before(), from)
+            ? ResourceVersions.with(change.before(), to)
             : null);
   }
 
@@ -455,12 +454,7 @@ public final class ControllerVerticle extends VerticleBase {
   }
 
   private static String metadata(JsonObject resource, String field) {
-    Object metadata = resource.getValue("metadata");
-    Object value = metadata instanceof JsonObject m ? m.getValue(field) : null;
-    return value instanceof String s ? s : "";
-  }
-
-  private static Map<String, String> labels(JsonObject resource) {
-    return LabelSelector.labelsOf(resource);
+    String value = Resources.metadata(resource, field);
+    return value == null ? "" : value;
   }
 }

@@ -190,10 +190,9 @@ public final class WasmController implements Controller {
   private static Map<String, JsonObject> byName(List<JsonObject> resources) {
     Map<String, JsonObject> byName = new HashMap<>();
     for (JsonObject resource : resources) {
-      Object metadata = resource.getValue("metadata");
-      Object resourceName = metadata instanceof JsonObject m ? m.getValue("name") : null;
-      if (resourceName instanceof String s) {
-        byName.put(s, resource);
+      String resourceName = Resources.metadata(resource, "name");
+      if (resourceName != null) {
+        byName.put(resourceName, resource);
       }
     }
     return byName;
