@@ -196,10 +196,7 @@ final class ControllerCommand implements Callable<Integer> {
       try (LocalRepository repository = open()) {
         WasmModule loaded;
         try {
-          String controller =
-              name != null
-                  ? name
-                  : modulePath.getFileName().toString().replaceFirst("\\.wasm$", "");
+          String controller = name != null ? name : WasmModule.defaultName(modulePath);
           loaded =
               WasmModule.load(
                   controller,

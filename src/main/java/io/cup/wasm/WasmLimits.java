@@ -36,6 +36,11 @@ public record WasmLimits(Duration wallTime, long memoryBytes, long outputBytes) 
     }
   }
 
+  /** The memory limit as the guest gets it: whole 64 KiB pages, in bytes. */
+  long memoryCapBytes() {
+    return (long) memoryPages() * PAGE_SIZE;
+  }
+
   /** The memory limit in WebAssembly pages (64 KiB each). */
   int memoryPages() {
     return (int) Math.min(memoryBytes / PAGE_SIZE, MAX_PAGES);

@@ -61,10 +61,14 @@ public final class WasmModule {
     this.execution = execution;
   }
 
+  /** A module's name when nobody gives one: its file name without the {@code .wasm} suffix. */
+  public static String defaultName(Path file) {
+    return file.getFileName().toString().replaceFirst("\\.wasm$", "");
+  }
+
   /** Loads and compiles {@code file}, named after the file without its {@code .wasm} suffix. */
   public static WasmModule load(Path file) {
-    String fileName = file.getFileName().toString();
-    return load(fileName.replaceFirst("\\.wasm$", ""), file, Execution.COMPILED);
+    return load(defaultName(file), file, Execution.COMPILED);
   }
 
   /**

@@ -11,7 +11,9 @@ import io.cup.status.StatusException;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -74,15 +76,24 @@ public final class WasmRunner {
       outcome = outcome(e);
       throw e;
     } finally {
-      Timer.builder("cup.wasm.calls")
-          .description("Calls of WASM controllers: count, latency and outcome")
-          .tag("controller", controller)
-          .tag("operation", call.operation().word())
-          .tag("outcome", outcome)
-          .publishPercentileHistogram()
-          .register(Metrics.registry())
-          .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      timer(call.operation(), outcome).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /** This controller's call timers, built once per operation and outcome. */
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+  private Timer timer(GuestCall.Operation operation, String outcome) {
+    return timers.computeIfAbsent(
+        operation.word() + '|' + outcome,
+        key ->
+            Timer.builder("cup.wasm.calls")
+                .description("Calls of WASM controllers: count, latency and outcome")
+                .tag("controller", controller)
+                .tag("operation", operation.word())
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(Metrics.registry()));
   }
 
   private GuestResult execute(RevisionView view, GuestCall call, long started) {
@@ -165,17 +176,13 @@ public final class WasmRunner {
               + seconds(limits.wallTime()));
     }
     if (causeOf(failure, WasiHost.OutputLimitExceeded.class) != null) {
-      return new StatusException(
-          500,
-          "InternalError",
+      return StatusException.internal(
           "controller "
               + controller
               + " exceeded its "
               + WasmLimits.describe(limits.outputBytes())
               + " output limit (stdout and stderr) during "
               + describe(call),
-          List.of(),
-          null,
           failure);
     }
     if (overMemory) {
@@ -196,38 +203,42 @@ public final class WasmRunner {
   }
 
   private StatusException memoryLimit(GuestCall call) {
-    return new StatusException(
-        500,
-        "InternalError",
+    return StatusException.internal(
         "controller "
             + controller
             + " exceeded its "
-            + WasmLimits.describe(limits.memoryPages() * 65536L)
+            + WasmLimits.describe(limits.memoryCapBytes())
             + " memory limit during "
             + describe(call),
-        List.of(),
-        null,
         null);
   }
 
-  private static String outcome(StatusException e) {
+  /**
+   * The metrics outcome of a failure this runner made. Its own messages start with {@code
+   * "controller <name> exceeded its"} or {@code "... trapped during"}; a guest's words only ever
+   * follow {@code "controller <name> failed to"}, so they cannot pass for a limit or a trap.
+   */
+  private String outcome(StatusException e) {
     String message = e.getMessage();
+    String exceeded = "controller " + controller + " exceeded its ";
     return switch (e.code()) {
       case 404 -> "not_found";
       case 504 -> "timeout";
       case 503 -> "interrupted";
       default ->
-          message.contains(" memory limit ")
+          message.startsWith(exceeded) && message.contains(" memory limit during ")
               ? "memory_limit"
-              : message.contains(" output limit ")
+              : message.startsWith(exceeded) && message.contains(" output limit ")
                   ? "output_limit"
-                  : message.contains(" trapped ") ? "trap" : "error";
+                  : message.startsWith("controller " + controller + " trapped during ")
+                      ? "trap"
+                      : "error";
     };
   }
 
   /** {@code failure} or its first cause of type {@code type}; null when there is none. */
   private static <T extends Throwable> T causeOf(Throwable failure, Class<T> type) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
       if (type.isInstance(t)) {
         return type.cast(t);
       }
