@@ -38,9 +38,6 @@ final class OpenApiDocument {
   static final String OPENAPI = "3.1.0";
   static final String PATH = "/openapi/v3";
 
-  static final String SSE = "text/event-stream";
-  static final String MERGE_PATCH = "application/merge-patch+json";
-  static final String JSON_PATCH = "application/json-patch+json";
   static final String PROMETHEUS = "text/plain; version=0.0.4";
 
   private static final String SCHEMAS = "#/components/schemas/";
@@ -205,7 +202,7 @@ final class OpenApiDocument {
                     .put(MediaTypes.NDJSON, schema(anyOf(ref(resourceSchema), ref(event))))
                     .put(MediaTypes.JSON, schema(anyOf(ref(list), ref(event))))
                     .put(
-                        SSE,
+                        MediaTypes.EVENT_STREAM,
                         schema(
                             string()
                                 .put(
@@ -293,8 +290,8 @@ final class OpenApiDocument {
                     .put(
                         "content",
                         new JsonObject()
-                            .put(MERGE_PATCH, schema(ref("MergePatch")))
-                            .put(JSON_PATCH, schema(ref("JsonPatch")))))
+                            .put(MediaTypes.MERGE_PATCH, schema(ref("MergePatch")))
+                            .put(MediaTypes.JSON_PATCH, schema(ref("JsonPatch")))))
             .put("responses", writeResponses(name, 404));
 
     JsonObject delete =

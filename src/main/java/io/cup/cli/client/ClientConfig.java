@@ -49,24 +49,18 @@ final class ClientConfig {
   }
 
   private final Path file;
-  private final boolean exists;
   private String currentContext;
   private final Map<String, Context> contexts;
 
-  private ClientConfig(
-      Path file, boolean exists, String currentContext, Map<String, Context> contexts) {
+  private ClientConfig(Path file, String currentContext, Map<String, Context> contexts) {
     this.file = file;
-    this.exists = exists;
     this.currentContext = currentContext;
     this.contexts = contexts;
   }
 
   /** Where the configuration is: see the class comment. */
   static Path locate(String flag, Map<String, String> env, Path workDir) {
-    if (flag != null && !flag.isEmpty()) {
-      return workDir.resolve(expandHome(flag, env)).normalize();
-    }
-    String named = env.get(ENV_CONFIG);
+    String named = flag != null && !flag.isEmpty() ? flag : env.get(ENV_CONFIG);
     if (named != null && !named.isEmpty()) {
       return workDir.resolve(expandHome(named, env)).normalize();
     }
@@ -101,7 +95,7 @@ final class ClientConfig {
     if (!Files.exists(file)) {
       Map<String, Context> contexts = new LinkedHashMap<>();
       contexts.put(DEFAULT_CONTEXT, new Context(DEFAULT_ADDRESS, DEFAULT_NAMESPACE, null));
-      return new ClientConfig(file, false, DEFAULT_CONTEXT, contexts);
+      return new ClientConfig(file, DEFAULT_CONTEXT, contexts);
     }
     JsonNode root;
     try {
@@ -158,15 +152,11 @@ final class ClientConfig {
               Documents.text(value, "namespace"),
               Documents.text(value, "token")));
     }
-    return new ClientConfig(file, true, current, contexts);
+    return new ClientConfig(file, current, contexts);
   }
 
   Path file() {
     return file;
-  }
-
-  boolean exists() {
-    return exists;
   }
 
   /** The current context's name, or null when the file names none. */

@@ -100,7 +100,7 @@ final class ClientEnvironment {
     String token = first(options.token, global.token, context.token());
     boolean verbose = options.verbose || global.verbose || debug;
     CupClient client = new CupClient(normalize(address), token, verbose ? err : null);
-    return new Session(this, client, namespace, namespaceFlag != null, out, err);
+    return new Session(client, namespace, namespaceFlag != null, out, err);
   }
 
   /** {@code localhost:8181} → {@code http://localhost:8181}; no trailing slash. */

@@ -30,7 +30,6 @@ final class CupClient {
   static final String JSON = "application/json";
   static final String NDJSON = "application/x-ndjson";
   static final String DIFF = "text/x-diff";
-  static final String MERGE_PATCH = "application/merge-patch+json";
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 

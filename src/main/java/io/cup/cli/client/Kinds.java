@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The served kinds, and how a type the user typed names one, as kubectl resolves it: by kind,
@@ -151,10 +150,5 @@ final class Kinds {
     long stability = m.group(2) == null ? 3 : m.group(2).equals("beta") ? 2 : 1;
     long minor = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
     return stability * 1_000_000_000L + major * 1_000L + minor;
-  }
-
-  /** The served types, for messages. */
-  String names() {
-    return all.stream().map(Kind::qualifiedPlural).distinct().collect(Collectors.joining(", "));
   }
 }

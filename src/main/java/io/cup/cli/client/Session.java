@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 
 /** One command's connection: the client, the namespace, where to print, the kinds served. */
 final class Session {
-  private final ClientEnvironment environment;
   private final CupClient client;
   private final String namespace;
   private final boolean namespaceGiven;
@@ -13,22 +12,16 @@ final class Session {
   private Kinds kinds;
 
   Session(
-      ClientEnvironment environment,
       CupClient client,
       String namespace,
       boolean namespaceGiven,
       PrintWriter out,
       PrintWriter err) {
-    this.environment = environment;
     this.client = client;
     this.namespace = namespace;
     this.namespaceGiven = namespaceGiven;
     this.out = out;
     this.err = err;
-  }
-
-  ClientEnvironment environment() {
-    return environment;
   }
 
   CupClient client() {

@@ -20,8 +20,14 @@ final class WriteResults {
 
   private final List<Entry> entries = new ArrayList<>();
 
+  /** The proposal id of the first write that opened or joined one, or null. */
+  private String proposalId;
+
   void add(String resource, JsonNode result) {
     entries.add(new Entry(resource, result));
+    if (proposalId == null && result != null) {
+      proposalId = Documents.text(result, "id");
+    }
   }
 
   List<Entry> entries() {
@@ -30,12 +36,7 @@ final class WriteResults {
 
   /** The proposal id of the first write that opened or joined one, or null. */
   String proposalId() {
-    for (Entry entry : entries) {
-      if (entry.result() != null && Documents.text(entry.result(), "id") != null) {
-        return Documents.text(entry.result(), "id");
-      }
-    }
-    return null;
+    return proposalId;
   }
 
   void print(String format, PrintWriter out) {
