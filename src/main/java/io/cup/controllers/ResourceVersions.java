@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -58,13 +59,16 @@ public final class ResourceVersions {
   }
 
   /**
-   * A copy of {@code resource} with its {@code metadata.resourceVersion} set to {@code version}.
+   * {@code resource} with its {@code metadata.resourceVersion} set to {@code version}: a new object
+   * and a new {@code metadata}, sharing every other value with {@code resource}, which stays as it
+   * was (it may be a cached parse). Every read sets a version, so this copies no more than it must.
    */
   public static JsonObject with(JsonObject resource, String version) {
-    JsonObject copy = resource.copy();
-    if (copy.getValue("metadata") instanceof JsonObject metadata) {
-      metadata.put(FIELD, version);
-    } else if (copy.getValue("metadata") == null) {
+    JsonObject copy = new JsonObject(new LinkedHashMap<>(resource.getMap()));
+    Object metadata = copy.getValue("metadata");
+    if (metadata instanceof JsonObject m) {
+      copy.put("metadata", new JsonObject(new LinkedHashMap<>(m.getMap())).put(FIELD, version));
+    } else if (metadata == null) {
       copy.put("metadata", new JsonObject().put(FIELD, version));
     }
     return copy;
