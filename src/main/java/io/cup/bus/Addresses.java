@@ -67,4 +67,11 @@ public final class Addresses {
 
   /** published {@link HeadMoved}: the tracked branch moved. */
   public static final String EVENTS_HEAD = "cup.events.head";
+
+  /**
+   * A pull or merge request changed on the SCM (from a verified webhook): {"scm", "branch",
+   * "number", "state": open|closed|merged, "mergeCommit", "url"} → {"proposal": id or null,
+   * "state"}. Answered by the SCM verticle; no handler when no SCM is configured.
+   */
+  public static final String SCM_PULL_REQUEST = "cup.scm.pull-request";
 }

@@ -7,12 +7,16 @@ import static io.cup.config.ServerOptions.API_GIT_BRANCH;
 import static io.cup.config.ServerOptions.API_GIT_POLL_INTERVAL;
 import static io.cup.config.ServerOptions.API_GIT_REPO;
 import static io.cup.config.ServerOptions.API_GIT_SCM;
+import static io.cup.config.ServerOptions.API_GIT_SCM_REPO;
+import static io.cup.config.ServerOptions.API_GIT_SCM_TOKEN_FILE;
+import static io.cup.config.ServerOptions.API_GIT_SCM_URL;
 import static io.cup.config.ServerOptions.API_GIT_SSH_KEY_FILE;
 import static io.cup.config.ServerOptions.API_GIT_TOKEN_FILE;
 import static io.cup.config.ServerOptions.API_LOCAL_PATH;
 import static io.cup.config.ServerOptions.API_RESOURCES;
 import static io.cup.config.ServerOptions.API_SOURCE;
 import static io.cup.config.ServerOptions.API_WATCH_BOOKMARK_INTERVAL;
+import static io.cup.config.ServerOptions.API_WEBHOOK_SECRET_FILE;
 import static io.cup.config.ServerOptions.DEMO;
 import static io.cup.config.ServerOptions.MAX_BODY_BYTES;
 import static io.cup.config.ServerOptions.VERTICLES;
@@ -20,8 +24,11 @@ import static io.cup.config.ServerOptions.VERTICLES;
 import io.cup.config.ByteSize;
 import io.cup.config.Demo;
 import io.cup.config.GoDuration;
+import io.cup.config.ScmSettings;
 import io.cup.config.ServerConfig;
 import io.cup.config.ServerOptions;
+import io.cup.scm.ScmKind;
+import io.cup.scm.ScmRepository;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +74,7 @@ import picocli.CommandLine.Spec;
     })
 final class ServeCommand implements Callable<Integer> {
   private static final List<String> SOURCES = List.of("git", "local");
-  private static final List<String> SCMS_LATER = List.of("github", "gitea", "gitlab");
+  private static final List<String> SCMS = List.of("local", "github", "gitea", "gitlab");
 
   @Spec CommandSpec spec;
 
@@ -96,9 +103,44 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "SCM",
       defaultValue = ServerOptions.DEFAULT_SCM,
       description =
-          "Where proposals go: local (branches in the repository; github, gitea and gitlab are"
-              + " not supported by this build yet) (default ${DEFAULT-VALUE}).")
+          "Where proposals go: local (branches and records in the repository, merged by Cup),"
+              + " github, gitea or gitlab (a pull or merge request per proposal)"
+              + " (default ${DEFAULT-VALUE}).")
   String apiGitScm;
+
+  @Option(
+      names = "--api-git-scm-url",
+      paramLabel = "URL",
+      description =
+          "The SCM's REST API base (default: https://api.github.com, https://gitea.com or"
+              + " https://gitlab.com).")
+  String apiGitScmUrl;
+
+  @Option(
+      names = "--api-git-scm-repo",
+      paramLabel = "OWNER/NAME",
+      description =
+          "The repository on the SCM (GitLab: group/subgroup/name); default: the last path"
+              + " segments of --api-git-repo.")
+  String apiGitScmRepo;
+
+  @Option(
+      names = "--api-git-scm-token-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the SCM API token (else environment variable "
+              + ScmSettings.TOKEN_ENV
+              + ").")
+  String apiGitScmTokenFile;
+
+  @Option(
+      names = "--api-webhook-secret-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the secret that SCM webhooks are signed with (else environment variable "
+              + ScmSettings.WEBHOOK_SECRET_ENV
+              + "); without one, /webhooks/* answers 401.")
+  String apiWebhookSecretFile;
 
   @Option(
       names = "--api-git-branch",
@@ -302,6 +344,7 @@ final class ServeCommand implements Callable<Integer> {
     requireText(API_GIT_AUTHOR_NAME, apiGitAuthorName);
     requireText(API_GIT_AUTHOR_EMAIL, apiGitAuthorEmail);
     verticlesDir = verticlesDirectory();
+    ScmSettings scmSettings = scmSettings(scm, source, gitRepo);
 
     server =
         new ServerConfig(
@@ -321,20 +364,60 @@ final class ServeCommand implements Callable<Integer> {
             sshKeyFile,
             demo,
             maxBody,
-            bookmarks.toMillis());
+            bookmarks.toMillis(),
+            scmSettings);
     return 0;
   }
 
   private String scm() {
-    String scm = apiGitScm.trim().toLowerCase(Locale.ROOT);
-    if (SCMS_LATER.contains(scm)) {
+    return oneOf(API_GIT_SCM, apiGitScm, SCMS);
+  }
+
+  /**
+   * The SCM settings, checked: a hosted SCM needs a Git source, a repository it can name and a
+   * token; the token itself is only checked for presence, never printed.
+   */
+  private ScmSettings scmSettings(String scm, String source, String gitRepo) {
+    String webhookSecretFile = readableFile(API_WEBHOOK_SECRET_FILE, apiWebhookSecretFile);
+    if (scm.equals("local")) {
+      return new ScmSettings(null, null, null, webhookSecretFile);
+    }
+    if (!source.equals("git")) {
       throw usage(
           "--api-git-scm "
               + scm
-              + " is not supported by this build yet (supported: local)"
+              + " needs --api-source git"
+              + from(API_SOURCE)
               + from(API_GIT_SCM));
     }
-    return oneOf(API_GIT_SCM, scm, List.of("local"));
+    if (demo) {
+      throw usage(
+          "--demo proposes into its own local repository; it cannot be combined with"
+              + " --api-git-scm "
+              + scm
+              + from(API_GIT_SCM));
+    }
+    ScmKind kind = ScmKind.of(scm);
+    String url = apiGitScmUrl == null || apiGitScmUrl.isBlank() ? null : apiGitScmUrl.strip();
+    if (url != null) {
+      parse(API_GIT_SCM_URL, url, ScmKind::checkApiUrl);
+    }
+    String repo = apiGitScmRepo == null || apiGitScmRepo.isBlank() ? null : apiGitScmRepo.strip();
+    parse(
+        repo == null ? API_GIT_REPO : API_GIT_SCM_REPO,
+        repo == null ? gitRepo : repo,
+        value -> ScmRepository.of(kind, gitRepo, repo));
+    String tokenFile = readableFile(API_GIT_SCM_TOKEN_FILE, apiGitScmTokenFile);
+    ScmSettings settings = new ScmSettings(url, repo, tokenFile, webhookSecretFile);
+    if (settings.token().isEmpty()) {
+      throw usage(
+          "--api-git-scm "
+              + scm
+              + " needs an API token: set "
+              + ScmSettings.TOKEN_ENV
+              + " or --api-git-scm-token-file");
+    }
+    return settings;
   }
 
   private String branch() {

@@ -13,7 +13,7 @@ import java.nio.file.Paths;
  * @param port listen port, from {@code --api-address}
  * @param source {@code git} or {@code local}
  * @param gitRepo the remote URL (git source)
- * @param gitScm {@code local} for now
+ * @param gitScm where proposals go: {@code local}, {@code github}, {@code gitea} or {@code gitlab}
  * @param gitBranch tracked branch; null means the remote's HEAD
  * @param pollIntervalMillis fetch interval
  * @param localPath directory served by the local source
@@ -26,6 +26,8 @@ import java.nio.file.Paths;
  * @param demo whether the demo repository is served
  * @param maxBodyBytes largest accepted request body
  * @param watchBookmarkMillis how often a watch stream gets a BOOKMARK event
+ * @param scm how the SCM named by {@code gitScm} is reached (github, gitea, gitlab), and where the
+ *     webhook secret is read from
  */
 public record ServerConfig(
     String host,
@@ -44,7 +46,52 @@ public record ServerConfig(
     String gitSshKeyFile,
     boolean demo,
     long maxBodyBytes,
-    long watchBookmarkMillis) {
+    long watchBookmarkMillis,
+    ScmSettings scm) {
+
+  public ServerConfig {
+    scm = scm == null ? ScmSettings.NONE : scm;
+  }
+
+  /** A configuration without SCM settings. */
+  public ServerConfig(
+      String host,
+      int port,
+      String source,
+      String gitRepo,
+      String gitScm,
+      String gitBranch,
+      long pollIntervalMillis,
+      String localPath,
+      String resourcesDir,
+      String dataDir,
+      String authorName,
+      String authorEmail,
+      String gitTokenFile,
+      String gitSshKeyFile,
+      boolean demo,
+      long maxBodyBytes,
+      long watchBookmarkMillis) {
+    this(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        ScmSettings.NONE);
+  }
 
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
   public static final long DEFAULT_WATCH_BOOKMARK_MILLIS = 30_000L;
@@ -84,7 +131,8 @@ public record ServerConfig(
         gitSshKeyFile,
         demo,
         maxBodyBytes,
-        DEFAULT_WATCH_BOOKMARK_MILLIS);
+        DEFAULT_WATCH_BOOKMARK_MILLIS,
+        ScmSettings.NONE);
   }
 
   /** Where the bare clone of {@link #gitRepo} lives: under the data directory. */
@@ -110,7 +158,8 @@ public record ServerConfig(
         .put("gitSshKeyFile", gitSshKeyFile)
         .put("demo", demo)
         .put("maxBodyBytes", maxBodyBytes)
-        .put("watchBookmarkMillis", watchBookmarkMillis);
+        .put("watchBookmarkMillis", watchBookmarkMillis)
+        .put("scm", scm.toJson());
   }
 
   public static ServerConfig fromJson(JsonObject json) {
@@ -131,7 +180,8 @@ public record ServerConfig(
         json.getString("gitSshKeyFile"),
         json.getBoolean("demo", false),
         json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
-        json.getLong("watchBookmarkMillis", DEFAULT_WATCH_BOOKMARK_MILLIS));
+        json.getLong("watchBookmarkMillis", DEFAULT_WATCH_BOOKMARK_MILLIS),
+        ScmSettings.fromJson(json.getJsonObject("scm")));
   }
 
   /** Reads the {@code "server"} entry of a verticle's deployment config. */

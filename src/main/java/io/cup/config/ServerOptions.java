@@ -24,6 +24,10 @@ public final class ServerOptions {
   public static final String API_SOURCE = "api-source";
   public static final String API_GIT_REPO = "api-git-repo";
   public static final String API_GIT_SCM = "api-git-scm";
+  public static final String API_GIT_SCM_URL = "api-git-scm-url";
+  public static final String API_GIT_SCM_REPO = "api-git-scm-repo";
+  public static final String API_GIT_SCM_TOKEN_FILE = "api-git-scm-token-file";
+  public static final String API_WEBHOOK_SECRET_FILE = "api-webhook-secret-file";
   public static final String API_GIT_BRANCH = "api-git-branch";
   public static final String API_GIT_POLL_INTERVAL = "api-git-poll-interval";
   public static final String API_GIT_AUTHOR_NAME = "api-git-author-name";
@@ -46,6 +50,10 @@ public final class ServerOptions {
           API_SOURCE,
           API_GIT_REPO,
           API_GIT_SCM,
+          API_GIT_SCM_URL,
+          API_GIT_SCM_REPO,
+          API_GIT_SCM_TOKEN_FILE,
+          API_WEBHOOK_SECRET_FILE,
           API_GIT_BRANCH,
           API_GIT_POLL_INTERVAL,
           API_GIT_AUTHOR_NAME,
