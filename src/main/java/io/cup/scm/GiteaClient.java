@@ -1,0 +1,167 @@
+package io.cup.scm;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Gitea's REST API under {@code <url>/api/v1} (operations {@code repoListPullRequests}, {@code
+ * repoCreatePullRequest}, {@code repoGetPullRequest}, {@code repoEditPullRequest}, {@code
+ * repoMergePullRequest}, {@code issueAddLabel}, {@code issueCreateComment}). The token goes in
+ * {@code Authorization: token}. Gitea's list has no head filter, so {@link #find} pages through the
+ * repository's pull requests, most recently updated first.
+ */
+final class GiteaClient extends ScmClient {
+  static final int PAGE_SIZE = 50;
+  static final int MAX_PAGES = 40;
+
+  GiteaClient(
+      Vertx vertx,
+      ScmRepository repository,
+      String apiBase,
+      Supplier<Optional<String>> token,
+      Clock clock) {
+    super(vertx, ScmKind.GITEA, repository, apiBase + "/api/v1", token, clock);
+  }
+
+  @Override
+  protected void authenticate(HttpRequest<Buffer> request, String token) {
+    request.putHeader("Authorization", "token " + token);
+  }
+
+  private String repo() {
+    return "/repos/" + segment(repository.owner()) + "/" + segment(repository.name());
+  }
+
+  @Override
+  public Future<Optional<PullRequest>> find(String head) {
+    return page(head, 1);
+  }
+
+  private Future<Optional<PullRequest>> page(String head, int page) {
+    HttpRequest<Buffer> request =
+        request(HttpMethod.GET, repo() + "/pulls")
+            .addQueryParam("state", "all")
+            .addQueryParam("sort", "recentupdate")
+            .addQueryParam("page", Integer.toString(page))
+            .addQueryParam("limit", Integer.toString(PAGE_SIZE));
+    return call("repoListPullRequests", request, null)
+        .compose(
+            response -> {
+              JsonArray pulls = array("repoListPullRequests", response);
+              for (Object pull : pulls) {
+                PullRequest found = pull((JsonObject) pull);
+                if (head.equals(found.head())) {
+                  return Future.succeededFuture(Optional.of(found));
+                }
+              }
+              if (pulls.size() < PAGE_SIZE || page >= MAX_PAGES) {
+                return Future.succeededFuture(Optional.empty());
+              }
+              return page(head, page + 1);
+            });
+  }
+
+  @Override
+  public Future<PullRequest> open(NewPullRequest wanted) {
+    return find(wanted.head())
+        .compose(found -> found.isPresent() ? Future.succeededFuture(found.get()) : create(wanted))
+        .compose(pull -> labelled(pull, wanted));
+  }
+
+  private Future<PullRequest> create(NewPullRequest wanted) {
+    JsonObject body =
+        new JsonObject()
+            .put("title", wanted.title())
+            .put("head", wanted.head())
+            .put("base", wanted.base())
+            .put("body", wanted.body());
+    return call("repoCreatePullRequest", request(HttpMethod.POST, repo() + "/pulls"), body)
+        .map(response -> pull(object("repoCreatePullRequest", response)))
+        .recover(
+            e -> {
+              // 409: one already exists for this head and base.
+              if (e instanceof ScmException scm && scm.status() == 409) {
+                return find(wanted.head())
+                    .compose(
+                        found ->
+                            found.isPresent()
+                                ? Future.succeededFuture(found.get())
+                                : Future.failedFuture(e));
+              }
+              return Future.failedFuture(e);
+            });
+  }
+
+  private Future<PullRequest> labelled(PullRequest pull, NewPullRequest wanted) {
+    if (pull.labelled() || !pull.isOpen() || wanted.labels().isEmpty()) {
+      return Future.succeededFuture(pull);
+    }
+    return call(
+            "issueAddLabel",
+            request(HttpMethod.POST, repo() + "/issues/" + pull.number() + "/labels"),
+            new JsonObject().put("labels", new JsonArray(wanted.labels())))
+        .map(
+            response ->
+                new PullRequest(
+                    pull.number(),
+                    pull.url(),
+                    pull.state(),
+                    pull.head(),
+                    pull.mergeCommit(),
+                    true));
+  }
+
+  @Override
+  public Future<PullRequest> get(long number) {
+    return call("repoGetPullRequest", request(HttpMethod.GET, repo() + "/pulls/" + number), null)
+        .map(response -> pull(object("repoGetPullRequest", response)));
+  }
+
+  @Override
+  public Future<Void> comment(long number, String text) {
+    return call(
+            "issueCreateComment",
+            request(HttpMethod.POST, repo() + "/issues/" + number + "/comments"),
+            new JsonObject().put("body", text))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<PullRequest> close(long number) {
+    return call(
+            "repoEditPullRequest",
+            request(HttpMethod.PATCH, repo() + "/pulls/" + number),
+            new JsonObject().put("state", "closed"))
+        .map(response -> pull(object("repoEditPullRequest", response)));
+  }
+
+  @Override
+  public Future<PullRequest> merge(long number, String message) {
+    return call(
+            "repoMergePullRequest",
+            request(HttpMethod.POST, repo() + "/pulls/" + number + "/merge"),
+            new JsonObject().put("do", "merge").put("merge_title_field", message))
+        .compose(response -> get(number));
+  }
+
+  private static PullRequest pull(JsonObject json) {
+    boolean merged = json.getBoolean("merged", false);
+    String state = merged ? PullRequest.MERGED : json.getString("state", PullRequest.OPEN);
+    JsonObject head = json.getJsonObject("head", new JsonObject());
+    return new PullRequest(
+        json.getLong("number"),
+        json.getString("html_url"),
+        state,
+        head.getString("ref"),
+        merged ? json.getString("merge_commit_sha") : null,
+        hasLabel(json.getJsonArray("labels")));
+  }
+}

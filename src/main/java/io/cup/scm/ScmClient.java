@@ -1,0 +1,257 @@
+package io.cup.scm;
+
+import io.cup.config.ScmSettings;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * One SCM's REST API, asynchronous (Vert.x Web Client; nothing blocks). Subclasses speak GitHub,
+ * Gitea or GitLab; this class holds the shared plumbing: the token header, JSON in and out, a
+ * timeout per call, and failures as {@link ScmException}s carrying the SCM's status and how long it
+ * asked to wait ({@code Retry-After} in seconds or as a date, GitHub's {@code x-ratelimit-reset}
+ * when {@code x-ratelimit-remaining} is 0, GitLab's {@code RateLimit-Reset}).
+ */
+public abstract class ScmClient {
+  /** How long one call may take before it counts as failed (and is retried later). */
+  public static final long CALL_TIMEOUT_MILLIS = 30_000;
+
+  private static final int MAX_ERROR_TEXT = 300;
+
+  protected final ScmKind kind;
+  protected final ScmRepository repository;
+  protected final String apiBase;
+  private final WebClient client;
+  private final Supplier<Optional<String>> token;
+  private final Clock clock;
+
+  protected ScmClient(
+      Vertx vertx,
+      ScmKind kind,
+      ScmRepository repository,
+      String apiBase,
+      Supplier<Optional<String>> token,
+      Clock clock) {
+    this.kind = kind;
+    this.repository = repository;
+    this.apiBase = apiBase;
+    this.token = token;
+    this.clock = clock;
+    this.client =
+        WebClient.create(
+            vertx,
+            new WebClientOptions()
+                .setUserAgent("cup")
+                .setConnectTimeout(10_000)
+                .setFollowRedirects(false));
+  }
+
+  /** The client for the configured SCM, or IllegalArgumentException for a bad repository. */
+  public static ScmClient create(
+      Vertx vertx, ScmKind kind, String remote, ScmSettings settings, Clock clock) {
+    ScmRepository repository = ScmRepository.of(kind, remote, settings.repo());
+    String base = settings.url() == null ? kind.publicUrl() : ScmKind.checkApiUrl(settings.url());
+    return switch (kind) {
+      case GITHUB -> new GitHubClient(vertx, repository, base, settings::token, clock);
+      case GITEA -> new GiteaClient(vertx, repository, base, settings::token, clock);
+      case GITLAB -> new GitLabClient(vertx, repository, base, settings::token, clock);
+    };
+  }
+
+  public ScmKind kind() {
+    return kind;
+  }
+
+  public ScmRepository repository() {
+    return repository;
+  }
+
+  /** The request whose head branch is {@code head}, in any state, newest first; empty if none. */
+  public abstract Future<Optional<PullRequest>> find(String head);
+
+  /**
+   * Opens a request, or, when one for the same head is already there (a lost answer, another node),
+   * answers that one: never two for one branch. Adds the labels when they are missing.
+   */
+  public abstract Future<PullRequest> open(NewPullRequest request);
+
+  /** One request by number. */
+  public abstract Future<PullRequest> get(long number);
+
+  /** Adds a comment (GitLab: a note) to the request. */
+  public abstract Future<Void> comment(long number, String text);
+
+  /** Closes the request without merging it. */
+  public abstract Future<PullRequest> close(long number);
+
+  /** Merges the request on the SCM with a merge commit. */
+  public abstract Future<PullRequest> merge(long number, String message);
+
+  public void close() {
+    client.close();
+  }
+
+  // -- plumbing for subclasses -------------------------------------------------------------------
+
+  /** A request to {@code apiBase + path} with the token header and JSON accepted. */
+  protected HttpRequest<Buffer> request(HttpMethod method, String path) {
+    HttpRequest<Buffer> request =
+        client.requestAbs(method, apiBase + path).timeout(CALL_TIMEOUT_MILLIS);
+    request.putHeader("Accept", accept());
+    token.get().ifPresent(value -> authenticate(request, value));
+    return request;
+  }
+
+  /** The Accept header this SCM documents. */
+  protected String accept() {
+    return "application/json";
+  }
+
+  /** Puts the token where this SCM reads it. */
+  protected abstract void authenticate(HttpRequest<Buffer> request, String token);
+
+  /** Sends and checks the status: a 2xx answer, else a failed future with an ScmException. */
+  protected Future<HttpResponse<Buffer>> call(
+      String what, HttpRequest<Buffer> request, JsonObject body) {
+    Future<HttpResponse<Buffer>> sent =
+        body == null ? request.send() : request.sendJsonObject(body);
+    return sent.recover(
+            e ->
+                Future.failedFuture(
+                    new ScmException(
+                        kind.id() + " " + what + ": no answer (" + e.getMessage() + ")", 0, -1, e)))
+        .compose(
+            response -> {
+              if (response.statusCode() / 100 == 2) {
+                return Future.succeededFuture(response);
+              }
+              return Future.failedFuture(failure(what, response));
+            });
+  }
+
+  /** The failure for a non-2xx answer: status, the SCM's message, how long to wait. */
+  protected ScmException failure(String what, HttpResponse<Buffer> response) {
+    return new ScmException(
+        kind.id()
+            + " "
+            + what
+            + ": "
+            + response.statusCode()
+            + " "
+            + Optional.ofNullable(response.statusMessage()).orElse("")
+            + message(response),
+        response.statusCode(),
+        retryAfterMillis(response.headers()),
+        null);
+  }
+
+  /** How long the SCM asked to wait, in millis, or -1 when it said nothing. */
+  long retryAfterMillis(MultiMap headers) {
+    String retryAfter = headers.get("Retry-After");
+    if (retryAfter != null) {
+      String value = retryAfter.strip();
+      try {
+        return Math.max(0, Long.parseLong(value)) * 1000;
+      } catch (NumberFormatException notSeconds) {
+        try {
+          ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+          return Math.max(0, at.toInstant().toEpochMilli() - clock.millis());
+        } catch (DateTimeParseException notDate) {
+          return -1;
+        }
+      }
+    }
+    String remaining = headers.get("x-ratelimit-remaining");
+    String reset =
+        headers.get("x-ratelimit-reset") != null
+            ? headers.get("x-ratelimit-reset")
+            : headers.get("RateLimit-Reset");
+    if (reset != null && (remaining == null || "0".equals(remaining.strip()))) {
+      try {
+        return Math.max(0, Long.parseLong(reset.strip()) * 1000 - clock.millis());
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** The SCM's own error text (its "message" field, or the body), short, after ": ". */
+  private static String message(HttpResponse<Buffer> response) {
+    Buffer body = response.body();
+    if (body == null || body.length() == 0) {
+      return "";
+    }
+    String text;
+    try {
+      Object json = body.toJson();
+      text =
+          json instanceof JsonObject object && object.getValue("message") != null
+              ? String.valueOf(object.getValue("message"))
+              : body.toString();
+    } catch (DecodeException e) {
+      text = body.toString();
+    }
+    text = text.replaceAll("\\s+", " ").strip();
+    if (text.length() > MAX_ERROR_TEXT) {
+      text = text.substring(0, MAX_ERROR_TEXT) + "…";
+    }
+    return text.isEmpty() ? "" : ": " + text;
+  }
+
+  /** The JSON object of a 2xx answer; an ScmException when it is not one. */
+  protected JsonObject object(String what, HttpResponse<Buffer> response) {
+    try {
+      return response.bodyAsJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      throw new ScmException(
+          kind.id() + " " + what + ": the answer is not a JSON object", 502, -1, e);
+    }
+  }
+
+  /** The JSON array of a 2xx answer; an ScmException when it is not one. */
+  protected JsonArray array(String what, HttpResponse<Buffer> response) {
+    try {
+      return response.bodyAsJsonArray();
+    } catch (DecodeException | ClassCastException e) {
+      throw new ScmException(
+          kind.id() + " " + what + ": the answer is not a JSON array", 502, -1, e);
+    }
+  }
+
+  /** Whether a label list ([{name}] or ["name"]) holds {@link PullRequest#LABEL}. */
+  protected static boolean hasLabel(JsonArray labels) {
+    if (labels == null) {
+      return false;
+    }
+    for (Object label : labels) {
+      String name =
+          label instanceof JsonObject object ? object.getString("name") : String.valueOf(label);
+      if (PullRequest.LABEL.equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Path segment encoding for a branch or name put into a URL path. */
+  protected static String segment(String value) {
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("+", "%20");
+  }
+}
