@@ -662,7 +662,19 @@ final class OpenApiDocument {
                                                 "enum",
                                                 new JsonArray(
                                                     List.of(
-                                                        "open", "merged", "closed", "conflicted"))))
+                                                        "pending",
+                                                        "open",
+                                                        "merged",
+                                                        "closed",
+                                                        "conflicted"))))
+                                    .put(
+                                        "pullRequest",
+                                        new JsonObject()
+                                            .put("type", "integer")
+                                            .put(
+                                                "description",
+                                                "The pull request's number (GitLab: the merge"
+                                                    + " request's iid), once opened"))
                                     .put(
                                         "diff",
                                         string()

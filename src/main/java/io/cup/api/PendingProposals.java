@@ -32,6 +32,7 @@ final class PendingProposals {
   private static final Logger LOG = LoggerFactory.getLogger(PendingProposals.class);
   static final long RESYNC_MILLIS = 30_000;
   private static final String OPEN = "open";
+  private static final String PENDING = "pending";
 
   private final Vertx vertx;
   private final BusClient bus;
@@ -79,7 +80,7 @@ final class PendingProposals {
               open.clear();
               reply.getJsonArray("items", new JsonArray()).stream()
                   .map(item -> Proposal.fromJson((JsonObject) item))
-                  .filter(p -> OPEN.equals(p.state()))
+                  .filter(PendingProposals::isOpen)
                   .forEach(p -> open.put(p.id(), p));
               reindex();
               return (Void) null;
@@ -108,12 +109,17 @@ final class PendingProposals {
       return;
     }
     boolean changed =
-        OPEN.equals(proposal.state())
+        isOpen(proposal)
             ? !proposal.equals(open.put(proposal.id(), proposal))
             : open.remove(proposal.id()) != null;
     if (changed) {
       reindex();
     }
+  }
+
+  /** Open, or pending its pull request on a hosted SCM: either would still change the resource. */
+  private static boolean isOpen(Proposal proposal) {
+    return OPEN.equals(proposal.state()) || PENDING.equals(proposal.state());
   }
 
   private void reindex() {

@@ -60,6 +60,9 @@ final class ProposalView {
     putIfPresent(status, "head", proposal.head());
     putIfPresent(status, "url", absolute(proposal.url(), origin));
     putIfPresent(status, "mergeCommit", proposal.mergeCommit());
+    if (proposal.pullRequest() != null) {
+      status.put("pullRequest", proposal.pullRequest());
+    }
     putIfPresent(status, "updatedAt", proposal.updatedAt());
     putIfPresent(status, "diff", proposal.diff());
     return new JsonObject()

@@ -74,4 +74,17 @@ public final class Addresses {
    * "state"}. Answered by the SCM verticle; no handler when no SCM is configured.
    */
   public static final String SCM_PULL_REQUEST = "cup.scm.pull-request";
+
+  /**
+   * Open the pull or merge request of a pending proposal now ({"id"} → {@link Proposal}, state open
+   * with its URL); the reconciler keeps retrying on its own when this fails. Only with a hosted
+   * SCM.
+   */
+  public static final String SCM_OPEN = "cup.scm.open";
+
+  /** Merge an open proposal's pull or merge request on the SCM ({"id"} → {@link Proposal}). */
+  public static final String SCM_MERGE = "cup.scm.merge";
+
+  /** Close an open proposal's pull or merge request on the SCM ({"id"} → {@link Proposal}). */
+  public static final String SCM_CLOSE = "cup.scm.close";
 }

@@ -11,6 +11,11 @@ import java.util.List;
  * the commit it was built on and {@code head} its branch head; {@code mergeCommit} set once merged;
  * {@code diff} (unified, a/ b/ paths) only on {@code cup.proposal.get}. For a local directory
  * source writes apply in place and {@code source} is "directory", with no branch.
+ *
+ * <p>With a hosted SCM ({@code source} github, gitea or gitlab) a proposal starts {@code pending}:
+ * its branch and record are pushed, its pull or merge request not opened yet. Once it is, the state
+ * is {@code open}, {@code url} the request's web URL and {@code pullRequest} its number (GitLab:
+ * iid).
  */
 public record Proposal(
     String id,
@@ -25,6 +30,7 @@ public record Proposal(
     String createdAt,
     String updatedAt,
     String mergeCommit,
+    Long pullRequest,
     String diff) {
 
   public Proposal {
@@ -45,6 +51,45 @@ public record Proposal(
         createdAt,
         updatedAt,
         mergeCommit,
+        pullRequest,
+        diff);
+  }
+
+  /** The same proposal in another state, updated now; a merge commit when given. */
+  public Proposal withState(String newState, String newMergeCommit, String now) {
+    return new Proposal(
+        id,
+        newState,
+        source,
+        url,
+        branch,
+        base,
+        head,
+        message,
+        resources,
+        createdAt,
+        now,
+        newMergeCommit == null ? mergeCommit : newMergeCommit,
+        pullRequest,
+        null);
+  }
+
+  /** The same proposal with its pull or merge request: number and web URL. */
+  public Proposal withPullRequest(long number, String webUrl) {
+    return new Proposal(
+        id,
+        state,
+        source,
+        webUrl,
+        branch,
+        base,
+        head,
+        message,
+        resources,
+        createdAt,
+        updatedAt,
+        mergeCommit,
+        number,
         diff);
   }
 
@@ -66,6 +111,9 @@ public record Proposal(
             .put("updatedAt", updatedAt);
     if (mergeCommit != null) {
       json.put("mergeCommit", mergeCommit);
+    }
+    if (pullRequest != null) {
+      json.put("pullRequest", pullRequest);
     }
     if (diff != null) {
       json.put("diff", diff);
@@ -89,6 +137,7 @@ public record Proposal(
         json.getString("createdAt"),
         json.getString("updatedAt"),
         json.getString("mergeCommit"),
+        json.getLong("pullRequest"),
         json.getString("diff"));
   }
 }

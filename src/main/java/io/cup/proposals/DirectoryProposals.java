@@ -62,6 +62,7 @@ final class DirectoryProposals implements Proposals {
             now,
             now,
             null,
+            null,
             null);
     ProposalMetrics.CREATED.increment();
     events.accept(new ProposalEvent("merged", applied));

@@ -14,6 +14,7 @@ import io.cup.git.UnifiedDiff;
 import io.cup.proposals.ProposalStore.Stored;
 import io.cup.proposals.RemotePush.Outcome;
 import io.cup.proposals.RemotePush.RefChange;
+import io.cup.scm.ScmKind;
 import io.cup.status.StatusException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
@@ -59,6 +61,7 @@ final class LocalProposals implements Proposals {
   static final String MERGED = "merged";
   static final String CLOSED = "closed";
   static final String CONFLICTED = "conflicted";
+  static final String PENDING = "pending";
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalProposals.class);
 
@@ -66,13 +69,19 @@ final class LocalProposals implements Proposals {
   private final ServerConfig cfg;
   private final Consumer<ProposalEvent> events;
   private final RemotePush push;
+  private final ScmKind scm;
   private volatile ProposalStore store;
 
-  LocalProposals(GitSource source, ServerConfig cfg, Consumer<ProposalEvent> events) {
+  /**
+   * @param scm the hosted SCM proposals go to (created {@code pending}, without URL, until the
+   *     reconciler opened their pull request), or null for the {@code local} SCM
+   */
+  LocalProposals(GitSource source, ServerConfig cfg, Consumer<ProposalEvent> events, ScmKind scm) {
     this.source = Objects.requireNonNull(source, "source");
     this.cfg = Objects.requireNonNull(cfg, "cfg");
     this.events = Objects.requireNonNull(events, "events");
     this.push = new RemotePush(source, Credentials.of(cfg), ProposalMetrics.PUSH);
+    this.scm = scm;
   }
 
   // -- create ------------------------------------------------------------------------------------
@@ -107,9 +116,9 @@ final class LocalProposals implements Proposals {
       proposal =
           new Proposal(
               id,
-              OPEN,
-              SOURCE,
-              URL_PREFIX + id,
+              scm == null ? OPEN : PENDING,
+              scm == null ? SOURCE : scm.id(),
+              scm == null ? URL_PREFIX + id : null,
               ProposalStore.branch(id),
               base == null ? null : base.name(),
               commit.commit().name(),
@@ -117,6 +126,7 @@ final class LocalProposals implements Proposals {
               request.resources(),
               now,
               now,
+              null,
               null,
               null);
       record = store.write(proposal, null, author);
@@ -164,7 +174,7 @@ final class LocalProposals implements Proposals {
     ProposalStore store = store();
     Stored stored = find(store, id);
     Proposal proposal = stored.proposal();
-    if (!OPEN.equals(proposal.state())) {
+    if (!isOpen(proposal)) {
       throw StatusException.conflict(
           "proposal "
               + id
@@ -204,7 +214,8 @@ final class LocalProposals implements Proposals {
               touched(proposal.resources(), request.resources()),
               proposal.createdAt(),
               Instant.now().toString(),
-              null,
+              proposal.mergeCommit(),
+              proposal.pullRequest(),
               null);
       record = store.write(updated, stored.commit(), author);
     } catch (MissingObjectException e) {
@@ -275,13 +286,143 @@ final class LocalProposals implements Proposals {
     return ref.apiVersion() + '|' + ref.kind() + '|' + ref.namespace() + '|' + ref.name();
   }
 
+  /** Whether changes may still go into the proposal: open, or pending its pull request. */
+  static boolean isOpen(Proposal proposal) {
+    return OPEN.equals(proposal.state()) || PENDING.equals(proposal.state());
+  }
+
+  // -- record-only updates and rebases (the reconciler) ------------------------------------------
+
+  /**
+   * Rewrites the record of {@code id} with {@code change} (pull request opened, merged or closed on
+   * the SCM, conflicted) and pushes it with a lease. When {@code change} returns its argument,
+   * nothing is written and the current proposal is answered. Empty when the record moved on the
+   * remote meanwhile: refresh the clone and try again.
+   */
+  Optional<Proposal> tryUpdate(String id, UnaryOperator<Proposal> change) {
+    ProposalStore store = store();
+    Stored stored = find(store, id);
+    Proposal updated = change.apply(stored.proposal());
+    if (updated == stored.proposal()) {
+      return Optional.of(stored.proposal());
+    }
+    ObjectId record = writeRecord(store, updated, stored.commit(), author());
+    RefChange ref = new RefChange(ProposalStore.recordRef(id), stored.commit(), record);
+    if (push.push(List.of(ref)) == Outcome.STALE) {
+      return Optional.empty();
+    }
+    source.exclusively(() -> store.updateLocalRef(ref.ref(), stored.commit(), record));
+    return Optional.of(updated);
+  }
+
+  /**
+   * Commits {@code changes} onto {@code tip} in the clone's object database (no ref moves) and
+   * answers the new commit, or {@code tip} itself when the changes leave its tree as it is.
+   */
+  ObjectId commitOnto(ObjectId tip, List<FileChange> changes, String message) {
+    PersonIdent author = author();
+    try {
+      CommitWriter.Result commit =
+          new CommitWriter(store().repository()).commit(tip, changes, author, author, message);
+      return commit.changed() ? commit.commit() : tip;
+    } catch (IOException e) {
+      throw StatusException.internal("cannot write a replayed commit", e);
+    }
+  }
+
+  /**
+   * Moves proposal {@code id} onto {@code newBase}: one commit with the tree of {@code replayed}
+   * (its changes re-applied on {@code newBase}) and {@code newBase} as parent becomes the branch
+   * head. Branch and record move in one push, the branch with a lease on {@code expectedHead}, so a
+   * push by someone else to the proposal branch is never overwritten. Empty when a lease did not
+   * hold.
+   */
+  Optional<Proposal> tryRebase(
+      String id, ObjectId expectedHead, ObjectId newBase, ObjectId replayed) {
+    ProposalStore store = store();
+    Stored stored = find(store, id);
+    Proposal proposal = stored.proposal();
+    PersonIdent author = author();
+    ObjectId head;
+    try (ObjectInserter inserter = store.repository().newObjectInserter();
+        RevWalk walk = new RevWalk(store.repository())) {
+      CommitBuilder commit = new CommitBuilder();
+      commit.setTreeId(walk.parseCommit(replayed).getTree());
+      commit.setParentId(newBase);
+      commit.setAuthor(author);
+      commit.setCommitter(author);
+      commit.setEncoding(StandardCharsets.UTF_8);
+      commit.setMessage(proposal.message());
+      head = inserter.insert(commit);
+      inserter.flush();
+    } catch (IOException e) {
+      throw StatusException.internal("cannot write the rebased commit of proposal " + id, e);
+    }
+    Proposal rebased =
+        new Proposal(
+            proposal.id(),
+            proposal.state(),
+            proposal.source(),
+            proposal.url(),
+            proposal.branch(),
+            newBase.name(),
+            head.name(),
+            proposal.message(),
+            proposal.resources(),
+            proposal.createdAt(),
+            Instant.now().toString(),
+            proposal.mergeCommit(),
+            proposal.pullRequest(),
+            null);
+    ObjectId record = writeRecord(store, rebased, stored.commit(), author);
+    List<RefChange> refs =
+        List.of(
+            new RefChange(ProposalStore.branchRef(id), expectedHead, head),
+            new RefChange(ProposalStore.recordRef(id), stored.commit(), record));
+    if (push.push(refs) == Outcome.STALE) {
+      return Optional.empty();
+    }
+    source.exclusively(
+        () -> {
+          store.updateLocalRef(ProposalStore.branchRef(id), expectedHead, head);
+          return store.updateLocalRef(ProposalStore.recordRef(id), stored.commit(), record);
+        });
+    LOG.info("moved proposal {} onto {} (head {})", id, newBase.name(), head.name());
+    return Optional.of(rebased);
+  }
+
+  /** The record of {@code id} as the clone has it, with its branch head; 404 when unknown. */
+  Proposal current(String id) {
+    ProposalStore store = store();
+    return live(store, find(store, id).proposal());
+  }
+
+  /** The commit the proposal branch points at in the clone, or null without a branch. */
+  ObjectId branchHead(String id) {
+    return store().resolve(ProposalStore.branchRef(id));
+  }
+
+  /** The tracked branch's head in the clone. */
+  ObjectId trackedHead() {
+    return source.head();
+  }
+
+  /** Whether commit {@code ancestor} is reachable from {@code descendant}. */
+  boolean contains(ObjectId descendant, ObjectId ancestor) {
+    try {
+      return store().isAncestor(ancestor, descendant);
+    } catch (IOException e) {
+      throw StatusException.internal("cannot walk the history of " + descendant.name(), e);
+    }
+  }
+
   // -- read --------------------------------------------------------------------------------------
 
   @Override
   public List<Proposal> list() {
     ProposalStore store = store();
     List<Proposal> proposals = store.list().stream().map(s -> live(store, s.proposal())).toList();
-    ProposalMetrics.openProposals(proposals.stream().filter(p -> OPEN.equals(p.state())).count());
+    ProposalMetrics.openProposals(proposals.stream().filter(LocalProposals::isOpen).count());
     return proposals;
   }
 
@@ -298,7 +439,7 @@ final class LocalProposals implements Proposals {
     if (!source.isOpen()) {
       return 0;
     }
-    return store().list().stream().filter(s -> OPEN.equals(s.proposal().state())).count();
+    return store().list().stream().filter(s -> isOpen(s.proposal())).count();
   }
 
   // -- merge -------------------------------------------------------------------------------------
@@ -493,6 +634,7 @@ final class LocalProposals implements Proposals {
         proposal.createdAt(),
         proposal.updatedAt(),
         proposal.mergeCommit(),
+        proposal.pullRequest(),
         proposal.diff());
   }
 
@@ -523,6 +665,7 @@ final class LocalProposals implements Proposals {
         proposal.createdAt(),
         Instant.now().toString(),
         mergeCommit == null ? proposal.mergeCommit() : mergeCommit.name(),
+        proposal.pullRequest(),
         null);
   }
 

@@ -7,6 +7,7 @@ import io.cup.bus.ProposalRequest;
 import io.cup.config.ServerConfig;
 import io.cup.git.GitSource;
 import io.cup.git.Sources;
+import io.cup.scm.ScmKind;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -53,13 +54,20 @@ public final class PublisherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PublisherVerticle.class);
   private static final long FETCH_TIMEOUT_MILLIS = 90_000;
 
+  /** How long a create waits for the first attempt to open the pull request, by default. */
+  static final long DEFAULT_SCM_OPEN_WAIT_MILLIS = 10_000;
+
   private Proposals proposals;
   private GitSource git;
+  private ScmKind scm;
+  private long scmOpenWaitMillis;
   private long countTimer = -1;
 
   @Override
   public Future<?> start() {
     ServerConfig cfg = ServerConfig.of(config());
+    scm = "git".equals(cfg.source()) ? scmKind(cfg) : null;
+    scmOpenWaitMillis = config().getLong("scmOpenWaitMillis", DEFAULT_SCM_OPEN_WAIT_MILLIS);
     Consumer<ProposalEvent> events =
         event -> vertx.eventBus().publish(Addresses.EVENTS_PROPOSAL, event.toJson());
     if ("local".equals(cfg.source())) {
@@ -67,7 +75,7 @@ public final class PublisherVerticle extends VerticleBase {
     } else {
       git = Sources.git(cfg);
       openClone();
-      proposals = new LocalProposals(git, cfg, events);
+      proposals = new LocalProposals(git, cfg, events, scm);
     }
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<JsonObject>> consumers =
@@ -108,7 +116,36 @@ public final class PublisherVerticle extends VerticleBase {
     }
     answer(
         message,
-        blocking(() -> proposals.create(request).toJson()).onSuccess(created -> countOpen()));
+        blocking(() -> proposals.create(request))
+            .onSuccess(created -> countOpen())
+            .compose(this::opened)
+            .map(Proposal::toJson));
+  }
+
+  /**
+   * With a hosted SCM, a new proposal is pending: ask the reconciler to open its pull request now
+   * and wait a little for it, so the answer usually carries the URL. When that does not finish in
+   * time the proposal is answered pending: it is kept, and the reconciler completes it.
+   */
+  private Future<Proposal> opened(Proposal created) {
+    if (scm == null || !LocalProposals.PENDING.equals(created.state())) {
+      return Future.succeededFuture(created);
+    }
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(scmOpenWaitMillis);
+    return vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.SCM_OPEN, new JsonObject().put("id", created.id()), options)
+        .map(reply -> Proposal.fromJson(reply.body()))
+        .otherwise(
+            e -> {
+              LOG.info(
+                  "proposal {} is pending: its {} is not open yet ({}); retrying in the"
+                      + " background",
+                  created.id(),
+                  scm.requestName(),
+                  e.getMessage());
+              return created;
+            });
   }
 
   private void list(Message<JsonObject> message) {
@@ -127,6 +164,10 @@ public final class PublisherVerticle extends VerticleBase {
   }
 
   private void merge(Message<JsonObject> message) {
+    if (scm != null) {
+      forward(Addresses.SCM_MERGE, message);
+      return;
+    }
     answer(
         message,
         transition(message, proposals::tryMerge)
@@ -134,7 +175,29 @@ public final class PublisherVerticle extends VerticleBase {
   }
 
   private void close(Message<JsonObject> message) {
+    if (scm != null) {
+      forward(Addresses.SCM_CLOSE, message);
+      return;
+    }
     answer(message, transition(message, proposals::tryClose));
+  }
+
+  /** With a hosted SCM, merges and closes happen there: the reconciler does them. */
+  private void forward(String address, Message<JsonObject> message) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(FETCH_TIMEOUT_MILLIS);
+    answer(
+        message,
+        vertx
+            .eventBus()
+            .<JsonObject>request(address, message.body(), options)
+            .map(Message::body)
+            .recover(e -> Future.failedFuture(StatusException.from(e)))
+            .onSuccess(done -> countOpen()));
+  }
+
+  /** The hosted SCM of the configuration, or null for the local SCM. */
+  static ScmKind scmKind(ServerConfig cfg) {
+    return cfg.gitScm() == null || "local".equals(cfg.gitScm()) ? null : ScmKind.of(cfg.gitScm());
   }
 
   // -- plumbing ----------------------------------------------------------------------------------

@@ -24,8 +24,9 @@ final class GitHubClient extends ScmClient {
       ScmRepository repository,
       String apiBase,
       Supplier<Optional<String>> token,
-      Clock clock) {
-    super(vertx, ScmKind.GITHUB, repository, apiBase, token, clock);
+      Clock clock,
+      long callTimeoutMillis) {
+    super(vertx, ScmKind.GITHUB, repository, apiBase, token, clock, callTimeoutMillis);
   }
 
   @Override

@@ -23,8 +23,9 @@ final class GitLabClient extends ScmClient {
       ScmRepository repository,
       String apiBase,
       Supplier<Optional<String>> token,
-      Clock clock) {
-    super(vertx, ScmKind.GITLAB, repository, apiBase + "/api/v4", token, clock);
+      Clock clock,
+      long callTimeoutMillis) {
+    super(vertx, ScmKind.GITLAB, repository, apiBase + "/api/v4", token, clock, callTimeoutMillis);
   }
 
   @Override

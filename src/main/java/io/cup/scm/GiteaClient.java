@@ -27,8 +27,9 @@ final class GiteaClient extends ScmClient {
       ScmRepository repository,
       String apiBase,
       Supplier<Optional<String>> token,
-      Clock clock) {
-    super(vertx, ScmKind.GITEA, repository, apiBase + "/api/v1", token, clock);
+      Clock clock,
+      long callTimeoutMillis) {
+    super(vertx, ScmKind.GITEA, repository, apiBase + "/api/v1", token, clock, callTimeoutMillis);
   }
 
   @Override

@@ -28,8 +28,8 @@ import java.util.function.Supplier;
  * when {@code x-ratelimit-remaining} is 0, GitLab's {@code RateLimit-Reset}).
  */
 public abstract class ScmClient {
-  /** How long one call may take before it counts as failed (and is retried later). */
-  public static final long CALL_TIMEOUT_MILLIS = 30_000;
+  /** How long one call may take, by default, before it counts as failed (and is retried). */
+  public static final long DEFAULT_CALL_TIMEOUT_MILLIS = 30_000;
 
   private static final int MAX_ERROR_TEXT = 300;
 
@@ -39,6 +39,7 @@ public abstract class ScmClient {
   private final WebClient client;
   private final Supplier<Optional<String>> token;
   private final Clock clock;
+  private final long callTimeoutMillis;
 
   protected ScmClient(
       Vertx vertx,
@@ -46,7 +47,9 @@ public abstract class ScmClient {
       ScmRepository repository,
       String apiBase,
       Supplier<Optional<String>> token,
-      Clock clock) {
+      Clock clock,
+      long callTimeoutMillis) {
+    this.callTimeoutMillis = callTimeoutMillis;
     this.kind = kind;
     this.repository = repository;
     this.apiBase = apiBase;
@@ -63,13 +66,21 @@ public abstract class ScmClient {
 
   /** The client for the configured SCM, or IllegalArgumentException for a bad repository. */
   public static ScmClient create(
-      Vertx vertx, ScmKind kind, String remote, ScmSettings settings, Clock clock) {
+      Vertx vertx,
+      ScmKind kind,
+      String remote,
+      ScmSettings settings,
+      Clock clock,
+      long callTimeoutMillis) {
     ScmRepository repository = ScmRepository.of(kind, remote, settings.repo());
     String base = settings.url() == null ? kind.publicUrl() : ScmKind.checkApiUrl(settings.url());
     return switch (kind) {
-      case GITHUB -> new GitHubClient(vertx, repository, base, settings::token, clock);
-      case GITEA -> new GiteaClient(vertx, repository, base, settings::token, clock);
-      case GITLAB -> new GitLabClient(vertx, repository, base, settings::token, clock);
+      case GITHUB ->
+          new GitHubClient(vertx, repository, base, settings::token, clock, callTimeoutMillis);
+      case GITEA ->
+          new GiteaClient(vertx, repository, base, settings::token, clock, callTimeoutMillis);
+      case GITLAB ->
+          new GitLabClient(vertx, repository, base, settings::token, clock, callTimeoutMillis);
     };
   }
 
@@ -111,7 +122,7 @@ public abstract class ScmClient {
   /** A request to {@code apiBase + path} with the token header and JSON accepted. */
   protected HttpRequest<Buffer> request(HttpMethod method, String path) {
     HttpRequest<Buffer> request =
-        client.requestAbs(method, apiBase + path).timeout(CALL_TIMEOUT_MILLIS);
+        client.requestAbs(method, apiBase + path).timeout(callTimeoutMillis);
     request.putHeader("Accept", accept());
     token.get().ifPresent(value -> authenticate(request, value));
     return request;

@@ -1,0 +1,857 @@
+package io.cup.proposals;
+
+import io.cup.bus.Addresses;
+import io.cup.bus.ChangeSetReply;
+import io.cup.bus.HeadMoved;
+import io.cup.bus.Proposal;
+import io.cup.bus.ProposalEvent;
+import io.cup.bus.ResourceRef;
+import io.cup.bus.ResourceReply;
+import io.cup.bus.ResourceRequest;
+import io.cup.config.ResourceConfiguration;
+import io.cup.config.ResourceConfigurationLoader;
+import io.cup.config.ServedResource;
+import io.cup.config.ServerConfig;
+import io.cup.git.GitSource;
+import io.cup.git.Sources;
+import io.cup.scm.NewPullRequest;
+import io.cup.scm.PullRequest;
+import io.cup.scm.ScmClient;
+import io.cup.scm.ScmException;
+import io.cup.scm.ScmKind;
+import io.cup.status.StatusException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import org.eclipse.jgit.lib.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every accepted proposal moving. Deploy exactly one instance per node, as a standard
+ * verticle: SCM calls are asynchronous (Web Client) and Git work runs in {@code executeBlocking}.
+ * Several nodes are safe: every record or branch change is pushed with a lease, and the SCM itself
+ * refuses a second pull request for one branch.
+ *
+ * <ul>
+ *   <li><b>Pending → open</b> (hosted SCM only). A proposal is {@code pending} from the moment its
+ *       branch and record are pushed until its pull or merge request is open. {@link
+ *       Addresses#SCM_OPEN} opens one now (the publisher asks right after a create); a sweep every
+ *       {@code reconcileIntervalMillis} retries the rest, with exponential backoff (from {@code
+ *       scmRetryBaseMillis}, at most {@value #MAX_BACKOFF_MILLIS} ms) that honours {@code
+ *       Retry-After} and rate-limit resets. The first sweep runs at start, so a restart completes
+ *       every pending proposal. {@link ScmClient#open} looks for a request of the branch first, so
+ *       a lost answer never opens a second one.
+ *   <li><b>Webhooks</b>: {@link Addresses#SCM_PULL_REQUEST} moves a proposal to {@code merged} or
+ *       {@code closed} (or {@code open}, when the webhook outruns the reconciler) and publishes the
+ *       event.
+ *   <li><b>Merge and close through Cup's API</b> ({@link Addresses#SCM_MERGE}, {@link
+ *       Addresses#SCM_CLOSE}): done on the SCM, then recorded.
+ *   <li><b>Following the base</b> (any Git source): when the tracked branch moves ({@link
+ *       Addresses#EVENTS_HEAD}, and at every sweep for moves missed), each open or pending proposal
+ *       is replayed onto the new head: for every resource it touches, the controller computes the
+ *       change again at the new head (so a WASM controller re-runs), and the branch becomes one
+ *       commit on the new head, pushed with a lease on the branch head the record names. A resource
+ *       that changed upstream since the proposal's base is a conflict: the proposal becomes {@code
+ *       conflicted}, its pull request gets a comment naming the resources, and the event is
+ *       published. A branch someone else pushed to is left alone.
+ * </ul>
+ */
+public final class ReconcilerVerticle extends VerticleBase {
+  static final long MAX_BACKOFF_MILLIS = 300_000;
+  static final int LEASE_ATTEMPTS = 4;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReconcilerVerticle.class);
+  private static final long BUS_TIMEOUT_MILLIS = 60_000;
+  private static final int COMMENT_ATTEMPTS = 5;
+
+  private ServerConfig cfg;
+  private GitSource git;
+  private LocalProposals proposals;
+  private ScmKind scm;
+  private ScmClient client;
+  private Map<String, ServedResource> byKind = Map.of();
+  private long retryBaseMillis;
+  private long sweepTimer = -1;
+
+  /** Open attempts in flight, by proposal id (event loop only). */
+  private final Map<String, Future<Proposal>> opening = new HashMap<>();
+
+  /** When each pending proposal may be tried again, and how often it failed (event loop only). */
+  private final Map<String, Backoff> backoff = new HashMap<>();
+
+  /** Replays already tried, as "id@head", so a sweep does not repeat one (event loop only). */
+  private final Set<String> replayed = new HashSet<>();
+
+  /** Replays run one after another. */
+  private Future<Void> replays = Future.succeededFuture();
+
+  private record Backoff(int failures, long notBefore) {}
+
+  @Override
+  public Future<?> start() {
+    cfg = ServerConfig.of(config());
+    if (!"git".equals(cfg.source())) {
+      LOG.debug("no Git source: nothing to reconcile");
+      return Future.succeededFuture();
+    }
+    scm = PublisherVerticle.scmKind(cfg);
+    retryBaseMillis = config().getLong("scmRetryBaseMillis", 1_000L);
+    git = Sources.git(cfg);
+    proposals =
+        new LocalProposals(
+            git,
+            cfg,
+            event -> vertx.eventBus().publish(Addresses.EVENTS_PROPOSAL, event.toJson()),
+            scm);
+    if (scm != null) {
+      client =
+          ScmClient.create(
+              vertx,
+              scm,
+              cfg.gitRepo(),
+              cfg.scm(),
+              Clock.systemUTC(),
+              config().getLong("scmCallTimeoutMillis", ScmClient.DEFAULT_CALL_TIMEOUT_MILLIS));
+      LOG.info(
+          "proposals open {}s on {} {} at {}",
+          scm.requestName(),
+          scm.id(),
+          client.repository().path(),
+          cfg.scm().url() == null ? scm.publicUrl() : cfg.scm().url());
+    }
+    List<MessageConsumer<?>> consumers = new ArrayList<>();
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_HEAD, this::headMoved));
+    if (scm != null) {
+      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.SCM_OPEN, this::openNow));
+      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.SCM_MERGE, this::merge));
+      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.SCM_CLOSE, this::close));
+      consumers.add(
+          vertx.eventBus().<JsonObject>consumer(Addresses.SCM_PULL_REQUEST, this::pullRequest));
+    }
+    long interval =
+        config()
+            .getLong(
+                "reconcileIntervalMillis",
+                Math.min(Math.max(cfg.pollIntervalMillis(), 1_000), 30_000));
+    Path resourcesDir = Path.of(cfg.resourcesDir());
+    return blocking(() -> ResourceConfigurationLoader.load(resourcesDir))
+        .onSuccess(resources -> byKind = byKind(resources))
+        .compose(loaded -> Future.all(consumers.stream().map(MessageConsumer::completion).toList()))
+        .onSuccess(
+            ready -> {
+              sweepTimer = vertx.setPeriodic(0, interval, id -> sweep());
+            });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+    }
+    if (client != null) {
+      client.close();
+    }
+    return Future.succeededFuture();
+  }
+
+  // -- the sweep ---------------------------------------------------------------------------------
+
+  /** Retries due pending proposals and replays proposals left behind by a move. */
+  private void sweep() {
+    blocking(
+            () -> {
+              if (!ensureOpen()) {
+                return List.<Proposal>of();
+              }
+              return proposals.list().stream().filter(LocalProposals::isOpen).toList();
+            })
+        .onSuccess(
+            open -> {
+              long now = System.currentTimeMillis();
+              for (Proposal proposal : open) {
+                Backoff wait = backoff.get(proposal.id());
+                if (scm != null
+                    && LocalProposals.PENDING.equals(proposal.state())
+                    && (wait == null || wait.notBefore() <= now)) {
+                  open(proposal.id());
+                }
+              }
+              blocking(() -> Optional.ofNullable(proposals.trackedHead()))
+                  .onSuccess(head -> head.ifPresent(h -> replayAll(h, open)));
+            })
+        .onFailure(e -> LOG.debug("sweep skipped: {}", e.getMessage()));
+  }
+
+  /** The clone opens once the fetcher has cloned; until then there is nothing to do. */
+  private boolean ensureOpen() {
+    if (git.isOpen()) {
+      return true;
+    }
+    try {
+      return git.open();
+    } catch (StatusException e) {
+      return false;
+    }
+  }
+
+  // -- pending → open ----------------------------------------------------------------------------
+
+  private void openNow(Message<JsonObject> message) {
+    String id = message.body() == null ? null : message.body().getString("id");
+    if (id == null) {
+      StatusException.reply(message, StatusException.badRequest("a proposal id is required"));
+      return;
+    }
+    open(id)
+        .onSuccess(p -> message.reply(p.toJson()))
+        .onFailure(e -> StatusException.reply(message, e));
+  }
+
+  /** One attempt to open the request of {@code id}; joins an attempt already running. */
+  private Future<Proposal> open(String id) {
+    Future<Proposal> running = opening.get(id);
+    if (running != null) {
+      return running;
+    }
+    Future<Proposal> attempt =
+        blocking(
+                () -> {
+                  ensureOpen();
+                  return proposals.current(id);
+                })
+            .compose(
+                proposal -> {
+                  if (!LocalProposals.PENDING.equals(proposal.state())) {
+                    return Future.succeededFuture(proposal);
+                  }
+                  return client
+                      .open(newPullRequest(proposal))
+                      .compose(pull -> record(id, pull))
+                      .onSuccess(
+                          opened -> {
+                            count("open", "success");
+                            LOG.info(
+                                "proposal {}: {} {} opened: {}",
+                                id,
+                                scm.requestName(),
+                                opened.pullRequest(),
+                                opened.url());
+                          });
+                });
+    opening.put(id, attempt);
+    attempt.onComplete(
+        done -> {
+          opening.remove(id);
+          if (done.succeeded()) {
+            backoff.remove(id);
+          } else {
+            retryLater(id, done.cause());
+          }
+        });
+    return attempt;
+  }
+
+  private void retryLater(String id, Throwable failure) {
+    Backoff previous = backoff.get(id);
+    int failures = previous == null ? 1 : previous.failures() + 1;
+    long exponential = Math.min(MAX_BACKOFF_MILLIS, retryBaseMillis << Math.min(failures - 1, 20));
+    long jittered = exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
+    long asked = failure instanceof ScmException e ? e.retryAfterMillis() : -1;
+    long delay = asked >= 0 ? Math.max(asked, retryBaseMillis) : jittered;
+    backoff.put(id, new Backoff(failures, System.currentTimeMillis() + delay));
+    count("open", failure instanceof ScmException ? "failure" : "error");
+    LOG.warn(
+        "proposal {} stays pending: {} (attempt {}, next in {} ms)",
+        id,
+        failure.getMessage(),
+        failures,
+        delay);
+    vertx.setTimer(
+        delay,
+        t -> {
+          Backoff due = backoff.get(id);
+          if (due != null && due.notBefore() <= System.currentTimeMillis()) {
+            open(id);
+          }
+        });
+  }
+
+  private NewPullRequest newPullRequest(Proposal proposal) {
+    String message = proposal.message();
+    int newline = message.indexOf('\n');
+    String title = newline < 0 ? message : message.substring(0, newline);
+    StringBuilder body = new StringBuilder();
+    if (newline >= 0 && !message.substring(newline + 1).isBlank()) {
+      body.append(message.substring(newline + 1).strip()).append("\n\n");
+    }
+    body.append("Resources this change touches:\n\n");
+    for (ResourceRef ref : proposal.resources()) {
+      body.append("- `")
+          .append(ref.action())
+          .append("` ")
+          .append(ref.kind())
+          .append(" `")
+          .append(ref.namespace())
+          .append('/')
+          .append(ref.name())
+          .append("` (")
+          .append(ref.apiVersion())
+          .append(")\n");
+    }
+    body.append("\nProposed through Cup as proposal `").append(proposal.id()).append("`.\n");
+    return new NewPullRequest(
+        proposal.branch(), git.branch(), title, body.toString(), List.of(PullRequest.LABEL));
+  }
+
+  /**
+   * Records what the SCM says of a proposal's request: number and URL, and its state when it moved
+   * (opened, merged, closed); publishes the matching event. Retries when the record moved.
+   */
+  private Future<Proposal> record(String id, PullRequest pull) {
+    return withLease(() -> proposals.tryUpdate(id, p -> applied(p, pull)), "proposal " + id);
+  }
+
+  /** The proposal as {@code pull} leaves it; the same object when nothing changes. */
+  static Proposal applied(Proposal proposal, PullRequest pull) {
+    Proposal updated = proposal;
+    if (proposal.pullRequest() == null || !pull.url().equals(proposal.url())) {
+      updated = updated.withPullRequest(pull.number(), pull.url());
+    }
+    String now = Instant.now().toString();
+    boolean live =
+        LocalProposals.PENDING.equals(proposal.state())
+            || LocalProposals.OPEN.equals(proposal.state())
+            || LocalProposals.CONFLICTED.equals(proposal.state());
+    if (live && PullRequest.MERGED.equals(pull.state())) {
+      updated = updated.withState(LocalProposals.MERGED, pull.mergeCommit(), now);
+    } else if (live && PullRequest.CLOSED.equals(pull.state())) {
+      updated = updated.withState(LocalProposals.CLOSED, null, now);
+    } else if (LocalProposals.PENDING.equals(proposal.state())) {
+      updated = updated.withState(LocalProposals.OPEN, null, now);
+    }
+    return updated;
+  }
+
+  // -- webhooks, merge, close --------------------------------------------------------------------
+
+  private void pullRequest(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    String branch = body.getString("branch", "");
+    String id =
+        branch.startsWith(ProposalStore.BRANCH_PREFIX)
+            ? branch.substring(ProposalStore.BRANCH_PREFIX.length())
+            : null;
+    if (!scm.id().equals(body.getString("scm")) || id == null || !ProposalId.isValid(id)) {
+      message.reply(new JsonObject().putNull("proposal").put("state", "ignored"));
+      return;
+    }
+    PullRequest pull =
+        new PullRequest(
+            body.getLong("number"),
+            body.getString("url"),
+            body.getString("state"),
+            branch,
+            body.getString("mergeCommit"),
+            true);
+    transition(id, pull)
+        .onSuccess(p -> message.reply(new JsonObject().put("proposal", id).put("state", p.state())))
+        .onFailure(
+            e -> {
+              if (StatusException.from(e).code() == 404) {
+                message.reply(new JsonObject().putNull("proposal").put("state", "unknown"));
+              } else {
+                StatusException.reply(message, e);
+              }
+            });
+  }
+
+  private void merge(Message<JsonObject> message) {
+    String id = message.body().getString("id");
+    onScm(id, "merge", p -> client.merge(p.pullRequest(), "Merge proposal " + id + ": " + title(p)))
+        .compose(merged -> refresh().otherwiseEmpty().map(merged))
+        .onSuccess(p -> message.reply(p.toJson()))
+        .onFailure(e -> StatusException.reply(message, e));
+  }
+
+  private void close(Message<JsonObject> message) {
+    String id = message.body().getString("id");
+    onScm(id, "close", p -> client.close(p.pullRequest()))
+        .onSuccess(p -> message.reply(p.toJson()))
+        .onFailure(e -> StatusException.reply(message, e));
+  }
+
+  /** Does {@code action} to the proposal's request on the SCM, then records the outcome. */
+  private Future<Proposal> onScm(
+      String id, String action, Function<Proposal, Future<PullRequest>> call) {
+    return refresh()
+        .otherwiseEmpty()
+        .compose(v -> blocking(() -> proposals.current(id)))
+        .compose(
+            proposal -> {
+              if (LocalProposals.CLOSED.equals(proposal.state()) && action.equals("close")) {
+                return Future.succeededFuture(proposal);
+              }
+              if (!LocalProposals.isOpen(proposal)
+                  && !LocalProposals.CONFLICTED.equals(proposal.state())) {
+                return Future.failedFuture(
+                    StatusException.conflict(
+                        "proposal "
+                            + id
+                            + " is "
+                            + proposal.state()
+                            + " and cannot be "
+                            + action
+                            + "d"));
+              }
+              if (proposal.pullRequest() == null) {
+                return Future.failedFuture(
+                    StatusException.conflict(
+                        "proposal "
+                            + id
+                            + " is pending: its "
+                            + scm.requestName()
+                            + " is not open yet; try again shortly"));
+              }
+              return call.apply(proposal)
+                  .recover(e -> Future.failedFuture(asStatus(e, action, id)))
+                  .compose(pull -> transition(id, pull));
+            });
+  }
+
+  /** Records the request's new state and publishes merged / closed / opened. */
+  private Future<Proposal> transition(String id, PullRequest pull) {
+    return blocking(() -> proposals.current(id))
+        .compose(
+            before ->
+                record(id, pull)
+                    .onSuccess(
+                        after -> {
+                          if (!after.state().equals(before.state())) {
+                            String type =
+                                LocalProposals.OPEN.equals(after.state())
+                                    ? "opened"
+                                    : after.state();
+                            if (LocalProposals.MERGED.equals(after.state())) {
+                              ProposalMetrics.MERGED.increment();
+                            } else if (LocalProposals.CLOSED.equals(after.state())) {
+                              ProposalMetrics.CLOSED.increment();
+                            }
+                            LOG.info("proposal {} is {} on {}", id, after.state(), scm.id());
+                            vertx
+                                .eventBus()
+                                .publish(
+                                    Addresses.EVENTS_PROPOSAL,
+                                    new ProposalEvent(type, after).toJson());
+                          }
+                        }));
+  }
+
+  private StatusException asStatus(Throwable failure, String action, String id) {
+    if (!(failure instanceof ScmException e)) {
+      return StatusException.from(failure);
+    }
+    String message = "cannot " + action + " proposal " + id + ": " + e.getMessage();
+    if (e.status() == 405 || e.status() == 409 || e.status() == 422) {
+      return StatusException.conflict(message);
+    }
+    if (e.isTransient()) {
+      long seconds = Math.max(1, (e.retryAfterMillis() + 999) / 1000);
+      return new StatusException(
+          503,
+          "ServiceUnavailable",
+          message,
+          List.of(),
+          new JsonObject().put("retryAfterSeconds", seconds),
+          null);
+    }
+    return StatusException.badGateway(message, null);
+  }
+
+  // -- following the base ------------------------------------------------------------------------
+
+  private void headMoved(Message<JsonObject> message) {
+    HeadMoved moved = HeadMoved.fromJson(message.body());
+    if (moved.to() == null || !ObjectId.isId(moved.to())) {
+      return;
+    }
+    blocking(() -> proposals.list().stream().filter(LocalProposals::isOpen).toList())
+        .onSuccess(open -> replayAll(ObjectId.fromString(moved.to()), open))
+        .onFailure(e -> LOG.warn("cannot list proposals to replay: {}", e.getMessage()));
+  }
+
+  private void replayAll(ObjectId head, List<Proposal> open) {
+    for (Proposal proposal : open) {
+      if (head.name().equals(proposal.base()) || !replayed.add(proposal.id() + "@" + head.name())) {
+        continue;
+      }
+      replays =
+          replays
+              .compose(v -> replay(proposal.id(), head))
+              .otherwise(
+                  e -> {
+                    LOG.warn(
+                        "cannot move proposal {} onto {}: {}",
+                        proposal.id(),
+                        head.name(),
+                        e.getMessage());
+                    replayed.remove(proposal.id() + "@" + head.name());
+                    return null;
+                  });
+    }
+  }
+
+  /** What a replay found out before any write. */
+  private record Plan(Proposal proposal, ObjectId branchHead, ObjectId base) {}
+
+  /** Replays one proposal onto {@code head}; see the class comment. */
+  private Future<Void> replay(String id, ObjectId head) {
+    return blocking(() -> plan(id, head))
+        .compose(
+            plan -> {
+              if (plan.isEmpty()) {
+                return Future.succeededFuture();
+              }
+              Plan p = plan.get();
+              return conflicts(p, head)
+                  .compose(
+                      conflicts -> {
+                        if (!conflicts.isEmpty()) {
+                          return conflicted(id, head, conflicts);
+                        }
+                        return reapply(p, head);
+                      });
+            });
+  }
+
+  private Optional<Plan> plan(String id, ObjectId head) {
+    Proposal proposal = proposals.current(id);
+    if (!LocalProposals.isOpen(proposal) || head.name().equals(proposal.base())) {
+      return Optional.empty();
+    }
+    ObjectId branchHead = proposals.branchHead(id);
+    if (branchHead == null || proposal.base() == null || !ObjectId.isId(proposal.base())) {
+      return Optional.empty();
+    }
+    if (!branchHead.name().equals(proposal.head())) {
+      LOG.info(
+          "proposal {}: its branch was pushed to outside Cup ({}); not moving it onto {}",
+          id,
+          branchHead.name(),
+          head.name());
+      return Optional.empty();
+    }
+    if (proposals.contains(branchHead, head) || proposals.contains(head, branchHead)) {
+      return Optional.empty(); // already on the new head, or merged into it
+    }
+    return Optional.of(new Plan(proposal, branchHead, ObjectId.fromString(proposal.base())));
+  }
+
+  /** The resources of the proposal that changed upstream between its base and {@code head}. */
+  private Future<List<ResourceRef>> conflicts(Plan plan, ObjectId head) {
+    List<Future<Optional<ResourceRef>>> checks = new ArrayList<>();
+    for (ResourceRef ref : plan.proposal().resources()) {
+      ServedResource served = byKind.get(ref.apiVersion() + "|" + ref.kind());
+      if (served == null) {
+        checks.add(Future.succeededFuture(Optional.of(ref)));
+        continue;
+      }
+      Future<JsonObject> before = read(served, ref, plan.base());
+      Future<JsonObject> upstream = read(served, ref, head);
+      checks.add(
+          Future.all(before, upstream)
+              .map(
+                  both ->
+                      same(before.result(), upstream.result())
+                          ? Optional.<ResourceRef>empty()
+                          : Optional.of(ref)));
+    }
+    return Future.all(checks)
+        .map(all -> checks.stream().map(Future::result).flatMap(Optional::stream).toList());
+  }
+
+  /** Computes each resource's change again at the new head and moves the branch there. */
+  private Future<Void> reapply(Plan plan, ObjectId head) {
+    Future<ObjectId> tip = Future.succeededFuture(head);
+    for (ResourceRef ref : plan.proposal().resources()) {
+      ServedResource served = byKind.get(ref.apiVersion() + "|" + ref.kind());
+      tip = tip.compose(current -> reapplyOne(plan, served, ref, current));
+    }
+    String id = plan.proposal().id();
+    return tip.compose(
+        moved -> {
+          if (moved.equals(head)) {
+            LOG.info("proposal {}: its changes are already on {}; left as it is", id, head.name());
+            return Future.succeededFuture();
+          }
+          return blocking(() -> proposals.tryRebase(id, plan.branchHead(), head, moved))
+              .compose(
+                  rebased -> {
+                    if (rebased.isEmpty()) {
+                      LOG.info("proposal {}: its branch or record moved meanwhile; later", id);
+                      replayed.remove(id + "@" + head.name());
+                      return Future.succeededFuture();
+                    }
+                    vertx
+                        .eventBus()
+                        .publish(
+                            Addresses.EVENTS_PROPOSAL,
+                            new ProposalEvent("updated", rebased.get()).toJson());
+                    return Future.succeededFuture();
+                  });
+        });
+  }
+
+  private Future<ObjectId> reapplyOne(
+      Plan plan, ServedResource served, ResourceRef ref, ObjectId tip) {
+    Future<JsonObject> desired =
+        "delete".equals(ref.action())
+            ? Future.succeededFuture(null)
+            : read(served, ref, plan.branchHead());
+    return desired.compose(
+        resource -> {
+          String address =
+              resource == null ? Addresses.CONTROLLER_DELETE : Addresses.CONTROLLER_PUT;
+          ResourceRequest request =
+              new ResourceRequest(
+                  served.definition().group(),
+                  served.version(),
+                  served.definition().plural(),
+                  ref.namespace(),
+                  ref.name(),
+                  tip.name(),
+                  null,
+                  resource == null ? null : withoutVersion(resource));
+          return vertx
+              .eventBus()
+              .<JsonObject>request(address, request.toJson(), options())
+              .map(reply -> ChangeSetReply.fromJson(reply.body()))
+              .compose(
+                  change ->
+                      change.changes().isEmpty()
+                          ? Future.succeededFuture(tip)
+                          : blocking(
+                              () ->
+                                  proposals.commitOnto(
+                                      tip, change.changes().changes(), plan.proposal().message())))
+              .recover(
+                  e ->
+                      StatusException.from(e).code() == 404 && resource == null
+                          ? Future.succeededFuture(tip) // deleted upstream too
+                          : Future.failedFuture(e));
+        });
+  }
+
+  private Future<Void> conflicted(String id, ObjectId head, List<ResourceRef> conflicts) {
+    return withLease(
+            () ->
+                proposals.tryUpdate(
+                    id,
+                    p ->
+                        LocalProposals.isOpen(p)
+                            ? p.withState(LocalProposals.CONFLICTED, null, Instant.now().toString())
+                            : p),
+            "proposal " + id)
+        .compose(
+            proposal -> {
+              if (!LocalProposals.CONFLICTED.equals(proposal.state())) {
+                return Future.succeededFuture();
+              }
+              LOG.info(
+                  "proposal {} conflicts with {} at {}: {}",
+                  id,
+                  git.branch(),
+                  head.name(),
+                  names(conflicts));
+              vertx
+                  .eventBus()
+                  .publish(
+                      Addresses.EVENTS_PROPOSAL,
+                      new ProposalEvent("conflicted", proposal).toJson());
+              if (client != null && proposal.pullRequest() != null) {
+                comment(proposal.pullRequest(), conflictComment(head, conflicts), 1);
+              }
+              return Future.succeededFuture();
+            });
+  }
+
+  private String conflictComment(ObjectId head, List<ResourceRef> conflicts) {
+    StringBuilder text =
+        new StringBuilder("Cup cannot move this proposal onto `")
+            .append(git.branch())
+            .append("` at ")
+            .append(head.name(), 0, 12)
+            .append(": these resources were changed there since the proposal was made:\n\n");
+    for (ResourceRef ref : conflicts) {
+      text.append("- ")
+          .append(ref.kind())
+          .append(" `")
+          .append(ref.namespace())
+          .append('/')
+          .append(ref.name())
+          .append("` (")
+          .append(ref.apiVersion())
+          .append(")\n");
+    }
+    text.append("\nThe proposal is now `conflicted`. Close it and write the change again.\n");
+    return text.toString();
+  }
+
+  private void comment(long number, String text, int attempt) {
+    client
+        .comment(number, text)
+        .onSuccess(v -> count("comment", "success"))
+        .onFailure(
+            e -> {
+              count("comment", "failure");
+              if (attempt >= COMMENT_ATTEMPTS) {
+                LOG.warn(
+                    "giving up commenting on {} {}: {}", scm.requestName(), number, e.getMessage());
+                return;
+              }
+              long delay =
+                  e instanceof ScmException s && s.retryAfterMillis() >= 0
+                      ? Math.max(s.retryAfterMillis(), retryBaseMillis)
+                      : retryBaseMillis << attempt;
+              vertx.setTimer(delay, t -> comment(number, text, attempt + 1));
+            });
+  }
+
+  // -- plumbing ----------------------------------------------------------------------------------
+
+  /** Runs a leased update; when the lease did not hold, fetches and tries again. */
+  private <T> Future<T> withLease(Callable<Optional<T>> attempt, String what) {
+    Promise<T> done = Promise.promise();
+    withLease(attempt, what, 1, done);
+    return done.future();
+  }
+
+  private <T> void withLease(
+      Callable<Optional<T>> attempt, String what, int number, Promise<T> done) {
+    blocking(attempt)
+        .onFailure(done::fail)
+        .onSuccess(
+            result -> {
+              if (result.isPresent()) {
+                done.complete(result.get());
+              } else if (number >= LEASE_ATTEMPTS) {
+                done.fail(
+                    StatusException.conflict(
+                        what + " kept changing on the remote (" + LEASE_ATTEMPTS + " attempts)"));
+              } else {
+                refresh()
+                    .otherwiseEmpty()
+                    .onComplete(v -> withLease(attempt, what, number + 1, done));
+              }
+            });
+  }
+
+  /** Fetches through the fetcher (which announces moves), or directly without one. */
+  private Future<Void> refresh() {
+    return vertx
+        .eventBus()
+        .request(Addresses.REPOSITORY_FETCH, new JsonObject(), options())
+        .<Void>mapEmpty()
+        .recover(
+            e ->
+                e instanceof ReplyException
+                    ? blocking(() -> git.fetch()).mapEmpty()
+                    : Future.failedFuture(e));
+  }
+
+  /** The resource at {@code revision}, without its resourceVersion; null when absent. */
+  private Future<JsonObject> read(ServedResource served, ResourceRef ref, ObjectId revision) {
+    ResourceRequest request =
+        new ResourceRequest(
+            served.definition().group(),
+            served.version(),
+            served.definition().plural(),
+            ref.namespace(),
+            ref.name(),
+            revision.name(),
+            null,
+            null);
+    return vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.CONTROLLER_GET, request.toJson(), options())
+        .map(reply -> withoutVersion(ResourceReply.fromJson(reply.body()).resource()))
+        .recover(
+            e ->
+                StatusException.from(e).code() == 404
+                    ? Future.succeededFuture(null)
+                    : Future.failedFuture(e));
+  }
+
+  private static JsonObject withoutVersion(JsonObject resource) {
+    if (resource == null) {
+      return null;
+    }
+    JsonObject copy = resource.copy();
+    JsonObject metadata = copy.getJsonObject("metadata");
+    if (metadata != null) {
+      metadata.remove("resourceVersion");
+    }
+    return copy;
+  }
+
+  private static boolean same(JsonObject a, JsonObject b) {
+    return a == null ? b == null : a.equals(b);
+  }
+
+  private static Map<String, ServedResource> byKind(ResourceConfiguration resources) {
+    Map<String, ServedResource> map = new HashMap<>();
+    for (ServedResource served : resources.served().values()) {
+      map.put(served.apiVersion() + "|" + served.definition().kind(), served);
+    }
+    return map;
+  }
+
+  private static String names(List<ResourceRef> refs) {
+    return String.join(
+        ", ", refs.stream().map(r -> r.kind() + " " + r.namespace() + "/" + r.name()).toList());
+  }
+
+  private static String title(Proposal proposal) {
+    String message = proposal.message();
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  private static DeliveryOptions options() {
+    return new DeliveryOptions().setSendTimeout(BUS_TIMEOUT_MILLIS);
+  }
+
+  private void count(String operation, String outcome) {
+    Counter.builder("cup.scm.calls")
+        .description("Calls to the SCM by the reconciler")
+        .tag("scm", scm == null ? "local" : scm.id())
+        .tag("operation", operation)
+        .tag("outcome", outcome)
+        .register(Metrics.globalRegistry)
+        .increment();
+  }
+
+  private <T> Future<T> blocking(Callable<T> work) {
+    return vertx.executeBlocking(work, false);
+  }
+}
