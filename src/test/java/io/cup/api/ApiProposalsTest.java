@@ -394,6 +394,7 @@ class ApiProposalsTest {
             "2026-01-01T00:00:00Z",
             "2026-01-01T00:00:00Z",
             null,
+            null,
             null);
     Proposal closed =
         new Proposal(
@@ -408,6 +409,7 @@ class ApiProposalsTest {
             opened.resources(),
             opened.createdAt(),
             "2026-01-01T00:01:00Z",
+            null,
             null,
             null);
     vertx

@@ -112,6 +112,7 @@ final class FakeBackend {
             "2025-01-02T03:04:05Z",
             "2025-01-02T03:04:05Z",
             null,
+            null,
             diff);
     proposals.put(id, proposal);
     return proposal;
@@ -236,6 +237,7 @@ final class FakeBackend {
                     proposal.createdAt(),
                     proposal.updatedAt(),
                     null,
+                    null,
                     null)
                 .toJson()
             : proposal.toJson());
@@ -277,6 +279,7 @@ final class FakeBackend {
             p.createdAt(),
             "2025-01-02T04:00:00Z",
             state.equals("merged") ? "feedface" + p.id() : null,
+            null,
             null);
     proposals.put(p.id(), moved);
     return moved.toJson();
