@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * shutdownTimeoutSeconds} (30), {@code validationPoolSize} (4), {@code headReadsCapacity} (10 000
  * resources read at the tracked head kept per instance, see {@link HeadReads}), {@code
  * controllerQueue} (64 per processor: outstanding controller requests per instance before the API
- * answers 503 with {@code Retry-After}).
+ * answers 503 with {@code Retry-After}), {@code webhookTimeoutMillis} (10 000: a webhook's fetch or
+ * pull request update, see {@link WebhookApi}).
  */
 public class ApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
@@ -96,6 +97,9 @@ public class ApiVerticle extends VerticleBase {
             resources, bus, validation, pending, headReads, watches, "git".equals(config.source()));
     ProposalApi proposals = new ProposalApi(bus, pending);
     HealthApi health = new HealthApi(bus);
+    WebhookApi webhooks =
+        new WebhookApi(
+            bus, validation, config.scm(), config().getLong("webhookTimeoutMillis", 10_000L));
     StatusResponses errors = new StatusResponses(config.maxBodyBytes());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
 
@@ -117,6 +121,18 @@ public class ApiVerticle extends VerticleBase {
     routes.path(PROPOSALS + "/:id").on(HttpMethod.GET, proposals::get).end();
     routes.path(PROPOSALS + "/:id/merge").on(HttpMethod.POST, proposals::merge).end();
     routes.path(PROPOSALS + "/:id/close").on(HttpMethod.POST, proposals::close).end();
+    routes
+        .path(WebhookApi.PATH)
+        .on(
+            HttpMethod.POST,
+            webhooks::scm,
+            BodyHandler.create(false).setBodyLimit(WebhookApi.MAX_BODY_BYTES),
+            webhooks::deliver)
+        .end();
+    // a webhook body over its own limit: the 413 names that limit
+    router
+        .route(WebhookApi.PATH)
+        .failureHandler(new StatusResponses(WebhookApi.MAX_BODY_BYTES)::handle);
     routes.path("/apis/:group/:version").on(HttpMethod.GET, api::discovery).end();
     routes.path(RESOURCES).all(api::resolve).on(HttpMethod.GET, api::list).end();
     routes

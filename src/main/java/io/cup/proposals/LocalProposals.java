@@ -397,6 +397,11 @@ final class LocalProposals implements Proposals {
     return live(store, find(store, id).proposal());
   }
 
+  /** The record of {@code id} as last written by Cup (its head as Cup pushed it); 404 unknown. */
+  Proposal recorded(String id) {
+    return find(store(), id).proposal();
+  }
+
   /** The commit the proposal branch points at in the clone, or null without a branch. */
   ObjectId branchHead(String id) {
     return store().resolve(ProposalStore.branchRef(id));

@@ -545,7 +545,7 @@ public final class ReconcilerVerticle extends VerticleBase {
   }
 
   private Optional<Plan> plan(String id, ObjectId head) {
-    Proposal proposal = proposals.current(id);
+    Proposal proposal = proposals.recorded(id);
     if (!LocalProposals.isOpen(proposal) || head.name().equals(proposal.base())) {
       return Optional.empty();
     }

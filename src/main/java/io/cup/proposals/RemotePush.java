@@ -144,7 +144,9 @@ final class RemotePush {
                 (String) null,
                 change.newId(),
                 change.ref(),
-                false,
+                // the lease makes a forced update a compare-and-swap: a rebased proposal branch
+                // is not a fast-forward, yet moves only from the value this node read
+                true,
                 null,
                 change.expectedOld()));
       }

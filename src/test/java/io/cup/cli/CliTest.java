@@ -276,12 +276,19 @@ class CliTest {
             + " port",
         "--api-address ::1:8181|invalid value for --api-address: invalid address \"::1:8181\"",
         "--api-source svn|invalid value for --api-source: \"svn\" is not one of git, local",
-        "--api-git-scm github|--api-git-scm github is not supported by this build yet (supported:"
-            + " local)",
-        "--api-git-scm gitlab|--api-git-scm gitlab is not supported by this build yet",
-        "--api-git-scm gitea|--api-git-scm gitea is not supported by this build yet",
+        "--api-git-scm github|--api-git-scm github needs an API token: set CUPD_API_GIT_SCM_TOKEN"
+            + " or --api-git-scm-token-file",
+        "--api-git-scm gitlab --api-git-scm-url ftp://x|invalid value for --api-git-scm-url:"
+            + " \"ftp://x\" is not an http(s) URL",
+        "--api-git-scm gitea --api-git-scm-repo a/b/c|invalid value for --api-git-scm-repo:"
+            + " \"a/b/c\" is not owner/name",
+        "--api-git-scm gitea --api-source local --api-local-path .|--api-git-scm gitea needs"
+            + " --api-source git",
+        "--api-git-scm github --api-git-scm-token-file none.txt|invalid value for"
+            + " --api-git-scm-token-file: file",
+        "--api-webhook-secret-file none.txt|invalid value for --api-webhook-secret-file: file",
         "--api-git-scm bitbucket|invalid value for --api-git-scm: \"bitbucket\" is not one of"
-            + " local",
+            + " local, github, gitea, gitlab",
         "--api-git-branch a..b|invalid value for --api-git-branch: \"a..b\" is not a valid branch"
             + " name",
         "--max-body-bytes lots|invalid value for --max-body-bytes: \"lots\" is not a size",
@@ -305,6 +312,32 @@ class CliTest {
     assertThat(invocation.exitCode()).isEqualTo(2);
     assertThat(invocation.serve()).isFalse();
     assertThat(err.toString()).contains(message).contains("cup serve --help");
+  }
+
+  @Test
+  void aHostedScmTakesItsRepositoryFromTheRemoteAndItsTokenFromAFile() throws Exception {
+    Path token = Files.writeString(work.resolve("token"), "s3cret-token\n");
+    ServerConfig config =
+        serve(
+            "--api-git-repo",
+            "https://gitlab.example/platform/config/flags.git",
+            "--api-git-scm",
+            "gitlab",
+            "--api-git-scm-url",
+            "https://gitlab.example/",
+            "--api-git-scm-token-file",
+            token.toString());
+
+    assertThat(config.gitScm()).isEqualTo("gitlab");
+    assertThat(config.scm().url()).isEqualTo("https://gitlab.example/");
+    assertThat(config.scm().token()).contains("s3cret-token");
+    assertThat(config.toJson().encode()).doesNotContain("s3cret-token");
+    assertThat(
+            io.cup.scm.ScmRepository.of(io.cup.scm.ScmKind.GITLAB, config.gitRepo(), null).path())
+        .isEqualTo("platform/config/flags");
+    assertThat(
+            io.cup.scm.ScmRepository.of(io.cup.scm.ScmKind.GITHUB, config.gitRepo(), null).path())
+        .isEqualTo("config/flags");
   }
 
   @Test

@@ -226,13 +226,14 @@ class CupServerTest {
 
     assertThat(packaged)
         .extracting(VerticleDescriptor::name)
-        .containsExactly("fetcher", "controllers", "publisher", "api");
+        .containsExactly("fetcher", "controllers", "publisher", "reconciler", "api");
     assertThat(packaged)
         .extracting(VerticleDescriptor::className)
         .containsExactly(
             "io.cup.fetcher.FetcherVerticle",
             "io.cup.controllers.ControllerVerticle",
             "io.cup.proposals.PublisherVerticle",
+            "io.cup.proposals.ReconcilerVerticle",
             "io.cup.api.ApiVerticle");
     assertThat(packaged)
         .usingRecursiveFieldByFieldElementComparatorIgnoringFields("file")
@@ -247,7 +248,7 @@ class CupServerTest {
     VerticleDescriptor publisher = packaged.get(2);
     assertThat(publisher.instances()).isEqualTo(2);
     assertThat(publisher.workerPoolName()).isEqualTo("cup-publisher");
-    VerticleDescriptor api = packaged.get(3);
+    VerticleDescriptor api = packaged.get(4);
     assertThat(api.worker()).isFalse();
     assertThat(api.instances()).isEqualTo(2);
   }
