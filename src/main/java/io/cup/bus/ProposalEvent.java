@@ -3,8 +3,9 @@ package io.cup.bus;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Published on {@code cup.events.proposal}: {@code type} is opened, updated (a commit added with
- * {@code ?proposal=<id>}), merged, closed or conflicted.
+ * Published on {@code cup.events.proposal}: {@code type} is pending (created, its pull request on a
+ * hosted SCM not open yet), opened, updated (a commit added with {@code ?proposal=<id>}, or the
+ * proposal replayed onto a moved base), merged, closed or conflicted.
  */
 public record ProposalEvent(String type, Proposal proposal) {
   public JsonObject toJson() {

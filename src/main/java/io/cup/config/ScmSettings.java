@@ -13,8 +13,8 @@ import java.util.function.Function;
  * How Cup reaches its SCM (GitHub, Gitea, GitLab) and checks the SCM's webhooks. Secrets are never
  * held here, only where they are read from: the token from {@value #TOKEN_ENV} or {@link
  * #tokenFile}, the webhook secret from {@value #WEBHOOK_SECRET_ENV} or {@link #webhookSecretFile}
- * (the environment wins, as for the Git token). Both are read on use, so a rotated file is picked
- * up without a restart.
+ * (the environment wins when both are set). Both are read on use, so a rotated file is picked up
+ * without a restart.
  *
  * @param url the SCM's REST API base ({@code --api-git-scm-url}); null: the public service
  * @param repo {@code owner/name} (GitLab: {@code group/sub/name}) overriding the last path segments

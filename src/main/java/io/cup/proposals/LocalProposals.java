@@ -150,7 +150,8 @@ final class LocalProposals implements Proposals {
         });
     ProposalMetrics.CREATED.increment();
     LOG.info("opened proposal {} on {}: {}", id, proposal.branch(), firstLine(message));
-    events.accept(new ProposalEvent("opened", proposal));
+    // with a hosted SCM, "opened" comes from the reconciler once the pull request is open
+    events.accept(new ProposalEvent(scm == null ? "opened" : PENDING, proposal));
     return proposal;
   }
 

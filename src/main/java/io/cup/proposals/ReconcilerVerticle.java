@@ -247,7 +247,7 @@ public final class ReconcilerVerticle extends VerticleBase {
                   }
                   return client
                       .open(newPullRequest(proposal))
-                      .compose(pull -> record(id, pull))
+                      .compose(pull -> transition(id, pull))
                       .onSuccess(
                           opened -> {
                             count("open", "success");
@@ -423,6 +423,24 @@ public final class ReconcilerVerticle extends VerticleBase {
                             + " and cannot be "
                             + action
                             + "d"));
+              }
+              if (proposal.pullRequest() == null && action.equals("close")) {
+                // never opened on the SCM (conflicted while pending): close the record only
+                return withLease(
+                        () ->
+                            proposals.tryUpdate(
+                                id,
+                                p ->
+                                    p.withState(
+                                        LocalProposals.CLOSED, null, Instant.now().toString())),
+                        "proposal " + id)
+                    .onSuccess(
+                        closed ->
+                            vertx
+                                .eventBus()
+                                .publish(
+                                    Addresses.EVENTS_PROPOSAL,
+                                    new ProposalEvent("closed", closed).toJson()));
               }
               if (proposal.pullRequest() == null) {
                 return Future.failedFuture(

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
  * repository's pull requests, most recently updated first.
  */
 final class GiteaClient extends ScmClient {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GiteaClient.class);
   static final int PAGE_SIZE = 50;
   static final int MAX_PAGES = 40;
 
@@ -110,14 +111,18 @@ final class GiteaClient extends ScmClient {
             request(HttpMethod.POST, repo() + "/issues/" + pull.number() + "/labels"),
             new JsonObject().put("labels", new JsonArray(wanted.labels())))
         .map(
-            response ->
-                new PullRequest(
+            response -> {
+              // Gitea drops names that are not labels of the repository, without an error
+              if (!hasLabel(array("issueAddLabel", response))) {
+                LOG.warn(
+                    "pull request {} has no label {}: create it in {} for Gitea to attach it",
                     pull.number(),
-                    pull.url(),
-                    pull.state(),
-                    pull.head(),
-                    pull.mergeCommit(),
-                    true));
+                    PullRequest.LABEL,
+                    repository.path());
+              }
+              return new PullRequest(
+                  pull.number(), pull.url(), pull.state(), pull.head(), pull.mergeCommit(), true);
+            });
   }
 
   @Override

@@ -44,11 +44,14 @@ class ProposalReplayTest {
   private Vertx vertx;
   private CupServer server;
   private WebClient client;
+  private final java.util.Map<String, Promise<JsonObject>> events =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private ServerConfig config;
 
   @BeforeEach
   void start(Vertx vertx) {
     this.vertx = vertx;
+    recordEvents();
     this.fixture = new Fixture(tmp);
     this.config = fixture.config(tmp.resolve("data"), POLL_MILLIS);
     this.server = CupServer.start(vertx, config, Path.of("verticles")).await();
@@ -64,7 +67,7 @@ class ProposalReplayTest {
   }
 
   @Test
-  void aMoveThatTouchesOtherResourcesCarriesTheProposalOntoTheNewHead() {
+  void aMoveThatTouchesOtherResourcesCarriesTheProposalOntoTheNewHead() throws Exception {
     String id = propose("web", 5);
     ObjectId oldHead = TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + id);
     Promise<JsonObject> updated = awaitEvent(id, "updated");
@@ -79,7 +82,7 @@ class ProposalReplayTest {
             Set.of(),
             "someone scales api");
 
-    JsonObject event = updated.future().await();
+    JsonObject event = updated.future().await(90, TimeUnit.SECONDS);
     assertThat(event.getJsonObject("proposal").getString("base")).isEqualTo(moved.name());
     RevCommit head = TestRepos.parseCommit(fixture.remote, "refs/heads/cup/proposal/" + id);
     assertThat(head.getId()).isNotEqualTo(oldHead);
@@ -106,7 +109,7 @@ class ProposalReplayTest {
   }
 
   @Test
-  void aMoveThatChangedTheSameResourceMarksTheProposalConflicted() {
+  void aMoveThatChangedTheSameResourceMarksTheProposalConflicted() throws Exception {
     String id = propose("web", 5);
     ObjectId branch = TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + id);
     Promise<JsonObject> conflicted = awaitEvent(id, "conflicted");
@@ -120,7 +123,7 @@ class ProposalReplayTest {
         Set.of(),
         "someone else scales web");
 
-    JsonObject event = conflicted.future().await();
+    JsonObject event = conflicted.future().await(90, TimeUnit.SECONDS);
     assertThat(event.getJsonObject("proposal").getString("state")).isEqualTo("conflicted");
     // the branch is left as it was, for a person to look at
     assertThat(TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + id)).isEqualTo(branch);
@@ -135,7 +138,7 @@ class ProposalReplayTest {
   }
 
   @Test
-  void aBranchSomeoneElsePushedToIsLeftAlone() {
+  void aBranchSomeoneElsePushedToIsLeftAlone() throws Exception {
     String older = propose("web", 5);
     String id = proposeApi(6);
     // a person adds a commit to the newer proposal's branch by hand
@@ -149,7 +152,7 @@ class ProposalReplayTest {
 
     // replays run one at a time, newest proposal first: once the older one moved, the newer one
     // was looked at and left alone
-    olderUpdated.future().await();
+    olderUpdated.future().await(90, TimeUnit.SECONDS);
     assertThat(updated.future().isComplete()).isFalse();
     assertThat(TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + id)).isEqualTo(theirs);
     JsonObject proposal = get(PROPOSALS + id).bodyAsJsonObject();
@@ -183,21 +186,26 @@ class ProposalReplayTest {
   }
 
   /** Completes with the first {@code cup.events.proposal} of {@code type} for {@code id}. */
+  /**
+   * The first {@code cup.events.proposal} of {@code type} for {@code id}: recorded from the start
+   * of the server, so an event that came before this call is not missed.
+   */
   private Promise<JsonObject> awaitEvent(String id, String type) {
-    Promise<JsonObject> seen = Promise.promise();
+    return events.computeIfAbsent(id + "|" + type, k -> Promise.promise());
+  }
+
+  private void recordEvents() {
     vertx
         .eventBus()
         .<JsonObject>consumer(
             Addresses.EVENTS_PROPOSAL,
-            m -> {
-              if (type.equals(m.body().getString("type"))
-                  && id.equals(m.body().getJsonObject("proposal").getString("id"))) {
-                seen.tryComplete(m.body());
-              }
-            })
+            m ->
+                awaitEvent(
+                        m.body().getJsonObject("proposal").getString("id"),
+                        m.body().getString("type"))
+                    .tryComplete(m.body()))
         .completion()
         .await();
-    return seen;
   }
 
   private HttpResponse<Buffer> get(String path) {

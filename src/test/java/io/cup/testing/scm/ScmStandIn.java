@@ -275,6 +275,11 @@ public final class ScmStandIn implements AutoCloseable {
     }
   }
 
+  /** Drops every queued fault, for every operation. */
+  public synchronized void clearFaults() {
+    faults.clear();
+  }
+
   /**
    * Never answers the next valid request for an operation (until {@link #close()}). With {@code
    * applyFirst} the operation takes effect first, as when an answer is lost on the way back.
