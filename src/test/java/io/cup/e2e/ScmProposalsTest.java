@@ -249,6 +249,10 @@ class ScmProposalsTest {
         deliver(
             pushDelivery(kind, "main", TestRepos.ref(fixture.remote, "refs/heads/main").name()));
     assertThat(hook.statusCode()).as(hook.bodyAsString()).isEqualTo(200);
+    // the webhook answered after the fetch (the poll is a minute here): reads see the push now
+    assertThat(
+            get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("spec").getInteger("replicas"))
+        .isEqualTo(9);
     assertThat(
             conflicted
                 .future()

@@ -170,6 +170,55 @@ class WasmControllerEndToEndTest {
   }
 
   @Test
+  void aProposalFollowsItsBaseByRunningTheControllerAgain(Vertx vertx) throws Exception {
+    start(vertx, resources(tmp.resolve("resources"), false));
+    HttpResponse<Buffer> put =
+        put(FLAGS + "/dark-mode", FliptFixtures.flag("default", "dark-mode", false));
+    assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
+    String id = put.bodyAsJsonObject().getString("id");
+    Promise<JsonObject> updated = Promise.promise();
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.EVENTS_PROPOSAL,
+            m -> {
+              if ("updated".equals(m.body().getString("type"))
+                  && id.equals(m.body().getJsonObject("proposal").getString("id"))) {
+                updated.tryComplete(m.body());
+              }
+            })
+        .completion()
+        .await();
+
+    // upstream, someone edits another flag of the same features.yml
+    String file = TestRepos.read(remote, "refs/heads/main", "default/features.yml");
+    ObjectId moved =
+        TestRepos.commit(
+            remote,
+            "main",
+            Map.of(
+                "default/features.yml",
+                file.replace(
+                    "The redesigned one-page checkout.", "The checkout on one page, for all.")),
+            Set.of(),
+            "reword new-checkout");
+
+    JsonObject event = updated.future().await(90, TimeUnit.SECONDS);
+    assertThat(event.getJsonObject("proposal").getString("base")).isEqualTo(moved.name());
+    String branch = "refs/heads/cup/proposal/" + id;
+    assertThat(TestRepos.parseCommit(remote, branch).getParent(0).getId()).isEqualTo(moved);
+    // the controller ran again at the new head: both edits are in the one file
+    String yaml = TestRepos.read(remote, branch, "default/features.yml");
+    assertThat(yaml).contains("The checkout on one page, for all.");
+    JsonObject dark = get(FLAGS + "/dark-mode?revision=" + id).bodyAsJsonObject();
+    assertThat(dark.getJsonObject("spec").getBoolean("enabled")).isFalse();
+    JsonObject checkout = get(FLAGS + "/new-checkout?revision=" + id).bodyAsJsonObject();
+    assertThat(checkout.getJsonObject("spec").getString("description"))
+        .isEqualTo("The checkout on one page, for all.");
+    assertThat(changedPaths(moved.name(), branch)).containsExactly("default/features.yml");
+  }
+
+  @Test
   void hostileModulesFailTheirOwnRequestsWhileOtherKindsKeepAnswering(Vertx vertx)
       throws Exception {
     start(vertx, resources(tmp.resolve("resources"), true));
