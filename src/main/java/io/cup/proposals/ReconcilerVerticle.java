@@ -298,12 +298,11 @@ public final class ReconcilerVerticle extends VerticleBase {
   }
 
   private NewPullRequest newPullRequest(Proposal proposal) {
-    String message = proposal.message();
-    int newline = message.indexOf('\n');
-    String title = newline < 0 ? message : message.substring(0, newline);
+    String title = title(proposal);
+    String rest = proposal.message().substring(title.length()).strip();
     StringBuilder body = new StringBuilder();
-    if (newline >= 0 && !message.substring(newline + 1).isBlank()) {
-      body.append(message.substring(newline + 1).strip()).append("\n\n");
+    if (!rest.isEmpty()) {
+      body.append(rest).append("\n\n");
     }
     body.append("Resources this change touches:\n\n");
     for (ResourceRef ref : proposal.resources()) {

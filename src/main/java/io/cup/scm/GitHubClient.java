@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -66,13 +67,7 @@ final class GitHubClient extends ScmClient {
   }
 
   @Override
-  public Future<PullRequest> open(NewPullRequest wanted) {
-    return find(wanted.head())
-        .compose(found -> found.isPresent() ? Future.succeededFuture(found.get()) : create(wanted))
-        .compose(pull -> labelled(pull, wanted));
-  }
-
-  private Future<PullRequest> create(NewPullRequest wanted) {
+  protected Future<PullRequest> create(NewPullRequest wanted) {
     JsonObject body =
         new JsonObject()
             .put("title", wanted.title())
@@ -81,38 +76,21 @@ final class GitHubClient extends ScmClient {
             .put("body", wanted.body())
             .put("maintainer_can_modify", true);
     return call("pulls/create", request(HttpMethod.POST, repo() + "/pulls"), body)
-        .map(response -> pull(object("pulls/create", response)))
-        .recover(
-            e -> {
-              // 422: one is already open for this head (another node, or a lost answer).
-              if (e instanceof ScmException scm && scm.status() == 422) {
-                return find(wanted.head())
-                    .compose(
-                        found ->
-                            found.isPresent() ? Future.succeededFuture(found.get()) : failed(e));
-              }
-              return failed(e);
-            });
+        .map(response -> pull(object("pulls/create", response)));
   }
 
-  private Future<PullRequest> labelled(PullRequest pull, NewPullRequest wanted) {
-    if (pull.labelled() || !pull.isOpen() || wanted.labels().isEmpty()) {
-      return Future.succeededFuture(pull);
-    }
-    JsonObject body = new JsonObject().put("labels", new JsonArray(wanted.labels()));
+  @Override
+  protected int alreadyExistsStatus() {
+    return 422; // "A pull request already exists for owner:branch."
+  }
+
+  @Override
+  protected Future<PullRequest> addLabels(PullRequest pull, List<String> labels) {
     return call(
             "issues/add-labels",
             request(HttpMethod.POST, repo() + "/issues/" + pull.number() + "/labels"),
-            body)
-        .map(
-            response ->
-                new PullRequest(
-                    pull.number(),
-                    pull.url(),
-                    pull.state(),
-                    pull.head(),
-                    pull.mergeCommit(),
-                    true));
+            new JsonObject().put("labels", new JsonArray(labels)))
+        .map(response -> labelled(pull));
   }
 
   @Override
@@ -159,9 +137,5 @@ final class GitHubClient extends ScmClient {
         head.getString("ref"),
         merged ? json.getString("merge_commit_sha") : null,
         hasLabel(json.getJsonArray("labels")));
-  }
-
-  private static <T> Future<T> failed(Throwable e) {
-    return Future.failedFuture(e);
   }
 }

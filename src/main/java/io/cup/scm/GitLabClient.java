@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -57,13 +58,7 @@ final class GitLabClient extends ScmClient {
   }
 
   @Override
-  public Future<PullRequest> open(NewPullRequest wanted) {
-    return find(wanted.head())
-        .compose(found -> found.isPresent() ? Future.succeededFuture(found.get()) : create(wanted))
-        .compose(mr -> labelled(mr, wanted));
-  }
-
-  private Future<PullRequest> create(NewPullRequest wanted) {
+  protected Future<PullRequest> create(NewPullRequest wanted) {
     JsonObject body =
         new JsonObject()
             .put("source_branch", wanted.head())
@@ -73,27 +68,17 @@ final class GitLabClient extends ScmClient {
             .put("labels", new JsonArray(wanted.labels()));
     return call(
             "create merge request", request(HttpMethod.POST, project() + "/merge_requests"), body)
-        .map(response -> mergeRequest(object("create merge request", response)))
-        .recover(
-            e -> {
-              // 409: "Another open merge request already exists for this source branch".
-              if (e instanceof ScmException scm && scm.status() == 409) {
-                return find(wanted.head())
-                    .compose(
-                        found ->
-                            found.isPresent()
-                                ? Future.succeededFuture(found.get())
-                                : Future.failedFuture(e));
-              }
-              return Future.failedFuture(e);
-            });
+        .map(response -> mergeRequest(object("create merge request", response)));
   }
 
-  private Future<PullRequest> labelled(PullRequest mr, NewPullRequest wanted) {
-    if (mr.labelled() || !mr.isOpen() || wanted.labels().isEmpty()) {
-      return Future.succeededFuture(mr);
-    }
-    return update(mr.number(), new JsonObject().put("add_labels", new JsonArray(wanted.labels())));
+  @Override
+  protected int alreadyExistsStatus() {
+    return 409; // "Another open merge request already exists for this source branch"
+  }
+
+  @Override
+  protected Future<PullRequest> addLabels(PullRequest mr, List<String> labels) {
+    return update(mr.number(), new JsonObject().put("add_labels", new JsonArray(labels)));
   }
 
   private Future<PullRequest> update(long iid, JsonObject body) {

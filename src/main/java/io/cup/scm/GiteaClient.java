@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -72,13 +73,7 @@ final class GiteaClient extends ScmClient {
   }
 
   @Override
-  public Future<PullRequest> open(NewPullRequest wanted) {
-    return find(wanted.head())
-        .compose(found -> found.isPresent() ? Future.succeededFuture(found.get()) : create(wanted))
-        .compose(pull -> labelled(pull, wanted));
-  }
-
-  private Future<PullRequest> create(NewPullRequest wanted) {
+  protected Future<PullRequest> create(NewPullRequest wanted) {
     JsonObject body =
         new JsonObject()
             .put("title", wanted.title())
@@ -86,30 +81,20 @@ final class GiteaClient extends ScmClient {
             .put("base", wanted.base())
             .put("body", wanted.body());
     return call("repoCreatePullRequest", request(HttpMethod.POST, repo() + "/pulls"), body)
-        .map(response -> pull(object("repoCreatePullRequest", response)))
-        .recover(
-            e -> {
-              // 409: one already exists for this head and base.
-              if (e instanceof ScmException scm && scm.status() == 409) {
-                return find(wanted.head())
-                    .compose(
-                        found ->
-                            found.isPresent()
-                                ? Future.succeededFuture(found.get())
-                                : Future.failedFuture(e));
-              }
-              return Future.failedFuture(e);
-            });
+        .map(response -> pull(object("repoCreatePullRequest", response)));
   }
 
-  private Future<PullRequest> labelled(PullRequest pull, NewPullRequest wanted) {
-    if (pull.labelled() || !pull.isOpen() || wanted.labels().isEmpty()) {
-      return Future.succeededFuture(pull);
-    }
+  @Override
+  protected int alreadyExistsStatus() {
+    return 409;
+  }
+
+  @Override
+  protected Future<PullRequest> addLabels(PullRequest pull, List<String> labels) {
     return call(
             "issueAddLabel",
             request(HttpMethod.POST, repo() + "/issues/" + pull.number() + "/labels"),
-            new JsonObject().put("labels", new JsonArray(wanted.labels())))
+            new JsonObject().put("labels", new JsonArray(labels)))
         .map(
             response -> {
               // Gitea drops names that are not labels of the repository, without an error
@@ -120,8 +105,7 @@ final class GiteaClient extends ScmClient {
                     PullRequest.LABEL,
                     repository.path());
               }
-              return new PullRequest(
-                  pull.number(), pull.url(), pull.state(), pull.head(), pull.mergeCommit(), true);
+              return labelled(pull);
             });
   }
 

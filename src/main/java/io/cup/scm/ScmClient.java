@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -99,7 +100,48 @@ public abstract class ScmClient {
    * Opens a request, or, when one for the same head is already there (a lost answer, another node),
    * answers that one: never two for one branch. Adds the labels when they are missing.
    */
-  public abstract Future<PullRequest> open(NewPullRequest request);
+  public Future<PullRequest> open(NewPullRequest wanted) {
+    return find(wanted.head())
+        .compose(
+            found ->
+                found.isPresent()
+                    ? Future.succeededFuture(found.get())
+                    : create(wanted)
+                        .recover(
+                            e -> {
+                              // the SCM refuses a second request for one head: use that one
+                              if (e instanceof ScmException scm
+                                  && scm.status() == alreadyExistsStatus()) {
+                                return find(wanted.head())
+                                    .compose(
+                                        again ->
+                                            again.isPresent()
+                                                ? Future.succeededFuture(again.get())
+                                                : Future.failedFuture(e));
+                              }
+                              return Future.failedFuture(e);
+                            }))
+        .compose(
+            pull ->
+                pull.labelled() || !pull.isOpen() || wanted.labels().isEmpty()
+                    ? Future.succeededFuture(pull)
+                    : addLabels(pull, wanted.labels()));
+  }
+
+  /** Creates the request (one call, no lookup). */
+  protected abstract Future<PullRequest> create(NewPullRequest wanted);
+
+  /** The status this SCM answers a create with when the head already has an open request. */
+  protected abstract int alreadyExistsStatus();
+
+  /** Adds labels to an open request; answers it as labelled. */
+  protected abstract Future<PullRequest> addLabels(PullRequest pull, List<String> labels);
+
+  /** The same request, now carrying Cup's label. */
+  protected static PullRequest labelled(PullRequest pull) {
+    return new PullRequest(
+        pull.number(), pull.url(), pull.state(), pull.head(), pull.mergeCommit(), true);
+  }
 
   /** One request by number. */
   public abstract Future<PullRequest> get(long number);

@@ -3,7 +3,6 @@ package io.cup.e2e;
 import static io.cup.e2e.Fixture.SERVICES;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cup.bus.Addresses;
 import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
 import io.cup.testing.TestRepos;
@@ -44,14 +43,13 @@ class ProposalReplayTest {
   private Vertx vertx;
   private CupServer server;
   private WebClient client;
-  private final java.util.Map<String, Promise<JsonObject>> events =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private ProposalEvents events;
   private ServerConfig config;
 
   @BeforeEach
   void start(Vertx vertx) {
     this.vertx = vertx;
-    recordEvents();
+    events = ProposalEvents.record(vertx);
     this.fixture = new Fixture(tmp);
     this.config = fixture.config(tmp.resolve("data"), POLL_MILLIS);
     this.server = CupServer.start(vertx, config, Path.of("verticles")).await();
@@ -186,26 +184,8 @@ class ProposalReplayTest {
   }
 
   /** Completes with the first {@code cup.events.proposal} of {@code type} for {@code id}. */
-  /**
-   * The first {@code cup.events.proposal} of {@code type} for {@code id}: recorded from the start
-   * of the server, so an event that came before this call is not missed.
-   */
   private Promise<JsonObject> awaitEvent(String id, String type) {
-    return events.computeIfAbsent(id + "|" + type, k -> Promise.promise());
-  }
-
-  private void recordEvents() {
-    vertx
-        .eventBus()
-        .<JsonObject>consumer(
-            Addresses.EVENTS_PROPOSAL,
-            m ->
-                awaitEvent(
-                        m.body().getJsonObject("proposal").getString("id"),
-                        m.body().getString("type"))
-                    .tryComplete(m.body()))
-        .completion()
-        .await();
+    return events.of(id, type);
   }
 
   private HttpResponse<Buffer> get(String path) {

@@ -3,7 +3,6 @@ package io.cup.e2e;
 import static io.cup.e2e.Fixture.SERVICES;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cup.bus.Addresses;
 import io.cup.config.ScmSettings;
 import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
@@ -55,8 +54,7 @@ class ScmProposalsTest {
   private Vertx vertx;
   private CupServer server;
   private WebClient client;
-  private final java.util.Map<String, Promise<JsonObject>> events =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private ProposalEvents events;
   private ServerConfig config;
   private ScmStandIn scm;
 
@@ -77,7 +75,7 @@ class ScmProposalsTest {
 
   private void start(Vertx vertx, Kind kind) throws IOException {
     this.vertx = vertx;
-    recordEvents();
+    events = ProposalEvents.record(vertx);
     fixture = new Fixture(tmp);
     scm = standIn(kind);
     config = config(fixture, tmp, kind, scm.baseUrl());
@@ -382,26 +380,8 @@ class ScmProposalsTest {
     return comments.get(0);
   }
 
-  /**
-   * The first {@code cup.events.proposal} of {@code type} for {@code id}: recorded from the start
-   * of the server, so an event that came before this call is not missed.
-   */
   private Promise<JsonObject> awaitEvent(String id, String type) {
-    return events.computeIfAbsent(id + "|" + type, k -> Promise.promise());
-  }
-
-  private void recordEvents() {
-    vertx
-        .eventBus()
-        .<JsonObject>consumer(
-            Addresses.EVENTS_PROPOSAL,
-            m ->
-                awaitEvent(
-                        m.body().getJsonObject("proposal").getString("id"),
-                        m.body().getString("type"))
-                    .tryComplete(m.body()))
-        .completion()
-        .await();
+    return events.of(id, type);
   }
 
   private HttpResponse<Buffer> deliver(Delivery delivery) {
