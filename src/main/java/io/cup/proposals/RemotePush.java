@@ -192,7 +192,9 @@ final class RemotePush {
         case REJECTED_REMOTE_CHANGED, REJECTED_NONFASTFORWARD -> stale = true;
         case REJECTED_NODELETE, REJECTED_OTHER_REASON, NOT_ATTEMPTED, AWAITING_REPORT -> {
           String message = update == null ? null : update.getMessage();
-          if (!JGitText.get().transactionAborted.equals(message)) {
+          if (concurrent(message)) {
+            stale = true; // another push held the ref: fetch and try again
+          } else if (!JGitText.get().transactionAborted.equals(message)) {
             refused.add(change.ref() + " (" + (message == null ? status : message) + ")");
           }
         }
@@ -210,6 +212,22 @@ final class RemotePush {
           null);
     }
     return Outcome.PUSHED;
+  }
+
+  /**
+   * Whether the remote refused because another push held the ref at the same moment (Git's
+   * receive-pack: "failed to lock", "cannot lock ref", and, for an atomic push, "atomic transaction
+   * failed"): the same as a lease that did not hold.
+   */
+  static boolean concurrent(String message) {
+    if (message == null) {
+      return false;
+    }
+    String text = message.toLowerCase(java.util.Locale.ROOT);
+    return text.contains("atomic transaction failed")
+        || text.contains("failed to lock")
+        || text.contains("cannot lock ref")
+        || text.contains("failed to update ref");
   }
 
   /** The deepest message of {@code e}, without anything that could be a secret. */
