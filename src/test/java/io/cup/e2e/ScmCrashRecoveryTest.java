@@ -102,6 +102,9 @@ class ScmCrashRecoveryTest {
       assertThat(proposal.getJsonObject("status").getString("state")).isEqualTo("open");
       assertThat(proposal.getJsonObject("status").getLong("pullRequest")).isNotNull();
     }
+    // the token never reaches a log line, on either run
+    assertThat(Files.readString(tmp.resolve("first.log"))).doesNotContain(ScmProposalsTest.TOKEN);
+    assertThat(Files.readString(tmp.resolve("second.log"))).doesNotContain(ScmProposalsTest.TOKEN);
     assertThat(scm.requests().stream().filter(r -> CREATE.equals(r.operationId())).count())
         .as("the hung create, the refused ones, and one create per refused write after restart")
         .isGreaterThanOrEqualTo(3);

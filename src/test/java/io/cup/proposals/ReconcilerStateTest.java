@@ -1,0 +1,74 @@
+package io.cup.proposals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cup.bus.Proposal;
+import io.cup.bus.ResourceRef;
+import io.cup.scm.PullRequest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What the SCM's word about a pull request does to a proposal record. */
+class ReconcilerStateTest {
+  private static final String URL = "https://github.example/acme/config/pull/7";
+
+  @Test
+  void anOpenedRequestMakesAPendingProposalOpenWithItsNumberAndUrl() {
+    Proposal pending = proposal("pending", null, null);
+    Proposal opened = ReconcilerVerticle.applied(pending, pull(PullRequest.OPEN, null));
+    assertThat(opened.state()).isEqualTo("open");
+    assertThat(opened.pullRequest()).isEqualTo(7L);
+    assertThat(opened.url()).isEqualTo(URL);
+    assertThat(opened.updatedAt()).isNotEqualTo(pending.updatedAt());
+  }
+
+  @Test
+  void aRequestMergedOrClosedOnTheScmEndsTheProposal() {
+    Proposal open = proposal("open", 7L, URL);
+    Proposal merged = ReconcilerVerticle.applied(open, pull(PullRequest.MERGED, "abc123"));
+    assertThat(merged.state()).isEqualTo("merged");
+    assertThat(merged.mergeCommit()).isEqualTo("abc123");
+    assertThat(ReconcilerVerticle.applied(open, pull(PullRequest.CLOSED, null)).state())
+        .isEqualTo("closed");
+    // a conflicted proposal can still be merged or closed by a person on the SCM
+    Proposal conflicted = proposal("conflicted", 7L, URL);
+    assertThat(ReconcilerVerticle.applied(conflicted, pull(PullRequest.CLOSED, null)).state())
+        .isEqualTo("closed");
+    // merged while Cup was down, before it had recorded the request: straight to merged
+    Proposal pending = proposal("pending", null, null);
+    Proposal late = ReconcilerVerticle.applied(pending, pull(PullRequest.MERGED, "abc123"));
+    assertThat(late.state()).isEqualTo("merged");
+    assertThat(late.pullRequest()).isEqualTo(7L);
+  }
+
+  @Test
+  void nothingChangesWhenTheRecordAlreadySaysIt() {
+    Proposal open = proposal("open", 7L, URL);
+    assertThat(ReconcilerVerticle.applied(open, pull(PullRequest.OPEN, null))).isSameAs(open);
+    Proposal merged = proposal("merged", 7L, URL);
+    // a late "closed" (or a redelivered event) does not undo a merge
+    assertThat(ReconcilerVerticle.applied(merged, pull(PullRequest.CLOSED, null))).isSameAs(merged);
+  }
+
+  private static PullRequest pull(String state, String mergeCommit) {
+    return new PullRequest(7, URL, state, "cup/proposal/p1", mergeCommit, true);
+  }
+
+  private static Proposal proposal(String state, Long number, String url) {
+    return new Proposal(
+        "01m8aaaaaaaaaaaaaaaaaaaaaa",
+        state,
+        "github",
+        url,
+        "cup/proposal/01m8aaaaaaaaaaaaaaaaaaaaaa",
+        "1111111111111111111111111111111111111111",
+        "2222222222222222222222222222222222222222",
+        "scale web",
+        List.of(new ResourceRef("apps.cup.io/v1", "Service", "default", "web", "put")),
+        "2026-11-26T10:00:00Z",
+        "2026-11-26T10:00:00Z",
+        null,
+        number,
+        null);
+  }
+}
