@@ -153,6 +153,33 @@ class ScmProposalsTest {
 
   @ParameterizedTest
   @EnumSource(Kind.class)
+  void relatedChangesShareOnePullRequestUntilItIsClosedOnTheScm(Kind kind, Vertx vertx)
+      throws Exception {
+    start(vertx, kind);
+    String id = put(SERVICES + "/web", 5).bodyAsJsonObject().getString("id");
+    HttpResponse<Buffer> more = put(SERVICES + "/api?proposal=" + id, 3);
+    assertThat(more.statusCode()).as(more.bodyAsString()).isEqualTo(202);
+    assertThat(more.bodyAsJsonObject().getString("id")).isEqualTo(id);
+    assertThat(scm.pulls()).hasSize(1);
+    assertThat(scm.requestCount(createOperation(kind))).isEqualTo(1);
+    JsonObject read = get(PROPOSALS + id).bodyAsJsonObject();
+    assertThat(read.getJsonObject("spec").getJsonArray("resources")).hasSize(2);
+
+    // a person closes it on the SCM
+    PullSnapshot pull = scm.pulls().get(0);
+    scm.close(pull.number());
+    Promise<JsonObject> closed = awaitEvent(id, "closed");
+    HttpResponse<Buffer> hook = deliver(closedDelivery(kind, "cup/proposal/" + id, pull.number()));
+    assertThat(hook.statusCode()).as(hook.bodyAsString()).isEqualTo(200);
+    closed.future().await(90, TimeUnit.SECONDS);
+    HttpResponse<Buffer> late = put(SERVICES + "/worker?proposal=" + id, 1);
+    assertThat(late.statusCode()).as(late.bodyAsString()).isEqualTo(409);
+    // a closed proposal no longer shows on the resource
+    assertThat(get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("status")).isNull();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
   void mergeAndCloseThroughCupHappenOnTheScm(Kind kind, Vertx vertx) throws Exception {
     start(vertx, kind);
     String first = put(SERVICES + "/web", 5).bodyAsJsonObject().getString("id");
@@ -353,6 +380,26 @@ class ScmProposalsTest {
     };
   }
 
+  private Delivery closedDelivery(Kind kind, String branch, long number) {
+    return switch (kind) {
+      case GITHUB ->
+          Webhooks.github(
+              "pull_request",
+              Webhooks.githubPullRequest("closed", branch, number, false, null),
+              SECRET);
+      case GITEA ->
+          Webhooks.gitea(
+              "pull_request",
+              Webhooks.giteaPullRequest("closed", branch, number, false, null),
+              SECRET);
+      case GITLAB ->
+          Webhooks.gitlab(
+              "Merge Request Hook",
+              Webhooks.gitlabMergeRequest("close", "closed", branch, number, null),
+              SECRET);
+    };
+  }
+
   private Delivery pushDelivery(Kind kind, String branch, String after) {
     return switch (kind) {
       case GITHUB -> Webhooks.github("push", Webhooks.githubPush(branch, after), SECRET);
@@ -400,7 +447,8 @@ class ScmProposalsTest {
   }
 
   private HttpResponse<Buffer> put(String path, int replicas) {
-    String name = path.substring(path.lastIndexOf('/') + 1);
+    String resource = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+    String name = resource.substring(resource.lastIndexOf('/') + 1);
     return client
         .put(config.port(), "127.0.0.1", path)
         .putHeader("Content-Type", "application/json")
