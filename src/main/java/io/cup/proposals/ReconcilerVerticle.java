@@ -518,6 +518,7 @@ public final class ReconcilerVerticle extends VerticleBase {
   }
 
   private void replayAll(ObjectId head, List<Proposal> open) {
+    replayed.removeIf(key -> !key.endsWith("@" + head.name())); // older heads are done with
     for (Proposal proposal : open) {
       if (head.name().equals(proposal.base()) || !replayed.add(proposal.id() + "@" + head.name())) {
         continue;
