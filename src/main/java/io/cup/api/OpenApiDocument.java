@@ -107,6 +107,7 @@ final class OpenApiDocument {
     }
     tags.add(tag("proposals", "The proposals every write opens (built in)."));
     proposalPaths(paths);
+    webhookPath(paths);
     tags.add(tag("health", "Liveness, readiness and metrics."));
     paths.put("/healthz", textPath("live", "ok while the process serves", false));
     paths.put("/readyz", textPath("ready", "ok once the repository is cloned", true));
@@ -411,6 +412,54 @@ final class OpenApiDocument {
                               503,
                               504))));
     }
+  }
+
+  private void webhookPath(JsonObject paths) {
+    paths.put(
+        "/webhooks/{scm}",
+        new JsonObject()
+            .put(
+                "parameters",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("name", "scm")
+                            .put("in", "path")
+                            .put("required", true)
+                            .put(
+                                "schema",
+                                string()
+                                    .put(
+                                        "enum",
+                                        new JsonArray(List.of("github", "gitea", "gitlab"))))))
+            .put(
+                "post",
+                operation(
+                        "deliverWebhook",
+                        "webhooks",
+                        "A signed SCM webhook delivery (X-Hub-Signature-256, X-Gitea-Signature or"
+                            + " X-Gitlab-Token): a push to the tracked branch fetches at once, a"
+                            + " pull or merge request event moves its proposal")
+                    .put(
+                        "requestBody",
+                        new JsonObject()
+                            .put("required", true)
+                            .put(
+                                "content",
+                                new JsonObject()
+                                    .put(
+                                        MediaTypes.JSON,
+                                        schema(new JsonObject().put("type", "object")))))
+                    .put(
+                        "responses",
+                        withFailures(
+                            json(200, "What became of the delivery", ref("Status")),
+                            400,
+                            401,
+                            404,
+                            413,
+                            502,
+                            503))));
   }
 
   private JsonObject textPath(String id, String description, boolean mayFail) {
@@ -847,6 +896,12 @@ final class OpenApiDocument {
             "BadRequest",
             "The request is malformed: names, body, selector, token or parameter"));
     failures.put(
+        "401",
+        new Failure(
+            "Unauthorized",
+            "Unauthorized",
+            "A webhook delivery without a valid signature, or no webhook secret is configured"));
+    failures.put(
         "404",
         new Failure("NotFound", "NotFound", "No such kind, namespace, resource or proposal"));
     failures.put(
@@ -877,13 +932,15 @@ final class OpenApiDocument {
             "Invalid",
             "Invalid",
             "The resource does not match its schema; details.causes names each failing field"));
-    failures.put("502", new Failure("BadGateway", "BadGateway", "The remote refused a push"));
+    failures.put(
+        "502",
+        new Failure("BadGateway", "BadGateway", "The remote refused a push, or the SCM a call"));
     failures.put(
         "503",
         new Failure(
             "ServiceUnavailable",
             "ServiceUnavailable",
-            "The remote cannot be reached, or the server is not ready"));
+            "The remote or the SCM cannot be reached, or the server is not ready"));
     failures.put("504", new Failure("Timeout", "Timeout", "An internal request timed out"));
     failures.put("default", new Failure("Error", "InternalError", "Any other failure"));
     return failures;
