@@ -306,17 +306,7 @@ public final class ReconcilerVerticle extends VerticleBase {
     }
     body.append("Resources this change touches:\n\n");
     for (ResourceRef ref : proposal.resources()) {
-      body.append("- `")
-          .append(ref.action())
-          .append("` ")
-          .append(ref.kind())
-          .append(" `")
-          .append(ref.namespace())
-          .append('/')
-          .append(ref.name())
-          .append("` (")
-          .append(ref.apiVersion())
-          .append(")\n");
+      body.append("- `").append(ref.action()).append("` ").append(markdown(ref)).append('\n');
     }
     body.append("\nProposed through Cup as proposal `").append(proposal.id()).append("`.\n");
     return new NewPullRequest(
@@ -721,15 +711,7 @@ public final class ReconcilerVerticle extends VerticleBase {
             .append(head.name(), 0, 12)
             .append(": these resources were changed there since the proposal was made:\n\n");
     for (ResourceRef ref : conflicts) {
-      text.append("- ")
-          .append(ref.kind())
-          .append(" `")
-          .append(ref.namespace())
-          .append('/')
-          .append(ref.name())
-          .append("` (")
-          .append(ref.apiVersion())
-          .append(")\n");
+      text.append("- ").append(markdown(ref)).append('\n');
     }
     text.append("\nThe proposal is now `conflicted`. Close it and write the change again.\n");
     return text.toString();
@@ -842,6 +824,11 @@ public final class ReconcilerVerticle extends VerticleBase {
       map.put(served.apiVersion() + "|" + served.definition().kind(), served);
     }
     return map;
+  }
+
+  /** {@code Kind `namespace/name` (apiVersion)}, for pull request bodies and comments. */
+  private static String markdown(ResourceRef ref) {
+    return ref.kind() + " `" + ref.namespace() + '/' + ref.name() + "` (" + ref.apiVersion() + ")";
   }
 
   private static String names(List<ResourceRef> refs) {

@@ -7,10 +7,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gitea's REST API under {@code <url>/api/v1} (operations {@code repoListPullRequests}, {@code
@@ -19,10 +21,11 @@ import java.util.function.Supplier;
  * {@code Authorization: token}. Gitea's list has no head filter, so {@link #find} pages through the
  * repository's pull requests, most recently updated first.
  */
-final class GiteaClient extends ScmClient {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GiteaClient.class);
+final class GiteaClient extends PullsApiClient {
   static final int PAGE_SIZE = 50;
   static final int MAX_PAGES = 40;
+
+  private static final Logger LOG = LoggerFactory.getLogger(GiteaClient.class);
 
   GiteaClient(
       Vertx vertx,
@@ -31,16 +34,26 @@ final class GiteaClient extends ScmClient {
       Supplier<Optional<String>> token,
       Clock clock,
       long callTimeoutMillis) {
-    super(vertx, ScmKind.GITEA, repository, apiBase + "/api/v1", token, clock, callTimeoutMillis);
+    super(
+        vertx,
+        ScmKind.GITEA,
+        repository,
+        apiBase + "/api/v1",
+        token,
+        clock,
+        callTimeoutMillis,
+        new Operations(
+            "repoCreatePullRequest",
+            "repoGetPullRequest",
+            "repoEditPullRequest",
+            "issueAddLabel",
+            "issueCreateComment",
+            "repoMergePullRequest"));
   }
 
   @Override
   protected void authenticate(HttpRequest<Buffer> request, String token) {
     request.putHeader("Authorization", "token " + token);
-  }
-
-  private String repo() {
-    return "/repos/" + segment(repository.owner()) + "/" + segment(repository.name());
   }
 
   @Override
@@ -73,85 +86,29 @@ final class GiteaClient extends ScmClient {
   }
 
   @Override
-  protected Future<PullRequest> create(NewPullRequest wanted) {
-    JsonObject body =
-        new JsonObject()
-            .put("title", wanted.title())
-            .put("head", wanted.head())
-            .put("base", wanted.base())
-            .put("body", wanted.body());
-    return call("repoCreatePullRequest", request(HttpMethod.POST, repo() + "/pulls"), body)
-        .map(response -> pull(object("repoCreatePullRequest", response)));
-  }
-
-  @Override
   protected int alreadyExistsStatus() {
     return 409;
   }
 
   @Override
-  protected Future<PullRequest> addLabels(PullRequest pull, List<String> labels) {
-    return call(
-            "issueAddLabel",
-            request(HttpMethod.POST, repo() + "/issues/" + pull.number() + "/labels"),
-            new JsonObject().put("labels", new JsonArray(labels)))
-        .map(
-            response -> {
-              // Gitea drops names that are not labels of the repository, without an error
-              if (!hasLabel(array("issueAddLabel", response))) {
-                LOG.warn(
-                    "pull request {} has no label {}: create it in {} for Gitea to attach it",
-                    pull.number(),
-                    PullRequest.LABEL,
-                    repository.path());
-              }
-              return labelled(pull);
-            });
+  protected void labelsAdded(PullRequest pull, HttpResponse<Buffer> response) {
+    // Gitea drops names that are not labels of the repository, without an error
+    if (!hasLabel(array("issueAddLabel", response))) {
+      LOG.warn(
+          "pull request {} has no label {}: create it in {} for Gitea to attach it",
+          pull.number(),
+          PullRequest.LABEL,
+          repository.path());
+    }
   }
 
   @Override
-  public Future<PullRequest> get(long number) {
-    return call("repoGetPullRequest", request(HttpMethod.GET, repo() + "/pulls/" + number), null)
-        .map(response -> pull(object("repoGetPullRequest", response)));
+  protected HttpMethod mergeMethod() {
+    return HttpMethod.POST;
   }
 
   @Override
-  public Future<Void> comment(long number, String text) {
-    return call(
-            "issueCreateComment",
-            request(HttpMethod.POST, repo() + "/issues/" + number + "/comments"),
-            new JsonObject().put("body", text))
-        .mapEmpty();
-  }
-
-  @Override
-  public Future<PullRequest> close(long number) {
-    return call(
-            "repoEditPullRequest",
-            request(HttpMethod.PATCH, repo() + "/pulls/" + number),
-            new JsonObject().put("state", "closed"))
-        .map(response -> pull(object("repoEditPullRequest", response)));
-  }
-
-  @Override
-  public Future<PullRequest> merge(long number, String message) {
-    return call(
-            "repoMergePullRequest",
-            request(HttpMethod.POST, repo() + "/pulls/" + number + "/merge"),
-            new JsonObject().put("do", "merge").put("merge_title_field", message))
-        .compose(response -> get(number));
-  }
-
-  private static PullRequest pull(JsonObject json) {
-    boolean merged = json.getBoolean("merged", false);
-    String state = merged ? PullRequest.MERGED : json.getString("state", PullRequest.OPEN);
-    JsonObject head = json.getJsonObject("head", new JsonObject());
-    return new PullRequest(
-        json.getLong("number"),
-        json.getString("html_url"),
-        state,
-        head.getString("ref"),
-        merged ? json.getString("merge_commit_sha") : null,
-        hasLabel(json.getJsonArray("labels")));
+  protected JsonObject mergeBody(String message) {
+    return new JsonObject().put("do", "merge").put("merge_title_field", message);
   }
 }
