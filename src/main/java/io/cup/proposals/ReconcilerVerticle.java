@@ -225,7 +225,7 @@ public final class ReconcilerVerticle extends VerticleBase {
     }
     open(id)
         .onSuccess(p -> message.reply(p.toJson()))
-        .onFailure(e -> StatusException.reply(message, e));
+        .onFailure(e -> StatusException.reply(message, asStatus(e, "open a request for", id)));
   }
 
   /** One attempt to open the request of {@code id}; joins an attempt already running. */

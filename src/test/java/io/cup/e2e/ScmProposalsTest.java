@@ -313,9 +313,16 @@ class ScmProposalsTest {
 
   static ServerConfig config(Fixture fixture, Path tmp, Kind kind, String scmUrl)
       throws IOException {
+    return config(fixture, tmp, kind, scmUrl, "data", 60_000);
+  }
+
+  /** A server of {@code kind} with its own data directory {@code tmp/<data>}. */
+  static ServerConfig config(
+      Fixture fixture, Path tmp, Kind kind, String scmUrl, String data, long pollMillis)
+      throws IOException {
     Path token = Files.writeString(tmp.resolve("scm-token"), TOKEN + "\n");
     Path secret = Files.writeString(tmp.resolve("webhook-secret"), SECRET + "\n");
-    ServerConfig c = fixture.config(tmp.resolve("data"), 60_000);
+    ServerConfig c = fixture.config(tmp.resolve(data), pollMillis);
     return new ServerConfig(
         c.host(),
         c.port(),
