@@ -148,6 +148,8 @@ public final class ReconcilerVerticle extends VerticleBase {
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.SCM_CLOSE, this::close));
       consumers.add(
           vertx.eventBus().<JsonObject>consumer(Addresses.SCM_PULL_REQUEST, this::pullRequest));
+      consumers.add(
+          vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_PROPOSAL, this::proposalEvent));
     }
     long interval =
         config()
@@ -340,6 +342,33 @@ public final class ReconcilerVerticle extends VerticleBase {
       updated = updated.withState(LocalProposals.OPEN, null, now);
     }
     return updated;
+  }
+
+  /**
+   * A commit added to an open proposal ({@code ?proposal=}) may touch more resources: the request's
+   * description lists them again. Best effort: a failure is logged, the next change rewrites it.
+   */
+  private void proposalEvent(Message<JsonObject> message) {
+    ProposalEvent event = ProposalEvent.fromJson(message.body());
+    Proposal proposal = event.proposal();
+    if (!"updated".equals(event.type())
+        || !LocalProposals.OPEN.equals(proposal.state())
+        || proposal.pullRequest() == null
+        || !scm.id().equals(proposal.source())) {
+      return;
+    }
+    client
+        .describe(proposal.pullRequest(), newPullRequest(proposal).body())
+        .onSuccess(v -> count("describe", "success"))
+        .onFailure(
+            e -> {
+              count("describe", "failure");
+              LOG.warn(
+                  "cannot update the description of {} {}: {}",
+                  scm.requestName(),
+                  proposal.pullRequest(),
+                  e.getMessage());
+            });
   }
 
   // -- webhooks, merge, close --------------------------------------------------------------------

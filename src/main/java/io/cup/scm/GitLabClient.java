@@ -108,6 +108,11 @@ final class GitLabClient extends ScmClient {
   }
 
   @Override
+  public Future<PullRequest> describe(long number, String body) {
+    return update(number, new JsonObject().put("description", body));
+  }
+
+  @Override
   public Future<PullRequest> close(long number) {
     return update(number, new JsonObject().put("state_event", "close"));
   }

@@ -94,10 +94,17 @@ abstract class PullsApiClient extends ScmClient {
 
   @Override
   public Future<PullRequest> close(long number) {
+    return update(number, new JsonObject().put("state", "closed"));
+  }
+
+  @Override
+  public Future<PullRequest> describe(long number, String body) {
+    return update(number, new JsonObject().put("body", body));
+  }
+
+  private Future<PullRequest> update(long number, JsonObject changes) {
     return call(
-            operations.update(),
-            request(HttpMethod.PATCH, repo() + "/pulls/" + number),
-            new JsonObject().put("state", "closed"))
+            operations.update(), request(HttpMethod.PATCH, repo() + "/pulls/" + number), changes)
         .map(response -> pull(object(operations.update(), response)));
   }
 

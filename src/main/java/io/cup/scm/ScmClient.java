@@ -152,6 +152,9 @@ public abstract class ScmClient {
   /** Closes the request without merging it. */
   public abstract Future<PullRequest> close(long number);
 
+  /** Replaces the request's description (its body). */
+  public abstract Future<PullRequest> describe(long number, String body);
+
   /** Merges the request on the SCM with a merge commit. */
   public abstract Future<PullRequest> merge(long number, String message);
 

@@ -164,6 +164,9 @@ class ScmProposalsTest {
     assertThat(scm.requestCount(createOperation(kind))).isEqualTo(1);
     JsonObject read = get(PROPOSALS + id).bodyAsJsonObject();
     assertThat(read.getJsonObject("spec").getJsonArray("resources")).hasSize(2);
+    // the request's description lists both resources once the reconciler has rewritten it
+    assertThat(scm.awaitRequest(updateOperation(kind), java.time.Duration.ofSeconds(30))).isTrue();
+    assertThat(scm.pulls().get(0).body()).contains("default/web").contains("default/api");
 
     // a person closes it on the SCM
     PullSnapshot pull = scm.pulls().get(0);
@@ -308,6 +311,14 @@ class ScmProposalsTest {
       case GITHUB -> "pulls/create";
       case GITEA -> "repoCreatePullRequest";
       case GITLAB -> "postApiV4ProjectsIdMergeRequests";
+    };
+  }
+
+  static String updateOperation(Kind kind) {
+    return switch (kind) {
+      case GITHUB -> "pulls/update";
+      case GITEA -> "repoEditPullRequest";
+      case GITLAB -> "putApiV4ProjectsIdMergeRequestsMergeRequestIid";
     };
   }
 
