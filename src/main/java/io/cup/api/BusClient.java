@@ -63,15 +63,11 @@ final class BusClient {
     }
     if (controllerInFlight >= controllerQueue) {
       return Future.failedFuture(
-          new StatusException(
-              503,
-              "ServiceUnavailable",
+          StatusException.unavailable(
               "the controller workers are busy ("
                   + controllerInFlight
                   + " requests waiting); retry shortly",
-              java.util.List.of(),
-              new JsonObject().put("retryAfterSeconds", 1),
-              null));
+              1));
     }
     controllerInFlight++;
     return send(address, body, timeoutMillis).andThen(done -> controllerInFlight--);

@@ -55,6 +55,26 @@ public record Proposal(
         diff);
   }
 
+  /** The same proposal on other commits (and resources), as of {@code at}; all else kept. */
+  public Proposal withCommits(
+      String newBase, String newHead, List<ResourceRef> newResources, String at) {
+    return new Proposal(
+        id,
+        state,
+        source,
+        url,
+        branch,
+        newBase,
+        newHead,
+        message,
+        newResources,
+        createdAt,
+        at,
+        mergeCommit,
+        pullRequest,
+        diff);
+  }
+
   /** The same proposal in another state, updated now; a merge commit when given. */
   public Proposal withState(String newState, String newMergeCommit, String now) {
     return new Proposal(

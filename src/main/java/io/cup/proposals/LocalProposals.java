@@ -203,21 +203,11 @@ final class LocalProposals implements Proposals {
         throw nothingToPropose();
       }
       updated =
-          new Proposal(
-              proposal.id(),
-              proposal.state(),
-              proposal.source(),
-              proposal.url(),
-              proposal.branch(),
+          proposal.withCommits(
               proposal.base(),
               commit.commit().name(),
-              proposal.message(),
               touched(proposal.resources(), request.resources()),
-              proposal.createdAt(),
-              Instant.now().toString(),
-              proposal.mergeCommit(),
-              proposal.pullRequest(),
-              null);
+              Instant.now().toString());
       record = store.write(updated, stored.commit(), author);
     } catch (MissingObjectException e) {
       throw StatusException.conflict(
@@ -294,18 +284,26 @@ final class LocalProposals implements Proposals {
 
   // -- record-only updates and rebases (the reconciler) ------------------------------------------
 
+  /** A record rewrite: the proposal before and after it (the same object when nothing changed). */
+  record Update(Proposal before, Proposal after) {
+    boolean changedState() {
+      return !before.state().equals(after.state());
+    }
+  }
+
   /**
    * Rewrites the record of {@code id} with {@code change} (pull request opened, merged or closed on
    * the SCM, conflicted) and pushes it with a lease. When {@code change} returns its argument,
-   * nothing is written and the current proposal is answered. Empty when the record moved on the
-   * remote meanwhile: refresh the clone and try again.
+   * nothing is written. Empty when the record moved on the remote meanwhile: refresh the clone and
+   * try again.
    */
-  Optional<Proposal> tryUpdate(String id, UnaryOperator<Proposal> change) {
+  Optional<Update> tryUpdate(String id, UnaryOperator<Proposal> change) {
     ProposalStore store = store();
     Stored stored = find(store, id);
-    Proposal updated = change.apply(stored.proposal());
-    if (updated == stored.proposal()) {
-      return Optional.of(stored.proposal());
+    Proposal before = stored.proposal();
+    Proposal updated = change.apply(before);
+    if (updated == before) {
+      return Optional.of(new Update(before, before));
     }
     ObjectId record = writeRecord(store, updated, stored.commit(), author());
     RefChange ref = new RefChange(ProposalStore.recordRef(id), stored.commit(), record);
@@ -313,7 +311,7 @@ final class LocalProposals implements Proposals {
       return Optional.empty();
     }
     source.exclusively(() -> store.updateLocalRef(ref.ref(), stored.commit(), record));
-    return Optional.of(updated);
+    return Optional.of(new Update(before, updated));
   }
 
   /**
@@ -345,36 +343,20 @@ final class LocalProposals implements Proposals {
     Proposal proposal = stored.proposal();
     PersonIdent author = author();
     ObjectId head;
-    try (ObjectInserter inserter = store.repository().newObjectInserter();
-        RevWalk walk = new RevWalk(store.repository())) {
-      CommitBuilder commit = new CommitBuilder();
-      commit.setTreeId(walk.parseCommit(replayed).getTree());
-      commit.setParentId(newBase);
-      commit.setAuthor(author);
-      commit.setCommitter(author);
-      commit.setEncoding(StandardCharsets.UTF_8);
-      commit.setMessage(proposal.message());
-      head = inserter.insert(commit);
-      inserter.flush();
+    try (RevWalk walk = new RevWalk(store.repository())) {
+      head =
+          insertCommit(
+              store.repository(),
+              walk.parseCommit(replayed).getTree(),
+              author,
+              proposal.message(),
+              newBase);
     } catch (IOException e) {
       throw StatusException.internal("cannot write the rebased commit of proposal " + id, e);
     }
     Proposal rebased =
-        new Proposal(
-            proposal.id(),
-            proposal.state(),
-            proposal.source(),
-            proposal.url(),
-            proposal.branch(),
-            newBase.name(),
-            head.name(),
-            proposal.message(),
-            proposal.resources(),
-            proposal.createdAt(),
-            Instant.now().toString(),
-            proposal.mergeCommit(),
-            proposal.pullRequest(),
-            null);
+        proposal.withCommits(
+            newBase.name(), head.name(), proposal.resources(), Instant.now().toString());
     ObjectId record = writeRecord(store, rebased, stored.commit(), author);
     List<RefChange> refs =
         List.of(
@@ -528,17 +510,32 @@ final class LocalProposals implements Proposals {
       }
       return new ThreeWay(null, paths);
     }
+    ObjectId merge =
+        insertCommit(
+            repository,
+            merger.getResultTreeId(),
+            author,
+            "Merge proposal " + proposal.id() + ": " + proposal.message(),
+            target,
+            head);
+    return new ThreeWay(merge, Set.of());
+  }
+
+  /** Writes a commit of {@code tree} on {@code parents} into the object database; moves no ref. */
+  private static ObjectId insertCommit(
+      Repository repository, ObjectId tree, PersonIdent author, String message, ObjectId... parents)
+      throws IOException {
     CommitBuilder commit = new CommitBuilder();
-    commit.setTreeId(merger.getResultTreeId());
-    commit.setParentIds(target, head);
+    commit.setTreeId(tree);
+    commit.setParentIds(parents);
     commit.setAuthor(author);
     commit.setCommitter(author);
     commit.setEncoding(StandardCharsets.UTF_8);
-    commit.setMessage("Merge proposal " + proposal.id() + ": " + proposal.message());
+    commit.setMessage(message);
     try (ObjectInserter inserter = repository.newObjectInserter()) {
       ObjectId id = inserter.insert(commit);
       inserter.flush();
-      return new ThreeWay(id, Set.of());
+      return id;
     }
   }
 
@@ -627,21 +624,8 @@ final class LocalProposals implements Proposals {
     if (branchHead == null || branchHead.name().equals(proposal.head())) {
       return proposal;
     }
-    return new Proposal(
-        proposal.id(),
-        proposal.state(),
-        proposal.source(),
-        proposal.url(),
-        proposal.branch(),
-        proposal.base(),
-        branchHead.name(),
-        proposal.message(),
-        proposal.resources(),
-        proposal.createdAt(),
-        proposal.updatedAt(),
-        proposal.mergeCommit(),
-        proposal.pullRequest(),
-        proposal.diff());
+    return proposal.withCommits(
+        proposal.base(), branchHead.name(), proposal.resources(), proposal.updatedAt());
   }
 
   private static ObjectId proposalHead(ProposalStore store, Proposal proposal) {
@@ -658,21 +642,10 @@ final class LocalProposals implements Proposals {
 
   private static Proposal transition(
       Proposal proposal, String state, ObjectId head, ObjectId mergeCommit) {
-    return new Proposal(
-        proposal.id(),
-        state,
-        proposal.source(),
-        proposal.url(),
-        proposal.branch(),
-        proposal.base(),
-        head.name(),
-        proposal.message(),
-        proposal.resources(),
-        proposal.createdAt(),
-        Instant.now().toString(),
-        mergeCommit == null ? proposal.mergeCommit() : mergeCommit.name(),
-        proposal.pullRequest(),
-        null);
+    String now = Instant.now().toString();
+    return proposal
+        .withCommits(proposal.base(), head.name(), proposal.resources(), now)
+        .withState(state, mergeCommit == null ? null : mergeCommit.name(), now);
   }
 
   private static ObjectId writeRecord(
@@ -728,7 +701,8 @@ final class LocalProposals implements Proposals {
         204, "NoContent", "the change set changes nothing: the desired state already holds");
   }
 
-  private static String firstLine(String text) {
+  /** The first line of a commit message: a proposal's title. */
+  static String firstLine(String text) {
     int newline = text.indexOf('\n');
     return newline < 0 ? text : text.substring(0, newline);
   }

@@ -1,12 +1,13 @@
 package io.cup.proposals;
 
 import io.cup.metrics.Metrics;
+import io.cup.scm.ScmKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The publisher's meters, registered once per JVM in {@link Metrics#registry()}. */
+/** The publisher's and reconciler's meters, registered in {@link Metrics#registry()}. */
 final class ProposalMetrics {
   static final Counter CREATED =
       Counter.builder("cup.proposals.created")
@@ -37,5 +38,16 @@ final class ProposalMetrics {
 
   static void openProposals(long count) {
     OPEN.set(count);
+  }
+
+  /** One call of the reconciler to the SCM: {@code operation} open, comment, describe. */
+  static void scmCall(ScmKind scm, String operation, String outcome) {
+    Counter.builder("cup.scm.calls")
+        .description("calls to the SCM by the reconciler")
+        .tag("scm", scm.id())
+        .tag("operation", operation)
+        .tag("outcome", outcome)
+        .register(Metrics.registry())
+        .increment();
   }
 }

@@ -15,8 +15,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -42,23 +40,23 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Addresses#PROPOSAL_MERGE} and {@link Addresses#PROPOSAL_CLOSE} ({"id"} → {@link
  *       Proposal}): fetch first (a request to {@link Addresses#REPOSITORY_FETCH}, so the fetcher
  *       announces any move it sees; without a fetcher the clone is fetched here), then try; when
- *       the remote moved under the attempt, fetch and try again, at most {@value #ATTEMPTS} times,
- *       then 409. After a merge, fetch again so readers see the new head.
+ *       the remote moved under the attempt, fetch and try again, at most {@value
+ *       RemoteRetries#ATTEMPTS} times, then 409. After a merge, fetch again so readers see the new
+ *       head.
  *   <li>Publishes {@link ProposalEvent}s (opened, merged, closed, conflicted) on {@link
  *       Addresses#EVENTS_PROPOSAL}; keeps the meters of {@link ProposalMetrics}.
  * </ul>
  */
 public final class PublisherVerticle extends VerticleBase {
-  static final int ATTEMPTS = 4;
-
   private static final Logger LOG = LoggerFactory.getLogger(PublisherVerticle.class);
-  private static final long FETCH_TIMEOUT_MILLIS = 90_000;
+  private static final long FORWARD_TIMEOUT_MILLIS = 90_000;
 
   /** How long a create waits for the first attempt to open the pull request, by default. */
   static final long DEFAULT_SCM_OPEN_WAIT_MILLIS = 10_000;
 
   private Proposals proposals;
   private GitSource git;
+  private RemoteRetries remote;
   private ScmKind scm;
   private long scmOpenWaitMillis;
   private long countTimer = -1;
@@ -77,6 +75,7 @@ public final class PublisherVerticle extends VerticleBase {
       openClone();
       proposals = new LocalProposals(git, cfg, events, scm);
     }
+    remote = new RemoteRetries(vertx, git);
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<JsonObject>> consumers =
         List.of(
@@ -111,7 +110,7 @@ public final class PublisherVerticle extends VerticleBase {
     if (request.proposal() != null) {
       answer(
           message,
-          attempt(request.proposal(), id -> proposals.tryAppend(request), 1).map(Proposal::toJson));
+          attempt(request.proposal(), id -> proposals.tryAppend(request)).map(Proposal::toJson));
       return;
     }
     answer(
@@ -171,7 +170,7 @@ public final class PublisherVerticle extends VerticleBase {
     answer(
         message,
         transition(message, proposals::tryMerge)
-            .compose(merged -> refresh().otherwiseEmpty().map(merged)));
+            .compose(merged -> remote.refresh().otherwiseEmpty().map(merged)));
   }
 
   private void close(Message<JsonObject> message) {
@@ -184,7 +183,7 @@ public final class PublisherVerticle extends VerticleBase {
 
   /** With a hosted SCM, merges and closes happen there: the reconciler does them. */
   private void forward(String address, Message<JsonObject> message) {
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(FETCH_TIMEOUT_MILLIS);
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(FORWARD_TIMEOUT_MILLIS);
     answer(
         message,
         vertx
@@ -206,53 +205,19 @@ public final class PublisherVerticle extends VerticleBase {
   private Future<JsonObject> transition(
       Message<JsonObject> message, Function<String, Optional<Proposal>> attempt) {
     return blocking(() -> id(message))
-        .compose(id -> attempt(id, attempt, 1))
+        .compose(id -> attempt(id, attempt))
         .map(Proposal::toJson)
         .onSuccess(done -> countOpen());
   }
 
-  private Future<Proposal> attempt(
-      String id, Function<String, Optional<Proposal>> attempt, int number) {
-    return refresh()
-        .compose(v -> blocking(() -> attempt.apply(id)))
+  /** Fetches, then attempts until the leases hold (see {@link RemoteRetries}). */
+  private Future<Proposal> attempt(String id, Function<String, Optional<Proposal>> attempt) {
+    return remote
+        .refresh()
         .compose(
-            result -> {
-              if (result.isPresent()) {
-                return Future.succeededFuture(result.get());
-              }
-              if (number >= ATTEMPTS) {
-                return Future.failedFuture(
-                    StatusException.conflict(
-                        "proposal "
-                            + id
-                            + " or its target branch kept changing on the remote ("
-                            + ATTEMPTS
-                            + " attempts); try again"));
-              }
-              return attempt(id, attempt, number + 1);
-            });
-  }
-
-  /**
-   * Brings the clone up to date: through the fetcher, which announces a moved head to the rest of
-   * the server; directly when no fetcher is deployed. Nothing to do for a directory.
-   */
-  private Future<Void> refresh() {
-    if (git == null) {
-      return Future.succeededFuture();
-    }
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(FETCH_TIMEOUT_MILLIS);
-    return vertx
-        .eventBus()
-        .request(Addresses.REPOSITORY_FETCH, new JsonObject(), options)
-        .<Void>mapEmpty()
-        .recover(
-            e -> {
-              if (e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
-                return blocking(() -> git.fetch()).mapEmpty();
-              }
-              return Future.failedFuture(StatusException.from(e));
-            });
+            v ->
+                remote.untilHeld(
+                    () -> attempt.apply(id), "proposal " + id + " or its target branch"));
   }
 
   /**

@@ -12,23 +12,21 @@ import io.cup.config.ResourceConfiguration;
 import io.cup.config.ResourceConfigurationLoader;
 import io.cup.config.ServedResource;
 import io.cup.config.ServerConfig;
+import io.cup.controllers.ResourceVersions;
 import io.cup.git.GitSource;
 import io.cup.git.Sources;
+import io.cup.proposals.LocalProposals.Update;
 import io.cup.scm.NewPullRequest;
 import io.cup.scm.PullRequest;
 import io.cup.scm.ScmClient;
 import io.cup.scm.ScmException;
 import io.cup.scm.ScmKind;
 import io.cup.status.StatusException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -79,7 +77,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReconcilerVerticle extends VerticleBase {
   static final long MAX_BACKOFF_MILLIS = 300_000;
-  static final int LEASE_ATTEMPTS = 4;
 
   private static final Logger LOG = LoggerFactory.getLogger(ReconcilerVerticle.class);
   private static final long BUS_TIMEOUT_MILLIS = 60_000;
@@ -88,6 +85,7 @@ public final class ReconcilerVerticle extends VerticleBase {
   private ServerConfig cfg;
   private GitSource git;
   private LocalProposals proposals;
+  private RemoteRetries remote;
   private ScmKind scm;
   private ScmClient client;
   private Map<String, ServedResource> byKind = Map.of();
@@ -118,12 +116,8 @@ public final class ReconcilerVerticle extends VerticleBase {
     scm = PublisherVerticle.scmKind(cfg);
     retryBaseMillis = config().getLong("scmRetryBaseMillis", 1_000L);
     git = Sources.git(cfg);
-    proposals =
-        new LocalProposals(
-            git,
-            cfg,
-            event -> vertx.eventBus().publish(Addresses.EVENTS_PROPOSAL, event.toJson()),
-            scm);
+    proposals = new LocalProposals(git, cfg, this::publish, scm);
+    remote = new RemoteRetries(vertx, git);
     if (scm != null) {
       client =
           ScmClient.create(
@@ -179,19 +173,20 @@ public final class ReconcilerVerticle extends VerticleBase {
 
   // -- the sweep ---------------------------------------------------------------------------------
 
+  /** The open proposals and the tracked head, read together for a sweep. */
+  private record Snapshot(List<Proposal> open, ObjectId head) {}
+
   /** Retries due pending proposals and replays proposals left behind by a move. */
   private void sweep() {
     blocking(
-            () -> {
-              if (!ensureOpen()) {
-                return List.<Proposal>of();
-              }
-              return proposals.list().stream().filter(LocalProposals::isOpen).toList();
-            })
+            () ->
+                ensureOpen()
+                    ? new Snapshot(openProposals(), proposals.trackedHead())
+                    : new Snapshot(List.of(), null))
         .onSuccess(
-            open -> {
+            snapshot -> {
               long now = System.currentTimeMillis();
-              for (Proposal proposal : open) {
+              for (Proposal proposal : snapshot.open()) {
                 Backoff wait = backoff.get(proposal.id());
                 if (scm != null
                     && LocalProposals.PENDING.equals(proposal.state())
@@ -199,10 +194,15 @@ public final class ReconcilerVerticle extends VerticleBase {
                   open(proposal.id());
                 }
               }
-              blocking(() -> Optional.ofNullable(proposals.trackedHead()))
-                  .onSuccess(head -> head.ifPresent(h -> replayAll(h, open)));
+              if (snapshot.head() != null) {
+                replayAll(snapshot.head(), snapshot.open());
+              }
             })
         .onFailure(e -> LOG.debug("sweep skipped: {}", e.getMessage()));
+  }
+
+  private List<Proposal> openProposals() {
+    return proposals.list().stream().filter(LocalProposals::isOpen).toList();
   }
 
   /** The clone opens once the fetcher has cloned; until then there is nothing to do. */
@@ -252,7 +252,7 @@ public final class ReconcilerVerticle extends VerticleBase {
                       .compose(pull -> transition(id, pull))
                       .onSuccess(
                           opened -> {
-                            count("open", "success");
+                            ProposalMetrics.scmCall(scm, "open", "success");
                             LOG.info(
                                 "proposal {}: {} {} opened: {}",
                                 id,
@@ -282,7 +282,7 @@ public final class ReconcilerVerticle extends VerticleBase {
     long asked = failure instanceof ScmException e ? e.retryAfterMillis() : -1;
     long delay = asked >= 0 ? Math.max(asked, retryBaseMillis) : jittered;
     backoff.put(id, new Backoff(failures, System.currentTimeMillis() + delay));
-    count("open", failure instanceof ScmException ? "failure" : "error");
+    ProposalMetrics.scmCall(scm, "open", failure instanceof ScmException ? "failure" : "error");
     LOG.warn(
         "proposal {} stays pending: {} (attempt {}, next in {} ms)",
         id,
@@ -300,7 +300,7 @@ public final class ReconcilerVerticle extends VerticleBase {
   }
 
   private NewPullRequest newPullRequest(Proposal proposal) {
-    String title = title(proposal);
+    String title = LocalProposals.firstLine(proposal.message());
     String rest = proposal.message().substring(title.length()).strip();
     StringBuilder body = new StringBuilder();
     if (!rest.isEmpty()) {
@@ -313,14 +313,6 @@ public final class ReconcilerVerticle extends VerticleBase {
     body.append("\nProposed through Cup as proposal `").append(proposal.id()).append("`.\n");
     return new NewPullRequest(
         proposal.branch(), git.branch(), title, body.toString(), List.of(PullRequest.LABEL));
-  }
-
-  /**
-   * Records what the SCM says of a proposal's request: number and URL, and its state when it moved
-   * (opened, merged, closed); publishes the matching event. Retries when the record moved.
-   */
-  private Future<Proposal> record(String id, PullRequest pull) {
-    return withLease(() -> proposals.tryUpdate(id, p -> applied(p, pull)), "proposal " + id);
   }
 
   /** The proposal as {@code pull} leaves it; the same object when nothing changes. */
@@ -359,10 +351,10 @@ public final class ReconcilerVerticle extends VerticleBase {
     }
     client
         .describe(proposal.pullRequest(), newPullRequest(proposal).body())
-        .onSuccess(v -> count("describe", "success"))
+        .onSuccess(v -> ProposalMetrics.scmCall(scm, "describe", "success"))
         .onFailure(
             e -> {
-              count("describe", "failure");
+              ProposalMetrics.scmCall(scm, "describe", "failure");
               LOG.warn(
                   "cannot update the description of {} {}: {}",
                   scm.requestName(),
@@ -406,8 +398,14 @@ public final class ReconcilerVerticle extends VerticleBase {
 
   private void merge(Message<JsonObject> message) {
     String id = message.body().getString("id");
-    onScm(id, "merge", p -> client.merge(p.pullRequest(), "Merge proposal " + id + ": " + title(p)))
-        .compose(merged -> refresh().otherwiseEmpty().map(merged))
+    onScm(
+            id,
+            "merge",
+            p ->
+                client.merge(
+                    p.pullRequest(),
+                    "Merge proposal " + id + ": " + LocalProposals.firstLine(p.message())))
+        .compose(merged -> remote.refresh().otherwiseEmpty().map(merged))
         .onSuccess(p -> message.reply(p.toJson()))
         .onFailure(e -> StatusException.reply(message, e));
   }
@@ -422,7 +420,8 @@ public final class ReconcilerVerticle extends VerticleBase {
   /** Does {@code action} to the proposal's request on the SCM, then records the outcome. */
   private Future<Proposal> onScm(
       String id, String action, Function<Proposal, Future<PullRequest>> call) {
-    return refresh()
+    return remote
+        .refresh()
         .otherwiseEmpty()
         .compose(v -> blocking(() -> proposals.current(id)))
         .compose(
@@ -444,7 +443,8 @@ public final class ReconcilerVerticle extends VerticleBase {
               }
               if (proposal.pullRequest() == null && action.equals("close")) {
                 // never opened on the SCM (conflicted while pending): close the record only
-                return withLease(
+                return remote
+                    .untilHeld(
                         () ->
                             proposals.tryUpdate(
                                 id,
@@ -452,13 +452,8 @@ public final class ReconcilerVerticle extends VerticleBase {
                                     p.withState(
                                         LocalProposals.CLOSED, null, Instant.now().toString())),
                         "proposal " + id)
-                    .onSuccess(
-                        closed ->
-                            vertx
-                                .eventBus()
-                                .publish(
-                                    Addresses.EVENTS_PROPOSAL,
-                                    new ProposalEvent("closed", closed).toJson()));
+                    .map(Update::after)
+                    .onSuccess(closed -> publish("closed", closed));
               }
               if (proposal.pullRequest() == null) {
                 return Future.failedFuture(
@@ -475,32 +470,28 @@ public final class ReconcilerVerticle extends VerticleBase {
             });
   }
 
-  /** Records the request's new state and publishes merged / closed / opened. */
+  /**
+   * Records what the SCM says of a proposal's request (number and URL, and its state when it moved:
+   * opened, merged, closed) and publishes the matching event. Retries when the record moved.
+   */
   private Future<Proposal> transition(String id, PullRequest pull) {
-    return blocking(() -> proposals.current(id))
-        .compose(
-            before ->
-                record(id, pull)
-                    .onSuccess(
-                        after -> {
-                          if (!after.state().equals(before.state())) {
-                            String type =
-                                LocalProposals.OPEN.equals(after.state())
-                                    ? "opened"
-                                    : after.state();
-                            if (LocalProposals.MERGED.equals(after.state())) {
-                              ProposalMetrics.MERGED.increment();
-                            } else if (LocalProposals.CLOSED.equals(after.state())) {
-                              ProposalMetrics.CLOSED.increment();
-                            }
-                            LOG.info("proposal {} is {} on {}", id, after.state(), scm.id());
-                            vertx
-                                .eventBus()
-                                .publish(
-                                    Addresses.EVENTS_PROPOSAL,
-                                    new ProposalEvent(type, after).toJson());
-                          }
-                        }));
+    return remote
+        .untilHeld(() -> proposals.tryUpdate(id, p -> applied(p, pull)), "proposal " + id)
+        .map(
+            update -> {
+              Proposal after = update.after();
+              if (update.changedState()) {
+                if (LocalProposals.MERGED.equals(after.state())) {
+                  ProposalMetrics.MERGED.increment();
+                } else if (LocalProposals.CLOSED.equals(after.state())) {
+                  ProposalMetrics.CLOSED.increment();
+                }
+                LOG.info("proposal {} is {} on {}", id, after.state(), scm.id());
+                publish(
+                    LocalProposals.OPEN.equals(after.state()) ? "opened" : after.state(), after);
+              }
+              return after;
+            });
   }
 
   private StatusException asStatus(Throwable failure, String action, String id) {
@@ -512,14 +503,7 @@ public final class ReconcilerVerticle extends VerticleBase {
       return StatusException.conflict(message);
     }
     if (e.isTransient()) {
-      long seconds = Math.max(1, (e.retryAfterMillis() + 999) / 1000);
-      return new StatusException(
-          503,
-          "ServiceUnavailable",
-          message,
-          List.of(),
-          new JsonObject().put("retryAfterSeconds", seconds),
-          null);
+      return StatusException.unavailable(message, Math.max(1, (e.retryAfterMillis() + 999) / 1000));
     }
     return StatusException.badGateway(message, null);
   }
@@ -531,7 +515,7 @@ public final class ReconcilerVerticle extends VerticleBase {
     if (moved.to() == null || !ObjectId.isId(moved.to())) {
       return;
     }
-    blocking(() -> proposals.list().stream().filter(LocalProposals::isOpen).toList())
+    blocking(this::openProposals)
         .onSuccess(open -> replayAll(ObjectId.fromString(moved.to()), open))
         .onFailure(e -> LOG.warn("cannot list proposals to replay: {}", e.getMessage()));
   }
@@ -649,11 +633,7 @@ public final class ReconcilerVerticle extends VerticleBase {
                       replayed.remove(id + "@" + head.name());
                       return Future.succeededFuture();
                     }
-                    vertx
-                        .eventBus()
-                        .publish(
-                            Addresses.EVENTS_PROPOSAL,
-                            new ProposalEvent("updated", rebased.get()).toJson());
+                    publish("updated", rebased.get());
                     return Future.succeededFuture();
                   });
         });
@@ -669,19 +649,9 @@ public final class ReconcilerVerticle extends VerticleBase {
         resource -> {
           String address =
               resource == null ? Addresses.CONTROLLER_DELETE : Addresses.CONTROLLER_PUT;
-          ResourceRequest request =
-              new ResourceRequest(
-                  served.definition().group(),
-                  served.version(),
-                  served.definition().plural(),
-                  ref.namespace(),
-                  ref.name(),
-                  tip.name(),
-                  null,
-                  resource == null ? null : withoutVersion(resource));
           return vertx
               .eventBus()
-              .<JsonObject>request(address, request.toJson(), options())
+              .<JsonObject>request(address, request(served, ref, tip, resource).toJson(), options())
               .map(reply -> ChangeSetReply.fromJson(reply.body()))
               .compose(
                   change ->
@@ -700,7 +670,8 @@ public final class ReconcilerVerticle extends VerticleBase {
   }
 
   private Future<Void> conflicted(String id, ObjectId head, List<ResourceRef> conflicts) {
-    return withLease(
+    return remote
+        .untilHeld(
             () ->
                 proposals.tryUpdate(
                     id,
@@ -710,7 +681,8 @@ public final class ReconcilerVerticle extends VerticleBase {
                             : p),
             "proposal " + id)
         .compose(
-            proposal -> {
+            update -> {
+              Proposal proposal = update.after();
               if (!LocalProposals.CONFLICTED.equals(proposal.state())) {
                 return Future.succeededFuture();
               }
@@ -720,11 +692,7 @@ public final class ReconcilerVerticle extends VerticleBase {
                   git.branch(),
                   head.name(),
                   names(conflicts));
-              vertx
-                  .eventBus()
-                  .publish(
-                      Addresses.EVENTS_PROPOSAL,
-                      new ProposalEvent("conflicted", proposal).toJson());
+              publish("conflicted", proposal);
               if (client != null && proposal.pullRequest() != null) {
                 comment(proposal.pullRequest(), conflictComment(head, conflicts), 1);
               }
@@ -749,10 +717,10 @@ public final class ReconcilerVerticle extends VerticleBase {
   private void comment(long number, String text, int attempt) {
     client
         .comment(number, text)
-        .onSuccess(v -> count("comment", "success"))
+        .onSuccess(v -> ProposalMetrics.scmCall(scm, "comment", "success"))
         .onFailure(
             e -> {
-              count("comment", "failure");
+              ProposalMetrics.scmCall(scm, "comment", "failure");
               if (attempt >= COMMENT_ATTEMPTS) {
                 LOG.warn(
                     "giving up commenting on {} {}: {}", scm.requestName(), number, e.getMessage());
@@ -768,62 +736,21 @@ public final class ReconcilerVerticle extends VerticleBase {
 
   // -- plumbing ----------------------------------------------------------------------------------
 
-  /** Runs a leased update; when the lease did not hold, fetches and tries again. */
-  private <T> Future<T> withLease(Callable<Optional<T>> attempt, String what) {
-    Promise<T> done = Promise.promise();
-    withLease(attempt, what, 1, done);
-    return done.future();
+  private void publish(ProposalEvent event) {
+    vertx.eventBus().publish(Addresses.EVENTS_PROPOSAL, event.toJson());
   }
 
-  private <T> void withLease(
-      Callable<Optional<T>> attempt, String what, int number, Promise<T> done) {
-    blocking(attempt)
-        .onFailure(done::fail)
-        .onSuccess(
-            result -> {
-              if (result.isPresent()) {
-                done.complete(result.get());
-              } else if (number >= LEASE_ATTEMPTS) {
-                done.fail(
-                    StatusException.conflict(
-                        what + " kept changing on the remote (" + LEASE_ATTEMPTS + " attempts)"));
-              } else {
-                refresh()
-                    .otherwiseEmpty()
-                    .onComplete(v -> withLease(attempt, what, number + 1, done));
-              }
-            });
-  }
-
-  /** Fetches through the fetcher (which announces moves), or directly without one. */
-  private Future<Void> refresh() {
-    return vertx
-        .eventBus()
-        .request(Addresses.REPOSITORY_FETCH, new JsonObject(), options())
-        .<Void>mapEmpty()
-        .recover(
-            e ->
-                e instanceof ReplyException
-                    ? blocking(() -> git.fetch()).mapEmpty()
-                    : Future.failedFuture(e));
+  private void publish(String type, Proposal proposal) {
+    publish(new ProposalEvent(type, proposal));
   }
 
   /** The resource at {@code revision}, without its resourceVersion; null when absent. */
   private Future<JsonObject> read(ServedResource served, ResourceRef ref, ObjectId revision) {
-    ResourceRequest request =
-        new ResourceRequest(
-            served.definition().group(),
-            served.version(),
-            served.definition().plural(),
-            ref.namespace(),
-            ref.name(),
-            revision.name(),
-            null,
-            null);
     return vertx
         .eventBus()
-        .<JsonObject>request(Addresses.CONTROLLER_GET, request.toJson(), options())
-        .map(reply -> withoutVersion(ResourceReply.fromJson(reply.body()).resource()))
+        .<JsonObject>request(
+            Addresses.CONTROLLER_GET, request(served, ref, revision, null).toJson(), options())
+        .map(reply -> ResourceVersions.without(ResourceReply.fromJson(reply.body()).resource()))
         .recover(
             e ->
                 StatusException.from(e).code() == 404
@@ -831,16 +758,18 @@ public final class ReconcilerVerticle extends VerticleBase {
                     : Future.failedFuture(e));
   }
 
-  private static JsonObject withoutVersion(JsonObject resource) {
-    if (resource == null) {
-      return null;
-    }
-    JsonObject copy = resource.copy();
-    JsonObject metadata = copy.getJsonObject("metadata");
-    if (metadata != null) {
-      metadata.remove("resourceVersion");
-    }
-    return copy;
+  /** A controller request for {@code ref} at {@code revision} (a put when {@code resource}). */
+  private static ResourceRequest request(
+      ServedResource served, ResourceRef ref, ObjectId revision, JsonObject resource) {
+    return new ResourceRequest(
+        served.definition().group(),
+        served.version(),
+        served.definition().plural(),
+        ref.namespace(),
+        ref.name(),
+        revision.name(),
+        null,
+        resource);
   }
 
   private static boolean same(JsonObject a, JsonObject b) {
@@ -865,24 +794,8 @@ public final class ReconcilerVerticle extends VerticleBase {
         ", ", refs.stream().map(r -> r.kind() + " " + r.namespace() + "/" + r.name()).toList());
   }
 
-  private static String title(Proposal proposal) {
-    String message = proposal.message();
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
-  }
-
   private static DeliveryOptions options() {
     return new DeliveryOptions().setSendTimeout(BUS_TIMEOUT_MILLIS);
-  }
-
-  private void count(String operation, String outcome) {
-    Counter.builder("cup.scm.calls")
-        .description("Calls to the SCM by the reconciler")
-        .tag("scm", scm == null ? "local" : scm.id())
-        .tag("operation", operation)
-        .tag("outcome", outcome)
-        .register(Metrics.globalRegistry)
-        .increment();
   }
 
   private <T> Future<T> blocking(Callable<T> work) {

@@ -149,6 +149,17 @@ public class StatusException extends RuntimeException {
     return new StatusException(503, "ServiceUnavailable", message, List.of(), null, cause);
   }
 
+  /** 503 with {@code Retry-After} (as {@code details.retryAfterSeconds}). */
+  public static StatusException unavailable(String message, long retryAfterSeconds) {
+    return new StatusException(
+        503,
+        "ServiceUnavailable",
+        message,
+        List.of(),
+        new JsonObject().put("retryAfterSeconds", retryAfterSeconds),
+        null);
+  }
+
   public static StatusException timeout(String message) {
     return new StatusException(504, "Timeout", message);
   }

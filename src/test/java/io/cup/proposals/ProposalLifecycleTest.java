@@ -284,7 +284,7 @@ class ProposalLifecycleTest extends PublisherFixture {
 
     assertThat(failure.code()).isEqualTo(409);
     assertThat(failure.getMessage()).contains(proposal.id()).contains("kept changing");
-    assertThat(fetches.get()).isEqualTo(PublisherVerticle.ATTEMPTS);
+    assertThat(fetches.get()).isEqualTo(RemoteRetries.ATTEMPTS);
     assertThat(remoteRecord(proposal.id()).state()).isEqualTo("open");
   }
 

@@ -1,0 +1,87 @@
+package io.cup.proposals;
+
+import io.cup.bus.Addresses;
+import io.cup.git.GitSource;
+import io.cup.status.StatusException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * Leased updates of the remote, as the publisher and the reconciler make them: an attempt either
+ * holds its leases or answers empty because the remote moved; then the clone is fetched and the
+ * attempt made again, at most {@value #ATTEMPTS} times in all, then 409.
+ */
+final class RemoteRetries {
+  static final int ATTEMPTS = 4;
+
+  private static final long FETCH_TIMEOUT_MILLIS = 90_000;
+
+  private final Vertx vertx;
+  private final GitSource git;
+
+  /**
+   * @param git the clone, or null for a directory source (nothing to fetch)
+   */
+  RemoteRetries(Vertx vertx, GitSource git) {
+    this.vertx = vertx;
+    this.git = git;
+  }
+
+  /**
+   * Brings the clone up to date: through the fetcher, which announces a moved head to the rest of
+   * the server; directly when no fetcher is deployed. Nothing to do for a directory.
+   */
+  Future<Void> refresh() {
+    if (git == null) {
+      return Future.succeededFuture();
+    }
+    return vertx
+        .eventBus()
+        .request(
+            Addresses.REPOSITORY_FETCH,
+            new JsonObject(),
+            new DeliveryOptions().setSendTimeout(FETCH_TIMEOUT_MILLIS))
+        .<Void>mapEmpty()
+        .recover(
+            e -> {
+              if (e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
+                return vertx.executeBlocking(() -> git.fetch(), false).mapEmpty();
+              }
+              return Future.failedFuture(StatusException.from(e));
+            });
+  }
+
+  /**
+   * Runs {@code attempt} (blocking, on a worker) until its leases hold, fetching between attempts;
+   * fails with 409 naming {@code what} after {@value #ATTEMPTS} attempts.
+   */
+  <T> Future<T> untilHeld(Callable<Optional<T>> attempt, String what) {
+    return untilHeld(attempt, what, 1);
+  }
+
+  private <T> Future<T> untilHeld(Callable<Optional<T>> attempt, String what, int number) {
+    return vertx
+        .executeBlocking(attempt, false)
+        .compose(
+            result -> {
+              if (result.isPresent()) {
+                return Future.succeededFuture(result.get());
+              }
+              if (number >= ATTEMPTS) {
+                return Future.failedFuture(
+                    StatusException.conflict(
+                        what
+                            + " kept changing on the remote ("
+                            + ATTEMPTS
+                            + " attempts); try again"));
+              }
+              return refresh().otherwiseEmpty().compose(v -> untilHeld(attempt, what, number + 1));
+            });
+  }
+}
