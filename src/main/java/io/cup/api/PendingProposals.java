@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
 final class PendingProposals {
   private static final Logger LOG = LoggerFactory.getLogger(PendingProposals.class);
   static final long RESYNC_MILLIS = 30_000;
-  private static final String OPEN = "open";
-  private static final String PENDING = "pending";
 
   private final Vertx vertx;
   private final BusClient bus;
@@ -80,7 +78,7 @@ final class PendingProposals {
               open.clear();
               reply.getJsonArray("items", new JsonArray()).stream()
                   .map(item -> Proposal.fromJson((JsonObject) item))
-                  .filter(PendingProposals::isOpen)
+                  .filter(Proposal::isOpen)
                   .forEach(p -> open.put(p.id(), p));
               reindex();
               return (Void) null;
@@ -109,17 +107,12 @@ final class PendingProposals {
       return;
     }
     boolean changed =
-        isOpen(proposal)
+        proposal.isOpen()
             ? !proposal.equals(open.put(proposal.id(), proposal))
             : open.remove(proposal.id()) != null;
     if (changed) {
       reindex();
     }
-  }
-
-  /** Open, or pending its pull request on a hosted SCM: either would still change the resource. */
-  private static boolean isOpen(Proposal proposal) {
-    return OPEN.equals(proposal.state()) || PENDING.equals(proposal.state());
   }
 
   private void reindex() {

@@ -37,6 +37,11 @@ public record Proposal(
     resources = resources == null ? List.of() : List.copyOf(resources);
   }
 
+  /** Open, or pending its pull request on a hosted SCM: it would still change its resources. */
+  public boolean isOpen() {
+    return "open".equals(state) || "pending".equals(state);
+  }
+
   public Proposal withDiff(String diff) {
     return new Proposal(
         id,

@@ -175,7 +175,7 @@ final class LocalProposals implements Proposals {
     ProposalStore store = store();
     Stored stored = find(store, id);
     Proposal proposal = stored.proposal();
-    if (!isOpen(proposal)) {
+    if (!proposal.isOpen()) {
       throw StatusException.conflict(
           "proposal "
               + id
@@ -275,11 +275,6 @@ final class LocalProposals implements Proposals {
 
   private static String refKey(ResourceRef ref) {
     return ref.apiVersion() + '|' + ref.kind() + '|' + ref.namespace() + '|' + ref.name();
-  }
-
-  /** Whether changes may still go into the proposal: open, or pending its pull request. */
-  static boolean isOpen(Proposal proposal) {
-    return OPEN.equals(proposal.state()) || PENDING.equals(proposal.state());
   }
 
   // -- record-only updates and rebases (the reconciler) ------------------------------------------
@@ -410,7 +405,7 @@ final class LocalProposals implements Proposals {
   public List<Proposal> list() {
     ProposalStore store = store();
     List<Proposal> proposals = store.list().stream().map(s -> live(store, s.proposal())).toList();
-    ProposalMetrics.openProposals(proposals.stream().filter(LocalProposals::isOpen).count());
+    ProposalMetrics.openProposals(proposals.stream().filter(Proposal::isOpen).count());
     return proposals;
   }
 
@@ -427,7 +422,7 @@ final class LocalProposals implements Proposals {
     if (!source.isOpen()) {
       return 0;
     }
-    return store().list().stream().filter(s -> isOpen(s.proposal())).count();
+    return store().list().stream().filter(s -> s.proposal().isOpen()).count();
   }
 
   // -- merge -------------------------------------------------------------------------------------

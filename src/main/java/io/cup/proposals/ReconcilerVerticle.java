@@ -202,7 +202,7 @@ public final class ReconcilerVerticle extends VerticleBase {
   }
 
   private List<Proposal> openProposals() {
-    return proposals.list().stream().filter(LocalProposals::isOpen).toList();
+    return proposals.list().stream().filter(Proposal::isOpen).toList();
   }
 
   /** The clone opens once the fetcher has cloned; until then there is nothing to do. */
@@ -322,10 +322,7 @@ public final class ReconcilerVerticle extends VerticleBase {
       updated = updated.withPullRequest(pull.number(), pull.url());
     }
     String now = Instant.now().toString();
-    boolean live =
-        LocalProposals.PENDING.equals(proposal.state())
-            || LocalProposals.OPEN.equals(proposal.state())
-            || LocalProposals.CONFLICTED.equals(proposal.state());
+    boolean live = proposal.isOpen() || LocalProposals.CONFLICTED.equals(proposal.state());
     if (live && PullRequest.MERGED.equals(pull.state())) {
       updated = updated.withState(LocalProposals.MERGED, pull.mergeCommit(), now);
     } else if (live && PullRequest.CLOSED.equals(pull.state())) {
@@ -429,8 +426,7 @@ public final class ReconcilerVerticle extends VerticleBase {
               if (LocalProposals.CLOSED.equals(proposal.state()) && action.equals("close")) {
                 return Future.succeededFuture(proposal);
               }
-              if (!LocalProposals.isOpen(proposal)
-                  && !LocalProposals.CONFLICTED.equals(proposal.state())) {
+              if (!proposal.isOpen() && !LocalProposals.CONFLICTED.equals(proposal.state())) {
                 return Future.failedFuture(
                     StatusException.conflict(
                         "proposal "
@@ -567,7 +563,7 @@ public final class ReconcilerVerticle extends VerticleBase {
 
   private Optional<Plan> plan(String id, ObjectId head) {
     Proposal proposal = proposals.recorded(id);
-    if (!LocalProposals.isOpen(proposal) || head.name().equals(proposal.base())) {
+    if (!proposal.isOpen() || head.name().equals(proposal.base())) {
       return Optional.empty();
     }
     ObjectId branchHead = proposals.branchHead(id);
@@ -676,7 +672,7 @@ public final class ReconcilerVerticle extends VerticleBase {
                 proposals.tryUpdate(
                     id,
                     p ->
-                        LocalProposals.isOpen(p)
+                        p.isOpen()
                             ? p.withState(LocalProposals.CONFLICTED, null, Instant.now().toString())
                             : p),
             "proposal " + id)

@@ -61,16 +61,7 @@ final class GitHubClient extends PullsApiClient {
             .addQueryParam("head", repository.owner() + ":" + head)
             .addQueryParam("per_page", "100");
     return call("pulls/list", request, null)
-        .map(
-            response -> {
-              for (Object pull : array("pulls/list", response)) {
-                PullRequest found = pull((JsonObject) pull);
-                if (head.equals(found.head())) {
-                  return Optional.of(found);
-                }
-              }
-              return Optional.<PullRequest>empty();
-            });
+        .map(response -> withHead(array("pulls/list", response), head, PullsApiClient::pull));
   }
 
   @Override

@@ -46,15 +46,8 @@ final class GitLabClient extends ScmClient {
             .addQueryParam("state", "all");
     return call("list merge requests", request, null)
         .map(
-            response -> {
-              for (Object item : array("list merge requests", response)) {
-                PullRequest found = mergeRequest((JsonObject) item);
-                if (head.equals(found.head())) {
-                  return Optional.of(found);
-                }
-              }
-              return Optional.<PullRequest>empty();
-            });
+            response ->
+                withHead(array("list merge requests", response), head, GitLabClient::mergeRequest));
   }
 
   @Override

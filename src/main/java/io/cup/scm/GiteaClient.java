@@ -72,14 +72,9 @@ final class GiteaClient extends PullsApiClient {
         .compose(
             response -> {
               JsonArray pulls = array("repoListPullRequests", response);
-              for (Object pull : pulls) {
-                PullRequest found = pull((JsonObject) pull);
-                if (head.equals(found.head())) {
-                  return Future.succeededFuture(Optional.of(found));
-                }
-              }
-              if (pulls.size() < PAGE_SIZE || page >= MAX_PAGES) {
-                return Future.succeededFuture(Optional.empty());
+              Optional<PullRequest> found = withHead(pulls, head, PullsApiClient::pull);
+              if (found.isPresent() || pulls.size() < PAGE_SIZE || page >= MAX_PAGES) {
+                return Future.succeededFuture(found);
               }
               return page(head, page + 1);
             });

@@ -39,7 +39,10 @@ abstract class PullsApiClient extends ScmClient {
   }
 
   protected String repo() {
-    return "/repos/" + segment(repository.owner()) + "/" + segment(repository.name());
+    return "/repos/"
+        + ScmRepository.encode(repository.owner())
+        + "/"
+        + ScmRepository.encode(repository.name());
   }
 
   /** The body of a create; GitHub adds a field of its own. */

@@ -19,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -83,10 +84,6 @@ public abstract class ScmClient {
       case GITLAB ->
           new GitLabClient(vertx, repository, base, settings::token, clock, callTimeoutMillis);
     };
-  }
-
-  public ScmKind kind() {
-    return kind;
   }
 
   public ScmRepository repository() {
@@ -201,7 +198,7 @@ public abstract class ScmClient {
   }
 
   /** The failure for a non-2xx answer: status, the SCM's message, how long to wait. */
-  protected ScmException failure(String what, HttpResponse<Buffer> response) {
+  private ScmException failure(String what, HttpResponse<Buffer> response) {
     return new ScmException(
         kind.id()
             + " "
@@ -305,9 +302,15 @@ public abstract class ScmClient {
     return false;
   }
 
-  /** Path segment encoding for a branch or name put into a URL path. */
-  protected static String segment(String value) {
-    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)
-        .replace("+", "%20");
+  /** The first request in a list answer whose head branch is {@code head}. */
+  protected static Optional<PullRequest> withHead(
+      JsonArray items, String head, Function<JsonObject, PullRequest> parse) {
+    for (Object item : items) {
+      PullRequest found = parse.apply((JsonObject) item);
+      if (head.equals(found.head())) {
+        return Optional.of(found);
+      }
+    }
+    return Optional.empty();
   }
 }

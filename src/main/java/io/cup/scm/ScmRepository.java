@@ -21,7 +21,12 @@ public record ScmRepository(String owner, String name) {
 
   /** GitLab's project id form: the path URL-encoded as one segment ({@code group%2Fname}). */
   public String encodedPath() {
-    return URLEncoder.encode(path(), StandardCharsets.UTF_8).replace("+", "%20");
+    return encode(path());
+  }
+
+  /** {@code value} URL-encoded as one path segment ({@code /} too). */
+  static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /**
