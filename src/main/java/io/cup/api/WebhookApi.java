@@ -150,7 +150,7 @@ final class WebhookApi {
       LOG.warn(
           "webhook {} delivery {} from {} rejected: {}",
           scm.id(),
-          headers.getOrDefault(deliveryHeader(scm), "(no id)"),
+          deliveryId(scm, headers),
           from,
           e.getMessage());
       throw StatusException.unauthorized("the webhook signature is not valid: " + e.getMessage());
@@ -161,7 +161,7 @@ final class WebhookApi {
       LOG.info(
           "webhook {} delivery {} rejected as malformed: {}",
           scm.id(),
-          headers.getOrDefault(deliveryHeader(scm), "(no id)"),
+          deliveryId(scm, headers),
           e.getMessage());
       throw StatusException.badRequest("malformed webhook delivery: " + e.getMessage());
     }
@@ -303,12 +303,9 @@ final class WebhookApi {
         outcome);
   }
 
-  private static String deliveryHeader(ScmKind scm) {
-    return switch (scm) {
-      case GITHUB -> "X-GitHub-Delivery";
-      case GITEA -> "X-Gitea-Delivery";
-      case GITLAB -> "X-Gitlab-Event-UUID";
-    };
+  private static String deliveryId(ScmKind scm, Map<String, String> headers) {
+    String id = WebhookEvent.deliveryId(scm, headers::get);
+    return id == null ? "(no id)" : id;
   }
 
   /** A Kubernetes {@code Status} of success. */

@@ -122,7 +122,8 @@ public sealed interface WebhookEvent {
     };
   }
 
-  private static String deliveryId(ScmKind scm, Function<String, String> headers) {
+  /** The delivery's id from its headers (see the table above); null when it has none. */
+  public static String deliveryId(ScmKind scm, Function<String, String> headers) {
     String id =
         switch (scm) {
           case GITHUB -> headers.apply("X-GitHub-Delivery");
