@@ -115,6 +115,11 @@ final class OptionSources implements IDefaultValueProvider {
     return Optional.ofNullable(value != null ? value : fileValues.get(option));
   }
 
+  /** The environment variable {@code name} of this invocation, or null. */
+  String environment(String name) {
+    return env.get(name);
+  }
+
   Optional<String> fileError() {
     return Optional.ofNullable(fileError);
   }

@@ -403,13 +403,14 @@ final class ServeCommand implements Callable<Integer> {
       parse(API_GIT_SCM_URL, url, ScmKind::checkApiUrl);
     }
     String repo = apiGitScmRepo == null || apiGitScmRepo.isBlank() ? null : apiGitScmRepo.strip();
+    // the repository on the SCM: from --api-git-scm-repo, else from the remote's path
     parse(
         repo == null ? API_GIT_REPO : API_GIT_SCM_REPO,
-        repo == null ? gitRepo : repo,
-        value -> ScmRepository.of(kind, gitRepo, repo));
+        gitRepo,
+        remote -> ScmRepository.of(kind, remote, repo));
     String tokenFile = readableFile(API_GIT_SCM_TOKEN_FILE, apiGitScmTokenFile);
     ScmSettings settings = new ScmSettings(url, repo, tokenFile, webhookSecretFile);
-    if (settings.token().isEmpty()) {
+    if (settings.token(sources::environment).isEmpty()) {
       throw usage(
           "--api-git-scm "
               + scm

@@ -34,7 +34,12 @@ public record ScmSettings(String url, String repo, String tokenFile, String webh
 
   /** The SCM API token, from the environment or the token file; empty when neither is set. */
   public Optional<String> token() {
-    return secret(TOKEN_ENV, tokenFile, System::getenv);
+    return token(System::getenv);
+  }
+
+  /** The SCM API token, with {@code environment} as the process environment. */
+  public Optional<String> token(Function<String, String> environment) {
+    return secret(TOKEN_ENV, tokenFile, environment);
   }
 
   /** The webhook secret, from the environment or the secret file; empty when neither is set. */

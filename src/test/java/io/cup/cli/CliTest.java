@@ -341,6 +341,17 @@ class CliTest {
   }
 
   @Test
+  void theScmTokenMayComeFromTheEnvironmentOfTheInvocation() {
+    env.put("CUPD_API_GIT_SCM_TOKEN", "from-the-environment");
+    ServerConfig config =
+        serve("--api-git-repo", "https://github.com/acme/config.git", "--api-git-scm", "github");
+
+    assertThat(config.gitScm()).isEqualTo("github");
+    assertThat(config.scm().tokenFile()).isNull();
+    assertThat(config.toJson().encode()).doesNotContain("from-the-environment");
+  }
+
+  @Test
   void gitSourceNeedsARepository() {
     Invocation invocation = parse("serve");
 
