@@ -64,7 +64,7 @@ public final class PublisherVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ServerConfig cfg = ServerConfig.of(config());
-    scm = "git".equals(cfg.source()) ? scmKind(cfg) : null;
+    scm = "git".equals(cfg.source()) ? ScmKind.hosted(cfg.gitScm()) : null;
     scmOpenWaitMillis = config().getLong("scmOpenWaitMillis", DEFAULT_SCM_OPEN_WAIT_MILLIS);
     Consumer<ProposalEvent> events =
         event -> vertx.eventBus().publish(Addresses.EVENTS_PROPOSAL, event.toJson());
@@ -192,11 +192,6 @@ public final class PublisherVerticle extends VerticleBase {
             .map(Message::body)
             .recover(e -> Future.failedFuture(StatusException.from(e)))
             .onSuccess(done -> countOpen()));
-  }
-
-  /** The hosted SCM of the configuration, or null for the local SCM. */
-  static ScmKind scmKind(ServerConfig cfg) {
-    return cfg.gitScm() == null || "local".equals(cfg.gitScm()) ? null : ScmKind.of(cfg.gitScm());
   }
 
   // -- plumbing ----------------------------------------------------------------------------------

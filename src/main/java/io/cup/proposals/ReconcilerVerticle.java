@@ -113,7 +113,7 @@ public final class ReconcilerVerticle extends VerticleBase {
       LOG.debug("no Git source: nothing to reconcile");
       return Future.succeededFuture();
     }
-    scm = PublisherVerticle.scmKind(cfg);
+    scm = ScmKind.hosted(cfg.gitScm());
     retryBaseMillis = config().getLong("scmRetryBaseMillis", 1_000L);
     git = Sources.git(cfg);
     proposals = new LocalProposals(git, cfg, this::publish, scm);

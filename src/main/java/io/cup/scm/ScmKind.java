@@ -46,6 +46,11 @@ public enum ScmKind {
     throw new IllegalArgumentException("\"" + id + "\" is not one of github, gitea, gitlab");
   }
 
+  /** The hosted SCM {@code --api-git-scm} names, or null for {@code local} (or nothing). */
+  public static ScmKind hosted(String gitScm) {
+    return gitScm == null || "local".equals(gitScm) ? null : of(gitScm);
+  }
+
   /**
    * Checks an API base URL: http or https, a host, no query or fragment. Returns it without a
    * trailing slash; IllegalArgumentException with the reason otherwise.
