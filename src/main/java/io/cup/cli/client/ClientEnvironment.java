@@ -79,8 +79,8 @@ final class ClientEnvironment {
       }
     }
     ClientConfig config = ClientConfig.load(configFile());
-    String contextName = first(options.context, global.context, config.currentContext());
-    boolean named = options.context != null || global.context != null;
+    String contextName = first(options.context, global.connection.context, config.currentContext());
+    boolean named = options.context != null || global.connection.context != null;
     ClientConfig.Context context = contextName == null ? null : config.contexts().get(contextName);
     if (context == null && named) {
       throw new ClientException(
@@ -94,11 +94,15 @@ final class ClientEnvironment {
       context = new ClientConfig.Context(null, null, null);
     }
     String address =
-        first(options.address, global.address, context.address(), ClientConfig.DEFAULT_ADDRESS);
-    String namespaceFlag = first(options.namespace, global.namespace);
+        first(
+            options.address,
+            global.connection.address,
+            context.address(),
+            ClientConfig.DEFAULT_ADDRESS);
+    String namespaceFlag = first(options.namespace, global.connection.namespace);
     String namespace = first(namespaceFlag, context.namespace(), ClientConfig.DEFAULT_NAMESPACE);
-    String token = first(options.token, global.token, context.token());
-    boolean verbose = options.verbose || global.verbose || debug;
+    String token = first(options.token, global.connection.token, context.token());
+    boolean verbose = options.verbose || global.connection.verbose || debug;
     CupClient client = new CupClient(normalize(address), token, verbose ? err : null);
     return new Session(client, namespace, namespaceFlag != null, out, err);
   }

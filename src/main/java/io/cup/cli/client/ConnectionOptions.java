@@ -3,14 +3,14 @@ package io.cup.cli.client;
 import picocli.CommandLine.Option;
 
 /**
- * Options every server command also takes after its name, kubectl style ({@code cup get flags -n
- * staging}); they win over the same options given before the command.
+ * The server options: given before the command ({@link GlobalOptions}) or, kubectl style, after its
+ * name ({@code cup get flags -n staging}), where they win.
  */
 final class ConnectionOptions {
   @Option(
       names = {"-a", "--address"},
       paramLabel = "URL",
-      description = "Server address, overriding the context's.")
+      description = "Server address, overriding the context's (e.g. http://localhost:8181).")
   String address;
 
   @Option(
@@ -28,6 +28,8 @@ final class ConnectionOptions {
       description = "Bearer token, overriding the context's.")
   String token;
 
-  @Option(names = "--verbose", description = "Show each HTTP exchange on stderr.")
+  @Option(
+      names = "--verbose",
+      description = "Show each HTTP exchange (method, URL, status, headers) on stderr.")
   boolean verbose;
 }

@@ -1,5 +1,6 @@
 package io.cup.cli.client;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,18 +17,6 @@ final class GlobalOptions {
   String config;
 
   @Option(
-      names = {"-a", "--address"},
-      paramLabel = "URL",
-      description = "Server address, overriding the context's (e.g. http://localhost:8181).")
-  String address;
-
-  @Option(
-      names = {"-n", "--namespace"},
-      paramLabel = "NAMESPACE",
-      description = "Namespace, overriding the context's.")
-  String namespace;
-
-  @Option(
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       description = "Output format: table (default), json; commands take more (see their help).")
@@ -40,17 +29,6 @@ final class GlobalOptions {
           "Logging level: debug, info (default), warn, error; debug shows HTTP exchanges.")
   String level;
 
-  @Option(names = "--context", paramLabel = "NAME", description = "Context of the config to use.")
-  String context;
-
-  @Option(
-      names = "--token",
-      paramLabel = "TOKEN",
-      description = "Bearer token, overriding the context's.")
-  String token;
-
-  @Option(
-      names = "--verbose",
-      description = "Show each HTTP exchange (method, URL, status, headers) on stderr.")
-  boolean verbose;
+  /** The server options, which every server command takes after its name too. */
+  @Mixin ConnectionOptions connection = new ConnectionOptions();
 }
