@@ -49,54 +49,14 @@ public record ServerConfig(
     long watchBookmarkMillis,
     ScmSettings scm) {
 
+  public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+  public static final long DEFAULT_WATCH_BOOKMARK_MILLIS = 30_000L;
+
   public ServerConfig {
     scm = scm == null ? ScmSettings.NONE : scm;
   }
 
-  /** A configuration without SCM settings. */
-  public ServerConfig(
-      String host,
-      int port,
-      String source,
-      String gitRepo,
-      String gitScm,
-      String gitBranch,
-      long pollIntervalMillis,
-      String localPath,
-      String resourcesDir,
-      String dataDir,
-      String authorName,
-      String authorEmail,
-      String gitTokenFile,
-      String gitSshKeyFile,
-      boolean demo,
-      long maxBodyBytes,
-      long watchBookmarkMillis) {
-    this(
-        host,
-        port,
-        source,
-        gitRepo,
-        gitScm,
-        gitBranch,
-        pollIntervalMillis,
-        localPath,
-        resourcesDir,
-        dataDir,
-        authorName,
-        authorEmail,
-        gitTokenFile,
-        gitSshKeyFile,
-        demo,
-        maxBodyBytes,
-        watchBookmarkMillis,
-        ScmSettings.NONE);
-  }
-
-  public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
-  public static final long DEFAULT_WATCH_BOOKMARK_MILLIS = 30_000L;
-
-  /** A configuration with the default watch bookmark interval. */
+  /** A configuration with the default watch bookmark interval and no SCM settings. */
   public ServerConfig(
       String host,
       int port,

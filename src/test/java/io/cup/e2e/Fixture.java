@@ -1,5 +1,6 @@
 package io.cup.e2e;
 
+import io.cup.config.ScmSettings;
 import io.cup.config.ServerConfig;
 import io.cup.testing.GitDaemon;
 import io.cup.testing.TestRepos;
@@ -64,7 +65,8 @@ public final class Fixture {
         null,
         false,
         ServerConfig.DEFAULT_MAX_BODY_BYTES,
-        bookmarkMillis);
+        bookmarkMillis,
+        ScmSettings.NONE);
   }
 
   public static String path(String namespace, String name) {
