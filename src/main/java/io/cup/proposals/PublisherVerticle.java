@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
  *       RemoteRetries#ATTEMPTS} times, then 409. After a merge, fetch again so readers see the new
  *       head.
  *   <li>Publishes {@link ProposalEvent}s (opened, merged, closed, conflicted) on {@link
- *       Addresses#EVENTS_PROPOSAL}; keeps the meters of {@link ProposalMetrics}.
+ *       Addresses#EVENTS_PROPOSAL}; keeps the meters of {@link ProposalMetrics}. The open-proposals
+ *       gauge is counted at start and after each create, merge and close here; changes made
+ *       elsewhere (other nodes, the SCM) reach it through the reconciler's sweeps, which list the
+ *       records anyway ({@link LocalProposals#list}).
  * </ul>
  */
 public final class PublisherVerticle extends VerticleBase {
@@ -59,7 +62,6 @@ public final class PublisherVerticle extends VerticleBase {
   private RemoteRetries remote;
   private ScmKind scm;
   private long scmOpenWaitMillis;
-  private long countTimer = -1;
 
   @Override
   public Future<?> start() {
@@ -85,16 +87,7 @@ public final class PublisherVerticle extends VerticleBase {
             bus.consumer(Addresses.PROPOSAL_MERGE, this::merge),
             bus.consumer(Addresses.PROPOSAL_CLOSE, this::close));
     countOpen();
-    countTimer = vertx.setPeriodic(Math.max(cfg.pollIntervalMillis(), 1_000), id -> countOpen());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
-  }
-
-  @Override
-  public Future<?> stop() {
-    if (countTimer >= 0) {
-      vertx.cancelTimer(countTimer);
-    }
-    return Future.succeededFuture();
   }
 
   // -- handlers ----------------------------------------------------------------------------------
