@@ -115,6 +115,9 @@ class ScmProposalsTest {
     JsonArray onResource =
         get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("status").getJsonArray("proposals");
     assertThat(onResource.getJsonObject(0).getString("url")).isEqualTo(proposal.getString("url"));
+    // the reconciler's calls are counted where the server's metrics are served
+    assertThat(get("/metrics").bodyAsString())
+        .contains("cup_scm_calls_total{operation=\"open\",outcome=\"success\"");
   }
 
   @ParameterizedTest
