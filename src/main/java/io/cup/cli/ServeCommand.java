@@ -1,7 +1,11 @@
 package io.cup.cli;
 
 import static io.cup.config.ServerOptions.API_ADDRESS;
+import static io.cup.config.ServerOptions.API_ANONYMOUS_AUTH;
+import static io.cup.config.ServerOptions.API_AUTHORIZATION_MODE;
+import static io.cup.config.ServerOptions.API_CLIENT_CA_FILE;
 import static io.cup.config.ServerOptions.API_GIT_AUTHOR_EMAIL;
+import static io.cup.config.ServerOptions.API_GIT_AUTHOR_EMAIL_DOMAIN;
 import static io.cup.config.ServerOptions.API_GIT_AUTHOR_NAME;
 import static io.cup.config.ServerOptions.API_GIT_BRANCH;
 import static io.cup.config.ServerOptions.API_GIT_POLL_INTERVAL;
@@ -13,14 +17,20 @@ import static io.cup.config.ServerOptions.API_GIT_SCM_URL;
 import static io.cup.config.ServerOptions.API_GIT_SSH_KEY_FILE;
 import static io.cup.config.ServerOptions.API_GIT_TOKEN_FILE;
 import static io.cup.config.ServerOptions.API_LOCAL_PATH;
+import static io.cup.config.ServerOptions.API_OIDC_CA_FILE;
+import static io.cup.config.ServerOptions.API_OIDC_ISSUER_URL;
 import static io.cup.config.ServerOptions.API_RESOURCES;
 import static io.cup.config.ServerOptions.API_SOURCE;
+import static io.cup.config.ServerOptions.API_TLS_CERT_FILE;
+import static io.cup.config.ServerOptions.API_TLS_PRIVATE_KEY_FILE;
+import static io.cup.config.ServerOptions.API_TOKEN_AUTH_FILE;
 import static io.cup.config.ServerOptions.API_WATCH_BOOKMARK_INTERVAL;
 import static io.cup.config.ServerOptions.API_WEBHOOK_SECRET_FILE;
 import static io.cup.config.ServerOptions.DEMO;
 import static io.cup.config.ServerOptions.MAX_BODY_BYTES;
 import static io.cup.config.ServerOptions.VERTICLES;
 
+import io.cup.config.AccessSettings;
 import io.cup.config.ByteSize;
 import io.cup.config.Demo;
 import io.cup.config.GoDuration;
@@ -247,6 +257,105 @@ final class ServeCommand implements Callable<Integer> {
           "Largest request body accepted: bytes, or with KiB, MiB, GiB (default ${DEFAULT-VALUE}).")
   String maxBodyBytes;
 
+  @Option(
+      names = "--api-tls-cert-file",
+      paramLabel = "FILE",
+      description =
+          "PEM certificate (chain) to serve the API over HTTPS with; a changed file is picked up"
+              + " without a restart.")
+  String apiTlsCertFile;
+
+  @Option(
+      names = "--api-tls-private-key-file",
+      paramLabel = "FILE",
+      description = "PEM private key of --api-tls-cert-file.")
+  String apiTlsPrivateKeyFile;
+
+  @Option(
+      names = "--api-token-auth-file",
+      paramLabel = "FILE",
+      description =
+          "Static bearer tokens, as kube-apiserver's: CSV lines token,user,uid[,\"group1,group2\"];"
+              + " re-read when it changes.")
+  String apiTokenAuthFile;
+
+  @Option(
+      names = "--api-oidc-issuer-url",
+      paramLabel = "URL",
+      description =
+          "OIDC issuer (https) whose ID tokens authenticate users; its discovery document and"
+              + " keys are fetched from it.")
+  String apiOidcIssuerUrl;
+
+  @Option(
+      names = "--api-oidc-client-id",
+      paramLabel = "ID",
+      description = "The audience OIDC tokens must carry (required with --api-oidc-issuer-url).")
+  String apiOidcClientId;
+
+  @Option(
+      names = "--api-oidc-username-claim",
+      paramLabel = "CLAIM",
+      defaultValue = "sub",
+      description = "The JWT claim that names the user (default ${DEFAULT-VALUE}).")
+  String apiOidcUsernameClaim;
+
+  @Option(
+      names = "--api-oidc-groups-claim",
+      paramLabel = "CLAIM",
+      defaultValue = "groups",
+      description = "The JWT claim that lists the user's groups (default ${DEFAULT-VALUE}).")
+  String apiOidcGroupsClaim;
+
+  @Option(
+      names = "--api-oidc-ca-file",
+      paramLabel = "FILE",
+      description = "PEM CA that the OIDC issuer's certificate is checked against.")
+  String apiOidcCaFile;
+
+  @Option(
+      names = "--api-client-ca-file",
+      paramLabel = "FILE",
+      description =
+          "PEM CA: a TLS client certificate it signed authenticates as user = CN, groups = O"
+              + " (needs --api-tls-cert-file).")
+  String apiClientCaFile;
+
+  @Option(
+      names = "--api-anonymous-auth",
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "true|false",
+      description =
+          "With an authenticator configured, a request with no credentials is system:anonymous"
+              + " instead of 401.")
+  boolean apiAnonymousAuth;
+
+  @Option(
+      names = "--api-authorization-mode",
+      paramLabel = "MODE",
+      description =
+          "AlwaysAllow or RBAC (default: RBAC when an authenticator is configured, else"
+              + " AlwaysAllow).")
+  String apiAuthorizationMode;
+
+  @Option(
+      names = "--api-audit-log-path",
+      paramLabel = "FILE",
+      description =
+          "Audit log: one audit.k8s.io/v1 Event (level Metadata) per write, merge, close and"
+              + " denial; - for standard output.")
+  String apiAuditLogPath;
+
+  @Option(
+      names = "--api-git-author-email-domain",
+      paramLabel = "DOMAIN",
+      defaultValue = AccessSettings.DEFAULT_EMAIL_DOMAIN,
+      description =
+          "A proposal commit's author is the user; without an e-mail from OIDC it is"
+              + " <user>@DOMAIN (default ${DEFAULT-VALUE}).")
+  String apiGitAuthorEmailDomain;
+
   private final OptionSources sources;
   private final Path workDir;
   private ServerConfig server;
@@ -345,6 +454,7 @@ final class ServeCommand implements Callable<Integer> {
     requireText(API_GIT_AUTHOR_EMAIL, apiGitAuthorEmail);
     verticlesDir = verticlesDirectory();
     ScmSettings scmSettings = scmSettings(scm, source, gitRepo);
+    AccessSettings access = accessSettings();
 
     server =
         new ServerConfig(
@@ -365,7 +475,8 @@ final class ServeCommand implements Callable<Integer> {
             demo,
             maxBody,
             bookmarks.toMillis(),
-            scmSettings);
+            scmSettings,
+            access);
     return 0;
   }
 
@@ -419,6 +530,77 @@ final class ServeCommand implements Callable<Integer> {
               + " or --api-git-scm-token-file");
     }
     return settings;
+  }
+
+  /**
+   * The identity and access settings, checked: files exist, TLS has both halves, OIDC has an https
+   * issuer and an audience, client certificates need TLS.
+   */
+  private AccessSettings accessSettings() {
+    if (!given(API_ANONYMOUS_AUTH)) {
+      sources
+          .rawValue(API_ANONYMOUS_AUTH)
+          .filter(raw -> OptionSources.normalizeBoolean(raw).isEmpty())
+          .ifPresent(
+              raw -> {
+                throw usage(invalid(API_ANONYMOUS_AUTH, "\"" + raw + "\" is not true or false"));
+              });
+    }
+    String cert = readableFile(API_TLS_CERT_FILE, apiTlsCertFile);
+    String key = readableFile(API_TLS_PRIVATE_KEY_FILE, apiTlsPrivateKeyFile);
+    if ((cert == null) != (key == null)) {
+      throw usage("--api-tls-cert-file and --api-tls-private-key-file go together: give both");
+    }
+    String issuer = blank(apiOidcIssuerUrl) ? null : apiOidcIssuerUrl.strip();
+    if (issuer != null) {
+      if (!issuer.startsWith("https://")) {
+        throw usage(invalid(API_OIDC_ISSUER_URL, "must be an https:// URL"));
+      }
+      if (blank(apiOidcClientId)) {
+        throw usage("--api-oidc-issuer-url needs --api-oidc-client-id (the required audience)");
+      }
+    }
+    String clientCa = readableFile(API_CLIENT_CA_FILE, apiClientCaFile);
+    if (clientCa != null && cert == null) {
+      throw usage(
+          "--api-client-ca-file needs --api-tls-cert-file: client certificates come over TLS");
+    }
+    String mode = null;
+    if (!blank(apiAuthorizationMode)) {
+      mode =
+          List.of(AccessSettings.ALWAYS_ALLOW, AccessSettings.RBAC).stream()
+              .filter(m -> m.equalsIgnoreCase(apiAuthorizationMode.strip()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      usage(
+                          invalid(
+                              API_AUTHORIZATION_MODE,
+                              "\"" + apiAuthorizationMode + "\" is not AlwaysAllow or RBAC")));
+    }
+    requireText(API_GIT_AUTHOR_EMAIL_DOMAIN, apiGitAuthorEmailDomain);
+    String audit = blank(apiAuditLogPath) ? null : apiAuditLogPath.strip();
+    if (audit != null && !audit.equals("-")) {
+      audit = path(audit).toString();
+    }
+    return new AccessSettings(
+        cert,
+        key,
+        readableFile(API_TOKEN_AUTH_FILE, apiTokenAuthFile),
+        issuer,
+        blank(apiOidcClientId) ? null : apiOidcClientId.strip(),
+        apiOidcUsernameClaim,
+        apiOidcGroupsClaim,
+        readableFile(API_OIDC_CA_FILE, apiOidcCaFile),
+        clientCa,
+        apiAnonymousAuth,
+        mode,
+        audit,
+        apiGitAuthorEmailDomain.strip());
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
   }
 
   private String branch() {

@@ -28,6 +28,7 @@ import java.nio.file.Paths;
  * @param watchBookmarkMillis how often a watch stream gets a BOOKMARK event
  * @param scm how the SCM named by {@code gitScm} is reached (github, gitea, gitlab), and where the
  *     webhook secret is read from
+ * @param access TLS, authentication, authorization and audit ({@link AccessSettings#NONE}: open)
  */
 public record ServerConfig(
     String host,
@@ -47,13 +48,15 @@ public record ServerConfig(
     boolean demo,
     long maxBodyBytes,
     long watchBookmarkMillis,
-    ScmSettings scm) {
+    ScmSettings scm,
+    AccessSettings access) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
   public static final long DEFAULT_WATCH_BOOKMARK_MILLIS = 30_000L;
 
   public ServerConfig {
     scm = scm == null ? ScmSettings.NONE : scm;
+    access = access == null ? AccessSettings.NONE : access;
   }
 
   /** A configuration with the default watch bookmark interval and no SCM settings. */
@@ -92,7 +95,32 @@ public record ServerConfig(
         demo,
         maxBodyBytes,
         DEFAULT_WATCH_BOOKMARK_MILLIS,
-        ScmSettings.NONE);
+        ScmSettings.NONE,
+        AccessSettings.NONE);
+  }
+
+  /** The same configuration with other identity and access settings. */
+  public ServerConfig withAccess(AccessSettings settings) {
+    return new ServerConfig(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        scm,
+        settings);
   }
 
   /** Where the bare clone of {@link #gitRepo} lives: under the data directory. */
@@ -119,7 +147,8 @@ public record ServerConfig(
         .put("demo", demo)
         .put("maxBodyBytes", maxBodyBytes)
         .put("watchBookmarkMillis", watchBookmarkMillis)
-        .put("scm", scm.toJson());
+        .put("scm", scm.toJson())
+        .put("access", access.toJson());
   }
 
   public static ServerConfig fromJson(JsonObject json) {
@@ -141,7 +170,8 @@ public record ServerConfig(
         json.getBoolean("demo", false),
         json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
         json.getLong("watchBookmarkMillis", DEFAULT_WATCH_BOOKMARK_MILLIS),
-        ScmSettings.fromJson(json.getJsonObject("scm")));
+        ScmSettings.fromJson(json.getJsonObject("scm")),
+        AccessSettings.fromJson(json.getJsonObject("access")));
   }
 
   /** Reads the {@code "server"} entry of a verticle's deployment config. */

@@ -42,6 +42,19 @@ public final class ServerOptions {
   public static final String VERTICLES = "verticles";
   public static final String MAX_BODY_BYTES = "max-body-bytes";
   public static final String API_WATCH_BOOKMARK_INTERVAL = "api-watch-bookmark-interval";
+  public static final String API_TLS_CERT_FILE = "api-tls-cert-file";
+  public static final String API_TLS_PRIVATE_KEY_FILE = "api-tls-private-key-file";
+  public static final String API_TOKEN_AUTH_FILE = "api-token-auth-file";
+  public static final String API_OIDC_ISSUER_URL = "api-oidc-issuer-url";
+  public static final String API_OIDC_CLIENT_ID = "api-oidc-client-id";
+  public static final String API_OIDC_USERNAME_CLAIM = "api-oidc-username-claim";
+  public static final String API_OIDC_GROUPS_CLAIM = "api-oidc-groups-claim";
+  public static final String API_OIDC_CA_FILE = "api-oidc-ca-file";
+  public static final String API_CLIENT_CA_FILE = "api-client-ca-file";
+  public static final String API_ANONYMOUS_AUTH = "api-anonymous-auth";
+  public static final String API_AUTHORIZATION_MODE = "api-authorization-mode";
+  public static final String API_AUDIT_LOG_PATH = "api-audit-log-path";
+  public static final String API_GIT_AUTHOR_EMAIL_DOMAIN = "api-git-author-email-domain";
 
   /** Every option that the YAML file may set ({@link #CONFIG} names the file itself). */
   public static final List<String> FILE_KEYS =
@@ -66,7 +79,20 @@ public final class ServerOptions {
           DEMO,
           VERTICLES,
           MAX_BODY_BYTES,
-          API_WATCH_BOOKMARK_INTERVAL);
+          API_WATCH_BOOKMARK_INTERVAL,
+          API_TLS_CERT_FILE,
+          API_TLS_PRIVATE_KEY_FILE,
+          API_TOKEN_AUTH_FILE,
+          API_OIDC_ISSUER_URL,
+          API_OIDC_CLIENT_ID,
+          API_OIDC_USERNAME_CLAIM,
+          API_OIDC_GROUPS_CLAIM,
+          API_OIDC_CA_FILE,
+          API_CLIENT_CA_FILE,
+          API_ANONYMOUS_AUTH,
+          API_AUTHORIZATION_MODE,
+          API_AUDIT_LOG_PATH,
+          API_GIT_AUTHOR_EMAIL_DOMAIN);
 
   public static final String DEFAULT_ADDRESS = ":8181";
   public static final String DEFAULT_SOURCE = "git";

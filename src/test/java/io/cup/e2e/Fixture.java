@@ -66,7 +66,8 @@ public final class Fixture {
         false,
         ServerConfig.DEFAULT_MAX_BODY_BYTES,
         bookmarkMillis,
-        ScmSettings.NONE);
+        ScmSettings.NONE,
+        null);
   }
 
   public static String path(String namespace, String name) {

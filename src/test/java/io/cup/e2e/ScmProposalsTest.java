@@ -355,7 +355,8 @@ class ScmProposalsTest {
         c.demo(),
         c.maxBodyBytes(),
         c.watchBookmarkMillis(),
-        new ScmSettings(scmUrl, repo(kind), token.toString(), secret.toString()));
+        new ScmSettings(scmUrl, repo(kind), token.toString(), secret.toString()),
+        null);
   }
 
   /** The packaged descriptors, with the reconciler's waits shortened for tests. */
