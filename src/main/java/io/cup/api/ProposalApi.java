@@ -2,7 +2,9 @@ package io.cup.api;
 
 import io.cup.bus.Addresses;
 import io.cup.bus.Proposal;
+import io.cup.bus.ProposalAction;
 import io.cup.status.StatusException;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -54,6 +56,11 @@ final class ProposalApi {
           return bus.request(Addresses.PROPOSAL_GET, id(ctx), bus.timeouts().proposal())
               .map(Proposal::fromJson)
               .map(
+                  proposal -> {
+                    AccessControl.checkAuthor(ctx, proposal);
+                    return proposal;
+                  })
+              .map(
                   proposal ->
                       type.equals(MediaTypes.JSON)
                           ? Reply.json(200, ProposalView.object(proposal, ResourceApi.origin(ctx)))
@@ -79,7 +86,21 @@ final class ProposalApi {
         ctx,
         () -> {
           ResourceApi.requireAccept(ctx, JSON_ONLY);
-          return bus.request(address, id(ctx), timeout)
+          JsonObject action =
+              new ProposalAction(id(ctx).getString("id"), AccessControl.requester(ctx)).toJson();
+          // a close that only the author may do: read the proposal first to know its author
+          Future<Void> allowed =
+              AccessControl.authorOnly(ctx)
+                  ? bus.request(Addresses.PROPOSAL_GET, id(ctx), bus.timeouts().proposal())
+                      .map(Proposal::fromJson)
+                      .map(
+                          proposal -> {
+                            AccessControl.checkAuthor(ctx, proposal);
+                            return null;
+                          })
+                  : Future.succeededFuture();
+          return allowed
+              .compose(ok -> bus.request(address, action, timeout))
               .map(Proposal::fromJson)
               .map(
                   p -> {

@@ -38,6 +38,9 @@ final class ProposalView {
             .put("url", absolute(proposal.url(), origin));
     putIfPresent(summary, "state", proposal.state());
     putIfPresent(summary, "branch", proposal.branch());
+    if (proposal.createdBy() != null) {
+      summary.put("createdBy", proposal.createdBy().toJson());
+    }
     return result.put("proposal", summary);
   }
 
@@ -55,6 +58,9 @@ final class ProposalView {
     putIfPresent(spec, "base", proposal.base());
     putIfPresent(spec, "message", proposal.message());
     spec.put("resources", resources);
+    if (proposal.createdBy() != null) {
+      spec.put("createdBy", proposal.createdBy().toJson());
+    }
     JsonObject status = new JsonObject();
     putIfPresent(status, "state", proposal.state());
     putIfPresent(status, "head", proposal.head());
@@ -62,6 +68,12 @@ final class ProposalView {
     putIfPresent(status, "mergeCommit", proposal.mergeCommit());
     if (proposal.pullRequest() != null) {
       status.put("pullRequest", proposal.pullRequest());
+    }
+    if (proposal.mergedBy() != null) {
+      status.put("mergedBy", proposal.mergedBy().toJson());
+    }
+    if (proposal.closedBy() != null) {
+      status.put("closedBy", proposal.closedBy().toJson());
     }
     putIfPresent(status, "updatedAt", proposal.updatedAt());
     putIfPresent(status, "diff", proposal.diff());

@@ -544,6 +544,7 @@ final class ResourceApi {
    */
   private Future<Reply> propose(
       RoutingContext ctx, ChangeSetReply changes, WriteOptions options, JsonObject after) {
+    AccessControl.checkPut(ctx, changes.current() != null);
     if (options.dryRun()) {
       String diff = changes.diff() == null ? "" : changes.diff();
       if (options.answer().equals(MediaTypes.DIFF)) {
@@ -572,7 +573,11 @@ final class ResourceApi {
     }
     ProposalRequest request =
         new ProposalRequest(
-            changes.changes(), changes.message(), List.of(changes.resource()), options.proposal());
+            changes.changes(),
+            changes.message(),
+            List.of(changes.resource()),
+            options.proposal(),
+            AccessControl.requester(ctx));
     return bus.request(Addresses.PROPOSAL_CREATE, request.toJson(), bus.timeouts().proposalCreate())
         .map(Proposal::fromJson)
         .map(

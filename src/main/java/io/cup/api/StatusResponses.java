@@ -95,6 +95,9 @@ final class StatusResponses {
     if (details instanceof JsonObject d && d.getValue("retryAfterSeconds") instanceof Number n) {
       response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(n.longValue()));
     }
+    if (status.code() == 401) {
+      response.putHeader("WWW-Authenticate", "Bearer");
+    }
     HttpServerRequest request = ctx.request();
     boolean unreadBody = request.version() != HttpVersion.HTTP_2 && bodyPending(request);
     if (unreadBody) {

@@ -16,6 +16,10 @@ import java.util.List;
  * its branch and record are pushed, its pull or merge request not opened yet. Once it is, the state
  * is {@code open}, {@code url} the request's web URL and {@code pullRequest} its number (GitLab:
  * iid).
+ *
+ * <p>{@code createdBy} is who asked for the proposal, {@code mergedBy} and {@code closedBy} who
+ * merged or closed it through Cup (name and groups; null when unknown: records written before
+ * identity existed, or a merge on the SCM itself).
  */
 public record Proposal(
     String id,
@@ -31,10 +35,16 @@ public record Proposal(
     String updatedAt,
     String mergeCommit,
     Long pullRequest,
-    String diff) {
+    String diff,
+    Requester createdBy,
+    Requester mergedBy,
+    Requester closedBy) {
 
   public Proposal {
     resources = resources == null ? List.of() : List.copyOf(resources);
+    createdBy = createdBy == null ? null : createdBy.withoutEmail();
+    mergedBy = mergedBy == null ? null : mergedBy.withoutEmail();
+    closedBy = closedBy == null ? null : closedBy.withoutEmail();
   }
 
   /** Open, or pending its pull request on a hosted SCM: it would still change its resources. */
@@ -57,7 +67,10 @@ public record Proposal(
         updatedAt,
         mergeCommit,
         pullRequest,
-        diff);
+        diff,
+        createdBy,
+        mergedBy,
+        closedBy);
   }
 
   /** The same proposal on other commits (and resources), as of {@code at}; all else kept. */
@@ -77,7 +90,10 @@ public record Proposal(
         at,
         mergeCommit,
         pullRequest,
-        diff);
+        diff,
+        createdBy,
+        mergedBy,
+        closedBy);
   }
 
   /** The same proposal in another state, updated now; a merge commit when given. */
@@ -96,7 +112,39 @@ public record Proposal(
         now,
         newMergeCommit == null ? mergeCommit : newMergeCommit,
         pullRequest,
-        null);
+        null,
+        createdBy,
+        mergedBy,
+        closedBy);
+  }
+
+  /**
+   * The same proposal merged or closed by {@code by} (through Cup), as {@link #withState}; {@code
+   * by} null keeps who is recorded.
+   */
+  public Proposal withState(String newState, String newMergeCommit, String now, Requester by) {
+    Proposal changed = withState(newState, newMergeCommit, now);
+    if (by == null) {
+      return changed;
+    }
+    return new Proposal(
+        id,
+        changed.state,
+        source,
+        url,
+        branch,
+        base,
+        head,
+        message,
+        resources,
+        createdAt,
+        changed.updatedAt,
+        changed.mergeCommit,
+        pullRequest,
+        null,
+        createdBy,
+        "merged".equals(newState) ? by : mergedBy,
+        "closed".equals(newState) ? by : closedBy);
   }
 
   /** The same proposal with its pull or merge request: number and web URL. */
@@ -115,7 +163,10 @@ public record Proposal(
         updatedAt,
         mergeCommit,
         number,
-        diff);
+        diff,
+        createdBy,
+        mergedBy,
+        closedBy);
   }
 
   public JsonObject toJson() {
@@ -143,6 +194,15 @@ public record Proposal(
     if (diff != null) {
       json.put("diff", diff);
     }
+    if (createdBy != null) {
+      json.put("createdBy", createdBy.toJson());
+    }
+    if (mergedBy != null) {
+      json.put("mergedBy", mergedBy.toJson());
+    }
+    if (closedBy != null) {
+      json.put("closedBy", closedBy.toJson());
+    }
     return json;
   }
 
@@ -163,6 +223,9 @@ public record Proposal(
         json.getString("updatedAt"),
         json.getString("mergeCommit"),
         json.getLong("pullRequest"),
-        json.getString("diff"));
+        json.getString("diff"),
+        Requester.fromJson(json.getJsonObject("createdBy")),
+        Requester.fromJson(json.getJsonObject("mergedBy")),
+        Requester.fromJson(json.getJsonObject("closedBy")));
   }
 }

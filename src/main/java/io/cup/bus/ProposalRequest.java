@@ -8,16 +8,21 @@ import java.util.List;
 /**
  * Request to {@code cup.proposal.create}: commit {@code changes} onto their base and propose. With
  * {@code proposal} (an id) the commit is added to that open proposal instead of opening a new one;
- * the change set was then computed against the proposal's branch.
+ * the change set was then computed against the proposal's branch. {@code author} is who asked (the
+ * commit's author); null: the server's configured identity.
  */
 public record ProposalRequest(
-    ChangeSet changes, String message, List<ResourceRef> resources, String proposal) {
+    ChangeSet changes,
+    String message,
+    List<ResourceRef> resources,
+    String proposal,
+    Requester author) {
   public ProposalRequest {
     resources = List.copyOf(resources);
   }
 
   public ProposalRequest(ChangeSet changes, String message, List<ResourceRef> resources) {
-    this(changes, message, resources, null);
+    this(changes, message, resources, null, null);
   }
 
   public JsonObject toJson() {
@@ -27,7 +32,8 @@ public record ProposalRequest(
         .put("changeSet", changes.toJson())
         .put("message", message)
         .put("resources", array)
-        .put("proposal", proposal);
+        .put("proposal", proposal)
+        .put("author", author == null ? null : author.toJson());
   }
 
   public static ProposalRequest fromJson(JsonObject json) {
@@ -37,6 +43,7 @@ public record ProposalRequest(
         json.getJsonArray("resources", new JsonArray()).stream()
             .map(o -> ResourceRef.fromJson((JsonObject) o))
             .toList(),
-        json.getString("proposal"));
+        json.getString("proposal"),
+        Requester.fromJson(json.getJsonObject("author")));
   }
 }

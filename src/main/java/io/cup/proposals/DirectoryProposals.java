@@ -3,6 +3,7 @@ package io.cup.proposals;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
 import io.cup.bus.ProposalRequest;
+import io.cup.bus.Requester;
 import io.cup.git.ChangeSet;
 import io.cup.git.DirectorySource;
 import io.cup.status.StatusException;
@@ -63,6 +64,9 @@ final class DirectoryProposals implements Proposals {
             now,
             null,
             null,
+            null,
+            request.author(),
+            null,
             null);
     ProposalMetrics.CREATED.increment();
     events.accept(new ProposalEvent("merged", applied));
@@ -80,12 +84,12 @@ final class DirectoryProposals implements Proposals {
   }
 
   @Override
-  public Optional<Proposal> tryMerge(String id) {
+  public Optional<Proposal> tryMerge(String id, Requester by) {
     throw notFound(id);
   }
 
   @Override
-  public Optional<Proposal> tryClose(String id) {
+  public Optional<Proposal> tryClose(String id, Requester by) {
     throw notFound(id);
   }
 

@@ -3,6 +3,7 @@ package io.cup.proposals;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
 import io.cup.bus.ProposalRequest;
+import io.cup.bus.Requester;
 import io.cup.bus.ResourceRef;
 import io.cup.config.ServerConfig;
 import io.cup.git.ChangeSet;
@@ -100,14 +101,15 @@ final class LocalProposals implements Proposals {
     }
     ProposalStore store = store();
     ObjectId base = base(changes.base());
-    PersonIdent author = author();
+    PersonIdent author = author(request.author());
+    PersonIdent committer = author();
     CommitWriter.Result commit;
     ObjectId record;
     Proposal proposal;
     try {
       commit =
           new CommitWriter(store.repository())
-              .commit(base, changes.changes(), author, author, message);
+              .commit(base, changes.changes(), author, committer, message);
       if (!commit.changed()) {
         throw nothingToPropose();
       }
@@ -128,8 +130,11 @@ final class LocalProposals implements Proposals {
               now,
               null,
               null,
+              null,
+              request.author(),
+              null,
               null);
-      record = store.write(proposal, null, author);
+      record = store.write(proposal, null, committer);
     } catch (IOException e) {
       throw StatusException.internal("cannot write the proposal commit", e);
     }
@@ -185,7 +190,8 @@ final class LocalProposals implements Proposals {
     }
     ObjectId head = proposalHead(store, proposal);
     ObjectId base = base(changes.base());
-    PersonIdent author = author();
+    PersonIdent author = author(request.author());
+    PersonIdent committer = author();
     CommitWriter.Result commit;
     ObjectId record;
     Proposal updated;
@@ -198,7 +204,7 @@ final class LocalProposals implements Proposals {
       }
       commit =
           new CommitWriter(store.repository())
-              .commit(head, changes.changes(), author, author, message);
+              .commit(head, changes.changes(), author, committer, message);
       if (!commit.changed()) {
         throw nothingToPropose();
       }
@@ -208,7 +214,7 @@ final class LocalProposals implements Proposals {
               commit.commit().name(),
               touched(proposal.resources(), request.resources()),
               Instant.now().toString());
-      record = store.write(updated, stored.commit(), author);
+      record = store.write(updated, stored.commit(), committer);
     } catch (MissingObjectException e) {
       throw StatusException.conflict(
           "cannot add to proposal "
@@ -343,6 +349,8 @@ final class LocalProposals implements Proposals {
           insertCommit(
               store.repository(),
               walk.parseCommit(replayed).getTree(),
+              // the person who proposed stays the author of the replayed change
+              author(proposal.createdBy()),
               author,
               proposal.message(),
               newBase);
@@ -435,7 +443,7 @@ final class LocalProposals implements Proposals {
    * branch moves on the remote only from the head merged onto, together with the record.
    */
   @Override
-  public Optional<Proposal> tryMerge(String id) {
+  public Optional<Proposal> tryMerge(String id, Requester by) {
     ProposalStore store = store();
     Stored stored = find(store, id);
     Proposal proposal = stored.proposal();
@@ -451,6 +459,7 @@ final class LocalProposals implements Proposals {
     }
     ObjectId head = proposalHead(store, proposal);
     PersonIdent author = author();
+    PersonIdent merger = by == null ? author : author(by);
     List<RefChange> changes = new ArrayList<>();
     ObjectId mergeCommit;
     try {
@@ -461,7 +470,7 @@ final class LocalProposals implements Proposals {
         if (store.isAncestor(target, head)) {
           mergeCommit = head;
         } else {
-          ThreeWay merge = threeWay(store.repository(), target, head, proposal, author);
+          ThreeWay merge = threeWay(store.repository(), target, head, proposal, merger);
           if (merge.commit() == null) {
             return markConflicted(store, stored, head, merge.conflicts(), author);
           }
@@ -475,7 +484,7 @@ final class LocalProposals implements Proposals {
     } catch (IOException e) {
       throw StatusException.internal("cannot merge proposal " + id, e);
     }
-    Proposal merged = transition(proposal, MERGED, head, mergeCommit);
+    Proposal merged = transition(proposal, MERGED, head, mergeCommit, by);
     ObjectId record = writeRecord(store, merged, stored.commit(), author);
     changes.add(new RefChange(ProposalStore.recordRef(id), stored.commit(), record));
     if (push.push(changes) == Outcome.STALE) {
@@ -510,6 +519,7 @@ final class LocalProposals implements Proposals {
             repository,
             merger.getResultTreeId(),
             author,
+            author(),
             "Merge proposal " + proposal.id() + ": " + proposal.message(),
             target,
             head);
@@ -518,13 +528,18 @@ final class LocalProposals implements Proposals {
 
   /** Writes a commit of {@code tree} on {@code parents} into the object database; moves no ref. */
   private static ObjectId insertCommit(
-      Repository repository, ObjectId tree, PersonIdent author, String message, ObjectId... parents)
+      Repository repository,
+      ObjectId tree,
+      PersonIdent author,
+      PersonIdent committer,
+      String message,
+      ObjectId... parents)
       throws IOException {
     CommitBuilder commit = new CommitBuilder();
     commit.setTreeId(tree);
     commit.setParentIds(parents);
     commit.setAuthor(author);
-    commit.setCommitter(author);
+    commit.setCommitter(committer);
     commit.setEncoding(StandardCharsets.UTF_8);
     commit.setMessage(message);
     try (ObjectInserter inserter = repository.newObjectInserter()) {
@@ -541,7 +556,7 @@ final class LocalProposals implements Proposals {
   private Optional<Proposal> markConflicted(
       ProposalStore store, Stored stored, ObjectId head, Set<String> paths, PersonIdent author) {
     Proposal proposal = stored.proposal();
-    Proposal conflicted = transition(proposal, CONFLICTED, head, null);
+    Proposal conflicted = transition(proposal, CONFLICTED, head, null, null);
     ObjectId record = writeRecord(store, conflicted, stored.commit(), author);
     RefChange change =
         new RefChange(ProposalStore.recordRef(proposal.id()), stored.commit(), record);
@@ -567,7 +582,7 @@ final class LocalProposals implements Proposals {
    * closed proposal answers it as it is; a merged one is 409.
    */
   @Override
-  public Optional<Proposal> tryClose(String id) {
+  public Optional<Proposal> tryClose(String id, Requester by) {
     ProposalStore store = store();
     Stored stored = find(store, id);
     Proposal proposal = stored.proposal();
@@ -581,7 +596,7 @@ final class LocalProposals implements Proposals {
             "proposal " + id + " is " + proposal.state() + " and cannot be closed");
     }
     ObjectId head = proposalHead(store, proposal);
-    Proposal closed = transition(proposal, CLOSED, head, null);
+    Proposal closed = transition(proposal, CLOSED, head, null, by);
     ObjectId record = writeRecord(store, closed, stored.commit(), author());
     RefChange change = new RefChange(ProposalStore.recordRef(id), stored.commit(), record);
     if (push.push(List.of(change)) == Outcome.STALE) {
@@ -636,11 +651,11 @@ final class LocalProposals implements Proposals {
   }
 
   private static Proposal transition(
-      Proposal proposal, String state, ObjectId head, ObjectId mergeCommit) {
+      Proposal proposal, String state, ObjectId head, ObjectId mergeCommit, Requester by) {
     String now = Instant.now().toString();
     return proposal
         .withCommits(proposal.base(), head.name(), proposal.resources(), now)
-        .withState(state, mergeCommit == null ? null : mergeCommit.name(), now);
+        .withState(state, mergeCommit == null ? null : mergeCommit.name(), now, by);
   }
 
   private static ObjectId writeRecord(
@@ -674,6 +689,22 @@ final class LocalProposals implements Proposals {
           "changeSet.base must be a full commit id, not " + quote(base));
     }
     return ObjectId.fromString(base);
+  }
+
+  /**
+   * The commit author for {@code requester}: the user's name and e-mail (from OIDC), else {@code
+   * <user>@<domain>}; the server's identity when nobody authenticated. The committer is always the
+   * server's identity.
+   */
+  private PersonIdent author(Requester requester) {
+    if (requester == null) {
+      return author();
+    }
+    String email =
+        requester.email() != null && !requester.email().isBlank()
+            ? requester.email()
+            : requester.username() + "@" + cfg.access().emailDomain();
+    return new PersonIdent(requester.username(), email);
   }
 
   private PersonIdent author() {

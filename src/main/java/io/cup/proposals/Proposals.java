@@ -2,6 +2,7 @@ package io.cup.proposals;
 
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalRequest;
+import io.cup.bus.Requester;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,10 +30,10 @@ interface Proposals {
    * Merges an open proposal into the tracked branch. Empty when the remote moved under the attempt
    * (a lease did not hold): refresh the clone and try again.
    */
-  Optional<Proposal> tryMerge(String id);
+  Optional<Proposal> tryMerge(String id, Requester by);
 
   /** Closes a proposal. Empty when the remote record moved under the attempt: refresh, retry. */
-  Optional<Proposal> tryClose(String id);
+  Optional<Proposal> tryClose(String id, Requester by);
 
   /** How many proposals are open now. */
   long openCount();

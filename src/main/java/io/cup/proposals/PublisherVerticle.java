@@ -2,8 +2,10 @@ package io.cup.proposals;
 
 import io.cup.bus.Addresses;
 import io.cup.bus.Proposal;
+import io.cup.bus.ProposalAction;
 import io.cup.bus.ProposalEvent;
 import io.cup.bus.ProposalRequest;
+import io.cup.bus.Requester;
 import io.cup.config.ServerConfig;
 import io.cup.git.GitSource;
 import io.cup.git.Sources;
@@ -20,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -191,9 +194,10 @@ public final class PublisherVerticle extends VerticleBase {
 
   /** Fetch, attempt; while the remote moved under the attempt, fetch and attempt again. */
   private Future<JsonObject> transition(
-      Message<JsonObject> message, Function<String, Optional<Proposal>> attempt) {
+      Message<JsonObject> message, BiFunction<String, Requester, Optional<Proposal>> attempt) {
+    Requester by = ProposalAction.fromJson(message.body()).by();
     return blocking(() -> id(message))
-        .compose(id -> attempt(id, attempt))
+        .compose(id -> attempt(id, proposalId -> attempt.apply(proposalId, by)))
         .map(Proposal::toJson)
         .onSuccess(done -> countOpen());
   }

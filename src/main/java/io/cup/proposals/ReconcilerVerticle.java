@@ -4,7 +4,9 @@ import io.cup.bus.Addresses;
 import io.cup.bus.ChangeSetReply;
 import io.cup.bus.HeadMoved;
 import io.cup.bus.Proposal;
+import io.cup.bus.ProposalAction;
 import io.cup.bus.ProposalEvent;
+import io.cup.bus.Requester;
 import io.cup.bus.ResourceRef;
 import io.cup.bus.ResourceReply;
 import io.cup.bus.ResourceRequest;
@@ -310,13 +312,25 @@ public final class ReconcilerVerticle extends VerticleBase {
     for (ResourceRef ref : proposal.resources()) {
       body.append("- `").append(ref.action()).append("` ").append(markdown(ref)).append('\n');
     }
-    body.append("\nProposed through Cup as proposal `").append(proposal.id()).append("`.\n");
+    body.append("\nProposed ");
+    if (proposal.createdBy() != null) {
+      body.append("by `").append(proposal.createdBy().username()).append("` ");
+    }
+    body.append("through Cup as proposal `").append(proposal.id()).append("`.\n");
     return new NewPullRequest(
         proposal.branch(), git.branch(), title, body.toString(), List.of(PullRequest.LABEL));
   }
 
   /** The proposal as {@code pull} leaves it; the same object when nothing changes. */
   static Proposal applied(Proposal proposal, PullRequest pull) {
+    return applied(proposal, pull, null);
+  }
+
+  /**
+   * As {@link #applied(Proposal, PullRequest)}, recording {@code by} as who merged or closed it
+   * (through Cup's API; null when the SCM reported it).
+   */
+  static Proposal applied(Proposal proposal, PullRequest pull, Requester by) {
     Proposal updated = proposal;
     if (proposal.pullRequest() == null || !pull.url().equals(proposal.url())) {
       updated = updated.withPullRequest(pull.number(), pull.url());
@@ -324,9 +338,9 @@ public final class ReconcilerVerticle extends VerticleBase {
     String now = Instant.now().toString();
     boolean live = proposal.isOpen() || LocalProposals.CONFLICTED.equals(proposal.state());
     if (live && PullRequest.MERGED.equals(pull.state())) {
-      updated = updated.withState(LocalProposals.MERGED, pull.mergeCommit(), now);
+      updated = updated.withState(LocalProposals.MERGED, pull.mergeCommit(), now, by);
     } else if (live && PullRequest.CLOSED.equals(pull.state())) {
-      updated = updated.withState(LocalProposals.CLOSED, null, now);
+      updated = updated.withState(LocalProposals.CLOSED, null, now, by);
     } else if (LocalProposals.PENDING.equals(proposal.state())) {
       updated = updated.withState(LocalProposals.OPEN, null, now);
     }
@@ -394,9 +408,11 @@ public final class ReconcilerVerticle extends VerticleBase {
   }
 
   private void merge(Message<JsonObject> message) {
-    String id = message.body().getString("id");
+    ProposalAction action = ProposalAction.fromJson(message.body());
+    String id = action.id();
     onScm(
             id,
+            action.by(),
             "merge",
             p ->
                 client.merge(
@@ -408,15 +424,16 @@ public final class ReconcilerVerticle extends VerticleBase {
   }
 
   private void close(Message<JsonObject> message) {
-    String id = message.body().getString("id");
-    onScm(id, "close", p -> client.close(p.pullRequest()))
+    ProposalAction action = ProposalAction.fromJson(message.body());
+    String id = action.id();
+    onScm(id, action.by(), "close", p -> client.close(p.pullRequest()))
         .onSuccess(p -> message.reply(p.toJson()))
         .onFailure(e -> StatusException.reply(message, e));
   }
 
   /** Does {@code action} to the proposal's request on the SCM, then records the outcome. */
   private Future<Proposal> onScm(
-      String id, String action, Function<Proposal, Future<PullRequest>> call) {
+      String id, Requester by, String action, Function<Proposal, Future<PullRequest>> call) {
     return remote
         .refresh()
         .otherwiseEmpty()
@@ -446,7 +463,7 @@ public final class ReconcilerVerticle extends VerticleBase {
                                 id,
                                 p ->
                                     p.withState(
-                                        LocalProposals.CLOSED, null, Instant.now().toString())),
+                                        LocalProposals.CLOSED, null, Instant.now().toString(), by)),
                         "proposal " + id)
                     .map(Update::after)
                     .onSuccess(closed -> publish("closed", closed));
@@ -462,7 +479,7 @@ public final class ReconcilerVerticle extends VerticleBase {
               }
               return call.apply(proposal)
                   .recover(e -> Future.failedFuture(asStatus(e, action, id)))
-                  .compose(pull -> transition(id, pull));
+                  .compose(pull -> transition(id, pull, by));
             });
   }
 
@@ -471,8 +488,12 @@ public final class ReconcilerVerticle extends VerticleBase {
    * opened, merged, closed) and publishes the matching event. Retries when the record moved.
    */
   private Future<Proposal> transition(String id, PullRequest pull) {
+    return transition(id, pull, null);
+  }
+
+  private Future<Proposal> transition(String id, PullRequest pull, Requester by) {
     return remote
-        .untilHeld(() -> proposals.tryUpdate(id, p -> applied(p, pull)), "proposal " + id)
+        .untilHeld(() -> proposals.tryUpdate(id, p -> applied(p, pull, by)), "proposal " + id)
         .map(
             update -> {
               Proposal after = update.after();

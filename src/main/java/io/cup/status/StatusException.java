@@ -99,6 +99,34 @@ public class StatusException extends RuntimeException {
     return new StatusException(401, "Unauthorized", message);
   }
 
+  /**
+   * 403 as the Kubernetes API server words it: {@code <resource>.<group> "<name>" is forbidden:
+   * <why>}, details naming the object.
+   */
+  public static StatusException forbidden(
+      String qualifiedResource, String name, String group, String kind, String why) {
+    String message =
+        (qualifiedResource.isEmpty() ? "" : qualifiedResource + " ")
+            + (name == null || name.isEmpty() ? "" : "\"" + name + "\" ")
+            + "is forbidden: "
+            + why;
+    if (qualifiedResource.isEmpty()) {
+      message = "forbidden: " + why;
+    }
+    JsonObject details = new JsonObject();
+    if (name != null && !name.isEmpty()) {
+      details.put("name", name);
+    }
+    if (group != null && !group.isEmpty()) {
+      details.put("group", group);
+    }
+    if (kind != null && !kind.isEmpty()) {
+      details.put("kind", kind);
+    }
+    return new StatusException(
+        403, "Forbidden", message, List.of(), details.isEmpty() ? null : details, null);
+  }
+
   public static StatusException notFound(String message) {
     return new StatusException(404, "NotFound", message);
   }

@@ -395,6 +395,9 @@ class ApiProposalsTest {
             "2026-01-01T00:00:00Z",
             null,
             null,
+            null,
+            null,
+            null,
             null);
     Proposal closed =
         new Proposal(
@@ -409,6 +412,9 @@ class ApiProposalsTest {
             opened.resources(),
             opened.createdAt(),
             "2026-01-01T00:01:00Z",
+            null,
+            null,
+            null,
             null,
             null,
             null);

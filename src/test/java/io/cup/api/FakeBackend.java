@@ -113,7 +113,10 @@ final class FakeBackend {
             "2025-01-02T03:04:05Z",
             null,
             null,
-            diff);
+            diff,
+            null,
+            null,
+            null);
     proposals.put(id, proposal);
     return proposal;
   }
@@ -238,6 +241,9 @@ final class FakeBackend {
                     proposal.updatedAt(),
                     null,
                     null,
+                    null,
+                    null,
+                    null,
                     null)
                 .toJson()
             : proposal.toJson());
@@ -279,6 +285,9 @@ final class FakeBackend {
             p.createdAt(),
             "2025-01-02T04:00:00Z",
             state.equals("merged") ? "feedface" + p.id() : null,
+            null,
+            null,
+            null,
             null,
             null);
     proposals.put(p.id(), moved);

@@ -119,6 +119,9 @@ class ProposalStoreTest {
         "2024-01-01T00:00:01Z",
         state.equals("merged") ? "89abcdef0123456789abcdef0123456789abcdef" : null,
         null,
+        null,
+        null,
+        null,
         null);
   }
 }

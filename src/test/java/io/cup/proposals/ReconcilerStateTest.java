@@ -69,6 +69,9 @@ class ReconcilerStateTest {
         "2026-11-26T10:00:00Z",
         null,
         number,
+        null,
+        null,
+        null,
         null);
   }
 }

@@ -1,0 +1,249 @@
+package io.cup.api;
+
+import io.cup.access.Authentication;
+import io.cup.access.AuthenticationException;
+import io.cup.access.Authorizer;
+import io.cup.access.Decision;
+import io.cup.access.RequestAttributes;
+import io.cup.access.UserInfo;
+import io.cup.bus.Proposal;
+import io.cup.bus.Requester;
+import io.cup.status.StatusException;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first handler of every request but the health checks and the signed webhooks: who is asking
+ * ({@link Authentication}, 401 otherwise) and whether they may ({@link Authorizer}, 403 otherwise),
+ * before anything is read or written, as the Kubernetes API server's filters do. What the request
+ * asks is read from its method and path ({@link RequestInfo}).
+ *
+ * <p>Two decisions need what only the handler learns, and are left to it:
+ *
+ * <ul>
+ *   <li>a PUT is {@code update}, or {@code create} when the resource does not exist yet: a user
+ *       allowed both (or neither) is decided here; a user allowed one is decided by {@link
+ *       #checkPut} once the change set says whether the resource existed, before anything is
+ *       proposed;
+ *   <li>a proposal's author may always {@code get} and {@code close} it: when RBAC says no, {@link
+ *       #checkAuthor} decides once the proposal is read.
+ * </ul>
+ */
+final class AccessControl {
+  private static final Logger LOG = LoggerFactory.getLogger(AccessControl.class);
+
+  /** The {@link UserInfo} of the request. */
+  static final String USER = "cup.user";
+
+  /** The {@link RequestAttributes} of the request. */
+  static final String ATTRIBUTES = "cup.attributes";
+
+  /** For a PUT the user may do only as {@code create} or only as {@code update}: that verb. */
+  private static final String PUT_ONLY = "cup.putOnly";
+
+  /** Set when RBAC denied a proposal get or close that the proposal's author may still do. */
+  private static final String AUTHOR_ONLY = "cup.authorOnly";
+
+  private static final Set<String> OPEN_PATHS = Set.of("/healthz", "/livez", "/readyz");
+  private static final String WEBHOOKS = "/webhooks/";
+  private static final Set<String> WRITES = Set.of("create", "update", "patch", "delete");
+
+  private final Authentication authentication;
+  private final Authorizer authorizer;
+
+  AccessControl(Authentication authentication, Authorizer authorizer) {
+    this.authentication = authentication;
+    this.authorizer = authorizer;
+  }
+
+  /** Whether a path is outside authentication: health checks, and webhooks (signed). */
+  static boolean open(String path) {
+    return OPEN_PATHS.contains(path) || path.startsWith(WEBHOOKS);
+  }
+
+  /** Router handler, before every route. */
+  void handle(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    if (open(path)) {
+      ctx.next();
+      return;
+    }
+    RequestInfo info = RequestInfo.of(ctx.request().method(), path, ctx.queryParams());
+    boolean paused = !ctx.request().isEnded();
+    if (paused) {
+      ctx.request().pause();
+    }
+    authentication
+        .authenticate(ctx.request())
+        .onComplete(
+            ar -> {
+              if (paused) {
+                ctx.request().resume();
+              }
+              if (ar.failed()) {
+                unauthorized(ctx, ar.cause());
+                return;
+              }
+              UserInfo user = ar.result();
+              RequestAttributes attributes = info.attributes(user);
+              ctx.put(USER, user);
+              ctx.put(ATTRIBUTES, attributes);
+              try {
+                authorize(ctx, attributes);
+              } catch (StatusException denied) {
+                ctx.fail(denied);
+                return;
+              }
+              ctx.next();
+            });
+  }
+
+  private void authorize(RoutingContext ctx, RequestAttributes attributes) {
+    if (attributes.resourceRequest()
+        && attributes.verb().equals("update")
+        && !attributes.name().isEmpty()) {
+      boolean update = authorizer.authorize(attributes).allowed();
+      boolean create = authorizer.authorize(attributes.withVerb("create")).allowed();
+      if (!update && !create) {
+        throw forbidden(attributes);
+      }
+      if (update != create) {
+        ctx.put(PUT_ONLY, update ? "update" : "create");
+      }
+    } else {
+      Decision decision = authorizer.authorize(attributes);
+      if (!decision.allowed()) {
+        if (isProposal(attributes)
+            && !attributes.name().isEmpty()
+            && (attributes.verb().equals("get") || attributes.verb().equals("close"))) {
+          ctx.put(AUTHOR_ONLY, Boolean.TRUE);
+        } else {
+          throw forbidden(attributes);
+        }
+      }
+    }
+    String proposal = ctx.queryParams().get("proposal");
+    if (proposal != null
+        && !proposal.isEmpty()
+        && attributes.resourceRequest()
+        && WRITES.contains(attributes.verb())) {
+      RequestAttributes onProposal =
+          RequestAttributes.resource(
+              attributes.user(),
+              "update",
+              ProposalView.GROUP,
+              ProposalView.VERSION,
+              "proposals",
+              "",
+              proposal);
+      if (!authorizer.authorize(onProposal).allowed()) {
+        throw forbidden(onProposal);
+      }
+    }
+  }
+
+  /**
+   * For a PUT by a user allowed only one of {@code create} and {@code update}: whether the one the
+   * write turned out to be is it. Called before anything is proposed (or a dry run answered).
+   */
+  static void checkPut(RoutingContext ctx, boolean existed) {
+    String only = ctx.get(PUT_ONLY);
+    if (only == null) {
+      return;
+    }
+    String verb = existed ? "update" : "create";
+    if (!only.equals(verb)) {
+      RequestAttributes attributes = ctx.get(ATTRIBUTES);
+      throw forbidden(attributes.withVerb(verb));
+    }
+  }
+
+  /**
+   * For a proposal get or close that RBAC denied: allowed only to the proposal's author. Called
+   * with the proposal read, before it is shown or closed.
+   */
+  static void checkAuthor(RoutingContext ctx, Proposal proposal) {
+    if (ctx.get(AUTHOR_ONLY) == null) {
+      return;
+    }
+    RequestAttributes attributes = ctx.get(ATTRIBUTES);
+    UserInfo user = attributes.user();
+    boolean author =
+        proposal.createdBy() != null
+            && !UserInfo.ANONYMOUS_NAME.equals(user.username())
+            && user.username().equals(proposal.createdBy().username());
+    if (!author) {
+      throw forbidden(attributes);
+    }
+  }
+
+  /** Whether only the proposal's author may do what the request asks (RBAC said no). */
+  static boolean authorOnly(RoutingContext ctx) {
+    return ctx.get(AUTHOR_ONLY) != null;
+  }
+
+  /** The user of a request (anonymous before the access handler ran, as for webhooks). */
+  static UserInfo user(RoutingContext ctx) {
+    UserInfo user = ctx.get(USER);
+    return user == null ? UserInfo.ANONYMOUS : user;
+  }
+
+  /**
+   * Who a proposal, merge or close is attributed to: the authenticated user; null for an anonymous
+   * request (the server's configured identity then authors the commit, as before identity).
+   */
+  static Requester requester(RoutingContext ctx) {
+    UserInfo user = user(ctx);
+    if (UserInfo.ANONYMOUS_NAME.equals(user.username())) {
+      return null;
+    }
+    return new Requester(user.username(), user.groups(), user.email());
+  }
+
+  private static boolean isProposal(RequestAttributes attributes) {
+    return attributes.resourceRequest()
+        && attributes.apiGroup().equals(ProposalView.GROUP)
+        && attributes.resource().equals("proposals")
+        && attributes.namespace().isEmpty();
+  }
+
+  private static void unauthorized(RoutingContext ctx, Throwable cause) {
+    // the reason is for the server's log only: the client hears "Unauthorized", as from Kubernetes
+    LOG.debug(
+        "{} {}: unauthorized: {}",
+        ctx.request().method(),
+        ctx.normalizedPath(),
+        cause instanceof AuthenticationException ? cause.getMessage() : cause.toString());
+    ctx.fail(StatusException.unauthorized("Unauthorized"));
+  }
+
+  /** The Kubernetes API server's words for a denial. */
+  static StatusException forbidden(RequestAttributes attributes) {
+    String who = "User \"" + attributes.user().username() + "\" cannot " + attributes.verb();
+    if (!attributes.resourceRequest()) {
+      return StatusException.forbidden("", "", "", "", who + " path \"" + attributes.path() + "\"");
+    }
+    String resource =
+        attributes.subresource().isEmpty()
+            ? attributes.resource()
+            : attributes.resource() + "/" + attributes.subresource();
+    String why =
+        who
+            + " resource \""
+            + resource
+            + "\" in API group \""
+            + attributes.apiGroup()
+            + "\""
+            + (attributes.namespace().isEmpty()
+                ? " at the cluster scope"
+                : " in the namespace \"" + attributes.namespace() + "\"");
+    String qualified =
+        attributes.apiGroup().isEmpty()
+            ? attributes.resource()
+            : attributes.resource() + "." + attributes.apiGroup();
+    return StatusException.forbidden(
+        qualified, attributes.name(), attributes.apiGroup(), attributes.resource(), why);
+  }
+}
