@@ -9,6 +9,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
@@ -42,6 +43,7 @@ public class ApiVerticle extends VerticleBase {
   private PendingProposals pending;
   private HeadReads headReads;
   private Watches watches;
+  private ApiAccess access;
 
   @Override
   public Future<?> start() {
@@ -75,11 +77,23 @@ public class ApiVerticle extends VerticleBase {
                   "git".equals(config.source())
                       ? new Watches(vertx, bus, config.watchBookmarkMillis())
                       : null;
-              server = vertx.createHttpServer().requestHandler(router(config, resources, bus));
-              return Future.all(
-                  pending.start(),
-                  headReads == null ? Future.succeededFuture() : headReads.start(),
-                  watches == null ? Future.succeededFuture() : watches.start());
+              return ApiAccess.start(
+                      vertx,
+                      config.access(),
+                      resources.rbac(),
+                      config().getLong("accessReloadMillis", 1_000L))
+                  .compose(
+                      started -> {
+                        access = started;
+                        server =
+                            vertx
+                                .createHttpServer(access.serverOptions(new HttpServerOptions()))
+                                .requestHandler(router(config, resources, bus));
+                        return Future.all(
+                            pending.start(),
+                            headReads == null ? Future.succeededFuture() : headReads.start(),
+                            watches == null ? Future.succeededFuture() : watches.start());
+                      });
             })
         .compose(
             ignored -> {
@@ -87,7 +101,13 @@ public class ApiVerticle extends VerticleBase {
                   config.host() == null || config.host().isBlank() ? "0.0.0.0" : config.host();
               return server.listen(config.port(), host);
             })
-        .onSuccess(s -> LOG.info("HTTP API listening on port {}", s.actualPort()));
+        .compose(listening -> access.watchTls(listening).map(listening))
+        .onSuccess(
+            s ->
+                LOG.info(
+                    "HTTP API listening on port {} ({})",
+                    s.actualPort(),
+                    config.access().tls() ? "https" : "http"));
   }
 
   /** The whole URL space, in match order: the built-in proposals before the resource routes. */
@@ -111,8 +131,12 @@ public class ApiVerticle extends VerticleBase {
     }
     Router router = Router.router(vertx);
     router.route().handler(new AccessLog());
+    router.route().handler(new AccessControl(access.authentication(), access.authorizer())::handle);
+    ReviewApi reviews = new ReviewApi(access.authorizer());
+    BodyHandler reviewBody = BodyHandler.create(false).setBodyLimit(ReviewApi.MAX_BODY_BYTES);
     RouteTable routes = new RouteTable(router);
     routes.path("/healthz").on(HttpMethod.GET, health::live).end();
+    routes.path("/livez").on(HttpMethod.GET, health::live).end();
     routes.path("/readyz").on(HttpMethod.GET, health::ready).end();
     routes.path("/metrics").on(HttpMethod.GET, health::metrics).end();
     routes.path("/openapi/v3").on(HttpMethod.GET, new OpenApiApi(resources)::get).end();
@@ -133,6 +157,20 @@ public class ApiVerticle extends VerticleBase {
     router
         .route(WebhookApi.PATH)
         .failureHandler(new StatusResponses(WebhookApi.MAX_BODY_BYTES)::handle);
+    routes
+        .path(ReviewApi.ACCESS_REVIEWS)
+        .on(HttpMethod.POST, reviewBody, reviews::accessReview)
+        .end();
+    routes
+        .path(ReviewApi.RULES_REVIEWS)
+        .on(HttpMethod.POST, reviewBody, reviews::rulesReview)
+        .end();
+    routes.path(ReviewApi.SELF_REVIEWS).on(HttpMethod.POST, reviewBody, reviews::selfReview).end();
+    routes.path(ReviewApi.AUTHORIZATION).on(HttpMethod.GET, reviews::authorizationDiscovery).end();
+    routes
+        .path(ReviewApi.AUTHENTICATION)
+        .on(HttpMethod.GET, reviews::authenticationDiscovery)
+        .end();
     routes.path("/apis/:group/:version").on(HttpMethod.GET, api::discovery).end();
     routes.path(RESOURCES).all(api::resolve).on(HttpMethod.GET, api::list).end();
     routes
@@ -168,6 +206,9 @@ public class ApiVerticle extends VerticleBase {
                 server == null
                     ? Future.succeededFuture()
                     : server.shutdown(timeout, TimeUnit.SECONDS));
+    if (access != null) {
+      access.stop();
+    }
     return closed
         .eventually(() -> pending == null ? Future.succeededFuture() : pending.stop())
         .eventually(() -> headReads == null ? Future.succeededFuture() : headReads.stop())
