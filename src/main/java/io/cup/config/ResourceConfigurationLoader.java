@@ -39,8 +39,11 @@ import java.util.stream.Stream;
  * Loads a Cup resource configuration directory written for the original Cup: every {@code *.json},
  * {@code *.yaml} and {@code *.yml} file in it (not in subdirectories), in name order, each holding
  * {@code apiVersion: cup.flipt.io/v1alpha1} objects of kind {@code ResourceDefinition}, {@code
- * Controller} or {@code Binding} (a YAML file may hold several documents). Other files, such as the
- * {@code .wasm} modules that controllers name, are left alone.
+ * Controller} or {@code Binding}, and Kubernetes RBAC objects ({@code rbac.authorization.k8s.io/v1}
+ * Role, ClusterRole, RoleBinding, ClusterRoleBinding) that authorize the API (a YAML file may hold
+ * several documents; a {@code kind: List} of {@code apiVersion: v1} holds several objects in its
+ * {@code items}). Other files, such as the {@code .wasm} modules that controllers name, are left
+ * alone.
  *
  * <p>Everything is checked before anything is served: each definition's schemas are validated
  * against their meta-schema and compiled, each wasm controller's module must exist, each binding
@@ -58,6 +61,11 @@ public final class ResourceConfigurationLoader {
   public static final String BINDING_KIND = "Binding";
   public static final String TEMPLATE_CONTROLLER = "template";
   public static final String WASM_CONTROLLER = "wasm";
+
+  /** The apiVersion and kind of a list of objects ({@code kubectl get -o yaml}). */
+  public static final String LIST_API_VERSION = "v1";
+
+  public static final String LIST_KIND = "List";
 
   private static final List<String> KINDS = List.of(DEFINITION_KIND, CONTROLLER_KIND, BINDING_KIND);
 
@@ -128,7 +136,7 @@ public final class ResourceConfigurationLoader {
   }
 
   /** One object of a configuration file; {@code where} starts every message about it. */
-  private record Document(String where, ObjectNode node) {
+  record Document(String where, ObjectNode node) {
     ConfigurationException error(String field, String problem) {
       return new ConfigurationException(where + ": " + field + ": " + problem);
     }
@@ -180,6 +188,7 @@ public final class ResourceConfigurationLoader {
     private final Map<String, ControllerConfig> controllers = new LinkedHashMap<>();
     private final Map<String, Binding> bindings = new LinkedHashMap<>();
     private final Map<String, Document> bindingDocuments = new LinkedHashMap<>();
+    private final RbacDocuments rbac = new RbacDocuments();
 
     Collector(Path dir) {
       this.dir = dir;
@@ -187,9 +196,24 @@ public final class ResourceConfigurationLoader {
 
     void add(Document doc) {
       String apiVersion = text(doc, "apiVersion");
+      if (LIST_API_VERSION.equals(apiVersion)) {
+        addList(doc);
+        return;
+      }
+      if (RbacDocuments.API_VERSION.equals(apiVersion)) {
+        rbac.add(doc);
+        return;
+      }
       if (!API_VERSION.equals(apiVersion)) {
         throw doc.error(
-            "apiVersion", "expected \"" + API_VERSION + "\", found \"" + apiVersion + "\"");
+            "apiVersion",
+            "expected \""
+                + API_VERSION
+                + "\" or \""
+                + RbacDocuments.API_VERSION
+                + "\", found \""
+                + apiVersion
+                + "\"");
       }
       if (field(doc, "kind").isMissingNode()) {
         throw doc.error("kind", "required (one of " + String.join(", ", KINDS) + ")");
@@ -204,6 +228,35 @@ public final class ResourceConfigurationLoader {
             throw doc.error(
                 "kind",
                 "unknown kind \"" + kind + "\" (expected " + String.join(", ", KINDS) + ")");
+      }
+    }
+
+    /** A {@code kind: List} of objects, as {@code kubectl get -o yaml} writes several. */
+    private void addList(Document doc) {
+      String kind = text(doc, "kind");
+      if (!LIST_KIND.equals(kind)) {
+        throw doc.error(
+            "kind",
+            "apiVersion \""
+                + LIST_API_VERSION
+                + "\" is only read for kind \""
+                + LIST_KIND
+                + "\", found \""
+                + kind
+                + "\"");
+      }
+      JsonNode items = field(doc, "items");
+      if (!items.isArray()) {
+        throw doc.error("items", "expected a list of objects, found " + ParseErrors.kind(items));
+      }
+      for (int i = 0; i < items.size(); i++) {
+        String where = doc.where() + " items[" + i + "]";
+        JsonNode item = items.get(i);
+        if (!item.isObject()) {
+          throw new ConfigurationException(
+              where + ": expected an object, found " + ParseErrors.kind(item));
+        }
+        add(new Document(where, (ObjectNode) item));
       }
     }
 
@@ -417,7 +470,11 @@ public final class ResourceConfigurationLoader {
         }
       }
       return new ResourceConfiguration(
-          List.copyOf(definitions.values()), controllers, List.copyOf(bindings.values()), served);
+          List.copyOf(definitions.values()),
+          controllers,
+          List.copyOf(bindings.values()),
+          served,
+          rbac.resolve());
     }
 
     private String noDefinition(String group, String version, String plural, String key) {
@@ -451,7 +508,7 @@ public final class ResourceConfigurationLoader {
   // ---------------------------------------------------------------- fields
 
   /** The node at a dotted path, or a missing node. */
-  private static JsonNode field(Document doc, String path) {
+  static JsonNode field(Document doc, String path) {
     JsonNode node = doc.node();
     for (String part : path.split("\\.")) {
       node = node.path(part);
@@ -460,7 +517,7 @@ public final class ResourceConfigurationLoader {
   }
 
   /** A required, non-empty string field. */
-  private static String text(Document doc, String path) {
+  static String text(Document doc, String path) {
     JsonNode node = field(doc, path);
     if (node.isMissingNode() || node.isNull()) {
       throw doc.error(path, "required");

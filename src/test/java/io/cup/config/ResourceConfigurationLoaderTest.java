@@ -269,7 +269,8 @@ class ResourceConfigurationLoaderTest {
 
     assertError(
         dir.resolve("x.yaml")
-            + ": apiVersion: expected \"cup.flipt.io/v1alpha1\", found \"cup.flipt.io/v1\"");
+            + ": apiVersion: expected \"cup.flipt.io/v1alpha1\" or \"rbac.authorization.k8s.io/v1\","
+            + " found \"cup.flipt.io/v1\"");
   }
 
   @Test

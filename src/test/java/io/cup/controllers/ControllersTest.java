@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cup.config.ConfigurationException;
 import io.cup.config.ControllerConfig;
+import io.cup.config.RbacPolicy;
 import io.cup.config.ResourceConfiguration;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ class ControllersTest {
     for (ControllerConfig c : controllers) {
       byName.put(c.name(), c);
     }
-    return new ResourceConfiguration(List.of(), byName, List.of(), Map.of());
+    return new ResourceConfiguration(
+        List.of(), byName, List.of(), Map.of(), RbacPolicy.bootstrap());
   }
 
   @Test
