@@ -1,5 +1,7 @@
 package io.cup.api;
 
+import io.cup.access.AuditEvent;
+import io.cup.access.AuditLog;
 import io.cup.access.Authentication;
 import io.cup.access.AuthenticationException;
 import io.cup.access.Authorizer;
@@ -9,7 +11,14 @@ import io.cup.access.UserInfo;
 import io.cup.bus.Proposal;
 import io.cup.bus.Requester;
 import io.cup.status.StatusException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,12 +59,29 @@ final class AccessControl {
   private static final String WEBHOOKS = "/webhooks/";
   private static final Set<String> WRITES = Set.of("create", "update", "patch", "delete");
 
+  /** The proposal a request made, merged or closed: the audit event's annotation. */
+  static final String PROPOSAL = "cup.proposal";
+
+  /** The {@link StatusException} a failed request was answered with (for the audit event). */
+  static final String STATUS = "cup.status";
+
+  /** The reason of the authorizer's decision (for the audit event). */
+  private static final String DECISION = "cup.decision";
+
+  private static final Set<String> AUDITED =
+      Set.of("create", "update", "patch", "delete", "deletecollection", "merge", "close");
+
+  /** Who an unauthenticated request's audit event names: nobody, as Kubernetes writes it. */
+  private static final UserInfo NOBODY = new UserInfo("", "", List.of(), Map.of(), null);
+
   private final Authentication authentication;
   private final Authorizer authorizer;
+  private final AuditLog audit;
 
-  AccessControl(Authentication authentication, Authorizer authorizer) {
+  AccessControl(Authentication authentication, Authorizer authorizer, AuditLog audit) {
     this.authentication = authentication;
     this.authorizer = authorizer;
+    this.audit = audit;
   }
 
   /** Whether a path is outside authentication: health checks, and webhooks (signed). */
@@ -71,6 +97,7 @@ final class AccessControl {
       return;
     }
     RequestInfo info = RequestInfo.of(ctx.request().method(), path, ctx.queryParams());
+    Instant received = Instant.now();
     boolean paused = !ctx.request().isEnded();
     if (paused) {
       ctx.request().pause();
@@ -83,6 +110,7 @@ final class AccessControl {
                 ctx.request().resume();
               }
               if (ar.failed()) {
+                auditAtEnd(ctx, info.attributes(NOBODY), received);
                 unauthorized(ctx, ar.cause());
                 return;
               }
@@ -90,6 +118,7 @@ final class AccessControl {
               RequestAttributes attributes = info.attributes(user);
               ctx.put(USER, user);
               ctx.put(ATTRIBUTES, attributes);
+              auditAtEnd(ctx, attributes, received);
               try {
                 authorize(ctx, attributes);
               } catch (StatusException denied) {
@@ -114,6 +143,7 @@ final class AccessControl {
       }
     } else {
       Decision decision = authorizer.authorize(attributes);
+      ctx.put(DECISION, decision.reason());
       if (!decision.allowed()) {
         if (isProposal(attributes)
             && !attributes.name().isEmpty()
@@ -142,6 +172,71 @@ final class AccessControl {
         throw forbidden(onProposal);
       }
     }
+  }
+
+  /**
+   * Writes, merges and closes, and every request that was refused (401, 403), go to the audit log
+   * once their answer is sent, as Kubernetes' audit events at level Metadata.
+   */
+  private void auditAtEnd(RoutingContext ctx, RequestAttributes attributes, Instant received) {
+    if (audit == AuditLog.NONE) {
+      return;
+    }
+    ctx.addEndHandler(
+        done -> {
+          int code = ctx.response().getStatusCode();
+          boolean refused = code == 401 || code == 403;
+          if (!refused && !(attributes.resourceRequest() && AUDITED.contains(attributes.verb()))) {
+            return;
+          }
+          Map<String, String> annotations = new LinkedHashMap<>();
+          if (code != 401) {
+            annotations.put(
+                AuditEvent.DECISION, code == 403 ? AuditEvent.FORBID : AuditEvent.ALLOW);
+            String reason = ctx.get(DECISION);
+            if (reason != null && !reason.isEmpty()) {
+              annotations.put(AuditEvent.REASON, reason);
+            }
+          }
+          String proposal = ctx.get(PROPOSAL);
+          if (proposal == null && isProposal(attributes) && !attributes.name().isEmpty()) {
+            proposal = attributes.name();
+          }
+          if (proposal != null) {
+            annotations.put(AuditEvent.PROPOSAL, proposal);
+          }
+          StatusException status = ctx.get(STATUS);
+          audit.record(
+              AuditEvent.of(
+                  attributes,
+                  ctx.request().uri(),
+                  sourceIps(ctx),
+                  ctx.request().getHeader(HttpHeaders.USER_AGENT),
+                  received,
+                  Instant.now(),
+                  code,
+                  status == null ? null : status.reason(),
+                  status == null ? null : status.getMessage(),
+                  annotations));
+        });
+  }
+
+  /** The client's address, after the addresses {@code X-Forwarded-For} names, as Kubernetes. */
+  private static List<String> sourceIps(RoutingContext ctx) {
+    List<String> ips = new ArrayList<>();
+    String forwarded = ctx.request().getHeader("X-Forwarded-For");
+    if (forwarded != null) {
+      for (String ip : forwarded.split(",")) {
+        if (!ip.isBlank()) {
+          ips.add(ip.strip());
+        }
+      }
+    }
+    SocketAddress remote = ctx.request().remoteAddress();
+    if (remote != null && remote.host() != null && !ips.contains(remote.host())) {
+      ips.add(remote.host());
+    }
+    return ips;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.cup.api;
 
+import io.cup.access.AuditLog;
 import io.cup.access.Authentication;
 import io.cup.access.Authorizer;
 import io.cup.access.Authorizers;
@@ -18,6 +19,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.core.net.TrustOptions;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +44,7 @@ final class ApiAccess {
   private final ClientCertificates certificates;
   private final long reloadMillis;
   private final List<FileWatch> watches = new ArrayList<>();
+  private AuditLog audit = AuditLog.NONE;
 
   private ApiAccess(
       Vertx vertx,
@@ -103,10 +107,12 @@ final class ApiAccess {
                             loaded.certificates(),
                             reloadMillis);
                       })
-                  .compose(access -> access.watchTokens(loaded.tokens()).map(access));
+                  .compose(access -> access.watchTokens(loaded.tokens()).map(access))
+                  .compose(access -> access.openAudit().map(access));
             })
         .onSuccess(
             access -> {
+              policy.danglingReferences().forEach(message -> LOG.warn("RBAC: {}", message));
               if (access.authentication.configured() && !settings.tls()) {
                 LOG.warn(
                     "authentication is configured but the API is served over plain HTTP: tokens"
@@ -144,6 +150,69 @@ final class ApiAccess {
     FileWatch watch = new FileWatch(vertx, files, reload);
     watches.add(watch);
     return watch.start(reloadMillis);
+  }
+
+  /**
+   * The audit log: one per Vert.x instance, shared by the API instances (two writers of one file
+   * would interleave their lines), closed by the last one that stops.
+   */
+  private Future<Void> openAudit() {
+    String path = settings.auditLogPath();
+    if (path == null || path.isBlank()) {
+      return Future.succeededFuture();
+    }
+    return vertx
+        .executeBlocking(
+            () -> {
+              synchronized (SharedAudit.class) {
+                LocalMap<String, SharedAudit> logs =
+                    vertx.sharedData().getLocalMap(SharedAudit.MAP);
+                SharedAudit shared = logs.get(path);
+                if (shared == null) {
+                  shared = new SharedAudit(AuditLog.open(path));
+                  logs.put(path, shared);
+                }
+                shared.users++;
+                return shared.log;
+              }
+            },
+            false)
+        .map(
+            log -> {
+              audit = log;
+              return null;
+            });
+  }
+
+  private void closeAudit() {
+    String path = settings.auditLogPath();
+    if (audit == AuditLog.NONE) {
+      return;
+    }
+    synchronized (SharedAudit.class) {
+      LocalMap<String, SharedAudit> logs = vertx.sharedData().getLocalMap(SharedAudit.MAP);
+      SharedAudit shared = logs.get(path);
+      if (shared != null && --shared.users == 0) {
+        logs.remove(path);
+        shared.log.close();
+      }
+    }
+    audit = AuditLog.NONE;
+  }
+
+  /** The audit log and how many API instances use it, kept in the Vert.x instance's local map. */
+  private static final class SharedAudit implements Shareable {
+    static final String MAP = "cup.audit.logs";
+    final AuditLog log;
+    int users;
+
+    SharedAudit(AuditLog log) {
+      this.log = log;
+    }
+  }
+
+  AuditLog audit() {
+    return audit;
   }
 
   Authentication authentication() {
@@ -200,7 +269,14 @@ final class ApiAccess {
                     updated -> LOG.info("TLS certificate {} reloaded", settings.tlsCertFile())));
   }
 
-  void stop() {
+  /** Stops watching files and lets go of the audit log (flushed when the last user stops). */
+  Future<Void> stop() {
     watches.forEach(FileWatch::stop);
+    return vertx.executeBlocking(
+        () -> {
+          closeAudit();
+          return null;
+        },
+        false);
   }
 }

@@ -131,7 +131,11 @@ public class ApiVerticle extends VerticleBase {
     }
     Router router = Router.router(vertx);
     router.route().handler(new AccessLog());
-    router.route().handler(new AccessControl(access.authentication(), access.authorizer())::handle);
+    router
+        .route()
+        .handler(
+            new AccessControl(access.authentication(), access.authorizer(), access.audit())
+                ::handle);
     ReviewApi reviews = new ReviewApi(access.authorizer());
     BodyHandler reviewBody = BodyHandler.create(false).setBodyLimit(ReviewApi.MAX_BODY_BYTES);
     RouteTable routes = new RouteTable(router);
@@ -206,10 +210,8 @@ public class ApiVerticle extends VerticleBase {
                 server == null
                     ? Future.succeededFuture()
                     : server.shutdown(timeout, TimeUnit.SECONDS));
-    if (access != null) {
-      access.stop();
-    }
     return closed
+        .eventually(() -> access == null ? Future.succeededFuture() : access.stop())
         .eventually(() -> pending == null ? Future.succeededFuture() : pending.stop())
         .eventually(() -> headReads == null ? Future.succeededFuture() : headReads.stop())
         .eventually(() -> validation == null ? Future.succeededFuture() : validation.close());

@@ -105,6 +105,7 @@ final class ProposalApi {
               .map(
                   p -> {
                     pending.record(p);
+                    ctx.put(AccessControl.PROPOSAL, p.id());
                     return Reply.json(200, ProposalView.object(p, ResourceApi.origin(ctx)));
                   });
         });

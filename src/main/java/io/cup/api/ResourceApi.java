@@ -583,6 +583,7 @@ final class ResourceApi {
         .map(
             proposal -> {
               pending.record(proposal);
+              ctx.put(AccessControl.PROPOSAL, proposal.id());
               return Reply.json(202, ProposalView.writeResult(proposal, origin(ctx)));
             })
         .recover(

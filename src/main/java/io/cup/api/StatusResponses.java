@@ -88,6 +88,7 @@ final class StatusResponses {
       response.reset();
       return;
     }
+    ctx.put(AccessControl.STATUS, status);
     response.setStatusCode(status.code());
     response.putHeader(HttpHeaders.CONTENT_TYPE, MediaTypes.JSON);
     JsonObject body = status.toStatus();

@@ -221,7 +221,8 @@ class AccessEndToEndTest {
     root().detachAppender(logs);
   }
 
-  // -- authentication ------------------------------------------------------------------------------
+  // -- authentication
+  // ------------------------------------------------------------------------------
 
   @Test
   void everyVerbWithoutValidCredentialsIs401AndChangesNothing() {
@@ -246,7 +247,8 @@ class AccessEndToEndTest {
         "a JWT from another issuer",
         issuer.token(new JsonObject().put("iss", "https://issuer.invalid")));
     tokens.put("a tampered JWT", OidcIssuer.tamper(issuer.token()));
-    tokens.put("a JWT signed by an unpublished key", issuer.tokenSignedByUnknownKey(new JsonObject()));
+    tokens.put(
+        "a JWT signed by an unpublished key", issuer.tokenSignedByUnknownKey(new JsonObject()));
 
     List<Call> calls = everyVerb();
     for (Map.Entry<String, String> token : tokens.entrySet()) {
@@ -279,8 +281,7 @@ class AccessEndToEndTest {
                 .put("groups", new JsonArray().add("devs")));
     JsonObject me = whoAmI(client, token);
     assertThat(me.getString("username")).isEqualTo("carol");
-    assertThat(me.getJsonArray("groups").getList())
-        .containsExactly("devs", "system:authenticated");
+    assertThat(me.getJsonArray("groups").getList()).containsExactly("devs", "system:authenticated");
 
     // carol (group devs) writes: the commit is hers, with the address the issuer gave
     HttpResponse<Buffer> put = putService(client, token, SERVICES + "/web", "default", "web", 4);
@@ -323,7 +324,9 @@ class AccessEndToEndTest {
     Path next = tmp.resolve("tokens.next");
     Files.writeString(next, fresh + ",reader,u-1\n");
     Files.move(
-        next, tokenFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        next,
+        tokenFile,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     eventually(
         () -> send(client, HttpMethod.GET, SERVICES, fresh, null).statusCode() == 200,
@@ -342,7 +345,8 @@ class AccessEndToEndTest {
         .isEqualTo(200);
   }
 
-  // -- authorization ---------------------------------------------------------------------------------
+  // -- authorization
+  // ---------------------------------------------------------------------------------
 
   @Test
   void rbacDecidesByVerbNamespaceAndName() {
@@ -511,7 +515,8 @@ class AccessEndToEndTest {
         .containsExactly("devs", "testers", "system:authenticated");
   }
 
-  // -- audit and logs --------------------------------------------------------------------------------
+  // -- audit and logs
+  // --------------------------------------------------------------------------------
 
   @Test
   void theAuditLogHasAcceptedAndDeniedWritesAndNoLogHasAToken() {
@@ -535,8 +540,7 @@ class AccessEndToEndTest {
           return events.stream().anyMatch(e -> code(e) == 401);
         },
         "the audit log has the three requests");
-    JsonObject accepted =
-        events.stream().filter(e -> code(e) == 202).findFirst().orElseThrow();
+    JsonObject accepted = events.stream().filter(e -> code(e) == 202).findFirst().orElseThrow();
     assertThat(accepted.getString("apiVersion")).isEqualTo("audit.k8s.io/v1");
     assertThat(accepted.getString("kind")).isEqualTo("Event");
     assertThat(accepted.getString("level")).isEqualTo("Metadata");
@@ -567,7 +571,8 @@ class AccessEndToEndTest {
     }
   }
 
-  // -- helpers ---------------------------------------------------------------------------------------
+  // -- helpers
+  // ---------------------------------------------------------------------------------------
 
   /** One request of each verb the API has. */
   private List<Call> everyVerb() {
@@ -614,7 +619,11 @@ class AccessEndToEndTest {
     }
     Future<HttpResponse<Buffer>> answer =
         body == null ? request.send() : request.sendBuffer(Buffer.buffer(body.encode()));
-    return answer.await(30, TimeUnit.SECONDS);
+    try {
+      return answer.await(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no answer to " + method + " " + path + " in 30 s", e);
+    }
   }
 
   private HttpResponse<Buffer> putService(
@@ -712,7 +721,8 @@ class AccessEndToEndTest {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, factory.getTrustManagers(), null);
       try (SSLSocket socket =
-          (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", server.config().port())) {
+          (SSLSocket)
+              context.getSocketFactory().createSocket("127.0.0.1", server.config().port())) {
         socket.setSoTimeout(10_000);
         socket.startHandshake();
         return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
