@@ -16,10 +16,10 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -74,8 +74,9 @@ public final class TestPki {
   private final KeyPair keys;
   private final X509Certificate certificate;
   private final Path caFile;
-  // each issue shifts notBefore by a second, so a re-issued certificate differs in validity too
-  private final AtomicLong issued = new AtomicLong();
+  // each issue starts at least a second before the previous one, so a certificate issued again
+  // into the same files differs in validity too, however fast the two issues follow each other
+  private Instant lastNotBefore = Instant.MAX;
 
   private TestPki(String name, KeyPair keys, X509Certificate certificate, Path caFile) {
     this.name = name;
@@ -208,7 +209,7 @@ public final class TestPki {
       Path dir, String file, X500Name holder, Duration validFor, Extensions extensions) {
     KeyPair holderKeys = rsaKeyPair();
     Instant now = Instant.now();
-    Instant notBefore = now.minus(Duration.ofHours(2)).minusSeconds(issued.incrementAndGet());
+    Instant notBefore = notBefore(now.minus(Duration.ofHours(2)));
     Instant notAfter = now.plus(validFor);
     BigInteger serial = serial();
     try {
@@ -244,6 +245,13 @@ public final class TestPki {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private synchronized Instant notBefore(Instant wanted) {
+    Instant seconds = wanted.truncatedTo(ChronoUnit.SECONDS);
+    lastNotBefore =
+        seconds.isBefore(lastNotBefore) ? seconds : lastNotBefore.minus(Duration.ofSeconds(1));
+    return lastNotBefore;
   }
 
   static KeyPair rsaKeyPair() {
