@@ -126,8 +126,6 @@ public final class ClientCertificates {
     if (cn == null || cn.isBlank()) {
       throw new AuthenticationException("client certificate without a common name");
     }
-    // LdapName lists RDNs last first: put the organizations back in the subject's order
-    java.util.Collections.reverse(organizations);
     return UserInfo.authenticated(cn, "", organizations, null);
   }
 

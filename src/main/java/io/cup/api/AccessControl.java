@@ -34,8 +34,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a PUT is {@code update}, or {@code create} when the resource does not exist yet: a user
  *       allowed both (or neither) is decided here; a user allowed one is decided by {@link
- *       #checkPut} once the change set says whether the resource existed, before anything is
- *       proposed;
+ *       #checkPut} once the resource was read, before anything is proposed;
  *   <li>a proposal's author may always {@code get} and {@code close} it: when RBAC says no, {@link
  *       #checkAuthor} decides once the proposal is read.
  * </ul>
@@ -240,8 +239,15 @@ final class AccessControl {
   }
 
   /**
+   * Whether a PUT's authorization waits for whether the resource exists (see {@link #checkPut}).
+   */
+  static boolean putNeedsExistence(RoutingContext ctx) {
+    return ctx.get(PUT_ONLY) != null;
+  }
+
+  /**
    * For a PUT by a user allowed only one of {@code create} and {@code update}: whether the one the
-   * write turned out to be is it. Called before anything is proposed (or a dry run answered).
+   * write is (the resource exists: update) is it. Called before anything is validated or proposed.
    */
   static void checkPut(RoutingContext ctx, boolean existed) {
     String only = ctx.get(PUT_ONLY);

@@ -391,9 +391,37 @@ final class ResourceApi {
           ServedResource served = ctx.get(SERVED);
           WriteOptions options = WriteOptions.of(ctx);
           byte[] body = body(ctx);
-          return validated(ctx, served, body)
+          return putAllowed(ctx, served, options)
+              .compose(allowed -> validated(ctx, served, body))
               .compose(write -> putValidated(ctx, served, write, options));
         });
+  }
+
+  /**
+   * A PUT by a user who may only create or only update (see {@link AccessControl#checkPut}):
+   * whether the resource exists decides, so it is read first (where the write will go: the tracked
+   * branch or the proposal). Nothing is read for anyone else.
+   */
+  private Future<Void> putAllowed(RoutingContext ctx, ServedResource served, WriteOptions options) {
+    if (!AccessControl.putNeedsExistence(ctx)) {
+      return Future.succeededFuture();
+    }
+    ResourceRequest read = target(ctx, served, options.proposal(), null);
+    return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
+        .map(ResourceReply::fromJson)
+        .map(current -> current.resource() != null)
+        .recover(
+            failure -> {
+              StatusException status = StatusException.from(failure);
+              return status.code() == 404
+                  ? Future.succeededFuture(false)
+                  : Future.failedFuture(status);
+            })
+        .map(
+            existed -> {
+              AccessControl.checkPut(ctx, existed);
+              return null;
+            });
   }
 
   /**
@@ -544,7 +572,6 @@ final class ResourceApi {
    */
   private Future<Reply> propose(
       RoutingContext ctx, ChangeSetReply changes, WriteOptions options, JsonObject after) {
-    AccessControl.checkPut(ctx, changes.current() != null);
     if (options.dryRun()) {
       String diff = changes.diff() == null ? "" : changes.diff();
       if (options.answer().equals(MediaTypes.DIFF)) {
