@@ -107,6 +107,8 @@ final class OpenApiDocument {
     }
     tags.add(tag("proposals", "The proposals every write opens (built in)."));
     proposalPaths(paths);
+    tags.add(tag("access", "Self reviews: who am I, may I, what may I (Kubernetes' shapes)."));
+    reviewPaths(paths);
     webhookPath(paths);
     tags.add(tag("health", "Liveness, readiness and metrics."));
     paths.put("/healthz", textPath("live", "ok while the process serves", false));
@@ -128,13 +130,40 @@ final class OpenApiDocument {
                         + " Status objects.")
                 .put("version", version()))
         .put("tags", tags)
+        // with no authenticator configured (the demo) requests need no credentials: {} says so
+        .put(
+            "security",
+            new JsonArray()
+                .add(new JsonObject().put("BearerToken", new JsonArray()))
+                .add(new JsonObject().put("ClientCertificate", new JsonArray()))
+                .add(new JsonObject()))
         .put("paths", paths)
         .put(
             "components",
             new JsonObject()
                 .put("schemas", schemas)
                 .put("parameters", parameters())
-                .put("responses", responses()));
+                .put("responses", responses())
+                .put(
+                    "securitySchemes",
+                    new JsonObject()
+                        .put(
+                            "BearerToken",
+                            new JsonObject()
+                                .put("type", "http")
+                                .put("scheme", "bearer")
+                                .put(
+                                    "description",
+                                    "A token of the server's token file, or an ID token (JWT) of"
+                                        + " its OIDC issuer"))
+                        .put(
+                            "ClientCertificate",
+                            new JsonObject()
+                                .put("type", "mutualTLS")
+                                .put(
+                                    "description",
+                                    "A TLS client certificate signed by the server's client CA:"
+                                        + " user = CN, groups = O"))));
   }
 
   // ------------------------------------------------------------------ paths
@@ -414,6 +443,48 @@ final class OpenApiDocument {
     }
   }
 
+  /** The three self reviews of authorization.k8s.io/v1 and authentication.k8s.io/v1. */
+  private void reviewPaths(JsonObject paths) {
+    review(
+        paths,
+        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+        "createSelfSubjectAccessReview",
+        "May I? spec.resourceAttributes (namespace, verb, group, resource, subresource, name) or"
+            + " spec.nonResourceAttributes (path, verb); status.allowed answers");
+    review(
+        paths,
+        "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+        "createSelfSubjectRulesReview",
+        "What may I in spec.namespace? status.resourceRules and status.nonResourceRules");
+    review(
+        paths,
+        "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+        "createSelfSubjectReview",
+        "Who am I? status.userInfo (username, uid, groups)");
+  }
+
+  private void review(JsonObject paths, String path, String id, String summary) {
+    JsonObject object =
+        new JsonObject()
+            .put("type", "object")
+            .put("required", new JsonArray().add("apiVersion").add("kind"));
+    paths.put(
+        path,
+        new JsonObject()
+            .put(
+                "post",
+                operation(id, "access", summary)
+                    .put(
+                        "requestBody",
+                        new JsonObject()
+                            .put("required", true)
+                            .put("content", new JsonObject().put(MediaTypes.JSON, schema(object))))
+                    .put(
+                        "responses",
+                        withFailures(
+                            json(201, "The review with its status", object), 400, 415, 422))));
+  }
+
   private void webhookPath(JsonObject paths) {
     paths.put(
         "/webhooks/{scm}",
@@ -450,9 +521,10 @@ final class OpenApiDocument {
                                     .put(
                                         MediaTypes.JSON,
                                         schema(new JsonObject().put("type", "object")))))
+                    .put("security", new JsonArray())
                     .put(
                         "responses",
-                        withFailures(
+                        openFailures(
                             json(200, "What became of the delivery", ref("Status")),
                             400,
                             401,
@@ -475,7 +547,8 @@ final class OpenApiDocument {
                             .put(MediaTypes.TEXT, schema(string().put("const", "ok")))));
     JsonObject operation =
         operation(id, "health", id.equals("live") ? "Liveness" : "Readiness")
-            .put("responses", mayFail ? withFailures(responses, 503) : responses);
+            .put("security", new JsonArray())
+            .put("responses", mayFail ? openFailures(responses, 503) : responses);
     return new JsonObject().put("get", operation);
   }
 
@@ -488,7 +561,9 @@ final class OpenApiDocument {
                     .put("description", "The process metrics in Prometheus text format")
                     .put("content", new JsonObject().put(PROMETHEUS, schema(string()))));
     return new JsonObject()
-        .put("get", operation("metrics", "health", "Metrics").put("responses", responses));
+        .put(
+            "get",
+            operation("metrics", "health", "Metrics").put("responses", withFailures(responses)));
   }
 
   private JsonObject openApiPath() {
@@ -900,7 +975,15 @@ final class OpenApiDocument {
         new Failure(
             "Unauthorized",
             "Unauthorized",
-            "A webhook delivery without a valid signature, or no webhook secret is configured"));
+            "No valid credentials (bearer token or client certificate) when the server has"
+                + " authenticators; for a webhook: no valid signature, or no webhook secret"));
+    failures.put(
+        "403",
+        new Failure(
+            "Forbidden",
+            "Forbidden",
+            "RBAC allows the user no such verb on this resource, namespace or name; nothing was"
+                + " changed"));
     failures.put(
         "404",
         new Failure("NotFound", "NotFound", "No such kind, namespace, resource or proposal"));
@@ -949,7 +1032,22 @@ final class OpenApiDocument {
   // ------------------------------------------------------------------ helpers
 
   /** {@code responses} with the listed failure codes and the default added, as references. */
+  /**
+   * {@code responses} with the failures of {@code codes}, and 401 and 403: every operation but the
+   * open ones (health, signed webhooks) is authenticated and authorized.
+   */
   private static JsonObject withFailures(JsonObject responses, int... codes) {
+    openFailures(responses, codes);
+    for (int code : new int[] {401, 403}) {
+      responses.put(
+          Integer.toString(code),
+          new JsonObject().put("$ref", RESPONSES + FAILURES.get(Integer.toString(code)).name()));
+    }
+    return responses;
+  }
+
+  /** {@code responses} with the failures of {@code codes} only (and the default). */
+  private static JsonObject openFailures(JsonObject responses, int... codes) {
     for (int code : codes) {
       Failure failure = FAILURES.get(Integer.toString(code));
       responses.put(
