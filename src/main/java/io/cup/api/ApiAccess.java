@@ -6,7 +6,7 @@ import io.cup.access.Authorizer;
 import io.cup.access.Authorizers;
 import io.cup.access.ClientCertificates;
 import io.cup.access.FileWatch;
-import io.cup.access.OidcAuthenticator;
+import io.cup.access.OidcIssuerConnection;
 import io.cup.access.StaticTokens;
 import io.cup.access.TokenAuthenticator;
 import io.cup.config.AccessSettings;
@@ -45,6 +45,7 @@ final class ApiAccess {
   private final long reloadMillis;
   private final List<FileWatch> watches = new ArrayList<>();
   private AuditLog audit = AuditLog.NONE;
+  private final OidcIssuerConnection oidc;
 
   private ApiAccess(
       Vertx vertx,
@@ -52,7 +53,9 @@ final class ApiAccess {
       Authentication authentication,
       Authorizer authorizer,
       ClientCertificates certificates,
+      OidcIssuerConnection oidc,
       long reloadMillis) {
+    this.oidc = oidc;
     this.vertx = vertx;
     this.settings = settings;
     this.authentication = authentication;
@@ -83,10 +86,10 @@ final class ApiAccess {
             false)
         .compose(
             loaded -> {
-              Future<OidcAuthenticator> oidc =
+              Future<OidcIssuerConnection> oidc =
                   settings.oidcIssuerUrl() == null
                       ? Future.succeededFuture()
-                      : OidcAuthenticator.discover(vertx, settings);
+                      : OidcIssuerConnection.start(vertx, settings);
               return oidc.map(
                       issuer -> {
                         List<TokenAuthenticator> tokens = new ArrayList<>();
@@ -105,6 +108,7 @@ final class ApiAccess {
                             authentication,
                             authorizer,
                             loaded.certificates(),
+                            issuer,
                             reloadMillis);
                       })
                   .compose(access -> access.watchTokens(loaded.tokens()).map(access))
@@ -272,6 +276,9 @@ final class ApiAccess {
   /** Stops watching files and lets go of the audit log (flushed when the last user stops). */
   Future<Void> stop() {
     watches.forEach(FileWatch::stop);
+    if (oidc != null) {
+      oidc.close();
+    }
     return vertx.executeBlocking(
         () -> {
           closeAudit();

@@ -87,13 +87,18 @@ public final class OidcIssuer {
    * {@link #caFile()} to reach it.
    */
   public static Future<OidcIssuer> start(Vertx vertx, TestPki pki, Path dir) {
+    return start(vertx, pki, dir, 0);
+  }
+
+  /** As {@link #start(Vertx, TestPki, Path)}, on {@code port} (0: any free port). */
+  public static Future<OidcIssuer> start(Vertx vertx, TestPki pki, Path dir, int port) {
     OidcIssuer issuer = new OidcIssuer(vertx, pki);
     TestPki.Issued cert = pki.serverCertificate(dir);
     HttpServerOptions options =
         new HttpServerOptions()
             .setSsl(true)
             .setHost("127.0.0.1")
-            .setPort(0)
+            .setPort(port)
             .setKeyCertOptions(
                 new PemKeyCertOptions()
                     .setCertPath(cert.certificate().toString())

@@ -1,0 +1,79 @@
+package io.cup.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cup.config.AccessSettings;
+import io.cup.testing.auth.OidcIssuer;
+import io.cup.testing.auth.TestPki;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An OIDC issuer that is down when the server starts: refused until it is up, then used. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class OidcIssuerConnectionTest {
+  @TempDir Path tmp;
+
+  @Test
+  void anIssuerDownAtStartIsTriedAgainWhenItsTokensArrive(Vertx vertx) throws Exception {
+    TestPki pki = TestPki.create(tmp.resolve("pki"));
+    int port = freePort();
+    String url = "https://127.0.0.1:" + port;
+    AccessSettings settings =
+        new AccessSettings(
+            null,
+            null,
+            null,
+            url,
+            OidcIssuer.CLIENT_ID,
+            null,
+            null,
+            pki.caFile().toString(),
+            null,
+            false,
+            null,
+            null,
+            null);
+    OidcIssuerConnection connection = OidcIssuerConnection.start(vertx, settings).await();
+    assertThat(connection.connected()).isFalse();
+    // nothing is known of the issuer yet: a token that is not a JWT is not OIDC's to judge
+    assertThat(connection.authenticate("static-token").await()).isEqualTo(Optional.empty());
+
+    OidcIssuer issuer = OidcIssuer.start(vertx, pki, tmp.resolve("issuer"), port).await();
+    try {
+      String token = issuer.token(new JsonObject().put("sub", "carol"));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+      Optional<UserInfo> user = Optional.empty();
+      while (user.isEmpty()) {
+        assertThat(System.nanoTime()).as("the issuer is used once it is up").isLessThan(deadline);
+        try {
+          user = connection.authenticate(token).await();
+        } catch (AuthenticationException refusedWhileDown) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+      }
+      assertThat(user.get().username()).isEqualTo("carol");
+      assertThat(connection.connected()).isTrue();
+    } finally {
+      connection.close();
+      issuer.close().await();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
