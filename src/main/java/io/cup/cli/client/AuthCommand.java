@@ -41,17 +41,16 @@ final class AuthCommand implements Callable<Integer> {
       name = "can-i",
       mixinStandardHelpOptions = true,
       description = {
-        "Check whether an action is allowed: prints yes (exit 0) or no (exit 1), as kubectl;",
-        "a reason the server gives follows a no (no - reason).",
+        "Check whether an action is allowed. Prints yes (exit 0) or no (exit 1), as",
+        "kubectl; a reason the server gives follows the no (no - reason).",
         "",
-        "VERB is an API verb: get, list, watch, update, patch, delete; merge and close for"
-            + " proposals; * for all.",
-        "TYPE is a kind as the other commands take it (flags, flag, Flag, flags.flipt.io,"
-            + " proposals), or * for all;",
-        "TYPE/NAME or a third argument names one resource. Proposals are cluster-scoped:"
-            + " -n does not apply to them.",
-        "A type the server does not serve is sent as typed, with a warning.",
-        "NONRESOURCEURL is a path starting with / (such as /healthz or /metrics).",
+        "VERB: get, list, watch, update, patch, delete; merge and close for",
+        "  proposals; * for all.",
+        "TYPE: a kind as the other commands take it (flags, flag, Flag,",
+        "  flags.flipt.io, proposals), or * for all. TYPE/NAME or a third argument",
+        "  names one resource. Proposals are cluster-scoped: -n does not apply.",
+        "  A type the server does not serve is sent as typed, with a warning.",
+        "NONRESOURCEURL: a path starting with / (such as /healthz or /metrics).",
         "",
         "Examples:",
         "  cup auth can-i list flags",
@@ -84,7 +83,7 @@ final class AuthCommand implements Callable<Integer> {
     @Option(
         names = "--subresource",
         paramLabel = "SUBRESOURCE",
-        description = "A subresource, such as merge or close of proposals.")
+        description = "A subresource of TYPE.")
     String subresource;
 
     @Option(

@@ -104,7 +104,8 @@ final class ClientEnvironment {
     String token = first(options.token, global.connection.token, context.token());
     boolean verbose = options.verbose || global.connection.verbose || debug;
     TlsSettings tls = tls(options, config, context);
-    if (tls.insecureSkipVerify()) {
+    String base = normalize(address);
+    if (tls.insecureSkipVerify() && base.startsWith("https://")) {
       err.println(
           "warning: insecure-skip-tls-verify is set: the server's certificate and name are not"
               + " checked, so anyone on the way can read and change this connection");
@@ -112,11 +113,7 @@ final class ClientEnvironment {
     }
     CupClient client =
         new CupClient(
-            normalize(address),
-            token,
-            verbose ? err : null,
-            tls.isDefault() ? null : tls.sslContext(),
-            tls);
+            base, token, verbose ? err : null, tls.isDefault() ? null : tls.sslContext(), tls);
     return new Session(client, namespace, namespaceFlag != null, out, err);
   }
 

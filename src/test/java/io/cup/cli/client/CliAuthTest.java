@@ -278,6 +278,9 @@ class CliAuthTest {
     assertThat(old.err())
         .contains("Error from server (NotFound)")
         .contains("the server does not serve selfsubjectreviews");
+    // nothing to skip on plain http, so no warning
+    Cup.Result plain = cup.run("--insecure-skip-tls-verify", "auth", "can-i", "get", "/healthz");
+    assertThat(plain.toString()).isEqualTo("exit 0\n--- stdout\nyes\n\n--- stderr\n");
     Cup.Result noSubcommand = cup.run("auth");
     assertThat(noSubcommand.exitCode()).isEqualTo(2);
     assertThat(noSubcommand.err()).contains("can-i").contains("whoami");
