@@ -205,15 +205,14 @@ final class AuthCommand implements Callable<Integer> {
 
     /**
      * The kinds to resolve against: the served ones and the built-in proposals. A user whom the
-     * server does not let read {@code /apis} may still ask, as kubectl lets one: the types are then
-     * sent as typed.
+     * server forbids reading {@code /apis} may still ask: the types are then sent as typed.
      */
     private static Kinds served(Session session) throws ClientException {
       try {
         return session.kinds().withProposals();
       } catch (ClientException e) {
-        if (e.httpCode() != 401 && e.httpCode() != 403) {
-          throw e;
+        if (e.httpCode() != 403) {
+          throw e; // 401 and the rest: the review would fail the same way
         }
         session
             .err()
@@ -221,6 +220,7 @@ final class AuthCommand implements Callable<Integer> {
                 "Warning: cannot read the served kinds ("
                     + e.getMessage()
                     + "); only proposals are resolved");
+        session.err().flush();
         return new Kinds(List.of()).withProposals();
       }
     }

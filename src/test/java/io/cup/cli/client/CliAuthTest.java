@@ -225,6 +225,34 @@ class CliAuthTest {
   }
 
   @Test
+  void withoutDiscoveryProposalsStillResolveAndOtherTypesGoAsTyped() {
+    server.apisStatus = 403;
+    Cup.Result merge = cup.run("auth", "can-i", "merge", "proposals");
+    assertThat(merge.out()).isEqualTo("no - only reviewers merge proposals\n");
+    assertThat(merge.err())
+        .isEqualTo(
+            "Warning: cannot read the served kinds (Error from server (Forbidden): no discovery);"
+                + " only proposals are resolved\n");
+    Cup.Result flags = cup.run("auth", "can-i", "list", "flags.flipt.io");
+    assertThat(flags.out()).isEqualTo("yes\n");
+    assertThat(flags.err()).contains("Warning: the server doesn't have a resource type 'flags'");
+
+    assertThat(server.accessReviews())
+        .containsExactly(
+            resource(
+                "verb",
+                "merge",
+                "group",
+                "cup.flipt.io",
+                "version",
+                "v1alpha1",
+                "resource",
+                "proposals"),
+            resource(
+                "verb", "list", "namespace", "default", "group", "flipt.io", "resource", "flags"));
+  }
+
+  @Test
   void whoamiPrintsTheUserAsKubectlDoes() {
     server.anonymous =
         new JsonObject()

@@ -55,6 +55,9 @@ final class ReviewServer implements AutoCloseable {
           .put("username", "system:anonymous")
           .put("groups", new JsonArray().add("system:unauthenticated"));
 
+  /** Set to 403 to forbid {@code GET /apis}, as a server may for a user without discovery. */
+  volatile int apisStatus = 200;
+
   private ReviewServer(Vertx vertx, HttpServerOptions options, String scheme) {
     this.server =
         vertx.createHttpServer(options).requestHandler(this::handle).listen(0, "127.0.0.1").await();
@@ -117,7 +120,9 @@ final class ReviewServer implements AutoCloseable {
                       body));
               String path = request.path();
               String method = request.method().name();
-              if (method.equals("GET") && path.equals("/apis")) {
+              if (method.equals("GET") && path.equals("/apis") && apisStatus != 200) {
+                answer(request, apisStatus, status(apisStatus, "Forbidden", "no discovery"));
+              } else if (method.equals("GET") && path.equals("/apis")) {
                 answer(request, 200, apis());
               } else if (method.equals("POST") && path.equals(AuthCommand.ACCESS_REVIEWS)) {
                 accessReview(request, body);
