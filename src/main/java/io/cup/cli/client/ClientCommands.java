@@ -7,9 +7,9 @@ import picocli.CommandLine;
 /**
  * The client half of the {@code cup} command line: the original cup CLI's global options on the
  * root command and its commands ({@code config}, {@code definitions}, {@code get}, {@code apply},
- * {@code edit}, {@code delete}) plus {@code diff}, {@code watch}, {@code proposals} and {@code
- * completion}. Each runs to completion inside {@code CommandLine.execute} and returns its exit
- * code; none starts a server.
+ * {@code edit}, {@code delete}) plus {@code diff}, {@code watch}, {@code proposals}, {@code auth}
+ * ({@code can-i}, {@code whoami}) and {@code completion}. Each runs to completion inside {@code
+ * CommandLine.execute} and returns its exit code; none starts a server.
  */
 public final class ClientCommands {
   private ClientCommands() {}
@@ -55,6 +55,11 @@ public final class ClientCommands {
     proposals.addSubcommand(
         "close", transition(environment, "close", "Close a proposal without merging."));
     root.addSubcommand(proposals);
+
+    CommandLine auth = new CommandLine(new AuthCommand());
+    auth.addSubcommand(new AuthCommand.CanI(environment));
+    auth.addSubcommand(new AuthCommand.WhoAmI(environment));
+    root.addSubcommand(auth);
 
     root.addSubcommand(new CompletionCommand());
   }

@@ -7,14 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The client's configuration file: named contexts (server address, namespace, token) and the
- * current one. The format is the original cup CLI's {@code config.json}, which is YAML too:
+ * The client's configuration file: named contexts (server address, namespace, token, TLS files) and
+ * the current one. The format is the original cup CLI's {@code config.json}, which is YAML too:
  *
  * <pre>
  * current_context: default
@@ -23,12 +24,20 @@ import java.util.Set;
  *     address: http://localhost:8181
  *     namespace: default
  *     token: …            # optional, sent as Authorization: Bearer
+ *     certificate-authority: /abs/ca.pem      # optional, as kubectl's cluster settings
+ *     client-certificate: /abs/client.pem     # optional, as kubectl's user settings
+ *     client-key: /abs/client-key.pem
+ *     insecure-skip-tls-verify: false
  * </pre>
  *
- * Found at {@code -c FILE}, else {@code $CUP_CONFIG}, else {@code $XDG_CONFIG_HOME/cup/config.yaml}
- * ({@code ~/.config/cup/config.yaml}); when only the original's {@code config.json} sits in that
- * directory it is read (and rewritten in place, still JSON). A missing file is the original's
- * default: one context {@code default} at {@code http://localhost:8181}.
+ * The file paths are stored absolute by {@code cup config}; a relative one written by hand is
+ * relative to the file's directory, as in a kubeconfig.
+ *
+ * <p>Found at {@code -c FILE}, else {@code $CUP_CONFIG}, else {@code
+ * $XDG_CONFIG_HOME/cup/config.yaml} ({@code ~/.config/cup/config.yaml}); when only the original's
+ * {@code config.json} sits in that directory it is read (and rewritten in place, still JSON). A
+ * missing file is the original's default: one context {@code default} at {@code
+ * http://localhost:8181}.
  */
 final class ClientConfig {
   static final String DEFAULT_CONTEXT = "default";
@@ -36,15 +45,75 @@ final class ClientConfig {
   static final String DEFAULT_NAMESPACE = "default";
   static final String ENV_CONFIG = "CUP_CONFIG";
 
-  private static final Set<String> CONTEXT_KEYS = Set.of("address", "namespace", "token");
+  static final String CERTIFICATE_AUTHORITY = "certificate-authority";
+  static final String CLIENT_CERTIFICATE = "client-certificate";
+  static final String CLIENT_KEY = "client-key";
+  static final String INSECURE_SKIP_TLS_VERIFY = "insecure-skip-tls-verify";
+
+  /** The keys of a context, in the order they are written. */
+  static final List<String> CONTEXT_KEYS =
+      List.of(
+          "address",
+          "namespace",
+          "token",
+          CERTIFICATE_AUTHORITY,
+          CLIENT_CERTIFICATE,
+          CLIENT_KEY,
+          INSECURE_SKIP_TLS_VERIFY);
 
   /** One named context; null fields are unset. */
-  record Context(String address, String namespace, String token) {
+  record Context(
+      String address,
+      String namespace,
+      String token,
+      String certificateAuthority,
+      String clientCertificate,
+      String clientKey,
+      Boolean insecureSkipTlsVerify) {
+    static final Context EMPTY = new Context(null, null, null);
+
+    Context(String address, String namespace, String token) {
+      this(address, namespace, token, null, null, null, null);
+    }
+
+    /** These fields changed where not null, the others kept. */
     Context with(String newAddress, String newNamespace, String newToken) {
       return new Context(
           newAddress != null ? newAddress : address,
           newNamespace != null ? newNamespace : namespace,
-          newToken != null ? newToken : token);
+          newToken != null ? newToken : token,
+          certificateAuthority,
+          clientCertificate,
+          clientKey,
+          insecureSkipTlsVerify);
+    }
+
+    /** The TLS fields changed where not null, removed where empty, the others kept. */
+    Context withTls(String ca, String certificate, String key, Boolean insecure) {
+      return new Context(
+          address,
+          namespace,
+          token,
+          change(certificateAuthority, ca),
+          change(clientCertificate, certificate),
+          change(clientKey, key),
+          insecure != null ? insecure : insecureSkipTlsVerify);
+    }
+
+    private static String change(String before, String after) {
+      return after == null ? before : after.isEmpty() ? null : after;
+    }
+
+    /** How it authenticates: {@code token}, {@code client-certificate}, both, or empty. */
+    String authentication() {
+      List<String> ways = new ArrayList<>();
+      if (token != null) {
+        ways.add("token");
+      }
+      if (clientCertificate != null) {
+        ways.add(CLIENT_CERTIFICATE);
+      }
+      return String.join(",", ways);
     }
   }
 
@@ -124,7 +193,7 @@ final class ClientConfig {
       Map.Entry<String, JsonNode> entry = fields.next();
       JsonNode value = entry.getValue();
       if (value == null || value.isNull()) {
-        contexts.put(entry.getKey(), new Context(null, null, null));
+        contexts.put(entry.getKey(), Context.EMPTY);
         continue;
       }
       if (!value.isObject()) {
@@ -142,7 +211,9 @@ final class ClientConfig {
                   + entry.getKey()
                   + "."
                   + key
-                  + ": unknown key (known: address, namespace, token)");
+                  + ": unknown key (known: "
+                  + String.join(", ", CONTEXT_KEYS)
+                  + ")");
         }
       }
       contexts.put(
@@ -150,13 +221,49 @@ final class ClientConfig {
           new Context(
               Documents.text(value, "address"),
               Documents.text(value, "namespace"),
-              Documents.text(value, "token")));
+              Documents.text(value, "token"),
+              Documents.text(value, CERTIFICATE_AUTHORITY),
+              Documents.text(value, CLIENT_CERTIFICATE),
+              Documents.text(value, CLIENT_KEY),
+              bool(value.get(INSECURE_SKIP_TLS_VERIFY), file, entry.getKey())));
     }
     return new ClientConfig(file, current, contexts);
   }
 
+  private static Boolean bool(JsonNode value, Path file, String context) throws ClientException {
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (value.isBoolean()) {
+      return value.booleanValue();
+    }
+    if (value.isTextual() && (value.asText().equals("true") || value.asText().equals("false"))) {
+      return Boolean.valueOf(value.asText());
+    }
+    throw new ClientException(
+        "error: "
+            + file
+            + ": contexts."
+            + context
+            + "."
+            + INSECURE_SKIP_TLS_VERIFY
+            + ": expected true or false");
+  }
+
   Path file() {
     return file;
+  }
+
+  /**
+   * A file path of a context, resolved against the configuration file's directory as kubectl
+   * resolves a kubeconfig's; null stays null.
+   */
+  Path resolve(String path) {
+    if (path == null) {
+      return null;
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    return dir == null ? Path.of(path) : dir.resolve(path).normalize();
   }
 
   /** The current context's name, or null when the file names none. */
@@ -190,6 +297,18 @@ final class ClientConfig {
           }
           if (context.token() != null) {
             entry.put("token", raw ? context.token() : "REDACTED");
+          }
+          if (context.certificateAuthority() != null) {
+            entry.put(CERTIFICATE_AUTHORITY, context.certificateAuthority());
+          }
+          if (context.clientCertificate() != null) {
+            entry.put(CLIENT_CERTIFICATE, context.clientCertificate());
+          }
+          if (context.clientKey() != null) {
+            entry.put(CLIENT_KEY, context.clientKey());
+          }
+          if (context.insecureSkipTlsVerify() != null) {
+            entry.put(INSECURE_SKIP_TLS_VERIFY, context.insecureSkipTlsVerify().booleanValue());
           }
         });
     return root;

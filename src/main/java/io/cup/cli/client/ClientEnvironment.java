@@ -91,7 +91,7 @@ final class ClientEnvironment {
               + " (cup config get-contexts lists them)");
     }
     if (context == null) {
-      context = new ClientConfig.Context(null, null, null);
+      context = ClientConfig.Context.EMPTY;
     }
     String address =
         first(
@@ -103,8 +103,46 @@ final class ClientEnvironment {
     String namespace = first(namespaceFlag, context.namespace(), ClientConfig.DEFAULT_NAMESPACE);
     String token = first(options.token, global.connection.token, context.token());
     boolean verbose = options.verbose || global.connection.verbose || debug;
-    CupClient client = new CupClient(normalize(address), token, verbose ? err : null);
+    TlsSettings tls = tls(options, config, context);
+    String base = normalize(address);
+    if (tls.insecureSkipVerify() && base.startsWith("https://")) {
+      err.println(
+          "warning: insecure-skip-tls-verify is set: the server's certificate and name are not"
+              + " checked, so anyone on the way can read and change this connection");
+      err.flush();
+    }
+    CupClient client =
+        new CupClient(
+            base, token, verbose ? err : null, tls.isDefault() ? null : tls.sslContext(), tls);
     return new Session(client, namespace, namespaceFlag != null, out, err);
+  }
+
+  /**
+   * The TLS files and flag: the command's options, else the ones before it (relative to the working
+   * directory), else the context's (relative to the configuration file). As kubectl, an insecure
+   * flag without a CA flag drops the context's CA rather than refusing the pair.
+   */
+  private TlsSettings tls(
+      ConnectionOptions options, ClientConfig config, ClientConfig.Context context) {
+    ConnectionOptions before = global.connection;
+    String caFlag = first(options.certificateAuthority, before.certificateAuthority);
+    String certificateFlag = first(options.clientCertificate, before.clientCertificate);
+    String keyFlag = first(options.clientKey, before.clientKey);
+    Boolean insecureFlag = first(options.insecureSkipTlsVerify, before.insecureSkipTlsVerify);
+    boolean insecure =
+        first(insecureFlag, context.insecureSkipTlsVerify(), Boolean.FALSE).booleanValue();
+    Path ca =
+        caFlag != null
+            ? workDir.resolve(caFlag)
+            : Boolean.TRUE.equals(insecureFlag)
+                ? null
+                : config.resolve(context.certificateAuthority());
+    Path certificate =
+        certificateFlag != null
+            ? workDir.resolve(certificateFlag)
+            : config.resolve(context.clientCertificate());
+    Path key = keyFlag != null ? workDir.resolve(keyFlag) : config.resolve(context.clientKey());
+    return new TlsSettings(ca, certificate, key, insecure);
   }
 
   /** {@code localhost:8181} → {@code http://localhost:8181}; no trailing slash. */

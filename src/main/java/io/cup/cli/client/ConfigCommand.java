@@ -1,6 +1,8 @@
 package io.cup.cli.client;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +21,9 @@ import picocli.CommandLine.Spec;
     name = "config",
     aliases = "c",
     mixinStandardHelpOptions = true,
-    description = "Show or change the client configuration: contexts (address, namespace, token).")
+    description =
+        "Show or change the client configuration: contexts (address, namespace, token, TLS"
+            + " files).")
 final class ConfigCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -98,7 +102,7 @@ final class ConfigCommand implements Callable<Integer> {
                 entry.getKey(),
                 context.address(),
                 context.namespace() == null ? ClientConfig.DEFAULT_NAMESPACE : context.namespace(),
-                context.token() == null ? "" : "token");
+                context.authentication());
           }
           table.print(out);
         }
@@ -150,13 +154,18 @@ final class ConfigCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code cup config set-context NAME [--address URL] [--namespace NS] [--token T]}. */
+  /**
+   * {@code cup config set-context NAME [--address URL] [--namespace NS] [--token T]
+   * [--certificate-authority FILE] [--client-certificate FILE] [--client-key FILE]
+   * [--insecure-skip-tls-verify[=BOOL]]}.
+   */
   @Command(
       name = "set-context",
       mixinStandardHelpOptions = true,
       description = {
         "Create a context, or change the given fields of an existing one.",
-        "Without NAME, --current changes the current context."
+        "Without NAME, --current changes the current context.",
+        "File paths are stored absolute; an empty value (--client-key=) removes the key."
       })
   static final class SetContext extends ConfigVerb {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The context.")
@@ -176,6 +185,32 @@ final class ConfigCommand implements Callable<Integer> {
         paramLabel = "TOKEN",
         description = "Bearer token (stored in the file, readable by you only).")
     String token;
+
+    @Option(
+        names = "--certificate-authority",
+        paramLabel = "FILE",
+        description = "PEM file of the authorities to trust for an https:// address.")
+    String certificateAuthority;
+
+    @Option(
+        names = "--client-certificate",
+        paramLabel = "FILE",
+        description = "PEM client certificate to present (with --client-key).")
+    String clientCertificate;
+
+    @Option(
+        names = "--client-key",
+        paramLabel = "FILE",
+        description = "PEM private key of the client certificate: " + PemFiles.KEY_FORMATS + ".")
+    String clientKey;
+
+    @Option(
+        names = "--insecure-skip-tls-verify",
+        arity = "0..1",
+        fallbackValue = "true",
+        paramLabel = "BOOL",
+        description = "Do not check the server's certificate (insecure); =false turns it off.")
+    Boolean insecureSkipTlsVerify;
 
     @Option(names = "--use", description = "Also make it the current context.")
     boolean use;
@@ -199,9 +234,21 @@ final class ConfigCommand implements Callable<Integer> {
       }
       ClientConfig.Context before = config.contexts().get(target);
       ClientConfig.Context after =
-          before == null
-              ? new ClientConfig.Context(address, namespace, token)
-              : before.with(address, namespace, token);
+          (before == null ? ClientConfig.Context.EMPTY : before)
+              .with(address, namespace, token)
+              .withTls(
+                  existingFile(environment, certificateAuthority, "--certificate-authority"),
+                  existingFile(environment, clientCertificate, "--client-certificate"),
+                  existingFile(environment, clientKey, "--client-key"),
+                  insecureSkipTlsVerify);
+      if (after.insecureSkipTlsVerify() == Boolean.TRUE && after.certificateAuthority() != null) {
+        throw new ClientException(
+            "error: context \""
+                + target
+                + "\" would have both certificate-authority and insecure-skip-tls-verify (remove"
+                + " one: --certificate-authority= or --insecure-skip-tls-verify=false)",
+            ClientException.USAGE);
+      }
       config.contexts().put(target, after);
       if (use || config.currentContext() == null) {
         config.currentContext(target);
@@ -210,6 +257,22 @@ final class ConfigCommand implements Callable<Integer> {
       out.println("Context \"" + target + "\" " + (before == null ? "created" : "modified") + ".");
       return 0;
     }
+  }
+
+  /**
+   * {@code path} made absolute against the working directory, and checked to be a file; null and
+   * empty (remove the key) as they are.
+   */
+  static String existingFile(ClientEnvironment environment, String path, String option)
+      throws ClientException {
+    if (path == null || path.isEmpty()) {
+      return path;
+    }
+    Path file = environment.workDir().resolve(path).toAbsolutePath().normalize();
+    if (!Files.isRegularFile(file)) {
+      throw new ClientException("error: " + option + " " + file + ": no such file");
+    }
+    return file.toString();
   }
 
   /** {@code cup config delete-context NAME}. */
@@ -314,7 +377,11 @@ final class ConfigCommand implements Callable<Integer> {
   @Command(
       name = "set",
       mixinStandardHelpOptions = true,
-      description = "Set address=URL, namespace=NS or token=T on the current context.")
+      description = {
+        "Set address=URL, namespace=NS or token=T on the current context;",
+        "also certificate-authority=FILE, client-certificate=FILE, client-key=FILE,",
+        "insecure-skip-tls-verify=true|false (an empty FILE removes the key)."
+      })
   static final class OriginalSet extends ConfigVerb {
     @Parameters(index = "0", paramLabel = "KEY=VALUE", description = "What to set.")
     String assignment;
@@ -339,18 +406,34 @@ final class ConfigCommand implements Callable<Integer> {
       }
       ClientConfig.Context context = config.contexts().get(current);
       if (context == null) {
-        context = new ClientConfig.Context(null, null, null);
+        context = ClientConfig.Context.EMPTY;
       }
       ClientConfig.Context changed =
           switch (key) {
             case "address" -> context.with(value, null, null);
             case "namespace" -> context.with(null, value, null);
             case "token" -> context.with(null, null, value);
+            case ClientConfig.CERTIFICATE_AUTHORITY ->
+                context.withTls(existingFile(environment, value, key), null, null, null);
+            case ClientConfig.CLIENT_CERTIFICATE ->
+                context.withTls(null, existingFile(environment, value, key), null, null);
+            case ClientConfig.CLIENT_KEY ->
+                context.withTls(null, null, existingFile(environment, value, key), null);
+            case ClientConfig.INSECURE_SKIP_TLS_VERIFY -> {
+              if (!value.equals("true") && !value.equals("false")) {
+                throw new ClientException(
+                    "error: " + key + " takes true or false, not \"" + value + "\"",
+                    ClientException.USAGE);
+              }
+              yield context.withTls(null, null, null, Boolean.valueOf(value));
+            }
             default ->
                 throw new ClientException(
                     "error: unknown config key: \""
                         + key
-                        + "\" (should be one of [address, namespace, token])",
+                        + "\" (should be one of ["
+                        + String.join(", ", ClientConfig.CONTEXT_KEYS)
+                        + "])",
                     ClientException.USAGE);
           };
       config.contexts().put(current, changed);

@@ -29,6 +29,41 @@ final class ConnectionOptions {
   String token;
 
   @Option(
+      names = "--certificate-authority",
+      paramLabel = "FILE",
+      description =
+          "PEM file of the certificate authorities to trust for an https:// server, instead of"
+              + " the JDK's; overrides the context's.")
+  String certificateAuthority;
+
+  @Option(
+      names = "--client-certificate",
+      paramLabel = "FILE",
+      description =
+          "PEM client certificate (then any intermediates) to present to an https:// server;"
+              + " with --client-key. Overrides the context's.")
+  String clientCertificate;
+
+  @Option(
+      names = "--client-key",
+      paramLabel = "FILE",
+      description =
+          "PEM private key of --client-certificate: "
+              + PemFiles.KEY_FORMATS
+              + ". Overrides the context's.")
+  String clientKey;
+
+  @Option(
+      names = "--insecure-skip-tls-verify",
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "BOOL",
+      description =
+          "Do not check the server's certificate or its name (insecure: warns on stderr);"
+              + " =false overrides a context that sets it.")
+  Boolean insecureSkipTlsVerify;
+
+  @Option(
       names = "--verbose",
       description = "Show each HTTP exchange (method, URL, status, headers) on stderr.")
   boolean verbose;

@@ -13,18 +13,23 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 
 /**
  * The HTTP side of the command line: one request at a time with the JDK's {@link HttpClient}
  * (synchronous; a CLI has nothing to overlap, and no Vert.x instance needs starting). Every answer
  * of 400 and up becomes a {@link ClientException} carrying the server's Status; a network failure
- * becomes one that names the address. With {@code --verbose} each exchange is written to stderr,
- * the token replaced.
+ * becomes one that names the address, a failed TLS handshake one that says which certificate was
+ * not accepted. With {@code --verbose} each exchange is written to stderr, the token replaced.
  */
 final class CupClient {
   static final String JSON = "application/json";
@@ -37,22 +42,29 @@ final class CupClient {
   private final String base;
   private final String token;
   private final PrintWriter trace;
+  private final TlsSettings tls;
 
   /**
    * @param base the server address, {@code http://host:port}, without a trailing slash
    * @param token sent as {@code Authorization: Bearer}; null or empty for none
    * @param trace where {@code --verbose} writes the exchanges, or null
+   * @param ssl the TLS context built from {@code tls}, or null for the JDK's default
+   * @param tls what {@code ssl} was built from, to explain a failed handshake
    */
-  CupClient(String base, String token, PrintWriter trace) {
+  CupClient(String base, String token, PrintWriter trace, SSLContext ssl, TlsSettings tls) {
     this.base = base;
     this.token = token == null || token.isEmpty() ? null : token;
     this.trace = trace;
-    this.http =
+    this.tls = tls;
+    HttpClient.Builder builder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if (ssl != null) {
+      builder.sslContext(ssl);
+    }
+    this.http = builder.build();
   }
 
   String base() {
@@ -61,6 +73,16 @@ final class CupClient {
 
   Call call(String method, String path) {
     return new Call(method, path);
+  }
+
+  /** The first cause of {@code e} (or {@code e}) of the given type, or null. */
+  static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
   }
 
   /** {@code segment} percent-encoded for a URL path. */
@@ -229,7 +251,13 @@ final class CupClient {
                 + base
                 + ": connection refused (is it running? check -a or the context: cup config"
                 + " get-contexts)");
+      } catch (SSLException e) {
+        throw handshakeFailed(e);
       } catch (IOException e) {
+        SSLException tlsFailure = causeOf(e, SSLException.class);
+        if (tlsFailure != null) {
+          throw handshakeFailed(tlsFailure);
+        }
         throw new ClientException(
             "error: request "
                 + method
@@ -241,6 +269,45 @@ final class CupClient {
         Thread.currentThread().interrupt();
         throw new ClientException("error: interrupted", 130);
       }
+    }
+
+    /**
+     * A failed TLS handshake, said as what the user can change: an untrusted or misnamed server
+     * certificate, or a client certificate the server wanted or refused.
+     */
+    private ClientException handshakeFailed(SSLException e) {
+      String at = "the server at " + base;
+      if (causeOf(e, CertPathBuilderException.class) != null
+          || causeOf(e, CertPathValidatorException.class) != null) {
+        return new ClientException(
+            "error: cannot verify the certificate of "
+                + at
+                + ": it is not signed by "
+                + (tls.certificateAuthority() == null
+                    ? "an authority the JDK trusts (name the server's with"
+                        + " --certificate-authority FILE)"
+                    : "an authority in --certificate-authority " + tls.certificateAuthority()));
+      }
+      CertificateException certificate = causeOf(e, CertificateException.class);
+      if (certificate != null) {
+        return new ClientException(
+            "error: cannot verify the certificate of "
+                + at
+                + ": "
+                + certificate.getMessage()
+                + " (the certificate must name the host of the address)");
+      }
+      return new ClientException(
+          "error: the TLS handshake with "
+              + at
+              + " failed: "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+              + (tls.clientCertificate() == null
+                  ? " (does the server require a client certificate? --client-certificate,"
+                      + " --client-key)"
+                  : " (does the server trust the issuer of --client-certificate "
+                      + tls.clientCertificate()
+                      + "?)"));
     }
 
     private void traceResponse(int code, HttpHeaders headers, long started) {

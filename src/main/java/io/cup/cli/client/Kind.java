@@ -6,7 +6,9 @@ import java.util.Locale;
 /**
  * One served kind at one version, from {@code GET /apis}.
  *
- * @param definition the raw ResourceDefinition the server shows
+ * @param namespaced whether its resources live in namespaces (every defined kind does; Cup's
+ *     proposals do not)
+ * @param definition the raw ResourceDefinition the server shows (null for the built-in proposals)
  */
 record Kind(
     String group,
@@ -14,6 +16,7 @@ record Kind(
     String plural,
     String singular,
     String kind,
+    boolean namespaced,
     JsonNode definition) {
 
   String apiVersion() {

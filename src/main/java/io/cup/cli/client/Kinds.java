@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,10 @@ import java.util.regex.Pattern;
  */
 final class Kinds {
   private static final Pattern KUBE_VERSION = Pattern.compile("v(\\d+)(?:(alpha|beta)(\\d+))?");
+
+  /** Cup's proposals, served at {@code /apis/cup.flipt.io/v1alpha1/proposals}. */
+  static final Kind PROPOSALS =
+      new Kind("cup.flipt.io", "v1alpha1", "proposals", "proposal", "Proposal", false, null);
 
   private final List<Kind> all;
 
@@ -50,7 +55,7 @@ final class Kinds {
       String plural = key[2];
       String kind = names.path("kind").asText("");
       String singular = names.path("singular").asText(kind.toLowerCase(Locale.ROOT));
-      kinds.add(new Kind(key[0], key[1], plural, singular, kind, definition));
+      kinds.add(new Kind(key[0], key[1], plural, singular, kind, true, definition));
     }
     kinds.sort(
         Comparator.comparing(Kind::group)
@@ -66,6 +71,15 @@ final class Kinds {
 
   /** The kind a type names; an error when it names none or several. */
   Kind resolve(String type) throws ClientException {
+    return find(type)
+        .orElseThrow(
+            () ->
+                new ClientException(
+                    "error: the server doesn't have a resource type \"" + type + "\""));
+  }
+
+  /** The kind a type names, if any; an error when it names several. */
+  Optional<Kind> find(String type) throws ClientException {
     List<Kind> matches = new ArrayList<>();
     for (Kind kind : all) {
       if (matches(kind, type)) {
@@ -77,9 +91,6 @@ final class Kinds {
     for (Kind kind : matches) {
       byType.putIfAbsent(kind.qualifiedPlural(), kind);
     }
-    if (byType.isEmpty()) {
-      throw new ClientException("error: the server doesn't have a resource type \"" + type + "\"");
-    }
     if (byType.size() > 1) {
       throw new ClientException(
           "error: the resource type \""
@@ -88,7 +99,19 @@ final class Kinds {
               + String.join(", ", byType.keySet())
               + " (name one of these)");
     }
-    return byType.values().iterator().next();
+    return byType.values().stream().findFirst();
+  }
+
+  /**
+   * These kinds and Cup's built-in proposals ({@code proposals.cup.flipt.io}, cluster-scoped),
+   * which {@code GET /apis} does not list since no definition serves them.
+   */
+  Kinds withProposals() {
+    List<Kind> more = new ArrayList<>(all);
+    if (all.stream().noneMatch(k -> k.qualifiedPlural().equals(PROPOSALS.qualifiedPlural()))) {
+      more.add(PROPOSALS);
+    }
+    return new Kinds(more);
   }
 
   /** The kind of a resource body: its {@code apiVersion} and {@code kind}. */
