@@ -19,13 +19,9 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.oauth2.OAuth2Auth;
 import io.vertx.ext.auth.oauth2.OAuth2Options;
 import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -144,14 +140,15 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
 
   @Override
   public Future<Optional<UserInfo>> authenticate(String token) {
-    Unverified jwt = parse(token);
-    if (jwt == null || !issuer.equals(jwt.claims().getValue("iss"))) {
-      return Future.succeededFuture(Optional.empty());
-    }
-    String key = sha256(token);
+    // the cache first: a token verified once is this issuer's, and is not parsed again
+    String key = TokenKey.of(token);
     Verified hit = verified.getIfPresent(key);
     if (hit != null && hit.expiresAt() > nowSeconds()) {
       return Future.succeededFuture(Optional.of(hit.user()));
+    }
+    Unverified jwt = parse(token);
+    if (jwt == null || !issuer.equals(jwt.claims().getValue("iss"))) {
+      return Future.succeededFuture(Optional.empty());
     }
     String refused = refusal(jwt);
     if (refused != null) {
@@ -321,10 +318,6 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
   }
 
   /**
-   * A compact JWS: three base64url parts, the first two JSON objects. Null for anything else (an
-   * opaque token, a static token).
-   */
-  /**
    * Whether {@code token} is a JWT that says it comes from {@code issuer} (nothing about it is
    * verified): what this authenticator would take as its own.
    */
@@ -333,6 +326,10 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
     return jwt != null && issuer.equals(jwt.claims().getValue("iss"));
   }
 
+  /**
+   * A compact JWS: three base64url parts, the first two JSON objects. Null for anything else (an
+   * opaque token, a static token).
+   */
   private static Unverified parse(String token) {
     String[] parts = token.split("\\.", -1);
     if (parts.length != 3) {
@@ -350,15 +347,6 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
       return new Unverified(header, claims);
     } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
       return null;
-    }
-  }
-
-  private static String sha256(String token) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
     }
   }
 

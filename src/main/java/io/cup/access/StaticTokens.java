@@ -12,9 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +46,7 @@ public final class StaticTokens implements TokenAuthenticator {
   private record Entry(byte[] token, UserInfo user) {}
 
   private final Path file;
-  private final AtomicReference<Map<Digest, Entry>> tokens = new AtomicReference<>(Map.of());
+  private final AtomicReference<Map<String, Entry>> tokens = new AtomicReference<>(Map.of());
 
   private StaticTokens(Path file) {
     this.file = file;
@@ -76,7 +74,7 @@ public final class StaticTokens implements TokenAuthenticator {
    */
   public void reload() {
     try {
-      Map<Digest, Entry> next = parse(file);
+      Map<String, Entry> next = parse(file);
       tokens.set(next);
       LOG.info("token file {} reloaded: {} tokens", file, next.size());
     } catch (ConfigurationException e) {
@@ -92,15 +90,15 @@ public final class StaticTokens implements TokenAuthenticator {
   @Override
   public Future<Optional<UserInfo>> authenticate(String token) {
     byte[] presented = token.getBytes(StandardCharsets.UTF_8);
-    Entry entry = tokens.get().get(new Digest(sha256(presented)));
+    Entry entry = tokens.get().get(TokenKey.of(presented));
     if (entry == null || !MessageDigest.isEqual(entry.token(), presented)) {
       return Future.succeededFuture(Optional.empty());
     }
     return Future.succeededFuture(Optional.of(entry.user()));
   }
 
-  private static Map<Digest, Entry> parse(Path file) {
-    Map<Digest, Entry> byDigest = new HashMap<>();
+  private static Map<String, Entry> parse(Path file) {
+    Map<String, Entry> byDigest = new HashMap<>();
     try (MappingIterator<List<String>> rows =
         CSV.readerForListOf(String.class)
             .with(CsvSchema.emptySchema())
@@ -139,7 +137,7 @@ public final class StaticTokens implements TokenAuthenticator {
         byte[] bytes = token.getBytes(StandardCharsets.UTF_8);
         Entry previous =
             byDigest.put(
-                new Digest(sha256(bytes)),
+                TokenKey.of(bytes),
                 new Entry(bytes, UserInfo.authenticated(user, row.get(2), groups, null)));
         if (previous != null) {
           LOG.warn("{}: line {}: a token given twice; the later line counts", file, line);
@@ -160,31 +158,5 @@ public final class StaticTokens implements TokenAuthenticator {
       throw new ConfigurationException(file + ": malformed CSV");
     }
     return Map.copyOf(byDigest);
-  }
-
-  static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JVM", e);
-    }
-  }
-
-  /** A digest as a map key (arrays compare by identity). */
-  private record Digest(byte[] bytes) {
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Digest d && Arrays.equals(bytes, d.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(bytes);
-    }
-
-    @Override
-    public String toString() {
-      return "Digest";
-    }
   }
 }

@@ -89,7 +89,9 @@ class ScmCrashRecoveryTest {
     kill(first);
     scm.clearFaults();
     Server second = start(config, verticles, "second");
-    second.awaitLines(ids.stream().map(id -> "proposal " + id + ": pull request").toList());
+    // every proposal ends open with its pull request: the ones the first run left pending are
+    // opened by the second (the first may still have completed the hung one before the kill)
+    awaitOpen(config, ids, second);
 
     List<PullSnapshot> pulls = scm.pulls();
     assertThat(pulls).hasSize(3);
@@ -218,6 +220,34 @@ class ScmCrashRecoveryTest {
     assertThat(answer.getJsonObject("proposal").getString("state").toLowerCase(Locale.ROOT))
         .isEqualTo("pending");
     return answer.getString("id");
+  }
+
+  /** Polls the proposals until each is open with its pull request (90 s at most). */
+  private void awaitOpen(ServerConfig config, List<String> ids, Server server) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    List<String> waiting = new ArrayList<>(ids);
+    while (!waiting.isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "proposals " + waiting + " never opened; the log:\n" + Files.readString(server.log()));
+      }
+      waiting.removeIf(
+          id -> {
+            try {
+              JsonObject status =
+                  new JsonObject(get(config, "/apis/cup.flipt.io/v1alpha1/proposals/" + id).body())
+                      .getJsonObject("status");
+              return status != null
+                  && "open".equals(status.getString("state"))
+                  && status.getValue("pullRequest") != null;
+            } catch (Exception e) {
+              return false;
+            }
+          });
+      if (!waiting.isEmpty()) {
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+      }
+    }
   }
 
   private HttpResponse<String> get(ServerConfig config, String path) throws Exception {
