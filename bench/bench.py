@@ -13,6 +13,8 @@ Subcommands (each writes one JSON result file with --out; see bench/README.md):
               exactly-once/in-order check, the server's RSS and threads (bench/watch)
   report      bench/results.md from the result files of one run
   watch-report  bench/results-watch.md from the result files of bench/watch
+  jfr-top     the hottest frames of a JFR recording (jdk.ExecutionSample), for bench/auth
+  auth-report bench/results-auth.md from the result files of bench/auth
 """
 
 import argparse
@@ -324,15 +326,35 @@ def cmd_push_floor(args):
   print(f"{args.label}: median {doc['median_ms']} ms ({doc['n']} pushes)")
 
 
+def process_cpu_seconds(pid):
+  """utime + stime of a process, from /proc/PID/stat, in seconds (None if it is gone)."""
+  try:
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+      fields = f.read().rsplit(")", 1)[1].split()
+  except OSError:
+    return None
+  return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cmd_wrk(args):
+  headers = [x for h in args.header or [] for x in ("-H", h)]
   cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
-         "-s", args.script, args.url]
-  doc = {"label": args.label, "command": " ".join(cmd)}
+         *headers, "-s", args.script, args.url]
+  # the command as recorded: header values (bearer tokens) are not written to result files
+  shown = [re.sub(r"^(\w[\w-]*): .*", r"\1: …", x) if x in (args.header or []) else x for x in cmd]
+  doc = {"label": args.label, "command": " ".join(shown)}
+  cpu0 = process_cpu_seconds(args.pid) if args.pid else None
   proc = subprocess.run(cmd, capture_output=True, text=True)
+  cpu1 = process_cpu_seconds(args.pid) if args.pid else None
   line = next((l for l in proc.stdout.splitlines() if l.startswith("WRK_JSON ")), None)
   if proc.returncode != 0 or line is None:
     fail(args.out, doc, f"wrk failed ({proc.returncode}): {proc.stdout[-500:]} {proc.stderr[-500:]}")
   doc.update(json.loads(line[len("WRK_JSON "):]))
+  if cpu0 is not None and cpu1 is not None and doc["requests"]:
+    # the server's own CPU (user + system, all threads) per answered request: unlike requests/s,
+    # it does not depend on how much of the machine the server got while other jobs ran
+    doc["server_cpu_s"] = round(cpu1 - cpu0, 3)
+    doc["server_cpu_us_per_request"] = round(1e6 * (cpu1 - cpu0) / doc["requests"], 2)
   errors = sum(doc["errors"].values())
   doc["ok"] = errors == 0 and doc["requests"] > 0
   if not doc["ok"]:
@@ -1436,6 +1458,322 @@ def cmd_watch_report(args):
   print(f"wrote {args.out}")
 
 
+def parse_jfr_samples(text):
+  """(thread, [frames, top first]) per jdk.ExecutionSample of `jfr print --stack-depth N`."""
+  samples = []
+  thread, frames, in_stack = None, None, False
+  for line in text.splitlines():
+    s = line.strip()
+    if s.startswith("jdk.ExecutionSample"):
+      thread, frames, in_stack = None, [], False
+    elif s.startswith("sampledThread = "):
+      m = re.match(r'sampledThread = "(.*)" \(', s)
+      thread = m.group(1) if m else s[len("sampledThread = "):]
+    elif s.startswith("stackTrace = ["):
+      in_stack = True
+    elif in_stack and s == "]":
+      in_stack = False
+      samples.append((thread or "?", frames))
+    elif in_stack and s and s != "...":
+      frames.append(re.sub(r"\(.*", "", s))
+  return samples
+
+
+# Code of authentication and authorization. A sample counts as theirs when the deepest frame of
+# Cup or vertx-auth on its stack is one of these: AccessControl itself does not count, since the
+# rest of the request (routing, the handler) runs inside its callback, as it does with auth off.
+AUTH_PACKAGES = ("io.cup.access.", "io.vertx.ext.auth.")
+APP_PACKAGES = ("io.cup.", "io.vertx.ext.auth.")
+
+
+def cmd_jfr_top(args):
+  proc = subprocess.run(["jfr", "print", "--stack-depth", "64", "--events", "jdk.ExecutionSample",
+                         args.recording], capture_output=True, text=True)
+  doc = {"label": args.label, "recording": args.recording}
+  if proc.returncode != 0:
+    fail(args.out, doc, f"jfr print failed: {proc.stderr[-300:]}")
+  samples = parse_jfr_samples(proc.stdout)
+  threads, top, app, auth_top, auth_self = {}, {}, {}, {}, {}
+  auth_samples = 0
+  bump = lambda d, k: d.__setitem__(k, d.get(k, 0) + 1)
+  for thread, frames in samples:
+    bump(threads, thread)
+    if frames:
+      bump(top, frames[0])
+    deepest = next((f for f in frames if f.startswith(APP_PACKAGES)), None)
+    bump(app, deepest or "(no Cup frame: Netty, Vert.x, JVM)")
+    if deepest and deepest.startswith(AUTH_PACKAGES):
+      auth_samples += 1
+      bump(auth_top, deepest)
+      bump(auth_self, frames[0])
+  ranked = lambda d: [{"frame": k, "samples": v}
+                      for k, v in sorted(d.items(), key=lambda kv: -kv[1])[:args.top]]
+  doc.update({"ok": True, "samples": len(samples), "threads": ranked(threads),
+              "top_frames": ranked(top), "cup_frames": ranked(app),
+              "auth_samples": auth_samples, "auth_frames": ranked(auth_top),
+              "auth_self_frames": ranked(auth_self)})
+  write_json(args.out, doc)
+  print(f"{args.label}: {len(samples)} samples, {auth_samples} in io.cup.access or vertx-auth")
+  for row in doc["top_frames"][:10]:
+    print(f"  {row['samples']:6d}  {row['frame']}")
+
+
+AUTH_CONFIGS = (("off", "authentication off (baseline)"),
+                ("token", "static token (`--api-token-auth-file`)"),
+                ("jwt", "OIDC JWT (`--api-oidc-issuer-url`)"))
+
+
+def cmd_auth_report(args):
+  r = args.results
+  env = load(r, "env") or {}
+  lines = []
+  w = lines.append
+  goal_ratio = float(env.get("goal", 0.85))
+  w("# Cup authentication benchmark results")
+  w("")
+  if env.get("quick"):
+    w("**Quick smoke run (BENCH_QUICK=1): figures are not meaningful.**")
+    w("")
+  w("GET of one resource with a static bearer token and with an OIDC JWT, in requests/s as a "
+    "ratio to the same GET with authentication off, measured in one run (issue: goal ≥ "
+    f"{goal_ratio}×). Produced by `bash bench/auth` (see bench/README.md, \"Authentication "
+    "benchmark\").")
+  w("")
+  w("## Environment")
+  w("")
+  w(f"- Date: {env.get('date', '?')}")
+  w(f"- Machine: {env.get('nproc', '?')} cores, {env.get('mem', '?')} memory; "
+    f"{env.get('java', '?')}; {env.get('wrk', '?')}; {env.get('openssl', '?')}")
+  w(f"- Cup: `{env.get('jar', '?')}` ({env.get('jar_note', '')}); source tree at "
+    f"{env.get('revision', '?')}")
+  w(f"- Load average (1/5/15 min) at start: {env.get('load_start', '?')}, at end: "
+    f"{env.get('load_end', '?')}")
+  try:
+    busy = max(float(env.get(k, "0").split()[0]) for k in ("load_start", "load_end")) \
+      > float(env.get("nproc", "2"))
+  except ValueError:
+    busy = False
+  if busy:
+    w("- **The machine was busy with other work during this run (load above the core count): "
+      "absolute requests/s are pessimistic; the three configurations took turns, so the ratios "
+      "are less affected, but noisier.**")
+  w(f"- Run: `{env.get('invocation', 'bash bench/auth')}`, {env.get('total_seconds', '?')} s in "
+    "all; everything on 127.0.0.1, one machine runs the servers, wrk, the issuer and git daemon")
+  w(f"- Work directory: `{env.get('work', '?')}` on {env.get('work_fs', '?')}")
+  w("")
+
+  w("## Summary")
+  w("")
+  w(f"wrk `{env.get('wrk_args', '?')}` with `bench/wrk-report.lua`, GET "
+    f"`{env.get('get_path', '?')}`; median of {env.get('wrk_rounds', '?')} rounds per "
+    "configuration (p50/p99: median over the rounds of each round's wrk percentile).")
+  w("")
+  n_rounds = int(env.get("wrk_rounds", 0))
+  per_round = {n: {c: load(r, f"get-{c}-round-{n}") or {} for c, _ in AUTH_CONFIGS}
+               for n in range(1, n_rounds + 1)}
+
+  def paired(c, key):
+    """Median over the rounds of (c / off) of the same round."""
+    v = [row[c][key] / row["off"][key] for row in per_round.values()
+         if row[c].get(key) and row["off"].get(key)]
+    return round(statistics.median(v), 3) if v else None
+
+  def cpu_median(c):
+    v = [row[c]["server_cpu_us_per_request"] for row in per_round.values()
+         if row[c].get("server_cpu_us_per_request")]
+    return statistics.median(v) if v else None
+
+  w("| configuration | requests/s (median) | ratio of medians | median of per-round ratios | "
+    "p50 ms | p99 ms | server CPU µs / request (median) | CPU ratio off / this | goal |")
+  w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+  merged = {c: load(r, f"get-{c}") for c, _ in AUTH_CONFIGS}
+  base = (merged["off"] or {}).get("median_rps")
+  base_cpu = cpu_median("off")
+  ratios = {}
+  for c, title in AUTH_CONFIGS:
+    m = merged[c]
+    if not m or "median_rps" not in m:
+      w(f"| {title} | FAILED: {(m or {}).get('error', 'not measured')} | | | | | | | |")
+      continue
+    good = [x for x in m["rounds"] if x.get("ok")]
+    p50 = statistics.median(x["p50_ms"] for x in good)
+    p99 = statistics.median(x["p99_ms"] for x in good)
+    ratio = round(m["median_rps"] / base, 3) if base else None
+    pr = paired(c, "rps")
+    cpu = cpu_median(c)
+    cpu_ratio = round(base_cpu / cpu, 3) if cpu and base_cpu else None
+    ratios[c] = (ratio, pr, cpu_ratio)
+    if c == "off":
+      w(f"| {title} | {m['median_rps']:.0f} | 1 (baseline) | 1 | {p50:.2f} | {p99:.2f} | "
+        f"{cpu if cpu is None else f'{cpu:.0f}'} | 1 | |")
+    else:
+      verdict = goal(min(x for x in (ratio, pr) if x is not None), goal_ratio, True) \
+        if ratio is not None or pr is not None else "not measured"
+      w(f"| {title} | {m['median_rps']:.0f} | {ratio} | {pr} | {p50:.2f} | {p99:.2f} | "
+        f"{cpu if cpu is None else f'{cpu:.0f}'} | {cpu_ratio} | {verdict} |")
+  w("")
+  w(f"Goal: ≥ {goal_ratio}× the requests/s of auth off; \"met\" only when both the ratio of the "
+    "medians and the median of the per-round ratios reach it. The CPU column is the Cup "
+    "process's user + system time (all threads, /proc/PID/stat) during each wrk run divided by "
+    "the requests answered: it does not depend on how much of the shared machine the server got, "
+    "and off / this estimates the throughput ratio of a CPU-bound server.")
+  w("")
+  w("Per round (the three configurations take turns within a round, so a slow spell of the "
+    "machine hits each alike; the ratio is to the baseline of the same round):")
+  w("")
+  w("| round | order | off req/s | token req/s (ratio) | JWT req/s (ratio) | "
+    "server CPU µs/request off / token / JWT |")
+  w("| --- | --- | ---: | ---: | ---: | ---: |")
+  for n, row in per_round.items():
+    off = row["off"].get("rps")
+    cells = []
+    for c in ("token", "jwt"):
+      v = row[c].get("rps")
+      cells.append(f"{v:.0f} ({v / off:.3f})" if v and off else "—")
+    cpu = " / ".join(f"{row[c]['server_cpu_us_per_request']:.0f}"
+                     if row[c].get("server_cpu_us_per_request") else "—" for c, _ in AUTH_CONFIGS)
+    order = (env.get("orders") or {}).get(str(n), "?")
+    w(f"| {n} | {order} | {off if off is None else f'{off:.0f}'} | {cells[0]} | {cells[1]} | "
+      f"{cpu} |")
+  w("")
+  errs = {c: sum(sum(x.get("errors", {}).values()) for x in (merged[c] or {}).get("rounds", []))
+          for c, _ in AUTH_CONFIGS}
+  w(f"wrk errors (connect/read/write/non-2xx/timeout, all rounds): "
+    + ", ".join(f"{c} {n}" for c, n in errs.items()) + ".")
+  w("")
+
+  w("## Checks before measuring")
+  w("")
+  w("Each must answer as expected, or the run stops before wrk: the measured requests do go "
+    "through authentication and RBAC.")
+  w("")
+  w("| server | request | expected | got | |")
+  w("| --- | --- | ---: | ---: | --- |")
+  checks_path = os.path.join(r, "checks.tsv")
+  if os.path.exists(checks_path):
+    with open(checks_path, encoding="utf-8") as f:
+      for line in f:
+        server, what, want, got = line.rstrip("\n").split("\t")
+        w(f"| {server} | {what} | {want} | {got} | {'ok' if want == got else '**FAILED**'} |")
+  w("")
+  issuer = load(r, "issuer") or {}
+  if issuer:
+    w(f"Requests the OIDC issuer served during the whole run: "
+      f"{issuer.get('discovery', '?')} discovery, {issuer.get('jwks', '?')} JWKS (Cup's JWT "
+      f"server made {issuer.get('jwt_requests', '?')} authenticated requests in all). Keys are "
+      "fetched at start, never per request.")
+    w("")
+
+  w("## Servers")
+  w("")
+  w("Three Cup servers from the same jar, started as a user starts them (default JVM options, "
+    "access log on, no log level changes), each with its own empty data directory, all on plain "
+    "HTTP (no TLS on Cup for any of them: same transport for baseline and measured), same "
+    "resource configuration directory (the bench fixture's plus one RBAC file):")
+  w("")
+  w("| server | authentication | authorization | ready after | peak RSS | log lines / WARN+ERROR |")
+  w("| --- | --- | --- | ---: | ---: | ---: |")
+  for c, title in AUTH_CONFIGS:
+    st = load(r, f"startup-{c}") or {}
+    rss = load(r, f"rss-{c}") or {}
+    lg = load(r, f"server-log-{c}") or {}
+    authz = "AlwaysAllow (default without an authenticator)" if c == "off" else "RBAC (default with an authenticator)"
+    w(f"| {c} | {title} | {authz} | {st.get('seconds', 'FAILED')} s | "
+      f"{rss.get('vmhwm_mib', '?')} MiB | {lg.get('lines', '?')} / {lg.get('warn_error_lines', '?')} |")
+  w("")
+
+  profiles = [(c, load(r, f"profile-{c}")) for c, _ in AUTH_CONFIGS]
+  profiles = [(c, p) for c, p in profiles if p]
+  if profiles:
+    w("## Profile (JFR, jdk.ExecutionSample)")
+    w("")
+    w(f"Taken because {env.get('profile_reason', '?')}: `jcmd PID JFR.start settings=profile` "
+      f"during one more wrk run of {env.get('profile_seconds', '?')} s on each server (same load "
+      "as the rounds), then `jfr print --stack-depth 64 --events jdk.ExecutionSample` "
+      "(`bench.py jfr-top`). A sample is an *auth sample* when the deepest frame of Cup "
+      "(`io.cup.*`) or vertx-auth on its stack is in `io.cup.access` or `io.vertx.ext.auth` "
+      "(`AccessControl` does not count: routing and the resource handler run inside its "
+      "callback, with auth off too). The sample counts are small (2 cores shared with wrk and "
+      "other jobs): read shares, not exact figures.")
+    w("")
+    for c, p in profiles:
+      if not p.get("ok"):
+        w(f"- {c}: FAILED: {p.get('error')}")
+        continue
+      share = 100.0 * p["auth_samples"] / p["samples"] if p["samples"] else 0
+      w(f"### {c}: {p['samples']} samples, {p['auth_samples']} auth samples ({share:.1f} %); "
+        f"wrk {p.get('rps', '?')} req/s during the recording")
+      w("")
+      w("| samples | top frame (self) | | samples | deepest Cup frame |")
+      w("| ---: | --- | --- | ---: | --- |")
+      tops, cups = p["top_frames"][:12], p["cup_frames"][:12]
+      for i in range(max(len(tops), len(cups))):
+        a = tops[i] if i < len(tops) else None
+        b = cups[i] if i < len(cups) else None
+        w(f"| {a['samples'] if a else ''} | {'`' + a['frame'] + '`' if a else ''} | | "
+          f"{b['samples'] if b else ''} | {'`' + b['frame'] + '`' if b else ''} |")
+      w("")
+      if p["auth_frames"]:
+        w("Auth samples by their deepest Cup or vertx-auth frame, and by their top frame:")
+        w("")
+        w("| samples | auth frame | | samples | top frame |")
+        w("| ---: | --- | --- | ---: | --- |")
+        af, asf = p["auth_frames"][:10], p["auth_self_frames"][:10]
+        for i in range(max(len(af), len(asf))):
+          a = af[i] if i < len(af) else None
+          b = asf[i] if i < len(asf) else None
+          w(f"| {a['samples'] if a else ''} | {'`' + a['frame'] + '`' if a else ''} | | "
+            f"{b['samples'] if b else ''} | {'`' + b['frame'] + '`' if b else ''} |")
+        w("")
+  notes = os.path.join(r, "notes.md")
+  if os.path.exists(notes):
+    with open(notes, encoding="utf-8") as f:
+      w(f.read().rstrip())
+    w("")
+
+  w("## Method")
+  w("")
+  w("- Fixture: `bench/gen-fixtures.py --skip-large` (1,000 `Item` resources in `default`, one "
+    "commit), served by `git daemon` on 127.0.0.1; resource configuration copied from it, plus "
+    "`rbac-readers.yaml`: a ClusterRole `bench-item-reader` (get, list, watch on "
+    "`bench.cup.io` `items`) bound by a ClusterRoleBinding to the Group `readers`.")
+  w("- Static tokens (`tokens.csv`, kube-apiserver format): `bench-reader` in group `readers`, "
+    "`bench-nobody` in no group. 40 random hex characters each.")
+  w("- OIDC issuer: `bench/oidc-issuer.py serve`, python `http.server` + `ssl` on 127.0.0.1, "
+    "outside the Cup JVM, serving `/.well-known/openid-configuration` and `/jwks`; a CA, the "
+    "issuer's certificate (subjectAltName IP:127.0.0.1) and the RS256 signing key made with the "
+    "`openssl` CLI; Cup trusts the CA with `--api-oidc-ca-file`. The JWT: header alg RS256, typ "
+    "JWT, kid; claims iss, aud (the client id), sub, groups [readers], iat, nbf, exp (now + 1 h); "
+    "signed with `openssl dgst -sha256 -sign`, base64url in the script.")
+  w("- Refusals checked: no token and a wrong token (401) on both, a JWT signed by another key "
+    "with the same kid (401), the static token sent to the OIDC server (401), and users outside "
+    "`readers` (403), so RBAC is really evaluated.")
+  w(f"- Load: a warm-up of {env.get('wrk_warmup', '?')} s per server, then "
+    f"{env.get('wrk_rounds', '?')} rounds; in each round each configuration runs once "
+    f"(`{env.get('wrk_args', '?')}`), the order rotating between rounds. `-H 'Authorization: "
+    "Bearer …'` for the token and JWT servers; the same `Accept: application/json` (from "
+    "`bench/wrk-report.lua`) for all. Every answer must be 2xx (wrk counts others as errors).")
+  w("")
+  w("## Commands")
+  w("")
+  w("Bearer tokens are elided as `…`.")
+  w("")
+  w("```")
+  commands = os.path.join(r, "commands.txt")
+  if os.path.exists(commands):
+    with open(commands, encoding="utf-8") as f:
+      w(f.read().rstrip())
+  w("```")
+  w("")
+  with open(args.out, "w", encoding="utf-8") as f:
+    f.write("\n".join(lines))
+  print(f"wrote {args.out}")
+  for c in ("token", "jwt"):
+    if c in ratios:
+      print(f"{c} / off: ratio of medians {ratios[c][0]}, median of per-round ratios "
+            f"{ratios[c][1]}, CPU per request off / {c} {ratios[c][2]}")
+
+
 def cmd_merge_rounds(args):
   """Collects the per-round wrk files of one server into one result with the median."""
   rounds = []
@@ -1518,6 +1856,8 @@ def main():
   s.add_argument("--connections", type=int, default=32)
   s.add_argument("--duration", type=int, default=15)
   s.add_argument("--script", required=True)
+  s.add_argument("--header", action="append", help="an extra request header (wrk -H), repeatable")
+  s.add_argument("--pid", type=int, help="the server's process: its CPU time per request is recorded")
   s.add_argument("--label", default="wrk")
   s.add_argument("--out", required=True)
   s.set_defaults(fn=cmd_wrk)
@@ -1574,6 +1914,18 @@ def main():
   s.add_argument("--results", required=True)
   s.add_argument("--prefix", required=True)
   s.set_defaults(fn=cmd_merge_rounds)
+
+  s = sub.add_parser("jfr-top")
+  s.add_argument("--recording", required=True, help="a .jfr file")
+  s.add_argument("--top", type=int, default=25)
+  s.add_argument("--label", default="profile")
+  s.add_argument("--out", required=True)
+  s.set_defaults(fn=cmd_jfr_top)
+
+  s = sub.add_parser("auth-report")
+  s.add_argument("--results", required=True)
+  s.add_argument("--out", required=True)
+  s.set_defaults(fn=cmd_auth_report)
 
   s = sub.add_parser("report")
   s.add_argument("--results", required=True)
