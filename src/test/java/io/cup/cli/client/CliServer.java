@@ -17,10 +17,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
@@ -40,29 +43,43 @@ final class CliServer implements AutoCloseable {
   final String address;
 
   CliServer(Vertx vertx, Path base, long pollMillis) {
+    this(vertx, base, pollMillis, resources -> List.of());
+  }
+
+  /**
+   * A server started with more {@code serve} flags, made from the resources directory (where a test
+   * may also write RBAC documents); with {@code --api-tls-cert-file} among them the address is
+   * {@code https://}.
+   */
+  CliServer(Vertx vertx, Path base, long pollMillis, Function<Path, List<String>> moreServeFlags) {
     this.base = base;
     Fixture fixture = new Fixture(base);
     this.remote = fixture.remote;
     this.daemon = fixture.daemon;
     Path resources = writeRoutes(fixture.resources);
     int port = freePort();
-    this.address = "http://127.0.0.1:" + port;
+    List<String> more = moreServeFlags.apply(resources);
+    this.address =
+        (more.contains("--api-tls-cert-file") ? "https" : "http") + "://127.0.0.1:" + port;
     StringWriter err = new StringWriter();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "serve",
+                "--api-address",
+                "127.0.0.1:" + port,
+                "--api-git-repo",
+                daemon.url("config.git"),
+                "--api-resources",
+                resources.toString(),
+                "--data-dir",
+                base.resolve("data").toString(),
+                "--api-git-poll-interval",
+                pollMillis + "ms"));
+    args.addAll(more);
     Invocation serve =
         Cli.parse(
-            new String[] {
-              "serve",
-              "--api-address",
-              "127.0.0.1:" + port,
-              "--api-git-repo",
-              daemon.url("config.git"),
-              "--api-resources",
-              resources.toString(),
-              "--data-dir",
-              base.resolve("data").toString(),
-              "--api-git-poll-interval",
-              pollMillis + "ms"
-            },
+            args.toArray(String[]::new),
             Map.of(),
             base,
             new PrintWriter(new StringWriter()),
