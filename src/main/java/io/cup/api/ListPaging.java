@@ -73,13 +73,22 @@ final class ListPaging {
 
   /** As {@link #page(JsonArray, String, Query)}, the token naming the list {@code scope}. */
   static Page page(JsonArray items, String commit, Query query, String scope) {
+    return page(items, Comparator.naturalOrder(), commit, query, scope);
+  }
+
+  /**
+   * As {@link #page(JsonArray, String, Query, String)}, with items ordered by {@code metadata.name}
+   * in {@code order} (proposals: newest first, their ids descending).
+   */
+  static Page page(
+      JsonArray items, Comparator<String> order, String commit, Query query, String scope) {
     List<JsonObject> sorted = new ArrayList<>();
     for (Object item : items) {
       sorted.add((JsonObject) item);
     }
-    sorted.sort(Comparator.comparing(ListPaging::name));
+    sorted.sort(Comparator.comparing(ListPaging::name, order));
     if (query.after() != null) {
-      sorted.removeIf(item -> name(item).compareTo(query.after()) <= 0);
+      sorted.removeIf(item -> order.compare(name(item), query.after()) <= 0);
     }
     if (query.limit() == 0 || sorted.size() <= query.limit()) {
       return new Page(sorted, null, 0);

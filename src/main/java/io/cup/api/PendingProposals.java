@@ -41,6 +41,15 @@ final class PendingProposals {
   /** The same, by resource: "apiVersion|kind|namespace|name" → proposals touching it. */
   private Map<String, List<Pending>> byResource = Map.of();
 
+  /**
+   * While a list is in flight: what events and answers said meanwhile, to apply on top of the list
+   * (it was read before them); null when no list is in flight.
+   */
+  private List<Proposal> sinceListed;
+
+  /** The list in flight, which a resync joins instead of asking again. */
+  private Future<Void> reloading;
+
   private MessageConsumer<JsonObject> events;
   private long resyncTimer = -1;
   private boolean loadFailing;
@@ -72,17 +81,32 @@ final class PendingProposals {
   }
 
   private Future<Void> reload() {
-    return bus.request(Addresses.PROPOSAL_LIST, new JsonObject(), bus.timeouts().status())
-        .map(
-            reply -> {
-              open.clear();
-              reply.getJsonArray("items", new JsonArray()).stream()
-                  .map(item -> Proposal.fromJson((JsonObject) item))
-                  .filter(Proposal::isOpen)
-                  .forEach(p -> open.put(p.id(), p));
-              reindex();
-              return (Void) null;
-            })
+    if (reloading != null) {
+      return reloading.otherwiseEmpty();
+    }
+    sinceListed = new ArrayList<>();
+    reloading =
+        bus.request(Addresses.PROPOSAL_LIST, new JsonObject(), bus.timeouts().status())
+            .map(
+                reply -> {
+                  open.clear();
+                  reply.getJsonArray("items", new JsonArray()).stream()
+                      .map(item -> Proposal.fromJson((JsonObject) item))
+                      .filter(Proposal::isOpen)
+                      .forEach(p -> open.put(p.id(), p));
+                  // the list was read before these: they are newer
+                  for (Proposal proposal : sinceListed) {
+                    apply(proposal);
+                  }
+                  reindex();
+                  return (Void) null;
+                })
+            .andThen(
+                done -> {
+                  sinceListed = null;
+                  reloading = null;
+                });
+    return reloading
         .map(
             ignored -> {
               loadFailing = false;
@@ -106,13 +130,19 @@ final class PendingProposals {
     if (proposal == null || proposal.id() == null) {
       return;
     }
-    boolean changed =
-        proposal.isOpen()
-            ? !proposal.equals(open.put(proposal.id(), proposal))
-            : open.remove(proposal.id()) != null;
-    if (changed) {
+    if (sinceListed != null) {
+      sinceListed.add(proposal);
+    }
+    if (apply(proposal)) {
       reindex();
     }
+  }
+
+  /** Puts or drops {@code proposal} in {@code open}; whether that changed it. */
+  private boolean apply(Proposal proposal) {
+    return proposal.isOpen()
+        ? !proposal.equals(open.put(proposal.id(), proposal))
+        : open.remove(proposal.id()) != null;
   }
 
   private void reindex() {

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -17,6 +18,9 @@ import java.util.regex.Pattern;
  * proposal publisher.
  */
 final class ProposalApi {
+  /** Names the proposal list in its continue tokens, so a resource list's token is refused. */
+  private static final String LIST_SCOPE = "proposals";
+
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final List<String> JSON_ONLY = List.of(MediaTypes.JSON);
   private static final List<String> GET_TYPES =
@@ -30,20 +34,41 @@ final class ProposalApi {
     this.pending = pending;
   }
 
-  /** {@code GET …/proposals}: every proposal, without diffs, as a ProposalList. */
+  /**
+   * {@code GET …/proposals}: the proposals, newest first, without diffs, as a ProposalList; paged
+   * as the resource lists are ({@code limit}, {@code continue}, answering {@code metadata.continue}
+   * and {@code remainingItemCount}). A page continues after the last id of the one before (ids sort
+   * by creation time), so a proposal made meanwhile shows on no page, and one archived meanwhile is
+   * skipped.
+   */
   void list(RoutingContext ctx) {
     Reply.send(
         ctx,
         () -> {
           ResourceApi.requireAccept(ctx, JSON_ONLY);
+          ListPaging.Query query =
+              ListPaging.query(
+                  ctx.queryParams().get("limit"), ctx.queryParams().get("continue"), LIST_SCOPE);
+          String origin = ResourceApi.origin(ctx);
           return bus.request(Addresses.PROPOSAL_LIST, new JsonObject(), bus.timeouts().proposal())
               .map(
-                  reply ->
-                      Reply.json(
-                          200,
-                          ProposalView.list(
-                              reply.getJsonArray("items", new JsonArray()),
-                              ResourceApi.origin(ctx))));
+                  reply -> {
+                    JsonArray objects = new JsonArray();
+                    for (Object item : reply.getJsonArray("items", new JsonArray())) {
+                      objects.add(
+                          ProposalView.object(Proposal.fromJson((JsonObject) item), origin));
+                    }
+                    ListPaging.Page page =
+                        ListPaging.page(
+                            objects, Comparator.reverseOrder(), LIST_SCOPE, query, LIST_SCOPE);
+                    JsonObject list = ProposalView.list(page.items());
+                    if (page.continueToken() != null) {
+                      list.getJsonObject("metadata")
+                          .put("continue", page.continueToken())
+                          .put("remainingItemCount", page.remaining());
+                    }
+                    return Reply.json(200, list);
+                  });
         });
   }
 

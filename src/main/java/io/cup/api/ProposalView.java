@@ -4,6 +4,8 @@ import io.cup.bus.Proposal;
 import io.cup.bus.ResourceRef;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How proposals look on the HTTP API: the write result of the original Cup, and a Kubernetes-style
@@ -85,11 +87,8 @@ final class ProposalView {
         .put("status", status);
   }
 
-  static JsonObject list(JsonArray busItems, String origin) {
-    JsonArray items = new JsonArray();
-    for (Object item : busItems) {
-      items.add(object(Proposal.fromJson((JsonObject) item), origin));
-    }
+  static JsonObject list(List<JsonObject> objects) {
+    JsonArray items = new JsonArray(new ArrayList<>(objects));
     return new JsonObject()
         .put("apiVersion", API_VERSION)
         .put("kind", "ProposalList")

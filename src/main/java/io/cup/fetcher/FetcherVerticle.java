@@ -13,6 +13,7 @@ import io.cup.status.StatusException;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -44,7 +45,16 @@ import org.slf4j.LoggerFactory;
 public final class FetcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FetcherVerticle.class);
 
+  /**
+   * How long a move's {@code cup.controller.changes} may take, by default: the controller workers'
+   * limit (60 s, {@code maxWorkerExecuteTimeSeconds} of {@code verticles/controllers.json}) twice,
+   * as a move runs each definition's controller at two commits. Config {@code
+   * changesTimeoutMillis}.
+   */
+  static final long DEFAULT_CHANGES_TIMEOUT_MILLIS = 120_000;
+
   private ServerConfig cfg;
+  private long changesTimeoutMillis;
 
   /** The last {@code cup.controller.changes} request sent: the next waits for it. */
   private Future<?> announcing = Future.succeededFuture();
@@ -62,6 +72,7 @@ public final class FetcherVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     cfg = ServerConfig.of(config());
+    changesTimeoutMillis = config().getLong("changesTimeoutMillis", DEFAULT_CHANGES_TIMEOUT_MILLIS);
     EventBus bus = vertx.eventBus();
     MessageConsumer<JsonObject> status = bus.consumer(Addresses.REPOSITORY_STATUS, this::status);
     MessageConsumer<JsonObject> fetch = bus.consumer(Addresses.REPOSITORY_FETCH, this::fetchNow);
@@ -199,11 +210,14 @@ public final class FetcherVerticle extends VerticleBase {
     JsonObject json = moved.toJson();
     bus.publish(Addresses.EVENTS_HEAD, json);
     // one move at a time: the events of a move are published before those of the next, which is
-    // what watchers rely on
+    // what watchers rely on. The next is sent once the previous answered; the send timeout is the
+    // time the controllers may take (the default 30 s was shorter, so a slow move let the next one
+    // overtake it)
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(changesTimeoutMillis);
     announcing =
         announcing.eventually(
             () ->
-                bus.request(Addresses.CONTROLLER_CHANGES, json)
+                bus.request(Addresses.CONTROLLER_CHANGES, json, options)
                     .onFailure(
                         e -> {
                           if (e instanceof ReplyException r

@@ -42,6 +42,7 @@ import org.eclipse.jgit.merge.ResolveMerger;
 import org.eclipse.jgit.revwalk.RevTree;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,6 +101,13 @@ final class LocalProposals implements Proposals {
       throw nothingToPropose();
     }
     ProposalStore store = store();
+    Optional<Proposal> proposed = alreadyProposed(store, request);
+    if (proposed.isPresent()) {
+      LOG.info(
+          "proposal {} already proposes this change by the same requester; answering it",
+          proposed.get().id());
+      return proposed.get();
+    }
     ObjectId base = base(changes.base());
     PersonIdent author = author(request.author());
     PersonIdent committer = author();
@@ -158,6 +166,82 @@ final class LocalProposals implements Proposals {
     // with a hosted SCM, "opened" comes from the reconciler once the pull request is open
     events.accept(new ProposalEvent(scm == null ? "opened" : PENDING, proposal));
     return proposal;
+  }
+
+  /**
+   * The open (or pending) proposal that already makes this change for the same requester: the same
+   * resources with the same actions, its branch already holding every file of the change set as the
+   * change set writes it, created by the same user (anonymous matches anonymous). A write retried
+   * after a lost answer (a crash, a timeout) or {@code cup apply} run twice then answers that
+   * proposal instead of opening a duplicate that would later conflict with it. Two such writes at
+   * the very same moment on two publishers can still both create one.
+   */
+  private static Optional<Proposal> alreadyProposed(ProposalStore store, ProposalRequest request) {
+    String by = request.author() == null ? null : request.author().username();
+    Set<String> resources = actions(request.resources());
+    for (Stored stored : store.list()) {
+      Proposal proposal = stored.proposal();
+      String createdBy = proposal.createdBy() == null ? null : proposal.createdBy().username();
+      if (!proposal.isOpen()
+          || !Objects.equals(by, createdBy)
+          || !actions(proposal.resources()).containsAll(resources)) {
+        continue;
+      }
+      try {
+        ObjectId head = proposalHead(store, proposal);
+        if (holds(store.repository(), head, request.changes())) {
+          return Optional.of(live(store, proposal));
+        }
+      } catch (IOException | StatusException e) {
+        LOG.debug("cannot compare with proposal {}: {}", proposal.id(), e.getMessage());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Set<String> actions(List<ResourceRef> refs) {
+    Set<String> keys = new TreeSet<>();
+    refs.forEach(ref -> keys.add(refKey(ref) + '|' + ref.action()));
+    return keys;
+  }
+
+  /** Whether commit {@code commit} already has every file of {@code changes} as it writes it. */
+  private static boolean holds(Repository repository, ObjectId commit, ChangeSet changes)
+      throws IOException {
+    try (RevWalk walk = new RevWalk(repository);
+        ObjectInserter.Formatter ids = new ObjectInserter.Formatter()) {
+      RevTree tree = walk.parseCommit(commit).getTree();
+      for (FileChange change : changes.changes()) {
+        ObjectId wanted =
+            change.isDelete() ? null : ids.idFor(Constants.OBJ_BLOB, change.content());
+        if (!Objects.equals(wanted, blob(repository, tree, change.path()))) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
+   * The paths that differ between the trees of commits {@code from} and {@code to} (added, changed
+   * or removed files).
+   */
+  Set<String> changedPaths(ObjectId from, ObjectId to) {
+    Repository repository = store().repository();
+    Set<String> paths = new TreeSet<>();
+    try (RevWalk walk = new RevWalk(repository);
+        TreeWalk tree = new TreeWalk(repository)) {
+      tree.addTree(walk.parseCommit(from).getTree());
+      tree.addTree(walk.parseCommit(to).getTree());
+      tree.setRecursive(true);
+      tree.setFilter(TreeFilter.ANY_DIFF);
+      while (tree.next()) {
+        paths.add(tree.getPathString());
+      }
+      return paths;
+    } catch (IOException e) {
+      throw StatusException.internal("cannot compare " + from.name() + " with " + to.name(), e);
+    }
   }
 
   // -- append ------------------------------------------------------------------------------------

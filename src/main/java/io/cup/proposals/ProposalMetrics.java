@@ -21,6 +21,10 @@ final class ProposalMetrics {
       Counter.builder("cup.proposals.closed")
           .description("proposals closed by this server")
           .register(Metrics.registry());
+  static final Counter REPLAYS =
+      Counter.builder("cup.proposals.replays")
+          .description("proposals replayed onto a moved tracked branch (conflicts included)")
+          .register(Metrics.registry());
   static final Timer PUSH =
       Timer.builder("cup.proposal.push.duration")
           .description("time to push proposal branches, records and merges to the remote")

@@ -38,6 +38,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -176,15 +177,20 @@ public final class ReconcilerVerticle extends VerticleBase {
   // -- the sweep ---------------------------------------------------------------------------------
 
   /** The open proposals and the tracked head, read together for a sweep. */
-  private record Snapshot(List<Proposal> open, ObjectId head) {}
+  private record Snapshot(List<Proposal> open, ObjectId head, Affected affected) {}
 
   /** Retries due pending proposals and replays proposals left behind by a move. */
   private void sweep() {
+    Set<String> tried = Set.copyOf(replayed);
     blocking(
-            () ->
-                ensureOpen()
-                    ? new Snapshot(openProposals(), proposals.trackedHead())
-                    : new Snapshot(List.of(), null))
+            () -> {
+              if (!ensureOpen()) {
+                return new Snapshot(List.of(), null, null);
+              }
+              List<Proposal> open = openProposals();
+              ObjectId head = proposals.trackedHead();
+              return new Snapshot(open, head, head == null ? null : affected(open, head, tried));
+            })
         .onSuccess(
             snapshot -> {
               long now = System.currentTimeMillis();
@@ -197,7 +203,7 @@ public final class ReconcilerVerticle extends VerticleBase {
                 }
               }
               if (snapshot.head() != null) {
-                replayAll(snapshot.head(), snapshot.open());
+                replayAll(snapshot.head(), snapshot.affected());
               }
             })
         .onFailure(e -> LOG.debug("sweep skipped: {}", e.getMessage()));
@@ -269,11 +275,22 @@ public final class ReconcilerVerticle extends VerticleBase {
           opening.remove(id);
           if (done.succeeded()) {
             backoff.remove(id);
-          } else {
+          } else if (retries(done.cause())) {
             retryLater(id, done.cause());
+          } else {
+            backoff.remove(id);
+            LOG.info("proposal {} is gone: not opening a request for it", id);
           }
         });
     return attempt;
+  }
+
+  /**
+   * Whether a failed open is tried again: always, except for a proposal that does not exist (an
+   * unknown id, or a record deleted or archived meanwhile), which no retry can open.
+   */
+  static boolean retries(Throwable failure) {
+    return !(failure instanceof StatusException status && status.code() == 404);
   }
 
   private void retryLater(String id, Throwable failure) {
@@ -332,8 +349,10 @@ public final class ReconcilerVerticle extends VerticleBase {
    */
   static Proposal applied(Proposal proposal, PullRequest pull, Requester by) {
     Proposal updated = proposal;
-    if (proposal.pullRequest() == null || !pull.url().equals(proposal.url())) {
-      updated = updated.withPullRequest(pull.number(), pull.url());
+    // a webhook payload may lack the URL: the record keeps the one it has
+    String url = pull.url() == null ? proposal.url() : pull.url();
+    if (proposal.pullRequest() == null || !Objects.equals(url, proposal.url())) {
+      updated = updated.withPullRequest(pull.number(), url);
     }
     String now = Instant.now().toString();
     boolean live = proposal.isOpen() || LocalProposals.CONFLICTED.equals(proposal.state());
@@ -532,14 +551,76 @@ public final class ReconcilerVerticle extends VerticleBase {
     if (moved.to() == null || !ObjectId.isId(moved.to())) {
       return;
     }
-    blocking(this::openProposals)
-        .onSuccess(open -> replayAll(ObjectId.fromString(moved.to()), open))
+    ObjectId head = ObjectId.fromString(moved.to());
+    Set<String> tried = Set.copyOf(replayed);
+    blocking(() -> affected(openProposals(), head, tried))
+        .onSuccess(affected -> replayAll(head, affected))
         .onFailure(e -> LOG.warn("cannot list proposals to replay: {}", e.getMessage()));
   }
 
-  private void replayAll(ObjectId head, List<Proposal> open) {
-    replayed.removeIf(key -> !key.endsWith("@" + head.name())); // older heads are done with
+  /** The open proposals a move to {@code head} may affect, and those it cannot. */
+  private record Affected(List<Proposal> replay, List<Proposal> untouched) {}
+
+  /**
+   * Which open proposals to replay onto {@code head} (blocking: reads trees). A proposal is
+   * replayed when a file it changes (between its base and its head) also changed upstream (between
+   * its base and {@code head}): only then can its change or its conflicts differ. Replayed
+   * regardless, as before: a proposal with a resource served by a WASM controller (a module may
+   * read any file of the tree, so a change elsewhere can change its output), with a kind no longer
+   * served (that is a conflict the replay reports), or whose commits cannot be read. Those tried at
+   * {@code head} already are left out.
+   */
+  private Affected affected(List<Proposal> open, ObjectId head, Set<String> tried) {
+    List<Proposal> replay = new ArrayList<>();
+    List<Proposal> untouched = new ArrayList<>();
+    Map<String, Set<String>> upstreamByBase = new HashMap<>();
     for (Proposal proposal : open) {
+      if (tried.contains(proposal.id() + "@" + head.name())
+          || head.name().equals(proposal.base())) {
+        continue;
+      }
+      if (mayReadOtherFiles(proposal)
+          || proposal.base() == null
+          || !ObjectId.isId(proposal.base())
+          || proposal.head() == null
+          || !ObjectId.isId(proposal.head())) {
+        replay.add(proposal);
+        continue;
+      }
+      try {
+        ObjectId base = ObjectId.fromString(proposal.base());
+        Set<String> upstream =
+            upstreamByBase.computeIfAbsent(
+                proposal.base(), b -> proposals.changedPaths(base, head));
+        Set<String> own = proposals.changedPaths(base, ObjectId.fromString(proposal.head()));
+        if (own.stream().anyMatch(upstream::contains)) {
+          replay.add(proposal);
+        } else {
+          untouched.add(proposal);
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("proposal {}: cannot compare its files ({}); replaying", proposal.id(), e);
+        replay.add(proposal);
+      }
+    }
+    return new Affected(replay, untouched);
+  }
+
+  private boolean mayReadOtherFiles(Proposal proposal) {
+    for (ResourceRef ref : proposal.resources()) {
+      ServedResource served = byKind.get(ref.apiVersion() + "|" + ref.kind());
+      if (served == null || !"template".equals(served.controller().type())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void replayAll(ObjectId head, Affected affected) {
+    replayed.removeIf(key -> !key.endsWith("@" + head.name())); // older heads are done with
+    // a move that changed none of their files leaves them as they are, on their base
+    affected.untouched().forEach(p -> replayed.add(p.id() + "@" + head.name()));
+    for (Proposal proposal : affected.replay()) {
       if (head.name().equals(proposal.base()) || !replayed.add(proposal.id() + "@" + head.name())) {
         continue;
       }
@@ -564,6 +645,7 @@ public final class ReconcilerVerticle extends VerticleBase {
 
   /** Replays one proposal onto {@code head}; see the class comment. */
   private Future<Void> replay(String id, ObjectId head) {
+    ProposalMetrics.REPLAYS.increment();
     return blocking(() -> plan(id, head))
         .compose(
             plan -> {

@@ -77,7 +77,8 @@ class ApiProposalsTest {
                           assertThat(list.getString("kind")).isEqualTo("ProposalList");
                           JsonArray items = list.getJsonArray("items");
                           assertThat(items).hasSize(2);
-                          JsonObject first = items.getJsonObject(0);
+                          // newest first, as the publisher answers
+                          JsonObject first = items.getJsonObject(1);
                           String url =
                               "http://" + HOST + ":" + api.port() + PROPOSALS + "/" + open.id();
                           assertThat(first)
@@ -109,10 +110,59 @@ class ApiProposalsTest {
                                               .put("url", url)
                                               .put("updatedAt", "2025-01-02T03:04:05Z")));
                           assertThat(
-                                  items.getJsonObject(1).getJsonObject("status").getString("state"))
+                                  items.getJsonObject(0).getJsonObject("status").getString("state"))
                               .isEqualTo("merged");
                           ctx.completeNow();
                         })));
+  }
+
+  @Test
+  void listPagesWithLimitAndContinue(VertxTestContext ctx) throws Exception {
+    for (int i = 0; i < 3; i++) {
+      backend.addProposal("open", "");
+    }
+    ctx.verify(
+        () -> {
+          JsonObject page1 = page("?limit=2");
+          assertThat(page1.getString("kind")).isEqualTo("ProposalList");
+          assertThat(ids(page1)).containsExactly("p5", "p4");
+          assertThat(page1.getJsonObject("metadata").getLong("remainingItemCount")).isEqualTo(3L);
+          String token = page1.getJsonObject("metadata").getString("continue");
+          assertThat(token).isNotBlank();
+          JsonObject page2 = page("?limit=2&continue=" + token);
+          assertThat(ids(page2)).containsExactly("p3", "p2");
+          assertThat(page2.getJsonObject("metadata").getLong("remainingItemCount")).isEqualTo(1L);
+          JsonObject page3 =
+              page("?limit=2&continue=" + page2.getJsonObject("metadata").getString("continue"));
+          assertThat(ids(page3)).containsExactly("p1");
+          assertThat(page3.getJsonObject("metadata").containsKey("continue")).isFalse();
+          // without limit: everything, as before
+          assertThat(ids(page(""))).hasSize(5);
+          assertStatus(
+              api.get(PROPOSALS + "?limit=x").send().await(10, TimeUnit.SECONDS),
+              400,
+              "BadRequest");
+          // a token of a resource list is not one of this list
+          assertThat(
+                  api.get(PROPOSALS + "?continue=bm90LWEtdG9rZW4")
+                      .send()
+                      .await(10, TimeUnit.SECONDS)
+                      .statusCode())
+              .isEqualTo(400);
+        });
+    ctx.completeNow();
+  }
+
+  private JsonObject page(String query) throws Exception {
+    var r = api.get(PROPOSALS + query).send().await(10, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject();
+  }
+
+  private static List<String> ids(JsonObject list) {
+    return list.getJsonArray("items").stream()
+        .map(i -> ((JsonObject) i).getJsonObject("metadata").getString("name"))
+        .toList();
   }
 
   @Test

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
+import io.cup.metrics.Metrics;
 import io.cup.testing.TestRepos;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -65,10 +67,13 @@ class ProposalReplayTest {
   }
 
   @Test
-  void aMoveThatTouchesOtherResourcesCarriesTheProposalOntoTheNewHead() throws Exception {
+  void aMoveThatTouchesOtherResourcesLeavesTheProposalOnItsBaseAndItStillMerges() throws Exception {
     String id = propose("web", 5);
     ObjectId oldHead = TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + id);
-    Promise<JsonObject> updated = awaitEvent(id, "updated");
+    ObjectId base =
+        oldHead == null
+            ? null
+            : TestRepos.parseCommit(fixture.remote, oldHead.name()).getParent(0).getId();
 
     ObjectId moved =
         TestRepos.commit(
@@ -80,30 +85,19 @@ class ProposalReplayTest {
             Set.of(),
             "someone scales api");
 
-    JsonObject event = updated.future().await(90, TimeUnit.SECONDS);
-    assertThat(event.getJsonObject("proposal").getString("base")).isEqualTo(moved.name());
-    RevCommit head = TestRepos.parseCommit(fixture.remote, "refs/heads/cup/proposal/" + id);
-    assertThat(head.getId()).isNotEqualTo(oldHead);
-    assertThat(head.getParentCount()).isEqualTo(1);
-    assertThat(head.getParent(0).getId()).isEqualTo(moved);
-    // the proposal's change and the upstream change, side by side
-    Map<String, String> files = TestRepos.files(fixture.remote, head.name());
-    assertThat(replicas(files, "web")).isEqualTo(5);
-    assertThat(replicas(files, "api")).isEqualTo(4);
-
-    JsonObject proposal = get(PROPOSALS + id).bodyAsJsonObject();
-    assertThat(proposal.getJsonObject("status").getString("state")).isEqualTo("open");
-    assertThat(proposal.getJsonObject("spec").getString("base")).isEqualTo(moved.name());
-    assertThat(proposal.getJsonObject("status").getString("head")).isEqualTo(head.name());
-    // its diff is now against the new base: only web changes
-    assertThat(proposal.getJsonObject("status").getString("diff"))
-        .contains("default/apps.cup.io-v1-Service-web.json")
-        .doesNotContain("Service-api.json");
-
-    // and it still merges cleanly, as a fast-forward
+    // a merge through Cup fetches first, so it sees the move; the proposal was not replayed (its
+    // file did not change upstream), and merges onto the moved branch with a merge commit
     HttpResponse<Buffer> merge = post(PROPOSALS + id + "/merge");
     assertThat(merge.statusCode()).as(merge.bodyAsString()).isEqualTo(200);
-    assertThat(TestRepos.ref(fixture.remote, "refs/heads/main")).isEqualTo(head.getId());
+    assertThat(TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + id)).isEqualTo(oldHead);
+    JsonObject proposal = get(PROPOSALS + id).bodyAsJsonObject();
+    assertThat(proposal.getJsonObject("spec").getString("base")).isEqualTo(base.name());
+    RevCommit main = TestRepos.parseCommit(fixture.remote, "refs/heads/main");
+    assertThat(main.getParents()).extracting(RevCommit::getId).containsExactly(moved, oldHead);
+    // the proposal's change and the upstream change, side by side
+    Map<String, String> files = TestRepos.files(fixture.remote, main.name());
+    assertThat(replicas(files, "web")).isEqualTo(5);
+    assertThat(replicas(files, "api")).isEqualTo(4);
   }
 
   @Test
@@ -143,18 +137,73 @@ class ProposalReplayTest {
     ObjectId theirs =
         TestRepos.commit(
             fixture.remote, "cup/proposal/" + id, Map.of("NOTES.md", "by hand\n"), Set.of(), "x");
-    Promise<JsonObject> olderUpdated = awaitEvent(older, "updated");
+    Promise<JsonObject> olderConflicted = awaitEvent(older, "conflicted");
     Promise<JsonObject> updated = awaitEvent(id, "updated");
+    Promise<JsonObject> conflicted = awaitEvent(id, "conflicted");
 
-    TestRepos.commit(fixture.remote, "main", Map.of("README.md", "moved\n"), Set.of(), "readme");
+    // a move that changes the files of both proposals
+    TestRepos.commit(
+        fixture.remote,
+        "main",
+        Map.of(
+            Fixture.path("default", "web"),
+            Fixture.service("default", "web", 9, "tier", "frontend"),
+            Fixture.path("default", "api"),
+            Fixture.service("default", "api", 2, "tier", "backend")),
+        Set.of(),
+        "both");
 
-    // replays run one at a time, newest proposal first: once the older one moved, the newer one
-    // was looked at and left alone
-    olderUpdated.future().await(90, TimeUnit.SECONDS);
+    // replays run one at a time, newest proposal first: once the older one was looked at, the
+    // newer one was too, and left alone
+    olderConflicted.future().await(90, TimeUnit.SECONDS);
     assertThat(updated.future().isComplete()).isFalse();
+    assertThat(conflicted.future().isComplete()).isFalse();
     assertThat(TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + id)).isEqualTo(theirs);
     JsonObject proposal = get(PROPOSALS + id).bodyAsJsonObject();
     assertThat(proposal.getJsonObject("status").getString("state")).isEqualTo("open");
+  }
+
+  @Test
+  void aMoveReplaysOnlyTheProposalsWhoseFilesItChanged() throws Exception {
+    String web = propose("web", 5);
+    String api = proposeApi(6);
+    ObjectId apiBranch = TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + api);
+    String apiRecord = TestRepos.ref(fixture.remote, "refs/cup/proposals/" + api).name();
+    double replaysBefore = replays();
+    Promise<JsonObject> webConflicted = awaitEvent(web, "conflicted");
+    Promise<JsonObject> apiUpdated = awaitEvent(api, "updated");
+
+    // a push that changes web's file only
+    TestRepos.commit(
+        fixture.remote,
+        "main",
+        Map.of(
+            Fixture.path("default", "web"),
+            Fixture.service("default", "web", 9, "tier", "frontend")),
+        Set.of(),
+        "someone else scales web");
+
+    // the newer proposal (api) would have been replayed first: by now it was not
+    webConflicted.future().await(90, TimeUnit.SECONDS);
+    assertThat(apiUpdated.future().isComplete()).isFalse();
+    assertThat(TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + api))
+        .isEqualTo(apiBranch);
+    assertThat(TestRepos.ref(fixture.remote, "refs/cup/proposals/" + api).name())
+        .isEqualTo(apiRecord);
+    assertThat(replays() - replaysBefore).isEqualTo(1.0);
+
+    // and api still merges: its file did not change upstream
+    HttpResponse<Buffer> merge = post(PROPOSALS + api + "/merge");
+    assertThat(merge.statusCode()).as(merge.bodyAsString()).isEqualTo(200);
+    Map<String, String> files = TestRepos.files(fixture.remote, "refs/heads/main");
+    assertThat(replicas(files, "api")).isEqualTo(6);
+    assertThat(replicas(files, "web")).isEqualTo(9);
+  }
+
+  private static double replays() {
+    return Metrics.registry().find("cup.proposals.replays").counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   // -- helpers -----------------------------------------------------------------------------------

@@ -261,4 +261,16 @@ class FetcherVerticleTest {
     var counter = Metrics.registry().find("cup.fetch.total").tag("result", "ok").counter();
     return counter == null ? 0 : counter.count();
   }
+
+  @Test
+  void aMoveWaitsAsLongAsTheControllersMayRun() throws Exception {
+    // the controller workers may run a request this long (verticles/controllers.json); the
+    // fetcher sends the next move only once the previous one answered or ran out of this time, so
+    // a shorter wait would let two moves overlap and their resource events leave order
+    JsonObject controllers =
+        new JsonObject(Files.readString(Path.of("verticles", "controllers.json")));
+    long controllerLimitMillis = controllers.getLong("maxWorkerExecuteTimeSeconds") * 1000;
+    assertThat(FetcherVerticle.DEFAULT_CHANGES_TIMEOUT_MILLIS)
+        .isGreaterThanOrEqualTo(controllerLimitMillis);
+  }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cup.bus.Addresses;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
+import io.cup.bus.ProposalRequest;
+import io.cup.bus.Requester;
 import io.cup.git.FileChange;
 import io.cup.git.Sources;
 import io.cup.metrics.Metrics;
@@ -352,5 +354,45 @@ class PublisherCreateTest extends PublisherFixture {
                     new io.vertx.core.json.JsonObject().put("id", applied.id()))
                 .code())
         .isEqualTo(404);
+  }
+
+  @Test
+  void aRetriedWriteBySameRequesterAnswersItsOpenProposal(Vertx vertx) throws Exception {
+    deploy(vertx, cfg, 1);
+    ObjectId base = main();
+    Requester alice = new Requester("alice", List.of("dev"), "alice@example.com");
+    Requester bob = new Requester("bob", List.of("dev"), null);
+    FileChange change = upsert("default/flipt.io-v1alpha1-Flag-a.json", "{\n  \"on\": true\n}\n");
+
+    Proposal first = create(vertx, by(request(base, "feat: a", change), alice));
+    // the client's retry after a lost answer: same resource, same content, same requester
+    Proposal retried = create(vertx, by(request(base, "feat: a", change), alice));
+    assertThat(retried.id()).isEqualTo(first.id());
+    assertThat(retried.state()).isEqualTo("open");
+
+    // anybody else, or another content, opens a proposal of its own
+    Proposal other = create(vertx, by(request(base, "feat: a", change), bob));
+    assertThat(other.id()).isNotEqualTo(first.id());
+    Proposal anonymous = create(vertx, request(base, "feat: a", change));
+    assertThat(anonymous.id()).isNotIn(first.id(), other.id());
+    assertThat(create(vertx, request(base, "feat: a", change)).id()).isEqualTo(anonymous.id());
+    Proposal changed =
+        create(
+            vertx,
+            by(
+                request(base, "feat: a", upsert("default/flipt.io-v1alpha1-Flag-a.json", "{}\n")),
+                alice));
+    assertThat(changed.id()).isNotEqualTo(first.id());
+    assertThat(list(vertx)).extracting(Proposal::id).hasSize(4);
+
+    // once the first is closed, the same write opens a new one
+    byId(vertx, Addresses.PROPOSAL_CLOSE, first.id());
+    assertThat(create(vertx, by(request(base, "feat: a", change), alice)).id())
+        .isNotEqualTo(first.id());
+  }
+
+  private static ProposalRequest by(ProposalRequest request, Requester requester) {
+    return new ProposalRequest(
+        request.changes(), request.message(), request.resources(), null, requester);
   }
 }

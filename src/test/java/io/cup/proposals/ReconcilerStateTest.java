@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cup.bus.Proposal;
 import io.cup.bus.ResourceRef;
 import io.cup.scm.PullRequest;
+import io.cup.status.StatusException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +49,29 @@ class ReconcilerStateTest {
     Proposal merged = proposal("merged", 7L, URL);
     // a late "closed" (or a redelivered event) does not undo a merge
     assertThat(ReconcilerVerticle.applied(merged, pull(PullRequest.CLOSED, null))).isSameAs(merged);
+  }
+
+  @Test
+  void aWebhookWithoutUrlStillEndsTheProposal() {
+    // WebhookEvent allows a null url (payloads that lack it): the record keeps the URL it has
+    Proposal open = proposal("open", 7L, URL);
+    PullRequest noUrl =
+        new PullRequest(7, null, PullRequest.MERGED, "cup/proposal/p1", "abc", true);
+    Proposal merged = ReconcilerVerticle.applied(open, noUrl);
+    assertThat(merged.state()).isEqualTo("merged");
+    assertThat(merged.url()).isEqualTo(URL);
+    Proposal pending = proposal("pending", null, null);
+    Proposal late = ReconcilerVerticle.applied(pending, noUrl);
+    assertThat(late.state()).isEqualTo("merged");
+    assertThat(late.pullRequest()).isEqualTo(7L);
+  }
+
+  @Test
+  void anUnknownOrDeletedProposalIsNotRetried() {
+    assertThat(ReconcilerVerticle.retries(StatusException.notFound("proposal x not found")))
+        .isFalse();
+    assertThat(ReconcilerVerticle.retries(StatusException.unavailable("no clone", null))).isTrue();
+    assertThat(ReconcilerVerticle.retries(new RuntimeException("boom"))).isTrue();
   }
 
   private static PullRequest pull(String state, String mergeCommit) {
