@@ -2,6 +2,7 @@ package io.cup.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cup.config.AccessSettings;
 import io.cup.config.Demo;
 import io.cup.config.ServerConfig;
 import java.io.IOException;
@@ -507,6 +508,109 @@ class CliTest {
     Files.writeString(work.resolve("conf/cupd.yaml"), "{ broken");
 
     assertThat(parse("serve", "--help").exitCode()).isZero();
+  }
+
+  // ------------------------------------------------------------------ identity and access
+
+  @Test
+  void accessOptionsComeFromFlagsEnvironmentAndFile() throws IOException {
+    for (String name :
+        List.of("tls.crt", "tls.key", "tokens.csv", "oidc-ca.crt", "client-ca.crt")) {
+      Files.writeString(work.resolve(name), "x\n");
+    }
+    ServerConfig byFlags =
+        serve(
+            "--api-git-repo",
+            REPO,
+            "--api-tls-cert-file",
+            "tls.crt",
+            "--api-tls-private-key-file",
+            "tls.key",
+            "--api-token-auth-file",
+            "tokens.csv",
+            "--api-oidc-issuer-url",
+            "https://issuer.example",
+            "--api-oidc-client-id",
+            "cup",
+            "--api-oidc-username-claim",
+            "email",
+            "--api-oidc-groups-claim",
+            "roles",
+            "--api-oidc-ca-file",
+            "oidc-ca.crt",
+            "--api-client-ca-file",
+            "client-ca.crt",
+            "--api-anonymous-auth",
+            "--api-authorization-mode",
+            "rbac",
+            "--api-audit-log-path",
+            "audit/audit.log",
+            "--api-git-author-email-domain",
+            "example.com");
+    AccessSettings access = byFlags.access();
+    assertThat(access.tlsCertFile()).isEqualTo(work.resolve("tls.crt").toString());
+    assertThat(access.tlsKeyFile()).isEqualTo(work.resolve("tls.key").toString());
+    assertThat(access.tokenAuthFile()).isEqualTo(work.resolve("tokens.csv").toString());
+    assertThat(access.oidcIssuerUrl()).isEqualTo("https://issuer.example");
+    assertThat(access.oidcClientId()).isEqualTo("cup");
+    assertThat(access.oidcUsernameClaim()).isEqualTo("email");
+    assertThat(access.oidcGroupsClaim()).isEqualTo("roles");
+    assertThat(access.oidcCaFile()).isEqualTo(work.resolve("oidc-ca.crt").toString());
+    assertThat(access.clientCaFile()).isEqualTo(work.resolve("client-ca.crt").toString());
+    assertThat(access.anonymousAuth()).isTrue();
+    assertThat(access.authorizationMode()).isEqualTo(AccessSettings.RBAC);
+    assertThat(access.auditLogPath()).isEqualTo(work.resolve("audit/audit.log").toString());
+    assertThat(access.emailDomain()).isEqualTo("example.com");
+    assertThat(access.tls()).isTrue();
+
+    env.put("CUPD_API_TOKEN_AUTH_FILE", "tokens.csv");
+    env.put("CUPD_API_ANONYMOUS_AUTH", "true");
+    env.put("CUPD_API_AUDIT_LOG_PATH", "-");
+    AccessSettings fromEnvironment = serve("--api-git-repo", REPO).access();
+    assertThat(fromEnvironment.tokenAuthFile()).isEqualTo(work.resolve("tokens.csv").toString());
+    assertThat(fromEnvironment.anonymousAuth()).isTrue();
+    assertThat(fromEnvironment.auditLogPath()).isEqualTo("-");
+    assertThat(fromEnvironment.effectiveAuthorizationMode()).isEqualTo(AccessSettings.RBAC);
+    env.clear();
+
+    Files.writeString(
+        work.resolve("conf/cupd.yaml"),
+        "api-oidc-issuer-url: https://issuer.example\napi-oidc-client-id: cup\n"
+            + "api-authorization-mode: AlwaysAllow\n");
+    AccessSettings fromFile = serve("--api-git-repo", REPO).access();
+    assertThat(fromFile.oidcIssuerUrl()).isEqualTo("https://issuer.example");
+    assertThat(fromFile.oidcUsernameClaim()).isEqualTo("sub");
+    assertThat(fromFile.oidcGroupsClaim()).isEqualTo("groups");
+    assertThat(fromFile.effectiveAuthorizationMode()).isEqualTo(AccessSettings.ALWAYS_ALLOW);
+  }
+
+  @Test
+  void withoutAccessOptionsTheServerIsOpenAsBefore() {
+    AccessSettings access = serve("--api-git-repo", REPO).access();
+    assertThat(access.authenticates()).isFalse();
+    assertThat(access.tls()).isFalse();
+    assertThat(access.effectiveAuthorizationMode()).isEqualTo(AccessSettings.ALWAYS_ALLOW);
+    assertThat(access.auditLogPath()).isNull();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--api-tls-cert-file tls.crt|go together: give both",
+        "--api-oidc-issuer-url http://issuer.example --api-oidc-client-id cup|must be an https://",
+        "--api-oidc-issuer-url https://issuer.example|needs --api-oidc-client-id",
+        "--api-client-ca-file tls.crt|needs --api-tls-cert-file",
+        "--api-authorization-mode Webhook|is not AlwaysAllow or RBAC",
+        "--api-token-auth-file missing.csv|invalid value for --api-token-auth-file: file",
+      })
+  void badAccessOptionsAreUsageErrors(String flags, String message) throws IOException {
+    Files.writeString(work.resolve("tls.crt"), "x\n");
+    List<String> args = new ArrayList<>(List.of("serve", "--api-git-repo", REPO));
+    args.addAll(Arrays.asList(flags.split(" ")));
+    Invocation invocation = parse(args.toArray(String[]::new));
+    assertThat(invocation.exitCode()).isEqualTo(2);
+    assertThat(err.toString()).contains(message);
   }
 
   // ------------------------------------------------------------------ helpers
