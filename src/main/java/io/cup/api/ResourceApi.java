@@ -471,7 +471,7 @@ final class ResourceApi {
         .recover(
             failure -> {
               StatusException status = StatusException.from(failure);
-              if (!clientCheck && attempt < PATCH_ATTEMPTS && isStale(status)) {
+              if (!clientCheck && attempt < PATCH_ATTEMPTS && status.isStaleVersion()) {
                 return patchAttempt(ctx, served, options, type, patch, attempt + 1);
               }
               return Future.failedFuture(status);
@@ -626,13 +626,6 @@ final class ResourceApi {
 
   /** The annotation a dry run's answer carries the unified diff of the files in. */
   static final String DRY_RUN_DIFF = "cup.flipt.io/dry-run-diff";
-
-  /** A 409 from a stale resourceVersion (not from a proposal's state). */
-  private static boolean isStale(StatusException status) {
-    return status.code() == 409
-        && status.getMessage() != null
-        && status.getMessage().startsWith("Operation cannot be fulfilled");
-  }
 
   private static byte[] body(RoutingContext ctx) {
     RequestBody requestBody = ctx.body();

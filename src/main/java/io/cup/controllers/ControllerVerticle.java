@@ -258,7 +258,7 @@ public final class ControllerVerticle extends VerticleBase {
   }
 
   private static StatusException conflict(Target target) {
-    return StatusException.conflict(
+    return StatusException.staleVersion(
         "Operation cannot be fulfilled on "
             + target.plural()
             + "."
