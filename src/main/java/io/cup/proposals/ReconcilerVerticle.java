@@ -548,7 +548,8 @@ public final class ReconcilerVerticle extends VerticleBase {
               .compose(v -> replay(proposal.id(), head))
               .otherwise(
                   e -> {
-                    if (StatusException.from(e).code() == 413) {
+                    StatusException status = StatusException.from(e);
+                    if (status.code() == 413) {
                       // a resource of the proposal (or upstream) is over the resource limit: it is
                       // not loaded, and trying again at every sweep would not change that. The
                       // proposal stays open on its base; see docs/scm.md.
@@ -558,7 +559,7 @@ public final class ReconcilerVerticle extends VerticleBase {
                               + " branch moves again",
                           proposal.id(),
                           head.name(),
-                          e.getMessage());
+                          status.getMessage());
                       return null;
                     }
                     LOG.warn(

@@ -157,6 +157,39 @@ class ProposalReplayTest {
     assertThat(proposal.getJsonObject("status").getString("state")).isEqualTo("open");
   }
 
+  /**
+   * A proposal whose resource is over the limit (made while the limit was higher) is not replayed:
+   * its file is not loaded, it stays open on its base, and the proposals after it still move.
+   */
+  @Test
+  void aProposalWithAResourceOverTheLimitIsLeftOnItsBaseAndTheOthersMove() throws Exception {
+    String older = proposeApi(6);
+    HttpResponse<Buffer> bigPut =
+        put(
+            SERVICES + "/web",
+            new JsonObject(Fixture.service("default", "web", 5, "padding", "x".repeat(100_000))));
+    assertThat(bigPut.statusCode()).as("%s", bigPut.statusCode()).isEqualTo(202);
+    String big = bigPut.bodyAsJsonObject().getString("id");
+    ObjectId bigBranch = TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + big);
+    server.close().await();
+    config = config.withMaxResourceBytes(64 * 1024);
+    server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    Promise<JsonObject> olderUpdated = awaitEvent(older, "updated");
+    Promise<JsonObject> bigUpdated = awaitEvent(big, "updated");
+    Promise<JsonObject> bigConflicted = awaitEvent(big, "conflicted");
+
+    TestRepos.commit(fixture.remote, "main", Map.of("README.md", "moved\n"), Set.of(), "readme");
+
+    // newest first: once the older one moved, the big one was looked at and left alone
+    olderUpdated.future().await(90, TimeUnit.SECONDS);
+    assertThat(bigUpdated.future().isComplete()).isFalse();
+    assertThat(bigConflicted.future().isComplete()).isFalse();
+    assertThat(TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + big))
+        .isEqualTo(bigBranch);
+    JsonObject proposal = get(PROPOSALS + big).bodyAsJsonObject();
+    assertThat(proposal.getJsonObject("status").getString("state")).isEqualTo("open");
+  }
+
   // -- helpers -----------------------------------------------------------------------------------
 
   private String propose(String name, int replicas) {
