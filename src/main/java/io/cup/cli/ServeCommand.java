@@ -17,6 +17,7 @@ import static io.cup.config.ServerOptions.API_GIT_SCM_URL;
 import static io.cup.config.ServerOptions.API_GIT_SSH_KEY_FILE;
 import static io.cup.config.ServerOptions.API_GIT_TOKEN_FILE;
 import static io.cup.config.ServerOptions.API_LOCAL_PATH;
+import static io.cup.config.ServerOptions.API_MAX_RESOURCE_BYTES;
 import static io.cup.config.ServerOptions.API_OIDC_CA_FILE;
 import static io.cup.config.ServerOptions.API_OIDC_ISSUER_URL;
 import static io.cup.config.ServerOptions.API_RESOURCES;
@@ -258,6 +259,16 @@ final class ServeCommand implements Callable<Integer> {
   String maxBodyBytes;
 
   @Option(
+      names = "--api-max-resource-bytes",
+      paramLabel = "SIZE",
+      defaultValue = "1536KiB",
+      description =
+          "Largest resource: a PUT body's or a patch's result, and a resource file read from Git"
+              + " (413 beyond it); bytes, or with KiB, MiB, GiB (default ${DEFAULT-VALUE}, etcd's"
+              + " request limit).")
+  String apiMaxResourceBytes;
+
+  @Option(
       names = "--api-tls-cert-file",
       paramLabel = "FILE",
       description =
@@ -410,6 +421,7 @@ final class ServeCommand implements Callable<Integer> {
       throw usage(invalid(API_WATCH_BOOKMARK_INTERVAL, "must be at least 1ms"));
     }
     long maxBody = parse(MAX_BODY_BYTES, maxBodyBytes, ServeCommand::byteSize);
+    long maxResource = parse(API_MAX_RESOURCE_BYTES, apiMaxResourceBytes, ServeCommand::byteSize);
     String branch = branch();
     Path data = path(dataDir);
 
@@ -476,7 +488,8 @@ final class ServeCommand implements Callable<Integer> {
             maxBody,
             bookmarks.toMillis(),
             scmSettings,
-            access);
+            access,
+            maxResource);
     return 0;
   }
 

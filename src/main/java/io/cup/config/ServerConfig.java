@@ -29,6 +29,8 @@ import java.nio.file.Paths;
  * @param scm how the SCM named by {@code gitScm} is reached (github, gitea, gitlab), and where the
  *     webhook secret is read from
  * @param access TLS, authentication, authorization and audit ({@link AccessSettings#NONE}: open)
+ * @param maxResourceBytes largest resource Cup writes or reads: a PUT body's or a patch's result
+ *     (encoded), and a resource file read from Git (413 beyond it)
  */
 public record ServerConfig(
     String host,
@@ -49,14 +51,64 @@ public record ServerConfig(
     long maxBodyBytes,
     long watchBookmarkMillis,
     ScmSettings scm,
-    AccessSettings access) {
+    AccessSettings access,
+    long maxResourceBytes) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+
+  /** 1.5 MiB: etcd's request limit, so what Kubernetes could store Cup stores too. */
+  public static final long DEFAULT_MAX_RESOURCE_BYTES = 3L * 512 * 1024;
+
   public static final long DEFAULT_WATCH_BOOKMARK_MILLIS = 30_000L;
 
   public ServerConfig {
     scm = scm == null ? ScmSettings.NONE : scm;
     access = access == null ? AccessSettings.NONE : access;
+    maxResourceBytes = maxResourceBytes <= 0 ? DEFAULT_MAX_RESOURCE_BYTES : maxResourceBytes;
+  }
+
+  /** As the canonical constructor, with the default resource limit. */
+  public ServerConfig(
+      String host,
+      int port,
+      String source,
+      String gitRepo,
+      String gitScm,
+      String gitBranch,
+      long pollIntervalMillis,
+      String localPath,
+      String resourcesDir,
+      String dataDir,
+      String authorName,
+      String authorEmail,
+      String gitTokenFile,
+      String gitSshKeyFile,
+      boolean demo,
+      long maxBodyBytes,
+      long watchBookmarkMillis,
+      ScmSettings scm,
+      AccessSettings access) {
+    this(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        scm,
+        access,
+        DEFAULT_MAX_RESOURCE_BYTES);
   }
 
   /** A configuration with the default watch bookmark interval and no SCM settings. */
@@ -120,7 +172,33 @@ public record ServerConfig(
         maxBodyBytes,
         watchBookmarkMillis,
         scm,
-        settings);
+        settings,
+        maxResourceBytes);
+  }
+
+  /** The same configuration with another resource size limit. */
+  public ServerConfig withMaxResourceBytes(long limit) {
+    return new ServerConfig(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        scm,
+        access,
+        limit);
   }
 
   /** Where the bare clone of {@link #gitRepo} lives: under the data directory. */
@@ -148,7 +226,8 @@ public record ServerConfig(
         .put("maxBodyBytes", maxBodyBytes)
         .put("watchBookmarkMillis", watchBookmarkMillis)
         .put("scm", scm.toJson())
-        .put("access", access.toJson());
+        .put("access", access.toJson())
+        .put("maxResourceBytes", maxResourceBytes);
   }
 
   public static ServerConfig fromJson(JsonObject json) {
@@ -171,7 +250,8 @@ public record ServerConfig(
         json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
         json.getLong("watchBookmarkMillis", DEFAULT_WATCH_BOOKMARK_MILLIS),
         ScmSettings.fromJson(json.getJsonObject("scm")),
-        AccessSettings.fromJson(json.getJsonObject("access")));
+        AccessSettings.fromJson(json.getJsonObject("access")),
+        json.getLong("maxResourceBytes", DEFAULT_MAX_RESOURCE_BYTES));
   }
 
   /** Reads the {@code "server"} entry of a verticle's deployment config. */

@@ -143,6 +143,31 @@ public class StatusException extends RuntimeException {
     return new StatusException(409, "Conflict", message);
   }
 
+  /** The reason of the cause that marks a 409 as a stale {@code metadata.resourceVersion}. */
+  public static final String RESOURCE_VERSION_CONFLICT = "ResourceVersionConflict";
+
+  /**
+   * 409 for a write whose {@code metadata.resourceVersion} is no longer current: reason {@code
+   * Conflict} as Kubernetes, with a cause on {@code metadata.resourceVersion} of reason {@value
+   * #RESOURCE_VERSION_CONFLICT} that says so as data (it survives the event bus; see {@link
+   * #isStaleVersion()}).
+   */
+  public static StatusException staleVersion(String message) {
+    return new StatusException(
+        409,
+        "Conflict",
+        message,
+        List.of(new Cause("metadata.resourceVersion", RESOURCE_VERSION_CONFLICT, message)),
+        null,
+        null);
+  }
+
+  /** Whether this is the 409 of {@link #staleVersion} (not a proposal's or a file's conflict). */
+  public boolean isStaleVersion() {
+    return code == 409
+        && causes.stream().anyMatch(c -> RESOURCE_VERSION_CONFLICT.equals(c.reason()));
+  }
+
   /** 410: a resourceVersion or continue token that named a version the server no longer has. */
   public static StatusException expired(String message) {
     return new StatusException(410, "Expired", message);
