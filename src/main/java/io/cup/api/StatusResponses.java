@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Every failed request ends here and is answered with one Kubernetes {@code Status} object: the
  * router's own failures (no route 404, body over the limit 413, undecodable request 400), and every
  * failure of a handler, mapped once through {@link StatusException#from(Throwable)}. Unexpected
- * exceptions are logged and answered with a generic 500 message.
+ * exceptions are logged and answered with a generic 500 message; a client's error (4xx) is logged
+ * at most as one DEBUG line, never with a stack trace: the access log already has its line.
  */
 final class StatusResponses {
   private static final Logger LOG = LoggerFactory.getLogger(StatusResponses.class);
@@ -50,6 +51,14 @@ final class StatusResponses {
     }
     if (failure instanceof HttpException http) {
       code = http.getStatusCode();
+      if (code >= 400 && code < 500 && LOG.isDebugEnabled()) {
+        LOG.debug(
+            "{} {}: {} ({})",
+            ctx.request().method(),
+            AccessLog.printable(ctx.request().path()),
+            code,
+            http.getPayload() == null ? String.valueOf(http.getCause()) : http.getPayload());
+      }
     } else if (failure != null && (code < 400 || code >= 500)) {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
       return StatusException.internal("internal error", failure);
@@ -76,6 +85,27 @@ final class StatusResponses {
         yield new StatusException(code, phrase.replace(" ", ""), phrase);
       }
     };
+  }
+
+  /**
+   * Answers {@code request} outside the router (the connection guard's 408 and 503) with {@code
+   * status}, and closes the connection once the answer is out.
+   */
+  static void writeAndClose(HttpServerRequest request, StatusException status) {
+    HttpServerResponse response = request.response();
+    if (response.ended() || response.closed() || response.headWritten()) {
+      request.connection().close();
+      return;
+    }
+    response.setStatusCode(status.code());
+    response.putHeader(HttpHeaders.CONTENT_TYPE, MediaTypes.JSON);
+    response.putHeader(HttpHeaders.CONNECTION, "close");
+    JsonObject body = status.toStatus();
+    if (body.getValue("details") instanceof JsonObject d
+        && d.getValue("retryAfterSeconds") instanceof Number n) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(n.longValue()));
+    }
+    response.end(body.encode()).onComplete(ar -> request.connection().close());
   }
 
   static void write(RoutingContext ctx, StatusException status) {

@@ -29,6 +29,7 @@ import java.nio.file.Paths;
  * @param scm how the SCM named by {@code gitScm} is reached (github, gitea, gitlab), and where the
  *     webhook secret is read from
  * @param access TLS, authentication, authorization and audit ({@link AccessSettings#NONE}: open)
+ * @param http connection and body bounds, browser checks ({@link HttpSettings#DEFAULT})
  */
 public record ServerConfig(
     String host,
@@ -49,7 +50,8 @@ public record ServerConfig(
     long maxBodyBytes,
     long watchBookmarkMillis,
     ScmSettings scm,
-    AccessSettings access) {
+    AccessSettings access,
+    HttpSettings http) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
   public static final long DEFAULT_WATCH_BOOKMARK_MILLIS = 30_000L;
@@ -57,6 +59,51 @@ public record ServerConfig(
   public ServerConfig {
     scm = scm == null ? ScmSettings.NONE : scm;
     access = access == null ? AccessSettings.NONE : access;
+    http = http == null ? HttpSettings.DEFAULT : http;
+  }
+
+  /** A configuration with the default HTTP settings. */
+  public ServerConfig(
+      String host,
+      int port,
+      String source,
+      String gitRepo,
+      String gitScm,
+      String gitBranch,
+      long pollIntervalMillis,
+      String localPath,
+      String resourcesDir,
+      String dataDir,
+      String authorName,
+      String authorEmail,
+      String gitTokenFile,
+      String gitSshKeyFile,
+      boolean demo,
+      long maxBodyBytes,
+      long watchBookmarkMillis,
+      ScmSettings scm,
+      AccessSettings access) {
+    this(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        scm,
+        access,
+        HttpSettings.DEFAULT);
   }
 
   /** A configuration with the default watch bookmark interval and no SCM settings. */
@@ -96,7 +143,8 @@ public record ServerConfig(
         maxBodyBytes,
         DEFAULT_WATCH_BOOKMARK_MILLIS,
         ScmSettings.NONE,
-        AccessSettings.NONE);
+        AccessSettings.NONE,
+        HttpSettings.DEFAULT);
   }
 
   /** The same configuration with other identity and access settings. */
@@ -120,6 +168,32 @@ public record ServerConfig(
         maxBodyBytes,
         watchBookmarkMillis,
         scm,
+        settings,
+        http);
+  }
+
+  /** The same configuration with other HTTP settings. */
+  public ServerConfig withHttp(HttpSettings settings) {
+    return new ServerConfig(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        scm,
+        access,
         settings);
   }
 
@@ -148,7 +222,8 @@ public record ServerConfig(
         .put("maxBodyBytes", maxBodyBytes)
         .put("watchBookmarkMillis", watchBookmarkMillis)
         .put("scm", scm.toJson())
-        .put("access", access.toJson());
+        .put("access", access.toJson())
+        .put("http", http.toJson());
   }
 
   public static ServerConfig fromJson(JsonObject json) {
@@ -171,7 +246,8 @@ public record ServerConfig(
         json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
         json.getLong("watchBookmarkMillis", DEFAULT_WATCH_BOOKMARK_MILLIS),
         ScmSettings.fromJson(json.getJsonObject("scm")),
-        AccessSettings.fromJson(json.getJsonObject("access")));
+        AccessSettings.fromJson(json.getJsonObject("access")),
+        HttpSettings.fromJson(json.getJsonObject("http")));
   }
 
   /** Reads the {@code "server"} entry of a verticle's deployment config. */
