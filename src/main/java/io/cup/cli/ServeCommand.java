@@ -559,6 +559,10 @@ final class ServeCommand implements Callable<Integer> {
    */
   private HttpSettings httpSettings(Duration bookmarks) {
     Duration idle = parse(API_IDLE_TIMEOUT, apiIdleTimeout, GoDuration::parse);
+    if (!explicit(API_IDLE_TIMEOUT) && idle.compareTo(bookmarks) <= 0) {
+      // only the bookmark interval was raised: the default idle timeout follows it
+      idle = bookmarks.multipliedBy(2);
+    }
     if (idle.compareTo(bookmarks) <= 0) {
       throw usage(
           invalid(
