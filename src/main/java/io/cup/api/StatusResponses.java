@@ -3,6 +3,7 @@ package io.cup.api;
 import io.cup.status.StatusException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -48,6 +49,14 @@ final class StatusResponses {
         LOG.warn("{} {}: {}", ctx.request().method(), ctx.request().path(), status.getMessage());
       }
       return status;
+    }
+    if (failure instanceof HttpClosedException) {
+      // the client went away mid-request: nothing to answer, and not the server's fault
+      LOG.debug(
+          "{} {}: the client closed the connection",
+          ctx.request().method(),
+          AccessLog.printable(ctx.request().path()));
+      return StatusException.badRequest("the client closed the connection");
     }
     if (failure instanceof HttpException http) {
       code = http.getStatusCode();

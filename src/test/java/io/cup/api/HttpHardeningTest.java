@@ -116,6 +116,41 @@ class HttpHardeningTest {
   }
 
   @Test
+  void aClientThatLeavesMidBodyIsNoServerError() throws Exception {
+    ApiFixture.Deployed api = deploy(new JsonObject());
+    ListAppender<ILoggingEvent> logs = captureLogs();
+    try {
+      for (String path : List.of(WIDGETS + "/one", ReviewApi.ACCESS_REVIEWS)) {
+        Socket socket = connect(api.port(), 10_000);
+        send(
+            socket,
+            (path.equals(WIDGETS + "/one") ? "PUT " : "POST ")
+                + path
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 1000\r\n\r\n{\"a\":");
+        socket.close();
+      }
+      // each request ends (aborted) with its access log line
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (logs.list.stream()
+                  .filter(e -> e.getFormattedMessage().contains("aborted=true"))
+                  .count()
+              < 2
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    } finally {
+      detach(logs);
+    }
+    assertThat(logs.list)
+        .filteredOn(e -> e.getFormattedMessage().contains("aborted=true"))
+        .hasSize(2);
+    assertThat(logs.list)
+        .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+        .noneMatch(e -> e.getThrowableProxy() != null);
+  }
+
+  @Test
   void bothContentLengthAndChunkedAreRefusedWith400BeforeAnythingElse() throws Exception {
     ApiFixture.Deployed api = deploy(new JsonObject());
     Proposal open = backend.addProposal("open", "");
