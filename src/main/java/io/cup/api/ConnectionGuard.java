@@ -119,11 +119,18 @@ final class ConnectionGuard {
         });
     if (count > maxConnections) {
       state.refused = true;
-      LOG.warn(
-          "{} connections open, more than --api-max-connections {}: refusing one from {}",
-          count,
-          maxConnections,
-          connection.remoteAddress() == null ? "-" : connection.remoteAddress().hostAddress());
+      // a warning when the cap is first passed, not one per connection of a flood
+      if (count == maxConnections + 1) {
+        LOG.warn(
+            "{} connections open, more than --api-max-connections {}: refusing new ones",
+            count,
+            maxConnections);
+      } else {
+        LOG.debug(
+            "{} connections open: refusing one from {}",
+            count,
+            connection.remoteAddress() == null ? "-" : connection.remoteAddress().hostAddress());
+      }
       state.arm(REFUSED_GRACE_MILLIS, connection::close);
     } else {
       state.armForHeaders();
