@@ -22,7 +22,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -706,16 +705,11 @@ final class ResourceApi {
 
   /** {@code scheme://host[:port]} of the request, or null when it named no host. */
   static String origin(RoutingContext ctx) {
-    HostAndPort authority = ctx.request().authority();
-    if (authority == null || authority.host() == null || authority.host().isEmpty()) {
-      return null;
+    String decided = ctx.get(BrowserGuard.ORIGIN);
+    if (decided != null) {
+      return decided; // the public URL, when configured
     }
-    String host = authority.host();
-    if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-      host = "[" + host + "]";
-    }
-    String port = authority.port() >= 0 ? ":" + authority.port() : "";
-    return ctx.request().scheme() + "://" + host + port;
+    return BrowserGuard.requestOrigin(ctx.request());
   }
 
   static String emptyToNull(String value) {

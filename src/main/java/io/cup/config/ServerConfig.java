@@ -31,6 +31,7 @@ import java.nio.file.Paths;
  * @param access TLS, authentication, authorization and audit ({@link AccessSettings#NONE}: open)
  * @param maxResourceBytes largest resource Cup writes or reads: a PUT body's or a patch's result
  *     (encoded), and a resource file read from Git (413 beyond it)
+ * @param http connection and body bounds, browser checks ({@link HttpSettings#DEFAULT})
  */
 public record ServerConfig(
     String host,
@@ -52,7 +53,8 @@ public record ServerConfig(
     long watchBookmarkMillis,
     ScmSettings scm,
     AccessSettings access,
-    long maxResourceBytes) {
+    long maxResourceBytes,
+    HttpSettings http) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
 
@@ -65,9 +67,10 @@ public record ServerConfig(
     scm = scm == null ? ScmSettings.NONE : scm;
     access = access == null ? AccessSettings.NONE : access;
     maxResourceBytes = maxResourceBytes <= 0 ? DEFAULT_MAX_RESOURCE_BYTES : maxResourceBytes;
+    http = http == null ? HttpSettings.DEFAULT : http;
   }
 
-  /** As the canonical constructor, with the default resource limit. */
+  /** As the canonical constructor, with the default resource limit and HTTP settings. */
   public ServerConfig(
       String host,
       int port,
@@ -108,7 +111,8 @@ public record ServerConfig(
         watchBookmarkMillis,
         scm,
         access,
-        DEFAULT_MAX_RESOURCE_BYTES);
+        DEFAULT_MAX_RESOURCE_BYTES,
+        HttpSettings.DEFAULT);
   }
 
   /** A configuration with the default watch bookmark interval and no SCM settings. */
@@ -148,7 +152,9 @@ public record ServerConfig(
         maxBodyBytes,
         DEFAULT_WATCH_BOOKMARK_MILLIS,
         ScmSettings.NONE,
-        AccessSettings.NONE);
+        AccessSettings.NONE,
+        DEFAULT_MAX_RESOURCE_BYTES,
+        HttpSettings.DEFAULT);
   }
 
   /** The same configuration with other identity and access settings. */
@@ -173,7 +179,8 @@ public record ServerConfig(
         watchBookmarkMillis,
         scm,
         settings,
-        maxResourceBytes);
+        maxResourceBytes,
+        http);
   }
 
   /** The same configuration with another resource size limit. */
@@ -198,7 +205,34 @@ public record ServerConfig(
         watchBookmarkMillis,
         scm,
         access,
-        limit);
+        limit,
+        http);
+  }
+
+  /** The same configuration with other HTTP settings. */
+  public ServerConfig withHttp(HttpSettings settings) {
+    return new ServerConfig(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        scm,
+        access,
+        maxResourceBytes,
+        settings);
   }
 
   /** Where the bare clone of {@link #gitRepo} lives: under the data directory. */
@@ -227,7 +261,8 @@ public record ServerConfig(
         .put("watchBookmarkMillis", watchBookmarkMillis)
         .put("scm", scm.toJson())
         .put("access", access.toJson())
-        .put("maxResourceBytes", maxResourceBytes);
+        .put("maxResourceBytes", maxResourceBytes)
+        .put("http", http.toJson());
   }
 
   public static ServerConfig fromJson(JsonObject json) {
@@ -251,7 +286,8 @@ public record ServerConfig(
         json.getLong("watchBookmarkMillis", DEFAULT_WATCH_BOOKMARK_MILLIS),
         ScmSettings.fromJson(json.getJsonObject("scm")),
         AccessSettings.fromJson(json.getJsonObject("access")),
-        json.getLong("maxResourceBytes", DEFAULT_MAX_RESOURCE_BYTES));
+        json.getLong("maxResourceBytes", DEFAULT_MAX_RESOURCE_BYTES),
+        HttpSettings.fromJson(json.getJsonObject("http")));
   }
 
   /** Reads the {@code "server"} entry of a verticle's deployment config. */

@@ -56,6 +56,13 @@ public final class ServerOptions {
   public static final String API_AUTHORIZATION_MODE = "api-authorization-mode";
   public static final String API_AUDIT_LOG_PATH = "api-audit-log-path";
   public static final String API_GIT_AUTHOR_EMAIL_DOMAIN = "api-git-author-email-domain";
+  public static final String API_IDLE_TIMEOUT = "api-idle-timeout";
+  public static final String API_REQUEST_TIMEOUT = "api-request-timeout";
+  public static final String API_MAX_CONNECTIONS = "api-max-connections";
+  public static final String API_BODY_SPOOL_THRESHOLD = "api-body-spool-threshold";
+  public static final String API_PUBLIC_URL = "api-public-url";
+  public static final String API_ALLOWED_HOSTS = "api-allowed-hosts";
+  public static final String API_CORS_ALLOWED_ORIGINS = "api-cors-allowed-origins";
 
   /** Every option that the YAML file may set ({@link #CONFIG} names the file itself). */
   public static final List<String> FILE_KEYS =
@@ -94,13 +101,23 @@ public final class ServerOptions {
           API_ANONYMOUS_AUTH,
           API_AUTHORIZATION_MODE,
           API_AUDIT_LOG_PATH,
-          API_GIT_AUTHOR_EMAIL_DOMAIN);
+          API_GIT_AUTHOR_EMAIL_DOMAIN,
+          API_IDLE_TIMEOUT,
+          API_REQUEST_TIMEOUT,
+          API_MAX_CONNECTIONS,
+          API_BODY_SPOOL_THRESHOLD,
+          API_PUBLIC_URL,
+          API_ALLOWED_HOSTS,
+          API_CORS_ALLOWED_ORIGINS);
 
   public static final String DEFAULT_ADDRESS = ":8181";
   public static final String DEFAULT_SOURCE = "git";
   public static final String DEFAULT_SCM = "local";
   public static final String DEFAULT_POLL_INTERVAL = "10s";
   public static final String DEFAULT_WATCH_BOOKMARK_INTERVAL = "30s";
+  public static final String DEFAULT_IDLE_TIMEOUT = "2m";
+  public static final String DEFAULT_REQUEST_TIMEOUT = "60s";
+  public static final String DEFAULT_BODY_SPOOL_THRESHOLD = "256KiB";
   public static final String DEFAULT_AUTHOR_NAME = "Cup";
   public static final String DEFAULT_AUTHOR_EMAIL = "cup@localhost";
   public static final String DEFAULT_RESOURCES = ".";

@@ -202,6 +202,39 @@ public class StatusException extends RuntimeException {
     return new StatusException(503, "ServiceUnavailable", message, List.of(), null, cause);
   }
 
+  /** How long a client is told to wait ({@code Retry-After}) when the Git remote failed. */
+  public static final long REMOTE_RETRY_AFTER_SECONDS = 10;
+
+  /**
+   * 503 with {@code Retry-After}: the Git remote could not be reached. The message names no
+   * address; {@code detail} (the remote, the error) is kept as the cause, for the server's log only
+   * (it does not travel over the event bus or to a client).
+   */
+  public static StatusException remoteUnavailable(String what, String detail) {
+    return new StatusException(
+        503,
+        "ServiceUnavailable",
+        "cannot " + what + " the Git remote; try again later",
+        List.of(),
+        new JsonObject().put("retryAfterSeconds", REMOTE_RETRY_AFTER_SECONDS),
+        new Detail(detail));
+  }
+
+  /**
+   * What the log says about a failure: the detail kept by {@link #remoteUnavailable}, or the
+   * message.
+   */
+  public String logDetail() {
+    return getCause() instanceof Detail d ? d.getMessage() : getMessage();
+  }
+
+  /** The detail of a failure that is logged and never sent to a client. */
+  public static final class Detail extends RuntimeException {
+    public Detail(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** 503 with {@code Retry-After} (as {@code details.retryAfterSeconds}). */
   public static StatusException unavailable(String message, long retryAfterSeconds) {
     return new StatusException(

@@ -95,6 +95,45 @@ class CliTest {
   }
 
   @Test
+  void httpFlagsEnvironmentAndFileLandInTheHttpSettings() throws IOException {
+    ServerConfig defaults = serve("--api-git-repo", REPO);
+    assertThat(defaults.http().idleTimeoutMillis()).isEqualTo(120_000L);
+    assertThat(defaults.http().requestTimeoutMillis()).isEqualTo(60_000L);
+    assertThat(defaults.http().maxConnections()).isZero();
+    assertThat(defaults.http().bodySpoolBytes()).isEqualTo(256 * 1024);
+    assertThat(defaults.http().publicUrl()).isNull();
+
+    ServerConfig flags =
+        serve(
+            "--api-git-repo", REPO,
+            "--api-idle-timeout", "90s",
+            "--api-request-timeout", "15s",
+            "--api-max-connections", "500",
+            "--api-body-spool-threshold", "64KiB",
+            "--api-public-url", "https://cup.example.com/config/",
+            "--api-allowed-hosts", "cup.internal, Cup.Example.org",
+            "--api-cors-allowed-origins", "https://ui.example.com");
+    assertThat(flags.http().idleTimeoutMillis()).isEqualTo(90_000L);
+    assertThat(flags.http().requestTimeoutMillis()).isEqualTo(15_000L);
+    assertThat(flags.http().maxConnections()).isEqualTo(500);
+    assertThat(flags.http().bodySpoolBytes()).isEqualTo(64 * 1024);
+    assertThat(flags.http().publicUrl()).isEqualTo("https://cup.example.com/config");
+    assertThat(flags.http().allowedHosts()).containsExactly("cup.internal", "cup.example.org");
+    assertThat(flags.http().corsAllowedOrigins()).containsExactly("https://ui.example.com");
+
+    env.put("CUPD_API_MAX_CONNECTIONS", "100");
+    Files.writeString(work.resolve("cupd.yaml"), "api-request-timeout: 5s\n");
+    ServerConfig sources = serve("--api-git-repo", REPO, "--config", "cupd.yaml");
+    assertThat(sources.http().maxConnections()).isEqualTo(100);
+    assertThat(sources.http().requestTimeoutMillis()).isEqualTo(5_000L);
+
+    // a bookmark interval raised alone takes the idle timeout with it
+    ServerConfig slowBookmarks =
+        serve("--api-git-repo", REPO, "--api-watch-bookmark-interval", "5m");
+    assertThat(slowBookmarks.http().idleTimeoutMillis()).isEqualTo(10 * 60_000L);
+  }
+
+  @Test
   void theOriginalsSingleDashFlagsAndEqualsFormWork() {
     ServerConfig config =
         serve("-api-address", "[::1]:8282", "-api-git-repo=" + REPO, "-api-resources", ".");
@@ -310,6 +349,17 @@ class CliTest {
         "--config missing.yaml|missing.yaml: file not found",
         "--demo --api-source local|--demo serves a Git repository; it cannot be combined with"
             + " --api-source local",
+        "--api-idle-timeout 20s|invalid value for --api-idle-timeout: must be longer than"
+            + " --api-watch-bookmark-interval",
+        "--api-max-connections many|invalid value for --api-max-connections: \"many\" is not a"
+            + " number",
+        "--api-public-url ftp://x|invalid value for --api-public-url: \"ftp://x\" is not an"
+            + " http(s) URL",
+        "--api-public-url https://cup.example.com/?a=b|invalid value for --api-public-url:",
+        "--api-cors-allowed-origins *|invalid value for --api-cors-allowed-origins: * is not"
+            + " allowed",
+        "--api-cors-allowed-origins https://ui.example.com/app|invalid value for"
+            + " --api-cors-allowed-origins: \"https://ui.example.com/app\" is not an origin",
       })
   void badFlagsExitWithUsageErrorNamingTheFlag(String flags, String message) {
     List<String> args = new ArrayList<>(List.of("serve", "--api-git-repo", REPO));
@@ -502,6 +552,13 @@ class CliTest {
             "--config",
             "--verticles",
             "--max-body-bytes",
+            "--api-idle-timeout",
+            "--api-request-timeout",
+            "--api-max-connections",
+            "--api-body-spool-threshold",
+            "--api-public-url",
+            "--api-allowed-hosts",
+            "--api-cors-allowed-origins",
             "CUPD_API_ADDRESS");
   }
 
