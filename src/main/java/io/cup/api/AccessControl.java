@@ -187,7 +187,12 @@ final class AccessControl {
         done -> {
           int code = ctx.response().getStatusCode();
           boolean refused = code == 401 || code == 403;
-          if (!refused && !(attributes.resourceRequest() && AUDITED.contains(attributes.verb()))) {
+          boolean write =
+              attributes.resourceRequest()
+                  && AUDITED.contains(attributes.verb())
+                  // a self review is a question, not a write (it creates nothing)
+                  && !attributes.resource().startsWith("selfsubject");
+          if (!refused && !write) {
             return;
           }
           Map<String, String> annotations = new LinkedHashMap<>();
