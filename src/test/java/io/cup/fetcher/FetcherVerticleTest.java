@@ -177,7 +177,12 @@ class FetcherVerticleTest {
                     assertThat(failure.failureCode()).isEqualTo(503);
                     JsonObject status = new JsonObject(failure.getMessage());
                     assertThat(status.getString("kind")).isEqualTo("Status");
-                    assertThat(status.getString("message")).contains(daemon.url("flags.git"));
+                    // the client hears that the remote is down, not where it is
+                    assertThat(status.getString("message"))
+                        .isEqualTo("cannot fetch from the Git remote; try again later")
+                        .doesNotContain(daemon.url("flags.git"));
+                    assertThat(status.getJsonObject("details").getLong("retryAfterSeconds"))
+                        .isPositive();
                   });
               return request(vertx, Addresses.REPOSITORY_STATUS);
             })

@@ -172,7 +172,9 @@ class GitSourceTest {
             StatusException.class,
             e -> {
               assertThat(e.code()).isEqualTo(503);
-              assertThat(e.getMessage()).contains(daemon.url("flags.git"));
+              // the log names the remote; the client's message does not
+              assertThat(e.logDetail()).contains(daemon.url("flags.git"));
+              assertThat(e.getMessage()).doesNotContain(daemon.url("flags.git"));
             });
     assertThat(source.isOpen()).isFalse();
     assertThat(source.directory()).doesNotExist();
@@ -208,7 +210,8 @@ class GitSourceTest {
             StatusException.class,
             e -> {
               assertThat(e.code()).isEqualTo(503);
-              assertThat(e.getMessage()).doesNotContain(secret).contains("127.0.0.1:" + closedPort);
+              assertThat(e.getMessage()).doesNotContain(secret);
+              assertThat(e.logDetail()).doesNotContain(secret).contains("127.0.0.1:" + closedPort);
             });
   }
 
