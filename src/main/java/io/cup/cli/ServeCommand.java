@@ -19,6 +19,7 @@ import static io.cup.config.ServerOptions.API_GIT_TOKEN_FILE;
 import static io.cup.config.ServerOptions.API_LOCAL_PATH;
 import static io.cup.config.ServerOptions.API_OIDC_CA_FILE;
 import static io.cup.config.ServerOptions.API_OIDC_ISSUER_URL;
+import static io.cup.config.ServerOptions.API_PROPOSAL_RETENTION;
 import static io.cup.config.ServerOptions.API_RESOURCES;
 import static io.cup.config.ServerOptions.API_SOURCE;
 import static io.cup.config.ServerOptions.API_TLS_CERT_FILE;
@@ -356,6 +357,16 @@ final class ServeCommand implements Callable<Integer> {
               + " <user>@DOMAIN (default ${DEFAULT-VALUE}).")
   String apiGitAuthorEmailDomain;
 
+  @Option(
+      names = "--api-proposal-retention",
+      paramLabel = "DURATION",
+      description =
+          "Archive merged and closed proposals this long after their last change: their branch"
+              + " and record refs are deleted from the remote, their record commits stay"
+              + " reachable from refs/cup/archive, and they leave the proposal list. Go syntax, such as"
+              + " 720h for 30 days; 0 or unset keeps every proposal's refs (default).")
+  String apiProposalRetention;
+
   private final OptionSources sources;
   private final Path workDir;
   private ServerConfig server;
@@ -410,6 +421,17 @@ final class ServeCommand implements Callable<Integer> {
       throw usage(invalid(API_WATCH_BOOKMARK_INTERVAL, "must be at least 1ms"));
     }
     long maxBody = parse(MAX_BODY_BYTES, maxBodyBytes, ServeCommand::byteSize);
+    long retention = 0;
+    if (apiProposalRetention != null && !apiProposalRetention.isBlank()) {
+      Duration parsed = parse(API_PROPOSAL_RETENTION, apiProposalRetention, GoDuration::parse);
+      if (parsed.isNegative()) {
+        throw usage(invalid(API_PROPOSAL_RETENTION, "must not be negative"));
+      }
+      if (!parsed.isZero() && parsed.toMillis() < 1) {
+        throw usage(invalid(API_PROPOSAL_RETENTION, "must be 0 or at least 1ms"));
+      }
+      retention = parsed.toMillis();
+    }
     String branch = branch();
     Path data = path(dataDir);
 
@@ -476,7 +498,8 @@ final class ServeCommand implements Callable<Integer> {
             maxBody,
             bookmarks.toMillis(),
             scmSettings,
-            access);
+            access,
+            retention);
     return 0;
   }
 

@@ -29,6 +29,8 @@ import java.nio.file.Paths;
  * @param scm how the SCM named by {@code gitScm} is reached (github, gitea, gitlab), and where the
  *     webhook secret is read from
  * @param access TLS, authentication, authorization and audit ({@link AccessSettings#NONE}: open)
+ * @param proposalRetentionMillis how long a merged or closed proposal keeps its branch and record
+ *     refs before the reconciler archives it ({@code refs/cup/archive}); 0 keeps them for good
  */
 public record ServerConfig(
     String host,
@@ -49,7 +51,8 @@ public record ServerConfig(
     long maxBodyBytes,
     long watchBookmarkMillis,
     ScmSettings scm,
-    AccessSettings access) {
+    AccessSettings access,
+    long proposalRetentionMillis) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
   public static final long DEFAULT_WATCH_BOOKMARK_MILLIS = 30_000L;
@@ -57,6 +60,53 @@ public record ServerConfig(
   public ServerConfig {
     scm = scm == null ? ScmSettings.NONE : scm;
     access = access == null ? AccessSettings.NONE : access;
+    if (proposalRetentionMillis < 0) {
+      throw new IllegalArgumentException("proposalRetentionMillis must not be negative");
+    }
+  }
+
+  /** A configuration that keeps every proposal's refs (no retention). */
+  public ServerConfig(
+      String host,
+      int port,
+      String source,
+      String gitRepo,
+      String gitScm,
+      String gitBranch,
+      long pollIntervalMillis,
+      String localPath,
+      String resourcesDir,
+      String dataDir,
+      String authorName,
+      String authorEmail,
+      String gitTokenFile,
+      String gitSshKeyFile,
+      boolean demo,
+      long maxBodyBytes,
+      long watchBookmarkMillis,
+      ScmSettings scm,
+      AccessSettings access) {
+    this(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        scm,
+        access,
+        0);
   }
 
   /** A configuration with the default watch bookmark interval and no SCM settings. */
@@ -120,7 +170,36 @@ public record ServerConfig(
         maxBodyBytes,
         watchBookmarkMillis,
         scm,
-        settings);
+        settings,
+        proposalRetentionMillis);
+  }
+
+  /**
+   * The same configuration with another proposal retention: merged or closed proposals older than
+   * {@code millis} are archived; 0 keeps them.
+   */
+  public ServerConfig withProposalRetention(long millis) {
+    return new ServerConfig(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        scm,
+        access,
+        millis);
   }
 
   /** Where the bare clone of {@link #gitRepo} lives: under the data directory. */
@@ -148,7 +227,8 @@ public record ServerConfig(
         .put("maxBodyBytes", maxBodyBytes)
         .put("watchBookmarkMillis", watchBookmarkMillis)
         .put("scm", scm.toJson())
-        .put("access", access.toJson());
+        .put("access", access.toJson())
+        .put("proposalRetentionMillis", proposalRetentionMillis);
   }
 
   public static ServerConfig fromJson(JsonObject json) {
@@ -171,7 +251,8 @@ public record ServerConfig(
         json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
         json.getLong("watchBookmarkMillis", DEFAULT_WATCH_BOOKMARK_MILLIS),
         ScmSettings.fromJson(json.getJsonObject("scm")),
-        AccessSettings.fromJson(json.getJsonObject("access")));
+        AccessSettings.fromJson(json.getJsonObject("access")),
+        json.getLong("proposalRetentionMillis", 0L));
   }
 
   /** Reads the {@code "server"} entry of a verticle's deployment config. */

@@ -55,6 +55,7 @@ public final class ServerOptions {
   public static final String API_AUTHORIZATION_MODE = "api-authorization-mode";
   public static final String API_AUDIT_LOG_PATH = "api-audit-log-path";
   public static final String API_GIT_AUTHOR_EMAIL_DOMAIN = "api-git-author-email-domain";
+  public static final String API_PROPOSAL_RETENTION = "api-proposal-retention";
 
   /** Every option that the YAML file may set ({@link #CONFIG} names the file itself). */
   public static final List<String> FILE_KEYS =
@@ -92,7 +93,8 @@ public final class ServerOptions {
           API_ANONYMOUS_AUTH,
           API_AUTHORIZATION_MODE,
           API_AUDIT_LOG_PATH,
-          API_GIT_AUTHOR_EMAIL_DOMAIN);
+          API_GIT_AUTHOR_EMAIL_DOMAIN,
+          API_PROPOSAL_RETENTION);
 
   public static final String DEFAULT_ADDRESS = ":8181";
   public static final String DEFAULT_SOURCE = "git";
