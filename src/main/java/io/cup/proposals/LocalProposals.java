@@ -481,10 +481,10 @@ final class LocalProposals implements Proposals {
   /**
    * Archives up to {@code max} proposals that {@link #expired} at {@code cutoff}, oldest first: one
    * archive commit ({@link ProposalStore#ARCHIVE_REF}) keeps their record commits and branch heads
-   * reachable, and in the same push (atomic when the remote can) the archive moves and their
-   * branches and records are deleted, each with a lease. The archive goes first, so a remote
-   * without atomic push never loses a record that is not archived yet. Answers the archived ids;
-   * empty when a lease did not hold (refresh, try again).
+   * reachable. Two pushes, every ref with a lease: the archive first, then (atomic when the remote
+   * can) the deletion of their branches and records, so no record is ever deleted before the remote
+   * has it archived. Answers the archived ids; empty when a lease did not hold (refresh, try again;
+   * proposals archived but not yet deleted are archived again, which changes nothing).
    */
   Optional<List<String>> tryArchive(Instant cutoff, int max) {
     ProposalStore store = store();
@@ -511,27 +511,34 @@ final class LocalProposals implements Proposals {
     } catch (IOException e) {
       throw StatusException.internal("cannot write the proposal archive", e);
     }
-    List<RefChange> changes = new ArrayList<>();
-    changes.add(
+    // first the archive on its own: a remote without atomic push undoes the refs a failed
+    // ref-by-ref push created, and that must never be an archive whose records are already gone
+    RefChange moveArchive =
         new RefChange(
-            ProposalStore.ARCHIVE_REF, previous == null ? ObjectId.zeroId() : previous, archive));
+            ProposalStore.ARCHIVE_REF, previous == null ? ObjectId.zeroId() : previous, archive);
+    if (push.push(List.of(moveArchive)) == Outcome.STALE) {
+      LOG.debug("archiving proposals: the archive moved meanwhile");
+      return Optional.empty();
+    }
+    source.exclusively(() -> store.updateLocalRef(ProposalStore.ARCHIVE_REF, previous, archive));
+    List<RefChange> deletes = new ArrayList<>();
     for (ProposalStore.Archived archived : batch) {
-      changes.add(
+      deletes.add(
           new RefChange(
               ProposalStore.recordRef(archived.id()), archived.record(), ObjectId.zeroId()));
       if (archived.branchHead() != null) {
-        changes.add(
+        deletes.add(
             new RefChange(
                 ProposalStore.branchRef(archived.id()), archived.branchHead(), ObjectId.zeroId()));
       }
     }
-    if (push.push(changes) == Outcome.STALE) {
-      LOG.debug("archiving proposals: the remote moved meanwhile");
+    if (push.push(deletes) == Outcome.STALE) {
+      // archived but not deleted: the next attempt archives them again (same entries) and deletes
+      LOG.debug("archiving proposals: a record or branch moved meanwhile");
       return Optional.empty();
     }
     source.exclusively(
         () -> {
-          store.updateLocalRef(ProposalStore.ARCHIVE_REF, previous, archive);
           for (ProposalStore.Archived archived : batch) {
             store.deleteLocalRef(ProposalStore.recordRef(archived.id()), archived.record());
             if (archived.branchHead() != null) {
