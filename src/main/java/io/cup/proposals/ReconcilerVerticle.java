@@ -914,7 +914,9 @@ public final class ReconcilerVerticle extends VerticleBase {
         .compose(
             update -> {
               Proposal proposal = update.after();
-              if (!LocalProposals.CONFLICTED.equals(proposal.state())) {
+              // only the node whose record went through reports it: another node that found the
+              // record conflicted already (after a lease that did not hold) stays quiet
+              if (!update.changedState() || !LocalProposals.CONFLICTED.equals(proposal.state())) {
                 return Future.succeededFuture();
               }
               LOG.info(
