@@ -24,6 +24,7 @@ import static io.cup.config.ServerOptions.API_MAX_CONNECTIONS;
 import static io.cup.config.ServerOptions.API_MAX_RESOURCE_BYTES;
 import static io.cup.config.ServerOptions.API_OIDC_CA_FILE;
 import static io.cup.config.ServerOptions.API_OIDC_ISSUER_URL;
+import static io.cup.config.ServerOptions.API_PROPOSAL_RETENTION;
 import static io.cup.config.ServerOptions.API_PUBLIC_URL;
 import static io.cup.config.ServerOptions.API_REQUEST_TIMEOUT;
 import static io.cup.config.ServerOptions.API_RESOURCES;
@@ -438,6 +439,16 @@ final class ServeCommand implements Callable<Integer> {
               + " writes included; a write from any other Origin is 403.")
   String apiCorsAllowedOrigins;
 
+  @Option(
+      names = "--api-proposal-retention",
+      paramLabel = "DURATION",
+      description =
+          "Archive merged and closed proposals this long after their last change: their branch"
+              + " and record refs are deleted from the remote, their record commits stay"
+              + " reachable from refs/cup/archive, and they leave the proposal list. Go syntax, such as"
+              + " 720h for 30 days; 0 or unset keeps every proposal's refs (default).")
+  String apiProposalRetention;
+
   private final OptionSources sources;
   private final Path workDir;
   private ServerConfig server;
@@ -493,6 +504,17 @@ final class ServeCommand implements Callable<Integer> {
     }
     long maxBody = parse(MAX_BODY_BYTES, maxBodyBytes, ServeCommand::byteSize);
     long maxResource = parse(API_MAX_RESOURCE_BYTES, apiMaxResourceBytes, ServeCommand::byteSize);
+    long retention = 0;
+    if (apiProposalRetention != null && !apiProposalRetention.isBlank()) {
+      Duration parsed = parse(API_PROPOSAL_RETENTION, apiProposalRetention, GoDuration::parse);
+      if (parsed.isNegative()) {
+        throw usage(invalid(API_PROPOSAL_RETENTION, "must not be negative"));
+      }
+      if (!parsed.isZero() && parsed.toMillis() < 1) {
+        throw usage(invalid(API_PROPOSAL_RETENTION, "must be 0 or at least 1ms"));
+      }
+      retention = parsed.toMillis();
+    }
     String branch = branch();
     Path data = path(dataDir);
 
@@ -562,7 +584,8 @@ final class ServeCommand implements Callable<Integer> {
             scmSettings,
             access,
             maxResource,
-            http);
+            http,
+            retention);
     return 0;
   }
 

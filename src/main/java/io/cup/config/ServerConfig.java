@@ -32,6 +32,8 @@ import java.nio.file.Paths;
  * @param maxResourceBytes largest resource Cup writes or reads: a PUT body's or a patch's result
  *     (encoded), and a resource file read from Git (413 beyond it)
  * @param http connection and body bounds, browser checks ({@link HttpSettings#DEFAULT})
+ * @param proposalRetentionMillis how long a merged or closed proposal keeps its branch and record
+ *     refs before the reconciler archives it ({@code refs/cup/archive}); 0 keeps them for good
  */
 public record ServerConfig(
     String host,
@@ -54,7 +56,8 @@ public record ServerConfig(
     ScmSettings scm,
     AccessSettings access,
     long maxResourceBytes,
-    HttpSettings http) {
+    HttpSettings http,
+    long proposalRetentionMillis) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
 
@@ -68,6 +71,57 @@ public record ServerConfig(
     access = access == null ? AccessSettings.NONE : access;
     maxResourceBytes = maxResourceBytes <= 0 ? DEFAULT_MAX_RESOURCE_BYTES : maxResourceBytes;
     http = http == null ? HttpSettings.DEFAULT : http;
+    if (proposalRetentionMillis < 0) {
+      throw new IllegalArgumentException("proposalRetentionMillis must not be negative");
+    }
+  }
+
+  /** As the canonical constructor, keeping every proposal's refs (no retention). */
+  public ServerConfig(
+      String host,
+      int port,
+      String source,
+      String gitRepo,
+      String gitScm,
+      String gitBranch,
+      long pollIntervalMillis,
+      String localPath,
+      String resourcesDir,
+      String dataDir,
+      String authorName,
+      String authorEmail,
+      String gitTokenFile,
+      String gitSshKeyFile,
+      boolean demo,
+      long maxBodyBytes,
+      long watchBookmarkMillis,
+      ScmSettings scm,
+      AccessSettings access,
+      long maxResourceBytes,
+      HttpSettings http) {
+    this(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        scm,
+        access,
+        maxResourceBytes,
+        http,
+        0);
   }
 
   /** As the canonical constructor, with the default resource limit and HTTP settings. */
@@ -112,7 +166,8 @@ public record ServerConfig(
         scm,
         access,
         DEFAULT_MAX_RESOURCE_BYTES,
-        HttpSettings.DEFAULT);
+        HttpSettings.DEFAULT,
+        0);
   }
 
   /** A configuration with the default watch bookmark interval and no SCM settings. */
@@ -154,7 +209,8 @@ public record ServerConfig(
         ScmSettings.NONE,
         AccessSettings.NONE,
         DEFAULT_MAX_RESOURCE_BYTES,
-        HttpSettings.DEFAULT);
+        HttpSettings.DEFAULT,
+        0);
   }
 
   /** The same configuration with other identity and access settings. */
@@ -180,7 +236,8 @@ public record ServerConfig(
         scm,
         settings,
         maxResourceBytes,
-        http);
+        http,
+        proposalRetentionMillis);
   }
 
   /** The same configuration with another resource size limit. */
@@ -206,7 +263,8 @@ public record ServerConfig(
         scm,
         access,
         limit,
-        http);
+        http,
+        proposalRetentionMillis);
   }
 
   /** The same configuration with other HTTP settings. */
@@ -232,7 +290,38 @@ public record ServerConfig(
         scm,
         access,
         maxResourceBytes,
-        settings);
+        settings,
+        proposalRetentionMillis);
+  }
+
+  /**
+   * The same configuration with another proposal retention: merged or closed proposals older than
+   * {@code millis} are archived; 0 keeps them.
+   */
+  public ServerConfig withProposalRetention(long millis) {
+    return new ServerConfig(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        scm,
+        access,
+        maxResourceBytes,
+        http,
+        millis);
   }
 
   /** Where the bare clone of {@link #gitRepo} lives: under the data directory. */
@@ -262,7 +351,8 @@ public record ServerConfig(
         .put("scm", scm.toJson())
         .put("access", access.toJson())
         .put("maxResourceBytes", maxResourceBytes)
-        .put("http", http.toJson());
+        .put("http", http.toJson())
+        .put("proposalRetentionMillis", proposalRetentionMillis);
   }
 
   public static ServerConfig fromJson(JsonObject json) {
@@ -287,7 +377,8 @@ public record ServerConfig(
         ScmSettings.fromJson(json.getJsonObject("scm")),
         AccessSettings.fromJson(json.getJsonObject("access")),
         json.getLong("maxResourceBytes", DEFAULT_MAX_RESOURCE_BYTES),
-        HttpSettings.fromJson(json.getJsonObject("http")));
+        HttpSettings.fromJson(json.getJsonObject("http")),
+        json.getLong("proposalRetentionMillis", 0L));
   }
 
   /** Reads the {@code "server"} entry of a verticle's deployment config. */

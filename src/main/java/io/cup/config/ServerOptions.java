@@ -63,6 +63,7 @@ public final class ServerOptions {
   public static final String API_PUBLIC_URL = "api-public-url";
   public static final String API_ALLOWED_HOSTS = "api-allowed-hosts";
   public static final String API_CORS_ALLOWED_ORIGINS = "api-cors-allowed-origins";
+  public static final String API_PROPOSAL_RETENTION = "api-proposal-retention";
 
   /** Every option that the YAML file may set ({@link #CONFIG} names the file itself). */
   public static final List<String> FILE_KEYS =
@@ -108,7 +109,8 @@ public final class ServerOptions {
           API_BODY_SPOOL_THRESHOLD,
           API_PUBLIC_URL,
           API_ALLOWED_HOSTS,
-          API_CORS_ALLOWED_ORIGINS);
+          API_CORS_ALLOWED_ORIGINS,
+          API_PROPOSAL_RETENTION);
 
   public static final String DEFAULT_ADDRESS = ":8181";
   public static final String DEFAULT_SOURCE = "git";

@@ -460,6 +460,102 @@ final class LocalProposals implements Proposals {
     return Optional.of(rebased);
   }
 
+  // -- retention (the reconciler) ----------------------------------------------------------------
+
+  /**
+   * Whether {@code proposal} is done (merged or closed) and last changed before {@code cutoff}, so
+   * retention archives it. A record whose time cannot be read is kept.
+   */
+  static boolean expired(Proposal proposal, Instant cutoff) {
+    if (!MERGED.equals(proposal.state()) && !CLOSED.equals(proposal.state())) {
+      return false;
+    }
+    try {
+      return proposal.updatedAt() != null && Instant.parse(proposal.updatedAt()).isBefore(cutoff);
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Archives up to {@code max} proposals that {@link #expired} at {@code cutoff}, oldest first: one
+   * archive commit ({@link ProposalStore#ARCHIVE_REF}) keeps their record commits and branch heads
+   * reachable. Two pushes, every ref with a lease: the archive first, then (atomic when the remote
+   * can) the deletion of their branches and records, so no record is ever deleted before the remote
+   * has it archived. Answers the archived ids; empty when a lease did not hold (refresh, try again;
+   * proposals archived but not yet deleted are archived again, which changes nothing).
+   */
+  Optional<List<String>> tryArchive(Instant cutoff, int max) {
+    ProposalStore store = store();
+    List<Stored> due =
+        store.list().stream()
+            .filter(s -> expired(s.proposal(), cutoff))
+            .sorted(java.util.Comparator.comparing((Stored s) -> s.proposal().id()))
+            .limit(max)
+            .toList();
+    if (due.isEmpty()) {
+      return Optional.of(List.of());
+    }
+    List<ProposalStore.Archived> batch = new ArrayList<>();
+    for (Stored stored : due) {
+      String id = stored.proposal().id();
+      batch.add(
+          new ProposalStore.Archived(
+              id, stored.commit(), store.resolve(ProposalStore.branchRef(id))));
+    }
+    ObjectId previous = store.resolve(ProposalStore.ARCHIVE_REF);
+    ObjectId archive;
+    try {
+      archive = store.writeArchive(previous, batch, author());
+    } catch (IOException e) {
+      throw StatusException.internal("cannot write the proposal archive", e);
+    }
+    // first the archive on its own: a remote without atomic push undoes the refs a failed
+    // ref-by-ref push created, and that must never be an archive whose records are already gone
+    RefChange moveArchive =
+        new RefChange(
+            ProposalStore.ARCHIVE_REF, previous == null ? ObjectId.zeroId() : previous, archive);
+    if (push.push(List.of(moveArchive)) == Outcome.STALE) {
+      LOG.debug("archiving proposals: the archive moved meanwhile");
+      return Optional.empty();
+    }
+    source.exclusively(() -> store.updateLocalRef(ProposalStore.ARCHIVE_REF, previous, archive));
+    List<RefChange> deletes = new ArrayList<>();
+    for (ProposalStore.Archived archived : batch) {
+      deletes.add(
+          new RefChange(
+              ProposalStore.recordRef(archived.id()), archived.record(), ObjectId.zeroId()));
+      if (archived.branchHead() != null) {
+        deletes.add(
+            new RefChange(
+                ProposalStore.branchRef(archived.id()), archived.branchHead(), ObjectId.zeroId()));
+      }
+    }
+    if (push.push(deletes) == Outcome.STALE) {
+      // archived but not deleted: the next attempt archives them again (same entries) and deletes
+      LOG.debug("archiving proposals: a record or branch moved meanwhile");
+      return Optional.empty();
+    }
+    source.exclusively(
+        () -> {
+          for (ProposalStore.Archived archived : batch) {
+            store.deleteLocalRef(ProposalStore.recordRef(archived.id()), archived.record());
+            if (archived.branchHead() != null) {
+              store.deleteLocalRef(ProposalStore.branchRef(archived.id()), archived.branchHead());
+            }
+          }
+          return true;
+        });
+    List<String> ids = batch.stream().map(ProposalStore.Archived::id).toList();
+    LOG.info(
+        "archived {} proposal(s) into {} at {}: {}",
+        ids.size(),
+        ProposalStore.ARCHIVE_REF,
+        archive.name(),
+        String.join(", ", ids));
+    return Optional.of(ids);
+  }
+
   /** The record of {@code id} as the clone has it, with its branch head; 404 when unknown. */
   Proposal current(String id) {
     ProposalStore store = store();

@@ -10,9 +10,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.errors.LargeObjectException;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
@@ -57,6 +63,17 @@ public final class ProposalStore {
 
   /** The one file of a record's tree. */
   public static final String FILE = "proposal.json";
+
+  /**
+   * Where archived records go: a chain of commits, one per archived batch, whose parents are the
+   * previous archive commit, then each archived record commit and proposal branch head (so they
+   * stay reachable once their refs are deleted), and whose tree holds {@code <id>/proposal.json}
+   * for every proposal archived so far.
+   */
+  public static final String ARCHIVE_REF = "refs/cup/archive";
+
+  /** One proposal to archive: its record commit and its branch head (null: no branch). */
+  public record Archived(String id, ObjectId record, ObjectId branchHead) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(ProposalStore.class);
   private static final int UPDATE_ATTEMPTS = 3;
@@ -191,6 +208,100 @@ public final class ProposalStore {
       inserter.flush();
       cache.put(id, proposal.withDiff(null));
       return id;
+    }
+  }
+
+  /**
+   * Writes the next archive commit on top of {@code previous} (null for the first) holding {@code
+   * batch}; see {@link #ARCHIVE_REF}. Moves no ref.
+   */
+  public ObjectId writeArchive(ObjectId previous, List<Archived> batch, PersonIdent author)
+      throws IOException {
+    DirCache index = DirCache.newInCore();
+    Set<ObjectId> parents = new LinkedHashSet<>();
+    try (ObjectInserter inserter = repository.newObjectInserter();
+        ObjectReader reader = inserter.newReader();
+        RevWalk walk = new RevWalk(reader)) {
+      DirCacheBuilder builder = index.builder();
+      if (previous != null) {
+        parents.add(previous);
+        builder.addTree(
+            new byte[0], DirCacheEntry.STAGE_0, reader, walk.parseCommit(previous).getTree());
+      }
+      builder.finish();
+      DirCacheEditor editor = index.editor();
+      StringBuilder message =
+          new StringBuilder("archive ").append(batch.size()).append(" proposal(s)\n\n");
+      for (Archived archived : batch) {
+        RevCommit record = walk.parseCommit(archived.record());
+        ObjectId blob;
+        try (TreeWalk tree = TreeWalk.forPath(reader, FILE, record.getTree())) {
+          if (tree == null) {
+            throw new IOException("record " + record.name() + " has no " + FILE);
+          }
+          blob = tree.getObjectId(0);
+        }
+        editor.add(
+            new DirCacheEditor.PathEdit(archived.id() + "/" + FILE) {
+              @Override
+              public void apply(DirCacheEntry entry) {
+                entry.setFileMode(FileMode.REGULAR_FILE);
+                entry.setObjectId(blob);
+              }
+            });
+        parents.add(archived.record());
+        if (archived.branchHead() != null) {
+          parents.add(archived.branchHead());
+        }
+        message
+            .append(archived.id())
+            .append(' ')
+            .append(record.name())
+            .append(archived.branchHead() == null ? "" : " " + archived.branchHead().name())
+            .append('\n');
+      }
+      editor.finish();
+      CommitBuilder commit = new CommitBuilder();
+      commit.setTreeId(index.writeTree(inserter));
+      commit.setParentIds(new ArrayList<>(parents));
+      commit.setAuthor(author);
+      commit.setCommitter(author);
+      commit.setEncoding(StandardCharsets.UTF_8);
+      commit.setMessage(message.toString());
+      ObjectId id = inserter.insert(commit);
+      inserter.flush();
+      return id;
+    }
+  }
+
+  /**
+   * Deletes the local {@code ref} if it is still at {@code expectedOld}, after the remote deleted
+   * it. Never fails the caller: whatever is left, the next fetch prunes.
+   */
+  public boolean deleteLocalRef(String ref, ObjectId expectedOld) {
+    try {
+      RefUpdate update = repository.updateRef(ref);
+      update.setExpectedOldObjectId(expectedOld);
+      update.setForceUpdate(true);
+      RefUpdate.Result result = update.delete();
+      switch (result) {
+        case FORCED, NO_CHANGE, FAST_FORWARD, NEW:
+          return true;
+        case LOCK_FAILURE,
+        REJECTED,
+        REJECTED_CURRENT_BRANCH,
+        REJECTED_MISSING_OBJECT,
+        REJECTED_OTHER_REASON,
+        IO_FAILURE,
+        NOT_ATTEMPTED,
+        RENAMED:
+          LOG.debug("cannot delete local {} ({}); the next fetch will", ref, result);
+          return false;
+      }
+      return false;
+    } catch (IOException e) {
+      LOG.debug("cannot delete local {}: {}; the next fetch will", ref, e.toString());
+      return false;
     }
   }
 

@@ -85,6 +85,12 @@ public final class ReconcilerVerticle extends VerticleBase {
   private static final long BUS_TIMEOUT_MILLIS = 60_000;
   private static final int COMMENT_ATTEMPTS = 5;
 
+  /** At most this many proposals are archived per sweep (one archive commit, one push). */
+  static final int ARCHIVE_BATCH = 50;
+
+  /** How often an open pull request is asked for its state, by default (see {@link #poll}). */
+  static final long DEFAULT_POLL_MILLIS = 60_000;
+
   private ServerConfig cfg;
   private GitSource git;
   private LocalProposals proposals;
@@ -93,7 +99,19 @@ public final class ReconcilerVerticle extends VerticleBase {
   private ScmClient client;
   private Map<String, ServedResource> byKind = Map.of();
   private long retryBaseMillis;
+  private long pollMillis;
   private long sweepTimer = -1;
+
+  /** An archive push in flight (event loop only). */
+  private boolean archiving;
+
+  /** What the last poll of each open request learnt: its ETag and when it was (event loop only). */
+  private final Map<String, Polled> polled = new HashMap<>();
+
+  /** Polls in flight, by proposal id (event loop only). */
+  private final Set<String> polling = new HashSet<>();
+
+  private record Polled(String etag, long at) {}
 
   /** Open attempts in flight, by proposal id (event loop only). */
   private final Map<String, Future<Proposal>> opening = new HashMap<>();
@@ -153,6 +171,9 @@ public final class ReconcilerVerticle extends VerticleBase {
             .getLong(
                 "reconcileIntervalMillis",
                 Math.min(Math.max(cfg.pollIntervalMillis(), 1_000), 30_000));
+    // 0 turns polling off; otherwise never more often than the sweep
+    long asked = config().getLong("scmPollIntervalMillis", DEFAULT_POLL_MILLIS);
+    pollMillis = asked <= 0 ? 0 : Math.max(asked, interval);
     Path resourcesDir = Path.of(cfg.resourcesDir());
     return blocking(() -> ResourceConfigurationLoader.load(resourcesDir))
         .onSuccess(resources -> byKind = byKind(resources))
@@ -176,20 +197,43 @@ public final class ReconcilerVerticle extends VerticleBase {
 
   // -- the sweep ---------------------------------------------------------------------------------
 
-  /** The open proposals and the tracked head, read together for a sweep. */
-  private record Snapshot(List<Proposal> open, ObjectId head, Affected affected) {}
+  /**
+   * The live proposals (open, pending or conflicted), whether some are due for archiving, and the
+   * tracked head, read together for a sweep.
+   */
+  private record Snapshot(
+      List<Proposal> live, boolean archiveDue, ObjectId head, Affected affected) {
+    List<Proposal> open() {
+      return live.stream().filter(Proposal::isOpen).toList();
+    }
+  }
 
-  /** Retries due pending proposals and replays proposals left behind by a move. */
+  /**
+   * Retries due pending proposals, polls the SCM for requests merged or closed without a webhook,
+   * replays proposals left behind by a move, and archives old merged and closed proposals.
+   */
   private void sweep() {
     Set<String> tried = Set.copyOf(replayed);
+    Instant cutoff =
+        cfg.proposalRetentionMillis() > 0
+            ? Instant.now().minusMillis(cfg.proposalRetentionMillis())
+            : null;
     blocking(
             () -> {
               if (!ensureOpen()) {
-                return new Snapshot(List.of(), null, null);
+                return new Snapshot(List.of(), false, null, null);
               }
-              List<Proposal> open = openProposals();
+              List<Proposal> all = proposals.list();
+              List<Proposal> live =
+                  all.stream()
+                      .filter(p -> p.isOpen() || LocalProposals.CONFLICTED.equals(p.state()))
+                      .toList();
+              boolean archiveDue =
+                  cutoff != null && all.stream().anyMatch(p -> LocalProposals.expired(p, cutoff));
+              List<Proposal> open = live.stream().filter(Proposal::isOpen).toList();
               ObjectId head = proposals.trackedHead();
-              return new Snapshot(open, head, head == null ? null : affected(open, head, tried));
+              return new Snapshot(
+                  live, archiveDue, head, head == null ? null : affected(open, head, tried));
             })
         .onSuccess(
             snapshot -> {
@@ -202,11 +246,85 @@ public final class ReconcilerVerticle extends VerticleBase {
                   open(proposal.id());
                 }
               }
+              poll(snapshot.live(), now);
               if (snapshot.head() != null) {
                 replayAll(snapshot.head(), snapshot.affected());
               }
+              if (snapshot.archiveDue()) {
+                archive(cutoff);
+              }
             })
         .onFailure(e -> LOG.debug("sweep skipped: {}", e.getMessage()));
+  }
+
+  // -- polling the SCM ---------------------------------------------------------------------------
+
+  /**
+   * Asks the SCM for the state of every live proposal's request (open or conflicted, with a
+   * number), each at most every {@code scmPollIntervalMillis} (default {@value
+   * #DEFAULT_POLL_MILLIS}, never more often than the sweep; 0: never), so a request merged or
+   * closed on the SCM without a webhook still ends its proposal. A request is first asked one
+   * interval after this node first saw it. The request carries the ETag of the last answer ({@code
+   * If-None-Match}), so an unchanged request costs a {@code 304} where the SCM supports it
+   * (GitHub's {@code 304}s do not count against its rate limit); elsewhere it is a plain GET.
+   */
+  private void poll(List<Proposal> live, long now) {
+    if (client == null || pollMillis <= 0) {
+      return;
+    }
+    Set<String> ids = new HashSet<>();
+    for (Proposal proposal : live) {
+      String id = proposal.id();
+      ids.add(id);
+      if (proposal.pullRequest() == null || polling.contains(id)) {
+        continue;
+      }
+      Polled last = polled.get(id);
+      if (last == null) {
+        polled.put(id, new Polled(null, now)); // seen now: first asked one interval later
+        continue;
+      }
+      if (now - last.at() < pollMillis) {
+        continue;
+      }
+      polling.add(id);
+      client
+          .poll(proposal.pullRequest(), last.etag())
+          .compose(
+              answer -> {
+                polled.put(id, new Polled(answer.etag(), System.currentTimeMillis()));
+                if (answer.pull() == null) {
+                  ProposalMetrics.scmCall(scm, "poll", "not-modified");
+                  return Future.succeededFuture();
+                }
+                ProposalMetrics.scmCall(scm, "poll", "success");
+                return answer.pull().isOpen()
+                    ? Future.succeededFuture()
+                    : transition(id, answer.pull()).mapEmpty();
+              })
+          .onFailure(
+              e -> {
+                ProposalMetrics.scmCall(scm, "poll", "failure");
+                polled.put(id, new Polled(last.etag(), System.currentTimeMillis()));
+                LOG.debug("cannot poll {} {}: {}", scm.requestName(), id, e.getMessage());
+              })
+          .onComplete(done -> polling.remove(id));
+    }
+    polled.keySet().retainAll(ids); // merged, closed, archived: no longer asked
+  }
+
+  // -- retention ---------------------------------------------------------------------------------
+
+  /** Archives a batch of merged and closed proposals last changed before {@code cutoff}. */
+  private void archive(Instant cutoff) {
+    if (archiving) {
+      return;
+    }
+    archiving = true;
+    remote
+        .untilHeld(() -> proposals.tryArchive(cutoff, ARCHIVE_BATCH), "the proposal archive")
+        .onFailure(e -> LOG.warn("cannot archive proposals: {}", e.getMessage()))
+        .onComplete(done -> archiving = false);
   }
 
   private List<Proposal> openProposals() {
@@ -796,7 +914,9 @@ public final class ReconcilerVerticle extends VerticleBase {
         .compose(
             update -> {
               Proposal proposal = update.after();
-              if (!LocalProposals.CONFLICTED.equals(proposal.state())) {
+              // only the node whose record went through reports it: another node that found the
+              // record conflicted already (after a lease that did not hold) stays quiet
+              if (!update.changedState() || !LocalProposals.CONFLICTED.equals(proposal.state())) {
                 return Future.succeededFuture();
               }
               LOG.info(

@@ -83,12 +83,18 @@ final class GitLabClient extends ScmClient {
   }
 
   @Override
-  public Future<PullRequest> get(long number) {
-    return call(
-            "get merge request",
-            request(HttpMethod.GET, project() + "/merge_requests/" + number),
-            null)
-        .map(response -> mergeRequest(object("get merge request", response)));
+  protected HttpRequest<Buffer> getRequest(long number) {
+    return request(HttpMethod.GET, project() + "/merge_requests/" + number);
+  }
+
+  @Override
+  protected String getOperation() {
+    return "get merge request";
+  }
+
+  @Override
+  protected PullRequest parsePull(JsonObject json) {
+    return mergeRequest(json);
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Clock;
 import java.util.List;
@@ -81,9 +82,18 @@ abstract class PullsApiClient extends ScmClient {
   }
 
   @Override
-  public Future<PullRequest> get(long number) {
-    return call(operations.get(), request(HttpMethod.GET, repo() + "/pulls/" + number), null)
-        .map(response -> pull(object(operations.get(), response)));
+  protected HttpRequest<Buffer> getRequest(long number) {
+    return request(HttpMethod.GET, repo() + "/pulls/" + number);
+  }
+
+  @Override
+  protected String getOperation() {
+    return operations.get();
+  }
+
+  @Override
+  protected PullRequest parsePull(JsonObject json) {
+    return pull(json);
   }
 
   @Override

@@ -140,8 +140,51 @@ public abstract class ScmClient {
         pull.number(), pull.url(), pull.state(), pull.head(), pull.mergeCommit(), true);
   }
 
+  /**
+   * What a poll learnt: the request, or null when the SCM answered {@code 304 Not Modified}; and
+   * the ETag to send next time (null when the SCM sent none).
+   */
+  public record Poll(PullRequest pull, String etag) {}
+
   /** One request by number. */
-  public abstract Future<PullRequest> get(long number);
+  public Future<PullRequest> get(long number) {
+    return poll(number, null).map(Poll::pull);
+  }
+
+  /**
+   * One request by number, asked conditionally: with {@code etag} (the last answer's) the request
+   * carries {@code If-None-Match}, and an SCM that supports it answers {@code 304} when nothing
+   * changed. Without an ETag from the SCM, every poll is a plain GET.
+   */
+  public Future<Poll> poll(long number, String etag) {
+    HttpRequest<Buffer> request = getRequest(number);
+    if (etag != null) {
+      request.putHeader("If-None-Match", etag);
+    }
+    String what = getOperation();
+    return send(what, request, null)
+        .compose(
+            response -> {
+              if (response.statusCode() == 304 && etag != null) {
+                String again = response.getHeader("ETag");
+                return Future.succeededFuture(new Poll(null, again == null ? etag : again));
+              }
+              if (response.statusCode() / 100 != 2) {
+                return Future.failedFuture(failure(what, response));
+              }
+              return Future.succeededFuture(
+                  new Poll(parsePull(object(what, response)), response.getHeader("ETag")));
+            });
+  }
+
+  /** The GET of one request by number (token header included). */
+  protected abstract HttpRequest<Buffer> getRequest(long number);
+
+  /** The name of that operation, for error messages. */
+  protected abstract String getOperation();
+
+  /** A request as the single-request answer shows it. */
+  protected abstract PullRequest parsePull(JsonObject json);
 
   /** Adds a comment (GitLab: a note) to the request. */
   public abstract Future<Void> comment(long number, String text);
@@ -181,13 +224,7 @@ public abstract class ScmClient {
   /** Sends and checks the status: a 2xx answer, else a failed future with an ScmException. */
   protected Future<HttpResponse<Buffer>> call(
       String what, HttpRequest<Buffer> request, JsonObject body) {
-    Future<HttpResponse<Buffer>> sent =
-        body == null ? request.send() : request.sendJsonObject(body);
-    return sent.recover(
-            e ->
-                Future.failedFuture(
-                    new ScmException(
-                        kind.id() + " " + what + ": no answer (" + e.getMessage() + ")", 0, -1, e)))
+    return send(what, request, body)
         .compose(
             response -> {
               if (response.statusCode() / 100 == 2) {
@@ -195,6 +232,18 @@ public abstract class ScmClient {
               }
               return Future.failedFuture(failure(what, response));
             });
+  }
+
+  /** Sends; any answer succeeds, no answer is an ScmException. */
+  private Future<HttpResponse<Buffer>> send(
+      String what, HttpRequest<Buffer> request, JsonObject body) {
+    Future<HttpResponse<Buffer>> sent =
+        body == null ? request.send() : request.sendJsonObject(body);
+    return sent.recover(
+        e ->
+            Future.failedFuture(
+                new ScmException(
+                    kind.id() + " " + what + ": no answer (" + e.getMessage() + ")", 0, -1, e)));
   }
 
   /** The failure for a non-2xx answer: status, the SCM's message, how long to wait. */

@@ -56,6 +56,26 @@ class CliTest {
     assertThat(config.demo()).isFalse();
     assertThat(config.gitTokenFile()).isNull();
     assertThat(config.localPath()).isNull();
+    assertThat(config.proposalRetentionMillis()).as("retention is off by default").isZero();
+  }
+
+  @Test
+  void proposalRetentionFromFlagEnvironmentOrFile() throws IOException {
+    assertThat(
+            serve("--api-git-repo", REPO, "--api-proposal-retention", "720h")
+                .proposalRetentionMillis())
+        .isEqualTo(720L * 3600 * 1000);
+    assertThat(
+            serve("--api-git-repo", REPO, "--api-proposal-retention", "0")
+                .proposalRetentionMillis())
+        .isZero();
+    Files.writeString(work.resolve("conf/cupd.yaml"), "api-proposal-retention: 48h\n");
+    assertThat(serve("--api-git-repo", REPO).proposalRetentionMillis())
+        .isEqualTo(48L * 3600 * 1000);
+    env.put("CUPD_API_PROPOSAL_RETENTION", "1h30m");
+    assertThat(serve("--api-git-repo", REPO).proposalRetentionMillis())
+        .as("env over file")
+        .isEqualTo(90L * 60 * 1000);
   }
 
   @Test
@@ -320,6 +340,10 @@ class CliTest {
             + " than 0",
         "--api-git-poll-interval 300us|invalid value for --api-git-poll-interval: must be at least"
             + " 1ms",
+        "--api-proposal-retention 30d|invalid value for --api-proposal-retention: invalid"
+            + " duration",
+        "--api-proposal-retention -1h|invalid value for --api-proposal-retention: must not be"
+            + " negative",
         "--api-address 8181|invalid value for --api-address: invalid address \"8181\": missing"
             + " port",
         "--api-address ::1:8181|invalid value for --api-address: invalid address \"::1:8181\"",

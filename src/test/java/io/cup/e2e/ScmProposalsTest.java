@@ -74,13 +74,72 @@ class ScmProposalsTest {
   }
 
   private void start(Vertx vertx, Kind kind) throws IOException {
+    start(vertx, kind, 0);
+  }
+
+  /** As {@link #start(Vertx, Kind)}, polling open requests every {@code pollMillis} (0: never). */
+  private void start(Vertx vertx, Kind kind, long pollMillis) throws IOException {
     this.vertx = vertx;
     events = ProposalEvents.record(vertx);
     fixture = new Fixture(tmp);
     scm = standIn(kind);
     config = config(fixture, tmp, kind, scm.baseUrl());
-    server = CupServer.start(vertx, config, fastVerticles(tmp.resolve("verticles"))).await();
+    Path verticles = fastVerticles(tmp.resolve("verticles"));
+    Path reconciler = verticles.resolve("reconciler.json");
+    JsonObject descriptor = new JsonObject(Files.readString(reconciler));
+    descriptor.getJsonObject("config").put("scmPollIntervalMillis", pollMillis);
+    Files.writeString(reconciler, descriptor.encodePrettily());
+    server = CupServer.start(vertx, config, verticles).await();
     client = WebClient.create(vertx);
+  }
+
+  // -- polling, without webhooks -----------------------------------------------------------------
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void aRequestMergedOnTheScmWithoutAWebhookEndsItsProposalAtAPoll(Kind kind, Vertx vertx)
+      throws Exception {
+    start(vertx, kind, 500);
+    String id = put(SERVICES + "/web", 5).bodyAsJsonObject().getString("id");
+    PullSnapshot pull = scm.pulls().get(0);
+    String getPull =
+        switch (kind) {
+          case GITHUB -> "pulls/get";
+          case GITEA -> "repoGetPullRequest";
+          case GITLAB -> "getApiV4ProjectsIdMergeRequestsMergeRequestIid";
+        };
+    // unchanged, asked twice: GitHub (whose description declares 304) answers the second 304
+    assertThat(scm.awaitRequests(getPull, 2, java.time.Duration.ofSeconds(60))).isTrue();
+    List<Integer> statuses =
+        scm.requests().stream()
+            .filter(r -> getPull.equals(r.operationId()))
+            .map(ScmStandIn.RecordedRequest::status)
+            .toList();
+    assertThat(statuses.get(0)).isEqualTo(200);
+    if (kind == Kind.GITHUB) {
+      assertThat(statuses.subList(1, statuses.size())).containsOnly(304);
+    } else {
+      assertThat(statuses).containsOnly(200);
+    }
+
+    String sha = "7a1b2c3d4e5f60718293a4b5c6d7e8f901234567";
+    Promise<JsonObject> merged = awaitEvent(id, "merged");
+    scm.merge(pull.number(), sha); // on the SCM, and no webhook
+    assertThat(
+            merged
+                .future()
+                .await(60, TimeUnit.SECONDS)
+                .getJsonObject("proposal")
+                .getString("mergeCommit"))
+        .isEqualTo(sha);
+    JsonObject read = get(PROPOSALS + id).bodyAsJsonObject();
+    assertThat(read.getJsonObject("status").getString("state")).isEqualTo("merged");
+    long polls = scm.requests().stream().filter(r -> getPull.equals(r.operationId())).count();
+    long notModified =
+        scm.requests().stream()
+            .filter(r -> getPull.equals(r.operationId()) && r.status() == 304)
+            .count();
+    System.out.printf("%s: %d polls, %d answered 304%n", kind, polls, notModified);
   }
 
   // -- the happy path ----------------------------------------------------------------------------

@@ -78,6 +78,19 @@ class ReconcilerStateTest {
     return new PullRequest(7, URL, state, "cup/proposal/p1", mergeCommit, true);
   }
 
+  @Test
+  void retentionArchivesOnlyMergedAndClosedProposalsLastChangedBeforeTheCutoff() {
+    // every proposal() was last changed at 2026-11-26T10:00:00Z
+    java.time.Instant after = java.time.Instant.parse("2026-11-26T10:00:01Z");
+    java.time.Instant before = java.time.Instant.parse("2026-11-26T09:59:59Z");
+    assertThat(LocalProposals.expired(proposal("merged", 7L, URL), after)).isTrue();
+    assertThat(LocalProposals.expired(proposal("closed", 7L, URL), after)).isTrue();
+    assertThat(LocalProposals.expired(proposal("merged", 7L, URL), before)).isFalse();
+    for (String live : List.of("open", "pending", "conflicted")) {
+      assertThat(LocalProposals.expired(proposal(live, 7L, URL), after)).as(live).isFalse();
+    }
+  }
+
   private static Proposal proposal(String state, Long number, String url) {
     return new Proposal(
         "01m8aaaaaaaaaaaaaaaaaaaaaa",

@@ -269,6 +269,11 @@ public final class ApiDescription {
         .orElse(200);
   }
 
+  /** Whether the description lists {@code status} among the operation's responses. */
+  public boolean declaresStatus(String operationId, int status) {
+    return operation(operationId).node.path("responses").has(Integer.toString(status));
+  }
+
   /** Checks one request; never throws for a bad request, it reports it. */
   public Result check(Request request) {
     String method = request.method().toUpperCase(Locale.ROOT);

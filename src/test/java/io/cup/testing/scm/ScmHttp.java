@@ -38,6 +38,11 @@ final class ScmHttp {
     return send(request(path).GET().build());
   }
 
+  /** A GET with one more header, such as {@code If-None-Match}. */
+  Answer get(String path, String header, String value) {
+    return send(request(path).header(header, value).GET().build());
+  }
+
   Answer send(String method, String path, String json) {
     HttpRequest.Builder builder = request(path);
     if (json == null) {

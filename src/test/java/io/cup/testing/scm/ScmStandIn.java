@@ -1,5 +1,7 @@
 package io.cup.testing.scm;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -391,6 +393,9 @@ public final class ScmStandIn implements AutoCloseable {
         hang = hangs.containsKey(op) ? hangs.get(op).poll() : null;
         Host.Call call = new Host.Call(op, check.pathParameters(), check.query(), check.body());
         reply = hang == null || hang ? host.handle(call, store) : null;
+        if (reply != null) {
+          reply = conditional(request, op, reply);
+        }
       }
       int status = hang != null ? 0 : reply.status();
       requests.add(
@@ -406,6 +411,36 @@ public final class ScmStandIn implements AutoCloseable {
       return null;
     }
     return reply;
+  }
+
+  /**
+   * Conditional requests, only where the description says the operation may answer {@code 304 Not
+   * Modified} (GitHub's GETs): a {@code 200} gets a strong {@code ETag} over its body, and a
+   * request whose {@code If-None-Match} names the current one is answered {@code 304} without a
+   * body. Elsewhere (Gitea, GitLab) answers carry no ETag, as their descriptions declare none.
+   */
+  private Host.Reply conditional(ApiDescription.Request request, String op, Host.Reply reply) {
+    if (!request.method().equalsIgnoreCase("GET")
+        || reply.status() != 200
+        || reply.body() == null
+        || !host.description().declaresStatus(op, 304)) {
+      return reply;
+    }
+    String etag;
+    try {
+      etag =
+          "\""
+              + PullStore.sha1(new String(Host.JSON.writeValueAsBytes(reply.body()), UTF_8))
+              + "\"";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> headers = new HashMap<>(reply.headers());
+    headers.put("ETag", etag);
+    if (request.header("If-None-Match").filter(etag::equals).isPresent()) {
+      return new Host.Reply(304, headers, null);
+    }
+    return new Host.Reply(reply.status(), headers, reply.body());
   }
 
   private static ApiDescription.Request read(HttpExchange exchange) throws IOException {

@@ -136,6 +136,29 @@ class ScmStandInTest {
     }
 
     @Test
+    void anUnchangedPullIsAnswered304ToItsETagAndAChangedOne200() {
+      create("cup/proposal/1");
+      ScmHttp.Answer first = http.get("/repos/acme/flags/pulls/1");
+      String etag = first.header("ETag");
+      assertThat(etag).isNotBlank();
+
+      ScmHttp.Answer unchanged = http.get("/repos/acme/flags/pulls/1", "If-None-Match", etag);
+      assertThat(unchanged.status()).isEqualTo(304);
+      assertThat(unchanged.json()).isNull();
+      assertThat(unchanged.header("ETag")).isEqualTo(etag);
+
+      github.merge(1, "b".repeat(40));
+      ScmHttp.Answer changed = http.get("/repos/acme/flags/pulls/1", "If-None-Match", etag);
+      assertThat(changed.status()).isEqualTo(200);
+      assertThat(changed.json().path("merged").asBoolean()).isTrue();
+      assertThat(changed.header("ETag")).isNotEqualTo(etag);
+      assertThat(github.requests())
+          .extracting(ScmStandIn.RecordedRequest::status)
+          .containsSubsequence(200, 304, 200);
+      github.assertNoViolations();
+    }
+
+    @Test
     void aMergeOnTheScmShowsInTheNextGet() {
       create("cup/proposal/1");
 
@@ -276,6 +299,16 @@ class ScmStandInTest {
           "{\"title\":\"Cup proposal\",\"head\":\""
               + head
               + "\",\"base\":\"main\",\"body\":\"why\"}");
+    }
+
+    @Test
+    void noETagsAsTheDescriptionDeclaresNo304() {
+      create("cup/proposal/1");
+      ScmHttp.Answer first = http.get("/repos/acme/flags/pulls/1");
+      assertThat(first.header("ETag")).isNull();
+      ScmHttp.Answer again = http.get("/repos/acme/flags/pulls/1", "If-None-Match", "\"x\"");
+      assertThat(again.status()).isEqualTo(200);
+      gitea.assertNoViolations();
     }
 
     @Test
