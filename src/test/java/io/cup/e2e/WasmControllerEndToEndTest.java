@@ -16,10 +16,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +97,8 @@ class WasmControllerEndToEndTest {
             false,
             ServerConfig.DEFAULT_MAX_BODY_BYTES);
     server = CupServer.start(vertx, config, Path.of("verticles")).await();
-    client = WebClient.create(vertx);
+    // room for every concurrent request of a test: none waits for a connection
+    client = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(32));
   }
 
   @Test
@@ -266,6 +269,33 @@ class WasmControllerEndToEndTest {
   }
 
   @Test
+  void slowWritesThroughAWasmControllerLeaveReadsTheirOwnWorkers(Vertx vertx) throws Exception {
+    start(vertx, resources(tmp.resolve("resources"), true));
+    // at a named commit, so that every read runs the controller (the API keeps reads of the head)
+    String read =
+        FLAGS + "/new-checkout?revision=" + TestRepos.ref(remote, "refs/heads/main").name();
+    List<Long> idle = readMillis(read, 5);
+
+    // three times as many writes as write workers, each spinning until its 1 s limit
+    int writers = 3 * Runtime.getRuntime().availableProcessors();
+    List<Future<HttpResponse<Buffer>>> writes = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      writes.add(spinnerPut(spinner("x")));
+    }
+    List<Long> loaded = readMillis(read, 5);
+    // every read was answered while writes were still queued or running
+    long unanswered = writes.stream().filter(w -> !w.isComplete()).count();
+    for (Future<HttpResponse<Buffer>> write : writes) {
+      HttpResponse<Buffer> answer = write.await();
+      assertThat(answer.statusCode()).as(answer.bodyAsString()).isIn(503, 504);
+    }
+    System.out.printf(
+        "flag reads, median ms: idle %d, under %d spinning writes %d (all reads %s)%n",
+        median(idle), writers, median(loaded), loaded);
+    assertThat(unanswered).as("writes still unanswered once the reads were answered").isPositive();
+  }
+
+  @Test
   void aBrokenModuleStopsTheStartNamingItsFile(Vertx vertx) throws Exception {
     Path resources = resources(tmp.resolve("resources"), false);
     Files.write(resources.resolve("flipt.wasm"), "not a module".getBytes(StandardCharsets.UTF_8));
@@ -378,6 +408,36 @@ class WasmControllerEndToEndTest {
         .putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(body.encode()))
         .await();
+  }
+
+  /** Reads {@code path} {@code count} times, one after the other: each read's milliseconds. */
+  private List<Long> readMillis(String path, int count) {
+    List<Long> millis = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      long started = System.nanoTime();
+      HttpResponse<Buffer> read = get(path);
+      millis.add((System.nanoTime() - started) / 1_000_000L);
+      assertThat(read.statusCode()).as(read.bodyAsString()).isEqualTo(200);
+    }
+    return millis;
+  }
+
+  private static long median(List<Long> values) {
+    List<Long> sorted = values.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static JsonObject spinner(String name) {
+    return new JsonObject()
+        .put("apiVersion", "hostile.cup.io/v1")
+        .put("kind", "Spinner")
+        .put("metadata", new JsonObject().put("name", name));
+  }
+
+  private Future<HttpResponse<Buffer>> spinnerPut(JsonObject body) {
+    return request(HttpMethod.PUT, "/apis/hostile.cup.io/v1/namespaces/default/spinners/x")
+        .putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(body.encode()));
   }
 
   private static List<JsonObject> ndjson(String body) {
