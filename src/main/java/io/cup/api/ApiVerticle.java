@@ -112,7 +112,14 @@ public class ApiVerticle extends VerticleBase {
   private Router router(ServerConfig config, ResourceConfiguration resources, BusClient bus) {
     ResourceApi api =
         new ResourceApi(
-            resources, bus, validation, pending, headReads, watches, "git".equals(config.source()));
+            resources,
+            bus,
+            validation,
+            pending,
+            headReads,
+            watches,
+            "git".equals(config.source()),
+            config.wasmMaxBodyBytes());
     ProposalApi proposals = new ProposalApi(bus, pending);
     HealthApi health = new HealthApi(bus);
     WebhookApi webhooks =

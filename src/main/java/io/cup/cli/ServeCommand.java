@@ -24,6 +24,7 @@ import static io.cup.config.ServerOptions.API_SOURCE;
 import static io.cup.config.ServerOptions.API_TLS_CERT_FILE;
 import static io.cup.config.ServerOptions.API_TLS_PRIVATE_KEY_FILE;
 import static io.cup.config.ServerOptions.API_TOKEN_AUTH_FILE;
+import static io.cup.config.ServerOptions.API_WASM_MAX_BODY_BYTES;
 import static io.cup.config.ServerOptions.API_WATCH_BOOKMARK_INTERVAL;
 import static io.cup.config.ServerOptions.API_WEBHOOK_SECRET_FILE;
 import static io.cup.config.ServerOptions.DEMO;
@@ -258,6 +259,15 @@ final class ServeCommand implements Callable<Integer> {
   String maxBodyBytes;
 
   @Option(
+      names = "--api-wasm-max-body-bytes",
+      paramLabel = "SIZE",
+      defaultValue = "1MiB",
+      description =
+          "Largest body (and patched result) of a write to a kind served by a WASM controller,"
+              + " refused with 413 before the controller runs (default ${DEFAULT-VALUE}).")
+  String apiWasmMaxBodyBytes;
+
+  @Option(
       names = "--api-tls-cert-file",
       paramLabel = "FILE",
       description =
@@ -410,6 +420,7 @@ final class ServeCommand implements Callable<Integer> {
       throw usage(invalid(API_WATCH_BOOKMARK_INTERVAL, "must be at least 1ms"));
     }
     long maxBody = parse(MAX_BODY_BYTES, maxBodyBytes, ServeCommand::byteSize);
+    long wasmMaxBody = parse(API_WASM_MAX_BODY_BYTES, apiWasmMaxBodyBytes, ServeCommand::byteSize);
     String branch = branch();
     Path data = path(dataDir);
 
@@ -476,7 +487,8 @@ final class ServeCommand implements Callable<Integer> {
             maxBody,
             bookmarks.toMillis(),
             scmSettings,
-            access);
+            access,
+            wasmMaxBody);
     return 0;
   }
 

@@ -29,6 +29,8 @@ import java.nio.file.Paths;
  * @param scm how the SCM named by {@code gitScm} is reached (github, gitea, gitlab), and where the
  *     webhook secret is read from
  * @param access TLS, authentication, authorization and audit ({@link AccessSettings#NONE}: open)
+ * @param wasmMaxBodyBytes largest body (and patched result) of a write to a kind served by a WASM
+ *     controller; larger ones are 413 before any WASM runs
  */
 public record ServerConfig(
     String host,
@@ -49,14 +51,61 @@ public record ServerConfig(
     long maxBodyBytes,
     long watchBookmarkMillis,
     ScmSettings scm,
-    AccessSettings access) {
+    AccessSettings access,
+    long wasmMaxBodyBytes) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+  public static final long DEFAULT_WASM_MAX_BODY_BYTES = 1024L * 1024;
   public static final long DEFAULT_WATCH_BOOKMARK_MILLIS = 30_000L;
 
   public ServerConfig {
     scm = scm == null ? ScmSettings.NONE : scm;
     access = access == null ? AccessSettings.NONE : access;
+    wasmMaxBodyBytes = wasmMaxBodyBytes <= 0 ? DEFAULT_WASM_MAX_BODY_BYTES : wasmMaxBodyBytes;
+  }
+
+  /** A configuration with the default limit for writes through a WASM controller. */
+  public ServerConfig(
+      String host,
+      int port,
+      String source,
+      String gitRepo,
+      String gitScm,
+      String gitBranch,
+      long pollIntervalMillis,
+      String localPath,
+      String resourcesDir,
+      String dataDir,
+      String authorName,
+      String authorEmail,
+      String gitTokenFile,
+      String gitSshKeyFile,
+      boolean demo,
+      long maxBodyBytes,
+      long watchBookmarkMillis,
+      ScmSettings scm,
+      AccessSettings access) {
+    this(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        scm,
+        access,
+        DEFAULT_WASM_MAX_BODY_BYTES);
   }
 
   /** A configuration with the default watch bookmark interval and no SCM settings. */
@@ -120,7 +169,33 @@ public record ServerConfig(
         maxBodyBytes,
         watchBookmarkMillis,
         scm,
-        settings);
+        settings,
+        wasmMaxBodyBytes);
+  }
+
+  /** The same configuration with another limit for writes through a WASM controller. */
+  public ServerConfig withWasmMaxBodyBytes(long bytes) {
+    return new ServerConfig(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        scm,
+        access,
+        bytes);
   }
 
   /** Where the bare clone of {@link #gitRepo} lives: under the data directory. */
@@ -148,7 +223,8 @@ public record ServerConfig(
         .put("maxBodyBytes", maxBodyBytes)
         .put("watchBookmarkMillis", watchBookmarkMillis)
         .put("scm", scm.toJson())
-        .put("access", access.toJson());
+        .put("access", access.toJson())
+        .put("wasmMaxBodyBytes", wasmMaxBodyBytes);
   }
 
   public static ServerConfig fromJson(JsonObject json) {
@@ -171,7 +247,8 @@ public record ServerConfig(
         json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
         json.getLong("watchBookmarkMillis", DEFAULT_WATCH_BOOKMARK_MILLIS),
         ScmSettings.fromJson(json.getJsonObject("scm")),
-        AccessSettings.fromJson(json.getJsonObject("access")));
+        AccessSettings.fromJson(json.getJsonObject("access")),
+        json.getLong("wasmMaxBodyBytes", DEFAULT_WASM_MAX_BODY_BYTES));
   }
 
   /** Reads the {@code "server"} entry of a verticle's deployment config. */

@@ -51,6 +51,7 @@ class CliTest {
     assertThat(config.dataDir()).isEqualTo(work.resolve("data").toString());
     assertThat(config.resourcesDir()).isEqualTo(work.toString());
     assertThat(config.maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
+    assertThat(config.wasmMaxBodyBytes()).isEqualTo(1024 * 1024);
     assertThat(config.demo()).isFalse();
     assertThat(config.gitTokenFile()).isNull();
     assertThat(config.localPath()).isNull();
@@ -75,7 +76,8 @@ class CliTest {
             "--api-git-ssh-key-file", key.toString(),
             "--api-resources", "conf/resources",
             "--data-dir", "var/cup",
-            "--max-body-bytes", "512KiB");
+            "--max-body-bytes", "512KiB",
+            "--api-wasm-max-body-bytes", "256KiB");
 
     assertThat(config.host()).isEqualTo("127.0.0.1");
     assertThat(config.port()).isEqualTo(9090);
@@ -88,6 +90,7 @@ class CliTest {
     assertThat(config.resourcesDir()).isEqualTo(work.resolve("conf/resources").toString());
     assertThat(config.dataDir()).isEqualTo(work.resolve("var/cup").toString());
     assertThat(config.maxBodyBytes()).isEqualTo(512 * 1024);
+    assertThat(config.wasmMaxBodyBytes()).isEqualTo(256 * 1024);
   }
 
   @Test
@@ -185,12 +188,14 @@ class CliTest {
   void environmentAloneAndDefaultAlone() {
     env.put("CUPD_API_GIT_REPO", REPO);
     env.put("CUPD_MAX_BODY_BYTES", "2048");
+    env.put("CUPD_API_WASM_MAX_BODY_BYTES", "1024");
     env.put("CUPD_API_GIT_AUTHOR_EMAIL", "env@example.test");
 
     ServerConfig config = serve();
 
     assertThat(config.gitRepo()).isEqualTo(REPO);
     assertThat(config.maxBodyBytes()).isEqualTo(2048);
+    assertThat(config.wasmMaxBodyBytes()).isEqualTo(1024);
     assertThat(config.authorEmail()).isEqualTo("env@example.test");
     assertThat(config.port()).isEqualTo(8181);
   }
@@ -233,11 +238,14 @@ class CliTest {
   void yamlScalarsOfOtherTypesAreTakenAsText() throws IOException {
     Files.writeString(
         work.resolve("conf/cupd.yaml"),
-        "api-git-repo: " + REPO + "\nmax-body-bytes: 4096\ndemo: false\n");
+        "api-git-repo: "
+            + REPO
+            + "\nmax-body-bytes: 4096\napi-wasm-max-body-bytes: 3072\ndemo: false\n");
 
     ServerConfig config = serve();
 
     assertThat(config.maxBodyBytes()).isEqualTo(4096);
+    assertThat(config.wasmMaxBodyBytes()).isEqualTo(3072);
     assertThat(config.demo()).isFalse();
   }
 
@@ -293,6 +301,8 @@ class CliTest {
             + " name",
         "--max-body-bytes lots|invalid value for --max-body-bytes: \"lots\" is not a size",
         "--max-body-bytes 0|invalid value for --max-body-bytes: must be greater than 0",
+        "--api-wasm-max-body-bytes 0|invalid value for --api-wasm-max-body-bytes: must be greater"
+            + " than 0",
         "--api-git-token-file missing.txt|invalid value for --api-git-token-file: file",
         "--api-resources nowhere|invalid value for --api-resources: directory",
         "--verticles nowhere|invalid value for --verticles: directory",

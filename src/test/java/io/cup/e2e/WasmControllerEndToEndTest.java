@@ -73,6 +73,10 @@ class WasmControllerEndToEndTest {
   }
 
   private void start(Vertx vertx, Path resources) {
+    start(vertx, resources, ServerConfig.DEFAULT_WASM_MAX_BODY_BYTES);
+  }
+
+  private void start(Vertx vertx, Path resources, long wasmMaxBodyBytes) {
     this.vertx = vertx;
     Map<String, String> seed = FliptFixtures.files(FLIPT_DATA);
     seed.put("README.md", "# flags\n");
@@ -80,22 +84,23 @@ class WasmControllerEndToEndTest {
     daemon = GitDaemon.serve(tmp.resolve("remote"));
     config =
         new ServerConfig(
-            "127.0.0.1",
-            Fixture.freePort(),
-            "git",
-            daemon.url("flags.git"),
-            "local",
-            null,
-            300,
-            null,
-            resources.toString(),
-            tmp.resolve("data").toString(),
-            "Cup Test",
-            "cup@test.invalid",
-            null,
-            null,
-            false,
-            ServerConfig.DEFAULT_MAX_BODY_BYTES);
+                "127.0.0.1",
+                Fixture.freePort(),
+                "git",
+                daemon.url("flags.git"),
+                "local",
+                null,
+                300,
+                null,
+                resources.toString(),
+                tmp.resolve("data").toString(),
+                "Cup Test",
+                "cup@test.invalid",
+                null,
+                null,
+                false,
+                ServerConfig.DEFAULT_MAX_BODY_BYTES)
+            .withWasmMaxBodyBytes(wasmMaxBodyBytes);
     server = CupServer.start(vertx, config, Path.of("verticles")).await();
     // room for every concurrent request of a test: none waits for a connection
     client = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(32));
@@ -293,6 +298,60 @@ class WasmControllerEndToEndTest {
         "flag reads, median ms: idle %d, under %d spinning writes %d (all reads %s)%n",
         median(idle), writers, median(loaded), loaded);
     assertThat(unanswered).as("writes still unanswered once the reads were answered").isPositive();
+  }
+
+  @Test
+  void aWriteThroughAWasmControllerOverItsBodyLimitIs413BeforeTheControllerRuns(Vertx vertx)
+      throws Exception {
+    start(vertx, resources(tmp.resolve("resources"), true), 2048);
+    Map<String, ObjectId> refs = TestRepos.refs(remote);
+
+    // a spinner never answers in time: a 413 means it never ran
+    JsonObject big = spinner("x");
+    big.put("spec", new JsonObject().put("padding", "x".repeat(3000)));
+    HttpResponse<Buffer> put = spinnerPut(big).await();
+    assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(413);
+    assertThat(put.bodyAsJsonObject().getString("message"))
+        .contains("limit of 2048 bytes")
+        .contains("spinners")
+        .contains("--api-wasm-max-body-bytes");
+
+    // a patch over the limit: refused before the controller reads the resource
+    HttpResponse<Buffer> bigPatch =
+        request(HttpMethod.PATCH, FLAGS + "/dark-mode")
+            .putHeader("Content-Type", "application/merge-patch+json")
+            .sendBuffer(
+                Buffer.buffer(
+                    new JsonObject()
+                        .put("spec", new JsonObject().put("description", "d".repeat(3000)))
+                        .encode()))
+            .await();
+    assertThat(bigPatch.statusCode()).as(bigPatch.bodyAsString()).isEqualTo(413);
+    assertThat(bigPatch.bodyAsJsonObject().getString("message"))
+        .startsWith("the request body is")
+        .contains("WASM controller flipt");
+
+    // a patch under the limit whose result is over it
+    String patch =
+        new JsonObject()
+            .put("spec", new JsonObject().put("description", "d".repeat(1900)))
+            .encode();
+    assertThat(patch.length()).isLessThan(2048);
+    HttpResponse<Buffer> patched =
+        request(HttpMethod.PATCH, FLAGS + "/dark-mode")
+            .putHeader("Content-Type", "application/merge-patch+json")
+            .sendBuffer(Buffer.buffer(patch))
+            .await();
+    assertThat(patched.statusCode()).as(patched.bodyAsString()).isEqualTo(413);
+    assertThat(patched.bodyAsJsonObject().getString("message"))
+        .contains("the patched resource")
+        .contains("limit of 2048 bytes");
+    assertThat(TestRepos.refs(remote)).isEqualTo(refs);
+
+    // a write under the limit goes through
+    HttpResponse<Buffer> small =
+        put(FLAGS + "/dark-mode", FliptFixtures.flag("default", "dark-mode", false));
+    assertThat(small.statusCode()).as(small.bodyAsString()).isEqualTo(202);
   }
 
   @Test
