@@ -1,6 +1,7 @@
 package io.cup.api;
 
 import io.cup.config.ConfigurationException;
+import io.cup.config.HttpSettings;
 import io.cup.config.ResourceConfiguration;
 import io.cup.config.ResourceConfigurationLoader;
 import io.cup.config.ServerConfig;
@@ -46,6 +47,7 @@ public class ApiVerticle extends VerticleBase {
   private HeadReads headReads;
   private Watches watches;
   private ApiAccess access;
+  private ConnectionGuard connections;
 
   @Override
   public Future<?> start() {
@@ -83,10 +85,20 @@ public class ApiVerticle extends VerticleBase {
                   .compose(
                       started -> {
                         access = started;
+                        HttpSettings http = config.http();
+                        connections =
+                            new ConnectionGuard(
+                                vertx,
+                                http.idleTimeoutMillis(),
+                                http.requestTimeoutMillis(),
+                                http.maxConnections());
                         server =
-                            vertx
-                                .createHttpServer(access.serverOptions(new HttpServerOptions()))
-                                .requestHandler(router(config, resources, bus));
+                            vertx.createHttpServer(
+                                connections.serverOptions(
+                                    access.serverOptions(new HttpServerOptions())));
+                        server
+                            .connectionHandler(c -> connections.connected(c, server.actualPort()))
+                            .requestHandler(connections.requests(router(config, resources, bus)));
                         return Future.all(
                             pending.start(),
                             headReads == null ? Future.succeededFuture() : headReads.start(),
@@ -103,9 +115,13 @@ public class ApiVerticle extends VerticleBase {
         .onSuccess(
             s ->
                 LOG.info(
-                    "HTTP API listening on port {} ({})",
+                    "HTTP API listening on port {} ({}; at most {} connections, idle timeout {}"
+                        + " ms, request timeout {} ms)",
                     s.actualPort(),
-                    config.access().tls() ? "https" : "http"));
+                    config.access().tls() ? "https" : "http",
+                    connections.maxConnections(),
+                    config.http().idleTimeoutMillis(),
+                    config.http().requestTimeoutMillis()));
   }
 
   /** The whole URL space, in match order: the built-in proposals before the resource routes. */
@@ -119,6 +135,7 @@ public class ApiVerticle extends VerticleBase {
             headReads,
             watches,
             "git".equals(config.source()),
+            config.maxResourceBytes(),
             config.wasmMaxBodyBytes());
     ProposalApi proposals = new ProposalApi(bus, pending);
     HealthApi health = new HealthApi(bus);
@@ -126,7 +143,9 @@ public class ApiVerticle extends VerticleBase {
         new WebhookApi(
             bus, validation, config.scm(), config().getLong("webhookTimeoutMillis", 10_000L));
     StatusResponses errors = new StatusResponses(config.maxBodyBytes());
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+    Path spool = Path.of(config.dataDir(), "tmp");
+    SpooledBodyHandler body =
+        new SpooledBodyHandler(vertx, spool, config.maxBodyBytes(), config.http().bodySpoolBytes());
 
     if (resources.served().containsKey(BUILT_IN_PROPOSALS)) {
       LOG.warn(
@@ -141,6 +160,8 @@ public class ApiVerticle extends VerticleBase {
         .handler(
             new AccessControl(access.authentication(), access.authorizer(), access.audit())
                 ::handle);
+    router.route().handler(connections::handle);
+    router.route().handler(new BrowserGuard(config.http(), config.host())::handle);
     ReviewApi reviews = new ReviewApi(access.authorizer());
     BodyHandler reviewBody = BodyHandler.create(false).setBodyLimit(ReviewApi.MAX_BODY_BYTES);
     RouteTable routes = new RouteTable(router);
@@ -159,7 +180,8 @@ public class ApiVerticle extends VerticleBase {
         .on(
             HttpMethod.POST,
             webhooks::scm,
-            BodyHandler.create(false).setBodyLimit(WebhookApi.MAX_BODY_BYTES),
+            new SpooledBodyHandler(
+                vertx, spool, WebhookApi.MAX_BODY_BYTES, config.http().bodySpoolBytes()),
             webhooks::deliver)
         .end();
     // a webhook body over its own limit: the 413 names that limit

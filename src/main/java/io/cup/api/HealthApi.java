@@ -37,15 +37,17 @@ final class HealthApi {
                   if (ar.succeeded() && ar.result().ready()) {
                     return Future.succeededFuture(Reply.text(200, TEXT, "ok"));
                   }
+                  // the fetch error names the remote: the fetcher logs it, the answer does not
                   String why =
                       ar.succeeded()
                           ? "the repository has not been cloned yet"
                               + (ar.result().lastError() == null
                                   ? ""
-                                  : " (last attempt: " + ar.result().lastError() + ")")
+                                  : " (the last fetch failed; the server log says why)")
                           : StatusException.from(ar.cause()).getMessage();
                   return Future.failedFuture(
-                      StatusException.unavailable("not ready: " + why, null));
+                      StatusException.unavailable(
+                          "not ready: " + why, StatusException.REMOTE_RETRY_AFTER_SECONDS));
                 }));
   }
 

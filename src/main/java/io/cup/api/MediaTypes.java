@@ -73,8 +73,9 @@ final class MediaTypes {
 
   static List<Range> parseAccept(String accept) {
     List<Range> ranges = new ArrayList<>();
-    for (String part : accept.split(",")) {
-      String[] fields = part.split(";");
+    for (String part : accept.split(",", -1)) {
+      // limit -1: ";" splits into two empty fields, never into none
+      String[] fields = part.split(";", -1);
       String mediaRange = fields[0].trim().toLowerCase(Locale.ROOT);
       if (mediaRange.equals("*")) {
         mediaRange = "*/*";
@@ -104,7 +105,7 @@ final class MediaTypes {
     if (contentType == null || contentType.isBlank()) {
       return true;
     }
-    String[] fields = contentType.split(";");
+    String[] fields = contentType.split(";", -1);
     String type = fields[0].trim().toLowerCase(Locale.ROOT);
     boolean json = type.equals(JSON) || (type.startsWith("application/") && type.endsWith("+json"));
     if (!json) {

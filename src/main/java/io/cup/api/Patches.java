@@ -4,21 +4,22 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.flipkart.zjsonpatch.InvalidJsonPatchException;
-import com.flipkart.zjsonpatch.JsonPatch;
-import com.flipkart.zjsonpatch.JsonPatchApplicationException;
+import io.cup.controllers.ResourceVersions;
 import io.cup.status.StatusException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The patch types of {@code PATCH}, as Kubernetes takes them for custom resources: JSON merge patch
- * (RFC 7386) and JSON Patch (RFC 6902, applied with zjsonpatch). A patch that is not JSON of the
+ * (RFC 7386) and JSON Patch (RFC 6902, see {@link JsonPatch}). A patch that is not JSON of the
  * right shape is 400; a JSON Patch whose operation cannot apply (a failed {@code test}, a missing
- * path) is 422; any other patch type is 415.
+ * path) is 422; any other patch type is 415. The result may be at most the resource limit when
+ * encoded (413), and a JSON Patch's copies are counted against that limit as they apply, so no
+ * patch builds a resource much larger than the limit. Blocking (CPU) work: run it on a worker.
  */
 final class Patches {
   static final List<String> TYPES = List.of(MediaTypes.MERGE_PATCH, MediaTypes.JSON_PATCH);
@@ -40,22 +41,72 @@ final class Patches {
     return type;
   }
 
-  /** {@code target} with the patch of {@code type} applied, as JSON bytes. */
-  static byte[] apply(String type, JsonObject target, byte[] patch) {
-    JsonNode document = parse(target.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  /**
+   * {@code target} with the patch of {@code type} applied, as JSON bytes; 413 when the result (or
+   * what a JSON Patch copies) is larger than {@code maxResourceBytes}.
+   */
+  static byte[] apply(String type, JsonObject target, byte[] patch, long maxResourceBytes) {
+    JsonNode document = parse(target.encode().getBytes(StandardCharsets.UTF_8));
     JsonNode parsed = parse(patch);
     JsonNode result =
-        type.equals(MediaTypes.MERGE_PATCH) ? merge(document, parsed) : jsonPatch(document, parsed);
+        type.equals(MediaTypes.MERGE_PATCH)
+            ? merge(document, parsed)
+            : JsonPatch.apply(document, parsed, maxResourceBytes);
+    byte[] encoded;
     try {
-      return MAPPER.writeValueAsBytes(result);
+      encoded = MAPPER.writeValueAsBytes(result);
     } catch (JsonProcessingException e) {
       throw StatusException.internal("cannot encode the patched resource", e);
     }
+    if (encoded.length > maxResourceBytes) {
+      throw tooLarge("the patched resource", encoded.length, maxResourceBytes);
+    }
+    return encoded;
   }
 
-  /** Whether the patch names {@code metadata.resourceVersion} (then it is the client's check). */
-  static boolean setsResourceVersion(byte[] patch) {
-    return new String(patch, java.nio.charset.StandardCharsets.UTF_8).contains("resourceVersion");
+  /**
+   * 413 for a resource of {@code size} bytes (negative: not measured to the end) over {@code
+   * limit}.
+   */
+  static StatusException tooLarge(String what, long size, long limit) {
+    return StatusException.tooLarge(
+        what
+            + " is "
+            + (size < 0 ? "" : size + " bytes, ")
+            + "larger than the limit of "
+            + limit
+            + " bytes (--api-max-resource-bytes)");
+  }
+
+  /**
+   * Whether the patch names {@code metadata.resourceVersion} (then it is the client's check): a
+   * merge patch with that member (even null: it removes the check), a JSON Patch with an operation
+   * on {@code /metadata/resourceVersion} or on {@code /metadata} or the root as a whole with a
+   * value naming it. A patch that is not JSON names nothing (it fails when applied).
+   */
+  static boolean setsResourceVersion(String type, byte[] patch) {
+    JsonNode parsed;
+    try {
+      parsed = MAPPER.readTree(patch);
+    } catch (IOException e) {
+      return false;
+    }
+    if (parsed == null) {
+      return false;
+    }
+    if (type.equals(MediaTypes.MERGE_PATCH)) {
+      return parsed.path("metadata").has(ResourceVersions.FIELD);
+    }
+    for (JsonNode operation : parsed) {
+      String path = operation.path("path").asText("");
+      JsonNode value = operation.path("value");
+      if (path.equals("/metadata/" + ResourceVersions.FIELD)
+          || path.equals("/metadata") && value.has(ResourceVersions.FIELD)
+          || path.isEmpty() && value.path("metadata").has(ResourceVersions.FIELD)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** RFC 7386 section 2: objects merge member by member, null removes, anything else replaces. */
@@ -77,20 +128,6 @@ final class Patches {
       }
     }
     return result;
-  }
-
-  private static JsonNode jsonPatch(JsonNode document, JsonNode patch) {
-    if (!patch.isArray()) {
-      throw StatusException.badRequest(
-          "a JSON Patch (application/json-patch+json) must be an array of operations");
-    }
-    try {
-      return JsonPatch.apply(patch, document);
-    } catch (InvalidJsonPatchException e) {
-      throw StatusException.badRequest("the JSON Patch is not valid: " + e.getMessage());
-    } catch (JsonPatchApplicationException e) {
-      throw StatusException.unprocessable("the JSON Patch cannot be applied: " + e.getMessage());
-    }
   }
 
   private static JsonNode parse(byte[] patch) {

@@ -1,5 +1,7 @@
 package io.cup.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cup.bus.Addresses;
 import io.cup.bus.ChangeSetReply;
 import io.cup.bus.ListReply;
@@ -20,9 +22,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +43,7 @@ final class ResourceApi {
   static final String CONTINUE_HEADER = "Cup-Continue";
 
   private static final String SERVED = "cup.served";
+  private static final ObjectMapper BODY_READER = new ObjectMapper();
   private static final List<String> LIST_TYPES = List.of(MediaTypes.NDJSON, MediaTypes.JSON);
   private static final List<String> GET_TYPES = List.of(MediaTypes.JSON, MediaTypes.NDJSON);
   private static final List<String> JSON_ONLY = List.of(MediaTypes.JSON);
@@ -58,6 +61,9 @@ final class ResourceApi {
   /** Whether revisions are commits (git source); a local directory has only its one state. */
   private final boolean revisions;
 
+  /** The largest resource (encoded) a PUT may store or a patch may make (413 beyond it). */
+  private final long maxResourceBytes;
+
   /** The open watches of this instance; null for a local directory source. */
   private final Watches watches;
 
@@ -72,9 +78,11 @@ final class ResourceApi {
       HeadReads headReads,
       Watches watches,
       boolean revisions,
+      long maxResourceBytes,
       long wasmMaxBodyBytes) {
     this.resources = resources;
     this.wasmMaxBodyBytes = wasmMaxBodyBytes;
+    this.maxResourceBytes = maxResourceBytes;
     this.bus = bus;
     this.validation = validation;
     this.pending = pending;
@@ -435,7 +443,8 @@ final class ResourceApi {
    * result. Unless the patch itself names a resourceVersion, the write is conditional on the
    * version read, and a conflict (someone changed the resource between the read and the write)
    * reads and patches again, up to {@value #PATCH_ATTEMPTS} times, so a patch never undoes another
-   * change.
+   * change. Patching always runs on the validation pool: a patch of a few hundred bytes can make
+   * work in proportion to the resource (up to the resource limit), never for the event loop.
    */
   void patch(RoutingContext ctx) {
     Reply.send(
@@ -460,25 +469,27 @@ final class ResourceApi {
       byte[] patch,
       int attempt) {
     ResourceRequest read = target(ctx, served, options.proposal(), null);
-    boolean clientCheck = Patches.setsResourceVersion(patch);
+    boolean clientCheck = Patches.setsResourceVersion(type, patch);
     String namespace = ctx.pathParam("namespace");
     String name = ctx.pathParam("name");
     return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
         .map(ResourceReply::fromJson)
         .compose(
             current ->
-                offload(
-                        patch.length,
+                validation
+                    .executeBlocking(
                         () -> {
-                          byte[] patched = Patches.apply(type, current.resource(), patch);
+                          byte[] patched =
+                              Patches.apply(type, current.resource(), patch, maxResourceBytes);
                           requireWasmSize(served, patched.length, "the patched resource");
                           return ResourceValidator.validateWrite(served, namespace, name, patched);
-                        })
+                        },
+                        false)
                     .compose(write -> putValidated(ctx, served, write, options)))
         .recover(
             failure -> {
               StatusException status = StatusException.from(failure);
-              if (!clientCheck && attempt < PATCH_ATTEMPTS && isStale(status)) {
+              if (!clientCheck && attempt < PATCH_ATTEMPTS && status.isStaleVersion()) {
                 return patchAttempt(ctx, served, options, type, patch, attempt + 1);
               }
               return Future.failedFuture(status);
@@ -527,7 +538,31 @@ final class ResourceApi {
     String namespace = ctx.pathParam("namespace");
     String name = ctx.pathParam("name");
     return offload(
-        body.length, () -> ResourceValidator.validateWrite(served, namespace, name, body));
+        body.length,
+        () -> {
+          requireResourceSize(body);
+          return ResourceValidator.validateWrite(served, namespace, name, body);
+        });
+  }
+
+  /**
+   * 413 when the resource of a PUT body is larger than the limit encoded as Cup stores it; only a
+   * body over the limit is measured (whitespace may make a body larger than its resource).
+   */
+  private void requireResourceSize(byte[] body) {
+    if (body.length <= maxResourceBytes) {
+      return;
+    }
+    JsonNode parsed;
+    try {
+      parsed = BODY_READER.readTree(body);
+    } catch (IOException e) {
+      return; // the validator says what is wrong with it
+    }
+    long size = JsonPatch.encodedSize(parsed, maxResourceBytes);
+    if (size > maxResourceBytes) {
+      throw Patches.tooLarge("the resource", -1, maxResourceBytes);
+    }
   }
 
   /** Runs {@code work} here for small inputs, on the validation pool for large ones. */
@@ -653,13 +688,6 @@ final class ResourceApi {
     }
   }
 
-  /** A 409 from a stale resourceVersion (not from a proposal's state). */
-  private static boolean isStale(StatusException status) {
-    return status.code() == 409
-        && status.getMessage() != null
-        && status.getMessage().startsWith("Operation cannot be fulfilled");
-  }
-
   private static byte[] body(RoutingContext ctx) {
     RequestBody requestBody = ctx.body();
     return requestBody == null || requestBody.buffer() == null
@@ -704,16 +732,11 @@ final class ResourceApi {
 
   /** {@code scheme://host[:port]} of the request, or null when it named no host. */
   static String origin(RoutingContext ctx) {
-    HostAndPort authority = ctx.request().authority();
-    if (authority == null || authority.host() == null || authority.host().isEmpty()) {
-      return null;
+    String decided = ctx.get(BrowserGuard.ORIGIN);
+    if (decided != null) {
+      return decided; // the public URL, when configured
     }
-    String host = authority.host();
-    if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-      host = "[" + host + "]";
-    }
-    String port = authority.port() >= 0 ? ":" + authority.port() : "";
-    return ctx.request().scheme() + "://" + host + port;
+    return BrowserGuard.requestOrigin(ctx.request());
   }
 
   static String emptyToNull(String value) {

@@ -3,6 +3,7 @@ package io.cup.api;
 import io.cup.status.StatusException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Every failed request ends here and is answered with one Kubernetes {@code Status} object: the
  * router's own failures (no route 404, body over the limit 413, undecodable request 400), and every
  * failure of a handler, mapped once through {@link StatusException#from(Throwable)}. Unexpected
- * exceptions are logged and answered with a generic 500 message.
+ * exceptions are logged and answered with a generic 500 message; a client's error (4xx) is logged
+ * at most as one DEBUG line, never with a stack trace: the access log already has its line.
  */
 final class StatusResponses {
   private static final Logger LOG = LoggerFactory.getLogger(StatusResponses.class);
@@ -48,8 +50,24 @@ final class StatusResponses {
       }
       return status;
     }
+    if (failure instanceof HttpClosedException) {
+      // the client went away mid-request: nothing to answer, and not the server's fault
+      LOG.debug(
+          "{} {}: the client closed the connection",
+          ctx.request().method(),
+          AccessLog.printable(ctx.request().path()));
+      return StatusException.badRequest("the client closed the connection");
+    }
     if (failure instanceof HttpException http) {
       code = http.getStatusCode();
+      if (code >= 400 && code < 500 && LOG.isDebugEnabled()) {
+        LOG.debug(
+            "{} {}: {} ({})",
+            ctx.request().method(),
+            AccessLog.printable(ctx.request().path()),
+            code,
+            http.getPayload() == null ? String.valueOf(http.getCause()) : http.getPayload());
+      }
     } else if (failure != null && (code < 400 || code >= 500)) {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
       return StatusException.internal("internal error", failure);
@@ -76,6 +94,27 @@ final class StatusResponses {
         yield new StatusException(code, phrase.replace(" ", ""), phrase);
       }
     };
+  }
+
+  /**
+   * Answers {@code request} outside the router (the connection guard's 408 and 503) with {@code
+   * status}, and closes the connection once the answer is out.
+   */
+  static void writeAndClose(HttpServerRequest request, StatusException status) {
+    HttpServerResponse response = request.response();
+    if (response.ended() || response.closed() || response.headWritten()) {
+      request.connection().close();
+      return;
+    }
+    response.setStatusCode(status.code());
+    response.putHeader(HttpHeaders.CONTENT_TYPE, MediaTypes.JSON);
+    response.putHeader(HttpHeaders.CONNECTION, "close");
+    JsonObject body = status.toStatus();
+    if (body.getValue("details") instanceof JsonObject d
+        && d.getValue("retryAfterSeconds") instanceof Number n) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(n.longValue()));
+    }
+    response.end(body.encode()).onComplete(ar -> request.connection().close());
   }
 
   static void write(RoutingContext ctx, StatusException status) {

@@ -98,6 +98,14 @@ public record Proposal(
 
   /** The same proposal in another state, updated now; a merge commit when given. */
   public Proposal withState(String newState, String newMergeCommit, String now) {
+    return withState(newState, newMergeCommit, now, null);
+  }
+
+  /**
+   * The same proposal in another state, updated now, merged or closed by {@code by} (through Cup);
+   * {@code by} null keeps who is recorded.
+   */
+  public Proposal withState(String newState, String newMergeCommit, String now, Requester by) {
     return new Proposal(
         id,
         newState,
@@ -114,37 +122,8 @@ public record Proposal(
         pullRequest,
         null,
         createdBy,
-        mergedBy,
-        closedBy);
-  }
-
-  /**
-   * The same proposal merged or closed by {@code by} (through Cup), as {@link #withState}; {@code
-   * by} null keeps who is recorded.
-   */
-  public Proposal withState(String newState, String newMergeCommit, String now, Requester by) {
-    Proposal changed = withState(newState, newMergeCommit, now);
-    if (by == null) {
-      return changed;
-    }
-    return new Proposal(
-        id,
-        changed.state,
-        source,
-        url,
-        branch,
-        base,
-        head,
-        message,
-        resources,
-        createdAt,
-        changed.updatedAt,
-        changed.mergeCommit,
-        pullRequest,
-        null,
-        createdBy,
-        "merged".equals(newState) ? by : mergedBy,
-        "closed".equals(newState) ? by : closedBy);
+        by != null && "merged".equals(newState) ? by : mergedBy,
+        by != null && "closed".equals(newState) ? by : closedBy);
   }
 
   /** The same proposal with its pull or merge request: number and web URL. */

@@ -3,7 +3,9 @@ package io.cup.cli;
 import static io.cup.config.ServerOptions.API_ADDRESS;
 import static io.cup.config.ServerOptions.API_ANONYMOUS_AUTH;
 import static io.cup.config.ServerOptions.API_AUTHORIZATION_MODE;
+import static io.cup.config.ServerOptions.API_BODY_SPOOL_THRESHOLD;
 import static io.cup.config.ServerOptions.API_CLIENT_CA_FILE;
+import static io.cup.config.ServerOptions.API_CORS_ALLOWED_ORIGINS;
 import static io.cup.config.ServerOptions.API_GIT_AUTHOR_EMAIL;
 import static io.cup.config.ServerOptions.API_GIT_AUTHOR_EMAIL_DOMAIN;
 import static io.cup.config.ServerOptions.API_GIT_AUTHOR_NAME;
@@ -16,9 +18,14 @@ import static io.cup.config.ServerOptions.API_GIT_SCM_TOKEN_FILE;
 import static io.cup.config.ServerOptions.API_GIT_SCM_URL;
 import static io.cup.config.ServerOptions.API_GIT_SSH_KEY_FILE;
 import static io.cup.config.ServerOptions.API_GIT_TOKEN_FILE;
+import static io.cup.config.ServerOptions.API_IDLE_TIMEOUT;
 import static io.cup.config.ServerOptions.API_LOCAL_PATH;
+import static io.cup.config.ServerOptions.API_MAX_CONNECTIONS;
+import static io.cup.config.ServerOptions.API_MAX_RESOURCE_BYTES;
 import static io.cup.config.ServerOptions.API_OIDC_CA_FILE;
 import static io.cup.config.ServerOptions.API_OIDC_ISSUER_URL;
+import static io.cup.config.ServerOptions.API_PUBLIC_URL;
+import static io.cup.config.ServerOptions.API_REQUEST_TIMEOUT;
 import static io.cup.config.ServerOptions.API_RESOURCES;
 import static io.cup.config.ServerOptions.API_SOURCE;
 import static io.cup.config.ServerOptions.API_TLS_CERT_FILE;
@@ -35,15 +42,18 @@ import io.cup.config.AccessSettings;
 import io.cup.config.ByteSize;
 import io.cup.config.Demo;
 import io.cup.config.GoDuration;
+import io.cup.config.HttpSettings;
 import io.cup.config.ScmSettings;
 import io.cup.config.ServerConfig;
 import io.cup.config.ServerOptions;
 import io.cup.scm.ScmKind;
 import io.cup.scm.ScmRepository;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -268,6 +278,16 @@ final class ServeCommand implements Callable<Integer> {
   String apiWasmMaxBodyBytes;
 
   @Option(
+      names = "--api-max-resource-bytes",
+      paramLabel = "SIZE",
+      defaultValue = "1536KiB",
+      description =
+          "Largest resource: a PUT body's or a patch's result, and a resource file read from Git"
+              + " (413 beyond it); bytes, or with KiB, MiB, GiB (default ${DEFAULT-VALUE}, etcd's"
+              + " request limit).")
+  String apiMaxResourceBytes;
+
+  @Option(
       names = "--api-tls-cert-file",
       paramLabel = "FILE",
       description =
@@ -366,6 +386,68 @@ final class ServeCommand implements Callable<Integer> {
               + " <user>@DOMAIN (default ${DEFAULT-VALUE}).")
   String apiGitAuthorEmailDomain;
 
+  @Option(
+      names = "--api-idle-timeout",
+      paramLabel = "DURATION",
+      defaultValue = ServerOptions.DEFAULT_IDLE_TIMEOUT,
+      description =
+          "Close a connection on which nothing was read or written for this long; must be longer"
+              + " than --api-watch-bookmark-interval (default ${DEFAULT-VALUE}).")
+  String apiIdleTimeout;
+
+  @Option(
+      names = "--api-request-timeout",
+      paramLabel = "DURATION",
+      defaultValue = ServerOptions.DEFAULT_REQUEST_TIMEOUT,
+      description =
+          "A request's headers, then its body, must arrive within this long (else 408 and the"
+              + " connection is closed); an idle keep-alive connection is closed after it"
+              + " (default ${DEFAULT-VALUE}).")
+  String apiRequestTimeout;
+
+  @Option(
+      names = "--api-max-connections",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Connections served at once; beyond it a new connection is answered 503 with"
+              + " Retry-After and closed (default 0: the file descriptor limit less 256, at most"
+              + " 4096).")
+  String apiMaxConnections;
+
+  @Option(
+      names = "--api-body-spool-threshold",
+      paramLabel = "SIZE",
+      defaultValue = ServerOptions.DEFAULT_BODY_SPOOL_THRESHOLD,
+      description =
+          "A request body larger than this is written to a temporary file under the data"
+              + " directory while it arrives, not kept in memory (default ${DEFAULT-VALUE}).")
+  String apiBodySpoolThreshold;
+
+  @Option(
+      names = "--api-public-url",
+      paramLabel = "URL",
+      description =
+          "The URL clients reach the API at (http(s)://host[:port][/prefix]); used for every URL"
+              + " Cup writes, such as proposal links (default: the request's scheme and Host).")
+  String apiPublicUrl;
+
+  @Option(
+      names = "--api-allowed-hosts",
+      paramLabel = "HOST,…",
+      description =
+          "Host header names accepted besides localhost, IP addresses, the listen host and the"
+              + " public URL's host (against DNS rebinding); * accepts any.")
+  String apiAllowedHosts;
+
+  @Option(
+      names = "--api-cors-allowed-origins",
+      paramLabel = "ORIGIN,…",
+      description =
+          "Browser origins (scheme://host[:port]) besides the server's own that may call the API,"
+              + " writes included; a write from any other Origin is 403.")
+  String apiCorsAllowedOrigins;
+
   private final OptionSources sources;
   private final Path workDir;
   private ServerConfig server;
@@ -421,6 +503,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     long maxBody = parse(MAX_BODY_BYTES, maxBodyBytes, ServeCommand::byteSize);
     long wasmMaxBody = parse(API_WASM_MAX_BODY_BYTES, apiWasmMaxBodyBytes, ServeCommand::byteSize);
+    long maxResource = parse(API_MAX_RESOURCE_BYTES, apiMaxResourceBytes, ServeCommand::byteSize);
     String branch = branch();
     Path data = path(dataDir);
 
@@ -466,6 +549,7 @@ final class ServeCommand implements Callable<Integer> {
     verticlesDir = verticlesDirectory();
     ScmSettings scmSettings = scmSettings(scm, source, gitRepo);
     AccessSettings access = accessSettings();
+    HttpSettings http = httpSettings(bookmarks);
 
     server =
         new ServerConfig(
@@ -488,8 +572,110 @@ final class ServeCommand implements Callable<Integer> {
             bookmarks.toMillis(),
             scmSettings,
             access,
+            maxResource,
+            http,
             wasmMaxBody);
     return 0;
+  }
+
+  /**
+   * The HTTP settings, checked: the idle timeout outlasts the bookmark interval (or watches would
+   * be cut), the public URL is an http(s) URL without query, origins are {@code scheme://host}.
+   */
+  private HttpSettings httpSettings(Duration bookmarks) {
+    Duration idle = parse(API_IDLE_TIMEOUT, apiIdleTimeout, GoDuration::parse);
+    if (!explicit(API_IDLE_TIMEOUT) && idle.compareTo(bookmarks) <= 0) {
+      // only the bookmark interval was raised: the default idle timeout follows it
+      idle = bookmarks.multipliedBy(2);
+    }
+    if (idle.compareTo(bookmarks) <= 0) {
+      throw usage(
+          invalid(
+              API_IDLE_TIMEOUT,
+              "must be longer than --api-watch-bookmark-interval ("
+                  + apiWatchBookmarkInterval
+                  + "), or watch streams would be closed as idle"));
+    }
+    Duration request = parse(API_REQUEST_TIMEOUT, apiRequestTimeout, GoDuration::parse);
+    if (request.toMillis() < 1) {
+      throw usage(invalid(API_REQUEST_TIMEOUT, "must be at least 1ms"));
+    }
+    int max;
+    try {
+      max = Integer.parseInt(apiMaxConnections.strip());
+    } catch (NumberFormatException e) {
+      throw usage(invalid(API_MAX_CONNECTIONS, "\"" + apiMaxConnections + "\" is not a number"));
+    }
+    if (max < 0) {
+      throw usage(invalid(API_MAX_CONNECTIONS, "must be 0 (derived) or more"));
+    }
+    long spool = parse(API_BODY_SPOOL_THRESHOLD, apiBodySpoolThreshold, ServeCommand::byteSize);
+    String publicUrl =
+        blank(apiPublicUrl) ? null : parse(API_PUBLIC_URL, apiPublicUrl, ServeCommand::publicUrl);
+    List<String> hosts = list(apiAllowedHosts);
+    List<String> origins = list(apiCorsAllowedOrigins);
+    for (String origin : origins) {
+      parse(API_CORS_ALLOWED_ORIGINS, origin, ServeCommand::origin);
+    }
+    return new HttpSettings(
+        idle.toMillis(),
+        request.toMillis(),
+        max,
+        spool,
+        publicUrl,
+        hosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList(),
+        origins.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList());
+  }
+
+  private static List<String> list(String value) {
+    if (blank(value)) {
+      return List.of();
+    }
+    return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** {@code http(s)://host[:port][/prefix]}, without a trailing slash, query or fragment. */
+  static String publicUrl(String value) {
+    URI uri = uri(value.strip());
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getUserInfo() != null) {
+      throw new IllegalArgumentException(
+          "\""
+              + value
+              + "\" must be http(s)://host[:port][/prefix], without user, query or fragment");
+    }
+    String text = uri.toString();
+    return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+  }
+
+  /** {@code scheme://host[:port]}, nothing else; {@code *} is refused. */
+  static String origin(String value) {
+    if (value.equals("*")) {
+      throw new IllegalArgumentException(
+          "* is not allowed: list the origins (any origin could then write with the browser's"
+              + " client certificate)");
+    }
+    URI uri = uri(value);
+    if ((uri.getRawPath() != null && !uri.getRawPath().isEmpty())
+        || uri.getRawQuery() != null
+        || uri.getUserInfo() != null) {
+      throw new IllegalArgumentException(
+          "\"" + value + "\" is not an origin: scheme://host[:port], no path");
+    }
+    return value;
+  }
+
+  private static URI uri(String value) {
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("\"" + value + "\" is not a URL: " + e.getReason());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || blank(uri.getHost())) {
+      throw new IllegalArgumentException("\"" + value + "\" is not an http(s) URL with a host");
+    }
+    return uri;
   }
 
   private String scm() {

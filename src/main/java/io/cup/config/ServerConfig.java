@@ -29,6 +29,9 @@ import java.nio.file.Paths;
  * @param scm how the SCM named by {@code gitScm} is reached (github, gitea, gitlab), and where the
  *     webhook secret is read from
  * @param access TLS, authentication, authorization and audit ({@link AccessSettings#NONE}: open)
+ * @param maxResourceBytes largest resource Cup writes or reads: a PUT body's or a patch's result
+ *     (encoded), and a resource file read from Git (413 beyond it)
+ * @param http connection and body bounds, browser checks ({@link HttpSettings#DEFAULT})
  * @param wasmMaxBodyBytes largest body (and patched result) of a write to a kind served by a WASM
  *     controller; larger ones are 413 before any WASM runs
  */
@@ -52,19 +55,75 @@ public record ServerConfig(
     long watchBookmarkMillis,
     ScmSettings scm,
     AccessSettings access,
+    long maxResourceBytes,
+    HttpSettings http,
     long wasmMaxBodyBytes) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
   public static final long DEFAULT_WASM_MAX_BODY_BYTES = 1024L * 1024;
+
+  /** 1.5 MiB: etcd's request limit, so what Kubernetes could store Cup stores too. */
+  public static final long DEFAULT_MAX_RESOURCE_BYTES = 3L * 512 * 1024;
+
   public static final long DEFAULT_WATCH_BOOKMARK_MILLIS = 30_000L;
 
   public ServerConfig {
     scm = scm == null ? ScmSettings.NONE : scm;
     access = access == null ? AccessSettings.NONE : access;
+    maxResourceBytes = maxResourceBytes <= 0 ? DEFAULT_MAX_RESOURCE_BYTES : maxResourceBytes;
+    http = http == null ? HttpSettings.DEFAULT : http;
     wasmMaxBodyBytes = wasmMaxBodyBytes <= 0 ? DEFAULT_WASM_MAX_BODY_BYTES : wasmMaxBodyBytes;
   }
 
-  /** A configuration with the default limit for writes through a WASM controller. */
+  /** As the canonical constructor, with the default limit for writes through a WASM controller. */
+  public ServerConfig(
+      String host,
+      int port,
+      String source,
+      String gitRepo,
+      String gitScm,
+      String gitBranch,
+      long pollIntervalMillis,
+      String localPath,
+      String resourcesDir,
+      String dataDir,
+      String authorName,
+      String authorEmail,
+      String gitTokenFile,
+      String gitSshKeyFile,
+      boolean demo,
+      long maxBodyBytes,
+      long watchBookmarkMillis,
+      ScmSettings scm,
+      AccessSettings access,
+      long maxResourceBytes,
+      HttpSettings http) {
+    this(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        scm,
+        access,
+        maxResourceBytes,
+        http,
+        DEFAULT_WASM_MAX_BODY_BYTES);
+  }
+
+  /** As the canonical constructor, with the default resource limit and HTTP settings. */
   public ServerConfig(
       String host,
       int port,
@@ -105,6 +164,8 @@ public record ServerConfig(
         watchBookmarkMillis,
         scm,
         access,
+        DEFAULT_MAX_RESOURCE_BYTES,
+        HttpSettings.DEFAULT,
         DEFAULT_WASM_MAX_BODY_BYTES);
   }
 
@@ -145,7 +206,10 @@ public record ServerConfig(
         maxBodyBytes,
         DEFAULT_WATCH_BOOKMARK_MILLIS,
         ScmSettings.NONE,
-        AccessSettings.NONE);
+        AccessSettings.NONE,
+        DEFAULT_MAX_RESOURCE_BYTES,
+        HttpSettings.DEFAULT,
+        DEFAULT_WASM_MAX_BODY_BYTES);
   }
 
   /** The same configuration with other identity and access settings. */
@@ -169,6 +233,62 @@ public record ServerConfig(
         maxBodyBytes,
         watchBookmarkMillis,
         scm,
+        settings,
+        maxResourceBytes,
+        http,
+        wasmMaxBodyBytes);
+  }
+
+  /** The same configuration with another resource size limit. */
+  public ServerConfig withMaxResourceBytes(long limit) {
+    return new ServerConfig(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        scm,
+        access,
+        limit,
+        http,
+        wasmMaxBodyBytes);
+  }
+
+  /** The same configuration with other HTTP settings. */
+  public ServerConfig withHttp(HttpSettings settings) {
+    return new ServerConfig(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        scm,
+        access,
+        maxResourceBytes,
         settings,
         wasmMaxBodyBytes);
   }
@@ -195,6 +315,8 @@ public record ServerConfig(
         watchBookmarkMillis,
         scm,
         access,
+        maxResourceBytes,
+        http,
         bytes);
   }
 
@@ -224,6 +346,8 @@ public record ServerConfig(
         .put("watchBookmarkMillis", watchBookmarkMillis)
         .put("scm", scm.toJson())
         .put("access", access.toJson())
+        .put("maxResourceBytes", maxResourceBytes)
+        .put("http", http.toJson())
         .put("wasmMaxBodyBytes", wasmMaxBodyBytes);
   }
 
@@ -248,6 +372,8 @@ public record ServerConfig(
         json.getLong("watchBookmarkMillis", DEFAULT_WATCH_BOOKMARK_MILLIS),
         ScmSettings.fromJson(json.getJsonObject("scm")),
         AccessSettings.fromJson(json.getJsonObject("access")),
+        json.getLong("maxResourceBytes", DEFAULT_MAX_RESOURCE_BYTES),
+        HttpSettings.fromJson(json.getJsonObject("http")),
         json.getLong("wasmMaxBodyBytes", DEFAULT_WASM_MAX_BODY_BYTES));
   }
 

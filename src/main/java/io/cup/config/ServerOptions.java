@@ -42,6 +42,7 @@ public final class ServerOptions {
   public static final String VERTICLES = "verticles";
   public static final String MAX_BODY_BYTES = "max-body-bytes";
   public static final String API_WASM_MAX_BODY_BYTES = "api-wasm-max-body-bytes";
+  public static final String API_MAX_RESOURCE_BYTES = "api-max-resource-bytes";
   public static final String API_WATCH_BOOKMARK_INTERVAL = "api-watch-bookmark-interval";
   public static final String API_TLS_CERT_FILE = "api-tls-cert-file";
   public static final String API_TLS_PRIVATE_KEY_FILE = "api-tls-private-key-file";
@@ -56,6 +57,13 @@ public final class ServerOptions {
   public static final String API_AUTHORIZATION_MODE = "api-authorization-mode";
   public static final String API_AUDIT_LOG_PATH = "api-audit-log-path";
   public static final String API_GIT_AUTHOR_EMAIL_DOMAIN = "api-git-author-email-domain";
+  public static final String API_IDLE_TIMEOUT = "api-idle-timeout";
+  public static final String API_REQUEST_TIMEOUT = "api-request-timeout";
+  public static final String API_MAX_CONNECTIONS = "api-max-connections";
+  public static final String API_BODY_SPOOL_THRESHOLD = "api-body-spool-threshold";
+  public static final String API_PUBLIC_URL = "api-public-url";
+  public static final String API_ALLOWED_HOSTS = "api-allowed-hosts";
+  public static final String API_CORS_ALLOWED_ORIGINS = "api-cors-allowed-origins";
 
   /** Every option that the YAML file may set ({@link #CONFIG} names the file itself). */
   public static final List<String> FILE_KEYS =
@@ -81,6 +89,7 @@ public final class ServerOptions {
           VERTICLES,
           MAX_BODY_BYTES,
           API_WASM_MAX_BODY_BYTES,
+          API_MAX_RESOURCE_BYTES,
           API_WATCH_BOOKMARK_INTERVAL,
           API_TLS_CERT_FILE,
           API_TLS_PRIVATE_KEY_FILE,
@@ -94,13 +103,23 @@ public final class ServerOptions {
           API_ANONYMOUS_AUTH,
           API_AUTHORIZATION_MODE,
           API_AUDIT_LOG_PATH,
-          API_GIT_AUTHOR_EMAIL_DOMAIN);
+          API_GIT_AUTHOR_EMAIL_DOMAIN,
+          API_IDLE_TIMEOUT,
+          API_REQUEST_TIMEOUT,
+          API_MAX_CONNECTIONS,
+          API_BODY_SPOOL_THRESHOLD,
+          API_PUBLIC_URL,
+          API_ALLOWED_HOSTS,
+          API_CORS_ALLOWED_ORIGINS);
 
   public static final String DEFAULT_ADDRESS = ":8181";
   public static final String DEFAULT_SOURCE = "git";
   public static final String DEFAULT_SCM = "local";
   public static final String DEFAULT_POLL_INTERVAL = "10s";
   public static final String DEFAULT_WATCH_BOOKMARK_INTERVAL = "30s";
+  public static final String DEFAULT_IDLE_TIMEOUT = "2m";
+  public static final String DEFAULT_REQUEST_TIMEOUT = "60s";
+  public static final String DEFAULT_BODY_SPOOL_THRESHOLD = "256KiB";
   public static final String DEFAULT_AUTHOR_NAME = "Cup";
   public static final String DEFAULT_AUTHOR_EMAIL = "cup@localhost";
   public static final String DEFAULT_RESOURCES = ".";

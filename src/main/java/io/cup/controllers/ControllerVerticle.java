@@ -140,7 +140,7 @@ public final class ControllerVerticle extends VerticleBase {
             "no resource configuration directory given (--api-resources)");
       }
       resources = ResourceConfigurationLoader.load(Path.of(cfg.resourcesDir()));
-      controllers = Controllers.of(resources);
+      controllers = Controllers.of(resources, cfg.maxResourceBytes());
       source = Sources.open(cfg);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -311,7 +311,7 @@ public final class ControllerVerticle extends VerticleBase {
   }
 
   private static StatusException conflict(Target target) {
-    return StatusException.conflict(
+    return StatusException.staleVersion(
         "Operation cannot be fulfilled on "
             + target.plural()
             + "."

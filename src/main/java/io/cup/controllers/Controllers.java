@@ -3,6 +3,7 @@ package io.cup.controllers;
 import io.cup.config.ConfigurationException;
 import io.cup.config.ControllerConfig;
 import io.cup.config.ResourceConfiguration;
+import io.cup.config.ServerConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,9 +22,16 @@ public final class Controllers {
   }
 
   public static Controllers of(ResourceConfiguration configuration) {
+    return of(configuration, ServerConfig.DEFAULT_MAX_RESOURCE_BYTES);
+  }
+
+  /**
+   * @param maxResourceBytes the largest resource file a template controller reads or writes
+   */
+  public static Controllers of(ResourceConfiguration configuration, long maxResourceBytes) {
     Map<String, Controller> byName = new LinkedHashMap<>();
     new TreeMap<>(configuration.controllers())
-        .forEach((name, config) -> byName.put(name, build(config)));
+        .forEach((name, config) -> byName.put(name, build(config, maxResourceBytes)));
     return new Controllers(byName);
   }
 
@@ -33,9 +41,14 @@ public final class Controllers {
   }
 
   static Controller build(ControllerConfig config) {
+    return build(config, ServerConfig.DEFAULT_MAX_RESOURCE_BYTES);
+  }
+
+  static Controller build(ControllerConfig config, long maxResourceBytes) {
     String type = config.type() == null ? "" : config.type();
     return switch (type) {
-      case "template" -> new TemplateController(config);
+      case "template" ->
+          new TemplateController(config, TemplateController.DEFAULT_CACHE_BYTES, maxResourceBytes);
       case "wasm" -> new WasmController(config);
       default ->
           throw new ConfigurationException(

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.cup.config.ConfigurationException;
 import io.cup.config.ControllerConfig;
+import io.cup.config.ServerConfig;
 import io.cup.git.ChangeSet;
 import io.cup.git.FileChange;
 import io.cup.git.RevisionView;
@@ -69,12 +70,16 @@ public final class TemplateController implements Controller {
   private final Cache<String, Parsed> cache;
   private final LongAdder parses = new LongAdder();
 
+  /** The largest resource file read or written (413 beyond it): the server's resource limit. */
+  private final long maxFileBytes;
+
   public TemplateController(ControllerConfig config) {
-    this(config, DEFAULT_CACHE_BYTES);
+    this(config, DEFAULT_CACHE_BYTES, ServerConfig.DEFAULT_MAX_RESOURCE_BYTES);
   }
 
-  TemplateController(ControllerConfig config, long cacheBytes) {
+  public TemplateController(ControllerConfig config, long cacheBytes, long maxFileBytes) {
     this.name = config.name();
+    this.maxFileBytes = maxFileBytes;
     JsonObject spec = config.spec() == null ? new JsonObject() : config.spec();
     for (String field : spec.fieldNames()) {
       if (!RESOURCE_TEMPLATE_NAMES.contains(field)
@@ -122,7 +127,8 @@ public final class TemplateController implements Controller {
   @Override
   public Optional<JsonObject> get(Target target, RevisionView view) {
     String path = resourcePath(target);
-    return view.file(path).map(blob -> read(path, blob.id(), blob::bytes).copy());
+    return view.file(path)
+        .map(blob -> read(path, blob.id(), () -> blob.bytes(maxFileBytes)).copy());
   }
 
   @Override
@@ -131,7 +137,8 @@ public final class TemplateController implements Controller {
     PathGlob glob = listGlob(target, target.namespace());
     List<JsonObject> resources = new ArrayList<>();
     for (PathGlob.Match match : glob.matches(view)) {
-      JsonObject resource = read(match.path(), match.id(), () -> bytes(view, match.path()));
+      JsonObject resource =
+          read(match.path(), match.id(), () -> bytes(view, match.path(), maxFileBytes));
       // a file in this namespace's place that claims another is not listed (the API authorizes
       // by namespace)
       if (isOf(target, resource) && matches(metadata(resource), "namespace", target.namespace())) {
@@ -175,7 +182,8 @@ public final class TemplateController implements Controller {
     Optional<RevisionView.Blob> existing = view.file(path);
     if (existing.isPresent()) {
       try {
-        JsonObject current = read(path, existing.get().id(), existing.get()::bytes);
+        JsonObject current =
+            read(path, existing.get().id(), () -> existing.get().bytes(maxFileBytes));
         if (JsonValues.equal(stored(current), desired)) {
           return new ChangeSet(view.commit(), List.of());
         }
@@ -183,7 +191,19 @@ public final class TemplateController implements Controller {
         // what is stored is not a resource: the put replaces it
       }
     }
-    return new ChangeSet(view.commit(), List.of(FileChange.upsert(path, codec.encode(desired))));
+    byte[] encoded = codec.encode(desired);
+    if (encoded.length > maxFileBytes) {
+      // never store what this controller would refuse to read back
+      throw StatusException.tooLarge(
+          "the resource would be stored at "
+              + path
+              + " as "
+              + encoded.length
+              + " bytes, larger than the limit of "
+              + maxFileBytes
+              + " bytes (--api-max-resource-bytes)");
+    }
+    return new ChangeSet(view.commit(), List.of(FileChange.upsert(path, encoded)));
   }
 
   @Override
@@ -237,20 +257,20 @@ public final class TemplateController implements Controller {
 
   private JsonObject readOrNull(RevisionView view, String path, String id) {
     try {
-      return read(path, id, () -> bytes(view, path));
+      return read(path, id, () -> bytes(view, path, maxFileBytes));
     } catch (StatusException e) {
       LOG.warn("controller {}: skipping {} at {}: {}", name, path, view.commit(), e.getMessage());
       return null;
     }
   }
 
-  private static byte[] bytes(RevisionView view, String path) {
+  private static byte[] bytes(RevisionView view, String path, long maxBytes) {
     return view.file(path)
         .orElseThrow(
             () ->
                 StatusException.badGateway(
                     "stored resource at " + path + " vanished while being read", null))
-        .bytes();
+        .bytes(maxBytes);
   }
 
   private Parsed parse(String path, byte[] bytes) {

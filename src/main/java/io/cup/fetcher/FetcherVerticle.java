@@ -189,8 +189,10 @@ public final class FetcherVerticle extends VerticleBase {
     StatusException status =
         e instanceof StatusException s
             ? s
-            : StatusException.unavailable("cannot fetch " + git.remoteUrl() + ": " + e, e);
-    lastError = status.getMessage();
+            : StatusException.remoteUnavailable(
+                "fetch from", "cannot fetch " + git.remoteUrl() + ": " + e);
+    // the status the API may answer names no address; the log and the bus status have the detail
+    lastError = status.logDetail();
     if (Objects.equals(lastWarned, lastError)) {
       LOG.debug("fetch failed again: {}", lastError);
     } else {

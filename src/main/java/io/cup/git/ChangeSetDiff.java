@@ -20,8 +20,9 @@ import org.eclipse.jgit.lib.ObjectInserter;
  * The unified diff a change set would make to the revision it was computed against, without
  * committing anything: what {@code git diff} would print after the commit ({@code a/} and {@code
  * b/} prefixes, {@code index} lines, three lines of context, "Binary files differ" for binary
- * content), checked against {@link UnifiedDiff} of the committed change. Files the change set
- * leaves as they are print nothing. The output is capped like {@link UnifiedDiff}'s.
+ * content, and for a file over {@link UnifiedDiff#MAX_FILE_BYTES}, which is never loaded), checked
+ * against {@link UnifiedDiff} of the committed change. Files the change set leaves as they are
+ * print nothing. The output is capped like {@link UnifiedDiff}'s.
  */
 public final class ChangeSetDiff {
   private ChangeSetDiff() {}
@@ -34,8 +35,20 @@ public final class ChangeSetDiff {
     try (DiffFormatter formatter = new DiffFormatter(out)) {
       for (FileChange change : sorted) {
         Optional<RevisionView.Blob> before = base.file(change.path());
-        byte[] old = before.map(RevisionView.Blob::bytes).orElse(null);
         byte[] now = change.isDelete() ? null : change.content();
+        boolean large =
+            before.isPresent() && before.get().size() > UnifiedDiff.MAX_FILE_BYTES
+                || now != null && now.length > UnifiedDiff.MAX_FILE_BYTES;
+        if (large) {
+          String oldId = before.map(RevisionView.Blob::id).orElse(null);
+          if (oldId == null && now == null || now != null && idOf(now).equals(oldId)) {
+            continue;
+          }
+          largeHeader(out, change.path(), oldId, now);
+          write(out, "Binary files differ\n");
+          continue;
+        }
+        byte[] old = before.map(b -> b.bytes(UnifiedDiff.MAX_FILE_BYTES)).orElse(null);
         if (old == null && now == null || old != null && now != null && equal(old, now)) {
           continue;
         }
@@ -80,6 +93,31 @@ public final class ChangeSetDiff {
   }
 
   private static final String ZERO = "0000000";
+
+  /** The header of a file too large to load: its ids say what the content would. */
+  private static void largeHeader(
+      ByteArrayOutputStream out, String path, String oldId, byte[] now) {
+    String from = oldId == null ? ZERO : oldId.substring(0, 7);
+    String to = now == null ? ZERO : idOf(now).substring(0, 7);
+    StringBuilder header = new StringBuilder();
+    header.append("diff --git a/").append(path).append(" b/").append(path).append('\n');
+    if (oldId == null) {
+      header.append("new file mode 100644\nindex ").append(from).append("..").append(to);
+      header.append('\n');
+    } else if (now == null) {
+      header.append("deleted file mode 100644\nindex ").append(from).append("..").append(to);
+      header.append('\n');
+    } else {
+      header.append("index ").append(from).append("..").append(to).append(" 100644\n");
+    }
+    header.append("--- ").append(oldId == null ? "/dev/null" : "a/" + path).append('\n');
+    header.append("+++ ").append(now == null ? "/dev/null" : "b/" + path).append('\n');
+    write(out, header.toString());
+  }
+
+  private static String idOf(byte[] content) {
+    return new ObjectInserter.Formatter().idFor(Constants.OBJ_BLOB, content).name();
+  }
 
   /** The abbreviated blob id, as {@code git diff} prints it (7 hex digits). */
   private static String abbreviate(String id, byte[] content) {

@@ -311,7 +311,10 @@ public final class DirectorySource implements Source {
     }
   }
 
-  /** A file read once, on first use; its id is the Git blob id of the bytes read. */
+  /**
+   * A file read once, on first use, within the reader's limit; its id is the Git blob id of its
+   * bytes, hashed as a stream (a large file is never held to name it).
+   */
   private static final class LocalBlob implements RevisionView.Blob {
     private final Path file;
     private final String path;
@@ -325,27 +328,69 @@ public final class DirectorySource implements Source {
 
     @Override
     public synchronized String id() {
-      load();
+      if (id == null) {
+        if (bytes != null) {
+          id = blobId(bytes);
+        } else {
+          try (java.io.InputStream in = Files.newInputStream(file)) {
+            id =
+                new ObjectInserter.Formatter()
+                    .idFor(Constants.OBJ_BLOB, Files.size(file), in)
+                    .name();
+          } catch (NoSuchFileException e) {
+            throw removed();
+          } catch (IOException e) {
+            throw unreadable(e);
+          }
+        }
+      }
       return id;
     }
 
     @Override
-    public synchronized byte[] bytes() {
-      load();
-      return bytes;
+    public synchronized long size() {
+      if (bytes != null) {
+        return bytes.length;
+      }
+      try {
+        return Files.size(file);
+      } catch (NoSuchFileException e) {
+        throw removed();
+      } catch (IOException e) {
+        throw unreadable(e);
+      }
     }
 
-    private void load() {
+    @Override
+    public synchronized byte[] bytes(long maxBytes) {
+      long length = size();
+      if (length > maxBytes) {
+        throw RevisionView.tooLarge(path, length, maxBytes);
+      }
       if (bytes == null) {
         try {
           bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-          throw StatusException.notFound("file " + path + " was removed while being read");
+          throw removed();
         } catch (IOException e) {
-          throw StatusException.internal("cannot read " + path + " of the local source", e);
+          throw unreadable(e);
+        }
+        if (bytes.length > maxBytes) { // it grew meanwhile
+          long read = bytes.length;
+          bytes = null;
+          throw RevisionView.tooLarge(path, read, maxBytes);
         }
         id = blobId(bytes);
       }
+      return bytes;
+    }
+
+    private StatusException removed() {
+      return StatusException.notFound("file " + path + " was removed while being read");
+    }
+
+    private StatusException unreadable(IOException e) {
+      return StatusException.internal("cannot read " + path + " of the local source", e);
     }
 
     @Override

@@ -131,12 +131,16 @@ public final class GitRevisionView implements RevisionView {
     return (mode & FileMode.TYPE_MASK) == FileMode.TYPE_FILE;
   }
 
-  /** A blob whose bytes are read on first use (and then kept: blobs never change). */
+  /**
+   * A blob whose size is read from its header and whose bytes are read on first use within the
+   * reader's limit (and then kept: blobs never change).
+   */
   private static final class GitBlob implements Blob {
     private final Repository repository;
     private final ObjectId id;
     private final String path;
     private volatile byte[] bytes;
+    private volatile long size = -1;
 
     GitBlob(Repository repository, ObjectId id, String path) {
       this.repository = repository;
@@ -150,17 +154,40 @@ public final class GitRevisionView implements RevisionView {
     }
 
     @Override
-    public byte[] bytes() {
+    public long size() {
+      long known = size;
+      if (known < 0) {
+        try (ObjectReader reader = repository.newObjectReader()) {
+          known = reader.getObjectSize(id, Constants.OBJ_BLOB);
+        } catch (IOException e) {
+          throw StatusException.unavailable("cannot read blob " + id.name() + " of " + path, e);
+        }
+        size = known;
+      }
+      return known;
+    }
+
+    @Override
+    public byte[] bytes(long maxBytes) {
       byte[] loaded = bytes;
       if (loaded == null) {
+        long length = size();
+        if (length > maxBytes) {
+          throw RevisionView.tooLarge(path, length, maxBytes);
+        }
         try (ObjectReader reader = repository.newObjectReader()) {
-          loaded = reader.open(id, Constants.OBJ_BLOB).getCachedBytes(Integer.MAX_VALUE);
+          loaded =
+              reader
+                  .open(id, Constants.OBJ_BLOB)
+                  .getCachedBytes((int) Math.min(maxBytes, Integer.MAX_VALUE - 16));
         } catch (LargeObjectException e) {
-          throw StatusException.tooLarge("file " + path + " is too large to read");
+          throw RevisionView.tooLarge(path, length, maxBytes);
         } catch (IOException e) {
           throw StatusException.unavailable("cannot read blob " + id.name() + " of " + path, e);
         }
         bytes = loaded;
+      } else if (loaded.length > maxBytes) {
+        throw RevisionView.tooLarge(path, loaded.length, maxBytes);
       }
       return loaded;
     }

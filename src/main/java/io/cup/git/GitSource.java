@@ -138,7 +138,7 @@ public final class GitSource implements Source {
     Repository repo = repository;
     if (repo == null) {
       throw StatusException.unavailable(
-          "the repository " + remoteUrl() + " is not cloned yet", null);
+          "the repository is not cloned yet", StatusException.REMOTE_RETRY_AFTER_SECONDS);
     }
     return repo;
   }
@@ -640,8 +640,8 @@ public final class GitSource implements Source {
     if (root != e && rootReason != null && !reason.contains(rootReason)) {
       reason = reason + " (" + rootReason + ")";
     }
-    return StatusException.unavailable(
-        "cannot " + what + " " + remoteUrl() + ": " + credentials.redact(reason), null);
+    return StatusException.remoteUnavailable(
+        what, "cannot " + what + " " + remoteUrl() + ": " + credentials.redact(reason));
   }
 
   // -- disk ------------------------------------------------------------------------------------

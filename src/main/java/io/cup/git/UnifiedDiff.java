@@ -14,7 +14,8 @@ import org.eclipse.jgit.revwalk.RevWalk;
 /**
  * Unified diff text between two commits, as {@code git diff} prints it: {@code a/} and {@code b/}
  * path prefixes, three lines of context, no rename detection (a move shows as a delete and an add),
- * "Binary files differ" for binary content.
+ * "Binary files differ" for binary content and for files over {@value #MAX_FILE_BYTES} bytes (never
+ * loaded).
  *
  * <p>The output is capped at a byte limit: a longer diff is cut at the last whole line under the
  * limit and ends with the line {@value #TRUNCATED} (followed by the limit). Safe for concurrent
@@ -23,6 +24,12 @@ import org.eclipse.jgit.revwalk.RevWalk;
 public final class UnifiedDiff {
   /** The default output limit: 1 MiB. */
   public static final int DEFAULT_LIMIT = 1 << 20;
+
+  /**
+   * Files larger than this are not loaded to be diffed: they print "Binary files differ", as Git
+   * does for files over {@code core.bigFileThreshold}.
+   */
+  public static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
 
   /** Starts the last line of a diff that was cut at the limit. */
   public static final String TRUNCATED = "diff truncated:";
@@ -52,6 +59,7 @@ public final class UnifiedDiff {
     try (DiffFormatter formatter = new DiffFormatter(out)) {
       formatter.setRepository(repository);
       formatter.setDetectRenames(false);
+      formatter.setBinaryFileThreshold(MAX_FILE_BYTES);
       formatter.setOldPrefix("a/");
       formatter.setNewPrefix("b/");
       formatter.format(from, to);

@@ -153,8 +153,7 @@ final class LocalProposals implements Proposals {
                 RefChange.create(ProposalStore.branchRef(id), commit.commit()),
                 RefChange.create(ProposalStore.recordRef(id), record)));
     if (outcome == Outcome.STALE) {
-      throw StatusException.badGateway(
-          "the remote " + source.remoteUrl() + " already has refs of proposal " + id, null);
+      throw StatusException.badGateway("the Git remote already has refs of proposal " + id, null);
     }
     source.exclusively(
         () -> {

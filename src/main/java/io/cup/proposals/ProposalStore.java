@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.eclipse.jgit.errors.LargeObjectException;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -45,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * (commits never change), so a list costs one ref scan and a blob read per changed record.
  */
 public final class ProposalStore {
+  /** The largest proposal record read (a record lists resource names, never their content). */
+  static final int MAX_RECORD_BYTES = 1 << 20;
+
   /** Where records live: {@code refs/cup/proposals/<id>}. */
   public static final String RECORD_PREFIX = "refs/cup/proposals/";
 
@@ -136,7 +140,24 @@ public final class ProposalStore {
         if (tree == null) {
           throw StatusException.internal("record " + recordCommit.name() + " has no " + FILE, null);
         }
-        byte[] bytes = repository.open(tree.getObjectId(0), Constants.OBJ_BLOB).getBytes();
+        byte[] bytes;
+        try {
+          bytes =
+              repository
+                  .open(tree.getObjectId(0), Constants.OBJ_BLOB)
+                  .getCachedBytes(MAX_RECORD_BYTES);
+        } catch (LargeObjectException e) {
+          // Cup writes records of a few KiB; one this large was not written by Cup
+          throw StatusException.internal(
+              "record "
+                  + recordCommit.name()
+                  + ": "
+                  + FILE
+                  + " is larger than "
+                  + MAX_RECORD_BYTES
+                  + " bytes",
+              e);
+        }
         Proposal proposal =
             Proposal.fromJson(new JsonObject(new String(bytes, StandardCharsets.UTF_8)));
         cache.put(recordCommit, proposal);

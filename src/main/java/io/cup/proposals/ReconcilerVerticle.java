@@ -629,6 +629,20 @@ public final class ReconcilerVerticle extends VerticleBase {
               .compose(v -> replay(proposal.id(), head))
               .otherwise(
                   e -> {
+                    StatusException status = StatusException.from(e);
+                    if (status.code() == 413) {
+                      // a resource of the proposal (or upstream) is over the resource limit: it is
+                      // not loaded, and trying again at every sweep would not change that. The
+                      // proposal stays open on its base; see docs/scm.md.
+                      LOG.warn(
+                          "not moving proposal {} onto {}: {}; it stays on its base until the"
+                              + " limit (--api-max-resource-bytes) allows it or the tracked"
+                              + " branch moves again",
+                          proposal.id(),
+                          head.name(),
+                          status.getMessage());
+                      return null;
+                    }
                     LOG.warn(
                         "cannot move proposal {} onto {}: {}",
                         proposal.id(),

@@ -158,11 +158,14 @@ final class RemotePush {
           && String.valueOf(e.getMessage()).contains(JGitText.get().atomicPushNotSupported)) {
         throw new AtomicUnsupported();
       }
-      throw StatusException.unavailable(
-          "cannot push to " + source.remoteUrl() + ": " + reason(e), null);
+      StatusException status =
+          StatusException.remoteUnavailable(
+              "push to", "cannot push to " + source.remoteUrl() + ": " + reason(e));
+      LOG.warn("{}", status.logDetail());
+      throw status;
     } catch (NotSupportedException | URISyntaxException e) {
-      throw StatusException.badGateway(
-          "cannot push to " + source.remoteUrl() + ": " + reason(e), null);
+      LOG.warn("cannot push to {}: {}", source.remoteUrl(), reason(e));
+      throw StatusException.badGateway("cannot push to the Git remote (see the server log)", null);
     } catch (IOException e) {
       throw StatusException.internal("cannot prepare the push to " + source.remoteUrl(), e);
     }
@@ -204,12 +207,9 @@ final class RemotePush {
       return Outcome.STALE;
     }
     if (!refused.isEmpty()) {
+      LOG.warn("the remote {} rejected the push of {}", source.remoteUrl(), refused);
       throw StatusException.badGateway(
-          "the remote "
-              + source.remoteUrl()
-              + " rejected the push of "
-              + String.join(", ", refused),
-          null);
+          "the Git remote rejected the push of " + String.join(", ", refused), null);
     }
     return Outcome.PUSHED;
   }

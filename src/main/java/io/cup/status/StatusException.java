@@ -143,6 +143,31 @@ public class StatusException extends RuntimeException {
     return new StatusException(409, "Conflict", message);
   }
 
+  /** The reason of the cause that marks a 409 as a stale {@code metadata.resourceVersion}. */
+  public static final String RESOURCE_VERSION_CONFLICT = "ResourceVersionConflict";
+
+  /**
+   * 409 for a write whose {@code metadata.resourceVersion} is no longer current: reason {@code
+   * Conflict} as Kubernetes, with a cause on {@code metadata.resourceVersion} of reason {@value
+   * #RESOURCE_VERSION_CONFLICT} that says so as data (it survives the event bus; see {@link
+   * #isStaleVersion()}).
+   */
+  public static StatusException staleVersion(String message) {
+    return new StatusException(
+        409,
+        "Conflict",
+        message,
+        List.of(new Cause("metadata.resourceVersion", RESOURCE_VERSION_CONFLICT, message)),
+        null,
+        null);
+  }
+
+  /** Whether this is the 409 of {@link #staleVersion} (not a proposal's or a file's conflict). */
+  public boolean isStaleVersion() {
+    return code == 409
+        && causes.stream().anyMatch(c -> RESOURCE_VERSION_CONFLICT.equals(c.reason()));
+  }
+
   /** 410: a resourceVersion or continue token that named a version the server no longer has. */
   public static StatusException expired(String message) {
     return new StatusException(410, "Expired", message);
@@ -175,6 +200,39 @@ public class StatusException extends RuntimeException {
 
   public static StatusException unavailable(String message, Throwable cause) {
     return new StatusException(503, "ServiceUnavailable", message, List.of(), null, cause);
+  }
+
+  /** How long a client is told to wait ({@code Retry-After}) when the Git remote failed. */
+  public static final long REMOTE_RETRY_AFTER_SECONDS = 10;
+
+  /**
+   * 503 with {@code Retry-After}: the Git remote could not be reached. The message names no
+   * address; {@code detail} (the remote, the error) is kept as the cause, for the server's log only
+   * (it does not travel over the event bus or to a client).
+   */
+  public static StatusException remoteUnavailable(String what, String detail) {
+    return new StatusException(
+        503,
+        "ServiceUnavailable",
+        "cannot " + what + " the Git remote; try again later",
+        List.of(),
+        new JsonObject().put("retryAfterSeconds", REMOTE_RETRY_AFTER_SECONDS),
+        new Detail(detail));
+  }
+
+  /**
+   * What the log says about a failure: the detail kept by {@link #remoteUnavailable}, or the
+   * message.
+   */
+  public String logDetail() {
+    return getCause() instanceof Detail d ? d.getMessage() : getMessage();
+  }
+
+  /** The detail of a failure that is logged and never sent to a client. */
+  public static final class Detail extends RuntimeException {
+    public Detail(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /** 503 with {@code Retry-After} (as {@code details.retryAfterSeconds}). */

@@ -21,6 +21,12 @@ import java.util.TreeMap;
  * Failures are {@link WasiError}s carrying the errno the guest sees.
  */
 final class GuestFiles {
+  /**
+   * The largest repository file a guest may read: a larger one fails the call with 413 naming the
+   * file, before anything of it is loaded (the guest could not hold it in its memory anyway).
+   */
+  static final long MAX_READ_BYTES = 16L * 1024 * 1024;
+
   private final RevisionView base;
   private final boolean writable;
   private final long maxFileBytes;
@@ -190,14 +196,14 @@ final class GuestFiles {
 
     private void load() {
       if (data == null) {
-        data = origin.bytes();
+        data = origin.bytes(MAX_READ_BYTES);
         size = data.length;
       }
     }
 
+    /** The size, from the blob's header while the guest has not read the file. */
     long size() {
-      load();
-      return size;
+      return data == null ? origin.size() : size;
     }
 
     /** Up to {@code length} bytes from {@code position}; fewer at the end of the file. */
@@ -532,7 +538,8 @@ final class GuestFiles {
     if (!file.modified && file.origin != null && file.origin.id().equals(was.blob().id())) {
       return true;
     }
-    return Arrays.equals(file.content(), was.blob().bytes());
+    return file.content().length == was.blob().size()
+        && Arrays.equals(file.content(), was.blob().bytes(MAX_READ_BYTES));
   }
 
   /** Deletes for the base file at {@code path}, or every base file below the directory there. */
@@ -575,13 +582,22 @@ final class GuestFiles {
       }
 
       @Override
-      public byte[] bytes() {
+      public long size() {
+        return blob().size();
+      }
+
+      @Override
+      public byte[] bytes(long maxBytes) {
+        return blob().bytes(maxBytes);
+      }
+
+      private RevisionView.Blob blob() {
         if (blob == null) {
           blob =
               base.file(path)
                   .orElseThrow(() -> new IllegalStateException("blob of " + path + " vanished"));
         }
-        return blob.bytes();
+        return blob;
       }
     };
   }

@@ -188,6 +188,11 @@ public final class WasmRunner {
     if (overMemory) {
       return memoryLimit(call);
     }
+    StatusException refused = causeOf(failure, StatusException.class);
+    if (refused != null) {
+      // the host refused something with a status of its own (a repository file over the limit)
+      return refused;
+    }
     if (causeOf(failure, ChicoryInterruptedException.class) != null) {
       // interrupted, but not by the deadline: whoever runs this thread is stopping it
       Thread.currentThread().interrupt();

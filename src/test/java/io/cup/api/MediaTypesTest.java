@@ -34,7 +34,18 @@ class MediaTypesTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"text/html", "application/xml, text/*", "application/json;q=0", "nonsense"})
+      strings = {
+        "text/html",
+        "application/xml, text/*",
+        "application/json;q=0",
+        "nonsense",
+        ";",
+        ";;;",
+        ",",
+        " , ;q=1",
+        "/",
+        "application/"
+      })
   void acceptsNothingOffered(String accept) {
     assertThat(MediaTypes.negotiate(accept, LIST)).isEmpty();
   }
@@ -66,9 +77,18 @@ class MediaTypesTest {
         "multipart/form-data; boundary=x",
         "application/json; charset=latin1",
         "text/json+xml",
-        "application/yaml"
+        "application/yaml",
+        ";",
+        ";;;",
+        ";charset=utf-8"
       })
   void otherContentTypes(String contentType) {
     assertThat(MediaTypes.isJson(contentType)).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {";", ";;;", " ; ", ","})
+  void malformedHeadersHaveNoBaseType(String header) {
+    assertThat(MediaTypes.baseType(header)).isIn("", ",");
   }
 }

@@ -2,6 +2,7 @@ package io.cup.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cup.config.AccessSettings;
 import io.cup.config.Demo;
 import io.cup.config.ServerConfig;
 import java.io.IOException;
@@ -52,6 +53,7 @@ class CliTest {
     assertThat(config.resourcesDir()).isEqualTo(work.toString());
     assertThat(config.maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
     assertThat(config.wasmMaxBodyBytes()).isEqualTo(1024 * 1024);
+    assertThat(config.maxResourceBytes()).isEqualTo(ServerConfig.DEFAULT_MAX_RESOURCE_BYTES);
     assertThat(config.demo()).isFalse();
     assertThat(config.gitTokenFile()).isNull();
     assertThat(config.localPath()).isNull();
@@ -77,7 +79,8 @@ class CliTest {
             "--api-resources", "conf/resources",
             "--data-dir", "var/cup",
             "--max-body-bytes", "512KiB",
-            "--api-wasm-max-body-bytes", "256KiB");
+            "--api-wasm-max-body-bytes", "256KiB",
+            "--api-max-resource-bytes", "2MiB");
 
     assertThat(config.host()).isEqualTo("127.0.0.1");
     assertThat(config.port()).isEqualTo(9090);
@@ -91,6 +94,46 @@ class CliTest {
     assertThat(config.dataDir()).isEqualTo(work.resolve("var/cup").toString());
     assertThat(config.maxBodyBytes()).isEqualTo(512 * 1024);
     assertThat(config.wasmMaxBodyBytes()).isEqualTo(256 * 1024);
+    assertThat(config.maxResourceBytes()).isEqualTo(2 * 1024 * 1024);
+  }
+
+  @Test
+  void httpFlagsEnvironmentAndFileLandInTheHttpSettings() throws IOException {
+    ServerConfig defaults = serve("--api-git-repo", REPO);
+    assertThat(defaults.http().idleTimeoutMillis()).isEqualTo(120_000L);
+    assertThat(defaults.http().requestTimeoutMillis()).isEqualTo(60_000L);
+    assertThat(defaults.http().maxConnections()).isZero();
+    assertThat(defaults.http().bodySpoolBytes()).isEqualTo(256 * 1024);
+    assertThat(defaults.http().publicUrl()).isNull();
+
+    ServerConfig flags =
+        serve(
+            "--api-git-repo", REPO,
+            "--api-idle-timeout", "90s",
+            "--api-request-timeout", "15s",
+            "--api-max-connections", "500",
+            "--api-body-spool-threshold", "64KiB",
+            "--api-public-url", "https://cup.example.com/config/",
+            "--api-allowed-hosts", "cup.internal, Cup.Example.org",
+            "--api-cors-allowed-origins", "https://ui.example.com");
+    assertThat(flags.http().idleTimeoutMillis()).isEqualTo(90_000L);
+    assertThat(flags.http().requestTimeoutMillis()).isEqualTo(15_000L);
+    assertThat(flags.http().maxConnections()).isEqualTo(500);
+    assertThat(flags.http().bodySpoolBytes()).isEqualTo(64 * 1024);
+    assertThat(flags.http().publicUrl()).isEqualTo("https://cup.example.com/config");
+    assertThat(flags.http().allowedHosts()).containsExactly("cup.internal", "cup.example.org");
+    assertThat(flags.http().corsAllowedOrigins()).containsExactly("https://ui.example.com");
+
+    env.put("CUPD_API_MAX_CONNECTIONS", "100");
+    Files.writeString(work.resolve("cupd.yaml"), "api-request-timeout: 5s\n");
+    ServerConfig sources = serve("--api-git-repo", REPO, "--config", "cupd.yaml");
+    assertThat(sources.http().maxConnections()).isEqualTo(100);
+    assertThat(sources.http().requestTimeoutMillis()).isEqualTo(5_000L);
+
+    // a bookmark interval raised alone takes the idle timeout with it
+    ServerConfig slowBookmarks =
+        serve("--api-git-repo", REPO, "--api-watch-bookmark-interval", "5m");
+    assertThat(slowBookmarks.http().idleTimeoutMillis()).isEqualTo(10 * 60_000L);
   }
 
   @Test
@@ -189,6 +232,7 @@ class CliTest {
     env.put("CUPD_API_GIT_REPO", REPO);
     env.put("CUPD_MAX_BODY_BYTES", "2048");
     env.put("CUPD_API_WASM_MAX_BODY_BYTES", "1024");
+    env.put("CUPD_API_MAX_RESOURCE_BYTES", "1024");
     env.put("CUPD_API_GIT_AUTHOR_EMAIL", "env@example.test");
 
     ServerConfig config = serve();
@@ -196,6 +240,7 @@ class CliTest {
     assertThat(config.gitRepo()).isEqualTo(REPO);
     assertThat(config.maxBodyBytes()).isEqualTo(2048);
     assertThat(config.wasmMaxBodyBytes()).isEqualTo(1024);
+    assertThat(config.maxResourceBytes()).isEqualTo(1024);
     assertThat(config.authorEmail()).isEqualTo("env@example.test");
     assertThat(config.port()).isEqualTo(8181);
   }
@@ -240,12 +285,14 @@ class CliTest {
         work.resolve("conf/cupd.yaml"),
         "api-git-repo: "
             + REPO
-            + "\nmax-body-bytes: 4096\napi-wasm-max-body-bytes: 3072\ndemo: false\n");
+            + "\nmax-body-bytes: 4096\napi-wasm-max-body-bytes: 3072\napi-max-resource-bytes:"
+            + " 100KiB\ndemo: false\n");
 
     ServerConfig config = serve();
 
     assertThat(config.maxBodyBytes()).isEqualTo(4096);
     assertThat(config.wasmMaxBodyBytes()).isEqualTo(3072);
+    assertThat(config.maxResourceBytes()).isEqualTo(100 * 1024);
     assertThat(config.demo()).isFalse();
   }
 
@@ -303,12 +350,25 @@ class CliTest {
         "--max-body-bytes 0|invalid value for --max-body-bytes: must be greater than 0",
         "--api-wasm-max-body-bytes 0|invalid value for --api-wasm-max-body-bytes: must be greater"
             + " than 0",
+        "--api-max-resource-bytes 0|invalid value for --api-max-resource-bytes: must be greater"
+            + " than 0",
         "--api-git-token-file missing.txt|invalid value for --api-git-token-file: file",
         "--api-resources nowhere|invalid value for --api-resources: directory",
         "--verticles nowhere|invalid value for --verticles: directory",
         "--config missing.yaml|missing.yaml: file not found",
         "--demo --api-source local|--demo serves a Git repository; it cannot be combined with"
             + " --api-source local",
+        "--api-idle-timeout 20s|invalid value for --api-idle-timeout: must be longer than"
+            + " --api-watch-bookmark-interval",
+        "--api-max-connections many|invalid value for --api-max-connections: \"many\" is not a"
+            + " number",
+        "--api-public-url ftp://x|invalid value for --api-public-url: \"ftp://x\" is not an"
+            + " http(s) URL",
+        "--api-public-url https://cup.example.com/?a=b|invalid value for --api-public-url:",
+        "--api-cors-allowed-origins *|invalid value for --api-cors-allowed-origins: * is not"
+            + " allowed",
+        "--api-cors-allowed-origins https://ui.example.com/app|invalid value for"
+            + " --api-cors-allowed-origins: \"https://ui.example.com/app\" is not an origin",
       })
   void badFlagsExitWithUsageErrorNamingTheFlag(String flags, String message) {
     List<String> args = new ArrayList<>(List.of("serve", "--api-git-repo", REPO));
@@ -501,6 +561,13 @@ class CliTest {
             "--config",
             "--verticles",
             "--max-body-bytes",
+            "--api-idle-timeout",
+            "--api-request-timeout",
+            "--api-max-connections",
+            "--api-body-spool-threshold",
+            "--api-public-url",
+            "--api-allowed-hosts",
+            "--api-cors-allowed-origins",
             "CUPD_API_ADDRESS");
   }
 
@@ -517,6 +584,109 @@ class CliTest {
     Files.writeString(work.resolve("conf/cupd.yaml"), "{ broken");
 
     assertThat(parse("serve", "--help").exitCode()).isZero();
+  }
+
+  // ------------------------------------------------------------------ identity and access
+
+  @Test
+  void accessOptionsComeFromFlagsEnvironmentAndFile() throws IOException {
+    for (String name :
+        List.of("tls.crt", "tls.key", "tokens.csv", "oidc-ca.crt", "client-ca.crt")) {
+      Files.writeString(work.resolve(name), "x\n");
+    }
+    ServerConfig byFlags =
+        serve(
+            "--api-git-repo",
+            REPO,
+            "--api-tls-cert-file",
+            "tls.crt",
+            "--api-tls-private-key-file",
+            "tls.key",
+            "--api-token-auth-file",
+            "tokens.csv",
+            "--api-oidc-issuer-url",
+            "https://issuer.example",
+            "--api-oidc-client-id",
+            "cup",
+            "--api-oidc-username-claim",
+            "email",
+            "--api-oidc-groups-claim",
+            "roles",
+            "--api-oidc-ca-file",
+            "oidc-ca.crt",
+            "--api-client-ca-file",
+            "client-ca.crt",
+            "--api-anonymous-auth",
+            "--api-authorization-mode",
+            "rbac",
+            "--api-audit-log-path",
+            "audit/audit.log",
+            "--api-git-author-email-domain",
+            "example.com");
+    AccessSettings access = byFlags.access();
+    assertThat(access.tlsCertFile()).isEqualTo(work.resolve("tls.crt").toString());
+    assertThat(access.tlsKeyFile()).isEqualTo(work.resolve("tls.key").toString());
+    assertThat(access.tokenAuthFile()).isEqualTo(work.resolve("tokens.csv").toString());
+    assertThat(access.oidcIssuerUrl()).isEqualTo("https://issuer.example");
+    assertThat(access.oidcClientId()).isEqualTo("cup");
+    assertThat(access.oidcUsernameClaim()).isEqualTo("email");
+    assertThat(access.oidcGroupsClaim()).isEqualTo("roles");
+    assertThat(access.oidcCaFile()).isEqualTo(work.resolve("oidc-ca.crt").toString());
+    assertThat(access.clientCaFile()).isEqualTo(work.resolve("client-ca.crt").toString());
+    assertThat(access.anonymousAuth()).isTrue();
+    assertThat(access.authorizationMode()).isEqualTo(AccessSettings.RBAC);
+    assertThat(access.auditLogPath()).isEqualTo(work.resolve("audit/audit.log").toString());
+    assertThat(access.emailDomain()).isEqualTo("example.com");
+    assertThat(access.tls()).isTrue();
+
+    env.put("CUPD_API_TOKEN_AUTH_FILE", "tokens.csv");
+    env.put("CUPD_API_ANONYMOUS_AUTH", "true");
+    env.put("CUPD_API_AUDIT_LOG_PATH", "-");
+    AccessSettings fromEnvironment = serve("--api-git-repo", REPO).access();
+    assertThat(fromEnvironment.tokenAuthFile()).isEqualTo(work.resolve("tokens.csv").toString());
+    assertThat(fromEnvironment.anonymousAuth()).isTrue();
+    assertThat(fromEnvironment.auditLogPath()).isEqualTo("-");
+    assertThat(fromEnvironment.effectiveAuthorizationMode()).isEqualTo(AccessSettings.RBAC);
+    env.clear();
+
+    Files.writeString(
+        work.resolve("conf/cupd.yaml"),
+        "api-oidc-issuer-url: https://issuer.example\napi-oidc-client-id: cup\n"
+            + "api-authorization-mode: AlwaysAllow\n");
+    AccessSettings fromFile = serve("--api-git-repo", REPO).access();
+    assertThat(fromFile.oidcIssuerUrl()).isEqualTo("https://issuer.example");
+    assertThat(fromFile.oidcUsernameClaim()).isEqualTo("sub");
+    assertThat(fromFile.oidcGroupsClaim()).isEqualTo("groups");
+    assertThat(fromFile.effectiveAuthorizationMode()).isEqualTo(AccessSettings.ALWAYS_ALLOW);
+  }
+
+  @Test
+  void withoutAccessOptionsTheServerIsOpenAsBefore() {
+    AccessSettings access = serve("--api-git-repo", REPO).access();
+    assertThat(access.authenticates()).isFalse();
+    assertThat(access.tls()).isFalse();
+    assertThat(access.effectiveAuthorizationMode()).isEqualTo(AccessSettings.ALWAYS_ALLOW);
+    assertThat(access.auditLogPath()).isNull();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--api-tls-cert-file tls.crt|go together: give both",
+        "--api-oidc-issuer-url http://issuer.example --api-oidc-client-id cup|must be an https://",
+        "--api-oidc-issuer-url https://issuer.example|needs --api-oidc-client-id",
+        "--api-client-ca-file tls.crt|needs --api-tls-cert-file",
+        "--api-authorization-mode Webhook|is not AlwaysAllow or RBAC",
+        "--api-token-auth-file missing.csv|invalid value for --api-token-auth-file: file",
+      })
+  void badAccessOptionsAreUsageErrors(String flags, String message) throws IOException {
+    Files.writeString(work.resolve("tls.crt"), "x\n");
+    List<String> args = new ArrayList<>(List.of("serve", "--api-git-repo", REPO));
+    args.addAll(Arrays.asList(flags.split(" ")));
+    Invocation invocation = parse(args.toArray(String[]::new));
+    assertThat(invocation.exitCode()).isEqualTo(2);
+    assertThat(err.toString()).contains(message);
   }
 
   // ------------------------------------------------------------------ helpers

@@ -376,6 +376,38 @@ class ControllerVerticleTest {
                         })));
   }
 
+  /**
+   * A stale resourceVersion is a 409 that says so as data (a cause of reason
+   * ResourceVersionConflict), which survives the event bus: the API recognises it by that, never by
+   * the message's wording.
+   */
+  @Test
+  void aStaleVersionIs409WithAConflictCauseThatCrossesTheBus(Vertx vertx, VertxTestContext ctx) {
+    JsonObject changed = new JsonObject(resource("default", "foo", "new", "a"));
+    String gone = "0123456789abcdef0123456789abcdef01234567";
+    ResourceRequest stale =
+        new ResourceRequest(GROUP, VERSION, "resources", "default", "foo", null, null, changed)
+            .withPrecondition(gone, false);
+    send(vertx, Addresses.CONTROLLER_PUT, stale.toJson())
+        .onComplete(
+            ctx.failing(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          StatusException status = StatusException.from(failure);
+                          assertThat(status.code()).isEqualTo(409);
+                          assertThat(status.reason()).isEqualTo("Conflict");
+                          assertThat(status.isStaleVersion()).isTrue();
+                          assertThat(status.causes())
+                              .extracting(StatusException.Cause::reason)
+                              .containsExactly(StatusException.RESOURCE_VERSION_CONFLICT);
+                          assertThat(
+                                  StatusException.conflict("a proposal is merged").isStaleVersion())
+                              .isFalse();
+                          ctx.completeNow();
+                        })));
+  }
+
   @Test
   void deleteRepliesWithTheRemovalOr404(Vertx vertx, VertxTestContext ctx) {
     Checkpoint two = ctx.checkpoint(2);

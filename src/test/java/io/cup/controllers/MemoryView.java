@@ -54,7 +54,15 @@ final class MemoryView implements RevisionView {
           }
 
           @Override
-          public byte[] bytes() {
+          public long size() {
+            return bytes.length;
+          }
+
+          @Override
+          public byte[] bytes(long maxBytes) {
+            if (bytes.length > maxBytes) {
+              throw RevisionView.tooLarge(path, bytes.length, maxBytes);
+            }
             bytesRead++;
             return bytes.clone();
           }

@@ -328,9 +328,18 @@ class AccessEndToEndTest {
         tokenFile,
         java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    // each API instance re-reads the file on its own: wait until every answer says so
     eventually(
-        () -> send(client, HttpMethod.GET, SERVICES, fresh, null).statusCode() == 200,
-        "the new token is accepted");
+        () -> {
+          for (int i = 0; i < 6; i++) {
+            if (send(client, HttpMethod.GET, SERVICES, fresh, null).statusCode() != 200
+                || send(client, HttpMethod.GET, SERVICES, READER, null).statusCode() != 401) {
+              return false;
+            }
+          }
+          return true;
+        },
+        "the new token is accepted and the removed one refused");
     assertUnauthorized(send(client, HttpMethod.GET, SERVICES, READER, null), "the removed token");
   }
 

@@ -153,7 +153,12 @@ class HttpRemoteTest {
     assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(503);
     JsonObject status = refused.bodyAsJsonObject();
     assertThat(status.getString("kind")).isEqualTo("Status");
-    assertThat(status.getString("message")).contains(http.url(REPO)).doesNotContain(token);
+    assertThat(status.getString("message"))
+        .contains("cannot push to the Git remote")
+        .doesNotContain(http.url(REPO))
+        .doesNotContain(token);
+    assertThat(refused.getHeader("Retry-After")).isEqualTo("10");
+    assertThat(logs.text()).contains("cannot push to " + http.url(REPO));
     assertThat(get(SERVICES + "/web").statusCode()).isEqualTo(200);
     assertThat(TestRepos.refs(fixture.remote)).isEqualTo(before);
 
@@ -179,7 +184,10 @@ class HttpRemoteTest {
     JsonObject write =
         assertStatus(put(SERVICES + "/web", Fixture.service("default", "web", 3, "t", "x")), 503);
     for (JsonObject status : List.of(notReady, read, write)) {
-      assertThat(status.encode()).doesNotContain(wrongToken).doesNotContain(token);
+      assertThat(status.encode())
+          .doesNotContain(wrongToken)
+          .doesNotContain(token)
+          .doesNotContain(http.url(REPO));
     }
     // the wrong token was offered (and refused); nothing reached git, nothing changed
     assertThat(http.requests()).anyMatch(r -> r.auth() == Auth.REJECTED);

@@ -206,6 +206,46 @@ class ProposalReplayTest {
         .sum();
   }
 
+  /**
+   * A move that makes a proposal's resource larger than the resource limit upstream: the replay
+   * does not load it, the proposal stays open on its base (not conflicted), and the proposals after
+   * it still move.
+   */
+  @Test
+  void aProposalWhoseResourceIsOverTheLimitUpstreamIsLeftOnItsBase() throws Exception {
+    server.close().await();
+    config = config.withMaxResourceBytes(64 * 1024);
+    server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    String older = proposeApi(6);
+    String big = propose("web", 5);
+    ObjectId bigBranch = TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + big);
+    Promise<JsonObject> olderConflicted = awaitEvent(older, "conflicted");
+    Promise<JsonObject> bigUpdated = awaitEvent(big, "updated");
+    Promise<JsonObject> bigConflicted = awaitEvent(big, "conflicted");
+
+    // upstream changes both proposals' resources; web's file is now over the limit
+    TestRepos.commit(
+        fixture.remote,
+        "main",
+        Map.of(
+            Fixture.path("default", "api"),
+            Fixture.service("default", "api", 3, "tier", "middle"),
+            Fixture.path("default", "web"),
+            Fixture.service("default", "web", 2, "padding", "x".repeat(100_000))),
+        Set.of(),
+        "relabel, and a big web");
+
+    // newest first: once the older one was replayed (and found conflicted), the big one was
+    // looked at and left alone
+    olderConflicted.future().await(90, TimeUnit.SECONDS);
+    assertThat(bigUpdated.future().isComplete()).isFalse();
+    assertThat(bigConflicted.future().isComplete()).isFalse();
+    assertThat(TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + big))
+        .isEqualTo(bigBranch);
+    JsonObject proposal = get(PROPOSALS + big).bodyAsJsonObject();
+    assertThat(proposal.getJsonObject("status").getString("state")).isEqualTo("open");
+  }
+
   // -- helpers -----------------------------------------------------------------------------------
 
   private String propose(String name, int replicas) {

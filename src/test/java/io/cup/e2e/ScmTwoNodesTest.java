@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -100,21 +99,23 @@ class ScmTwoNodesTest {
     assertThat(onA.getJsonObject("status").getLong("pullRequest")).isEqualTo(number);
     assertThat(onB.getJsonObject("status").getLong("pullRequest")).isEqualTo(number);
 
-    // the base moves: both nodes see it, the leases let one replay through
-    ObjectId moved =
-        TestRepos.commit(
-            fixture.remote,
-            "main",
-            Map.of(
-                Fixture.path("default", "api"),
-                Fixture.service("default", "api", 4, "tier", "backend")),
-            Set.of(),
-            "someone scales api");
-    awaitProposal(configA, id, p -> moved.name().equals(p.getJsonObject("spec").getString("base")));
-    awaitProposal(configB, id, p -> moved.name().equals(p.getJsonObject("spec").getString("base")));
-    RevCommit head = TestRepos.parseCommit(fixture.remote, "refs/heads/cup/proposal/" + id);
-    assertThat(head.getParentCount()).isEqualTo(1);
-    assertThat(head.getParent(0).getId()).isEqualTo(moved);
+    // the base moves under the proposal's own resource: both nodes replay it, the leases let one
+    // record through (only proposals whose files a move changed are replayed)
+    ObjectId branch = TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + id);
+    TestRepos.commit(
+        fixture.remote,
+        "main",
+        Map.of(
+            Fixture.path("default", "web"),
+            Fixture.service("default", "web", 4, "tier", "frontend")),
+        Set.of(),
+        "someone scales web");
+    awaitProposal(configA, id, p -> "conflicted".equals(state(p)));
+    awaitProposal(configB, id, p -> "conflicted".equals(state(p)));
+    assertThat(TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + id)).isEqualTo(branch);
+    assertThat(scm.pulls().get(0).comments())
+        .as("one conflict comment, from the node whose record went through")
+        .hasSize(1);
     assertThat(scm.pulls()).hasSize(1);
   }
 

@@ -317,8 +317,16 @@ class ServerEndToEndTest {
   void aStoppedRemoteFailsWritesWith503WhileReadsGoOn() {
     fixture.daemon.stop();
     JsonObject web = new JsonObject(Fixture.service("default", "web", 7, "tier", "frontend"));
-    JsonObject status = assertStatus(put(SERVICES + "/web", web), 503);
-    assertThat(status.getString("message")).doesNotContain("password");
+    HttpResponse<Buffer> refused = put(SERVICES + "/web", web);
+    JsonObject status = assertStatus(refused, 503);
+    assertThat(status.getString("message"))
+        .doesNotContain("password")
+        // the remote's address is for the server's log, not for clients
+        .doesNotContain(fixture.url())
+        .doesNotContain("127.0.0.1")
+        .contains("Git remote");
+    assertThat(refused.getHeader("Retry-After")).isEqualTo("10");
+    assertThat(status.getJsonObject("details").getLong("retryAfterSeconds")).isEqualTo(10L);
     assertThat(get(SERVICES + "/web").statusCode()).isEqualTo(200);
     assertThat(ndjson(get(SERVICES).bodyAsString())).hasSize(2);
 

@@ -86,6 +86,43 @@ class ChangeSetDiffTest {
         .doesNotContain("same.json");
   }
 
+  /** Files over the limit are neither loaded nor diffed line by line: Git's "Binary" line. */
+  @Test
+  void aFileOverTheLimitIsShownAsBinaryLikeUnifiedDiff() throws Exception {
+    byte[] big = "line\n".repeat(UnifiedDiff.MAX_FILE_BYTES / 5 + 1).getBytes(UTF_8);
+    byte[] bigger = (new String(big, UTF_8) + "more\n").getBytes(UTF_8);
+    ObjectId base =
+        writer
+            .commit(
+                null,
+                List.of(
+                    FileChange.upsert("big.txt", big),
+                    FileChange.upsert("gone.txt", big),
+                    FileChange.upsert("same.txt", big)),
+                AUTHOR,
+                AUTHOR,
+                "base")
+            .commit();
+    ChangeSet changes =
+        new ChangeSet(
+            base.name(),
+            List.of(
+                FileChange.upsert("big.txt", bigger),
+                FileChange.delete("gone.txt"),
+                FileChange.upsert("new.txt", bigger),
+                FileChange.upsert("same.txt", big)));
+
+    String dryRun = ChangeSetDiff.of(GitRevisionView.of(repository, base), changes, 1 << 20);
+    ObjectId head = writer.commit(base, changes.changes(), AUTHOR, AUTHOR, "head").commit();
+
+    assertThat(dryRun).isEqualTo(new UnifiedDiff(repository).between(base, head));
+    assertThat(dryRun)
+        .contains("+++ b/big.txt\nBinary files differ\n")
+        .contains("+++ /dev/null\nBinary files differ\n")
+        .doesNotContain("same.txt")
+        .doesNotContain("+line");
+  }
+
   @Test
   void aLocalDirectoryGivesTheSameDiffAsItsGitTwin() throws Exception {
     Path local = Files.createDirectories(dir.resolve("local"));

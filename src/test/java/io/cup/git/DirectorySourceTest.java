@@ -43,7 +43,8 @@ class DirectorySourceTest {
     assertThat(view.commit()).isEqualTo("local");
     assertThat(source.kind()).isEqualTo("local");
     RevisionView.Blob blob = view.file("default/flag-a.json").orElseThrow();
-    assertThat(new String(blob.bytes(), StandardCharsets.UTF_8)).isEqualTo("{\"name\":\"a\"}\n");
+    assertThat(new String(blob.bytes(Long.MAX_VALUE), StandardCharsets.UTF_8))
+        .isEqualTo("{\"name\":\"a\"}\n");
     assertThat(blob.id()).isEqualTo(GitSourceTest.hashObject("{\"name\":\"a\"}\n"));
     assertThat(view.file("default")).isEmpty();
     assertThat(view.file("missing.json")).isEmpty();

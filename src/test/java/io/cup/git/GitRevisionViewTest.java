@@ -80,7 +80,8 @@ class GitRevisionViewTest {
 
       GitRevisionView view = GitRevisionView.of(repo, commit);
       RevisionView.Blob x = view.file("a/b/x.json").orElseThrow();
-      assertThat(new String(x.bytes(), StandardCharsets.UTF_8)).isEqualTo("{\"name\":\"x\"}\n");
+      assertThat(new String(x.bytes(Long.MAX_VALUE), StandardCharsets.UTF_8))
+          .isEqualTo("{\"name\":\"x\"}\n");
       assertThat(x.id()).isEqualTo(blob.name());
       assertThat(view.list("")).hasSize(100);
       assertThat(view.list("a/b")).extracting(RevisionView.Entry::name).containsExactly("x.json");
@@ -134,5 +135,37 @@ class GitRevisionViewTest {
   private static ObjectId missingId(String seed) {
     return new ObjectInserter.Formatter()
         .idFor(Constants.OBJ_BLOB, ("not stored: " + seed).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A blob's size comes from its header; its bytes are read only within the reader's limit. */
+  @Test
+  void aBlobOverTheReadersLimitIs413NamingPathAndSizeAndIsNotLoaded() {
+    byte[] big = new byte[3 * 1024 * 1024];
+    java.util.Arrays.fill(big, (byte) 'x');
+    Path repoDir =
+        TestRepos.createBare(
+            dir.resolve("big.git"),
+            Map.of("big.json", new String(big, StandardCharsets.UTF_8), "small.json", "{}\n"));
+    try (Repository repo = TestRepos.open(repoDir)) {
+      GitRevisionView view = GitRevisionView.of(repo, repo.resolve("refs/heads/main"));
+      RevisionView.Blob blob = view.file("big.json").orElseThrow();
+      assertThat(blob.size()).isEqualTo(big.length);
+      assertThatThrownBy(() -> blob.bytes(1024 * 1024))
+          .isInstanceOfSatisfying(
+              io.cup.status.StatusException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(413);
+                assertThat(e.getMessage())
+                    .contains("big.json")
+                    .contains(String.valueOf(big.length))
+                    .contains(String.valueOf(1024 * 1024));
+              });
+      assertThat(blob.bytes(big.length)).hasSize(big.length);
+      RevisionView.Blob small = view.file("small.json").orElseThrow();
+      assertThatThrownBy(() -> small.bytes(2)).hasMessageContaining("small.json is 3 bytes");
+      assertThat(small.bytes(3)).hasSize(3);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -350,7 +350,8 @@ class GitSourceTest {
     RevisionView view = git.view("main");
 
     RevisionView.Blob blob = view.file("default/flipt.io-v1alpha1-Flag-a.json").orElseThrow();
-    assertThat(new String(blob.bytes(), StandardCharsets.UTF_8)).isEqualTo("{\"name\":\"a\"}\n");
+    assertThat(new String(blob.bytes(Long.MAX_VALUE), StandardCharsets.UTF_8))
+        .isEqualTo("{\"name\":\"a\"}\n");
     assertThat(blob.id()).isEqualTo(hashObject("{\"name\":\"a\"}\n"));
     assertThat(text(view, "other/nested/deep.txt")).isEqualTo("deep\n");
 
@@ -401,7 +402,7 @@ class GitSourceTest {
   }
 
   private static String text(RevisionView view, String path) {
-    return new String(view.file(path).orElseThrow().bytes(), StandardCharsets.UTF_8);
+    return new String(view.file(path).orElseThrow().bytes(Long.MAX_VALUE), StandardCharsets.UTF_8);
   }
 
   /** What {@code git hash-object} says for {@code content}: the id a blob must have. */

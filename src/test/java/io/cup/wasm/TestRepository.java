@@ -109,9 +109,14 @@ final class TestRepository implements AutoCloseable {
                     }
 
                     @Override
-                    public byte[] bytes() {
+                    public long size() {
+                      return blob.size();
+                    }
+
+                    @Override
+                    public byte[] bytes(long maxBytes) {
                       blobReads.incrementAndGet();
-                      return blob.bytes();
+                      return blob.bytes(maxBytes);
                     }
                   });
     }

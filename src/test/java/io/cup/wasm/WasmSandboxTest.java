@@ -191,6 +191,21 @@ class WasmSandboxTest {
   }
 
   @Test
+  void aRepositoryFileOverTheReadLimitFailsTheCallWith413NotLoaded() throws Exception {
+    int size = (int) GuestFiles.MAX_READ_BYTES + 1;
+    GitRevisionView big = repo.commit(Map.of("big.txt", "x".repeat(size), "ok.txt", "ok\n"));
+    WasmRunner echo = runner("echo", WasmModule.Execution.COMPILED, WasmLimits.DEFAULTS);
+
+    StatusException e = failure(() -> echo.run(big, GuestCall.get("Flag", "default", "big.txt")));
+
+    assertThat(e).isNotNull();
+    assertThat(e.code()).isEqualTo(413);
+    assertThat(e.getMessage()).contains("big.txt").contains(String.valueOf(size));
+    assertThat(echo.run(big, GuestCall.get("Flag", "default", "ok.txt")).stdoutText())
+        .endsWith("ok\n");
+  }
+
+  @Test
   void theRegularFileNextToTheSymlinksIsReadable() throws Exception {
     GitRevisionView symlinks = repo.commitWithSymlinks("/etc/passwd");
 
