@@ -29,9 +29,11 @@ import org.slf4j.LoggerFactory;
  * {@code proposalTimeoutMillis} (30 000), {@code statusTimeoutMillis} (5 000), {@code
  * shutdownTimeoutSeconds} (30), {@code validationPoolSize} (4), {@code headReadsCapacity} (10 000
  * resources read at the tracked head kept per instance, see {@link HeadReads}), {@code
- * controllerQueue} (64 per processor: outstanding controller requests per instance before the API
- * answers 503 with {@code Retry-After}), {@code webhookTimeoutMillis} (10 000: a webhook's fetch or
- * pull request update, see {@link WebhookApi}).
+ * controllerQueue} (64 per processor: outstanding controller reads per instance before the API
+ * answers 503 with {@code Retry-After}), {@code controllerWriteQueue} (16 per processor, at most
+ * {@code controllerQueue}: the same for writes, bounded apart so writes never make reads 503),
+ * {@code webhookTimeoutMillis} (10 000: a webhook's fetch or pull request update, see {@link
+ * WebhookApi}).
  */
 public class ApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
@@ -62,11 +64,7 @@ public class ApiVerticle extends VerticleBase {
               validation =
                   vertx.createSharedWorkerExecutor(
                       "cup-api-validation", config().getInteger("validationPoolSize", 4));
-              BusClient bus =
-                  new BusClient(
-                      vertx,
-                      BusClient.Timeouts.from(config()),
-                      config().getInteger("controllerQueue", BusClient.DEFAULT_CONTROLLER_QUEUE));
+              BusClient bus = BusClient.of(vertx, config());
               pending = new PendingProposals(vertx, bus);
               headReads =
                   "git".equals(config.source())
@@ -137,7 +135,8 @@ public class ApiVerticle extends VerticleBase {
             headReads,
             watches,
             "git".equals(config.source()),
-            config.maxResourceBytes());
+            config.maxResourceBytes(),
+            config.wasmMaxBodyBytes());
     ProposalApi proposals = new ProposalApi(bus, pending);
     HealthApi health = new HealthApi(bus);
     WebhookApi webhooks =

@@ -1,11 +1,13 @@
 package io.cup.api;
 
+import io.cup.bus.Addresses;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.Set;
 
 /**
  * Request/reply to the other verticles, each with a send timeout so no HTTP request waits forever:
@@ -26,31 +28,56 @@ final class BusClient {
     }
   }
 
-  /** Default bound on this instance's outstanding controller requests: 64 per processor. */
+  /** Default bound on this instance's outstanding controller reads: 64 per processor. */
   static final int DEFAULT_CONTROLLER_QUEUE = 64 * Runtime.getRuntime().availableProcessors();
+
+  /**
+   * Default bound on this instance's outstanding controller writes: 16 per processor. Writes are
+   * the expensive requests (a WASM controller rewriting a file), and they wait apart from reads.
+   */
+  static final int DEFAULT_CONTROLLER_WRITE_QUEUE = 16 * Runtime.getRuntime().availableProcessors();
+
+  /** The controller addresses that compute change sets, run on the write workers. */
+  private static final Set<String> WRITES =
+      Set.of(Addresses.CONTROLLER_PUT, Addresses.CONTROLLER_DELETE);
 
   private static final String CONTROLLER_PREFIX = "cup.controller.";
 
   private final Vertx vertx;
   private final Timeouts timeouts;
-  private final int controllerQueue;
-
-  /** Controller requests sent and not answered yet; only touched on this instance's loop. */
-  private int controllerInFlight;
+  private final Bound reads;
+  private final Bound writes;
 
   BusClient(Vertx vertx, Timeouts timeouts) {
-    this(vertx, timeouts, DEFAULT_CONTROLLER_QUEUE);
+    this(vertx, timeouts, DEFAULT_CONTROLLER_QUEUE, DEFAULT_CONTROLLER_WRITE_QUEUE);
   }
 
   /**
-   * @param controllerQueue at most this many controller requests may wait at once; more are
-   *     answered 503 with {@code Retry-After} at once, so a slow controller (a WASM module near its
-   *     time limit) makes clients back off instead of piling up work nobody will wait for
+   * @param readQueue at most this many controller reads (get, list, events) may wait at once
+   * @param writeQueue at most this many controller writes (put, delete) may wait at once; beyond
+   *     either bound a request is answered 503 with {@code Retry-After} at once, so a slow
+   *     controller (a WASM module near its time limit) makes clients back off instead of piling up
+   *     work nobody will wait for. The bounds are apart so that writes filling theirs never make
+   *     reads 503.
    */
-  BusClient(Vertx vertx, Timeouts timeouts, int controllerQueue) {
+  BusClient(Vertx vertx, Timeouts timeouts, int readQueue, int writeQueue) {
     this.vertx = vertx;
     this.timeouts = timeouts;
-    this.controllerQueue = controllerQueue;
+    this.reads = new Bound("reads", readQueue);
+    this.writes = new Bound("writes", writeQueue);
+  }
+
+  /**
+   * The bounds of an API verticle's config: {@code controllerQueue} (reads), {@code
+   * controllerWriteQueue} (writes; when absent, the smaller of {@code controllerQueue} and its
+   * default).
+   */
+  static BusClient of(Vertx vertx, JsonObject config) {
+    int readQueue = config.getInteger("controllerQueue", DEFAULT_CONTROLLER_QUEUE);
+    int writeQueue =
+        config.getInteger(
+            "controllerWriteQueue", Math.min(readQueue, DEFAULT_CONTROLLER_WRITE_QUEUE));
+    return new BusClient(vertx, Timeouts.from(config), readQueue, writeQueue);
   }
 
   Timeouts timeouts() {
@@ -61,16 +88,31 @@ final class BusClient {
     if (!address.startsWith(CONTROLLER_PREFIX)) {
       return send(address, body, timeoutMillis);
     }
-    if (controllerInFlight >= controllerQueue) {
+    Bound bound = WRITES.contains(address) ? writes : reads;
+    if (bound.inFlight >= bound.limit) {
       return Future.failedFuture(
           StatusException.unavailable(
               "the controller workers are busy ("
-                  + controllerInFlight
-                  + " requests waiting); retry shortly",
+                  + bound.inFlight
+                  + " "
+                  + bound.name
+                  + " waiting); retry shortly",
               1));
     }
-    controllerInFlight++;
-    return send(address, body, timeoutMillis).andThen(done -> controllerInFlight--);
+    bound.inFlight++;
+    return send(address, body, timeoutMillis).andThen(done -> bound.inFlight--);
+  }
+
+  /** Controller requests of one kind sent and not answered yet; only touched on this loop. */
+  private static final class Bound {
+    final String name;
+    final int limit;
+    int inFlight;
+
+    Bound(String name, int limit) {
+      this.name = name;
+      this.limit = limit;
+    }
   }
 
   private Future<JsonObject> send(String address, JsonObject body, long timeoutMillis) {

@@ -67,6 +67,9 @@ final class ResourceApi {
   /** The open watches of this instance; null for a local directory source. */
   private final Watches watches;
 
+  /** Largest body (and patched result) of a write to a kind a WASM controller serves. */
+  private final long wasmMaxBodyBytes;
+
   ResourceApi(
       ResourceConfiguration resources,
       BusClient bus,
@@ -75,8 +78,10 @@ final class ResourceApi {
       HeadReads headReads,
       Watches watches,
       boolean revisions,
-      long maxResourceBytes) {
+      long maxResourceBytes,
+      long wasmMaxBodyBytes) {
     this.resources = resources;
+    this.wasmMaxBodyBytes = wasmMaxBodyBytes;
     this.maxResourceBytes = maxResourceBytes;
     this.bus = bus;
     this.validation = validation;
@@ -399,6 +404,7 @@ final class ResourceApi {
           ServedResource served = ctx.get(SERVED);
           WriteOptions options = WriteOptions.of(ctx);
           byte[] body = body(ctx);
+          requireWasmSize(served, body.length, "the request body");
           return putAllowed(ctx, served, options)
               .compose(allowed -> validated(ctx, served, body))
               .compose(write -> putValidated(ctx, served, write, options));
@@ -447,7 +453,9 @@ final class ResourceApi {
           ServedResource served = ctx.get(SERVED);
           WriteOptions options = WriteOptions.of(ctx);
           String type = Patches.type(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
-          return patchAttempt(ctx, served, options, type, body(ctx), 1);
+          byte[] patch = body(ctx);
+          requireWasmSize(served, patch.length, "the request body");
+          return patchAttempt(ctx, served, options, type, patch, 1);
         });
   }
 
@@ -470,12 +478,12 @@ final class ResourceApi {
             current ->
                 validation
                     .executeBlocking(
-                        () ->
-                            ResourceValidator.validateWrite(
-                                served,
-                                namespace,
-                                name,
-                                Patches.apply(type, current.resource(), patch, maxResourceBytes)),
+                        () -> {
+                          byte[] patched =
+                              Patches.apply(type, current.resource(), patch, maxResourceBytes);
+                          requireWasmSize(served, patched.length, "the patched resource");
+                          return ResourceValidator.validateWrite(served, namespace, name, patched);
+                        },
                         false)
                     .compose(write -> putValidated(ctx, served, write, options)))
         .recover(
@@ -660,6 +668,25 @@ final class ResourceApi {
 
   /** The annotation a dry run's answer carries the unified diff of the files in. */
   static final String DRY_RUN_DIFF = "cup.flipt.io/dry-run-diff";
+
+  /**
+   * A write to a kind served by a WASM controller carries at most {@link #wasmMaxBodyBytes}, else
+   * 413 before any WASM runs: a guest parses and rewrites what it is given on a controller worker,
+   * so a large body costs far more there than in a template controller.
+   */
+  private void requireWasmSize(ServedResource served, long size, String what) {
+    if ("wasm".equals(served.controller().type()) && size > wasmMaxBodyBytes) {
+      throw StatusException.tooLarge(
+          what
+              + " is "
+              + size
+              + " bytes, larger than the limit of "
+              + wasmMaxBodyBytes
+              + " bytes for a write through the WASM controller "
+              + served.controller().name()
+              + " (--api-wasm-max-body-bytes)");
+    }
+  }
 
   private static byte[] body(RoutingContext ctx) {
     RequestBody requestBody = ctx.body();

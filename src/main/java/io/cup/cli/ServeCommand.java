@@ -32,6 +32,7 @@ import static io.cup.config.ServerOptions.API_SOURCE;
 import static io.cup.config.ServerOptions.API_TLS_CERT_FILE;
 import static io.cup.config.ServerOptions.API_TLS_PRIVATE_KEY_FILE;
 import static io.cup.config.ServerOptions.API_TOKEN_AUTH_FILE;
+import static io.cup.config.ServerOptions.API_WASM_MAX_BODY_BYTES;
 import static io.cup.config.ServerOptions.API_WATCH_BOOKMARK_INTERVAL;
 import static io.cup.config.ServerOptions.API_WEBHOOK_SECRET_FILE;
 import static io.cup.config.ServerOptions.DEMO;
@@ -269,6 +270,15 @@ final class ServeCommand implements Callable<Integer> {
   String maxBodyBytes;
 
   @Option(
+      names = "--api-wasm-max-body-bytes",
+      paramLabel = "SIZE",
+      defaultValue = "1MiB",
+      description =
+          "Largest body (and patched result) of a write to a kind served by a WASM controller,"
+              + " refused with 413 before the controller runs (default ${DEFAULT-VALUE}).")
+  String apiWasmMaxBodyBytes;
+
+  @Option(
       names = "--api-max-resource-bytes",
       paramLabel = "SIZE",
       defaultValue = "1536KiB",
@@ -503,6 +513,7 @@ final class ServeCommand implements Callable<Integer> {
       throw usage(invalid(API_WATCH_BOOKMARK_INTERVAL, "must be at least 1ms"));
     }
     long maxBody = parse(MAX_BODY_BYTES, maxBodyBytes, ServeCommand::byteSize);
+    long wasmMaxBody = parse(API_WASM_MAX_BODY_BYTES, apiWasmMaxBodyBytes, ServeCommand::byteSize);
     long maxResource = parse(API_MAX_RESOURCE_BYTES, apiMaxResourceBytes, ServeCommand::byteSize);
     long retention = 0;
     if (apiProposalRetention != null && !apiProposalRetention.isBlank()) {
@@ -585,7 +596,8 @@ final class ServeCommand implements Callable<Integer> {
             access,
             maxResource,
             http,
-            retention);
+            retention,
+            wasmMaxBody);
     return 0;
   }
 

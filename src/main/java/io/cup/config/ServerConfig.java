@@ -34,6 +34,8 @@ import java.nio.file.Paths;
  * @param http connection and body bounds, browser checks ({@link HttpSettings#DEFAULT})
  * @param proposalRetentionMillis how long a merged or closed proposal keeps its branch and record
  *     refs before the reconciler archives it ({@code refs/cup/archive}); 0 keeps them for good
+ * @param wasmMaxBodyBytes largest body (and patched result) of a write to a kind served by a WASM
+ *     controller; larger ones are 413 before any WASM runs
  */
 public record ServerConfig(
     String host,
@@ -57,9 +59,11 @@ public record ServerConfig(
     AccessSettings access,
     long maxResourceBytes,
     HttpSettings http,
-    long proposalRetentionMillis) {
+    long proposalRetentionMillis,
+    long wasmMaxBodyBytes) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+  public static final long DEFAULT_WASM_MAX_BODY_BYTES = 1024L * 1024;
 
   /** 1.5 MiB: etcd's request limit, so what Kubernetes could store Cup stores too. */
   public static final long DEFAULT_MAX_RESOURCE_BYTES = 3L * 512 * 1024;
@@ -74,9 +78,13 @@ public record ServerConfig(
     if (proposalRetentionMillis < 0) {
       throw new IllegalArgumentException("proposalRetentionMillis must not be negative");
     }
+    wasmMaxBodyBytes = wasmMaxBodyBytes <= 0 ? DEFAULT_WASM_MAX_BODY_BYTES : wasmMaxBodyBytes;
   }
 
-  /** As the canonical constructor, keeping every proposal's refs (no retention). */
+  /**
+   * As the canonical constructor, keeping every proposal's refs (no retention), with the default
+   * limit for writes through a WASM controller.
+   */
   public ServerConfig(
       String host,
       int port,
@@ -121,7 +129,8 @@ public record ServerConfig(
         access,
         maxResourceBytes,
         http,
-        0);
+        0,
+        DEFAULT_WASM_MAX_BODY_BYTES);
   }
 
   /** As the canonical constructor, with the default resource limit and HTTP settings. */
@@ -167,7 +176,8 @@ public record ServerConfig(
         access,
         DEFAULT_MAX_RESOURCE_BYTES,
         HttpSettings.DEFAULT,
-        0);
+        0,
+        DEFAULT_WASM_MAX_BODY_BYTES);
   }
 
   /** A configuration with the default watch bookmark interval and no SCM settings. */
@@ -210,7 +220,8 @@ public record ServerConfig(
         AccessSettings.NONE,
         DEFAULT_MAX_RESOURCE_BYTES,
         HttpSettings.DEFAULT,
-        0);
+        0,
+        DEFAULT_WASM_MAX_BODY_BYTES);
   }
 
   /** The same configuration with other identity and access settings. */
@@ -237,7 +248,8 @@ public record ServerConfig(
         settings,
         maxResourceBytes,
         http,
-        proposalRetentionMillis);
+        proposalRetentionMillis,
+        wasmMaxBodyBytes);
   }
 
   /** The same configuration with another resource size limit. */
@@ -264,7 +276,8 @@ public record ServerConfig(
         access,
         limit,
         http,
-        proposalRetentionMillis);
+        proposalRetentionMillis,
+        wasmMaxBodyBytes);
   }
 
   /** The same configuration with other HTTP settings. */
@@ -291,7 +304,8 @@ public record ServerConfig(
         access,
         maxResourceBytes,
         settings,
-        proposalRetentionMillis);
+        proposalRetentionMillis,
+        wasmMaxBodyBytes);
   }
 
   /**
@@ -321,7 +335,36 @@ public record ServerConfig(
         access,
         maxResourceBytes,
         http,
-        millis);
+        millis,
+        wasmMaxBodyBytes);
+  }
+
+  /** The same configuration with another limit for writes through a WASM controller. */
+  public ServerConfig withWasmMaxBodyBytes(long bytes) {
+    return new ServerConfig(
+        host,
+        port,
+        source,
+        gitRepo,
+        gitScm,
+        gitBranch,
+        pollIntervalMillis,
+        localPath,
+        resourcesDir,
+        dataDir,
+        authorName,
+        authorEmail,
+        gitTokenFile,
+        gitSshKeyFile,
+        demo,
+        maxBodyBytes,
+        watchBookmarkMillis,
+        scm,
+        access,
+        maxResourceBytes,
+        http,
+        proposalRetentionMillis,
+        bytes);
   }
 
   /** Where the bare clone of {@link #gitRepo} lives: under the data directory. */
@@ -352,7 +395,8 @@ public record ServerConfig(
         .put("access", access.toJson())
         .put("maxResourceBytes", maxResourceBytes)
         .put("http", http.toJson())
-        .put("proposalRetentionMillis", proposalRetentionMillis);
+        .put("proposalRetentionMillis", proposalRetentionMillis)
+        .put("wasmMaxBodyBytes", wasmMaxBodyBytes);
   }
 
   public static ServerConfig fromJson(JsonObject json) {
@@ -378,7 +422,8 @@ public record ServerConfig(
         AccessSettings.fromJson(json.getJsonObject("access")),
         json.getLong("maxResourceBytes", DEFAULT_MAX_RESOURCE_BYTES),
         HttpSettings.fromJson(json.getJsonObject("http")),
-        json.getLong("proposalRetentionMillis", 0L));
+        json.getLong("proposalRetentionMillis", 0L),
+        json.getLong("wasmMaxBodyBytes", DEFAULT_WASM_MAX_BODY_BYTES));
   }
 
   /** Reads the {@code "server"} entry of a verticle's deployment config. */

@@ -41,6 +41,7 @@ public final class ServerOptions {
   public static final String CONFIG = "config";
   public static final String VERTICLES = "verticles";
   public static final String MAX_BODY_BYTES = "max-body-bytes";
+  public static final String API_WASM_MAX_BODY_BYTES = "api-wasm-max-body-bytes";
   public static final String API_MAX_RESOURCE_BYTES = "api-max-resource-bytes";
   public static final String API_WATCH_BOOKMARK_INTERVAL = "api-watch-bookmark-interval";
   public static final String API_TLS_CERT_FILE = "api-tls-cert-file";
@@ -88,6 +89,7 @@ public final class ServerOptions {
           DEMO,
           VERTICLES,
           MAX_BODY_BYTES,
+          API_WASM_MAX_BODY_BYTES,
           API_MAX_RESOURCE_BYTES,
           API_WATCH_BOOKMARK_INTERVAL,
           API_TLS_CERT_FILE,

@@ -56,23 +56,70 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Owns nothing shared: the resource configuration and controllers are loaded once per instance
  * at start, and every request resolves its revision once and reads only that view.
+ *
+ * <p>Config {@code "serves"}: {@code "read"} (get, list, events, changes), {@code "write"} (put,
+ * delete) or absent (all). The packaged descriptors deploy it twice, reads on {@value #READ_POOL}
+ * and writes on {@value #WRITE_POOL}, so a queue of slow writes (a WASM controller rewriting a
+ * large file) never holds the threads reads run on. Changes (a moved head) are reads of two
+ * revisions, sent one at a time by the fetcher: on the read pool they take at most one read thread,
+ * and watchers' events never wait behind writes.
  */
 public final class ControllerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerVerticle.class);
 
-  /** The worker pool controller instances run on, apart from other blocking work. */
-  public static final String WORKER_POOL = "cup-controllers";
+  /** The worker pool reads (get, list, events, changes) run on, apart from other blocking work. */
+  public static final String READ_POOL = "cup-controllers-read";
+
+  /** The worker pool writes (put, delete: change set computations) run on, apart from reads. */
+  public static final String WRITE_POOL = "cup-controllers-write";
+
+  /** Which addresses one deployment serves ({@code "serves"} in its config). */
+  public enum Serves {
+    READ,
+    WRITE,
+    ALL;
+
+    static Serves of(JsonObject config) {
+      String value = config.getString("serves", "all");
+      return switch (value) {
+        case "read" -> READ;
+        case "write" -> WRITE;
+        case "all" -> ALL;
+        default ->
+            throw new ConfigurationException(
+                "serves: \"" + value + "\" is not one of read, write, all");
+      };
+    }
+
+    boolean reads() {
+      return this != WRITE;
+    }
+
+    boolean writes() {
+      return this != READ;
+    }
+  }
 
   private ResourceConfiguration resources;
   private Controllers controllers;
   private Source source;
 
-  /** Options to deploy {@code instances} workers on their own pool of as many threads. */
+  /**
+   * Options to deploy {@code instances} workers serving every address on their own pool of as many
+   * threads (tests; the server deploys reads and writes apart, see {@link #deploymentOptions(
+   * JsonObject, int, Serves)}).
+   */
   public static DeploymentOptions deploymentOptions(JsonObject config, int instances) {
+    return deploymentOptions(config, instances, Serves.ALL);
+  }
+
+  /** Options to deploy {@code instances} workers serving {@code serves} on their own pool. */
+  public static DeploymentOptions deploymentOptions(
+      JsonObject config, int instances, Serves serves) {
     return new DeploymentOptions()
-        .setConfig(config)
+        .setConfig(config.copy().put("serves", serves.name().toLowerCase(java.util.Locale.ROOT)))
         .setThreadingModel(ThreadingModel.WORKER)
-        .setWorkerPoolName(WORKER_POOL)
+        .setWorkerPoolName(serves == Serves.WRITE ? WRITE_POOL : READ_POOL)
         .setWorkerPoolSize(instances)
         .setInstances(instances);
   }
@@ -84,7 +131,9 @@ public final class ControllerVerticle extends VerticleBase {
           new IllegalStateException(
               "ControllerVerticle blocks: deploy it with ThreadingModel.WORKER"));
     }
+    Serves serves;
     try {
+      serves = Serves.of(config());
       ServerConfig cfg = ServerConfig.of(config());
       if (cfg.resourcesDir() == null || cfg.resourcesDir().isBlank()) {
         throw new ConfigurationException(
@@ -97,14 +146,18 @@ public final class ControllerVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     EventBus bus = vertx.eventBus();
-    return Future.all(
-        List.of(
-            bus.consumer(Addresses.CONTROLLER_GET, this::get).completion(),
-            bus.consumer(Addresses.CONTROLLER_LIST, this::list).completion(),
-            bus.consumer(Addresses.CONTROLLER_PUT, this::put).completion(),
-            bus.consumer(Addresses.CONTROLLER_DELETE, this::delete).completion(),
-            bus.consumer(Addresses.CONTROLLER_CHANGES, this::changes).completion(),
-            bus.consumer(Addresses.CONTROLLER_EVENTS, this::eventsSince).completion()));
+    List<Future<Void>> consumers = new ArrayList<>();
+    if (serves.reads()) {
+      consumers.add(bus.consumer(Addresses.CONTROLLER_GET, this::get).completion());
+      consumers.add(bus.consumer(Addresses.CONTROLLER_LIST, this::list).completion());
+      consumers.add(bus.consumer(Addresses.CONTROLLER_CHANGES, this::changes).completion());
+      consumers.add(bus.consumer(Addresses.CONTROLLER_EVENTS, this::eventsSince).completion());
+    }
+    if (serves.writes()) {
+      consumers.add(bus.consumer(Addresses.CONTROLLER_PUT, this::put).completion());
+      consumers.add(bus.consumer(Addresses.CONTROLLER_DELETE, this::delete).completion());
+    }
+    return Future.all(consumers);
   }
 
   // -- handlers ---------------------------------------------------------------------------------

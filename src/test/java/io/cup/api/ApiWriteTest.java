@@ -11,6 +11,7 @@ import io.cup.bus.ProposalRequest;
 import io.cup.bus.ResourceRequest;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -640,6 +641,44 @@ class ApiWriteTest {
                                     }));
                       });
                 }));
+  }
+
+  @Test
+  void writesFillingTheirQueueLeaveReadsTheirOwn(Vertx vertx) {
+    List<io.vertx.core.eventbus.Message<JsonObject>> held = new java.util.ArrayList<>();
+    backend.holdPut = held::add;
+    backend.store(widget("one", 3));
+    ApiFixture.Deployed small =
+        ApiFixture.deploy(
+                vertx,
+                config,
+                new JsonObject(),
+                new JsonObject().put("controllerQueue", 1).put("controllerWriteQueue", 1))
+            .await();
+    // the one write allowed waits at the (held) controller worker
+    Future<HttpResponse<Buffer>> waiting =
+        small.put(WIDGETS + "/one").sendJsonObject(widget("one", 5));
+    Promise<Void> arrived = Promise.promise();
+    vertx.setPeriodic(
+        10,
+        timer -> {
+          if (!held.isEmpty()) {
+            vertx.cancelTimer(timer);
+            arrived.complete();
+          }
+        });
+    arrived.future().await();
+
+    HttpResponse<Buffer> busy =
+        small.put(WIDGETS + "/one").sendJsonObject(widget("one", 6)).await();
+    assertStatus(busy, 503, "ServiceUnavailable");
+    assertThat(busy.bodyAsJsonObject().getString("message")).contains("writes waiting");
+    // reads have a queue of their own
+    assertThat(small.get(WIDGETS + "/one").send().await().statusCode()).isEqualTo(200);
+    assertThat(waiting.isComplete()).isFalse();
+
+    held.get(0).reply(backend.putChanges(ResourceRequest.fromJson(held.get(0).body())).toJson());
+    assertThat(waiting.await().statusCode()).isEqualTo(202);
   }
 
   @Test

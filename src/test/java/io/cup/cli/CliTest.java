@@ -52,6 +52,7 @@ class CliTest {
     assertThat(config.dataDir()).isEqualTo(work.resolve("data").toString());
     assertThat(config.resourcesDir()).isEqualTo(work.toString());
     assertThat(config.maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
+    assertThat(config.wasmMaxBodyBytes()).isEqualTo(1024 * 1024);
     assertThat(config.maxResourceBytes()).isEqualTo(ServerConfig.DEFAULT_MAX_RESOURCE_BYTES);
     assertThat(config.demo()).isFalse();
     assertThat(config.gitTokenFile()).isNull();
@@ -98,6 +99,7 @@ class CliTest {
             "--api-resources", "conf/resources",
             "--data-dir", "var/cup",
             "--max-body-bytes", "512KiB",
+            "--api-wasm-max-body-bytes", "256KiB",
             "--api-max-resource-bytes", "2MiB");
 
     assertThat(config.host()).isEqualTo("127.0.0.1");
@@ -111,6 +113,7 @@ class CliTest {
     assertThat(config.resourcesDir()).isEqualTo(work.resolve("conf/resources").toString());
     assertThat(config.dataDir()).isEqualTo(work.resolve("var/cup").toString());
     assertThat(config.maxBodyBytes()).isEqualTo(512 * 1024);
+    assertThat(config.wasmMaxBodyBytes()).isEqualTo(256 * 1024);
     assertThat(config.maxResourceBytes()).isEqualTo(2 * 1024 * 1024);
   }
 
@@ -248,6 +251,7 @@ class CliTest {
   void environmentAloneAndDefaultAlone() {
     env.put("CUPD_API_GIT_REPO", REPO);
     env.put("CUPD_MAX_BODY_BYTES", "2048");
+    env.put("CUPD_API_WASM_MAX_BODY_BYTES", "1024");
     env.put("CUPD_API_MAX_RESOURCE_BYTES", "1024");
     env.put("CUPD_API_GIT_AUTHOR_EMAIL", "env@example.test");
 
@@ -255,6 +259,7 @@ class CliTest {
 
     assertThat(config.gitRepo()).isEqualTo(REPO);
     assertThat(config.maxBodyBytes()).isEqualTo(2048);
+    assertThat(config.wasmMaxBodyBytes()).isEqualTo(1024);
     assertThat(config.maxResourceBytes()).isEqualTo(1024);
     assertThat(config.authorEmail()).isEqualTo("env@example.test");
     assertThat(config.port()).isEqualTo(8181);
@@ -300,11 +305,13 @@ class CliTest {
         work.resolve("conf/cupd.yaml"),
         "api-git-repo: "
             + REPO
-            + "\nmax-body-bytes: 4096\napi-max-resource-bytes: 100KiB\ndemo: false\n");
+            + "\nmax-body-bytes: 4096\napi-wasm-max-body-bytes: 3072\napi-max-resource-bytes:"
+            + " 100KiB\ndemo: false\n");
 
     ServerConfig config = serve();
 
     assertThat(config.maxBodyBytes()).isEqualTo(4096);
+    assertThat(config.wasmMaxBodyBytes()).isEqualTo(3072);
     assertThat(config.maxResourceBytes()).isEqualTo(100 * 1024);
     assertThat(config.demo()).isFalse();
   }
@@ -365,6 +372,8 @@ class CliTest {
             + " name",
         "--max-body-bytes lots|invalid value for --max-body-bytes: \"lots\" is not a size",
         "--max-body-bytes 0|invalid value for --max-body-bytes: must be greater than 0",
+        "--api-wasm-max-body-bytes 0|invalid value for --api-wasm-max-body-bytes: must be greater"
+            + " than 0",
         "--api-max-resource-bytes 0|invalid value for --api-max-resource-bytes: must be greater"
             + " than 0",
         "--api-git-token-file missing.txt|invalid value for --api-git-token-file: file",

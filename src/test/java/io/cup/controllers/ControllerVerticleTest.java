@@ -1,6 +1,7 @@
 package io.cup.controllers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cup.bus.Addresses;
 import io.cup.bus.ChangeSetReply;
@@ -23,6 +24,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Checkpoint;
@@ -597,6 +600,62 @@ class ControllerVerticleTest {
                               .isInstanceOf(ConfigurationException.class)
                               .hasMessageContaining(wasmConfig.resolve("c.wasm").toString())
                               .hasMessageContaining("_start");
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void readsAndWritesAreServedByTheirOwnDeployments() {
+    // a Vert.x of its own: the one of this class already serves every address
+    Vertx apart = Vertx.vertx();
+    try {
+      JsonObject config = new JsonObject().put("server", cfg.toJson());
+      apart
+          .deployVerticle(
+              ControllerVerticle.class,
+              ControllerVerticle.deploymentOptions(config, 1, ControllerVerticle.Serves.READ))
+          .await();
+      JsonObject changed = new JsonObject(resource("default", "foo", "new", "a"));
+      JsonObject put = withResource(request("default", "foo"), changed);
+
+      assertThat(
+              ResourceReply.fromJson(
+                      send(apart, Addresses.CONTROLLER_GET, request("default", "foo").toJson())
+                          .await())
+                  .resource())
+          .isNotNull();
+      // the read workers do not compute change sets
+      assertThatThrownBy(() -> send(apart, Addresses.CONTROLLER_PUT, put).await())
+          .isInstanceOfSatisfying(
+              ReplyException.class,
+              e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
+
+      apart
+          .deployVerticle(
+              ControllerVerticle.class,
+              ControllerVerticle.deploymentOptions(config, 1, ControllerVerticle.Serves.WRITE))
+          .await();
+      assertThat(ChangeSetReply.fromJson(send(apart, Addresses.CONTROLLER_PUT, put).await()))
+          .satisfies(reply -> assertThat(reply.changes().changes()).hasSize(1));
+    } finally {
+      apart.close().await();
+    }
+  }
+
+  @Test
+  void anUnknownServesFailsTheStart(Vertx vertx, VertxTestContext ctx) {
+    vertx
+        .deployVerticle(
+            ControllerVerticle.class,
+            ControllerVerticle.deploymentOptions(new JsonObject().put("server", cfg.toJson()), 1)
+                .setConfig(
+                    new JsonObject().put("server", cfg.toJson()).put("serves", "everything")))
+        .onComplete(
+            ctx.failing(
+                e ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(e).hasMessageContaining("serves: \"everything\"");
                           ctx.completeNow();
                         })));
   }

@@ -16,10 +16,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +73,10 @@ class WasmControllerEndToEndTest {
   }
 
   private void start(Vertx vertx, Path resources) {
+    start(vertx, resources, ServerConfig.DEFAULT_WASM_MAX_BODY_BYTES);
+  }
+
+  private void start(Vertx vertx, Path resources, long wasmMaxBodyBytes) {
     this.vertx = vertx;
     Map<String, String> seed = FliptFixtures.files(FLIPT_DATA);
     seed.put("README.md", "# flags\n");
@@ -78,24 +84,26 @@ class WasmControllerEndToEndTest {
     daemon = GitDaemon.serve(tmp.resolve("remote"));
     config =
         new ServerConfig(
-            "127.0.0.1",
-            Fixture.freePort(),
-            "git",
-            daemon.url("flags.git"),
-            "local",
-            null,
-            300,
-            null,
-            resources.toString(),
-            tmp.resolve("data").toString(),
-            "Cup Test",
-            "cup@test.invalid",
-            null,
-            null,
-            false,
-            ServerConfig.DEFAULT_MAX_BODY_BYTES);
+                "127.0.0.1",
+                Fixture.freePort(),
+                "git",
+                daemon.url("flags.git"),
+                "local",
+                null,
+                300,
+                null,
+                resources.toString(),
+                tmp.resolve("data").toString(),
+                "Cup Test",
+                "cup@test.invalid",
+                null,
+                null,
+                false,
+                ServerConfig.DEFAULT_MAX_BODY_BYTES)
+            .withWasmMaxBodyBytes(wasmMaxBodyBytes);
     server = CupServer.start(vertx, config, Path.of("verticles")).await();
-    client = WebClient.create(vertx);
+    // room for every concurrent request of a test: none waits for a connection
+    client = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(32));
   }
 
   @Test
@@ -266,6 +274,87 @@ class WasmControllerEndToEndTest {
   }
 
   @Test
+  void slowWritesThroughAWasmControllerLeaveReadsTheirOwnWorkers(Vertx vertx) throws Exception {
+    start(vertx, resources(tmp.resolve("resources"), true));
+    // at a named commit, so that every read runs the controller (the API keeps reads of the head)
+    String read =
+        FLAGS + "/new-checkout?revision=" + TestRepos.ref(remote, "refs/heads/main").name();
+    List<Long> idle = readMillis(read, 5);
+
+    // three times as many writes as write workers, each spinning until its 1 s limit
+    int writers = 3 * Runtime.getRuntime().availableProcessors();
+    List<Future<HttpResponse<Buffer>>> writes = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      writes.add(spinnerPut(spinner("x")));
+    }
+    List<Long> loaded = readMillis(read, 5);
+    // every read was answered while writes were still queued or running
+    long unanswered = writes.stream().filter(w -> !w.isComplete()).count();
+    for (Future<HttpResponse<Buffer>> write : writes) {
+      HttpResponse<Buffer> answer = write.await();
+      assertThat(answer.statusCode()).as(answer.bodyAsString()).isIn(503, 504);
+    }
+    System.out.printf(
+        "flag reads, median ms: idle %d, under %d spinning writes %d (all reads %s)%n",
+        median(idle), writers, median(loaded), loaded);
+    assertThat(unanswered).as("writes still unanswered once the reads were answered").isPositive();
+  }
+
+  @Test
+  void aWriteThroughAWasmControllerOverItsBodyLimitIs413BeforeTheControllerRuns(Vertx vertx)
+      throws Exception {
+    start(vertx, resources(tmp.resolve("resources"), true), 2048);
+    Map<String, ObjectId> refs = TestRepos.refs(remote);
+
+    // a spinner never answers in time: a 413 means it never ran
+    JsonObject big = spinner("x");
+    big.put("spec", new JsonObject().put("padding", "x".repeat(3000)));
+    HttpResponse<Buffer> put = spinnerPut(big).await();
+    assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(413);
+    assertThat(put.bodyAsJsonObject().getString("message"))
+        .contains("limit of 2048 bytes")
+        .contains("spinners")
+        .contains("--api-wasm-max-body-bytes");
+
+    // a patch over the limit: refused before the controller reads the resource
+    HttpResponse<Buffer> bigPatch =
+        request(HttpMethod.PATCH, FLAGS + "/dark-mode")
+            .putHeader("Content-Type", "application/merge-patch+json")
+            .sendBuffer(
+                Buffer.buffer(
+                    new JsonObject()
+                        .put("spec", new JsonObject().put("description", "d".repeat(3000)))
+                        .encode()))
+            .await();
+    assertThat(bigPatch.statusCode()).as(bigPatch.bodyAsString()).isEqualTo(413);
+    assertThat(bigPatch.bodyAsJsonObject().getString("message"))
+        .startsWith("the request body is")
+        .contains("WASM controller flipt");
+
+    // a patch under the limit whose result is over it
+    String patch =
+        new JsonObject()
+            .put("spec", new JsonObject().put("description", "d".repeat(1900)))
+            .encode();
+    assertThat(patch.length()).isLessThan(2048);
+    HttpResponse<Buffer> patched =
+        request(HttpMethod.PATCH, FLAGS + "/dark-mode")
+            .putHeader("Content-Type", "application/merge-patch+json")
+            .sendBuffer(Buffer.buffer(patch))
+            .await();
+    assertThat(patched.statusCode()).as(patched.bodyAsString()).isEqualTo(413);
+    assertThat(patched.bodyAsJsonObject().getString("message"))
+        .contains("the patched resource")
+        .contains("limit of 2048 bytes");
+    assertThat(TestRepos.refs(remote)).isEqualTo(refs);
+
+    // a write under the limit goes through
+    HttpResponse<Buffer> small =
+        put(FLAGS + "/dark-mode", FliptFixtures.flag("default", "dark-mode", false));
+    assertThat(small.statusCode()).as(small.bodyAsString()).isEqualTo(202);
+  }
+
+  @Test
   void aBrokenModuleStopsTheStartNamingItsFile(Vertx vertx) throws Exception {
     Path resources = resources(tmp.resolve("resources"), false);
     Files.write(resources.resolve("flipt.wasm"), "not a module".getBytes(StandardCharsets.UTF_8));
@@ -378,6 +467,36 @@ class WasmControllerEndToEndTest {
         .putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(body.encode()))
         .await();
+  }
+
+  /** Reads {@code path} {@code count} times, one after the other: each read's milliseconds. */
+  private List<Long> readMillis(String path, int count) {
+    List<Long> millis = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      long started = System.nanoTime();
+      HttpResponse<Buffer> read = get(path);
+      millis.add((System.nanoTime() - started) / 1_000_000L);
+      assertThat(read.statusCode()).as(read.bodyAsString()).isEqualTo(200);
+    }
+    return millis;
+  }
+
+  private static long median(List<Long> values) {
+    List<Long> sorted = values.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static JsonObject spinner(String name) {
+    return new JsonObject()
+        .put("apiVersion", "hostile.cup.io/v1")
+        .put("kind", "Spinner")
+        .put("metadata", new JsonObject().put("name", name));
+  }
+
+  private Future<HttpResponse<Buffer>> spinnerPut(JsonObject body) {
+    return request(HttpMethod.PUT, "/apis/hostile.cup.io/v1/namespaces/default/spinners/x")
+        .putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(body.encode()));
   }
 
   private static List<JsonObject> ndjson(String body) {

@@ -226,11 +226,13 @@ class CupServerTest {
 
     assertThat(packaged)
         .extracting(VerticleDescriptor::name)
-        .containsExactly("fetcher", "controllers", "publisher", "reconciler", "api");
+        .containsExactly(
+            "fetcher", "controllers", "controllers-write", "publisher", "reconciler", "api");
     assertThat(packaged)
         .extracting(VerticleDescriptor::className)
         .containsExactly(
             "io.cup.fetcher.FetcherVerticle",
+            "io.cup.controllers.ControllerVerticle",
             "io.cup.controllers.ControllerVerticle",
             "io.cup.proposals.PublisherVerticle",
             "io.cup.proposals.ReconcilerVerticle",
@@ -244,11 +246,15 @@ class CupServerTest {
     assertThat(fetcher.workerPoolName()).isEqualTo("cup-git");
     VerticleDescriptor controllers = packaged.get(1);
     assertThat(controllers.instances()).isEqualTo(Runtime.getRuntime().availableProcessors());
-    assertThat(controllers.workerPoolName()).isEqualTo("cup-controllers");
-    VerticleDescriptor publisher = packaged.get(2);
+    assertThat(controllers.workerPoolName()).isEqualTo("cup-controllers-read");
+    assertThat(controllers.config().getString("serves")).isEqualTo("read");
+    VerticleDescriptor writes = packaged.get(2);
+    assertThat(writes.workerPoolName()).isEqualTo("cup-controllers-write");
+    assertThat(writes.config().getString("serves")).isEqualTo("write");
+    VerticleDescriptor publisher = packaged.get(3);
     assertThat(publisher.instances()).isEqualTo(2);
     assertThat(publisher.workerPoolName()).isEqualTo("cup-publisher");
-    VerticleDescriptor api = packaged.get(4);
+    VerticleDescriptor api = packaged.get(5);
     assertThat(api.worker()).isFalse();
     assertThat(api.instances()).isEqualTo(2);
   }
