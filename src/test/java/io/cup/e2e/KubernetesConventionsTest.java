@@ -529,6 +529,18 @@ class KubernetesConventionsTest {
     }
     seen.future().await();
     consumer.unregister().await();
+    // each API instance hears of the move on its own event loop and until then may answer a read
+    // it kept from the old head: wait until reads of web agree (gone, or at the pushed commit)
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    int agreeing = 0;
+    while (agreeing < 6) {
+      assertThat(System.nanoTime()).as("reads show the pushed commit").isLessThan(deadline);
+      HttpResponse<Buffer> web = get(SERVICES + "/web");
+      boolean current =
+          web.statusCode() == 404
+              || (web.statusCode() == 200 && pushed.name().equals(version(web.bodyAsJsonObject())));
+      agreeing = current ? agreeing + 1 : 0;
+    }
     return pushed;
   }
 
