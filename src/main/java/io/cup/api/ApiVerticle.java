@@ -155,6 +155,7 @@ public class ApiVerticle extends VerticleBase {
     }
     Router router = Router.router(vertx);
     router.route().handler(new AccessLog());
+    router.route().handler(RequestHygiene::handle);
     router
         .route()
         .handler(
