@@ -98,7 +98,9 @@ public class ApiVerticle extends VerticleBase {
                                     access.serverOptions(new HttpServerOptions())));
                         server
                             .connectionHandler(c -> connections.connected(c, server.actualPort()))
-                            .requestHandler(connections.requests(router(config, resources, bus)));
+                            .requestHandler(
+                                connections.requests(
+                                    RequestHygiene.before(router(config, resources, bus))));
                         return Future.all(
                             pending.start(),
                             headReads == null ? Future.succeededFuture() : headReads.start(),
@@ -155,7 +157,6 @@ public class ApiVerticle extends VerticleBase {
     }
     Router router = Router.router(vertx);
     router.route().handler(new AccessLog());
-    router.route().handler(RequestHygiene::handle);
     router
         .route()
         .handler(

@@ -1,9 +1,9 @@
 package io.cup.api;
 
 import io.cup.status.StatusException;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 
 /**
@@ -24,25 +24,36 @@ import java.util.Locale;
 final class RequestHygiene {
   private RequestHygiene() {}
 
-  static void handle(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
+  /**
+   * {@code next} for the requests that pass; the others are answered {@code 400} here, before the
+   * router (which would answer some of them itself, or not at all, such as {@code GET *}), and
+   * their connection is closed.
+   */
+  static Handler<HttpServerRequest> before(Handler<HttpServerRequest> next) {
+    return request -> {
+      String refusal = refusal(request);
+      if (refusal == null) {
+        next.handle(request);
+      } else {
+        StatusResponses.writeAndClose(request, StatusException.badRequest(refusal));
+      }
+    };
+  }
+
+  /** Why the request is refused, or null. */
+  static String refusal(HttpServerRequest request) {
     String codings = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
     if (codings != null
         && (request.headers().contains(HttpHeaders.CONTENT_LENGTH)
             || request.headers().getAll(HttpHeaders.TRANSFER_ENCODING).size() != 1
             || !codings.strip().toLowerCase(Locale.ROOT).equals("chunked"))) {
-      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-      ctx.fail(
-          StatusException.badRequest(
-              "Transfer-Encoding must be exactly chunked and never come with Content-Length"));
-      return;
+      return "Transfer-Encoding must be exactly chunked and never come with Content-Length";
     }
     String uri = request.uri();
-    if (uri != null && !wellEncoded(uri)) {
-      ctx.fail(StatusException.badRequest("the request URI has a malformed percent-encoding"));
-      return;
+    if (uri == null || !wellEncoded(uri)) {
+      return "the request URI has a malformed percent-encoding";
     }
-    ctx.next();
+    return null;
   }
 
   /** Whether every {@code %} in {@code uri} starts a two-hex-digit escape. */

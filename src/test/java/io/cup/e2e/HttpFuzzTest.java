@@ -143,9 +143,23 @@ class HttpFuzzTest {
     refsUnchangedSince(previous);
     Response response = sendRaw(request.bytes(port), true, false);
     checkAnswer(request.method(), request.describe(port), response);
-    assertThat(response.status())
-        .as("Content-Length with Transfer-Encoding%n  %s", request.describe(port))
-        .isEqualTo(400);
+    String bytes = new String(request.bytes(port), java.nio.charset.StandardCharsets.ISO_8859_1);
+    String line = bytes.substring(0, Math.max(0, bytes.indexOf("\r\n")));
+    boolean knownVersion = line.endsWith(" HTTP/1.1") || line.endsWith(" HTTP/1.0");
+    if (knownVersion) {
+      // refused: 400, or the decoder's own refusal of a request line or headers too long
+      assertThat(response.status())
+          .as("Content-Length with Transfer-Encoding%n  %s", request.describe(port))
+          .isIn(400, 414, 431);
+    } else {
+      // a version the server does not speak is refused before the headers count: a 400, or the
+      // connection closed without an answer; either way nothing was served
+      assertThat(response.status())
+          .as(
+              "Content-Length with Transfer-Encoding, unknown version%n  %s",
+              request.describe(port))
+          .isIn(400, 505, -1);
+    }
   }
 
   private void checkAnswer(String method, String reproducer, Response response) {
