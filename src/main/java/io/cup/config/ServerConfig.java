@@ -224,88 +224,22 @@ public record ServerConfig(
         DEFAULT_WASM_MAX_BODY_BYTES);
   }
 
+  // The with-methods copy through the JSON form the verticles get anyway: one list of fields
+  // (toJson, fromJson) instead of a copy of all of them per method.
+
   /** The same configuration with other identity and access settings. */
   public ServerConfig withAccess(AccessSettings settings) {
-    return new ServerConfig(
-        host,
-        port,
-        source,
-        gitRepo,
-        gitScm,
-        gitBranch,
-        pollIntervalMillis,
-        localPath,
-        resourcesDir,
-        dataDir,
-        authorName,
-        authorEmail,
-        gitTokenFile,
-        gitSshKeyFile,
-        demo,
-        maxBodyBytes,
-        watchBookmarkMillis,
-        scm,
-        settings,
-        maxResourceBytes,
-        http,
-        proposalRetentionMillis,
-        wasmMaxBodyBytes);
+    return fromJson(toJson().put("access", settings.toJson()));
   }
 
   /** The same configuration with another resource size limit. */
   public ServerConfig withMaxResourceBytes(long limit) {
-    return new ServerConfig(
-        host,
-        port,
-        source,
-        gitRepo,
-        gitScm,
-        gitBranch,
-        pollIntervalMillis,
-        localPath,
-        resourcesDir,
-        dataDir,
-        authorName,
-        authorEmail,
-        gitTokenFile,
-        gitSshKeyFile,
-        demo,
-        maxBodyBytes,
-        watchBookmarkMillis,
-        scm,
-        access,
-        limit,
-        http,
-        proposalRetentionMillis,
-        wasmMaxBodyBytes);
+    return fromJson(toJson().put("maxResourceBytes", limit));
   }
 
   /** The same configuration with other HTTP settings. */
   public ServerConfig withHttp(HttpSettings settings) {
-    return new ServerConfig(
-        host,
-        port,
-        source,
-        gitRepo,
-        gitScm,
-        gitBranch,
-        pollIntervalMillis,
-        localPath,
-        resourcesDir,
-        dataDir,
-        authorName,
-        authorEmail,
-        gitTokenFile,
-        gitSshKeyFile,
-        demo,
-        maxBodyBytes,
-        watchBookmarkMillis,
-        scm,
-        access,
-        maxResourceBytes,
-        settings,
-        proposalRetentionMillis,
-        wasmMaxBodyBytes);
+    return fromJson(toJson().put("http", settings.toJson()));
   }
 
   /**
@@ -313,58 +247,12 @@ public record ServerConfig(
    * {@code millis} are archived; 0 keeps them.
    */
   public ServerConfig withProposalRetention(long millis) {
-    return new ServerConfig(
-        host,
-        port,
-        source,
-        gitRepo,
-        gitScm,
-        gitBranch,
-        pollIntervalMillis,
-        localPath,
-        resourcesDir,
-        dataDir,
-        authorName,
-        authorEmail,
-        gitTokenFile,
-        gitSshKeyFile,
-        demo,
-        maxBodyBytes,
-        watchBookmarkMillis,
-        scm,
-        access,
-        maxResourceBytes,
-        http,
-        millis,
-        wasmMaxBodyBytes);
+    return fromJson(toJson().put("proposalRetentionMillis", millis));
   }
 
   /** The same configuration with another limit for writes through a WASM controller. */
   public ServerConfig withWasmMaxBodyBytes(long bytes) {
-    return new ServerConfig(
-        host,
-        port,
-        source,
-        gitRepo,
-        gitScm,
-        gitBranch,
-        pollIntervalMillis,
-        localPath,
-        resourcesDir,
-        dataDir,
-        authorName,
-        authorEmail,
-        gitTokenFile,
-        gitSshKeyFile,
-        demo,
-        maxBodyBytes,
-        watchBookmarkMillis,
-        scm,
-        access,
-        maxResourceBytes,
-        http,
-        proposalRetentionMillis,
-        bytes);
+    return fromJson(toJson().put("wasmMaxBodyBytes", bytes));
   }
 
   /** Where the bare clone of {@link #gitRepo} lives: under the data directory. */
