@@ -228,7 +228,7 @@ class AuditLogTest {
         ids.add(
             pool.submit(
                 () -> {
-                  go.await();
+                  go.await(1, TimeUnit.MINUTES);
                   List<String> mine = new ArrayList<>(perThread);
                   for (int i = 0; i < perThread; i++) {
                     AuditEvent event = event("t" + thread + "-" + i);

@@ -3,6 +3,7 @@ package io.cup.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.config.AccessSettings;
+import io.cup.testing.Eventually;
 import io.cup.testing.auth.OidcIssuer;
 import io.cup.testing.auth.TestPki;
 import io.vertx.core.Vertx;
@@ -11,9 +12,10 @@ import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,29 +47,36 @@ class OidcIssuerConnectionTest {
             null,
             null,
             null);
-    OidcIssuerConnection connection = OidcIssuerConnection.start(vertx, settings).await();
+    OidcIssuerConnection connection =
+        OidcIssuerConnection.start(vertx, settings).timeout(2, TimeUnit.MINUTES).await();
     assertThat(connection.connected()).isFalse();
     // nothing is known of the issuer yet: a token that is not a JWT is not OIDC's to judge
-    assertThat(connection.authenticate("static-token").await()).isEqualTo(Optional.empty());
+    assertThat(connection.authenticate("static-token").timeout(2, TimeUnit.MINUTES).await())
+        .isEqualTo(Optional.empty());
 
-    OidcIssuer issuer = OidcIssuer.start(vertx, pki, tmp.resolve("issuer"), port).await();
+    OidcIssuer issuer =
+        OidcIssuer.start(vertx, pki, tmp.resolve("issuer"), port)
+            .timeout(2, TimeUnit.MINUTES)
+            .await();
     try {
       String token = issuer.token(new JsonObject().put("sub", "carol"));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-      Optional<UserInfo> user = Optional.empty();
-      while (user.isEmpty()) {
-        assertThat(System.nanoTime()).as("the issuer is used once it is up").isLessThan(deadline);
-        try {
-          user = connection.authenticate(token).await();
-        } catch (AuthenticationException refusedWhileDown) {
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-        }
-      }
-      assertThat(user.get().username()).isEqualTo("carol");
+      AtomicReference<Optional<UserInfo>> user = new AtomicReference<>(Optional.empty());
+      Eventually.until(
+          "the issuer is used once it is up",
+          Duration.ofSeconds(40),
+          () -> {
+            try {
+              user.set(connection.authenticate(token).timeout(2, TimeUnit.MINUTES).await());
+            } catch (AuthenticationException refusedWhileDown) {
+              return false;
+            }
+            return user.get().isPresent();
+          });
+      assertThat(user.get().get().username()).isEqualTo("carol");
       assertThat(connection.connected()).isTrue();
     } finally {
       connection.close();
-      issuer.close().await();
+      issuer.close().timeout(2, TimeUnit.MINUTES).await();
     }
   }
 

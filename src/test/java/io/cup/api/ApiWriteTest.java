@@ -654,6 +654,7 @@ class ApiWriteTest {
                 config,
                 new JsonObject(),
                 new JsonObject().put("controllerQueue", 1).put("controllerWriteQueue", 1))
+            .timeout(2, TimeUnit.MINUTES)
             .await();
     // the one write allowed waits at the (held) controller worker
     Future<HttpResponse<Buffer>> waiting =
@@ -667,18 +668,23 @@ class ApiWriteTest {
             arrived.complete();
           }
         });
-    arrived.future().await();
+    arrived.future().timeout(2, TimeUnit.MINUTES).await();
 
     HttpResponse<Buffer> busy =
-        small.put(WIDGETS + "/one").sendJsonObject(widget("one", 6)).await();
+        small
+            .put(WIDGETS + "/one")
+            .sendJsonObject(widget("one", 6))
+            .timeout(2, TimeUnit.MINUTES)
+            .await();
     assertStatus(busy, 503, "ServiceUnavailable");
     assertThat(busy.bodyAsJsonObject().getString("message")).contains("writes waiting");
     // reads have a queue of their own
-    assertThat(small.get(WIDGETS + "/one").send().await().statusCode()).isEqualTo(200);
+    assertThat(small.get(WIDGETS + "/one").send().timeout(2, TimeUnit.MINUTES).await().statusCode())
+        .isEqualTo(200);
     assertThat(waiting.isComplete()).isFalse();
 
     held.get(0).reply(backend.putChanges(ResourceRequest.fromJson(held.get(0).body())).toJson());
-    assertThat(waiting.await().statusCode()).isEqualTo(202);
+    assertThat(waiting.timeout(2, TimeUnit.MINUTES).await().statusCode()).isEqualTo(202);
   }
 
   @Test

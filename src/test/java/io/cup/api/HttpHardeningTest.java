@@ -11,6 +11,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.cup.bus.Proposal;
+import io.cup.testing.Eventually;
 import io.cup.testing.WatchStream;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -25,6 +26,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +60,7 @@ class HttpHardeningTest {
     this.vertx = vertx;
     config = ApiFixture.writeConfiguration(Files.createDirectories(dir.resolve("config")));
     backend.store(widget("one", 1));
-    backend.register(vertx).await();
+    backend.register(vertx).timeout(2, TimeUnit.MINUTES).await();
   }
 
   @AfterEach
@@ -75,7 +77,9 @@ class HttpHardeningTest {
   private ApiFixture.Deployed deploy(JsonObject http, JsonObject server) {
     JsonObject serverConfig =
         new JsonObject().put("dataDir", dir.resolve("data").toString()).put("http", http);
-    return ApiFixture.deploy(vertx, config, serverConfig.mergeIn(server), new JsonObject()).await();
+    return ApiFixture.deploy(vertx, config, serverConfig.mergeIn(server), new JsonObject())
+        .timeout(2, TimeUnit.MINUTES)
+        .await();
   }
 
   // -- malformed input ---------------------------------------------------------------------
@@ -83,13 +87,23 @@ class HttpHardeningTest {
   @Test
   void malformedAcceptAndContentTypeAreClientErrors() {
     ApiFixture.Deployed api = deploy(new JsonObject());
-    assertStatus(api.get(WIDGETS).putHeader("Accept", ";").send().await(), 406, "NotAcceptable");
     assertStatus(
-        api.get(WIDGETS + "/one").putHeader("Accept", ",;,").send().await(), 406, "NotAcceptable");
+        api.get(WIDGETS).putHeader("Accept", ";").send().timeout(2, TimeUnit.MINUTES).await(),
+        406,
+        "NotAcceptable");
+    assertStatus(
+        api.get(WIDGETS + "/one")
+            .putHeader("Accept", ",;,")
+            .send()
+            .timeout(2, TimeUnit.MINUTES)
+            .await(),
+        406,
+        "NotAcceptable");
     assertStatus(
         api.put(WIDGETS + "/one")
             .putHeader("Content-Type", ";;;")
             .sendBuffer(Buffer.buffer(widget("one", 2).encode()))
+            .timeout(2, TimeUnit.MINUTES)
             .await(),
         415,
         "UnsupportedMediaType");
@@ -101,10 +115,19 @@ class HttpHardeningTest {
     ApiFixture.Deployed api = deploy(new JsonObject());
     ListAppender<ILoggingEvent> logs = captureLogs();
     try {
-      assertStatus(api.get(WIDGETS + "?x=%zz").send().await(), 400, "BadRequest");
-      assertStatus(api.get(WIDGETS + "/one?x=%zz").send().await(), 400, "BadRequest");
       assertStatus(
-          api.put(WIDGETS + "/one?x=%zz").sendJsonObject(widget("one", 2)).await(),
+          api.get(WIDGETS + "?x=%zz").send().timeout(2, TimeUnit.MINUTES).await(),
+          400,
+          "BadRequest");
+      assertStatus(
+          api.get(WIDGETS + "/one?x=%zz").send().timeout(2, TimeUnit.MINUTES).await(),
+          400,
+          "BadRequest");
+      assertStatus(
+          api.put(WIDGETS + "/one?x=%zz")
+              .sendJsonObject(widget("one", 2))
+              .timeout(2, TimeUnit.MINUTES)
+              .await(),
           400,
           "BadRequest");
     } finally {
@@ -131,14 +154,14 @@ class HttpHardeningTest {
         socket.close();
       }
       // each request ends (aborted) with its access log line
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (logs.list.stream()
-                  .filter(e -> e.getFormattedMessage().contains("aborted=true"))
-                  .count()
-              < 2
-          && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      Eventually.until(
+          "both aborted requests have their access log line",
+          Duration.ofSeconds(20),
+          () ->
+              logs.list.stream()
+                      .filter(e -> e.getFormattedMessage().contains("aborted=true"))
+                      .count()
+                  >= 2);
     } finally {
       detach(logs);
     }
@@ -259,7 +282,8 @@ class HttpHardeningTest {
     ApiFixture.Deployed api = deploy(new JsonObject().put("bodySpoolBytes", 1024));
     JsonObject big = widget("one", 5);
     big.getJsonObject("spec").put("notes", "x".repeat(200_000));
-    HttpResponse<Buffer> put = api.put(WIDGETS + "/one").sendJsonObject(big).await();
+    HttpResponse<Buffer> put =
+        api.put(WIDGETS + "/one").sendJsonObject(big).timeout(2, TimeUnit.MINUTES).await();
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     assertThat(backend.requests(io.cup.bus.Addresses.CONTROLLER_PUT))
         .anyMatch(r -> r.encode().contains("x".repeat(200_000)));
@@ -284,12 +308,9 @@ class HttpHardeningTest {
   }
 
   /** Waits (10 s at most) for the asynchronous deletion of a spooled body. */
-  private static void awaitEmpty(Path dir) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!listFiles(dir).isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(listFiles(dir)).isEmpty();
+  private static void awaitEmpty(Path dir) {
+    Eventually.until(
+        "the spooled body is deleted", Duration.ofSeconds(10), () -> listFiles(dir).isEmpty());
   }
 
   // -- browsers and hosts -------------------------------------------------------------------
@@ -304,6 +325,7 @@ class HttpHardeningTest {
             .putHeader("Origin", "http://evil.example")
             .putHeader("Content-Type", "application/x-www-form-urlencoded")
             .sendBuffer(Buffer.buffer("a=b"))
+            .timeout(2, TimeUnit.MINUTES)
             .await(),
         403,
         "Forbidden");
@@ -312,6 +334,7 @@ class HttpHardeningTest {
             .putHeader("Origin", "http://evil.example")
             .putHeader("Content-Type", "application/json")
             .sendBuffer(Buffer.buffer("{}"))
+            .timeout(2, TimeUnit.MINUTES)
             .await(),
         403,
         "Forbidden");
@@ -319,6 +342,7 @@ class HttpHardeningTest {
         api.put(WIDGETS + "/one")
             .putHeader("Origin", "null")
             .sendJsonObject(widget("one", 3))
+            .timeout(2, TimeUnit.MINUTES)
             .await(),
         403,
         "Forbidden");
@@ -327,19 +351,25 @@ class HttpHardeningTest {
         api.post(merge)
             .putHeader("Content-Type", "application/x-www-form-urlencoded")
             .sendBuffer(Buffer.buffer(""))
+            .timeout(2, TimeUnit.MINUTES)
             .await(),
         415,
         "UnsupportedMediaType");
     assertThat(backend.proposals.get(open.id()).state()).isEqualTo("open");
     // the server's own origin, and no Origin at all, may
     HttpResponse<Buffer> merged =
-        api.post(merge).putHeader("Origin", "http://127.0.0.1:" + api.port()).send().await();
+        api.post(merge)
+            .putHeader("Origin", "http://127.0.0.1:" + api.port())
+            .send()
+            .timeout(2, TimeUnit.MINUTES)
+            .await();
     assertThat(merged.statusCode()).as(merged.bodyAsString()).isEqualTo(200);
     assertThat(backend.proposals.get(open.id()).state()).isEqualTo("merged");
     assertThat(
             api.get(WIDGETS + "/one")
                 .putHeader("Origin", "http://evil.example")
                 .send()
+                .timeout(2, TimeUnit.MINUTES)
                 .await()
                 .statusCode())
         .isEqualTo(200);
@@ -358,6 +388,7 @@ class HttpHardeningTest {
             .putHeader("Access-Control-Request-Method", "PUT")
             .putHeader("Access-Control-Request-Headers", "content-type,authorization")
             .send()
+            .timeout(2, TimeUnit.MINUTES)
             .await();
     assertThat(preflight.statusCode()).isEqualTo(204);
     assertThat(preflight.getHeader("Access-Control-Allow-Origin"))
@@ -370,6 +401,7 @@ class HttpHardeningTest {
             .putHeader("Origin", "https://evil.example")
             .putHeader("Access-Control-Request-Method", "PUT")
             .send()
+            .timeout(2, TimeUnit.MINUTES)
             .await(),
         403,
         "Forbidden");
@@ -377,6 +409,7 @@ class HttpHardeningTest {
         api.put(WIDGETS + "/one")
             .putHeader("Origin", "https://ui.example.com")
             .sendJsonObject(widget("one", 4))
+            .timeout(2, TimeUnit.MINUTES)
             .await();
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     assertThat(put.getHeader("Access-Control-Allow-Origin")).isEqualTo("https://ui.example.com");
@@ -386,13 +419,18 @@ class HttpHardeningTest {
   void aRebindingHostIsRefusedAndThePublicUrlIsWhatAnswersName() {
     ApiFixture.Deployed api = deploy(new JsonObject());
     assertStatus(
-        api.get(WIDGETS + "/one").putHeader("Host", "evil.example:" + api.port()).send().await(),
+        api.get(WIDGETS + "/one")
+            .putHeader("Host", "evil.example:" + api.port())
+            .send()
+            .timeout(2, TimeUnit.MINUTES)
+            .await(),
         421,
         "MisdirectedRequest");
     HttpResponse<Buffer> rebound =
         api.put(WIDGETS + "/one")
             .putHeader("Host", "evil.example")
             .sendJsonObject(widget("one", 8))
+            .timeout(2, TimeUnit.MINUTES)
             .await();
     assertStatus(rebound, 421, "MisdirectedRequest");
     assertThat(rebound.bodyAsString()).doesNotContain("proposals/");
@@ -401,13 +439,20 @@ class HttpHardeningTest {
               api.get(WIDGETS + "/one")
                   .putHeader("Host", host + ":" + api.port())
                   .send()
+                  .timeout(2, TimeUnit.MINUTES)
                   .await()
                   .statusCode())
           .as(host)
           .isEqualTo(200);
     }
     // health checks come with whatever Host the prober uses
-    assertThat(api.get("/readyz").putHeader("Host", "cup-0.cup").send().await().statusCode())
+    assertThat(
+            api.get("/readyz")
+                .putHeader("Host", "cup-0.cup")
+                .send()
+                .timeout(2, TimeUnit.MINUTES)
+                .await()
+                .statusCode())
         .isEqualTo(200);
 
     ApiFixture.Deployed behindProxy =
@@ -420,6 +465,7 @@ class HttpHardeningTest {
             .put(WIDGETS + "/one")
             .putHeader("Host", "cup.internal")
             .sendJsonObject(widget("one", 9))
+            .timeout(2, TimeUnit.MINUTES)
             .await();
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     assertThat(put.bodyAsJsonObject().getJsonObject("proposal").getString("url"))
@@ -429,6 +475,7 @@ class HttpHardeningTest {
                 .get(WIDGETS + "/one")
                 .putHeader("Host", "cup.example.com")
                 .send()
+                .timeout(2, TimeUnit.MINUTES)
                 .await()
                 .statusCode())
         .isEqualTo(200);

@@ -52,7 +52,7 @@ class WatchesTest {
     this.vertx = vertx;
     backend.store(widget("one", 1));
     Path config = ApiFixture.writeConfiguration(tmp);
-    backend.register(vertx).await();
+    backend.register(vertx).timeout(2, TimeUnit.MINUTES).await();
     MessageConsumer<JsonObject> events =
         vertx
             .eventBus()
@@ -68,13 +68,14 @@ class WatchesTest {
                   }
                   m.reply(new JsonObject().put("commit", C3).put("events", list));
                 });
-    events.completion().await();
+    events.completion().timeout(2, TimeUnit.MINUTES).await();
     api =
         ApiFixture.deploy(
                 vertx,
                 config,
                 new JsonObject().put("watchBookmarkMillis", 3_600_000L),
                 new JsonObject())
+            .timeout(2, TimeUnit.MINUTES)
             .await();
   }
 

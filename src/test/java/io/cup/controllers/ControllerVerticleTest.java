@@ -614,6 +614,7 @@ class ControllerVerticleTest {
           .deployVerticle(
               ControllerVerticle.class,
               ControllerVerticle.deploymentOptions(config, 1, ControllerVerticle.Serves.READ))
+          .timeout(2, TimeUnit.MINUTES)
           .await();
       JsonObject changed = new JsonObject(resource("default", "foo", "new", "a"));
       JsonObject put = withResource(request("default", "foo"), changed);
@@ -621,11 +622,13 @@ class ControllerVerticleTest {
       assertThat(
               ResourceReply.fromJson(
                       send(apart, Addresses.CONTROLLER_GET, request("default", "foo").toJson())
+                          .timeout(2, TimeUnit.MINUTES)
                           .await())
                   .resource())
           .isNotNull();
       // the read workers do not compute change sets
-      assertThatThrownBy(() -> send(apart, Addresses.CONTROLLER_PUT, put).await())
+      assertThatThrownBy(
+              () -> send(apart, Addresses.CONTROLLER_PUT, put).timeout(2, TimeUnit.MINUTES).await())
           .isInstanceOfSatisfying(
               ReplyException.class,
               e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
@@ -634,11 +637,14 @@ class ControllerVerticleTest {
           .deployVerticle(
               ControllerVerticle.class,
               ControllerVerticle.deploymentOptions(config, 1, ControllerVerticle.Serves.WRITE))
+          .timeout(2, TimeUnit.MINUTES)
           .await();
-      assertThat(ChangeSetReply.fromJson(send(apart, Addresses.CONTROLLER_PUT, put).await()))
+      assertThat(
+              ChangeSetReply.fromJson(
+                  send(apart, Addresses.CONTROLLER_PUT, put).timeout(2, TimeUnit.MINUTES).await()))
           .satisfies(reply -> assertThat(reply.changes().changes()).hasSize(1));
     } finally {
-      apart.close().await();
+      apart.close().timeout(2, TimeUnit.MINUTES).await();
     }
   }
 

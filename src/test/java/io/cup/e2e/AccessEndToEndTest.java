@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.cup.config.AccessSettings;
 import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
+import io.cup.testing.Eventually;
 import io.cup.testing.TestRepos;
 import io.cup.testing.auth.OidcIssuer;
 import io.cup.testing.auth.TestPki;
@@ -33,14 +34,14 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -172,7 +173,7 @@ class AccessEndToEndTest {
     pki = TestPki.create(tmp.resolve("pki"));
     otherCa = TestPki.create(tmp.resolve("other-pki"), "other-ca");
     serverCert = pki.serverCertificate(tmp.resolve("server-tls"));
-    issuer = OidcIssuer.start(vertx, pki).await();
+    issuer = OidcIssuer.start(vertx, pki).timeout(2, TimeUnit.MINUTES).await();
     tokenFile = tmp.resolve("tokens.csv");
     Files.writeString(
         tokenFile,
@@ -204,7 +205,8 @@ class AccessEndToEndTest {
                     null,
                     auditLog.toString(),
                     "example.test"));
-    server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    server =
+        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
     client = client(null);
   }
 
@@ -212,10 +214,10 @@ class AccessEndToEndTest {
   void stop() {
     clients.forEach(WebClient::close);
     if (server != null) {
-      server.close().await();
+      server.close().timeout(2, TimeUnit.MINUTES).await();
     }
     if (issuer != null) {
-      issuer.close().await();
+      issuer.close().timeout(2, TimeUnit.MINUTES).await();
     }
     fixture.daemon.close();
     root().detachAppender(logs);
@@ -766,14 +768,8 @@ class AccessEndToEndTest {
   }
 
   /** Waits for {@code condition} for up to 10 seconds (polling), then fails. */
-  private static void eventually(Supplier<Boolean> condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-    }
+  private static void eventually(BooleanSupplier condition, String what) {
+    Eventually.until(what, Duration.ofSeconds(10), condition);
   }
 
   private static Logger root() {

@@ -63,7 +63,8 @@ class GracefulShutdownTest {
     this.vertx = vertx;
     this.fixture = new Fixture(tmp);
     this.config = fixture.config(tmp.resolve("data"), POLL_MILLIS);
-    this.server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    this.server =
+        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
   }
 
   @AfterEach
@@ -72,7 +73,7 @@ class GracefulShutdownTest {
       if (interceptor != null) {
         vertx.eventBus().removeOutboundInterceptor(interceptor);
       }
-      server.close().await();
+      server.close().timeout(2, TimeUnit.MINUTES).await();
     } finally {
       fixture.daemon.close();
     }
@@ -113,16 +114,18 @@ class GracefulShutdownTest {
             .put(config.port(), "127.0.0.1", SERVICES + "/web")
             .putHeader("Content-Type", "application/json")
             .sendBuffer(Buffer.buffer(web))
+            .timeout(2, TimeUnit.MINUTES)
             .await();
 
     // the close began while the write was in flight, and the write still finished
     assertThat(closeBegan.future().isComplete()).isTrue();
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     String id = put.bodyAsJsonObject().getString("id");
-    server.onClose().await();
+    server.onClose().timeout(2, TimeUnit.MINUTES).await();
 
     // a request sent once the close began was refused, not half-served
-    AsyncResult<HttpResponse<Buffer>> late = lateRequest.future().await();
+    AsyncResult<HttpResponse<Buffer>> late =
+        lateRequest.future().timeout(2, TimeUnit.MINUTES).await();
     if (late.succeeded()) {
       assertThat(late.result().statusCode()).as(late.result().bodyAsString()).isEqualTo(503);
     } else {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -73,7 +74,7 @@ class HttpFuzzTest {
     tmp = Files.createTempDirectory("cup-fuzz");
     fixture = new Fixture(tmp);
     ServerConfig config = fixture.config(tmp.resolve("data"), POLL_MILLIS);
-    server = CupServer.start(config, Path.of("verticles")).await();
+    server = CupServer.start(config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
     port = config.port();
     refs = TestRepos.refs(fixture.remote);
   }
@@ -90,7 +91,7 @@ class HttpFuzzTest {
       assertThat(web.body()).contains("\"name\":\"web\"");
     } finally {
       if (server != null) {
-        server.close().await();
+        server.close().timeout(2, TimeUnit.MINUTES).await();
       }
       fixture.daemon.close();
       deleteTree(tmp);

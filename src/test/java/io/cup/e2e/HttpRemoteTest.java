@@ -91,7 +91,7 @@ class HttpRemoteTest {
   void tearDown() {
     try {
       if (server != null) {
-        server.close().await();
+        server.close().timeout(2, TimeUnit.MINUTES).await();
       }
     } finally {
       http.close();
@@ -202,9 +202,10 @@ class HttpRemoteTest {
         .eventBus()
         .<JsonObject>consumer(Addresses.EVENTS_HEAD, message -> cloned.tryComplete(message.body()))
         .completion()
+        .timeout(2, TimeUnit.MINUTES)
         .await();
     replaceToken(tokenFile, token);
-    JsonObject moved = cloned.future().await();
+    JsonObject moved = cloned.future().timeout(2, TimeUnit.MINUTES).await();
     assertThat(moved.getString("to")).isEqualTo(before.get("refs/heads/main").name());
     assertThat(get("/readyz").statusCode()).isEqualTo(200);
     assertThat(get(SERVICES + "/web").statusCode()).isEqualTo(200);
@@ -236,7 +237,8 @@ class HttpRemoteTest {
             null,
             false,
             base.maxBodyBytes());
-    server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    server =
+        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
   }
 
   private Path writeToken(String content) {
@@ -267,7 +269,7 @@ class HttpRemoteTest {
   }
 
   private HttpResponse<Buffer> get(String path) {
-    return client.get(config.port(), "127.0.0.1", path).send().await();
+    return client.get(config.port(), "127.0.0.1", path).send().timeout(2, TimeUnit.MINUTES).await();
   }
 
   private HttpResponse<Buffer> put(String path, String body) {
@@ -275,6 +277,7 @@ class HttpRemoteTest {
         .put(config.port(), "127.0.0.1", path)
         .putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(body))
+        .timeout(2, TimeUnit.MINUTES)
         .await();
   }
 

@@ -63,7 +63,8 @@ class KubernetesConventionsTest {
     this.vertx = vertx;
     this.fixture = new Fixture(tmp);
     this.config = fixture.config(tmp.resolve("data"), POLL_MILLIS, BOOKMARK_MILLIS);
-    this.server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    this.server =
+        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
     this.client = WebClient.create(vertx);
   }
 
@@ -71,7 +72,7 @@ class KubernetesConventionsTest {
   void stop() {
     streams.forEach(WatchStream::close);
     if (server != null) {
-      server.close().await();
+      server.close().timeout(2, TimeUnit.MINUTES).await();
     }
     fixture.daemon.close();
   }
@@ -233,13 +234,17 @@ class KubernetesConventionsTest {
         request(HttpMethod.PATCH, SERVICES + "/api?dryRun=All")
             .putHeader("Content-Type", "application/merge-patch+json")
             .sendBuffer(Buffer.buffer("{\"spec\":{\"replicas\":8}}"))
+            .timeout(2, TimeUnit.MINUTES)
             .await();
     assertThat(patch.statusCode()).as(patch.bodyAsString()).isEqualTo(200);
     assertThat(annotation(patch.bodyAsJsonObject(), "cup.flipt.io/dry-run-diff"))
         .contains("+    \"replicas\": 8");
 
     HttpResponse<Buffer> delete =
-        request(HttpMethod.DELETE, SERVICES + "/api?dryRun=All").send().await();
+        request(HttpMethod.DELETE, SERVICES + "/api?dryRun=All")
+            .send()
+            .timeout(2, TimeUnit.MINUTES)
+            .await();
     assertThat(delete.statusCode()).as(delete.bodyAsString()).isEqualTo(200);
     JsonObject deleted = delete.bodyAsJsonObject();
     assertThat(deleted.getJsonObject("metadata").getString("name")).isEqualTo("api");
@@ -284,6 +289,7 @@ class KubernetesConventionsTest {
                 HttpMethod.DELETE,
                 SERVICES.replace("/default/", "/staging/") + "/web?proposal=" + id)
             .send()
+            .timeout(2, TimeUnit.MINUTES)
             .await();
     assertThat(third.statusCode()).as(third.bodyAsString()).isEqualTo(202);
     // the same file again, on top of the proposal's own change
@@ -521,14 +527,14 @@ class KubernetesConventionsTest {
                     }
                   }
                 });
-    consumer.completion().await();
+    consumer.completion().timeout(2, TimeUnit.MINUTES).await();
     ObjectId pushed;
     synchronized (target) {
       pushed = TestRepos.commit(fixture.remote, "main", upserts, deletes, "someone else's change");
       target.add(pushed.name());
     }
-    seen.future().await();
-    consumer.unregister().await();
+    seen.future().timeout(2, TimeUnit.MINUTES).await();
+    consumer.unregister().timeout(2, TimeUnit.MINUTES).await();
     // each API instance hears of the move on its own event loop and until then may answer a read
     // it kept from the old head: wait until reads of web agree (gone, or at the pushed commit)
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -576,15 +582,19 @@ class KubernetesConventionsTest {
   }
 
   private HttpResponse<Buffer> get(String path) {
-    return request(HttpMethod.GET, path).send().await();
+    return request(HttpMethod.GET, path).send().timeout(2, TimeUnit.MINUTES).await();
   }
 
   private HttpResponse<Buffer> get(String path, String accept) {
-    return request(HttpMethod.GET, path).putHeader("Accept", accept).send().await();
+    return request(HttpMethod.GET, path)
+        .putHeader("Accept", accept)
+        .send()
+        .timeout(2, TimeUnit.MINUTES)
+        .await();
   }
 
   private HttpResponse<Buffer> post(String path) {
-    return request(HttpMethod.POST, path).send().await();
+    return request(HttpMethod.POST, path).send().timeout(2, TimeUnit.MINUTES).await();
   }
 
   private HttpResponse<Buffer> put(String path, JsonObject body) {
@@ -595,6 +605,7 @@ class KubernetesConventionsTest {
     return request
         .putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(body.encode()))
+        .timeout(2, TimeUnit.MINUTES)
         .await();
   }
 
@@ -606,6 +617,7 @@ class KubernetesConventionsTest {
     return request(HttpMethod.PATCH, path)
         .putHeader("Content-Type", contentType)
         .sendBuffer(Buffer.buffer(body))
+        .timeout(2, TimeUnit.MINUTES)
         .await();
   }
 

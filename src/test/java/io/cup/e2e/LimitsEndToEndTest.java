@@ -54,14 +54,15 @@ class LimitsEndToEndTest {
             Fixture.path("default", "big"),
             Fixture.service("default", "big", 1, "padding", "x".repeat(BIG_BYTES))));
     config = fixture.config(tmp.resolve("data"), 60_000);
-    server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    server =
+        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
     client = WebClient.create(vertx);
   }
 
   @AfterEach
   void stop() {
     if (server != null) {
-      server.close().await();
+      server.close().timeout(2, TimeUnit.MINUTES).await();
     }
     fixture.daemon.close();
   }
@@ -85,6 +86,7 @@ class LimitsEndToEndTest {
             .get(config.port(), config.host(), "/healthz")
             .timeout(TimeUnit.SECONDS.toMillis(30))
             .send()
+            .timeout(2, TimeUnit.MINUTES)
             .await();
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(TestRepos.refs(fixture.remote)).isEqualTo(refsBefore);
@@ -155,13 +157,18 @@ class LimitsEndToEndTest {
             .request(HttpMethod.PUT, config.port(), config.host(), SERVICES + "/web")
             .putHeader("Content-Type", "application/json")
             .sendBuffer(Buffer.buffer(big))
+            .timeout(2, TimeUnit.MINUTES)
             .await(),
         413);
     assertThat(TestRepos.refs(fixture.remote)).isEqualTo(refsBefore);
   }
 
   private HttpResponse<Buffer> get(String path) {
-    return client.get(config.port(), config.host(), path).send().await();
+    return client
+        .get(config.port(), config.host(), path)
+        .send()
+        .timeout(2, TimeUnit.MINUTES)
+        .await();
   }
 
   private HttpResponse<Buffer> patch(String path, String contentType, String body) {
@@ -170,6 +177,7 @@ class LimitsEndToEndTest {
         .putHeader("Content-Type", contentType)
         .timeout(TimeUnit.SECONDS.toMillis(60))
         .sendBuffer(Buffer.buffer(body))
+        .timeout(2, TimeUnit.MINUTES)
         .await();
   }
 

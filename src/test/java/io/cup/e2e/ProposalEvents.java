@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Every {@code cup.events.proposal} an in-process server publishes, recorded from the moment the
@@ -28,6 +29,7 @@ final class ProposalEvents {
                         m.body().getString("type"))
                     .tryComplete(m.body()))
         .completion()
+        .timeout(2, TimeUnit.MINUTES)
         .await();
     return recorder;
   }

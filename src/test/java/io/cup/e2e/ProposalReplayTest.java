@@ -54,14 +54,15 @@ class ProposalReplayTest {
     events = ProposalEvents.record(vertx);
     this.fixture = new Fixture(tmp);
     this.config = fixture.config(tmp.resolve("data"), POLL_MILLIS);
-    this.server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    this.server =
+        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
     this.client = WebClient.create(vertx);
   }
 
   @AfterEach
   void stop() {
     if (server != null) {
-      server.close().await();
+      server.close().timeout(2, TimeUnit.MINUTES).await();
     }
     fixture.daemon.close();
   }
@@ -213,9 +214,10 @@ class ProposalReplayTest {
    */
   @Test
   void aProposalWhoseResourceIsOverTheLimitUpstreamIsLeftOnItsBase() throws Exception {
-    server.close().await();
+    server.close().timeout(2, TimeUnit.MINUTES).await();
     config = config.withMaxResourceBytes(64 * 1024);
-    server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    server =
+        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
     String older = proposeApi(6);
     String big = propose("web", 5);
     ObjectId bigBranch = TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + big);
@@ -278,11 +280,15 @@ class ProposalReplayTest {
   }
 
   private HttpResponse<Buffer> get(String path) {
-    return client.get(config.port(), "127.0.0.1", path).send().await();
+    return client.get(config.port(), "127.0.0.1", path).send().timeout(2, TimeUnit.MINUTES).await();
   }
 
   private HttpResponse<Buffer> post(String path) {
-    return client.post(config.port(), "127.0.0.1", path).send().await();
+    return client
+        .post(config.port(), "127.0.0.1", path)
+        .send()
+        .timeout(2, TimeUnit.MINUTES)
+        .await();
   }
 
   private HttpResponse<Buffer> put(String path, JsonObject body) {
@@ -290,6 +296,7 @@ class ProposalReplayTest {
         .put(config.port(), "127.0.0.1", path)
         .putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(body.encode()))
+        .timeout(2, TimeUnit.MINUTES)
         .await();
   }
 }

@@ -56,7 +56,7 @@ class ProposalRetentionTest {
   @AfterEach
   void stop() {
     if (server != null) {
-      server.close().await();
+      server.close().timeout(2, TimeUnit.MINUTES).await();
     }
     fixture.daemon.close();
   }
@@ -68,7 +68,8 @@ class ProposalRetentionTest {
     fixture = new Fixture(tmp);
     // first without retention: every proposal keeps its refs
     config = fixture.config(tmp.resolve("data"), 300);
-    server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    server =
+        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
     client = WebClient.create(vertx);
     String web = propose("web", 5);
     String api = propose("api", 6);
@@ -79,11 +80,12 @@ class ProposalRetentionTest {
     assertThat(post(PROPOSALS + cache + "/close").statusCode()).isEqualTo(200);
     List<String> done = List.of(web, api, cache);
     Map<String, ObjectId> before = TestRepos.refs(fixture.remote);
-    server.close().await();
+    server.close().timeout(2, TimeUnit.MINUTES).await();
 
     // then with a retention every finished proposal is past
     config = config.withProposalRetention(1);
-    server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    server =
+        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
     awaitTrue(
         () -> {
           Map<String, ObjectId> refs = TestRepos.refs(fixture.remote);
@@ -175,16 +177,21 @@ class ProposalRetentionTest {
             .putHeader("Content-Type", "application/json")
             .sendBuffer(
                 Buffer.buffer(Fixture.service("default", name, replicas, "tier", "frontend")))
+            .timeout(2, TimeUnit.MINUTES)
             .await();
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     return put.bodyAsJsonObject().getString("id");
   }
 
   private HttpResponse<Buffer> get(String path) {
-    return client.get(config.port(), "127.0.0.1", path).send().await();
+    return client.get(config.port(), "127.0.0.1", path).send().timeout(2, TimeUnit.MINUTES).await();
   }
 
   private HttpResponse<Buffer> post(String path) {
-    return client.post(config.port(), "127.0.0.1", path).send().await();
+    return client
+        .post(config.port(), "127.0.0.1", path)
+        .send()
+        .timeout(2, TimeUnit.MINUTES)
+        .await();
   }
 }

@@ -4,6 +4,7 @@ import static io.cup.e2e.Fixture.SERVICES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.config.ServerConfig;
+import io.cup.testing.Eventually;
 import io.cup.testing.TestRepos;
 import io.cup.testing.scm.ScmStandIn;
 import io.cup.testing.scm.ScmStandIn.Kind;
@@ -224,29 +225,31 @@ class ScmCrashRecoveryTest {
 
   /** Polls the proposals until each is open with its pull request (90 s at most). */
   private void awaitOpen(ServerConfig config, List<String> ids, Server server) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     List<String> waiting = new ArrayList<>(ids);
-    while (!waiting.isEmpty()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "proposals " + waiting + " never opened; the log:\n" + Files.readString(server.log()));
-      }
-      waiting.removeIf(
-          id -> {
-            try {
-              JsonObject status =
-                  new JsonObject(get(config, "/apis/cup.flipt.io/v1alpha1/proposals/" + id).body())
-                      .getJsonObject("status");
-              return status != null
-                  && "open".equals(status.getString("state"))
-                  && status.getValue("pullRequest") != null;
-            } catch (Exception e) {
-              return false;
-            }
+    try {
+      Eventually.until(
+          "proposals " + ids + " are open with their pull requests",
+          Duration.ofSeconds(90),
+          () -> {
+            waiting.removeIf(
+                id -> {
+                  try {
+                    JsonObject status =
+                        new JsonObject(
+                                get(config, "/apis/cup.flipt.io/v1alpha1/proposals/" + id).body())
+                            .getJsonObject("status");
+                    return status != null
+                        && "open".equals(status.getString("state"))
+                        && status.getValue("pullRequest") != null;
+                  } catch (Exception e) {
+                    return false;
+                  }
+                });
+            return waiting.isEmpty();
           });
-      if (!waiting.isEmpty()) {
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-      }
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          "proposals " + waiting + " never opened; the log:\n" + Files.readString(server.log()), e);
     }
   }
 

@@ -61,7 +61,7 @@ class ScmProposalsTest {
   @AfterEach
   void stop() {
     if (server != null) {
-      server.close().await();
+      server.close().timeout(2, TimeUnit.MINUTES).await();
     }
     fixture.daemon.close();
     if (scm != null) {
@@ -89,7 +89,7 @@ class ScmProposalsTest {
     JsonObject descriptor = new JsonObject(Files.readString(reconciler));
     descriptor.getJsonObject("config").put("scmPollIntervalMillis", pollMillis);
     Files.writeString(reconciler, descriptor.encodePrettily());
-    server = CupServer.start(vertx, config, verticles).await();
+    server = CupServer.start(vertx, config, verticles).timeout(2, TimeUnit.MINUTES).await();
     client = WebClient.create(vertx);
   }
 
@@ -516,15 +516,19 @@ class ScmProposalsTest {
     HttpRequest<Buffer> request =
         client.post(config.port(), "127.0.0.1", "/webhooks/" + delivery.scm());
     delivery.headers().forEach(request::putHeader);
-    return request.sendBuffer(Buffer.buffer(delivery.body())).await();
+    return request.sendBuffer(Buffer.buffer(delivery.body())).timeout(2, TimeUnit.MINUTES).await();
   }
 
   private HttpResponse<Buffer> get(String path) {
-    return client.get(config.port(), "127.0.0.1", path).send().await();
+    return client.get(config.port(), "127.0.0.1", path).send().timeout(2, TimeUnit.MINUTES).await();
   }
 
   private HttpResponse<Buffer> post(String path) {
-    return client.post(config.port(), "127.0.0.1", path).send().await();
+    return client
+        .post(config.port(), "127.0.0.1", path)
+        .send()
+        .timeout(2, TimeUnit.MINUTES)
+        .await();
   }
 
   private HttpResponse<Buffer> put(String path, int replicas) {
@@ -534,6 +538,7 @@ class ScmProposalsTest {
         .put(config.port(), "127.0.0.1", path)
         .putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(Fixture.service("default", name, replicas, "tier", "frontend")))
+        .timeout(2, TimeUnit.MINUTES)
         .await();
   }
 }

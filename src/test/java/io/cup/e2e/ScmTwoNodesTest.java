@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
+import io.cup.testing.Eventually;
 import io.cup.testing.TestRepos;
 import io.cup.testing.scm.ScmStandIn;
 import io.cup.testing.scm.ScmStandIn.Kind;
@@ -14,9 +15,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.AfterEach;
@@ -49,12 +52,12 @@ class ScmTwoNodesTest {
   void stop() {
     for (CupServer node : new CupServer[] {nodeA, nodeB}) {
       if (node != null) {
-        node.close().await();
+        node.close().timeout(2, TimeUnit.MINUTES).await();
       }
     }
     for (Vertx vertx : new Vertx[] {vertxA, vertxB}) {
       if (vertx != null) {
-        vertx.close().await();
+        vertx.close().timeout(2, TimeUnit.MINUTES).await();
       }
     }
     fixture.daemon.close();
@@ -74,8 +77,8 @@ class ScmTwoNodesTest {
     configB = ScmProposalsTest.config(fixture, tmp, Kind.GITHUB, scm.baseUrl(), "b", 300);
     vertxA = Vertx.vertx();
     vertxB = Vertx.vertx();
-    nodeA = CupServer.start(vertxA, configA, verticles).await();
-    nodeB = CupServer.start(vertxB, configB, verticles).await();
+    nodeA = CupServer.start(vertxA, configA, verticles).timeout(2, TimeUnit.MINUTES).await();
+    nodeB = CupServer.start(vertxB, configB, verticles).timeout(2, TimeUnit.MINUTES).await();
     client = WebClient.create(vertxA);
 
     // the SCM refuses creates for now: the proposal stays pending, and node B fetches it
@@ -85,6 +88,7 @@ class ScmTwoNodesTest {
             .put(configA.port(), "127.0.0.1", SERVICES + "/web")
             .putHeader("Content-Type", "application/json")
             .sendBuffer(Buffer.buffer(Fixture.service("default", "web", 5, "tier", "frontend")))
+            .timeout(2, TimeUnit.MINUTES)
             .await();
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     String id = put.bodyAsJsonObject().getString("id");
@@ -127,21 +131,29 @@ class ScmTwoNodesTest {
    * Reads the proposal from one node until it satisfies {@code wanted}: a node learns of another
    * node's writes only through its fetches, so there is no event to wait for.
    */
-  private JsonObject awaitProposal(ServerConfig node, String id, Predicate<JsonObject> wanted)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      HttpResponse<Buffer> read =
-          client.get(node.port(), "127.0.0.1", PROPOSALS + id).send().await();
-      if (read.statusCode() == 200) {
-        last = read.bodyAsJsonObject();
-        if (wanted.test(last)) {
-          return last;
-        }
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
+  private JsonObject awaitProposal(ServerConfig node, String id, Predicate<JsonObject> wanted) {
+    AtomicReference<JsonObject> last = new AtomicReference<>();
+    try {
+      Eventually.until(
+          "proposal " + id + " on port " + node.port() + " is as wanted",
+          Duration.ofSeconds(60),
+          () -> {
+            HttpResponse<Buffer> read =
+                client
+                    .get(node.port(), "127.0.0.1", PROPOSALS + id)
+                    .send()
+                    .timeout(2, TimeUnit.MINUTES)
+                    .await();
+            if (read.statusCode() != 200) {
+              return false;
+            }
+            last.set(read.bodyAsJsonObject());
+            return wanted.test(last.get());
+          });
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          "proposal " + id + " on port " + node.port() + " stayed " + last.get(), e);
     }
-    throw new AssertionError("proposal " + id + " on port " + node.port() + " stayed " + last);
+    return last.get();
   }
 }

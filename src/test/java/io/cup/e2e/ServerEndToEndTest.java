@@ -55,14 +55,15 @@ class ServerEndToEndTest {
     this.vertx = vertx;
     this.fixture = new Fixture(tmp);
     this.config = fixture.config(tmp.resolve("data"), POLL_MILLIS);
-    this.server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    this.server =
+        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
     this.client = WebClient.create(vertx);
   }
 
   @AfterEach
   void stop() {
     if (server != null) {
-      server.close().await();
+      server.close().timeout(2, TimeUnit.MINUTES).await();
     }
     fixture.daemon.close();
   }
@@ -148,7 +149,11 @@ class ServerEndToEndTest {
   @Test
   void deleteIsProposedAndAMissingResourceIs404() {
     HttpResponse<Buffer> deleted =
-        client.delete(config.port(), "127.0.0.1", SERVICES + "/api").send().await();
+        client
+            .delete(config.port(), "127.0.0.1", SERVICES + "/api")
+            .send()
+            .timeout(2, TimeUnit.MINUTES)
+            .await();
     assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(202);
     String id = deleted.bodyAsJsonObject().getString("id");
     RevCommit head = TestRepos.parseCommit(fixture.remote, "refs/heads/cup/proposal/" + id);
@@ -159,7 +164,12 @@ class ServerEndToEndTest {
         .startsWith("feat: delete apps.cup.io/v1/services default/api");
 
     assertStatus(
-        client.delete(config.port(), "127.0.0.1", SERVICES + "/ghost").send().await(), 404);
+        client
+            .delete(config.port(), "127.0.0.1", SERVICES + "/ghost")
+            .send()
+            .timeout(2, TimeUnit.MINUTES)
+            .await(),
+        404);
   }
 
   @Test
@@ -174,7 +184,7 @@ class ServerEndToEndTest {
               .putHeader("Content-Type", "application/json")
               .sendBuffer(Buffer.buffer(Fixture.service("default", name, i, "batch", "fifty"))));
     }
-    Future.all(puts).await();
+    Future.all(puts).timeout(2, TimeUnit.MINUTES).await();
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < 50; i++) {
       HttpResponse<Buffer> response = puts.get(i).result();
@@ -283,6 +293,7 @@ class ServerEndToEndTest {
               }
             })
         .completion()
+        .timeout(2, TimeUnit.MINUTES)
         .await();
 
     long pushedAt = System.nanoTime();
@@ -295,7 +306,7 @@ class ServerEndToEndTest {
                 Fixture.service("default", "web", 9, "tier", "frontend")),
             Set.of(Fixture.path("default", "api")),
             "someone else scales web and removes api");
-    JsonObject event = modified.future().await();
+    JsonObject event = modified.future().timeout(2, TimeUnit.MINUTES).await();
     long elapsedMillis = (System.nanoTime() - pushedAt) / 1_000_000;
     // two poll intervals, plus room for the fetch itself on a busy 2-core machine
     assertThat(elapsedMillis).isLessThan(2 * POLL_MILLIS + 3_000);
@@ -304,7 +315,7 @@ class ServerEndToEndTest {
     assertThat(event.getString("commit")).isEqualTo(pushed.name());
     assertThat(event.getJsonObject("object").getJsonObject("spec").getInteger("replicas"))
         .isEqualTo(9);
-    JsonObject gone = deleted.future().await();
+    JsonObject gone = deleted.future().timeout(2, TimeUnit.MINUTES).await();
     assertThat(gone.getString("name")).isEqualTo("api");
 
     assertThat(
@@ -344,6 +355,7 @@ class ServerEndToEndTest {
         .eventBus()
         .<JsonObject>consumer(Addresses.EVENTS_PROPOSAL, m -> proposalEvents.add(m.body()))
         .completion()
+        .timeout(2, TimeUnit.MINUTES)
         .await();
 
     String toMerge =
@@ -385,12 +397,14 @@ class ServerEndToEndTest {
         .contains("opened", "merged", "closed");
 
     // a restart on the same data directory, then a second node with an empty one
-    server.close().await();
-    server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    server.close().timeout(2, TimeUnit.MINUTES).await();
+    server =
+        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
     assertStates(toMerge, toClose, stillOpen);
-    server.close().await();
+    server.close().timeout(2, TimeUnit.MINUTES).await();
     config = fixture.config(tmp.resolve("other-node"), POLL_MILLIS);
-    server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    server =
+        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
     assertStates(toMerge, toClose, stillOpen);
   }
 
@@ -412,15 +426,24 @@ class ServerEndToEndTest {
   // -- HTTP helpers ------------------------------------------------------------------------------
 
   private HttpResponse<Buffer> get(String path) {
-    return client.get(config.port(), "127.0.0.1", path).send().await();
+    return client.get(config.port(), "127.0.0.1", path).send().timeout(2, TimeUnit.MINUTES).await();
   }
 
   private HttpResponse<Buffer> get(String path, String accept) {
-    return client.get(config.port(), "127.0.0.1", path).putHeader("Accept", accept).send().await();
+    return client
+        .get(config.port(), "127.0.0.1", path)
+        .putHeader("Accept", accept)
+        .send()
+        .timeout(2, TimeUnit.MINUTES)
+        .await();
   }
 
   private HttpResponse<Buffer> post(String path) {
-    return client.post(config.port(), "127.0.0.1", path).send().await();
+    return client
+        .post(config.port(), "127.0.0.1", path)
+        .send()
+        .timeout(2, TimeUnit.MINUTES)
+        .await();
   }
 
   private HttpResponse<Buffer> put(String path, JsonObject body) {
@@ -432,6 +455,7 @@ class ServerEndToEndTest {
         .put(config.port(), "127.0.0.1", path)
         .putHeader("Content-Type", contentType)
         .sendBuffer(Buffer.buffer(body))
+        .timeout(2, TimeUnit.MINUTES)
         .await();
   }
 

@@ -65,7 +65,7 @@ class WasmControllerEndToEndTest {
   @AfterEach
   void stop() {
     if (server != null) {
-      server.close().await();
+      server.close().timeout(2, TimeUnit.MINUTES).await();
     }
     if (daemon != null) {
       daemon.close();
@@ -101,7 +101,8 @@ class WasmControllerEndToEndTest {
                 false,
                 ServerConfig.DEFAULT_MAX_BODY_BYTES)
             .withWasmMaxBodyBytes(wasmMaxBodyBytes);
-    server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    server =
+        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
     // room for every concurrent request of a test: none waits for a connection
     client = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(32));
   }
@@ -142,14 +143,23 @@ class WasmControllerEndToEndTest {
         .containsExactly("alpha", "beta");
 
     // delete: a proposal that removes the entry from default/features.yml only
-    HttpResponse<Buffer> deleted = request(HttpMethod.DELETE, FLAGS + "/dark-mode").send().await();
+    HttpResponse<Buffer> deleted =
+        request(HttpMethod.DELETE, FLAGS + "/dark-mode")
+            .send()
+            .timeout(2, TimeUnit.MINUTES)
+            .await();
     assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(202);
     String deleteBranch = "refs/heads/cup/proposal/" + deleted.bodyAsJsonObject().getString("id");
     assertThat(changedPaths(base.name(), deleteBranch)).containsExactly("default/features.yml");
     assertThat(TestRepos.read(remote, deleteBranch, "default/features.yml"))
         .doesNotContain("key: dark-mode")
         .contains("key: new-checkout");
-    assertThat(request(HttpMethod.DELETE, FLAGS + "/nope").send().await().statusCode())
+    assertThat(
+            request(HttpMethod.DELETE, FLAGS + "/nope")
+                .send()
+                .timeout(2, TimeUnit.MINUTES)
+                .await()
+                .statusCode())
         .isEqualTo(404);
 
     // someone edits the file on the remote: the flag's change is an event
@@ -164,7 +174,7 @@ class WasmControllerEndToEndTest {
                     modified.tryComplete(m.body());
                   }
                 });
-    events.completion().await();
+    events.completion().timeout(2, TimeUnit.MINUTES).await();
     String file = TestRepos.read(remote, "refs/heads/main", "default/features.yml");
     TestRepos.commit(
         remote,
@@ -172,7 +182,7 @@ class WasmControllerEndToEndTest {
         Map.of("default/features.yml", file.replaceFirst("enabled: true", "enabled: false")),
         Set.of(),
         "turn dark mode off");
-    JsonObject event = modified.future().await();
+    JsonObject event = modified.future().timeout(2, TimeUnit.MINUTES).await();
     assertThat(event.getString("type")).isEqualTo("MODIFIED");
     assertThat(event.getJsonObject("object").getJsonObject("spec").getBoolean("enabled")).isFalse();
   }
@@ -196,6 +206,7 @@ class WasmControllerEndToEndTest {
               }
             })
         .completion()
+        .timeout(2, TimeUnit.MINUTES)
         .await();
 
     // upstream, someone edits another flag of the same features.yml
@@ -241,10 +252,10 @@ class WasmControllerEndToEndTest {
     long started = System.nanoTime();
     // while the spinner runs, a flag still answers
     assertThat(get(FLAGS + "/new-checkout").statusCode()).isEqualTo(200);
-    HttpResponse<Buffer> spin = hostile.get(0).await();
-    HttpResponse<Buffer> bomb = hostile.get(1).await();
-    HttpResponse<Buffer> flood = hostile.get(2).await();
-    HttpResponse<Buffer> escape = hostile.get(3).await();
+    HttpResponse<Buffer> spin = hostile.get(0).timeout(2, TimeUnit.MINUTES).await();
+    HttpResponse<Buffer> bomb = hostile.get(1).timeout(2, TimeUnit.MINUTES).await();
+    HttpResponse<Buffer> flood = hostile.get(2).timeout(2, TimeUnit.MINUTES).await();
+    HttpResponse<Buffer> escape = hostile.get(3).timeout(2, TimeUnit.MINUTES).await();
     assertThat((System.nanoTime() - started) / 1_000_000_000L).isLessThan(40);
     assertThat(spin.statusCode()).as(spin.bodyAsString()).isEqualTo(504);
     assertThat(spin.bodyAsJsonObject().getString("kind")).isEqualTo("Status");
@@ -266,6 +277,7 @@ class WasmControllerEndToEndTest {
                         .put("kind", "Spinner")
                         .put("metadata", new JsonObject().put("name", "x"))
                         .encode()))
+            .timeout(2, TimeUnit.MINUTES)
             .await();
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(504);
     assertThat(TestRepos.refs(remote)).isEqualTo(refs);
@@ -291,7 +303,7 @@ class WasmControllerEndToEndTest {
     // every read was answered while writes were still queued or running
     long unanswered = writes.stream().filter(w -> !w.isComplete()).count();
     for (Future<HttpResponse<Buffer>> write : writes) {
-      HttpResponse<Buffer> answer = write.await();
+      HttpResponse<Buffer> answer = write.timeout(2, TimeUnit.MINUTES).await();
       assertThat(answer.statusCode()).as(answer.bodyAsString()).isIn(503, 504);
     }
     System.out.printf(
@@ -309,7 +321,7 @@ class WasmControllerEndToEndTest {
     // a spinner never answers in time: a 413 means it never ran
     JsonObject big = spinner("x");
     big.put("spec", new JsonObject().put("padding", "x".repeat(3000)));
-    HttpResponse<Buffer> put = spinnerPut(big).await();
+    HttpResponse<Buffer> put = spinnerPut(big).timeout(2, TimeUnit.MINUTES).await();
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(413);
     assertThat(put.bodyAsJsonObject().getString("message"))
         .contains("limit of 2048 bytes")
@@ -325,6 +337,7 @@ class WasmControllerEndToEndTest {
                     new JsonObject()
                         .put("spec", new JsonObject().put("description", "d".repeat(3000)))
                         .encode()))
+            .timeout(2, TimeUnit.MINUTES)
             .await();
     assertThat(bigPatch.statusCode()).as(bigPatch.bodyAsString()).isEqualTo(413);
     assertThat(bigPatch.bodyAsJsonObject().getString("message"))
@@ -341,6 +354,7 @@ class WasmControllerEndToEndTest {
         request(HttpMethod.PATCH, FLAGS + "/dark-mode")
             .putHeader("Content-Type", "application/merge-patch+json")
             .sendBuffer(Buffer.buffer(patch))
+            .timeout(2, TimeUnit.MINUTES)
             .await();
     assertThat(patched.statusCode()).as(patched.bodyAsString()).isEqualTo(413);
     assertThat(patched.bodyAsJsonObject().getString("message"))
@@ -459,13 +473,14 @@ class WasmControllerEndToEndTest {
   }
 
   private HttpResponse<Buffer> get(String path) {
-    return request(HttpMethod.GET, path).send().await();
+    return request(HttpMethod.GET, path).send().timeout(2, TimeUnit.MINUTES).await();
   }
 
   private HttpResponse<Buffer> put(String path, JsonObject body) {
     return request(HttpMethod.PUT, path)
         .putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(body.encode()))
+        .timeout(2, TimeUnit.MINUTES)
         .await();
   }
 

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class ScmClientTest {
   @AfterEach
   void close() {
     client.close();
-    vertx.close().await();
+    vertx.close().timeout(2, TimeUnit.MINUTES).await();
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManager;
@@ -154,18 +155,24 @@ record TlsSettings(
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {
-      throw new UnsupportedOperationException("a client does not check clients");
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      // only ever installed in a client: a peer presenting itself as a client is refused
+      throw new CertificateException("the cup client does not accept client certificates");
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-      throw new UnsupportedOperationException("a client does not check clients");
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      // only ever installed in a client: a peer presenting itself as a client is refused
+      throw new CertificateException("the cup client does not accept client certificates");
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-      throw new UnsupportedOperationException("a client does not check clients");
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      // only ever installed in a client: a peer presenting itself as a client is refused
+      throw new CertificateException("the cup client does not accept client certificates");
     }
 
     @Override

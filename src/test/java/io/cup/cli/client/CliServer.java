@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.eclipse.jgit.lib.ObjectId;
 
@@ -86,12 +87,13 @@ final class CliServer implements AutoCloseable {
             new PrintWriter(err));
     assertThat(serve.serve()).as(err.toString()).isTrue();
     ServerConfig config = serve.server();
-    this.server = CupServer.start(vertx, config, Path.of("verticles")).await();
+    this.server =
+        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
   }
 
   @Override
   public void close() {
-    server.close().await();
+    server.close().timeout(2, TimeUnit.MINUTES).await();
     daemon.close();
   }
 

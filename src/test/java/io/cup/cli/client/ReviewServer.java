@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -60,7 +61,12 @@ final class ReviewServer implements AutoCloseable {
 
   private ReviewServer(Vertx vertx, HttpServerOptions options, String scheme) {
     this.server =
-        vertx.createHttpServer(options).requestHandler(this::handle).listen(0, "127.0.0.1").await();
+        vertx
+            .createHttpServer(options)
+            .requestHandler(this::handle)
+            .listen(0, "127.0.0.1")
+            .timeout(2, TimeUnit.MINUTES)
+            .await();
     this.address = scheme + "://127.0.0.1:" + server.actualPort();
   }
 
@@ -102,7 +108,7 @@ final class ReviewServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close().await();
+    server.close().timeout(2, TimeUnit.MINUTES).await();
   }
 
   private void handle(HttpServerRequest request) {

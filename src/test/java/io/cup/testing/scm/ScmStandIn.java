@@ -407,7 +407,7 @@ public final class ScmStandIn implements AutoCloseable {
               status));
     }
     if (hang != null) {
-      closed.await();
+      closed.await(5, TimeUnit.MINUTES); // a hung exchange ends when the stand-in closes
       return null;
     }
     return reply;
