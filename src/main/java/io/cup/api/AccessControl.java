@@ -11,6 +11,7 @@ import io.cup.access.UserInfo;
 import io.cup.bus.Proposal;
 import io.cup.bus.Requester;
 import io.cup.status.StatusException;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -98,36 +99,46 @@ final class AccessControl {
       return;
     }
     RequestInfo info = RequestInfo.of(ctx.request().method(), path, ctx.queryParams());
-    Instant received = Instant.now();
+    Instant received = audit == AuditLog.NONE ? null : Instant.now();
+    Future<UserInfo> user = authentication.authenticate(ctx.request());
+    if (user.isComplete()) {
+      // the usual case (token file, cached JWT, certificate, nobody configured): decided now
+      authenticated(ctx, info, received, user);
+      return;
+    }
+    // an OIDC token verified for the first time: the body must wait for the decision
     boolean paused = !ctx.request().isEnded();
     if (paused) {
       ctx.request().pause();
     }
-    authentication
-        .authenticate(ctx.request())
-        .onComplete(
-            ar -> {
-              if (paused) {
-                ctx.request().resume();
-              }
-              if (ar.failed()) {
-                auditAtEnd(ctx, info.attributes(NOBODY), received);
-                unauthorized(ctx, ar.cause());
-                return;
-              }
-              UserInfo user = ar.result();
-              RequestAttributes attributes = info.attributes(user);
-              ctx.put(USER, user);
-              ctx.put(ATTRIBUTES, attributes);
-              auditAtEnd(ctx, attributes, received);
-              try {
-                authorize(ctx, attributes);
-              } catch (StatusException denied) {
-                ctx.fail(denied);
-                return;
-              }
-              ctx.next();
-            });
+    user.onComplete(
+        done -> {
+          if (paused) {
+            ctx.request().resume();
+          }
+          authenticated(ctx, info, received, user);
+        });
+  }
+
+  private void authenticated(
+      RoutingContext ctx, RequestInfo info, Instant received, Future<UserInfo> authenticated) {
+    if (authenticated.failed()) {
+      auditAtEnd(ctx, info.attributes(NOBODY), received);
+      unauthorized(ctx, authenticated.cause());
+      return;
+    }
+    UserInfo user = authenticated.result();
+    RequestAttributes attributes = info.attributes(user);
+    ctx.put(USER, user);
+    ctx.put(ATTRIBUTES, attributes);
+    auditAtEnd(ctx, attributes, received);
+    try {
+      authorize(ctx, attributes);
+    } catch (StatusException denied) {
+      ctx.fail(denied);
+      return;
+    }
+    ctx.next();
   }
 
   private void authorize(RoutingContext ctx, RequestAttributes attributes) {

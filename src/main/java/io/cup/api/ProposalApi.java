@@ -78,13 +78,7 @@ final class ProposalApi {
         ctx,
         () -> {
           String type = ResourceApi.requireAccept(ctx, GET_TYPES);
-          return bus.request(Addresses.PROPOSAL_GET, id(ctx), bus.timeouts().proposal())
-              .map(Proposal::fromJson)
-              .map(
-                  proposal -> {
-                    AccessControl.checkAuthor(ctx, proposal);
-                    return proposal;
-                  })
+          return read(ctx)
               .map(
                   proposal ->
                       type.equals(MediaTypes.JSON)
@@ -111,19 +105,9 @@ final class ProposalApi {
         ctx,
         () -> {
           ResourceApi.requireAccept(ctx, JSON_ONLY);
-          JsonObject action =
-              new ProposalAction(id(ctx).getString("id"), AccessControl.requester(ctx)).toJson();
+          JsonObject action = new ProposalAction(id(ctx), AccessControl.requester(ctx)).toJson();
           // a close that only the author may do: read the proposal first to know its author
-          Future<Void> allowed =
-              AccessControl.authorOnly(ctx)
-                  ? bus.request(Addresses.PROPOSAL_GET, id(ctx), bus.timeouts().proposal())
-                      .map(Proposal::fromJson)
-                      .map(
-                          proposal -> {
-                            AccessControl.checkAuthor(ctx, proposal);
-                            return null;
-                          })
-                  : Future.succeededFuture();
+          Future<?> allowed = AccessControl.authorOnly(ctx) ? read(ctx) : Future.succeededFuture();
           return allowed
               .compose(ok -> bus.request(address, action, timeout))
               .map(Proposal::fromJson)
@@ -136,11 +120,27 @@ final class ProposalApi {
         });
   }
 
-  private static JsonObject id(RoutingContext ctx) {
+  /**
+   * The proposal of the path, read by the publisher; 403 when only its author may and it is not.
+   */
+  private Future<Proposal> read(RoutingContext ctx) {
+    return bus.request(
+            Addresses.PROPOSAL_GET,
+            new ProposalAction(id(ctx), null).toJson(),
+            bus.timeouts().proposal())
+        .map(Proposal::fromJson)
+        .map(
+            proposal -> {
+              AccessControl.checkAuthor(ctx, proposal);
+              return proposal;
+            });
+  }
+
+  private static String id(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     if (id == null || !ID.matcher(id).matches()) {
       throw StatusException.badRequest("invalid proposal id");
     }
-    return new JsonObject().put("id", id);
+    return id;
   }
 }
