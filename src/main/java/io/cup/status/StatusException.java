@@ -143,6 +143,20 @@ public class StatusException extends RuntimeException {
     return new StatusException(409, "Conflict", message);
   }
 
+  /**
+   * 409 for a create of a resource that exists, as Kubernetes: reason {@code AlreadyExists}, with
+   * the name, group and plural in {@code details}.
+   */
+  public static StatusException alreadyExists(String group, String plural, String name) {
+    return new StatusException(
+        409,
+        "AlreadyExists",
+        plural + "." + group + " \"" + name + "\" already exists",
+        List.of(),
+        new JsonObject().put("name", name).put("group", group).put("kind", plural),
+        null);
+  }
+
   /** The reason of the cause that marks a 409 as a stale {@code metadata.resourceVersion}. */
   public static final String RESOURCE_VERSION_CONFLICT = "ResourceVersionConflict";
 
