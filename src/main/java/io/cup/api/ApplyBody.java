@@ -30,6 +30,8 @@ import org.yaml.snakeyaml.LoaderOptions;
  * </ul>
  *
  * YAML merge keys ({@code <<: *base}) are not expanded: {@code <<} is an ordinary member name.
+ * Anchors on objects and lists work; Jackson's YAML parser does not report anchors on scalars, so
+ * an alias of a scalar is refused (400) rather than read as the anchor's name.
  */
 final class ApplyBody {
   static final int MAX_DEPTH = 100;
@@ -215,7 +217,10 @@ final class ApplyBody {
     private Object alias(String anchor) {
       if (!anchored.containsKey(anchor)) {
         throw StatusException.badRequest(
-            "the apply configuration refers to the undefined YAML anchor " + anchor);
+            "the apply configuration refers to the YAML anchor "
+                + anchor
+                + ", which is not defined or is on a scalar (only objects and lists can be"
+                + " anchored)");
       }
       if (++aliases > MAX_ALIASES) {
         throw StatusException.badRequest(
