@@ -182,6 +182,17 @@ public class StatusException extends RuntimeException {
         && causes.stream().anyMatch(c -> RESOURCE_VERSION_CONFLICT.equals(c.reason()));
   }
 
+  /** The reason of each cause of an {@link #applyConflict}. */
+  public static final String FIELD_MANAGER_CONFLICT = "FieldManagerConflict";
+
+  /**
+   * 409 for a server-side apply that would change fields other managers own, as Kubernetes words
+   * it: one cause of reason {@value #FIELD_MANAGER_CONFLICT} per conflicting field.
+   */
+  public static StatusException applyConflict(String message, List<Cause> causes) {
+    return new StatusException(409, "Conflict", message, causes, null, null);
+  }
+
   /** 410: a resourceVersion or continue token that named a version the server no longer has. */
   public static StatusException expired(String message) {
     return new StatusException(410, "Expired", message);
