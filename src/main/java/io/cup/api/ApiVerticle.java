@@ -209,6 +209,12 @@ public class ApiVerticle extends VerticleBase {
         .on(HttpMethod.GET, api::list)
         .on(HttpMethod.POST, api::requireJsonBody, body, api::create)
         .end();
+    // across namespaces, as Kubernetes: list and watch only
+    routes
+        .path("/apis/:group/:version/:plural")
+        .all(api::resolve)
+        .on(HttpMethod.GET, api::list)
+        .end();
     routes
         .path(RESOURCES + "/:name")
         .all(api::resolve)

@@ -103,7 +103,10 @@ final class ResourceApi {
    * must be subdomains (400), and the group, version and plural a served definition (404).
    */
   void resolve(RoutingContext ctx) {
-    ResourceNames.requireSubdomain("namespace", ctx.pathParam("namespace"));
+    String namespace = ctx.pathParam("namespace");
+    if (namespace != null) { // none: a list or watch across namespaces
+      ResourceNames.requireSubdomain("namespace", namespace);
+    }
     String name = ctx.pathParam("name");
     if (name != null) {
       ResourceNames.requireSubdomain("name", name);

@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -59,6 +60,9 @@ final class Watches {
 
   /** How much a watch client may leave unread before it counts as not reading: 8 MiB. */
   static final int WRITE_QUEUE_BYTES = 8 * 1024 * 1024;
+
+  /** The scope of a watch across namespaces: no namespace is named "*". */
+  private static final String ALL_NAMESPACES = "*";
 
   private final Vertx vertx;
   private final BusClient bus;
@@ -176,15 +180,19 @@ final class Watches {
 
   private void onEvent(ResourceEvent event) {
     generation++;
-    Set<Watch> watches =
-        byScope.get(
-            event.group() + '/' + event.version() + '/' + event.plural() + '|' + event.namespace());
-    if (watches == null) {
+    String kind = event.group() + '/' + event.version() + '/' + event.plural() + '|';
+    Set<Watch> inNamespace = byScope.get(kind + event.namespace());
+    Set<Watch> everywhere = byScope.get(kind + ALL_NAMESPACES);
+    if (inNamespace == null && everywhere == null) {
       return;
     }
     Published published = new Published(event);
-    for (Watch watch : List.copyOf(watches)) {
-      watch.offer(published);
+    for (Set<Watch> watches : Arrays.asList(inNamespace, everywhere)) {
+      if (watches != null) {
+        for (Watch watch : List.copyOf(watches)) {
+          watch.offer(published);
+        }
+      }
     }
   }
 
@@ -289,7 +297,7 @@ final class Watches {
       this.selector = selector;
       this.fields = fields;
       this.answer = answer;
-      this.scope = served.key() + '|' + namespace;
+      this.scope = served.key() + '|' + (namespace == null ? ALL_NAMESPACES : namespace);
     }
 
     /** A controller request about this watch's resources, at {@code revision}. */

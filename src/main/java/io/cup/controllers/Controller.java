@@ -21,6 +21,12 @@ public interface Controller {
   List<JsonObject> list(Target target, RevisionView view);
 
   /**
+   * Every resource of {@code target}'s kind in every namespace ({@code target.namespace()} and
+   * {@code name()} are null), any order: Kubernetes' list across namespaces.
+   */
+  List<JsonObject> listAll(Target target, RevisionView view);
+
+  /**
    * The files that make {@code resource} stored as {@code target}, against the view's commit; empty
    * when what is stored already equals {@code resource} once parsed.
    */

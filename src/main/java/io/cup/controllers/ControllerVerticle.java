@@ -184,9 +184,14 @@ public final class ControllerVerticle extends VerticleBase {
         (request, served, controller) -> {
           LabelSelector selector = LabelSelector.parse(request.labelSelector());
           RevisionView view = source.view(request.revision());
-          Target target = target(served, required(request.namespace(), "namespace"), null);
+          // no namespace: every namespace (Kubernetes' list at /apis/{group}/{version}/{plural})
+          Target target = target(served, request.namespace(), null);
+          List<JsonObject> found =
+              request.namespace() == null
+                  ? controller.listAll(target, view)
+                  : controller.list(target, view);
           JsonArray items = new JsonArray();
-          controller.list(target, view).stream()
+          found.stream()
               .filter(selector::matchesResource)
               .sorted(
                   Comparator.comparing((JsonObject r) -> metadata(r, "namespace"))
@@ -337,13 +342,13 @@ public final class ControllerVerticle extends VerticleBase {
         "events",
         (request, served, controller) -> {
           LabelSelector selector = LabelSelector.parse(request.labelSelector());
-          String namespace = required(request.namespace(), "namespace");
+          String namespace = request.namespace(); // null: every namespace
           RevisionView to = source.view(null);
           RevisionView from = source.view(required(request.revision(), "revision"));
           JsonArray events = new JsonArray();
           if (!from.commit().equals(to.commit())) {
             eventsBetween(served, controller, from, to).stream()
-                .filter(e -> namespace.equals(e.namespace()))
+                .filter(e -> namespace == null || namespace.equals(e.namespace()))
                 .flatMap(e -> e.selectedBy(selector::matchesResource).stream())
                 .forEach(e -> events.add(e.toJson()));
           }

@@ -151,6 +151,28 @@ public final class TemplateController implements Controller {
     return resources;
   }
 
+  @Override
+  public List<JsonObject> listAll(Target target, RevisionView view) {
+    PathGlob glob = listGlob(target, "*");
+    List<JsonObject> resources = new ArrayList<>();
+    for (PathGlob.Match match : glob.matches(view)) {
+      JsonObject resource =
+          read(match.path(), match.id(), () -> bytes(view, match.path(), maxFileBytes));
+      if (isOf(target, resource)) {
+        JsonObject copy = resource.copy();
+        if (!(metadata(copy).getValue("namespace") instanceof String)) {
+          // as a list in one namespace shows it: the namespace the path gives the file
+          String namespace = fieldsFromPath(target, match.path()).get("Namespace");
+          if (namespace != null && copy.getValue("metadata") instanceof JsonObject m) {
+            m.put("namespace", namespace);
+          }
+        }
+        resources.add(copy);
+      }
+    }
+    return resources;
+  }
+
   /**
    * An empty list in a namespace nobody has used is a 404, as for an unknown namespace in
    * Kubernetes: when the list template puts each namespace in a directory of its own (the default,

@@ -121,6 +121,25 @@ public final class WasmController implements Controller {
     return objects(result, "list", target);
   }
 
+  /** The guest's namespaces are the top-level directories: each is listed in turn. */
+  @Override
+  public List<JsonObject> listAll(Target target, RevisionView view) {
+    List<JsonObject> resources = new ArrayList<>();
+    for (String namespace : new TreeSet<>(topDirectories(view).keySet())) {
+      Target inNamespace =
+          new Target(
+              target.group(), target.version(), target.kind(), target.plural(), namespace, null);
+      try {
+        resources.addAll(list(inNamespace, view));
+      } catch (StatusException e) {
+        if (e.code() != 404) {
+          throw e;
+        }
+      }
+    }
+    return resources;
+  }
+
   @Override
   public ChangeSet put(Target target, JsonObject resource, RevisionView view) {
     byte[] stdin = resource.encode().getBytes(StandardCharsets.UTF_8);

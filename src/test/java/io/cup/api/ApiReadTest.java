@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -248,6 +249,39 @@ class ApiReadTest {
                           assertThat(new JsonObject(lines[0])).isEqualTo(widget("one", 1));
                           assertThat(new JsonObject(lines[1])).isEqualTo(widget("two", 2));
                           ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void aListWithoutANamespaceSpansEveryNamespaceAndOnlyReads(VertxTestContext ctx) {
+    String everywhere = "/apis/test.cup.io/v1/widgets";
+    Checkpoint checkpoint = ctx.checkpoint(2);
+    api.get(everywhere)
+        .putHeader("Accept", "application/json")
+        .send()
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          assertThat(r.bodyAsJsonObject().getJsonArray("items")).hasSize(3);
+                          ResourceRequest sent =
+                              ResourceRequest.fromJson(
+                                  backend.requests(Addresses.CONTROLLER_LIST).get(0));
+                          assertThat(sent.namespace()).isNull();
+                          checkpoint.flag();
+                        })));
+    api.post(everywhere)
+        .sendJsonObject(widget("three", 3))
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(405);
+                          assertThat(r.getHeader("Allow")).isEqualTo("GET");
+                          checkpoint.flag();
                         })));
   }
 

@@ -158,7 +158,12 @@ final class FakeBackend {
     ResourceRequest request = ResourceRequest.fromJson(m.body());
     JsonArray items = new JsonArray();
     resources.values().stream()
-        .filter(r -> r.getJsonObject("metadata").getString("namespace").equals(request.namespace()))
+        .filter(
+            r ->
+                request.namespace() == null
+                    || r.getJsonObject("metadata")
+                        .getString("namespace")
+                        .equals(request.namespace()))
         .forEach(items::add);
     m.reply(new ListReply(COMMIT, items).toJson());
   }

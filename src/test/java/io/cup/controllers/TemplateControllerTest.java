@@ -338,6 +338,35 @@ class TemplateControllerTest {
   }
 
   @Test
+  void listAllSpansEveryNamespaceDirectoryAndNamesTheNamespaceThePathGives() {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put(BAR_PATH, ORIGINAL_BAR);
+    files.put(
+        "other/test.cup.flipt.io-v1alpha1-Resource-o.json",
+        resource("other", "o", new JsonObject()).encode());
+    // no namespace in the file: the path's directory names it
+    files.put(
+        "third/test.cup.flipt.io-v1alpha1-Resource-t.json",
+        new JsonObject()
+            .put("apiVersion", "test.cup.flipt.io/v1alpha1")
+            .put("kind", "Resource")
+            .put("metadata", new JsonObject().put("name", "t"))
+            .encode());
+    files.put("other/test.cup.flipt.io-v1alpha1-Other-x.json", "{}");
+    MemoryView view = new MemoryView("c1", files);
+
+    List<JsonObject> listed = controller(new JsonObject()).listAll(target(null, null), view);
+
+    assertThat(listed)
+        .extracting(
+            r ->
+                r.getJsonObject("metadata").getString("namespace")
+                    + "/"
+                    + r.getJsonObject("metadata").getString("name"))
+        .containsExactlyInAnyOrder("default/bar", "other/o", "third/t");
+  }
+
+  @Test
   void anEmptyListIsAnUnknownNamespaceOnlyWhenItsDirectoryIsMissing() {
     Map<String, String> files = new LinkedHashMap<>();
     files.put(BAR_PATH, ORIGINAL_BAR);
