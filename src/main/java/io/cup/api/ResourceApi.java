@@ -406,7 +406,7 @@ final class ResourceApi {
           byte[] body = body(ctx);
           requireWasmSize(served, body.length, "the request body");
           return putAllowed(ctx, served, options)
-              .compose(allowed -> validated(ctx, served, body))
+              .compose(allowed -> validated(ctx, served, body, options.fields()))
               .compose(write -> putValidated(ctx, served, write, options));
         });
   }
@@ -482,7 +482,13 @@ final class ResourceApi {
                           byte[] patched =
                               Patches.apply(type, current.resource(), patch, maxResourceBytes);
                           requireWasmSize(served, patched.length, "the patched resource");
-                          return ResourceValidator.validateWrite(served, namespace, name, patched);
+                          return ResourceValidator.validateWrite(
+                              served,
+                              namespace,
+                              name,
+                              patched,
+                              options.fields(),
+                              current.resource());
                         },
                         false)
                     .compose(write -> putValidated(ctx, served, write, options)))
@@ -522,6 +528,11 @@ final class ResourceApi {
       ServedResource served,
       ResourceValidator.Write write,
       WriteOptions options) {
+    // one Warning header per unknown field (fieldValidation=Warn); a patch tried again says it once
+    ctx.response().headers().remove(FieldValidation.WARNING);
+    for (String warning : write.warnings()) {
+      ctx.response().headers().add(FieldValidation.WARNING, FieldValidation.warningHeader(warning));
+    }
     return change(
             ctx,
             served,
@@ -534,14 +545,14 @@ final class ResourceApi {
 
   /** The validated body of a PUT; large bodies are parsed and checked on a worker. */
   private Future<ResourceValidator.Write> validated(
-      RoutingContext ctx, ServedResource served, byte[] body) {
+      RoutingContext ctx, ServedResource served, byte[] body, FieldValidation fields) {
     String namespace = ctx.pathParam("namespace");
     String name = ctx.pathParam("name");
     return offload(
         body.length,
         () -> {
           requireResourceSize(body);
-          return ResourceValidator.validateWrite(served, namespace, name, body);
+          return ResourceValidator.validateWrite(served, namespace, name, body, fields, null);
         });
   }
 
