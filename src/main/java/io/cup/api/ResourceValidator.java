@@ -83,12 +83,7 @@ final class ResourceValidator {
       byte[] body,
       FieldValidation fields,
       JsonObject before) {
-    if (fields == FieldValidation.STRICT) {
-      List<String> duplicates = UnknownFields.duplicates(body);
-      if (!duplicates.isEmpty()) {
-        throw strictDecoding(served, duplicates.stream().map(f -> "duplicate field \"" + f + "\""));
-      }
-    }
+    requireNoDuplicates(served, body, fields);
     ObjectNode resource = parseObject(body);
     List<String> warnings = List.of();
     if (fields != FieldValidation.IGNORE && served.schema() != null) {
@@ -103,6 +98,7 @@ final class ResourceValidator {
       warnings = unknown.stream().map(f -> "unknown field \"" + f + "\"").toList();
     }
     dropComputedStatus(resource);
+    dropServerFields(resource);
     String resourceVersion = null;
     if (resource.get("metadata") instanceof ObjectNode meta && meta.has("resourceVersion")) {
       JsonNode version = meta.remove("resourceVersion");
@@ -141,6 +137,20 @@ final class ResourceValidator {
     return new Write(new JsonObject(map), resourceVersion, warnings);
   }
 
+  /**
+   * With {@code fieldValidation=Strict}, 400 naming every field {@code body} gives twice; without,
+   * the parser refuses the first it meets (see {@link FieldValidation}).
+   */
+  static void requireNoDuplicates(ServedResource served, byte[] body, FieldValidation fields) {
+    if (fields != FieldValidation.STRICT) {
+      return;
+    }
+    List<String> duplicates = UnknownFields.duplicates(body);
+    if (!duplicates.isEmpty()) {
+      throw strictDecoding(served, duplicates.stream().map(f -> "duplicate field \"" + f + "\""));
+    }
+  }
+
   /** 400 as Kubernetes words a strict decoding failure, naming every field. */
   private static StatusException strictDecoding(ServedResource served, Stream<String> problems) {
     String kind = served.definition().kind();
@@ -152,6 +162,24 @@ final class ResourceValidator {
             + kind
             + ": strict decoding error: "
             + problems.collect(Collectors.joining(", ")));
+  }
+
+  /**
+   * The metadata the server sets on what it answers (docs/kubernetes-clients.md) is never stored: a
+   * client that sends back what it read, or what a write answered, must not write it into a file.
+   */
+  private static void dropServerFields(ObjectNode resource) {
+    if (!(resource.get("metadata") instanceof ObjectNode meta)) {
+      return;
+    }
+    meta.remove(List.of("uid", "creationTimestamp", "generation", "selfLink"));
+    if (meta.get("annotations") instanceof ObjectNode annotations) {
+      boolean had = !annotations.isEmpty();
+      annotations.remove(List.of(KubernetesAnswers.PROPOSAL_ANNOTATION, ResourceApi.DRY_RUN_DIFF));
+      if (had && annotations.isEmpty()) {
+        meta.remove("annotations");
+      }
+    }
   }
 
   /**
