@@ -171,7 +171,11 @@ public class ApiVerticle extends VerticleBase {
     routes.path("/livez").on(HttpMethod.GET, health::live).end();
     routes.path("/readyz").on(HttpMethod.GET, health::ready).end();
     routes.path("/metrics").on(HttpMethod.GET, health::metrics).end();
-    routes.path("/openapi/v3").on(HttpMethod.GET, new OpenApiApi(resources)::get).end();
+    OpenApiApi openApi = new OpenApiApi(resources);
+    routes.path(OpenApiApi.V3).on(HttpMethod.GET, openApi::index).end();
+    routes.path(OpenApiApi.V3_GROUP_VERSION).on(HttpMethod.GET, openApi::groupVersion).end();
+    routes.path(OpenApiApi.V2).on(HttpMethod.GET, openApi::v2).end();
+    routes.path(OpenApiApi.CUP).on(HttpMethod.GET, openApi::cup).end();
     Discovery discovery = new Discovery(resources, "git".equals(config.source()));
     routes.path("/version").on(HttpMethod.GET, discovery::version).end();
     routes.path("/api").on(HttpMethod.GET, discovery::core).end();

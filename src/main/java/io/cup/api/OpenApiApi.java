@@ -1,28 +1,128 @@
 package io.cup.api;
 
 import io.cup.config.ResourceConfiguration;
+import io.cup.status.StatusException;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /openapi/v3}: the OpenAPI 3.1 document of this server's API ({@link OpenApiDocument}).
- * The configuration is fixed for the life of the verticle, so the document is built and encoded
- * once, when the routes are made, and every request gets the same bytes.
+ * The OpenAPI documents of this server. The configuration is fixed for the life of the verticle, so
+ * every document is built and encoded once, when the routes are made.
+ *
+ * <ul>
+ *   <li>{@code GET /openapi/v3}: Kubernetes' index, {@code {"paths": {"apis/<g>/<v>":
+ *       {"serverRelativeURL": "/openapi/v3/apis/<g>/<v>?hash=<HASH>"}}}};
+ *   <li>{@code GET /openapi/v3/apis/{g}/{v}}: that group/version as OpenAPI 3.0 ({@link
+ *       KubernetesOpenApi}), with an {@code ETag}; with the current {@code hash} the answer may be
+ *       cached for good, with another one it redirects to the current one (as Kubernetes does);
+ *   <li>{@code GET /openapi/v2}: everything as Swagger 2.0 JSON (no protobuf: 406);
+ *   <li>{@code GET /openapi/cup.json}: the whole API as one OpenAPI 3.1 document ({@link
+ *       OpenApiDocument}), for code generators.
+ * </ul>
  */
 final class OpenApiApi {
+  static final String V3 = "/openapi/v3";
+  static final String V3_GROUP_VERSION = "/openapi/v3/apis/:group/:version";
+  static final String V2 = "/openapi/v2";
+  static final String CUP = OpenApiDocument.PATH;
+
   private static final List<String> JSON_ONLY = List.of(MediaTypes.JSON);
 
-  private final Buffer document;
+  /** Bytes and their hash (upper-case hex SHA-512, as Kubernetes spells it). */
+  private record Encoded(Buffer bytes, String hash) {
+    static Encoded of(JsonObject document) {
+      byte[] bytes = document.encode().getBytes(StandardCharsets.UTF_8);
+      try {
+        byte[] digest = MessageDigest.getInstance("SHA-512").digest(bytes);
+        return new Encoded(Buffer.buffer(bytes), HexFormat.of().withUpperCase().formatHex(digest));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("no SHA-512 in this JVM", e);
+      }
+    }
 
-  OpenApiApi(ResourceConfiguration resources) {
-    this.document = Buffer.buffer(OpenApiDocument.build(resources).encode());
+    String etag() {
+      return "\"" + hash + "\"";
+    }
   }
 
-  /** The document as {@code application/json}; 406 when the client accepts no JSON. */
-  void get(RoutingContext ctx) {
+  private final Encoded cup;
+  private final Encoded v2;
+  private final Encoded index;
+  private final Map<String, Encoded> groupVersions = new LinkedHashMap<>();
+
+  OpenApiApi(ResourceConfiguration resources) {
+    JsonObject document = OpenApiDocument.build(resources);
+    this.cup = Encoded.of(document);
+    KubernetesOpenApi kubernetes = KubernetesOpenApi.build(resources, document);
+    this.v2 = Encoded.of(kubernetes.swagger());
+    JsonObject paths = new JsonObject();
+    for (String path : kubernetes.paths()) {
+      Encoded encoded = Encoded.of(kubernetes.openApiV3(path));
+      groupVersions.put(path, encoded);
+      paths.put(
+          path,
+          new JsonObject()
+              .put("serverRelativeURL", "/openapi/v3/" + path + "?hash=" + encoded.hash));
+    }
+    this.index = Encoded.of(new JsonObject().put("paths", paths));
+  }
+
+  /** {@code GET /openapi/cup.json}; 406 when the client accepts no JSON. */
+  void cup(RoutingContext ctx) {
+    send(ctx, cup, false);
+  }
+
+  /** {@code GET /openapi/v3}: the index of the group/version documents. */
+  void index(RoutingContext ctx) {
+    send(ctx, index, false);
+  }
+
+  /** {@code GET /openapi/v2}: Swagger 2.0 as JSON; 406 for protobuf only. */
+  void v2(RoutingContext ctx) {
+    send(ctx, v2, false);
+  }
+
+  /** {@code GET /openapi/v3/apis/{g}/{v}}; 404 for a group/version not served. */
+  void groupVersion(RoutingContext ctx) {
+    String path = "apis/" + ctx.pathParam("group") + "/" + ctx.pathParam("version");
+    Encoded document = groupVersions.get(path);
+    if (document == null) {
+      throw StatusException.notFound("no OpenAPI document for " + path + ": not served here");
+    }
+    String hash = ctx.queryParams().get("hash");
+    if (hash != null && !hash.isEmpty() && !hash.equals(document.hash)) {
+      // a client with an old index: send it to the current document, as Kubernetes does
+      ctx.response()
+          .setStatusCode(301)
+          .putHeader(HttpHeaders.LOCATION, "/openapi/v3/" + path + "?hash=" + document.hash)
+          .end();
+      return;
+    }
+    send(ctx, document, hash != null && !hash.isEmpty());
+  }
+
+  /** The document with its ETag, 304 when the client holds it already. */
+  private static void send(RoutingContext ctx, Encoded document, boolean immutable) {
     ResourceApi.requireAccept(ctx, JSON_ONLY);
-    new Reply(200, MediaTypes.JSON, document, Map.of()).write(ctx);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(HttpHeaders.ETAG.toString(), document.etag());
+    headers.put(
+        HttpHeaders.CACHE_CONTROL.toString(),
+        immutable ? "public, immutable" : "no-cache, private");
+    String held = ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH);
+    if (held != null && (held.equals(document.etag()) || held.equals(document.hash))) {
+      new Reply(304, null, null, headers).write(ctx);
+      return;
+    }
+    new Reply(200, MediaTypes.JSON, document.bytes, headers).write(ctx);
   }
 }

@@ -20,9 +20,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The OpenAPI 3.1 document of the HTTP API ({@code GET /openapi/v3}), built from the loaded
- * resource configuration: the definitions and discovery routes, list/watch, get, put, patch and
- * delete of every served kind, the built-in proposal routes, health, readiness and metrics.
+ * The OpenAPI 3.1 document of the HTTP API ({@code GET /openapi/cup.json}), for code generators,
+ * built from the loaded resource configuration: the definitions and discovery routes, list/watch,
+ * get, put, patch and delete of every served kind, the built-in proposal routes, health, readiness
+ * and metrics.
  *
  * <p>Every definition version's JSON Schema is a component named {@code <group>.<version>.<Kind>}
  * (rewritten by {@link DefinitionSchemas} so that it is a plain 2020-12 subschema of this document
@@ -36,7 +37,7 @@ import java.util.TreeSet;
  */
 final class OpenApiDocument {
   static final String OPENAPI = "3.1.0";
-  static final String PATH = "/openapi/v3";
+  static final String PATH = "/openapi/cup.json";
 
   static final String PROMETHEUS = "text/plain; version=0.0.4";
 

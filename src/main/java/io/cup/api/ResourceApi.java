@@ -366,7 +366,13 @@ final class ResourceApi {
           WriteOptions options = WriteOptions.of(ctx);
           byte[] sent = body(ctx);
           requireWasmSize(served, sent.length, "the request body");
-          return offload(sent.length, () -> named(sent))
+          return offload(
+                  sent.length,
+                  () -> {
+                    // before the body is parsed (and, for generateName, encoded again)
+                    ResourceValidator.requireNoDuplicates(served, sent, options.fields());
+                    return named(sent);
+                  })
               .compose(
                   body -> {
                     ctx.put(NAME, body.name());
@@ -379,7 +385,7 @@ final class ResourceApi {
                                     served.definition().plural(),
                                     body.name());
                               }
-                              return validated(ctx, served, body.bytes());
+                              return validated(ctx, served, body.bytes(), options.fields());
                             });
                   })
               .compose(write -> putValidated(ctx, served, write, options, Kind.CREATE));
@@ -458,7 +464,7 @@ final class ResourceApi {
           requireWasmSize(served, body.length, "the request body");
           if (!MediaTypes.asksForKubernetes(ctx.request().getHeader(HttpHeaders.ACCEPT))) {
             return putAllowed(ctx, served, options)
-                .compose(allowed -> validated(ctx, served, body))
+                .compose(allowed -> validated(ctx, served, body, options.fields()))
                 .compose(write -> putValidated(ctx, served, write, options, Kind.UPDATE));
           }
           // a Kubernetes client is told whether it created (201) and keeps the managed fields of
@@ -468,7 +474,7 @@ final class ResourceApi {
               .compose(
                   live -> {
                     AccessControl.checkPut(ctx, live != null);
-                    return validated(ctx, served, body)
+                    return validated(ctx, served, body, options.fields())
                         .map(write -> managed(served, live, write, manager))
                         .compose(
                             write ->
@@ -495,7 +501,7 @@ final class ResourceApi {
     JsonObject updated =
         new ServerSideApply(served.apiVersion(), served.definition().kind())
             .update(live, write.resource(), manager.name(), Instant.now());
-    return new ResourceValidator.Write(updated, write.resourceVersion());
+    return new ResourceValidator.Write(updated, write.resourceVersion(), write.warnings());
   }
 
   /**
@@ -618,7 +624,13 @@ final class ResourceApi {
                             }
                           }
                           requireWasmSize(served, patched.length, "the patched resource");
-                          return ResourceValidator.validateWrite(served, namespace, name, patched);
+                          return ResourceValidator.validateWrite(
+                              served,
+                              namespace,
+                              name,
+                              patched,
+                              options.fields(),
+                              current.resource());
                         },
                         false)
                     .compose(
@@ -687,6 +699,11 @@ final class ResourceApi {
       ResourceValidator.Write write,
       WriteOptions options,
       Kind kind) {
+    // one Warning header per unknown field (fieldValidation=Warn); a patch tried again says it once
+    ctx.response().headers().remove(FieldValidation.WARNING);
+    for (String warning : write.warnings()) {
+      ctx.response().headers().add(FieldValidation.WARNING, FieldValidation.warningHeader(warning));
+    }
     return change(
             ctx,
             served,
@@ -699,14 +716,14 @@ final class ResourceApi {
 
   /** The validated body of a PUT; large bodies are parsed and checked on a worker. */
   private Future<ResourceValidator.Write> validated(
-      RoutingContext ctx, ServedResource served, byte[] body) {
+      RoutingContext ctx, ServedResource served, byte[] body, FieldValidation fields) {
     String namespace = ctx.pathParam("namespace");
     String name = name(ctx);
     return offload(
         body.length,
         () -> {
           requireResourceSize(body);
-          return ResourceValidator.validateWrite(served, namespace, name, body);
+          return ResourceValidator.validateWrite(served, namespace, name, body, fields, null);
         });
   }
 

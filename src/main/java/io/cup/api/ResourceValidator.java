@@ -14,12 +14,15 @@ import io.cup.status.StatusException;
 import io.cup.status.StatusException.Cause;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Turns the body of {@code PUT …/namespaces/{ns}/{plural}/{name}} into the resource to store, or
@@ -60,11 +63,40 @@ final class ResourceValidator {
    * sent (its precondition, null when absent), which is taken out before the schema check: it is
    * the server's field, never stored.
    */
-  record Write(JsonObject resource, String resourceVersion) {}
+  record Write(JsonObject resource, String resourceVersion, List<String> warnings) {}
 
   /** As {@link #validate}, keeping the client's resourceVersion apart. */
   static Write validateWrite(ServedResource served, String namespace, String name, byte[] body) {
+    return validateWrite(served, namespace, name, body, FieldValidation.IGNORE, null);
+  }
+
+  /**
+   * As {@link #validate}, keeping the client's resourceVersion apart, with unknown and duplicate
+   * fields handled as {@code fields} says ({@link FieldValidation}); {@code before} (the resource a
+   * patch was applied to, or null) names the unknown fields that were there already, which a patch
+   * is not blamed for.
+   */
+  static Write validateWrite(
+      ServedResource served,
+      String namespace,
+      String name,
+      byte[] body,
+      FieldValidation fields,
+      JsonObject before) {
+    requireNoDuplicates(served, body, fields);
     ObjectNode resource = parseObject(body);
+    List<String> warnings = List.of();
+    if (fields != FieldValidation.IGNORE && served.schema() != null) {
+      JsonObject schema = served.definition().versions().get(served.version());
+      List<String> unknown = new ArrayList<>(UnknownFields.of(schema, resource));
+      if (before != null && !unknown.isEmpty()) {
+        unknown.removeAll(UnknownFields.of(schema, MAPPER.valueToTree(before.getMap())));
+      }
+      if (!unknown.isEmpty() && fields == FieldValidation.STRICT) {
+        throw strictDecoding(served, unknown.stream().map(f -> "unknown field \"" + f + "\""));
+      }
+      warnings = unknown.stream().map(f -> "unknown field \"" + f + "\"").toList();
+    }
     dropComputedStatus(resource);
     dropServerFields(resource);
     String resourceVersion = null;
@@ -102,7 +134,34 @@ final class ResourceValidator {
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> map = MAPPER.convertValue(resource, Map.class);
-    return new Write(new JsonObject(map), resourceVersion);
+    return new Write(new JsonObject(map), resourceVersion, warnings);
+  }
+
+  /**
+   * With {@code fieldValidation=Strict}, 400 naming every field {@code body} gives twice; without,
+   * the parser refuses the first it meets (see {@link FieldValidation}).
+   */
+  static void requireNoDuplicates(ServedResource served, byte[] body, FieldValidation fields) {
+    if (fields != FieldValidation.STRICT) {
+      return;
+    }
+    List<String> duplicates = UnknownFields.duplicates(body);
+    if (!duplicates.isEmpty()) {
+      throw strictDecoding(served, duplicates.stream().map(f -> "duplicate field \"" + f + "\""));
+    }
+  }
+
+  /** 400 as Kubernetes words a strict decoding failure, naming every field. */
+  private static StatusException strictDecoding(ServedResource served, Stream<String> problems) {
+    String kind = served.definition().kind();
+    return StatusException.badRequest(
+        kind
+            + " in version \""
+            + served.version()
+            + "\" cannot be handled as a "
+            + kind
+            + ": strict decoding error: "
+            + problems.collect(Collectors.joining(", ")));
   }
 
   /**
