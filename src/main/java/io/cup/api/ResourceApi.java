@@ -10,7 +10,6 @@ import io.cup.bus.ProposalRequest;
 import io.cup.bus.ResourceReply;
 import io.cup.bus.ResourceRequest;
 import io.cup.config.ResourceConfiguration;
-import io.cup.config.ResourceDefinition;
 import io.cup.config.ServedResource;
 import io.cup.controllers.LabelSelector;
 import io.cup.controllers.ResourceVersions;
@@ -25,10 +24,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The resource routes: definitions, discovery, and get, list, put and delete of resources. Reads go
@@ -43,6 +42,14 @@ final class ResourceApi {
   static final String CONTINUE_HEADER = "Cup-Continue";
 
   private static final String SERVED = "cup.served";
+
+  /** The name of a create's resource, from its body: a POST's path has none. */
+  private static final String NAME = "cup.create.name";
+
+  /** Kubernetes' alphabet for the suffix of a generated name (no vowels, no look-alikes). */
+  private static final String NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+  private static final int NAME_SUFFIX_LENGTH = 5;
   private static final ObjectMapper BODY_READER = new ObjectMapper();
   private static final List<String> LIST_TYPES = List.of(MediaTypes.NDJSON, MediaTypes.JSON);
   private static final List<String> GET_TYPES = List.of(MediaTypes.JSON, MediaTypes.NDJSON);
@@ -89,60 +96,6 @@ final class ResourceApi {
     this.headReads = headReads;
     this.watches = watches;
     this.revisions = revisions;
-  }
-
-  /** {@code GET /apis}: every definition version, keyed {@code <group>/<version>/<plural>}. */
-  void definitions(RoutingContext ctx) {
-    requireAccept(ctx, JSON_ONLY);
-    Map<String, Object> byKey = new TreeMap<>();
-    for (ResourceDefinition definition : resources.definitions()) {
-      for (String version : definition.versions().keySet()) {
-        byKey.put(definition.key(version), definition.raw());
-      }
-    }
-    Reply.json(200, new JsonObject(byKey)).write(ctx);
-  }
-
-  /** {@code GET /apis/{group}/{version}}: the kinds served there, as an APIResourceList. */
-  void discovery(RoutingContext ctx) {
-    requireAccept(ctx, JSON_ONLY);
-    String group = ctx.pathParam("group");
-    String version = ctx.pathParam("version");
-    JsonArray list = new JsonArray();
-    boolean builtIn = ProposalView.GROUP.equals(group) && ProposalView.VERSION.equals(version);
-    if (builtIn) {
-      list.add(apiResource("proposals", "proposal", false, "Proposal", List.of("get", "list")));
-      list.add(apiResource("proposals/merge", "", false, "Proposal", List.of("create")));
-      list.add(apiResource("proposals/close", "", false, "Proposal", List.of("create")));
-    }
-    resources.served().values().stream()
-        .filter(s -> s.definition().group().equals(group) && s.version().equals(version))
-        .filter(s -> !(builtIn && s.definition().plural().equals("proposals")))
-        .sorted((a, b) -> a.definition().plural().compareTo(b.definition().plural()))
-        .forEach(
-            s ->
-                list.add(
-                    apiResource(
-                        s.definition().plural(),
-                        s.definition().singular(),
-                        true,
-                        s.definition().kind(),
-                        List.of("delete", "get", "list", "patch", "update", "watch"))));
-    if (list.isEmpty()) {
-      throw StatusException.notFound(
-          "the server could not find the requested resource: no kinds are served in "
-              + group
-              + "/"
-              + version);
-    }
-    Reply.json(
-            200,
-            new JsonObject()
-                .put("kind", "APIResourceList")
-                .put("apiVersion", "v1")
-                .put("groupVersion", group + "/" + version)
-                .put("resources", list))
-        .write(ctx);
   }
 
   /**
@@ -396,6 +349,101 @@ final class ResourceApi {
     ctx.next();
   }
 
+  /**
+   * {@code POST …/{plural}}: Kubernetes' create. The name comes from the body ({@code
+   * metadata.name}, or {@code metadata.generateName} and a random suffix); a resource that exists
+   * where the write goes (the tracked branch, or the proposal named) is a 409 {@code
+   * AlreadyExists}; anything else is proposed as a PUT would be.
+   */
+  void create(RoutingContext ctx) {
+    Reply.send(
+        ctx,
+        () -> {
+          ServedResource served = ctx.get(SERVED);
+          WriteOptions options = WriteOptions.of(ctx);
+          byte[] sent = body(ctx);
+          requireWasmSize(served, sent.length, "the request body");
+          return offload(sent.length, () -> named(sent))
+              .compose(
+                  body -> {
+                    ctx.put(NAME, body.name());
+                    return exists(ctx, served, options)
+                        .compose(
+                            exists -> {
+                              if (exists) {
+                                throw StatusException.alreadyExists(
+                                    served.definition().group(),
+                                    served.definition().plural(),
+                                    body.name());
+                              }
+                              return validated(ctx, served, body.bytes());
+                            });
+                  })
+              .compose(write -> putValidated(ctx, served, write, options, Kind.CREATE));
+        });
+  }
+
+  /** A create's body and the name of its resource. */
+  private record Named(String name, byte[] bytes) {}
+
+  /**
+   * The name a create's body gives its resource: {@code metadata.name}, or else {@code
+   * metadata.generateName} with a random suffix, written into the body (422 when it has neither).
+   */
+  private static Named named(byte[] body) {
+    com.fasterxml.jackson.databind.node.ObjectNode resource = ResourceValidator.parseObject(body);
+    JsonNode metadata = resource.get("metadata");
+    JsonNode name = metadata == null ? null : metadata.get("name");
+    if (name != null && name.isTextual() && !name.asText().isEmpty()) {
+      ResourceNames.requireSubdomain("metadata.name", name.asText());
+      return new Named(name.asText(), body);
+    }
+    JsonNode prefix = metadata == null ? null : metadata.get("generateName");
+    if (!(metadata instanceof com.fasterxml.jackson.databind.node.ObjectNode meta)
+        || prefix == null
+        || !prefix.isTextual()
+        || prefix.asText().isEmpty()) {
+      throw StatusException.invalid(
+          "metadata.name: Required value: name or generateName is required",
+          List.of(
+              new StatusException.Cause(
+                  "metadata.name", "FieldValueRequired", "name or generateName is required")));
+    }
+    StringBuilder generated = new StringBuilder(prefix.asText());
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    for (int i = 0; i < NAME_SUFFIX_LENGTH; i++) {
+      generated.append(NAME_SUFFIX_ALPHABET.charAt(random.nextInt(NAME_SUFFIX_ALPHABET.length())));
+    }
+    ResourceNames.requireSubdomain("metadata.name", generated.toString());
+    meta.put("name", generated.toString());
+    meta.remove("generateName");
+    try {
+      return new Named(generated.toString(), BODY_READER.writeValueAsBytes(resource));
+    } catch (IOException e) {
+      throw StatusException.badRequest("the request body could not be encoded again: " + e);
+    }
+  }
+
+  /** Whether the resource of the request exists where its write goes. */
+  private Future<Boolean> exists(RoutingContext ctx, ServedResource served, WriteOptions options) {
+    return live(ctx, served, options).map(live -> live != null);
+  }
+
+  /** The resource of the request where its write goes, or null when it does not exist there. */
+  private Future<JsonObject> live(RoutingContext ctx, ServedResource served, WriteOptions options) {
+    ResourceRequest read = target(ctx, served, options.proposal(), null);
+    return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
+        .map(reply -> ResourceReply.fromJson(reply).resource())
+        .recover(
+            failure -> {
+              StatusException status = StatusException.from(failure);
+              return status.code() == 404
+                  ? Future.succeededFuture(null)
+                  : Future.failedFuture(status);
+            });
+  }
+
   /** {@code PUT …/{plural}/{name}}: validate, compute the change set, propose it. */
   void put(RoutingContext ctx) {
     Reply.send(
@@ -405,10 +453,46 @@ final class ResourceApi {
           WriteOptions options = WriteOptions.of(ctx);
           byte[] body = body(ctx);
           requireWasmSize(served, body.length, "the request body");
-          return putAllowed(ctx, served, options)
-              .compose(allowed -> validated(ctx, served, body))
-              .compose(write -> putValidated(ctx, served, write, options));
+          if (!MediaTypes.asksForKubernetes(ctx.request().getHeader(HttpHeaders.ACCEPT))) {
+            return putAllowed(ctx, served, options)
+                .compose(allowed -> validated(ctx, served, body))
+                .compose(write -> putValidated(ctx, served, write, options, Kind.UPDATE));
+          }
+          // a Kubernetes client is told whether it created (201) and keeps the managed fields of
+          // what it replaces: the resource is read first
+          FieldManager manager = FieldManager.of(ctx, false);
+          return live(ctx, served, options)
+              .compose(
+                  live -> {
+                    AccessControl.checkPut(ctx, live != null);
+                    return validated(ctx, served, body)
+                        .map(write -> managed(served, live, write, manager))
+                        .compose(
+                            write ->
+                                putValidated(
+                                    ctx,
+                                    served,
+                                    write,
+                                    options,
+                                    live == null ? Kind.CREATE : Kind.UPDATE));
+                  });
         });
+  }
+
+  /**
+   * {@code write} with the managed fields of {@code live} brought up to date, when it has any (once
+   * a resource was applied server-side, every write keeps its field owners right); as it is
+   * otherwise, so resources that were never applied server-side carry none in their files.
+   */
+  private static ResourceValidator.Write managed(
+      ServedResource served, JsonObject live, ResourceValidator.Write write, FieldManager manager) {
+    if (live == null || ManagedFields.of(live).entries().isEmpty()) {
+      return write;
+    }
+    JsonObject updated =
+        new ServerSideApply(served.apiVersion(), served.definition().kind())
+            .update(live, write.resource(), manager.name(), Instant.now());
+    return new ResourceValidator.Write(updated, write.resourceVersion());
   }
 
   /**
@@ -420,17 +504,7 @@ final class ResourceApi {
     if (!AccessControl.putNeedsExistence(ctx)) {
       return Future.succeededFuture();
     }
-    ResourceRequest read = target(ctx, served, options.proposal(), null);
-    return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
-        .map(ResourceReply::fromJson)
-        .map(current -> current.resource() != null)
-        .recover(
-            failure -> {
-              StatusException status = StatusException.from(failure);
-              return status.code() == 404
-                  ? Future.succeededFuture(false)
-                  : Future.failedFuture(status);
-            })
+    return exists(ctx, served, options)
         .map(
             existed -> {
               AccessControl.checkPut(ctx, existed);
@@ -453,25 +527,59 @@ final class ResourceApi {
           ServedResource served = ctx.get(SERVED);
           WriteOptions options = WriteOptions.of(ctx);
           String type = Patches.type(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
+          FieldManager manager = FieldManager.of(ctx, type.equals(ServerSideApply.CONTENT_TYPE));
           byte[] patch = body(ctx);
           requireWasmSize(served, patch.length, "the request body");
-          return patchAttempt(ctx, served, options, type, patch, 1);
+          return patchAttempt(ctx, served, options, type, manager, patch, 1);
         });
   }
 
   private static final int PATCH_ATTEMPTS = 3;
+
+  /**
+   * Who manages the fields a write sets (Kubernetes' field management, see {@link
+   * ServerSideApply}): the {@code fieldManager} parameter (for an apply, which must name one) or
+   * the client's product from its {@code User-Agent}, and {@code force} (an apply's only: 422 on
+   * any other write, as Kubernetes).
+   */
+  record FieldManager(String name, boolean apply, boolean force) {
+    static FieldManager of(RoutingContext ctx, boolean apply) {
+      String fieldManager = ctx.queryParams().get("fieldManager");
+      String force = ctx.queryParams().get("force");
+      boolean forced = force != null && !force.isEmpty() && !force.equals("false");
+      if (force != null && !force.isEmpty() && !force.equals("true") && !force.equals("false")) {
+        throw StatusException.badRequest("force must be true or false");
+      }
+      if (forced && !apply) {
+        throw StatusException.invalid(
+            "force: Invalid value: true: may not be specified for non-apply patch",
+            List.of(
+                new StatusException.Cause(
+                    "force", "FieldValueInvalid", "may not be specified for non-apply patch")));
+      }
+      String name =
+          apply
+              ? ServerSideApply.applyManager(fieldManager)
+              : ServerSideApply.updateManager(
+                  fieldManager, ctx.request().getHeader(HttpHeaders.USER_AGENT));
+      return new FieldManager(name, apply, forced);
+    }
+  }
 
   private Future<Reply> patchAttempt(
       RoutingContext ctx,
       ServedResource served,
       WriteOptions options,
       String type,
+      FieldManager manager,
       byte[] patch,
       int attempt) {
     ResourceRequest read = target(ctx, served, options.proposal(), null);
-    boolean clientCheck = Patches.setsResourceVersion(type, patch);
+    // an apply is declarative: applied again to what changed, it needs no check of its own
+    boolean clientCheck = !manager.apply() && Patches.setsResourceVersion(type, patch);
     String namespace = ctx.pathParam("namespace");
-    String name = ctx.pathParam("name");
+    String name = name(ctx);
+    ServerSideApply fields = new ServerSideApply(served.apiVersion(), served.definition().kind());
     return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
         .map(ResourceReply::fromJson)
         .compose(
@@ -479,21 +587,72 @@ final class ResourceApi {
                 validation
                     .executeBlocking(
                         () -> {
-                          byte[] patched =
-                              Patches.apply(type, current.resource(), patch, maxResourceBytes);
+                          JsonObject live = current.resource();
+                          byte[] patched;
+                          if (manager.apply()) {
+                            JsonObject applied =
+                                fields.apply(
+                                    live,
+                                    ServerSideApply.parseApplyBody(patch, maxResourceBytes),
+                                    namespace,
+                                    name,
+                                    manager.name(),
+                                    manager.force(),
+                                    Instant.now());
+                            patched = encoded(applied);
+                          } else if (live == null) {
+                            throw notFound(served, name);
+                          } else {
+                            patched = Patches.apply(type, live, patch, maxResourceBytes);
+                            if (!ManagedFields.of(live).entries().isEmpty()) {
+                              patched =
+                                  encoded(
+                                      fields.update(
+                                          live,
+                                          new JsonObject(Buffer.buffer(patched)),
+                                          manager.name(),
+                                          Instant.now()));
+                            }
+                          }
                           requireWasmSize(served, patched.length, "the patched resource");
                           return ResourceValidator.validateWrite(served, namespace, name, patched);
                         },
                         false)
-                    .compose(write -> putValidated(ctx, served, write, options)))
+                    .compose(
+                        write ->
+                            putValidated(
+                                ctx,
+                                served,
+                                write,
+                                options,
+                                current.resource() == null ? Kind.CREATE : Kind.UPDATE)))
         .recover(
             failure -> {
               StatusException status = StatusException.from(failure);
               if (!clientCheck && attempt < PATCH_ATTEMPTS && status.isStaleVersion()) {
-                return patchAttempt(ctx, served, options, type, patch, attempt + 1);
+                return patchAttempt(ctx, served, options, type, manager, patch, attempt + 1);
               }
               return Future.failedFuture(status);
             });
+  }
+
+  /** {@code resource} as JSON bytes, 413 when larger than the resource limit. */
+  private byte[] encoded(JsonObject resource) {
+    byte[] bytes = resource.toBuffer().getBytes();
+    if (bytes.length > maxResourceBytes) {
+      throw Patches.tooLarge("the patched resource", bytes.length, maxResourceBytes);
+    }
+    return bytes;
+  }
+
+  private static StatusException notFound(ServedResource served, String name) {
+    return StatusException.notFound(
+        served.definition().plural()
+            + "."
+            + served.definition().group()
+            + " \""
+            + name
+            + "\" not found");
   }
 
   /** {@code DELETE …/{plural}/{name}}: compute the removal, propose it. */
@@ -512,7 +671,9 @@ final class ResourceApi {
                   null,
                   deleteOptions.resourceVersion(),
                   options)
-              .compose(changes -> propose(ctx, changes, options, changes.current()));
+              .compose(
+                  changes ->
+                      propose(ctx, served, changes, options, changes.current(), Kind.DELETE));
         });
   }
 
@@ -521,7 +682,8 @@ final class ResourceApi {
       RoutingContext ctx,
       ServedResource served,
       ResourceValidator.Write write,
-      WriteOptions options) {
+      WriteOptions options,
+      Kind kind) {
     return change(
             ctx,
             served,
@@ -529,14 +691,14 @@ final class ResourceApi {
             write.resource(),
             write.resourceVersion(),
             options)
-        .compose(changes -> propose(ctx, changes, options, write.resource()));
+        .compose(changes -> propose(ctx, served, changes, options, write.resource(), kind));
   }
 
   /** The validated body of a PUT; large bodies are parsed and checked on a worker. */
   private Future<ResourceValidator.Write> validated(
       RoutingContext ctx, ServedResource served, byte[] body) {
     String namespace = ctx.pathParam("namespace");
-    String name = ctx.pathParam("name");
+    String name = name(ctx);
     return offload(
         body.length,
         () -> {
@@ -607,17 +769,45 @@ final class ResourceApi {
             });
   }
 
+  /** What a write does to its resource, which decides a Kubernetes client's answer. */
+  private enum Kind {
+    CREATE,
+    UPDATE,
+    DELETE
+  }
+
   /**
-   * 204 when the desired state already holds; with {@code dryRun=All} 200 and what would change
-   * (the resource after the write with the diff in an annotation, or only the diff as {@code
-   * text/x-diff}); otherwise 202 and the proposal the publisher made or added to.
+   * The answer to a write (docs/kubernetes-clients.md). For the original's clients: 204 when the
+   * desired state already holds; with {@code dryRun=All} 200 and what would change (the resource
+   * after the write with the diff in an annotation, or only the diff as {@code text/x-diff});
+   * otherwise 202 and the proposal the publisher made or added to. For Kubernetes clients: the
+   * object as the proposal leaves it (201 for a create), the current object when nothing changes,
+   * and a {@code Status} for a delete.
    */
   private Future<Reply> propose(
-      RoutingContext ctx, ChangeSetReply changes, WriteOptions options, JsonObject after) {
+      RoutingContext ctx,
+      ServedResource served,
+      ChangeSetReply changes,
+      WriteOptions options,
+      JsonObject after,
+      Kind kind) {
+    boolean kubernetes = MediaTypes.asksForKubernetes(ctx.request().getHeader(HttpHeaders.ACCEPT));
     if (options.dryRun()) {
       String diff = changes.diff() == null ? "" : changes.diff();
       if (options.answer().equals(MediaTypes.DIFF)) {
         return Future.succeededFuture(Reply.text(200, MediaTypes.DIFF, diff));
+      }
+      if (kubernetes) {
+        JsonObject shown =
+            kind == Kind.DELETE
+                ? KubernetesAnswers.dryRun(served, changes.current(), changes.current())
+                : KubernetesAnswers.dryRun(served, after, changes.current());
+        if (options.proposal() == null) {
+          // as a read of the tracked branch shows it, so that kubectl diff shows only the write
+          shown =
+              pending.annotate(shown, served.apiVersion(), served.definition().kind(), origin(ctx));
+        }
+        return Future.succeededFuture(Reply.json(kind == Kind.CREATE ? 201 : 200, shown));
       }
       JsonObject shown = after == null ? new JsonObject() : after.copy();
       JsonObject metadata = shown.getJsonObject("metadata");
@@ -638,7 +828,7 @@ final class ResourceApi {
       return Future.succeededFuture(Reply.json(200, shown));
     }
     if (changes.changes().isEmpty()) {
-      return Future.succeededFuture(Reply.noContent());
+      return unchanged(ctx, served, kubernetes);
     }
     ProposalRequest request =
         new ProposalRequest(
@@ -653,7 +843,15 @@ final class ResourceApi {
             proposal -> {
               pending.record(proposal);
               ctx.put(AccessControl.PROPOSAL, proposal.id());
-              return Reply.json(202, ProposalView.writeResult(proposal, origin(ctx)));
+              if (!kubernetes) {
+                return Reply.json(202, ProposalView.writeResult(proposal, origin(ctx)));
+              }
+              return switch (kind) {
+                case DELETE ->
+                    Reply.json(200, KubernetesAnswers.deleted(served, name(ctx), proposal));
+                case CREATE -> Reply.json(201, KubernetesAnswers.written(served, after, proposal));
+                case UPDATE -> Reply.json(200, KubernetesAnswers.written(served, after, proposal));
+              };
             })
         .recover(
             failure -> {
@@ -661,8 +859,35 @@ final class ResourceApi {
               // bytes written again): the desired state already holds
               StatusException status = StatusException.from(failure);
               return status.code() == 204
-                  ? Future.succeededFuture(Reply.noContent())
+                  ? unchanged(ctx, served, kubernetes)
                   : Future.failedFuture(status);
+            });
+  }
+
+  /**
+   * The answer to a write that changes nothing: 204 for the original's clients; the resource as it
+   * is for a Kubernetes client, which decodes an object from every successful write.
+   */
+  private Future<Reply> unchanged(RoutingContext ctx, ServedResource served, boolean kubernetes) {
+    if (!kubernetes) {
+      return Future.succeededFuture(Reply.noContent());
+    }
+    WriteOptions options = WriteOptions.of(ctx);
+    ResourceRequest read = target(ctx, served, options.proposal(), null);
+    return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
+        .map(ResourceReply::fromJson)
+        .map(
+            current -> {
+              if (current.resource() == null) {
+                throw StatusException.notFound(
+                    served.definition().plural()
+                        + "."
+                        + served.definition().group()
+                        + " \""
+                        + name(ctx)
+                        + "\" not found");
+              }
+              return Reply.json(200, current.resource());
             });
   }
 
@@ -695,6 +920,12 @@ final class ResourceApi {
         : requestBody.buffer().getBytes();
   }
 
+  /** The name of the request's resource: the path's, or a create's from its body. */
+  private static String name(RoutingContext ctx) {
+    String created = ctx.get(NAME);
+    return created != null ? created : ctx.pathParam("name");
+  }
+
   private static ResourceRequest target(
       RoutingContext ctx, ServedResource served, String revision, JsonObject resource) {
     return new ResourceRequest(
@@ -702,7 +933,7 @@ final class ResourceApi {
         served.version(),
         served.definition().plural(),
         ctx.pathParam("namespace"),
-        ctx.pathParam("name"),
+        name(ctx),
         revision,
         null,
         resource);
@@ -741,15 +972,5 @@ final class ResourceApi {
 
   static String emptyToNull(String value) {
     return value == null || value.isEmpty() ? null : value;
-  }
-
-  private static JsonObject apiResource(
-      String name, String singular, boolean namespaced, String kind, List<String> verbs) {
-    return new JsonObject()
-        .put("name", name)
-        .put("singularName", singular)
-        .put("namespaced", namespaced)
-        .put("kind", kind)
-        .put("verbs", new JsonArray(verbs));
   }
 }
