@@ -1,16 +1,11 @@
 package io.cup.controllers;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The {@code metadata} fields the server sets on every read and never stores, as the Kubernetes API
@@ -18,50 +13,19 @@ import java.util.UUID;
  * creationTimestamp}, and {@code generation} and {@code selfLink}, which Cup does not set but drops
  * from writes all the same.
  *
- * <p>{@code uid} is a name-based UUID (version 5: SHA-1, RFC 4122 layout) of {@code
- * <group>/<kind>/<namespace>/<name>} in Cup's own namespace UUID: the same on every read, node,
- * commit and restart, and different for every resource. {@code creationTimestamp} is RFC 3339 in
- * UTC to the second ({@code 2025-01-02T03:04:05Z}).
+ * <p>{@code uid} is {@link ResourceIdentity#uid}: the same on every read, node, commit and restart.
+ * {@code creationTimestamp} is RFC 3339 in UTC to the second ({@code 2025-01-02T03:04:05Z}).
  */
 public final class ServerFields {
   /** Set by the server on reads; dropped from every write. */
   public static final List<String> METADATA =
       List.of("resourceVersion", "uid", "creationTimestamp", "generation", "selfLink");
 
-  /**
-   * The namespace of Cup's name-based UUIDs: itself the version 5 UUID of "cup.flipt.io" in RFC
-   * 4122's DNS namespace, so anyone can recompute it.
-   */
-  public static final UUID NAMESPACE =
-      nameBased(UUID.fromString("6ba7b810-9dad-11d1-80b4-00c04fd430c8"), "cup.flipt.io");
-
   private ServerFields() {}
 
-  /** The uid of the resource {@code group}/{@code kind} {@code namespace}/{@code name}. */
+  /** The uid of a resource: {@link ResourceIdentity#uid}. */
   public static String uid(String group, String kind, String namespace, String name) {
-    return nameBased(NAMESPACE, group + "/" + kind + "/" + namespace + "/" + name).toString();
-  }
-
-  /**
-   * A version 5 (SHA-1, name-based) UUID of {@code name} in {@code namespace}, as RFC 4122 §4.3.
-   */
-  public static UUID nameBased(UUID namespace, String name) {
-    MessageDigest sha1;
-    try {
-      sha1 = MessageDigest.getInstance("SHA-1");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is missing from this JVM", e);
-    }
-    sha1.update(
-        ByteBuffer.allocate(16)
-            .putLong(namespace.getMostSignificantBits())
-            .putLong(namespace.getLeastSignificantBits())
-            .array());
-    byte[] hash = sha1.digest(name.getBytes(StandardCharsets.UTF_8));
-    hash[6] = (byte) ((hash[6] & 0x0f) | 0x50); // version 5
-    hash[8] = (byte) ((hash[8] & 0x3f) | 0x80); // the RFC 4122 variant
-    ByteBuffer bytes = ByteBuffer.wrap(hash, 0, 16);
-    return new UUID(bytes.getLong(), bytes.getLong());
+    return ResourceIdentity.uid(group, kind, namespace, name);
   }
 
   /** RFC 3339 in UTC, to the second: {@code 2025-01-02T03:04:05Z}. */

@@ -80,11 +80,7 @@ class PatchesTest {
     assertThat(Patches.type("application/apply-patch+yaml"))
         .isEqualTo(ServerSideApply.CONTENT_TYPE);
     for (String other :
-        new String[] {
-          "application/strategic-merge-patch+json",
-          "application/json",
-          null
-        }) {
+        new String[] {"application/strategic-merge-patch+json", "application/json", null}) {
       assertThatThrownBy(() -> Patches.type(other))
           .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.code()).isEqualTo(415));
     }

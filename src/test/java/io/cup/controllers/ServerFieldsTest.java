@@ -9,16 +9,6 @@ import org.junit.jupiter.api.Test;
 
 class ServerFieldsTest {
   @Test
-  void nameBasedUuidsAreRfc4122Version5() {
-    // RFC 4122's DNS namespace and "www.example.com": the version 5 UUID every library computes.
-    UUID dns = UUID.fromString("6ba7b810-9dad-11d1-80b4-00c04fd430c8");
-    assertThat(ServerFields.nameBased(dns, "www.example.com"))
-        .isEqualTo(UUID.fromString("2ed6657d-e927-568b-95e1-2665a8aea6a2"));
-    assertThat(ServerFields.NAMESPACE.version()).isEqualTo(5);
-    assertThat(ServerFields.NAMESPACE.variant()).isEqualTo(2);
-  }
-
-  @Test
   void uidsAreStableAndDifferPerResource() {
     String uid = ServerFields.uid("flipt.io", "Flag", "default", "a");
 
