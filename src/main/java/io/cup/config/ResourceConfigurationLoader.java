@@ -296,6 +296,10 @@ public final class ResourceConfigurationLoader {
                   + other.file());
         }
       }
+      List<String> shortNames = names(doc, "names.shortNames");
+      List<String> categories = names(doc, "names.categories");
+      checkShortNames(doc, group, singular, plural, shortNames);
+      List<PrinterColumn> printerColumns = printerColumns(doc);
       JsonNode versionsNode = field(doc, "spec.versions");
       if (!versionsNode.isObject()) {
         throw doc.error(
@@ -332,12 +336,47 @@ public final class ResourceConfigurationLoader {
               singular,
               plural,
               Collections.unmodifiableMap(versions),
+              shortNames,
+              categories,
+              printerColumns,
               toJsonObject(doc.node()),
               doc.where());
       definitions.put(name, definition);
       schemas.put(name, compiled);
       for (String version : versions.keySet()) {
         definitionsByKey.put(definition.key(version), definition);
+      }
+    }
+
+    /**
+     * Short names are unique in their group across plurals, singulars and short names, as the
+     * Kubernetes naming controller accepts a CRD's names: kubectl could not tell them apart.
+     */
+    private void checkShortNames(
+        Document doc, String group, String singular, String plural, List<String> shortNames) {
+      for (int i = 0; i < shortNames.size(); i++) {
+        String shortName = shortNames.get(i);
+        String field = "names.shortNames[" + i + "]";
+        if (shortName.equals(plural) || shortName.equals(singular)) {
+          throw doc.error(field, "\"" + shortName + "\" is already the plural or singular name");
+        }
+        for (ResourceDefinition other : definitions.values()) {
+          if (other.group().equals(group)
+              && (other.plural().equals(shortName)
+                  || other.singular().equals(shortName)
+                  || other.shortNames().contains(shortName))) {
+            throw doc.error(
+                field,
+                "\""
+                    + shortName
+                    + "\" of group \""
+                    + group
+                    + "\" is already a name of \""
+                    + other.name()
+                    + "\" in "
+                    + other.file());
+          }
+        }
       }
     }
 
@@ -527,6 +566,133 @@ public final class ResourceConfigurationLoader {
     }
     if (node.asText().isEmpty()) {
       throw doc.error(path, "must not be empty");
+    }
+    return node.asText();
+  }
+
+  /**
+   * An optional list of distinct DNS labels ({@code names.shortNames}, {@code names.categories}).
+   */
+  private static List<String> names(Document doc, String path) {
+    JsonNode node = field(doc, path);
+    if (node.isMissingNode() || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      throw doc.error(path, "expected a list of names, found " + ParseErrors.kind(node));
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode item = node.get(i);
+      String field = path + "[" + i + "]";
+      if (!item.isTextual()) {
+        throw doc.error(field, "expected a string, found " + ParseErrors.kind(item));
+      }
+      if (!DNS_LABEL.matcher(item.asText()).matches()) {
+        throw doc.error(field, "\"" + item.asText() + "\" must be " + DNS_LABEL_RULE);
+      }
+      if (names.contains(item.asText())) {
+        throw doc.error(field, "\"" + item.asText() + "\" is listed twice");
+      }
+      names.add(item.asText());
+    }
+    return List.copyOf(names);
+  }
+
+  private static final List<String> PRINTER_COLUMN_KEYS =
+      List.of("name", "type", "jsonPath", "description", "priority", "format");
+
+  /**
+   * {@code spec.additionalPrinterColumns}, checked as Kubernetes checks a CRD's: a name, a known
+   * type, a JSONPath starting with '.', a priority of 0 or more; and names unique (ignoring case,
+   * since kubectl prints headers in upper case) and not NAME, which Cup adds itself.
+   */
+  private static List<PrinterColumn> printerColumns(Document doc) {
+    String path = "spec.additionalPrinterColumns";
+    JsonNode node = field(doc, path);
+    if (node.isMissingNode() || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      throw doc.error(
+          path,
+          "expected a list of {name, type, jsonPath, description, priority, format}, found "
+              + ParseErrors.kind(node));
+    }
+    List<PrinterColumn> columns = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      String at = path + "[" + i + "]";
+      JsonNode item = node.get(i);
+      if (!item.isObject()) {
+        throw doc.error(at, "expected an object, found " + ParseErrors.kind(item));
+      }
+      for (Iterator<String> keys = item.fieldNames(); keys.hasNext(); ) {
+        String key = keys.next();
+        if (!PRINTER_COLUMN_KEYS.contains(key)) {
+          throw doc.error(
+              at + "." + key,
+              "unknown field (expected " + String.join(", ", PRINTER_COLUMN_KEYS) + ")");
+        }
+      }
+      String name = memberText(doc, item, at, "name", true);
+      String typeName = memberText(doc, item, at, "type", true);
+      PrinterColumn.Type type =
+          PrinterColumn.Type.of(typeName)
+              .orElseThrow(
+                  () ->
+                      doc.error(
+                          at + ".type",
+                          "\""
+                              + typeName
+                              + "\" is not one of integer, number, string, boolean, date"));
+      String jsonPath = memberText(doc, item, at, "jsonPath", true);
+      String description = memberText(doc, item, at, "description", false);
+      String format = memberText(doc, item, at, "format", false);
+      JsonNode priorityNode = item.path("priority");
+      int priority = 0;
+      if (!priorityNode.isMissingNode() && !priorityNode.isNull()) {
+        if (!priorityNode.canConvertToInt()
+            || !priorityNode.isIntegralNumber()
+            || priorityNode.asInt() < 0) {
+          throw doc.error(at + ".priority", "expected an integer of 0 or more");
+        }
+        priority = priorityNode.asInt();
+      }
+      for (String reserved : PrinterColumn.RESERVED) {
+        if (reserved.equalsIgnoreCase(name)) {
+          throw doc.error(at + ".name", "\"" + name + "\" is the column Cup adds itself");
+        }
+      }
+      for (PrinterColumn other : columns) {
+        if (other.name().equalsIgnoreCase(name)) {
+          throw doc.error(at + ".name", "\"" + name + "\" names another column too");
+        }
+      }
+      try {
+        columns.add(PrinterColumn.of(name, type, jsonPath, description, priority, format));
+      } catch (IllegalArgumentException e) {
+        throw doc.error(at + ".jsonPath", e.getMessage());
+      }
+    }
+    return List.copyOf(columns);
+  }
+
+  /** A string member of a list item; a missing optional one is empty, a required one non-empty. */
+  private static String memberText(
+      Document doc, JsonNode item, String at, String key, boolean required) {
+    JsonNode node = item.path(key);
+    String field = at + "." + key;
+    if (node.isMissingNode() || node.isNull()) {
+      if (required) {
+        throw doc.error(field, "required");
+      }
+      return "";
+    }
+    if (!node.isTextual()) {
+      throw doc.error(field, "expected a string, found " + ParseErrors.kind(node));
+    }
+    if (required && node.asText().isEmpty()) {
+      throw doc.error(field, "must not be empty");
     }
     return node.asText();
   }

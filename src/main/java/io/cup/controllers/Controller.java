@@ -17,6 +17,15 @@ public interface Controller {
   /** The resource named by {@code target} at the view's revision, or empty when missing. */
   Optional<JsonObject> get(Target target, RevisionView view);
 
+  /**
+   * The file that holds the resource named by {@code target} (namespace and name set), when this
+   * controller keeps each resource in one file it can name: its last change is the resource's
+   * creationTimestamp. Empty otherwise (then the read's commit time stands in).
+   */
+  default Optional<String> path(Target target) {
+    return Optional.empty();
+  }
+
   /** Every resource of {@code target}'s kind in its namespace (name ignored), any order. */
   List<JsonObject> list(Target target, RevisionView view);
 

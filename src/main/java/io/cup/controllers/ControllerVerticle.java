@@ -17,6 +17,7 @@ import io.cup.controllers.Controller.Change;
 import io.cup.controllers.Controller.Target;
 import io.cup.git.ChangeSet;
 import io.cup.git.ChangeSetDiff;
+import io.cup.git.LastChanges;
 import io.cup.git.RevisionView;
 import io.cup.git.Source;
 import io.cup.git.Sources;
@@ -32,6 +33,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -100,9 +102,13 @@ public final class ControllerVerticle extends VerticleBase {
     }
   }
 
+  /** The local shared-data map that holds one {@link LastChanges} per served repository. */
+  static final String LAST_CHANGES_MAP = "cup.controllers.last-changes";
+
   private ResourceConfiguration resources;
   private Controllers controllers;
   private Source source;
+  private LastChanges lastChanges;
 
   /**
    * Options to deploy {@code instances} workers serving every address on their own pool of as many
@@ -142,6 +148,7 @@ public final class ControllerVerticle extends VerticleBase {
       resources = ResourceConfigurationLoader.load(Path.of(cfg.resourcesDir()));
       controllers = Controllers.of(resources, cfg.maxResourceBytes());
       source = Sources.open(cfg);
+      lastChanges = lastChanges(source);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -160,6 +167,15 @@ public final class ControllerVerticle extends VerticleBase {
     return Future.all(consumers);
   }
 
+  /**
+   * The index of file changes this deployment's instances share for {@code source}: one per
+   * repository in this Vert.x instance, so a moved head is walked once, not once per worker.
+   */
+  private LastChanges lastChanges(Source source) {
+    LocalMap<String, LastChanges> shared = vertx.sharedData().getLocalMap(LAST_CHANGES_MAP);
+    return shared.computeIfAbsent(source.toString(), key -> new LastChanges());
+  }
+
   // -- handlers ---------------------------------------------------------------------------------
 
   private void get(Message<JsonObject> message) {
@@ -173,7 +189,10 @@ public final class ControllerVerticle extends VerticleBase {
               controller
                   .get(target, view)
                   .orElseThrow(() -> StatusException.notFound(notFound(target)));
-          return new ResourceReply(view.commit(), versioned(resource, view)).toJson();
+          return new ResourceReply(
+                  view.commit(),
+                  served(resource, view, controller, target, target.namespace(), target.name()))
+              .toJson();
         });
   }
 
@@ -196,7 +215,16 @@ public final class ControllerVerticle extends VerticleBase {
               .sorted(
                   Comparator.comparing((JsonObject r) -> metadata(r, "namespace"))
                       .thenComparing(r -> metadata(r, "name")))
-              .forEach(resource -> items.add(versioned(resource, view)));
+              .forEach(
+                  resource ->
+                      items.add(
+                          served(
+                              resource,
+                              view,
+                              controller,
+                              target,
+                              metadata(resource, "namespace"),
+                              metadata(resource, "name"))));
           return new ListReply(view.commit(), items).toJson();
         });
   }
@@ -213,7 +241,7 @@ public final class ControllerVerticle extends VerticleBase {
           Target target = named(served, request);
           Optional<JsonObject> current = requirePrecondition(request, controller, target, view);
           ChangeSet changes =
-              controller.put(target, ResourceVersions.without(request.resource()), view);
+              controller.put(target, ServerFields.without(request.resource()), view);
           String commitMessage =
               "feat: update "
                   + served.apiVersion()
@@ -223,7 +251,15 @@ public final class ControllerVerticle extends VerticleBase {
                   + target.namespace()
                   + "/"
                   + target.name();
-          return reply(request, view, changes, commitMessage, ref(served, target, "put"), current)
+          return reply(
+                  request,
+                  view,
+                  controller,
+                  target,
+                  changes,
+                  commitMessage,
+                  ref(served, target, "put"),
+                  current)
               .toJson();
         });
   }
@@ -240,7 +276,14 @@ public final class ControllerVerticle extends VerticleBase {
           String commitMessage =
               "feat: delete " + served.key() + " " + target.namespace() + "/" + target.name();
           return reply(
-                  request, view, changes, commitMessage, ref(served, target, "delete"), current)
+                  request,
+                  view,
+                  controller,
+                  target,
+                  changes,
+                  commitMessage,
+                  ref(served, target, "delete"),
+                  current)
               .toJson();
         });
   }
@@ -252,6 +295,8 @@ public final class ControllerVerticle extends VerticleBase {
   private ChangeSetReply reply(
       ResourceRequest request,
       RevisionView view,
+      Controller controller,
+      Target target,
       ChangeSet changes,
       String message,
       ResourceRef ref,
@@ -261,7 +306,13 @@ public final class ControllerVerticle extends VerticleBase {
     }
     String diff = ChangeSetDiff.of(view, changes, UnifiedDiff.DEFAULT_LIMIT);
     return new ChangeSetReply(
-        changes, message, ref, diff, current.map(r -> versioned(r, view)).orElse(null));
+        changes,
+        message,
+        ref,
+        diff,
+        current
+            .map(r -> served(r, view, controller, target, target.namespace(), target.name()))
+            .orElse(null));
   }
 
   /**
@@ -327,9 +378,45 @@ public final class ControllerVerticle extends VerticleBase {
             + " and try again");
   }
 
-  /** {@code resource} with {@code metadata.resourceVersion} set for {@code view} (a copy). */
-  private JsonObject versioned(JsonObject resource, RevisionView view) {
-    return ResourceVersions.with(resource, ResourceVersions.of(source, view, resource));
+  /**
+   * {@code resource} as read at {@code view}, with the fields the server sets (a copy): its
+   * resourceVersion, its uid, and as creationTimestamp the last change of the file that holds it.
+   */
+  private JsonObject served(
+      JsonObject resource,
+      RevisionView view,
+      Controller controller,
+      Target kind,
+      String namespace,
+      String name) {
+    return withServerFields(
+        resource,
+        ResourceVersions.of(source, view, resource),
+        view,
+        controller,
+        kind,
+        namespace,
+        name);
+  }
+
+  private JsonObject withServerFields(
+      JsonObject resource,
+      String resourceVersion,
+      RevisionView view,
+      Controller controller,
+      Target kind,
+      String namespace,
+      String name) {
+    String path =
+        namespace == null || namespace.isEmpty() || name == null || name.isEmpty()
+            ? null
+            : controller.path(target(kind, namespace, name)).orElse(null);
+    return ServerFields.with(
+        resource,
+        resourceVersion,
+        ServerFields.uid(
+            kind.group(), kind.kind(), String.valueOf(namespace), String.valueOf(name)),
+        lastChanges.lastChanged(view, path));
   }
 
   /**
@@ -347,7 +434,7 @@ public final class ControllerVerticle extends VerticleBase {
           RevisionView from = source.view(required(request.revision(), "revision"));
           JsonArray events = new JsonArray();
           if (!from.commit().equals(to.commit())) {
-            eventsBetween(served, controller, from, to).stream()
+            eventsBetween(controller, served, from, to).stream()
                 .filter(e -> namespace == null || namespace.equals(e.namespace()))
                 .flatMap(e -> e.selectedBy(selector::matchesResource).stream())
                 .forEach(e -> events.add(e.toJson()));
@@ -390,7 +477,7 @@ public final class ControllerVerticle extends VerticleBase {
     String name = served.controller().name();
     Timer.Sample sample = Timer.start(Metrics.registry());
     try {
-      List<ResourceEvent> events = eventsBetween(served, controller(served), from, to);
+      List<ResourceEvent> events = eventsBetween(controller(served), served, from, to);
       record(sample, name, "changes", "ok");
       return events;
     } catch (RuntimeException e) {
@@ -407,21 +494,49 @@ public final class ControllerVerticle extends VerticleBase {
   }
 
   /** The resources of one definition that differ between two commits, by namespace and name. */
-  private static List<ResourceEvent> eventsBetween(
-      ServedResource served, Controller controller, RevisionView from, RevisionView to) {
+  private List<ResourceEvent> eventsBetween(
+      Controller controller, ServedResource served, RevisionView from, RevisionView to) {
     Target target = target(served, null, null);
     return controller.changes(target, from, to).stream()
         .sorted(
             Comparator.comparing((Change c) -> String.valueOf(c.namespace()))
                 .thenComparing(c -> String.valueOf(c.name())))
-        .map(c -> event(target, c, from.commit(), to.commit()))
+        .map(c -> event(controller, target, c, from, to))
         .toList();
   }
 
-  /** Every object of the event carries the event's commit as its resourceVersion. */
-  private static ResourceEvent event(Target target, Change change, String from, String to) {
+  /**
+   * Every object of the event carries the event's commit as its resourceVersion; each its
+   * creationTimestamp as of the revision it was read at (a deleted resource's, before the delete).
+   */
+  private ResourceEvent event(
+      Controller controller, Target target, Change change, RevisionView from, RevisionView to) {
     String type =
         change.before() == null ? "ADDED" : change.after() == null ? "DELETED" : "MODIFIED";
+    String commit = to.commit();
+    JsonObject object =
+        change.after() != null
+            ? withServerFields(
+                change.after(), commit, to, controller, target, change.namespace(), change.name())
+            : withServerFields(
+                change.before(),
+                commit,
+                from,
+                controller,
+                target,
+                change.namespace(),
+                change.name());
+    JsonObject previous =
+        change.after() != null && change.before() != null
+            ? withServerFields(
+                change.before(),
+                commit,
+                from,
+                controller,
+                target,
+                change.namespace(),
+                change.name())
+            : null;
     return new ResourceEvent(
         type,
         target.group(),
@@ -430,12 +545,10 @@ public final class ControllerVerticle extends VerticleBase {
         target.kind(),
         change.namespace(),
         change.name(),
-        to,
-        from,
-        ResourceVersions.with(change.after() != null ? change.after() : change.before(), to),
-        change.after() != null && change.before() != null
-            ? ResourceVersions.with(change.before(), to)
-            : null);
+        commit,
+        from.commit(),
+        object,
+        previous);
   }
 
   // -- plumbing ---------------------------------------------------------------------------------
@@ -479,6 +592,10 @@ public final class ControllerVerticle extends VerticleBase {
             .description("Time a controller worker took to answer one request")
             .tags("controller", controller, "operation", op, "outcome", outcome)
             .register(Metrics.registry()));
+  }
+
+  private static Target target(Target kind, String namespace, String name) {
+    return new Target(kind.group(), kind.version(), kind.kind(), kind.plural(), namespace, name);
   }
 
   private static Target target(ServedResource served, String namespace, String name) {

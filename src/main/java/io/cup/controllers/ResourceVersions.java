@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -64,30 +63,11 @@ public final class ResourceVersions {
   }
 
   /**
-   * {@code resource} with its {@code metadata.resourceVersion} set to {@code version}: a new object
-   * and a new {@code metadata}, sharing every other value with {@code resource}, which stays as it
-   * was (it may be a cached parse). Every read sets a version, so this copies no more than it must.
+   * {@code resource} without {@code metadata.resourceVersion} nor any other field the server sets
+   * on reads ({@link ServerFields#METADATA}): two reads of one stored state compare equal. A copy
+   * only when it had one.
    */
-  public static JsonObject with(JsonObject resource, String version) {
-    JsonObject copy = new JsonObject(new LinkedHashMap<>(resource.getMap()));
-    Object metadata = copy.getValue("metadata");
-    if (metadata instanceof JsonObject m) {
-      copy.put("metadata", new JsonObject(new LinkedHashMap<>(m.getMap())).put(FIELD, version));
-    } else if (metadata == null) {
-      copy.put("metadata", new JsonObject().put(FIELD, version));
-    }
-    return copy;
-  }
-
-  /** {@code resource} without {@code metadata.resourceVersion} (a copy only when it had one). */
   public static JsonObject without(JsonObject resource) {
-    if (resource != null
-        && resource.getValue("metadata") instanceof JsonObject metadata
-        && metadata.containsKey(FIELD)) {
-      JsonObject copy = resource.copy();
-      copy.getJsonObject("metadata").remove(FIELD);
-      return copy;
-    }
-    return resource;
+    return ServerFields.without(resource);
   }
 }

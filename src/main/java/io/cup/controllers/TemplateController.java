@@ -132,6 +132,15 @@ public final class TemplateController implements Controller {
   }
 
   @Override
+  public Optional<String> path(Target target) {
+    try {
+      return Optional.of(resourcePath(target));
+    } catch (StatusException notAPath) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
   public List<JsonObject> list(Target target, RevisionView view) {
     checkName("namespace", target.namespace());
     PathGlob glob = listGlob(target, target.namespace());
@@ -319,12 +328,15 @@ public final class TemplateController implements Controller {
             + ")";
   }
 
-  /** What is stored for {@code resource}: without the server-side resourceVersion and status. */
+  /**
+   * What is stored for {@code resource}: without status and the fields the server sets on reads
+   * ({@link ServerFields#METADATA}: resourceVersion, uid, creationTimestamp, generation, selfLink).
+   */
   private static JsonObject stored(JsonObject resource) {
     JsonObject copy = resource.copy();
     copy.remove("status");
     if (copy.getValue("metadata") instanceof JsonObject metadata) {
-      metadata.remove("resourceVersion");
+      ServerFields.METADATA.forEach(metadata::remove);
     }
     return copy;
   }

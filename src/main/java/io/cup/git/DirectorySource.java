@@ -13,6 +13,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -217,7 +218,7 @@ public final class DirectorySource implements Source {
   // -- reads -----------------------------------------------------------------------------------
 
   /** The directory at the time of each call; "resolved" only in that its root is fixed. */
-  private static final class DirectoryView implements RevisionView {
+  static final class DirectoryView implements RevisionView {
     /** Git's order of tree entries: by name bytes, a directory compared as "name/". */
     private static final Comparator<Entry> GIT_ORDER =
         Comparator.comparing(
@@ -274,6 +275,21 @@ public final class DirectorySource implements Source {
       }
       entries.sort(GIT_ORDER);
       return List.copyOf(entries);
+    }
+
+    /** When the file at {@code path} was last modified, when it is a file inside the root. */
+    Optional<Instant> modified(String path) {
+      return RepositoryPath.file(path)
+          .flatMap(this::resolve)
+          .filter(Files::isRegularFile)
+          .flatMap(
+              real -> {
+                try {
+                  return Optional.of(Files.getLastModifiedTime(real).toInstant());
+                } catch (IOException e) {
+                  return Optional.empty();
+                }
+              });
     }
 
     /** The real path of a valid relative {@code path}, when it exists inside the root. */

@@ -64,6 +64,11 @@ public final class GitRevisionView implements RevisionView {
     return commit;
   }
 
+  /** The repository the commit is read from (for indexes over its history). */
+  Repository repository() {
+    return repository;
+  }
+
   /** The id of the commit's root tree. */
   public ObjectId treeId() {
     return tree;

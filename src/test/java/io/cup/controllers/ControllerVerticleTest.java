@@ -224,6 +224,95 @@ class ControllerVerticleTest {
                         })));
   }
 
+  /**
+   * Every read carries a uid derived from group, kind, namespace and name, and as creationTimestamp
+   * the time of the commit that last changed the resource's file.
+   */
+  @Test
+  void readsCarryAStableUidAndTheLastChangeOfTheirFile(Vertx vertx, VertxTestContext ctx) {
+    ObjectId moved =
+        TestRepos.commit(
+            remote, "main", Map.of(file("default", "bar"), resource("default", "bar", "new", "b")));
+    assertThat(git.fetch().moved()).isTrue();
+    String seedTime = time(seed);
+    String movedTime = time(moved);
+
+    send(vertx, Addresses.CONTROLLER_GET, request("default", "foo").toJson())
+        .map(ResourceReply::fromJson)
+        .compose(
+            foo ->
+                send(vertx, Addresses.CONTROLLER_LIST, request("default", null).toJson())
+                    .map(ListReply::fromJson)
+                    .map(list -> List.of(foo.resource(), list)))
+        .onComplete(
+            ctx.succeeding(
+                replies ->
+                    ctx.verify(
+                        () -> {
+                          JsonObject foo = ((JsonObject) replies.get(0)).getJsonObject("metadata");
+                          assertThat(foo.getString("uid"))
+                              .isEqualTo(ServerFields.uid(GROUP, "Resource", "default", "foo"))
+                              .matches("[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-.*");
+                          assertThat(foo.getString("creationTimestamp")).isEqualTo(seedTime);
+                          Map<String, JsonObject> listed = new LinkedHashMap<>();
+                          ((ListReply) replies.get(1))
+                              .items()
+                              .forEach(
+                                  o -> {
+                                    JsonObject m = ((JsonObject) o).getJsonObject("metadata");
+                                    listed.put(m.getString("name"), m);
+                                  });
+                          assertThat(listed.get("foo").getString("uid"))
+                              .isEqualTo(foo.getString("uid"));
+                          assertThat(listed.get("foo").getString("creationTimestamp"))
+                              .isEqualTo(seedTime);
+                          assertThat(listed.get("bar").getString("creationTimestamp"))
+                              .isEqualTo(movedTime);
+                          assertThat(listed.get("bar").getString("uid"))
+                              .isEqualTo(ServerFields.uid(GROUP, "Resource", "default", "bar"))
+                              .isNotEqualTo(foo.getString("uid"));
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void serverSetFieldsAreNeverStored(Vertx vertx, VertxTestContext ctx) {
+    JsonObject changed = new JsonObject(resource("default", "foo", "new", "a"));
+    changed
+        .getJsonObject("metadata")
+        .put("uid", "0b5f3f4e-0000-5000-8000-000000000000")
+        .put("creationTimestamp", "2020-01-01T00:00:00Z")
+        .put("generation", 3)
+        .put("selfLink", "/apis/x")
+        .put("resourceVersion", "");
+    changed.put("status", new JsonObject().put("phase", "x"));
+
+    send(vertx, Addresses.CONTROLLER_PUT, withResource(request("default", "foo"), changed))
+        .map(ChangeSetReply::fromJson)
+        .onComplete(
+            ctx.succeeding(
+                put ->
+                    ctx.verify(
+                        () -> {
+                          JsonObject stored =
+                              new JsonObject(
+                                  new String(
+                                      put.changes().changes().get(0).content(),
+                                      StandardCharsets.UTF_8));
+                          assertThat(stored.getJsonObject("metadata").fieldNames())
+                              .containsExactlyInAnyOrder(
+                                  "namespace", "name", "labels", "annotations");
+                          assertThat(stored.containsKey("status")).isFalse();
+                          ctx.completeNow();
+                        })));
+  }
+
+  private String time(ObjectId commit) {
+    return ServerFields.timestamp(
+        java.time.Instant.ofEpochSecond(
+            TestRepos.parseCommit(remote, commit.name()).getCommitTime()));
+  }
+
   @Test
   void missingResourceTypeAndRevisionAre404(Vertx vertx, VertxTestContext ctx) {
     ResourceRequest unknownType =
