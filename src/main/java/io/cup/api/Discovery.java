@@ -292,8 +292,8 @@ final class Discovery {
                   true,
                   definition.kind(),
                   verbs,
-                  names(definition, "shortNames"),
-                  names(definition, "categories")));
+                  definition.shortNames(),
+                  definition.categories()));
     }
     List<ApiResource> proposals =
         found
@@ -349,16 +349,6 @@ final class Discovery {
   }
 
   /** {@code names.<field>} of a definition: a list of strings, empty when it names none. */
-  private static List<String> names(ResourceDefinition definition, String field) {
-    JsonObject names = definition.raw().getJsonObject("names");
-    JsonArray list = names == null ? null : names.getJsonArray(field);
-    List<String> found = new ArrayList<>();
-    if (list != null) {
-      list.forEach(name -> found.add(String.valueOf(name)));
-    }
-    return List.copyOf(found);
-  }
-
   /**
    * Kubernetes' version priority: GA before beta before alpha, higher numbers first, versions not
    * of that form last and alphabetical.
