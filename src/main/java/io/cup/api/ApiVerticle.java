@@ -172,7 +172,10 @@ public class ApiVerticle extends VerticleBase {
     routes.path("/readyz").on(HttpMethod.GET, health::ready).end();
     routes.path("/metrics").on(HttpMethod.GET, health::metrics).end();
     routes.path("/openapi/v3").on(HttpMethod.GET, new OpenApiApi(resources)::get).end();
-    routes.path("/apis").on(HttpMethod.GET, api::definitions).end();
+    Discovery discovery = new Discovery(resources, "git".equals(config.source()));
+    routes.path("/version").on(HttpMethod.GET, discovery::version).end();
+    routes.path("/api").on(HttpMethod.GET, discovery::core).end();
+    routes.path("/apis").on(HttpMethod.GET, discovery::groups).end();
     routes.path(PROPOSALS).on(HttpMethod.GET, proposals::list).end();
     routes.path(PROPOSALS + "/:id").on(HttpMethod.GET, proposals::get).end();
     routes.path(PROPOSALS + "/:id/merge").on(HttpMethod.POST, proposals::merge).end();
@@ -199,12 +202,7 @@ public class ApiVerticle extends VerticleBase {
         .on(HttpMethod.POST, reviewBody, reviews::rulesReview)
         .end();
     routes.path(ReviewApi.SELF_REVIEWS).on(HttpMethod.POST, reviewBody, reviews::selfReview).end();
-    routes.path(ReviewApi.AUTHORIZATION).on(HttpMethod.GET, reviews::authorizationDiscovery).end();
-    routes
-        .path(ReviewApi.AUTHENTICATION)
-        .on(HttpMethod.GET, reviews::authenticationDiscovery)
-        .end();
-    routes.path("/apis/:group/:version").on(HttpMethod.GET, api::discovery).end();
+    routes.path("/apis/:group/:version").on(HttpMethod.GET, discovery::resources).end();
     routes.path(RESOURCES).all(api::resolve).on(HttpMethod.GET, api::list).end();
     routes
         .path(RESOURCES + "/:name")

@@ -1,8 +1,10 @@
 package io.cup.api;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** Content negotiation: which offered media type an {@code Accept} header prefers (RFC 9110). */
@@ -15,10 +17,80 @@ final class MediaTypes {
   static final String MERGE_PATCH = "application/merge-patch+json";
   static final String JSON_PATCH = "application/json-patch+json";
 
+  /** The {@code as} parameter that asks for the original Cup's write answer by name. */
+  static final String WRITE_RESULT = "WriteResult";
+
   private MediaTypes() {}
 
-  /** One media range of an {@code Accept} header. */
-  record Range(String type, String subtype, double q) {
+  /**
+   * A representation of a resource other than itself, as Kubernetes names them in {@code Accept}:
+   * {@code application/json;as=Table;g=meta.k8s.io;v=v1}. {@code group} and {@code version} may be
+   * null when the client left them out.
+   */
+  record Representation(String as, String group, String version) {
+    boolean is(String as, String group) {
+      return this.as.equals(as) && (this.group == null || this.group.equals(group));
+    }
+  }
+
+  /**
+   * Whether a request asks for Kubernetes' shapes (docs/kubernetes-clients.md): its {@code Accept}
+   * names {@code application/json}, {@code application/yaml} or Kubernetes' protobuf explicitly,
+   * with a quality above 0, and not as the original's write answer ({@code as=WriteResult}). No
+   * header, {@code *}{@code /*} and {@code application/*} keep the original Cup's shapes: its Go
+   * client sends no {@code Accept}, curl sends {@code *}{@code /*}.
+   */
+  static boolean asksForKubernetes(String accept) {
+    if (accept == null || accept.isBlank()) {
+      return false;
+    }
+    for (Range range : parseAccept(accept)) {
+      if (range.q() > 0 && range.isExplicitKubernetesType()) {
+        Representation representation = range.representation();
+        return representation == null || !representation.is(WRITE_RESULT, ProposalView.GROUP);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The representations the {@code Accept} header asks for with {@code as=}, in the header's order
+   * (Kubernetes clients list them by preference and end with plain {@code application/json}).
+   */
+  static List<Representation> representations(String accept) {
+    List<Representation> asked = new ArrayList<>();
+    if (accept == null || accept.isBlank()) {
+      return asked;
+    }
+    for (Range range : parseAccept(accept)) {
+      if (range.q() > 0 && range.representation() != null) {
+        asked.add(range.representation());
+      }
+    }
+    return asked;
+  }
+
+  /**
+   * One media range of an {@code Accept} header, with its parameters other than {@code q} (names in
+   * lower case): Kubernetes clients name a representation with {@code as}, {@code g} and {@code v}.
+   */
+  record Range(String type, String subtype, double q, Map<String, String> params) {
+    /**
+     * {@code application/json} (or YAML, or Kubernetes' protobuf) named as such, not by a wildcard.
+     */
+    boolean isExplicitKubernetesType() {
+      return type.equals("application")
+          && (subtype.equals("json")
+              || subtype.equals("yaml")
+              || subtype.equals("vnd.kubernetes.protobuf"));
+    }
+
+    /** The representation named by {@code as}, {@code g} and {@code v}, or null when none. */
+    Representation representation() {
+      String as = params.get("as");
+      return as == null ? null : new Representation(as, params.get("g"), params.get("v"));
+    }
+
     /** 2 for an exact match, 1 for {@code type/*}, 0 for {@code *}{@code /*}; -1 if none. */
     int specificity(String offeredType, String offeredSubtype) {
       if (type.equals("*")) {
@@ -85,13 +157,27 @@ final class MediaTypes {
         continue;
       }
       double q = 1;
+      Map<String, String> params = new HashMap<>();
       for (int i = 1; i < fields.length; i++) {
         String param = fields[i].trim();
-        if (param.regionMatches(true, 0, "q=", 0, 2)) {
-          q = parseQuality(param.substring(2).trim());
+        int equals = param.indexOf('=');
+        if (equals <= 0) {
+          continue;
+        }
+        String name = param.substring(0, equals).trim().toLowerCase(Locale.ROOT);
+        String value = param.substring(equals + 1).trim().replace("\"", "");
+        if (name.equals("q")) {
+          q = parseQuality(value);
+        } else {
+          params.put(name, value);
         }
       }
-      ranges.add(new Range(mediaRange.substring(0, slash), mediaRange.substring(slash + 1), q));
+      ranges.add(
+          new Range(
+              mediaRange.substring(0, slash),
+              mediaRange.substring(slash + 1),
+              q,
+              Map.copyOf(params)));
     }
     return ranges;
   }

@@ -10,7 +10,6 @@ import io.cup.bus.ProposalRequest;
 import io.cup.bus.ResourceReply;
 import io.cup.bus.ResourceRequest;
 import io.cup.config.ResourceConfiguration;
-import io.cup.config.ResourceDefinition;
 import io.cup.config.ServedResource;
 import io.cup.controllers.LabelSelector;
 import io.cup.controllers.ResourceVersions;
@@ -28,7 +27,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The resource routes: definitions, discovery, and get, list, put and delete of resources. Reads go
@@ -89,60 +87,6 @@ final class ResourceApi {
     this.headReads = headReads;
     this.watches = watches;
     this.revisions = revisions;
-  }
-
-  /** {@code GET /apis}: every definition version, keyed {@code <group>/<version>/<plural>}. */
-  void definitions(RoutingContext ctx) {
-    requireAccept(ctx, JSON_ONLY);
-    Map<String, Object> byKey = new TreeMap<>();
-    for (ResourceDefinition definition : resources.definitions()) {
-      for (String version : definition.versions().keySet()) {
-        byKey.put(definition.key(version), definition.raw());
-      }
-    }
-    Reply.json(200, new JsonObject(byKey)).write(ctx);
-  }
-
-  /** {@code GET /apis/{group}/{version}}: the kinds served there, as an APIResourceList. */
-  void discovery(RoutingContext ctx) {
-    requireAccept(ctx, JSON_ONLY);
-    String group = ctx.pathParam("group");
-    String version = ctx.pathParam("version");
-    JsonArray list = new JsonArray();
-    boolean builtIn = ProposalView.GROUP.equals(group) && ProposalView.VERSION.equals(version);
-    if (builtIn) {
-      list.add(apiResource("proposals", "proposal", false, "Proposal", List.of("get", "list")));
-      list.add(apiResource("proposals/merge", "", false, "Proposal", List.of("create")));
-      list.add(apiResource("proposals/close", "", false, "Proposal", List.of("create")));
-    }
-    resources.served().values().stream()
-        .filter(s -> s.definition().group().equals(group) && s.version().equals(version))
-        .filter(s -> !(builtIn && s.definition().plural().equals("proposals")))
-        .sorted((a, b) -> a.definition().plural().compareTo(b.definition().plural()))
-        .forEach(
-            s ->
-                list.add(
-                    apiResource(
-                        s.definition().plural(),
-                        s.definition().singular(),
-                        true,
-                        s.definition().kind(),
-                        List.of("delete", "get", "list", "patch", "update", "watch"))));
-    if (list.isEmpty()) {
-      throw StatusException.notFound(
-          "the server could not find the requested resource: no kinds are served in "
-              + group
-              + "/"
-              + version);
-    }
-    Reply.json(
-            200,
-            new JsonObject()
-                .put("kind", "APIResourceList")
-                .put("apiVersion", "v1")
-                .put("groupVersion", group + "/" + version)
-                .put("resources", list))
-        .write(ctx);
   }
 
   /**
@@ -741,15 +685,5 @@ final class ResourceApi {
 
   static String emptyToNull(String value) {
     return value == null || value.isEmpty() ? null : value;
-  }
-
-  private static JsonObject apiResource(
-      String name, String singular, boolean namespaced, String kind, List<String> verbs) {
-    return new JsonObject()
-        .put("name", name)
-        .put("singularName", singular)
-        .put("namespaced", namespaced)
-        .put("kind", kind)
-        .put("verbs", new JsonArray(verbs));
   }
 }

@@ -8,7 +8,6 @@ import io.cup.status.StatusException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -40,30 +39,6 @@ final class ReviewApi {
 
   ReviewApi(Authorizer authorizer) {
     this.authorizer = authorizer;
-  }
-
-  /** {@code GET /apis/authorization.k8s.io/v1}: the review kinds served there. */
-  void authorizationDiscovery(RoutingContext ctx) {
-    ResourceApi.requireAccept(ctx, JSON_ONLY);
-    Reply.json(
-            200,
-            resourceList(
-                "authorization.k8s.io/v1",
-                new JsonArray()
-                    .add(createOnly("selfsubjectaccessreviews", "SelfSubjectAccessReview"))
-                    .add(createOnly("selfsubjectrulesreviews", "SelfSubjectRulesReview"))))
-        .write(ctx);
-  }
-
-  /** {@code GET /apis/authentication.k8s.io/v1}. */
-  void authenticationDiscovery(RoutingContext ctx) {
-    ResourceApi.requireAccept(ctx, JSON_ONLY);
-    Reply.json(
-            200,
-            resourceList(
-                "authentication.k8s.io/v1",
-                new JsonArray().add(createOnly("selfsubjectreviews", "SelfSubjectReview"))))
-        .write(ctx);
   }
 
   /** {@code POST …/selfsubjectaccessreviews}. */
@@ -209,22 +184,5 @@ final class ReviewApi {
     return StatusException.invalid(
         field + ": " + message,
         List.of(new StatusException.Cause(field, "FieldValueInvalid", message)));
-  }
-
-  private static JsonObject createOnly(String name, String kind) {
-    return new JsonObject()
-        .put("name", name)
-        .put("singularName", "")
-        .put("namespaced", false)
-        .put("kind", kind)
-        .put("verbs", new JsonArray().add("create"));
-  }
-
-  private static JsonObject resourceList(String groupVersion, JsonArray resources) {
-    return new JsonObject()
-        .put("kind", "APIResourceList")
-        .put("apiVersion", "v1")
-        .put("groupVersion", groupVersion)
-        .put("resources", resources);
   }
 }

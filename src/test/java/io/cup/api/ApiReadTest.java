@@ -100,8 +100,8 @@ class ApiReadTest {
                                           "verbs",
                                           new JsonArray(
                                               List.of(
-                                                  "delete", "get", "list", "patch", "update",
-                                                  "watch"))));
+                                                  "create", "delete", "get", "list", "patch",
+                                                  "update", "watch"))));
                           ctx.completeNow();
                         })));
   }
