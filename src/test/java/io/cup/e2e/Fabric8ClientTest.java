@@ -4,8 +4,6 @@ import static io.cup.e2e.FlagsServer.MAIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cup.testing.Eventually;
 import io.cup.testing.TestRepos;
@@ -36,7 +34,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,12 +167,10 @@ class Fabric8ClientTest {
         .as("the proposal's head commit")
         .isEqualTo(TestRepos.ref(cup.remote, FlagsServer.BRANCHES + id).name());
     assertThat(created.getMetadata().getUid()).isNotBlank();
-    ObjectNode entry = JsonNodeFactory.instance.objectNode();
-    entry.put("key", "beta-banner");
-    entry.put("name", "Beta banner");
-    entry.put("type", "BOOLEAN_FLAG_TYPE");
-    entry.put("enabled", true);
-    cup.assertProposalChangesFlags(id, Map.of("beta-banner", entry));
+    cup.assertProposalChangesFlags(
+        id,
+        flags ->
+            flags.put("beta-banner", FlagsServer.booleanFlag("beta-banner", "Beta banner", true)));
 
     // the writer reads its own write at the version the answer gave (the typed DSL has no
     // get-at-a-version, so through the client's raw GET)
@@ -219,10 +214,12 @@ class Fabric8ClientTest {
     assertThat(patched.getMetadata().getLabels())
         .containsExactlyInAnyOrderEntriesOf(Map.of("team", "web", "owner", "ux"));
     assertProposalAnnotation(patched, id);
-    ObjectNode entry = cup.flagOnMain("dark-mode");
-    entry.put("enabled", false);
-    ((ObjectNode) entry.get("labels")).put("owner", "ux");
-    cup.assertProposalChangesFlags(id, Map.of("dark-mode", entry));
+    cup.assertProposalChangesFlags(
+        id,
+        flags -> {
+          flags.get("dark-mode").put("enabled", false);
+          ((ObjectNode) flags.get("dark-mode").get("labels")).put("owner", "ux");
+        });
   }
 
   @Test
@@ -239,10 +236,13 @@ class Fabric8ClientTest {
         .containsEntry("enabled", true)
         .containsEntry("description", "Evaluated: on for everyone.");
     assertProposalAnnotation(updated, id);
-    ObjectNode entry = cup.flagOnMain("search-ranking-v2");
-    entry.put("enabled", true);
-    entry.put("description", "Evaluated: on for everyone.");
-    cup.assertProposalChangesFlags(id, Map.of("search-ranking-v2", entry));
+    cup.assertProposalChangesFlags(
+        id,
+        flags ->
+            flags
+                .get("search-ranking-v2")
+                .put("enabled", true)
+                .put("description", "Evaluated: on for everyone."));
 
     // the answer as the next write's base: its version is the proposal's, not the tracked
     // branch's, so a replace with it is refused until the proposal merges
@@ -270,9 +270,7 @@ class Fabric8ClientTest {
         .as("the deletion proposal's uid")
         .isNotBlank()
         .isNotEqualTo(liveUid);
-    Map<String, JsonNode> removed = new HashMap<>();
-    removed.put("new-checkout", null);
-    cup.assertProposalChangesFlags(id, removed);
+    cup.assertProposalChangesFlags(id, flags -> flags.remove("new-checkout"));
     // still served until the proposal merges
     assertThat(flags().withName("new-checkout").get()).isNotNull();
     assertThat(flags().withName("no-such-flag").delete()).isEmpty();
@@ -293,7 +291,13 @@ class Fabric8ClientTest {
     String id = cup.newProposal(before);
     cup.merge(id);
 
-    Event modified = next(events, e -> e.name().equals("dark-mode"));
+    // the watch starts with an ADDED event per flag; the change comes after them
+    Event modified =
+        next(
+            events,
+            e ->
+                e.name().equals("dark-mode")
+                    && Boolean.FALSE.equals(spec(e.resource()).get("enabled")));
     assertThat(modified.action()).isEqualTo(Watcher.Action.MODIFIED);
     assertThat(spec(modified.resource())).containsEntry("enabled", false);
     assertThat(modified.resource().getMetadata().getResourceVersion())
@@ -343,7 +347,8 @@ class Fabric8ClientTest {
         .withName("informed")
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"enabled\":false}}");
     cup.merge(cup.newProposal(before));
-    Event updated = next(events, e -> e.name().equals("informed"));
+    Event updated =
+        next(events, e -> e.name().equals("informed") && e.action() != Watcher.Action.ADDED);
     assertThat(updated.action()).isEqualTo(Watcher.Action.MODIFIED);
     assertThat(spec(updated.resource())).containsEntry("enabled", false);
     assertThat(spec(informer.getStore().getByKey("default/informed")))

@@ -3,6 +3,7 @@ package io.cup.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.cup.config.ServerConfig;
@@ -25,6 +26,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
@@ -150,33 +152,32 @@ final class FlagsServer implements AutoCloseable {
   }
 
   /**
-   * Asserts that proposal {@code id}'s branch changes exactly {@code default/features.yml}, and in
-   * it exactly the flags named in {@code expected} (key → the flag as the file holds it after the
-   * change, or null for a flag removed), everything else as on the tracked branch.
+   * Asserts that proposal {@code id} is one commit that changes exactly {@code
+   * default/features.yml}, and in it exactly what {@code change} does to the flags of its base (key
+   * → the entry as the file holds it; the base is the commit before the proposal's head, the
+   * tracked branch when the proposal was made or last followed it), everything else unchanged.
    */
-  void assertProposalChangesFlags(String id, Map<String, JsonNode> expected) {
+  void assertProposalChangesFlags(String id, Consumer<Map<String, ObjectNode>> change) {
     String branch = BRANCHES + id;
-    assertThat(changedPaths(MAIN, branch))
+    String base = branch + "~1";
+    assertThat(changedPaths(base, branch))
         .as("files proposal " + id + " changes")
         .containsExactly("default/features.yml");
-    Map<String, JsonNode> want = new LinkedHashMap<>(flags(MAIN));
-    expected.forEach(
-        (key, flag) -> {
-          if (flag == null) {
-            want.remove(key);
-          } else {
-            want.put(key, flag);
-          }
-        });
+    Map<String, ObjectNode> want = new LinkedHashMap<>();
+    flags(base).forEach((key, flag) -> want.put(key, ((ObjectNode) flag).deepCopy()));
+    change.accept(want);
     assertThat(flags(branch)).as("flags on " + branch).isEqualTo(want);
-    assertThat(featuresWithoutFlags(branch)).isEqualTo(featuresWithoutFlags(MAIN));
+    assertThat(featuresWithoutFlags(branch)).isEqualTo(featuresWithoutFlags(base));
   }
 
-  /** A flag of the tracked branch's {@code default/features.yml}, as a mutable copy. */
-  ObjectNode flagOnMain(String key) {
-    JsonNode flag = flags(MAIN).get(key);
-    assertThat(flag).as("flag " + key + " on main").isNotNull();
-    return ((ObjectNode) flag).deepCopy();
+  /** A new boolean flag's entry in {@code features.yml}. */
+  static ObjectNode booleanFlag(String key, String name, boolean enabled) {
+    ObjectNode entry = JsonNodeFactory.instance.objectNode();
+    entry.put("key", key);
+    entry.put("name", name);
+    entry.put("type", "BOOLEAN_FLAG_TYPE");
+    entry.put("enabled", enabled);
+    return entry;
   }
 
   /** Merges proposal {@code id} through Cup's proposal API; waits for the answer. */
