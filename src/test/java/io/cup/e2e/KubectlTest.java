@@ -717,6 +717,16 @@ class KubectlTest {
     assertThat(apis.bodyAsJsonObject().fieldNames())
         .contains("flipt.io/v1alpha1/flags", "flipt.io/v1alpha1/segments");
 
+    // curl's Accept: */* is no explicit JSON either
+    HttpResponse<Buffer> curl =
+        client
+            .request(HttpMethod.GET, config.port(), "127.0.0.1", "/apis")
+            .putHeader("Accept", "*/*")
+            .send()
+            .timeout(2, TimeUnit.MINUTES)
+            .await();
+    assertThat(curl.bodyAsJsonObject().fieldNames()).contains("flipt.io/v1alpha1/flags");
+
     // a list without Accept: NDJSON, one resource per line
     HttpResponse<Buffer> list = http(HttpMethod.GET, FLAGS, null);
     assertThat(list.statusCode()).isEqualTo(200);
