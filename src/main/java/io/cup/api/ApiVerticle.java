@@ -203,7 +203,12 @@ public class ApiVerticle extends VerticleBase {
         .end();
     routes.path(ReviewApi.SELF_REVIEWS).on(HttpMethod.POST, reviewBody, reviews::selfReview).end();
     routes.path("/apis/:group/:version").on(HttpMethod.GET, discovery::resources).end();
-    routes.path(RESOURCES).all(api::resolve).on(HttpMethod.GET, api::list).end();
+    routes
+        .path(RESOURCES)
+        .all(api::resolve)
+        .on(HttpMethod.GET, api::list)
+        .on(HttpMethod.POST, api::requireJsonBody, body, api::create)
+        .end();
     routes
         .path(RESOURCES + "/:name")
         .all(api::resolve)

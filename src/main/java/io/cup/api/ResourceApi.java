@@ -41,6 +41,14 @@ final class ResourceApi {
   static final String CONTINUE_HEADER = "Cup-Continue";
 
   private static final String SERVED = "cup.served";
+
+  /** The name of a create's resource, from its body: a POST's path has none. */
+  private static final String NAME = "cup.create.name";
+
+  /** Kubernetes' alphabet for the suffix of a generated name (no vowels, no look-alikes). */
+  private static final String NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+  private static final int NAME_SUFFIX_LENGTH = 5;
   private static final ObjectMapper BODY_READER = new ObjectMapper();
   private static final List<String> LIST_TYPES = List.of(MediaTypes.NDJSON, MediaTypes.JSON);
   private static final List<String> GET_TYPES = List.of(MediaTypes.JSON, MediaTypes.NDJSON);
@@ -340,6 +348,97 @@ final class ResourceApi {
     ctx.next();
   }
 
+  /**
+   * {@code POST …/{plural}}: Kubernetes' create. The name comes from the body ({@code
+   * metadata.name}, or {@code metadata.generateName} and a random suffix); a resource that exists
+   * where the write goes (the tracked branch, or the proposal named) is a 409 {@code
+   * AlreadyExists}; anything else is proposed as a PUT would be.
+   */
+  void create(RoutingContext ctx) {
+    Reply.send(
+        ctx,
+        () -> {
+          ServedResource served = ctx.get(SERVED);
+          WriteOptions options = WriteOptions.of(ctx);
+          byte[] sent = body(ctx);
+          requireWasmSize(served, sent.length, "the request body");
+          return offload(sent.length, () -> named(sent))
+              .compose(
+                  body -> {
+                    ctx.put(NAME, body.name());
+                    return exists(ctx, served, options)
+                        .compose(
+                            exists -> {
+                              if (exists) {
+                                throw StatusException.alreadyExists(
+                                    served.definition().group(),
+                                    served.definition().plural(),
+                                    body.name());
+                              }
+                              return validated(ctx, served, body.bytes());
+                            });
+                  })
+              .compose(write -> putValidated(ctx, served, write, options));
+        });
+  }
+
+  /** A create's body and the name of its resource. */
+  private record Named(String name, byte[] bytes) {}
+
+  /**
+   * The name a create's body gives its resource: {@code metadata.name}, or else {@code
+   * metadata.generateName} with a random suffix, written into the body (422 when it has neither).
+   */
+  private static Named named(byte[] body) {
+    com.fasterxml.jackson.databind.node.ObjectNode resource = ResourceValidator.parseObject(body);
+    JsonNode metadata = resource.get("metadata");
+    JsonNode name = metadata == null ? null : metadata.get("name");
+    if (name != null && name.isTextual() && !name.asText().isEmpty()) {
+      ResourceNames.requireSubdomain("metadata.name", name.asText());
+      return new Named(name.asText(), body);
+    }
+    JsonNode prefix = metadata == null ? null : metadata.get("generateName");
+    if (!(metadata instanceof com.fasterxml.jackson.databind.node.ObjectNode meta)
+        || prefix == null
+        || !prefix.isTextual()
+        || prefix.asText().isEmpty()) {
+      throw StatusException.invalid(
+          "metadata.name: Required value: name or generateName is required",
+          List.of(
+              new StatusException.Cause(
+                  "metadata.name", "FieldValueRequired", "name or generateName is required")));
+    }
+    StringBuilder generated = new StringBuilder(prefix.asText());
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    for (int i = 0; i < NAME_SUFFIX_LENGTH; i++) {
+      generated.append(NAME_SUFFIX_ALPHABET.charAt(random.nextInt(NAME_SUFFIX_ALPHABET.length())));
+    }
+    ResourceNames.requireSubdomain("metadata.name", generated.toString());
+    meta.put("name", generated.toString());
+    meta.remove("generateName");
+    try {
+      return new Named(generated.toString(), BODY_READER.writeValueAsBytes(resource));
+    } catch (IOException e) {
+      throw StatusException.badRequest("the request body could not be encoded again: " + e);
+    }
+  }
+
+  /** Whether the resource of the request exists where its write goes. */
+  private Future<Boolean> exists(RoutingContext ctx, ServedResource served, WriteOptions options) {
+    ResourceRequest read = target(ctx, served, options.proposal(), null);
+    return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
+        .map(ResourceReply::fromJson)
+        .map(current -> current.resource() != null)
+        .recover(
+            failure -> {
+              StatusException status = StatusException.from(failure);
+              return status.code() == 404
+                  ? Future.succeededFuture(false)
+                  : Future.failedFuture(status);
+            });
+  }
+
   /** {@code PUT …/{plural}/{name}}: validate, compute the change set, propose it. */
   void put(RoutingContext ctx) {
     Reply.send(
@@ -364,17 +463,7 @@ final class ResourceApi {
     if (!AccessControl.putNeedsExistence(ctx)) {
       return Future.succeededFuture();
     }
-    ResourceRequest read = target(ctx, served, options.proposal(), null);
-    return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
-        .map(ResourceReply::fromJson)
-        .map(current -> current.resource() != null)
-        .recover(
-            failure -> {
-              StatusException status = StatusException.from(failure);
-              return status.code() == 404
-                  ? Future.succeededFuture(false)
-                  : Future.failedFuture(status);
-            })
+    return exists(ctx, served, options)
         .map(
             existed -> {
               AccessControl.checkPut(ctx, existed);
@@ -415,7 +504,7 @@ final class ResourceApi {
     ResourceRequest read = target(ctx, served, options.proposal(), null);
     boolean clientCheck = Patches.setsResourceVersion(type, patch);
     String namespace = ctx.pathParam("namespace");
-    String name = ctx.pathParam("name");
+    String name = name(ctx);
     return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
         .map(ResourceReply::fromJson)
         .compose(
@@ -456,7 +545,9 @@ final class ResourceApi {
                   null,
                   deleteOptions.resourceVersion(),
                   options)
-              .compose(changes -> propose(ctx, changes, options, changes.current()));
+              .compose(
+                  changes ->
+                      propose(ctx, served, changes, options, changes.current(), Kind.DELETE));
         });
   }
 
@@ -473,14 +564,22 @@ final class ResourceApi {
             write.resource(),
             write.resourceVersion(),
             options)
-        .compose(changes -> propose(ctx, changes, options, write.resource()));
+        .compose(
+            changes ->
+                propose(
+                    ctx,
+                    served,
+                    changes,
+                    options,
+                    write.resource(),
+                    ctx.get(NAME) != null ? Kind.CREATE : Kind.UPDATE));
   }
 
   /** The validated body of a PUT; large bodies are parsed and checked on a worker. */
   private Future<ResourceValidator.Write> validated(
       RoutingContext ctx, ServedResource served, byte[] body) {
     String namespace = ctx.pathParam("namespace");
-    String name = ctx.pathParam("name");
+    String name = name(ctx);
     return offload(
         body.length,
         () -> {
@@ -551,17 +650,45 @@ final class ResourceApi {
             });
   }
 
+  /** What a write does to its resource, which decides a Kubernetes client's answer. */
+  private enum Kind {
+    CREATE,
+    UPDATE,
+    DELETE
+  }
+
   /**
-   * 204 when the desired state already holds; with {@code dryRun=All} 200 and what would change
-   * (the resource after the write with the diff in an annotation, or only the diff as {@code
-   * text/x-diff}); otherwise 202 and the proposal the publisher made or added to.
+   * The answer to a write (docs/kubernetes-clients.md). For the original's clients: 204 when the
+   * desired state already holds; with {@code dryRun=All} 200 and what would change (the resource
+   * after the write with the diff in an annotation, or only the diff as {@code text/x-diff});
+   * otherwise 202 and the proposal the publisher made or added to. For Kubernetes clients: the
+   * object as the proposal leaves it (201 for a create), the current object when nothing changes,
+   * and a {@code Status} for a delete.
    */
   private Future<Reply> propose(
-      RoutingContext ctx, ChangeSetReply changes, WriteOptions options, JsonObject after) {
+      RoutingContext ctx,
+      ServedResource served,
+      ChangeSetReply changes,
+      WriteOptions options,
+      JsonObject after,
+      Kind kind) {
+    boolean kubernetes = MediaTypes.asksForKubernetes(ctx.request().getHeader(HttpHeaders.ACCEPT));
     if (options.dryRun()) {
       String diff = changes.diff() == null ? "" : changes.diff();
       if (options.answer().equals(MediaTypes.DIFF)) {
         return Future.succeededFuture(Reply.text(200, MediaTypes.DIFF, diff));
+      }
+      if (kubernetes) {
+        JsonObject shown =
+            kind == Kind.DELETE
+                ? KubernetesAnswers.dryRun(served, changes.current(), changes.current())
+                : KubernetesAnswers.dryRun(served, after, changes.current());
+        if (options.proposal() == null) {
+          // as a read of the tracked branch shows it, so that kubectl diff shows only the write
+          shown =
+              pending.annotate(shown, served.apiVersion(), served.definition().kind(), origin(ctx));
+        }
+        return Future.succeededFuture(Reply.json(kind == Kind.CREATE ? 201 : 200, shown));
       }
       JsonObject shown = after == null ? new JsonObject() : after.copy();
       JsonObject metadata = shown.getJsonObject("metadata");
@@ -582,7 +709,7 @@ final class ResourceApi {
       return Future.succeededFuture(Reply.json(200, shown));
     }
     if (changes.changes().isEmpty()) {
-      return Future.succeededFuture(Reply.noContent());
+      return unchanged(ctx, served, kubernetes);
     }
     ProposalRequest request =
         new ProposalRequest(
@@ -597,7 +724,15 @@ final class ResourceApi {
             proposal -> {
               pending.record(proposal);
               ctx.put(AccessControl.PROPOSAL, proposal.id());
-              return Reply.json(202, ProposalView.writeResult(proposal, origin(ctx)));
+              if (!kubernetes) {
+                return Reply.json(202, ProposalView.writeResult(proposal, origin(ctx)));
+              }
+              return switch (kind) {
+                case DELETE ->
+                    Reply.json(200, KubernetesAnswers.deleted(served, name(ctx), proposal));
+                case CREATE -> Reply.json(201, KubernetesAnswers.written(served, after, proposal));
+                case UPDATE -> Reply.json(200, KubernetesAnswers.written(served, after, proposal));
+              };
             })
         .recover(
             failure -> {
@@ -605,8 +740,35 @@ final class ResourceApi {
               // bytes written again): the desired state already holds
               StatusException status = StatusException.from(failure);
               return status.code() == 204
-                  ? Future.succeededFuture(Reply.noContent())
+                  ? unchanged(ctx, served, kubernetes)
                   : Future.failedFuture(status);
+            });
+  }
+
+  /**
+   * The answer to a write that changes nothing: 204 for the original's clients; the resource as it
+   * is for a Kubernetes client, which decodes an object from every successful write.
+   */
+  private Future<Reply> unchanged(RoutingContext ctx, ServedResource served, boolean kubernetes) {
+    if (!kubernetes) {
+      return Future.succeededFuture(Reply.noContent());
+    }
+    WriteOptions options = WriteOptions.of(ctx);
+    ResourceRequest read = target(ctx, served, options.proposal(), null);
+    return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
+        .map(ResourceReply::fromJson)
+        .map(
+            current -> {
+              if (current.resource() == null) {
+                throw StatusException.notFound(
+                    served.definition().plural()
+                        + "."
+                        + served.definition().group()
+                        + " \""
+                        + name(ctx)
+                        + "\" not found");
+              }
+              return Reply.json(200, current.resource());
             });
   }
 
@@ -639,6 +801,12 @@ final class ResourceApi {
         : requestBody.buffer().getBytes();
   }
 
+  /** The name of the request's resource: the path's, or a create's from its body. */
+  private static String name(RoutingContext ctx) {
+    String created = ctx.get(NAME);
+    return created != null ? created : ctx.pathParam("name");
+  }
+
   private static ResourceRequest target(
       RoutingContext ctx, ServedResource served, String revision, JsonObject resource) {
     return new ResourceRequest(
@@ -646,7 +814,7 @@ final class ResourceApi {
         served.version(),
         served.definition().plural(),
         ctx.pathParam("namespace"),
-        ctx.pathParam("name"),
+        name(ctx),
         revision,
         null,
         resource);

@@ -66,6 +66,7 @@ final class ResourceValidator {
   static Write validateWrite(ServedResource served, String namespace, String name, byte[] body) {
     ObjectNode resource = parseObject(body);
     dropComputedStatus(resource);
+    dropServerFields(resource);
     String resourceVersion = null;
     if (resource.get("metadata") instanceof ObjectNode meta && meta.has("resourceVersion")) {
       JsonNode version = meta.remove("resourceVersion");
@@ -102,6 +103,24 @@ final class ResourceValidator {
     @SuppressWarnings("unchecked")
     Map<String, Object> map = MAPPER.convertValue(resource, Map.class);
     return new Write(new JsonObject(map), resourceVersion);
+  }
+
+  /**
+   * The metadata the server sets on what it answers (docs/kubernetes-clients.md) is never stored: a
+   * client that sends back what it read, or what a write answered, must not write it into a file.
+   */
+  private static void dropServerFields(ObjectNode resource) {
+    if (!(resource.get("metadata") instanceof ObjectNode meta)) {
+      return;
+    }
+    meta.remove(List.of("uid", "creationTimestamp", "generation", "selfLink"));
+    if (meta.get("annotations") instanceof ObjectNode annotations) {
+      boolean had = !annotations.isEmpty();
+      annotations.remove(List.of(KubernetesAnswers.PROPOSAL_ANNOTATION, ResourceApi.DRY_RUN_DIFF));
+      if (had && annotations.isEmpty()) {
+        meta.remove("annotations");
+      }
+    }
   }
 
   /**

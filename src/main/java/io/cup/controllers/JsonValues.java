@@ -12,10 +12,10 @@ import java.util.Map;
  * compare by value ({@code 1}, {@code 1L} and {@code 1.0} are equal), whatever Java types the JSON
  * decoder happened to choose.
  */
-final class JsonValues {
+public final class JsonValues {
   private JsonValues() {}
 
-  static boolean equal(Object a, Object b) {
+  public static boolean equal(Object a, Object b) {
     a = unwrap(a);
     b = unwrap(b);
     if (a == null || b == null) {

@@ -48,6 +48,11 @@ public final class ResourceVersions {
     if (isCommit(source)) {
       return view.commit();
     }
+    return contentHash(resource);
+  }
+
+  /** The version a local directory gives {@code resource}: a hash of its content. */
+  public static String contentHash(JsonObject resource) {
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256")

@@ -143,6 +143,20 @@ public class StatusException extends RuntimeException {
     return new StatusException(409, "Conflict", message);
   }
 
+  /**
+   * 409 for a create of a resource that exists, as Kubernetes: reason {@code AlreadyExists}, with
+   * the name, group and plural in {@code details}.
+   */
+  public static StatusException alreadyExists(String group, String plural, String name) {
+    return new StatusException(
+        409,
+        "AlreadyExists",
+        plural + "." + group + " \"" + name + "\" already exists",
+        List.of(),
+        new JsonObject().put("name", name).put("group", group).put("kind", plural),
+        null);
+  }
+
   /** The reason of the cause that marks a 409 as a stale {@code metadata.resourceVersion}. */
   public static final String RESOURCE_VERSION_CONFLICT = "ResourceVersionConflict";
 
@@ -166,6 +180,17 @@ public class StatusException extends RuntimeException {
   public boolean isStaleVersion() {
     return code == 409
         && causes.stream().anyMatch(c -> RESOURCE_VERSION_CONFLICT.equals(c.reason()));
+  }
+
+  /** The reason of each cause of an {@link #applyConflict}. */
+  public static final String FIELD_MANAGER_CONFLICT = "FieldManagerConflict";
+
+  /**
+   * 409 for a server-side apply that would change fields other managers own, as Kubernetes words
+   * it: one cause of reason {@value #FIELD_MANAGER_CONFLICT} per conflicting field.
+   */
+  public static StatusException applyConflict(String message, List<Cause> causes) {
+    return new StatusException(409, "Conflict", message, causes, null, null);
   }
 
   /** 410: a resourceVersion or continue token that named a version the server no longer has. */

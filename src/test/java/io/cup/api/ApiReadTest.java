@@ -505,7 +505,7 @@ class ApiReadTest {
                     ctx.verify(
                         () -> {
                           assertStatus(r, 405, "MethodNotAllowed");
-                          assertThat(r.getHeader("Allow")).isEqualTo("GET");
+                          assertThat(r.getHeader("Allow")).isEqualTo("GET, POST");
                           checkpoint.flag();
                         })));
     api.get("/apis/cup.flipt.io/v1alpha1/proposals/p1/merge")

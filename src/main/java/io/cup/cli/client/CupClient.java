@@ -36,6 +36,13 @@ final class CupClient {
   static final String NDJSON = "application/x-ndjson";
   static final String DIFF = "text/x-diff";
 
+  /**
+   * JSON, naming the original Cup's write answer ({@code {"id", "empty", "proposal"}}): a plain
+   * {@code application/json} asks the server for Kubernetes' answer, the object as written
+   * (docs/kubernetes-clients.md), and the CLI reports the proposal.
+   */
+  static final String WRITE_RESULT = JSON + ";as=WriteResult;g=cup.flipt.io;v=v1alpha1";
+
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private final HttpClient http;
@@ -111,13 +118,14 @@ final class CupClient {
     private final String method;
     private final String path;
     private final Map<String, String> query = new LinkedHashMap<>();
-    private String accept = JSON;
+    private String accept;
     private String contentType;
     private byte[] body;
 
     private Call(String method, String path) {
       this.method = method;
       this.path = path;
+      this.accept = method.equals("GET") ? JSON : WRITE_RESULT;
     }
 
     /** Adds {@code name=value}; a null or empty value is left out. */

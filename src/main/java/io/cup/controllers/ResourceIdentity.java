@@ -1,0 +1,56 @@
+package io.cup.controllers;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.UUID;
+
+/**
+ * {@code metadata.uid}: Kubernetes clients tell one object from another by it (informers, {@code
+ * kubectl delete --wait}). A resource in Git has no creation event to mint one at, so its uid is a
+ * name-based UUID (RFC 4122 version 5, SHA-1) of what names it: group, kind, namespace and name. It
+ * is the same on every read, node and commit, and needs no storage.
+ */
+public final class ResourceIdentity {
+  /** The namespace of Cup's name-based UUIDs (a version 4 UUID chosen once). */
+  private static final UUID NAMESPACE = UUID.fromString("3c5f2b1e-8a4d-4f0e-9b7c-2d6e1a9f4c80");
+
+  private ResourceIdentity() {}
+
+  /** The uid of the resource {@code namespace/name} of {@code group}'s {@code kind}. */
+  public static String uid(String group, String kind, String namespace, String name) {
+    return nameBased(group + "/" + kind + "/" + namespace + "/" + name);
+  }
+
+  /** A version 5 UUID of {@code name} in Cup's namespace. */
+  public static String nameBased(String name) {
+    MessageDigest sha1;
+    try {
+      sha1 = MessageDigest.getInstance("SHA-1");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+    }
+    sha1.update(toBytes(NAMESPACE));
+    byte[] hash = sha1.digest(name.getBytes(StandardCharsets.UTF_8));
+    hash[6] = (byte) ((hash[6] & 0x0f) | 0x50); // version 5
+    hash[8] = (byte) ((hash[8] & 0x3f) | 0x80); // IETF variant
+    long high = 0;
+    long low = 0;
+    for (int i = 0; i < 8; i++) {
+      high = (high << 8) | (hash[i] & 0xff);
+      low = (low << 8) | (hash[i + 8] & 0xff);
+    }
+    return new UUID(high, low).toString();
+  }
+
+  private static byte[] toBytes(UUID uuid) {
+    byte[] bytes = new byte[16];
+    long high = uuid.getMostSignificantBits();
+    long low = uuid.getLeastSignificantBits();
+    for (int i = 0; i < 8; i++) {
+      bytes[i] = (byte) (high >>> (56 - 8 * i));
+      bytes[i + 8] = (byte) (low >>> (56 - 8 * i));
+    }
+    return bytes;
+  }
+}
