@@ -22,7 +22,8 @@ import java.util.Map;
  * patch builds a resource much larger than the limit. Blocking (CPU) work: run it on a worker.
  */
 final class Patches {
-  static final List<String> TYPES = List.of(MediaTypes.MERGE_PATCH, MediaTypes.JSON_PATCH);
+  static final List<String> TYPES =
+      List.of(MediaTypes.MERGE_PATCH, MediaTypes.JSON_PATCH, ServerSideApply.CONTENT_TYPE);
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -24,6 +24,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -378,7 +379,7 @@ final class ResourceApi {
                               return validated(ctx, served, body.bytes());
                             });
                   })
-              .compose(write -> putValidated(ctx, served, write, options));
+              .compose(write -> putValidated(ctx, served, write, options, Kind.CREATE));
         });
   }
 
@@ -426,15 +427,19 @@ final class ResourceApi {
 
   /** Whether the resource of the request exists where its write goes. */
   private Future<Boolean> exists(RoutingContext ctx, ServedResource served, WriteOptions options) {
+    return live(ctx, served, options).map(live -> live != null);
+  }
+
+  /** The resource of the request where its write goes, or null when it does not exist there. */
+  private Future<JsonObject> live(RoutingContext ctx, ServedResource served, WriteOptions options) {
     ResourceRequest read = target(ctx, served, options.proposal(), null);
     return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
-        .map(ResourceReply::fromJson)
-        .map(current -> current.resource() != null)
+        .map(reply -> ResourceReply.fromJson(reply).resource())
         .recover(
             failure -> {
               StatusException status = StatusException.from(failure);
               return status.code() == 404
-                  ? Future.succeededFuture(false)
+                  ? Future.succeededFuture(null)
                   : Future.failedFuture(status);
             });
   }
@@ -448,10 +453,46 @@ final class ResourceApi {
           WriteOptions options = WriteOptions.of(ctx);
           byte[] body = body(ctx);
           requireWasmSize(served, body.length, "the request body");
-          return putAllowed(ctx, served, options)
-              .compose(allowed -> validated(ctx, served, body))
-              .compose(write -> putValidated(ctx, served, write, options));
+          if (!MediaTypes.asksForKubernetes(ctx.request().getHeader(HttpHeaders.ACCEPT))) {
+            return putAllowed(ctx, served, options)
+                .compose(allowed -> validated(ctx, served, body))
+                .compose(write -> putValidated(ctx, served, write, options, Kind.UPDATE));
+          }
+          // a Kubernetes client is told whether it created (201) and keeps the managed fields of
+          // what it replaces: the resource is read first
+          FieldManager manager = FieldManager.of(ctx, false);
+          return live(ctx, served, options)
+              .compose(
+                  live -> {
+                    AccessControl.checkPut(ctx, live != null);
+                    return validated(ctx, served, body)
+                        .map(write -> managed(served, live, write, manager))
+                        .compose(
+                            write ->
+                                putValidated(
+                                    ctx,
+                                    served,
+                                    write,
+                                    options,
+                                    live == null ? Kind.CREATE : Kind.UPDATE));
+                  });
         });
+  }
+
+  /**
+   * {@code write} with the managed fields of {@code live} brought up to date, when it has any (once
+   * a resource was applied server-side, every write keeps its field owners right); as it is
+   * otherwise, so resources that were never applied server-side carry none in their files.
+   */
+  private static ResourceValidator.Write managed(
+      ServedResource served, JsonObject live, ResourceValidator.Write write, FieldManager manager) {
+    if (live == null || ManagedFields.of(live).entries().isEmpty()) {
+      return write;
+    }
+    JsonObject updated =
+        new ServerSideApply(served.apiVersion(), served.definition().kind())
+            .update(live, write.resource(), manager.name(), Instant.now());
+    return new ResourceValidator.Write(updated, write.resourceVersion());
   }
 
   /**
@@ -486,25 +527,59 @@ final class ResourceApi {
           ServedResource served = ctx.get(SERVED);
           WriteOptions options = WriteOptions.of(ctx);
           String type = Patches.type(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
+          FieldManager manager = FieldManager.of(ctx, type.equals(ServerSideApply.CONTENT_TYPE));
           byte[] patch = body(ctx);
           requireWasmSize(served, patch.length, "the request body");
-          return patchAttempt(ctx, served, options, type, patch, 1);
+          return patchAttempt(ctx, served, options, type, manager, patch, 1);
         });
   }
 
   private static final int PATCH_ATTEMPTS = 3;
+
+  /**
+   * Who manages the fields a write sets (Kubernetes' field management, see {@link
+   * ServerSideApply}): the {@code fieldManager} parameter (for an apply, which must name one) or
+   * the client's product from its {@code User-Agent}, and {@code force} (an apply's only: 422 on
+   * any other write, as Kubernetes).
+   */
+  record FieldManager(String name, boolean apply, boolean force) {
+    static FieldManager of(RoutingContext ctx, boolean apply) {
+      String fieldManager = ctx.queryParams().get("fieldManager");
+      String force = ctx.queryParams().get("force");
+      boolean forced = force != null && !force.isEmpty() && !force.equals("false");
+      if (force != null && !force.isEmpty() && !force.equals("true") && !force.equals("false")) {
+        throw StatusException.badRequest("force must be true or false");
+      }
+      if (forced && !apply) {
+        throw StatusException.invalid(
+            "force: Invalid value: true: may not be specified for non-apply patch",
+            List.of(
+                new StatusException.Cause(
+                    "force", "FieldValueInvalid", "may not be specified for non-apply patch")));
+      }
+      String name =
+          apply
+              ? ServerSideApply.applyManager(fieldManager)
+              : ServerSideApply.updateManager(
+                  fieldManager, ctx.request().getHeader(HttpHeaders.USER_AGENT));
+      return new FieldManager(name, apply, forced);
+    }
+  }
 
   private Future<Reply> patchAttempt(
       RoutingContext ctx,
       ServedResource served,
       WriteOptions options,
       String type,
+      FieldManager manager,
       byte[] patch,
       int attempt) {
     ResourceRequest read = target(ctx, served, options.proposal(), null);
-    boolean clientCheck = Patches.setsResourceVersion(type, patch);
+    // an apply is declarative: applied again to what changed, it needs no check of its own
+    boolean clientCheck = !manager.apply() && Patches.setsResourceVersion(type, patch);
     String namespace = ctx.pathParam("namespace");
     String name = name(ctx);
+    ServerSideApply fields = new ServerSideApply(served.apiVersion(), served.definition().kind());
     return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
         .map(ResourceReply::fromJson)
         .compose(
@@ -512,21 +587,72 @@ final class ResourceApi {
                 validation
                     .executeBlocking(
                         () -> {
-                          byte[] patched =
-                              Patches.apply(type, current.resource(), patch, maxResourceBytes);
+                          JsonObject live = current.resource();
+                          byte[] patched;
+                          if (manager.apply()) {
+                            JsonObject applied =
+                                fields.apply(
+                                    live,
+                                    ServerSideApply.parseApplyBody(patch, maxResourceBytes),
+                                    namespace,
+                                    name,
+                                    manager.name(),
+                                    manager.force(),
+                                    Instant.now());
+                            patched = encoded(applied);
+                          } else if (live == null) {
+                            throw notFound(served, name);
+                          } else {
+                            patched = Patches.apply(type, live, patch, maxResourceBytes);
+                            if (!ManagedFields.of(live).entries().isEmpty()) {
+                              patched =
+                                  encoded(
+                                      fields.update(
+                                          live,
+                                          new JsonObject(Buffer.buffer(patched)),
+                                          manager.name(),
+                                          Instant.now()));
+                            }
+                          }
                           requireWasmSize(served, patched.length, "the patched resource");
                           return ResourceValidator.validateWrite(served, namespace, name, patched);
                         },
                         false)
-                    .compose(write -> putValidated(ctx, served, write, options)))
+                    .compose(
+                        write ->
+                            putValidated(
+                                ctx,
+                                served,
+                                write,
+                                options,
+                                current.resource() == null ? Kind.CREATE : Kind.UPDATE)))
         .recover(
             failure -> {
               StatusException status = StatusException.from(failure);
               if (!clientCheck && attempt < PATCH_ATTEMPTS && status.isStaleVersion()) {
-                return patchAttempt(ctx, served, options, type, patch, attempt + 1);
+                return patchAttempt(ctx, served, options, type, manager, patch, attempt + 1);
               }
               return Future.failedFuture(status);
             });
+  }
+
+  /** {@code resource} as JSON bytes, 413 when larger than the resource limit. */
+  private byte[] encoded(JsonObject resource) {
+    byte[] bytes = resource.toBuffer().getBytes();
+    if (bytes.length > maxResourceBytes) {
+      throw Patches.tooLarge("the patched resource", bytes.length, maxResourceBytes);
+    }
+    return bytes;
+  }
+
+  private static StatusException notFound(ServedResource served, String name) {
+    return StatusException.notFound(
+        served.definition().plural()
+            + "."
+            + served.definition().group()
+            + " \""
+            + name
+            + "\" not found");
   }
 
   /** {@code DELETE …/{plural}/{name}}: compute the removal, propose it. */
@@ -556,7 +682,8 @@ final class ResourceApi {
       RoutingContext ctx,
       ServedResource served,
       ResourceValidator.Write write,
-      WriteOptions options) {
+      WriteOptions options,
+      Kind kind) {
     return change(
             ctx,
             served,
@@ -564,15 +691,7 @@ final class ResourceApi {
             write.resource(),
             write.resourceVersion(),
             options)
-        .compose(
-            changes ->
-                propose(
-                    ctx,
-                    served,
-                    changes,
-                    options,
-                    write.resource(),
-                    ctx.get(NAME) != null ? Kind.CREATE : Kind.UPDATE));
+        .compose(changes -> propose(ctx, served, changes, options, write.resource(), kind));
   }
 
   /** The validated body of a PUT; large bodies are parsed and checked on a worker. */

@@ -73,14 +73,15 @@ class PatchesTest {
   }
 
   @Test
-  void onlyTheTwoPatchTypesAreTaken() {
+  void onlyTheTwoPatchTypesAndServerSideApplyAreTaken() {
     assertThat(Patches.type("application/merge-patch+json; charset=utf-8"))
         .isEqualTo(MediaTypes.MERGE_PATCH);
     assertThat(Patches.type("Application/JSON-Patch+JSON")).isEqualTo(MediaTypes.JSON_PATCH);
+    assertThat(Patches.type("application/apply-patch+yaml"))
+        .isEqualTo(ServerSideApply.CONTENT_TYPE);
     for (String other :
         new String[] {
           "application/strategic-merge-patch+json",
-          "application/apply-patch+yaml",
           "application/json",
           null
         }) {
