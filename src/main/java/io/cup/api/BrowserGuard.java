@@ -177,7 +177,8 @@ final class BrowserGuard {
 
   private static boolean jsonOrNothing(HttpServerRequest request) {
     String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-    return type == null || MediaTypes.isJson(type);
+    // Kubernetes' protobuf (kubectl 1.33's self reviews) is no more a browser form's type than JSON
+    return type == null || MediaTypes.isJson(type) || ReviewProtobuf.isProtobuf(type);
   }
 
   /** {@code scheme://host[:port]} of the request as it named itself, or null without a host. */

@@ -30,6 +30,13 @@ final class ReviewApi {
   static final String RULES_REVIEWS = AUTHORIZATION + "/selfsubjectrulesreviews";
   static final String SELF_REVIEWS = AUTHENTICATION + "/selfsubjectreviews";
 
+  /**
+   * The same review in {@code v1beta1}: kubectl 1.27 asks {@code v1beta1} (then {@code v1alpha1})
+   * and never {@code v1}. The answer names the version the request was made in.
+   */
+  static final String SELF_REVIEWS_V1BETA1 =
+      "/apis/authentication.k8s.io/v1beta1/selfsubjectreviews";
+
   /** A review is a small object; anything larger is refused before it is read. */
   static final long MAX_BODY_BYTES = 64 * 1024;
 
@@ -101,7 +108,11 @@ final class ReviewApi {
 
   /** {@code POST …/selfsubjectreviews}: who the server takes the caller for. */
   void selfReview(RoutingContext ctx) {
-    JsonObject review = body(ctx, "authentication.k8s.io/v1", "SelfSubjectReview");
+    String apiVersion =
+        ctx.request().path().startsWith(SELF_REVIEWS_V1BETA1)
+            ? "authentication.k8s.io/v1beta1"
+            : "authentication.k8s.io/v1";
+    JsonObject review = body(ctx, apiVersion, "SelfSubjectReview");
     created(ctx, review, new JsonObject().put("userInfo", AccessControl.user(ctx).toJson()));
   }
 
@@ -114,20 +125,28 @@ final class ReviewApi {
   }
 
   /**
-   * The request's object: JSON, of {@code kind} in {@code apiVersion} (both may be omitted, as
-   * client libraries always send them and curl users forget them).
+   * The request's object: JSON, or Kubernetes' protobuf as kubectl 1.33 sends it, of {@code kind}
+   * in {@code apiVersion} (both may be omitted in JSON, as client libraries always send them and
+   * curl users forget them). The answer is JSON either way.
    */
   private static JsonObject body(RoutingContext ctx, String apiVersion, String kind) {
     ResourceApi.requireAccept(ctx, JSON_ONLY);
     String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (!MediaTypes.isJson(contentType)) {
+    boolean protobuf = ReviewProtobuf.isProtobuf(contentType);
+    if (!protobuf && !MediaTypes.isJson(contentType)) {
       throw StatusException.unsupportedMediaType(
-          "the request body must be application/json, not " + contentType);
+          "the request body must be application/json or "
+              + ReviewProtobuf.MEDIA_TYPE
+              + ", not "
+              + contentType);
     }
     Buffer buffer = ctx.body() == null ? null : ctx.body().buffer();
     JsonObject review;
     try {
-      review = buffer == null || buffer.length() == 0 ? null : buffer.toJsonObject();
+      review =
+          protobuf
+              ? ReviewProtobuf.decode(buffer, kind)
+              : buffer == null || buffer.length() == 0 ? null : buffer.toJsonObject();
     } catch (DecodeException | ClassCastException e) {
       throw StatusException.badRequest("the request body is not a JSON object");
     }
