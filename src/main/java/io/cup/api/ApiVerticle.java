@@ -206,6 +206,10 @@ public class ApiVerticle extends VerticleBase {
         .on(HttpMethod.POST, reviewBody, reviews::rulesReview)
         .end();
     routes.path(ReviewApi.SELF_REVIEWS).on(HttpMethod.POST, reviewBody, reviews::selfReview).end();
+    routes
+        .path(ReviewApi.SELF_REVIEWS_V1BETA1)
+        .on(HttpMethod.POST, reviewBody, reviews::selfReview)
+        .end();
     routes.path("/apis/:group/:version").on(HttpMethod.GET, discovery::resources).end();
     routes
         .path(RESOURCES)

@@ -5,7 +5,6 @@ import io.cup.config.ResourceDefinition;
 import io.cup.config.ServedResource;
 import io.cup.status.StatusException;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -113,7 +112,7 @@ final class Discovery {
    */
   void groups(RoutingContext ctx) {
     ResourceApi.requireAccept(ctx, List.of(MediaTypes.JSON));
-    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    String accept = MediaTypes.accept(ctx.request());
     if (!MediaTypes.asksForKubernetes(accept)) {
       Map<String, Object> byKey = new TreeMap<>();
       for (ResourceDefinition definition : resources.definitions()) {
@@ -180,7 +179,7 @@ final class Discovery {
    */
   private static String aggregatedVersion(RoutingContext ctx) {
     for (MediaTypes.Representation asked :
-        MediaTypes.representations(ctx.request().getHeader(HttpHeaders.ACCEPT))) {
+        MediaTypes.representations(MediaTypes.accept(ctx.request()))) {
       if (asked.is(AGGREGATED, DISCOVERY_GROUP) && AGGREGATED_VERSIONS.contains(asked.version())) {
         return asked.version();
       }
@@ -319,7 +318,12 @@ final class Discovery {
                 createOnly("selfsubjectrulesreviews", "SelfSubjectRulesReview"))));
     found.put(
         "authentication.k8s.io",
-        Map.of("v1", List.of(createOnly("selfsubjectreviews", "SelfSubjectReview"))));
+        Map.of(
+            "v1",
+            List.of(createOnly("selfsubjectreviews", "SelfSubjectReview")),
+            // kubectl 1.27 asks v1beta1 only
+            "v1beta1",
+            List.of(createOnly("selfsubjectreviews", "SelfSubjectReview"))));
 
     Map<String, Map<String, List<ApiResource>>> ordered = new LinkedHashMap<>();
     found.forEach(

@@ -1,5 +1,7 @@
 package io.cup.api;
 
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +23,38 @@ final class MediaTypes {
   static final String WRITE_RESULT = "WriteResult";
 
   private MediaTypes() {}
+
+  /**
+   * The {@code Accept} header to negotiate with. A request without one is answered as the original
+   * Cup answered it (its Go client sends none), unless its {@code User-Agent} names a Kubernetes
+   * client: a product token containing {@code kubernetes}, as fabric8's ({@code
+   * fabric8-kubernetes-client/7.9.0}, which sends no {@code Accept}) and client-go's ({@code
+   * kubectl/v1.33.0 (linux/amd64) kubernetes/abc1234}) do. Such a request is read as {@code Accept:
+   * application/json}, what Kubernetes assumes of a request that names no type.
+   */
+  static String accept(HttpServerRequest request) {
+    String accept = request.getHeader(HttpHeaders.ACCEPT);
+    if ((accept == null || accept.isBlank())
+        && isKubernetesClient(request.getHeader(HttpHeaders.USER_AGENT))) {
+      return JSON;
+    }
+    return accept;
+  }
+
+  /** Whether a {@code User-Agent} has a product token (before its {@code /}) naming kubernetes. */
+  static boolean isKubernetesClient(String userAgent) {
+    if (userAgent == null) {
+      return false;
+    }
+    for (String token : userAgent.split("\\s+")) {
+      int slash = token.indexOf('/');
+      String product = slash < 0 ? token : token.substring(0, slash);
+      if (!product.startsWith("(") && product.toLowerCase(Locale.ROOT).contains("kubernetes")) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /**
    * A representation of a resource other than itself, as Kubernetes names them in {@code Accept}:

@@ -24,7 +24,7 @@ import java.util.Map;
  *   <li>{@code GET /openapi/v3/apis/{g}/{v}}: that group/version as OpenAPI 3.0 ({@link
  *       KubernetesOpenApi}), with an {@code ETag}; with the current {@code hash} the answer may be
  *       cached for good, with another one it redirects to the current one (as Kubernetes does);
- *   <li>{@code GET /openapi/v2}: everything as Swagger 2.0 JSON (no protobuf: 406);
+ *   <li>{@code GET /openapi/v2}: everything as Swagger 2.0 JSON (protobuf only: 404);
  *   <li>{@code GET /openapi/cup.json}: the whole API as one OpenAPI 3.1 document ({@link
  *       OpenApiDocument}), for code generators.
  * </ul>
@@ -86,8 +86,16 @@ final class OpenApiApi {
     send(ctx, index, false);
   }
 
-  /** {@code GET /openapi/v2}: Swagger 2.0 as JSON; 406 for protobuf only. */
+  /**
+   * {@code GET /openapi/v2}: Swagger 2.0 as JSON. A client that accepts protobuf only (kubectl up
+   * to 1.28) is answered 404, as by a server without OpenAPI v2: it then goes on without it (a 406
+   * would send it to the legacy {@code /swagger-2.0.0.pb-v1}, and a 404 there fails it).
+   */
   void v2(RoutingContext ctx) {
+    if (MediaTypes.negotiate(MediaTypes.accept(ctx.request()), JSON_ONLY).isEmpty()) {
+      throw StatusException.notFound(
+          "OpenAPI v2 is served as application/json only; OpenAPI v3 is at /openapi/v3");
+    }
     send(ctx, v2, false);
   }
 

@@ -130,6 +130,14 @@ final class ResourceApi {
   /** {@code GET …/{plural}?watch=true}: a stream of watch events (see {@link Watches}). */
   private void watch(RoutingContext ctx) {
     ServedResource served = ctx.get(SERVED);
+    if ("websocket".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.UPGRADE))) {
+      // 503 is what Kubernetes clients (fabric8) take, as from kubectl proxy, to watch with a
+      // streamed GET instead
+      throw StatusException.unavailable(
+          "watches are served as a streamed GET, not over WebSocket: send the request without"
+              + " Upgrade",
+          null);
+    }
     String type = requireAccept(ctx, WATCH_TYPES);
     if (watches == null) {
       throw StatusException.badRequest(
@@ -266,7 +274,13 @@ final class ResourceApi {
         () -> {
           ServedResource served = ctx.get(SERVED);
           String type = requireAccept(ctx, GET_TYPES);
-          String revision = emptyToNull(ctx.queryParams().get("revision"));
+          String asked = emptyToNull(ctx.queryParams().get("revision"));
+          String version = emptyToNull(ctx.queryParams().get("resourceVersion"));
+          // a version a write answered (a proposal's commit) reads the resource there
+          String revision =
+              asked == null && version != null && ResourceVersions.isCommitId(version)
+                  ? version
+                  : asked;
           ResourceRequest request = target(ctx, served, revision, null);
           String origin = origin(ctx);
           String key = served.key() + '/' + request.namespace() + '/' + request.name();
@@ -462,7 +476,7 @@ final class ResourceApi {
           WriteOptions options = WriteOptions.of(ctx);
           byte[] body = body(ctx);
           requireWasmSize(served, body.length, "the request body");
-          if (!MediaTypes.asksForKubernetes(ctx.request().getHeader(HttpHeaders.ACCEPT))) {
+          if (!MediaTypes.asksForKubernetes(MediaTypes.accept(ctx.request()))) {
             return putAllowed(ctx, served, options)
                 .compose(allowed -> validated(ctx, served, body, options.fields()))
                 .compose(write -> putValidated(ctx, served, write, options, Kind.UPDATE));
@@ -591,6 +605,14 @@ final class ResourceApi {
     ServerSideApply fields = new ServerSideApply(served.apiVersion(), served.definition().kind());
     return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
         .map(ResourceReply::fromJson)
+        .recover(
+            failure -> {
+              // missing: an apply creates it, any other patch is 404 (below)
+              StatusException status = StatusException.from(failure);
+              return status.code() == 404
+                  ? Future.succeededFuture(new ResourceReply(null, null))
+                  : Future.failedFuture(status);
+            })
         .compose(
             current ->
                 validation
@@ -811,7 +833,7 @@ final class ResourceApi {
       WriteOptions options,
       JsonObject after,
       Kind kind) {
-    boolean kubernetes = MediaTypes.asksForKubernetes(ctx.request().getHeader(HttpHeaders.ACCEPT));
+    boolean kubernetes = MediaTypes.asksForKubernetes(MediaTypes.accept(ctx.request()));
     if (options.dryRun()) {
       String diff = changes.diff() == null ? "" : changes.diff();
       if (options.answer().equals(MediaTypes.DIFF)) {
@@ -972,7 +994,7 @@ final class ResourceApi {
 
   /** The media type to answer with, or 406 when the client accepts none of {@code offered}. */
   static String requireAccept(RoutingContext ctx, List<String> offered) {
-    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    String accept = MediaTypes.accept(ctx.request());
     Optional<String> type = MediaTypes.negotiate(accept, offered);
     return type.orElseThrow(
         () ->

@@ -185,10 +185,16 @@ public final class ControllerVerticle extends VerticleBase {
         (request, served, controller) -> {
           RevisionView view = source.view(request.revision());
           Target target = named(served, request);
-          JsonObject resource =
-              controller
-                  .get(target, view)
-                  .orElseThrow(() -> StatusException.notFound(notFound(target)));
+          Optional<JsonObject> found;
+          try {
+            found = controller.get(target, view);
+          } catch (StatusException e) {
+            if (e.code() != 404) {
+              throw e;
+            }
+            found = Optional.empty(); // a guest's "not found" (exit 2), said as Kubernetes does
+          }
+          JsonObject resource = found.orElseThrow(() -> StatusException.notFound(notFound(target)));
           return new ResourceReply(
                   view.commit(),
                   served(resource, view, controller, target, target.namespace(), target.name()))
@@ -615,8 +621,9 @@ public final class ControllerVerticle extends VerticleBase {
     return value;
   }
 
+  /** As Kubernetes says it: {@code flags.flipt.io "x" not found}. */
   private static String notFound(Target target) {
-    return target.kind() + " " + target.namespace() + "/" + target.name() + " not found";
+    return target.plural() + "." + target.group() + " \"" + target.name() + "\" not found";
   }
 
   private static ResourceRef ref(ServedResource served, Target target, String action) {

@@ -286,6 +286,57 @@ class ApiReadTest {
   }
 
   @Test
+  void aKubernetesClientWithoutAcceptGetsAListObjectAndOthersNdjson(VertxTestContext ctx) {
+    Checkpoint checkpoint = ctx.checkpoint(2);
+    api.get(WIDGETS)
+        .putHeader("User-Agent", "fabric8-kubernetes-client/7.9.0")
+        .send()
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          assertThat(r.getHeader("Content-Type")).isEqualTo("application/json");
+                          assertThat(r.bodyAsJsonObject().getString("kind"))
+                              .isEqualTo("WidgetList");
+                          checkpoint.flag();
+                        })));
+    api.get(WIDGETS)
+        .putHeader("User-Agent", "Go-http-client/1.1")
+        .send()
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          assertThat(r.getHeader("Content-Type")).isEqualTo("application/x-ndjson");
+                          checkpoint.flag();
+                        })));
+  }
+
+  @Test
+  void aWatchOverWebSocketIs503SoKubernetesClientsStreamAGetInstead(VertxTestContext ctx) {
+    api.get(WIDGETS)
+        .addQueryParam("watch", "true")
+        .putHeader("Upgrade", "websocket")
+        .putHeader("Connection", "Upgrade")
+        .putHeader("Sec-WebSocket-Version", "13")
+        .putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+        .send()
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertStatus(r, 503, "ServiceUnavailable");
+                          assertThat(backend.requests(Addresses.CONTROLLER_LIST)).isEmpty();
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
   void listIsAKubernetesListObjectWhenJsonIsAsked(VertxTestContext ctx) {
     api.get(WIDGETS)
         .putHeader("Accept", "application/json, */*")

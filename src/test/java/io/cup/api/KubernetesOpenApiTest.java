@@ -179,8 +179,8 @@ class KubernetesOpenApiTest {
         send(
             api.get("/openapi/v2")
                 .putHeader("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf")),
-        406,
-        "NotAcceptable");
+        404,
+        "NotFound");
 
     HttpResponse<Buffer> cup = send(api.get("/openapi/cup.json"));
     assertThat(cup.statusCode()).isEqualTo(200);

@@ -11,6 +11,35 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class MediaTypesTest {
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "fabric8-kubernetes-client/7.9.0",
+        "kubectl1.33/v1.33.0 (linux/amd64) kubernetes/8adc0f0",
+        "my-operator/v0.1.0 (linux/amd64) kubernetes/$Format",
+        "Kubernetes-Java-Client/20.0.0"
+      })
+  void aUserAgentNamingKubernetesIsAKubernetesClient(String userAgent) {
+    assertThat(MediaTypes.isKubernetesClient(userAgent)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Go-http-client/1.1",
+        "curl/8.5.0",
+        "Vert.x-WebClient/5.0.0",
+        "Java-HttpClient/17.0.12",
+        "cup/0.1.0",
+        "python-requests/2.31 (kubernetes)",
+        ""
+      })
+  void otherUserAgentsAreNot(String userAgent) {
+    assertThat(MediaTypes.isKubernetesClient(userAgent)).isFalse();
+    assertThat(MediaTypes.isKubernetesClient(null)).isFalse();
+  }
+
   private static final List<String> LIST = List.of(NDJSON, JSON);
 
   @ParameterizedTest(name = "Accept: {0} -> {1}")

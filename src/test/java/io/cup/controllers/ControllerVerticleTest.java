@@ -330,7 +330,7 @@ class ControllerVerticleTest {
                           StatusException status = StatusException.from(e);
                           assertThat(status.code()).isEqualTo(404);
                           assertThat(status.getMessage())
-                              .isEqualTo("Resource default/nope not found");
+                              .isEqualTo("resources.test.cup.flipt.io \"nope\" not found");
                           three.flag();
                         })));
     send(vertx, Addresses.CONTROLLER_GET, unknownType.toJson())
