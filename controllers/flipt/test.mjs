@@ -219,7 +219,7 @@ test('delete removes only that entry; absent resources exit 2', async () => {
   assert.equal((await list(root, 'Flag', 'production')).length, 2);
 });
 
-test('bad input exits 1 with a message on stderr', async () => {
+test('bad input exits 1, a resource it cannot store 3, each with a message on stderr', async () => {
   const root = fresh('bad');
   const cases = [
     [['get', 'Flag', 'default'], '', /takes <kind> <namespace> <name>/],
@@ -229,20 +229,20 @@ test('bad input exits 1 with a message on stderr', async () => {
     [['get', 'Flag', 'a/b', 'x'], '', /invalid namespace/],
     [['list', 'Flag', 'default', 'team'], '', /invalid label selector/],
     [['put', 'Flag', 'default', 'x'], '{"apiVersion": ', /invalid JSON/],
-    [['put', 'Flag', 'default', 'x'], flag('default', 'y'), /metadata.name must be/],
-    [['put', 'Flag', 'default', 'x'], flag('other', 'x'), /metadata.namespace must be/],
-    [['put', 'Segment', 'default', 'x'], flag('default', 'x'), /kind must be Segment/],
+    [['put', 'Flag', 'default', 'x'], flag('default', 'y'), /metadata.name must be/, 3],
+    [['put', 'Flag', 'default', 'x'], flag('other', 'x'), /metadata.namespace must be/, 3],
+    [['put', 'Segment', 'default', 'x'], flag('default', 'x'), /kind must be Segment/, 3],
     [['put', 'Flag', 'default', 'x'], { ...flag('default', 'x'), spec: { key: 'z' } },
-      /spec.key must equal/],
-    [['put', 'Flag', 'default', 'x'], { ...flag('default', 'x'), spec: [] }, /spec must be/],
+      /spec.key must equal/, 3],
+    [['put', 'Flag', 'default', 'x'], { ...flag('default', 'x'), spec: [] }, /spec must be/, 3],
     [['put', 'Flag', 'default', 'x'], { ...flag('default', 'x'), apiVersion: 'v1' },
-      /apiVersion must be/],
+      /apiVersion must be/, 3],
     [['put', 'Segment', 'default', 'x'],
-      { ...segment('default', 'x'), spec: { match_type: 'ALL_MATCH_TYPE' } }, /use matchType/],
+      { ...segment('default', 'x'), spec: { match_type: 'ALL_MATCH_TYPE' } }, /use matchType/, 3],
   ];
-  for (const [args, stdin, message] of cases) {
+  for (const [args, stdin, message, code = 1] of cases) {
     const r = await run(root, args, { stdin });
-    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
   }
   fs.writeFileSync(path.join(root, 'production', 'features.yml'), 'flags:\n- key: a\n  bad\n');

@@ -137,40 +137,40 @@ static Value *to_resource(const Doc *d, const Value *entry) {
 
 static Value *string_map(const Value *m, const char *what) {
   if (!m || m->type == V_NULL) return NULL;
-  if (m->type != V_MAP) die(1, "%s must be an object", what);
+  if (m->type != V_MAP) die(3, "%s must be an object", what);
   for (size_t k = 0; k < m->len; k++)
-    if (m->items[k]->type != V_STR) die(1, "%s.%s must be a string", what, m->keys[k]->s);
+    if (m->items[k]->type != V_STR) die(3, "%s.%s must be a string", what, m->keys[k]->s);
   return m->len ? (Value *)m : NULL;
 }
 
 static Value *to_entry(const Doc *d, const Value *res, const char *name) {
   const char *kind = d->kind->kind;
-  if (res->type != V_MAP) die(1, "the resource on stdin must be a JSON object");
+  if (res->type != V_MAP) die(3, "the resource on stdin must be a JSON object");
   Value *av = v_get(res, "apiVersion");
-  if (!v_streq(av, API_VERSION)) die(1, "apiVersion must be %s", API_VERSION);
-  if (!v_streq(v_get(res, "kind"), kind)) die(1, "kind must be %s", kind);
+  if (!v_streq(av, API_VERSION)) die(3, "apiVersion must be %s", API_VERSION);
+  if (!v_streq(v_get(res, "kind"), kind)) die(3, "kind must be %s", kind);
   Value *md = v_get(res, "metadata");
-  if (!md || md->type != V_MAP) die(1, "metadata must be an object");
+  if (!md || md->type != V_MAP) die(3, "metadata must be an object");
   if (!v_streq(v_get(md, "name"), name))
-    die(1, "metadata.name must be the name in the request (%s)", name);
+    die(3, "metadata.name must be the name in the request (%s)", name);
   Value *mns = v_get(md, "namespace");
   if (mns && !v_streq(mns, d->ns))
-    die(1, "metadata.namespace must be the namespace in the request (%s)", d->ns);
+    die(3, "metadata.namespace must be the namespace in the request (%s)", d->ns);
   Value *spec = v_get(res, "spec");
-  if (!spec || spec->type != V_MAP) die(1, "spec must be an object");
+  if (!spec || spec->type != V_MAP) die(3, "spec must be an object");
 
   Value *entry = v_new(V_MAP);
   Value *key = v_get(spec, "key");
-  if (key && !v_streq(key, name)) die(1, "spec.key must equal metadata.name (%s)", name);
+  if (key && !v_streq(key, name)) die(3, "spec.key must equal metadata.name (%s)", name);
   if (!key) v_put(entry, v_cstr("key"), v_cstr(name));
   for (size_t k = 0; k < spec->len; k++) {
     Value *field = spec->keys[k];
     if (is_meta_field(field))
-      die(1, "spec.%s is reserved: it holds metadata.%s in features.yml", field->s, field->s);
-    if (rename_field(kind, field->s, 0)) die(1, "spec.%s: use %s", field->s,
+      die(3, "spec.%s is reserved: it holds metadata.%s in features.yml", field->s, field->s);
+    if (rename_field(kind, field->s, 0)) die(3, "spec.%s: use %s", field->s,
                                              rename_field(kind, field->s, 0));
     const char *file_name = rename_field(kind, field->s, 1);
-    if (file_name && v_get(spec, file_name)) die(1, "spec.%s: use %s", file_name, field->s);
+    if (file_name && v_get(spec, file_name)) die(3, "spec.%s: use %s", file_name, field->s);
     v_put(entry, file_name ? v_cstr(file_name) : field, spec->items[k]);
   }
   for (size_t k = 0; k < sizeof META_FIELDS / sizeof *META_FIELDS; k++) {

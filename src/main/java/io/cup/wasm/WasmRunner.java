@@ -147,6 +147,17 @@ public final class WasmRunner {
               call.operation() == GuestCall.Operation.LIST
                   ? "namespace " + call.namespace() + " not found for " + call.kind()
                   : call.kind() + " " + call.namespace() + "/" + target(call) + " not found");
+      case 3 ->
+          // the guest refused what it was given: the client's input, never the server's fault
+          throw StatusException.invalid(
+              call.kind()
+                  + " \""
+                  + target(call)
+                  + "\" is invalid: controller "
+                  + controller
+                  + " refused it"
+                  + quoted(stdout, stderr),
+              List.of());
       case 1 ->
           throw StatusException.internal(
               "controller " + controller + " failed to " + describe(call) + quoted(stdout, stderr),

@@ -57,6 +57,22 @@ class ExampleControllersTest {
       assertThat(one).isEqualTo(flags.get(0));
       assertThatThrownBy(() -> flipt.run(view, GuestCall.get("Flag", "default", "no-such-flag")))
           .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.code()).isEqualTo(404));
+      // a resource the guest refuses is the client's error: 422, never a 5xx
+      JsonObject mismatched = flags.get(0).copy();
+      mismatched.getJsonObject("spec").put("key", "another-key");
+      assertThatThrownBy(
+              () ->
+                  flipt.run(
+                      view,
+                      GuestCall.put("Flag", "default", name, mismatched.encode().getBytes(UTF_8))))
+          .isInstanceOfSatisfying(
+              StatusException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(422);
+                assertThat(e.getMessage())
+                    .contains("is invalid")
+                    .contains("spec.key must equal metadata.name");
+              });
 
       // two flags into a namespace that has no file yet: one features.yml holding both
       GuestResult first =
