@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The OpenAPI documents of this server. The configuration is fixed for the life of the verticle, so
@@ -24,7 +25,7 @@ import java.util.Map;
  *   <li>{@code GET /openapi/v3/apis/{g}/{v}}: that group/version as OpenAPI 3.0 ({@link
  *       KubernetesOpenApi}), with an {@code ETag}; with the current {@code hash} the answer may be
  *       cached for good, with another one it redirects to the current one (as Kubernetes does);
- *   <li>{@code GET /openapi/v2}: everything as Swagger 2.0 JSON (protobuf only: 404);
+ *   <li>{@code GET /openapi/v2}: everything as Swagger 2.0, JSON or gnostic protobuf;
  *   <li>{@code GET /openapi/cup.json}: the whole API as one OpenAPI 3.1 document ({@link
  *       OpenApiDocument}), for code generators.
  * </ul>
@@ -36,11 +37,16 @@ final class OpenApiApi {
   static final String CUP = OpenApiDocument.PATH;
 
   private static final List<String> JSON_ONLY = List.of(MediaTypes.JSON);
+  private static final List<String> V2_TYPES =
+      List.of(MediaTypes.JSON, OpenApiV2Protobuf.MEDIA_TYPE, OpenApiV2Protobuf.MEDIA_TYPE_DOTTED);
 
   /** Bytes and their hash (upper-case hex SHA-512, as Kubernetes spells it). */
   private record Encoded(Buffer bytes, String hash) {
     static Encoded of(JsonObject document) {
-      byte[] bytes = document.encode().getBytes(StandardCharsets.UTF_8);
+      return of(document.encode().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Encoded of(byte[] bytes) {
       try {
         byte[] digest = MessageDigest.getInstance("SHA-512").digest(bytes);
         return new Encoded(Buffer.buffer(bytes), HexFormat.of().withUpperCase().formatHex(digest));
@@ -56,6 +62,7 @@ final class OpenApiApi {
 
   private final Encoded cup;
   private final Encoded v2;
+  private final Encoded v2Protobuf;
   private final Encoded index;
   private final Map<String, Encoded> groupVersions = new LinkedHashMap<>();
 
@@ -64,6 +71,7 @@ final class OpenApiApi {
     this.cup = Encoded.of(document);
     KubernetesOpenApi kubernetes = KubernetesOpenApi.build(resources, document);
     this.v2 = Encoded.of(kubernetes.swagger());
+    this.v2Protobuf = Encoded.of(OpenApiV2Protobuf.encode(kubernetes.swagger()));
     JsonObject paths = new JsonObject();
     for (String path : kubernetes.paths()) {
       Encoded encoded = Encoded.of(kubernetes.openApiV3(path));
@@ -87,14 +95,15 @@ final class OpenApiApi {
   }
 
   /**
-   * {@code GET /openapi/v2}: Swagger 2.0 as JSON. A client that accepts protobuf only (kubectl up
-   * to 1.28) is answered 404, as by a server without OpenAPI v2: it then goes on without it (a 406
-   * would send it to the legacy {@code /swagger-2.0.0.pb-v1}, and a 404 there fails it).
+   * {@code GET /openapi/v2}: Swagger 2.0 as JSON, or as gnostic's protobuf for a client that
+   * prefers it (kubectl 1.27 and 1.28 accept nothing else).
    */
   void v2(RoutingContext ctx) {
-    if (MediaTypes.negotiate(MediaTypes.accept(ctx.request()), JSON_ONLY).isEmpty()) {
-      throw StatusException.notFound(
-          "OpenAPI v2 is served as application/json only; OpenAPI v3 is at /openapi/v3");
+    Optional<String> type = MediaTypes.negotiate(MediaTypes.accept(ctx.request()), V2_TYPES);
+    if (type.isPresent() && !type.get().equals(MediaTypes.JSON)) {
+      // as kube-openapi: the type's "@" is no token character, and Go's mime parser refuses it
+      send(ctx, v2Protobuf, false, "application/octet-stream");
+      return;
     }
     send(ctx, v2, false);
   }
@@ -120,7 +129,11 @@ final class OpenApiApi {
 
   /** The document with its ETag, 304 when the client holds it already. */
   private static void send(RoutingContext ctx, Encoded document, boolean immutable) {
-    ResourceApi.requireAccept(ctx, JSON_ONLY);
+    send(ctx, document, immutable, ResourceApi.requireAccept(ctx, JSON_ONLY));
+  }
+
+  private static void send(
+      RoutingContext ctx, Encoded document, boolean immutable, String contentType) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put(HttpHeaders.ETAG.toString(), document.etag());
     headers.put(
@@ -131,6 +144,6 @@ final class OpenApiApi {
       new Reply(304, null, null, headers).write(ctx);
       return;
     }
-    new Reply(200, MediaTypes.JSON, document.bytes, headers).write(ctx);
+    new Reply(200, contentType, document.bytes, headers).write(ctx);
   }
 }

@@ -175,12 +175,15 @@ class KubernetesOpenApiTest {
     assertThat(v2.statusCode()).isEqualTo(200);
     assertThat(v2.bodyAsJsonObject().getJsonObject("definitions").fieldNames())
         .contains("io.cup.test.v1.Widget");
-    assertStatus(
+    HttpResponse<Buffer> protobuf =
         send(
             api.get("/openapi/v2")
-                .putHeader("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf")),
-        404,
-        "NotFound");
+                .putHeader("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"));
+    assertThat(protobuf.statusCode()).isEqualTo(200);
+    assertThat(protobuf.getHeader("Content-Type")).isEqualTo("application/octet-stream");
+    assertThat(OpenApiV2ProtobufTest.decode(protobuf.body().getBytes()))
+        .first()
+        .satisfies(field -> assertThat(field.string()).isEqualTo("2.0"));
 
     HttpResponse<Buffer> cup = send(api.get("/openapi/cup.json"));
     assertThat(cup.statusCode()).isEqualTo(200);

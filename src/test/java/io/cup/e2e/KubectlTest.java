@@ -195,13 +195,6 @@ class KubectlTest {
     JsonObject core = new JsonObject(ok(kubectl.run("get", "--raw", "/api")).stdout());
     assertThat(core.getString("kind")).isEqualTo("APIVersions");
 
-    if (kubectl.readsOpenApiV2Only()) {
-      // kubectl 1.27 explains from OpenAPI v2, which it reads only as protobuf (README)
-      Result refused = kubectl.run("explain", "flags");
-      assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
-      assertThat(TestRepos.refs(remote)).isEqualTo(refs);
-      return;
-    }
     Result explain = ok(kubectl.run("explain", "flags"));
     assertThat(explain.stdout()).containsPattern("KIND:\\s+Flag").contains("A Flipt feature flag");
     Result field = ok(kubectl.run("explain", "flags.spec.enabled"));
@@ -588,15 +581,6 @@ class KubectlTest {
     Path file = tmp.resolve("diff.yaml");
     Files.writeString(file, YAML.writeValueAsString(flag.getMap()));
     Map<String, ObjectId> refs = TestRepos.refs(remote);
-    if (kubectl.readsOpenApiV2Only()) {
-      // kubectl 1.27 diffs with OpenAPI v2, which it reads only as protobuf (README)
-      Result refused = kubectl.run("diff", "-f", file.toString());
-      assertThat(refused.exitCode()).as(refused.toString()).isGreaterThan(1);
-      assertThat(refused.stderr()).contains("NotFound");
-      assertThat(TestRepos.refs(remote)).isEqualTo(refs);
-      return;
-    }
-
     for (List<String> diff :
         List.of(
             List.of("diff", "-f", file.toString()),

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -186,28 +185,12 @@ public final class Kubectl {
     return start(Map.of(), null, args);
   }
 
-  /**
-   * Whether this kubectl validates writes against OpenAPI v2, which it reads only as protobuf
-   * (kubectl 1.27 and 1.28; from 1.29 it leaves validation to the server, through OpenAPI v3). Cup
-   * serves OpenAPI v2 as JSON only, so such a kubectl is run with {@code --validate=false} on its
-   * writes, as the README tells its users.
-   */
-  public boolean readsOpenApiV2Only() {
-    String name = binary.getFileName().toString();
-    return name.endsWith(".1.27") || name.endsWith(".1.28");
-  }
-
-  private static final Set<String> VALIDATING = Set.of("create", "apply", "replace", "edit");
-
   private Running start(Map<String, String> env, String stdin, String... args) {
     int run = RUNS.incrementAndGet();
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
     command.add("--cache-dir=" + cache);
     command.addAll(List.of(args));
-    if (readsOpenApiV2Only() && args.length > 0 && VALIDATING.contains(args[0])) {
-      command.add("--validate=false");
-    }
     try {
       Path out = dir.resolve("run-" + run + ".out");
       Path err = dir.resolve("run-" + run + ".err");
