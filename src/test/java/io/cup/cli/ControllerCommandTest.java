@@ -180,7 +180,7 @@ class ControllerCommandTest {
 
   @Test
   void theGuestsErrorMessageIsInTheStatus() throws IOException {
-    // flipt refuses a spec.key other than the name: exit 1, its stderr quoted in the 500
+    // flipt refuses a spec.key other than the name: exit 3, its stderr quoted in the 422
     JsonObject wrongKey = flag("dark-mode", "Dark mode", true);
     wrongKey.getJsonObject("spec").put("key", "other");
     Files.writeString(work.resolve("wrong.json"), wrongKey.encode(), UTF_8);
@@ -188,10 +188,11 @@ class ControllerCommandTest {
     int code = run("put", "Flag", "default", "-f", "wrong.json", "--repo", data.toString());
 
     assertThat(code).isEqualTo(1);
-    assertThat(stdout()).contains("status:    500 InternalError");
+    assertThat(stdout()).contains("status:    422 Invalid");
     assertThat(stderr())
-        .startsWith("cup controller test: controller flipt failed to put Flag default/dark-mode: ")
-        .contains("flipt: ");
+        .startsWith(
+            "cup controller test: Flag \"dark-mode\" is invalid: controller flipt refused it: ")
+        .contains("flipt: spec.key must equal metadata.name");
   }
 
   @Test
