@@ -1,6 +1,6 @@
 package io.cup.api;
 
-import io.cup.proposals.ProposalId;
+import io.cup.bus.ProposalId;
 import io.cup.status.StatusException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;

@@ -1,4 +1,4 @@
-package io.cup.git;
+package io.cup.bus;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.cup.git;
+package io.cup.bus;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;

@@ -1,4 +1,4 @@
-package io.cup.proposals;
+package io.cup.bus;
 
 import java.security.SecureRandom;
 import java.util.regex.Pattern;
@@ -21,18 +21,20 @@ public final class ProposalId {
     return DEFAULT.next(System.currentTimeMillis());
   }
 
-  /** Makes ids in increasing order; {@link #next()} uses one per JVM. */
-  static final class Generator {
+  /**
+   * Makes ids in increasing order; {@link #next()} uses one per JVM (public for the stores' tests).
+   */
+  public static final class Generator {
     private final SecureRandom random;
     private long lastMillis = -1;
     private long randomHigh; // 16 bits
     private long randomLow; // 64 bits
 
-    Generator(SecureRandom random) {
+    public Generator(SecureRandom random) {
       this.random = random;
     }
 
-    synchronized String next(long millis) {
+    public synchronized String next(long millis) {
       if (millis <= lastMillis) {
         // same (or an earlier: the clock went back) millisecond: keep order by counting up
         millis = lastMillis;

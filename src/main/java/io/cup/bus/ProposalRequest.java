@@ -1,6 +1,5 @@
 package io.cup.bus;
 
-import io.cup.git.ChangeSet;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

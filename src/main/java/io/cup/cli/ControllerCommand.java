@@ -1,9 +1,9 @@
 package io.cup.cli;
 
+import io.cup.bus.ChangeSet;
 import io.cup.config.ByteSize;
 import io.cup.config.ConfigurationException;
 import io.cup.config.GoDuration;
-import io.cup.git.ChangeSet;
 import io.cup.git.ChangeSetDiff;
 import io.cup.git.RevisionView;
 import io.cup.git.UnifiedDiff;

@@ -1,6 +1,6 @@
 package io.cup.controllers;
 
-import io.cup.git.ChangeSet;
+import io.cup.bus.ChangeSet;
 import io.cup.git.RevisionView;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

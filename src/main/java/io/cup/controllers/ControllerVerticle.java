@@ -1,6 +1,7 @@
 package io.cup.controllers;
 
 import io.cup.bus.Addresses;
+import io.cup.bus.ChangeSet;
 import io.cup.bus.ChangeSetReply;
 import io.cup.bus.HeadMoved;
 import io.cup.bus.ListReply;
@@ -15,7 +16,6 @@ import io.cup.config.ServedResource;
 import io.cup.config.ServerConfig;
 import io.cup.controllers.Controller.Change;
 import io.cup.controllers.Controller.Target;
-import io.cup.git.ChangeSet;
 import io.cup.git.ChangeSetDiff;
 import io.cup.git.LastChanges;
 import io.cup.git.RevisionView;

@@ -1,5 +1,7 @@
 package io.cup.git;
 
+import io.cup.bus.ChangeSet;
+import io.cup.bus.FileChange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

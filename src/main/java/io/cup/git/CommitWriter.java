@@ -1,5 +1,6 @@
 package io.cup.git;
 
+import io.cup.bus.FileChange;
 import io.cup.status.StatusException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

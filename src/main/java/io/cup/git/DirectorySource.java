@@ -1,5 +1,6 @@
 package io.cup.git;
 
+import io.cup.bus.FileChange;
 import io.cup.config.ServerConfig;
 import io.cup.status.StatusException;
 import java.io.IOException;

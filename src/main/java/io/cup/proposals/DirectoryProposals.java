@@ -1,10 +1,11 @@
 package io.cup.proposals;
 
+import io.cup.bus.ChangeSet;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
+import io.cup.bus.ProposalId;
 import io.cup.bus.ProposalRequest;
 import io.cup.bus.Requester;
-import io.cup.git.ChangeSet;
 import io.cup.git.DirectorySource;
 import io.cup.status.StatusException;
 import java.time.Instant;

@@ -1,15 +1,16 @@
 package io.cup.proposals;
 
+import io.cup.bus.ChangeSet;
+import io.cup.bus.FileChange;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
+import io.cup.bus.ProposalId;
 import io.cup.bus.ProposalRequest;
 import io.cup.bus.Requester;
 import io.cup.bus.ResourceRef;
 import io.cup.config.ServerConfig;
-import io.cup.git.ChangeSet;
 import io.cup.git.CommitWriter;
 import io.cup.git.Credentials;
-import io.cup.git.FileChange;
 import io.cup.git.GitSource;
 import io.cup.git.UnifiedDiff;
 import io.cup.proposals.ProposalStore.Stored;

@@ -3,6 +3,7 @@ package io.cup.proposals;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.cup.bus.Proposal;
+import io.cup.bus.ProposalId;
 import io.cup.status.StatusException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;

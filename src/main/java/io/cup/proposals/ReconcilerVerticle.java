@@ -6,6 +6,7 @@ import io.cup.bus.HeadMoved;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalAction;
 import io.cup.bus.ProposalEvent;
+import io.cup.bus.ProposalId;
 import io.cup.bus.Requester;
 import io.cup.bus.ResourceRef;
 import io.cup.bus.ResourceReply;

@@ -1,6 +1,6 @@
 package io.cup.wasm;
 
-import io.cup.git.FileChange;
+import io.cup.bus.FileChange;
 import io.cup.git.RevisionView;
 import java.util.ArrayList;
 import java.util.Arrays;

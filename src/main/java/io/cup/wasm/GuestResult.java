@@ -1,6 +1,6 @@
 package io.cup.wasm;
 
-import io.cup.git.FileChange;
+import io.cup.bus.FileChange;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.Instance;
-import io.cup.git.FileChange;
+import io.cup.bus.FileChange;
 import io.cup.git.RevisionView;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;

@@ -1,7 +1,9 @@
 package io.cup.api;
 
 import io.cup.bus.Addresses;
+import io.cup.bus.ChangeSet;
 import io.cup.bus.ChangeSetReply;
+import io.cup.bus.FileChange;
 import io.cup.bus.ListReply;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalRequest;
@@ -9,8 +11,6 @@ import io.cup.bus.RepositoryStatus;
 import io.cup.bus.ResourceRef;
 import io.cup.bus.ResourceReply;
 import io.cup.bus.ResourceRequest;
-import io.cup.git.ChangeSet;
-import io.cup.git.FileChange;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

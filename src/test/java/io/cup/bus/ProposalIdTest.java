@@ -1,4 +1,4 @@
-package io.cup.proposals;
+package io.cup.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

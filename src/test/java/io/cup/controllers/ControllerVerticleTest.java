@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cup.bus.Addresses;
 import io.cup.bus.ChangeSetReply;
+import io.cup.bus.FileChange;
 import io.cup.bus.HeadMoved;
 import io.cup.bus.ListReply;
 import io.cup.bus.ResourceEvent;
@@ -13,7 +14,6 @@ import io.cup.bus.ResourceRequest;
 import io.cup.config.ConfigurationException;
 import io.cup.config.ServerConfig;
 import io.cup.git.FetchOutcome;
-import io.cup.git.FileChange;
 import io.cup.git.GitSource;
 import io.cup.git.Sources;
 import io.cup.metrics.Metrics;

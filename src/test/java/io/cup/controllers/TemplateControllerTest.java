@@ -3,12 +3,12 @@ package io.cup.controllers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cup.bus.ChangeSet;
+import io.cup.bus.FileChange;
 import io.cup.config.ConfigurationException;
 import io.cup.config.ControllerConfig;
 import io.cup.controllers.Controller.Change;
 import io.cup.controllers.Controller.Target;
-import io.cup.git.ChangeSet;
-import io.cup.git.FileChange;
 import io.cup.status.StatusException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -3,6 +3,8 @@ package io.cup.git;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cup.bus.ChangeSet;
+import io.cup.bus.FileChange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cup.bus.FileChange;
 import io.cup.status.StatusException;
 import java.io.File;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.cup.bus.FileChange;
 import io.cup.status.StatusException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

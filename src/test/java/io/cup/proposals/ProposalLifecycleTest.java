@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cup.bus.Addresses;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
+import io.cup.bus.ProposalId;
 import io.cup.git.Sources;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;

@@ -3,6 +3,7 @@ package io.cup.proposals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.bus.Proposal;
+import io.cup.bus.ProposalId;
 import io.cup.bus.ResourceRef;
 import io.cup.testing.TestRepos;
 import java.nio.file.Path;

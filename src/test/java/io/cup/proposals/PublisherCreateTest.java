@@ -3,11 +3,12 @@ package io.cup.proposals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.bus.Addresses;
+import io.cup.bus.FileChange;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
+import io.cup.bus.ProposalId;
 import io.cup.bus.ProposalRequest;
 import io.cup.bus.Requester;
-import io.cup.git.FileChange;
 import io.cup.git.Sources;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;

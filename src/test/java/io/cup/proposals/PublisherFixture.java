@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.cup.bus.Addresses;
+import io.cup.bus.ChangeSet;
+import io.cup.bus.FileChange;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
 import io.cup.bus.ProposalRequest;
 import io.cup.bus.ResourceRef;
 import io.cup.config.ServerConfig;
-import io.cup.git.ChangeSet;
-import io.cup.git.FileChange;
 import io.cup.git.Sources;
 import io.cup.status.StatusException;
 import io.cup.testing.GitDaemon;

@@ -2,8 +2,8 @@ package io.cup.proposals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cup.bus.FileChange;
 import io.cup.git.CommitWriter;
-import io.cup.git.FileChange;
 import io.cup.testing.GitDaemon;
 import io.cup.testing.TestRepos;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package io.cup.wasm;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.cup.bus.FileChange;
 import io.cup.git.CommitWriter;
-import io.cup.git.FileChange;
 import io.cup.git.GitRevisionView;
 import io.cup.git.RevisionView;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cup.git.FileChange;
+import io.cup.bus.FileChange;
 import io.cup.git.GitRevisionView;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
