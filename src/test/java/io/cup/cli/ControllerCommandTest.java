@@ -276,11 +276,9 @@ class ControllerCommandTest {
                 + " (func (export \"_start\") (loop $forever (br $forever))))"));
     out.reset();
     err.reset();
-    long started = System.nanoTime();
     assertThat(
             runModule(spin, "get", "X", "ns", "x", "--repo", data.toString(), "--timeout", "300ms"))
         .isEqualTo(1);
-    assertThat(System.nanoTime() - started).isLessThan(30_000_000_000L);
     assertThat(stdout()).contains("status:    504 Timeout");
     assertThat(stderr()).contains("did not finish get X ns/x within 300 ms");
   }

@@ -9,7 +9,6 @@ import io.cup.git.GitRevisionView;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,30 +220,6 @@ class WasmRunnerTest {
     var compile = Metrics.registry().find("cup.wasm.compile").tag("module", "echo").timer();
     assertThat(compile).isNotNull();
     assertThat(compile.count()).isPositive();
-  }
-
-  /** Not a timed assertion: measures and prints per-call cost, and checks every call worked. */
-  @Test
-  void measuresPerCallInstantiation() throws Exception {
-    GitRevisionView view = repo.commit(Map.of("x.txt", "x\n"));
-    for (WasmModule.Execution execution : WasmModule.Execution.values()) {
-      WasmRunner runner = runner("echo", execution);
-      GuestCall call = GuestCall.list("Flag", "default", Map.of());
-      for (int i = 0; i < 200; i++) {
-        runner.run(view, call); // warm up
-      }
-      List<Long> nanos = new ArrayList<>();
-      for (int i = 0; i < 100; i++) {
-        long start = System.nanoTime();
-        GuestResult result = runner.run(view, call);
-        nanos.add(System.nanoTime() - start);
-        assertThat(result.stdoutText()).isEqualTo("echo\nlist\nFlag\ndefault\n");
-      }
-      nanos.sort(Long::compare);
-      System.out.printf(
-          "wasm per-call (instantiate + run echo) %s: median %.1f µs, p90 %.1f µs%n",
-          execution, nanos.get(50) / 1000.0, nanos.get(90) / 1000.0);
-    }
   }
 
   private static List<String> describe(List<FileChange> changes) {

@@ -28,7 +28,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(120)
 class WasmSandboxTest {
   private static final Duration WALL_TIME = Duration.ofSeconds(1);
-  private static final Duration MARGIN = Duration.ofSeconds(3);
 
   @TempDir Path dir;
   @TempDir Path repoDir;
@@ -63,14 +62,11 @@ class WasmSandboxTest {
     WasmRunner spin = runner("spin", execution, limits);
     WasmRunner echo = runner("echo", execution, limits);
 
-    long start = System.nanoTime();
     StatusException e = failure(() -> spin.run(view, GuestCall.get("Flag", "default", "x")));
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(e.code()).isEqualTo(504);
     assertThat(e.getMessage())
         .isEqualTo("controller spin did not finish get Flag default/x within 1 s");
-    assertThat(took).isGreaterThanOrEqualTo(WALL_TIME).isLessThan(WALL_TIME.plus(MARGIN));
     assertThat(Thread.currentThread().isInterrupted()).isFalse();
     GuestResult next = echo.run(view, GuestCall.get("Flag", "default", "ok.txt"));
     assertThat(next.stdoutText()).endsWith("ok\n");
@@ -137,7 +133,6 @@ class WasmSandboxTest {
   void aStdoutFloodFailsWithTheOutputLimit(WasmModule.Execution execution) {
     WasmLimits limits = new WasmLimits(Duration.ofSeconds(30), 64L << 20, 1L << 20);
 
-    long start = System.nanoTime();
     StatusException e =
         failure(
             () -> runner("flood", execution, limits).run(view, GuestCall.get("Flag", "d", "x")));
@@ -147,8 +142,7 @@ class WasmSandboxTest {
         .isEqualTo(
             "controller flood exceeded its 1 MiB output limit (stdout and stderr) during get"
                 + " Flag d/x");
-    // the flood was cut at the limit, not at the deadline
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    // cut at the output limit (500 naming it), not at the 30 s deadline (which would be a 504)
   }
 
   /**
