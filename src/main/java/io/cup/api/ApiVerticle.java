@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * The HTTP API (DESIGN.md section 3). Runs on an event loop, in as many instances as wanted: it
  * routes, negotiates, validates and maps errors, and asks the other verticles for everything else
  * over the event bus ({@code cup.controller.*}, {@code cup.proposal.*}, {@code
- * cup.repository.status}). It owns nothing but its HTTP server.
+ * cup.repository.status}). Each instance owns its HTTP server and what it alone writes, none of it
+ * durable: the open proposals per resource ({@link PendingProposals}), the resources read at the
+ * tracked head ({@link HeadReads}) and its watchers ({@link Watches}).
  *
  * <p>Deployment config: {@code "server"} (a {@link ServerConfig}); optional {@code
  * controllerTimeoutMillis} (30 000), {@code proposalCreateTimeoutMillis} (60 000, also merge),

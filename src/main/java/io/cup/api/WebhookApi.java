@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *       once the fetch is done, naming the new head: a read right after the webhook sees the push.
  *       A failed fetch answers its status (502/503). A push to another branch, or of a tag, is
  *       ignored.
- *   <li>A pull or merge request event on a {@code cup/proposal/} branch is sent to the SCM verticle
+ *   <li>A pull or merge request event on a {@code cup/proposal/} branch is sent to the reconciler
  *       ({@code cup.scm.pull-request}: scm, branch, number, state open|closed|merged, mergeCommit,
  *       url) and answered 200 with what became of the proposal. With no SCM configured ({@code
  *       --api-git-scm local}) it is ignored. Other branches are ignored.
@@ -92,7 +92,7 @@ final class WebhookApi {
   /**
    * @param workers where the secret is read and the body verified and parsed (up to 25 MiB of HMAC
    *     and JSON is too much for an event loop)
-   * @param timeoutMillis how long a fetch or the SCM verticle may take before the answer is 504
+   * @param timeoutMillis how long a fetch or the reconciler may take before the answer is 504
    */
   WebhookApi(BusClient bus, WorkerExecutor workers, ScmSettings settings, long timeoutMillis) {
     this.bus = bus;

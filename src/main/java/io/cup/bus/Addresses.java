@@ -71,7 +71,8 @@ public final class Addresses {
   /**
    * A pull or merge request changed on the SCM (from a verified webhook): {"scm", "branch",
    * "number", "state": open|closed|merged, "mergeCommit", "url"} → {"proposal": id or null,
-   * "state"}. Answered by the SCM verticle; no handler when no SCM is configured.
+   * "state"}. Answered by the reconciler ({@code ReconcilerVerticle}); no handler when no SCM is
+   * configured.
    */
   public static final String SCM_PULL_REQUEST = "cup.scm.pull-request";
 
