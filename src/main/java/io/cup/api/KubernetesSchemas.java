@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A definition version's JSON Schema as Kubernetes' OpenAPI documents carry it: OpenAPI 3.0 (what
@@ -43,29 +45,6 @@ final class KubernetesSchemas {
   }
 
   /** Keywords kept as they are (with {@code x-*} extensions), per dialect. */
-  private static final Set<String> PLAIN_3_0 =
-      Set.of(
-          "title",
-          "description",
-          "format",
-          "default",
-          "multipleOf",
-          "maxLength",
-          "minLength",
-          "pattern",
-          "maxItems",
-          "minItems",
-          "uniqueItems",
-          "maxProperties",
-          "minProperties",
-          "required",
-          "enum",
-          "readOnly",
-          "writeOnly",
-          "deprecated",
-          "nullable",
-          "example");
-
   private static final Set<String> PLAIN_2_0 =
       Set.of(
           "title",
@@ -85,6 +64,11 @@ final class KubernetesSchemas {
           "enum",
           "readOnly",
           "example");
+
+  /** Swagger 2.0's keywords and those OpenAPI 3.0 adds. */
+  private static final Set<String> PLAIN_3_0 =
+      Stream.concat(PLAIN_2_0.stream(), Stream.of("writeOnly", "deprecated", "nullable"))
+          .collect(Collectors.toUnmodifiableSet());
 
   private final Dialect dialect;
   private final String name;
