@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * process:
  *
  * <pre>{@code
- * CupServer server = CupServer.start(config, null).await();   // null: the packaged descriptors
+ * CupServer server = CupServer.start(config, null).await(1, MINUTES); // null: the packaged descriptors
  * ...
- * server.close().await();
+ * server.close().await(1, MINUTES);
  * }</pre>
  *
  * <p>Before anything is deployed, the demo is created when {@code config.demo()}, the resource

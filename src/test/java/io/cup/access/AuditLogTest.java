@@ -156,7 +156,7 @@ class AuditLogTest {
   }
 
   @Test
-  void aSuccessHasOnlyItsCodeAndANonResourceRequestHasNoObjectRef() {
+  void aSuccessHasOnlyItsCodeAndANonResourceRequestHasNoObjectRef() throws Exception {
     AuditEvent event =
         AuditEvent.of(
             RequestAttributes.nonResource(UserInfo.ANONYMOUS, "get", "/metrics"),
@@ -184,7 +184,7 @@ class AuditLogTest {
   }
 
   @Test
-  void aClusterScopedObjectLeavesOutTheEmptyFields() {
+  void aClusterScopedObjectLeavesOutTheEmptyFields() throws Exception {
     AuditEvent event =
         AuditEvent.of(
             RequestAttributes.resource(ALICE, "merge", "flipt.io", "v1", "proposals", "", "p-1"),
@@ -376,7 +376,7 @@ class AuditLogTest {
   }
 
   @Test
-  void closeGivesUpOnALogThatCannotBeWrittenAndCountsTheLoss() {
+  void closeGivesUpOnALogThatCannotBeWrittenAndCountsTheLoss() throws Exception {
     OutputStream broken =
         new OutputStream() {
           @Override

@@ -48,16 +48,14 @@ class OidcIssuerConnectionTest {
             null,
             null);
     OidcIssuerConnection connection =
-        OidcIssuerConnection.start(vertx, settings).timeout(2, TimeUnit.MINUTES).await();
+        OidcIssuerConnection.start(vertx, settings).await(2, TimeUnit.MINUTES);
     assertThat(connection.connected()).isFalse();
     // nothing is known of the issuer yet: a token that is not a JWT is not OIDC's to judge
-    assertThat(connection.authenticate("static-token").timeout(2, TimeUnit.MINUTES).await())
+    assertThat(connection.authenticate("static-token").await(2, TimeUnit.MINUTES))
         .isEqualTo(Optional.empty());
 
     OidcIssuer issuer =
-        OidcIssuer.start(vertx, pki, tmp.resolve("issuer"), port)
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+        OidcIssuer.start(vertx, pki, tmp.resolve("issuer"), port).await(2, TimeUnit.MINUTES);
     try {
       String token = issuer.token(new JsonObject().put("sub", "carol"));
       AtomicReference<Optional<UserInfo>> user = new AtomicReference<>(Optional.empty());
@@ -66,7 +64,7 @@ class OidcIssuerConnectionTest {
           Duration.ofSeconds(40),
           () -> {
             try {
-              user.set(connection.authenticate(token).timeout(2, TimeUnit.MINUTES).await());
+              user.set(connection.authenticate(token).await(2, TimeUnit.MINUTES));
             } catch (AuthenticationException refusedWhileDown) {
               return false;
             }
@@ -76,7 +74,7 @@ class OidcIssuerConnectionTest {
       assertThat(connection.connected()).isTrue();
     } finally {
       connection.close();
-      issuer.close().timeout(2, TimeUnit.MINUTES).await();
+      issuer.close().await(2, TimeUnit.MINUTES);
     }
   }
 

@@ -62,7 +62,7 @@ class ApiProposalsTest {
   }
 
   @Test
-  void listIsAProposalListOfKubernetesStyleObjects(VertxTestContext ctx) {
+  void listIsAProposalListOfKubernetesStyleObjects(VertxTestContext ctx) throws Exception {
     api.get(PROPOSALS)
         .send()
         .onComplete(
@@ -166,7 +166,7 @@ class ApiProposalsTest {
   }
 
   @Test
-  void getCarriesTheDiff(VertxTestContext ctx) {
+  void getCarriesTheDiff(VertxTestContext ctx) throws Exception {
     api.get(PROPOSALS + "/" + open.id())
         .send()
         .onComplete(
@@ -185,7 +185,7 @@ class ApiProposalsTest {
   }
 
   @Test
-  void getAsADiffIsTheRawUnifiedDiff(VertxTestContext ctx) {
+  void getAsADiffIsTheRawUnifiedDiff(VertxTestContext ctx) throws Exception {
     var checkpoint = ctx.checkpoint(2);
     api.get(PROPOSALS + "/" + open.id())
         .putHeader("Accept", "text/x-diff")
@@ -217,7 +217,7 @@ class ApiProposalsTest {
   }
 
   @Test
-  void mergeAndCloseAnswerWithTheProposalInItsNewState(VertxTestContext ctx) {
+  void mergeAndCloseAnswerWithTheProposalInItsNewState(VertxTestContext ctx) throws Exception {
     Proposal other = backend.addProposal("open", null);
     var checkpoint = ctx.checkpoint(2);
     api.post(PROPOSALS + "/" + open.id() + "/merge")
@@ -250,7 +250,7 @@ class ApiProposalsTest {
   }
 
   @Test
-  void thePublishersRefusalsKeepTheirCodes(VertxTestContext ctx) {
+  void thePublishersRefusalsKeepTheirCodes(VertxTestContext ctx) throws Exception {
     var checkpoint = ctx.checkpoint(2);
     api.post(PROPOSALS + "/" + merged.id() + "/merge")
         .send()
@@ -275,7 +275,7 @@ class ApiProposalsTest {
   }
 
   @Test
-  void aMalformedIdIsABadRequest(VertxTestContext ctx) {
+  void aMalformedIdIsABadRequest(VertxTestContext ctx) throws Exception {
     api.get(PROPOSALS + "/-bad%20id")
         .send()
         .onComplete(
@@ -290,7 +290,7 @@ class ApiProposalsTest {
   }
 
   @Test
-  void proposalsAnswerOnlyJsonOrDiffs(VertxTestContext ctx) {
+  void proposalsAnswerOnlyJsonOrDiffs(VertxTestContext ctx) throws Exception {
     api.get(PROPOSALS)
         .putHeader("Accept", "text/html")
         .send()
@@ -306,7 +306,7 @@ class ApiProposalsTest {
 
   @Test
   void aBodySentToMergeIsIgnoredAndTheConnectionServesTheNextRequest(
-      Vertx vertx, VertxTestContext ctx) {
+      Vertx vertx, VertxTestContext ctx) throws Exception {
     String body = "{\"comment\": \"ship it\"}";
     String requests =
         "POST "
@@ -351,7 +351,8 @@ class ApiProposalsTest {
   }
 
   @Test
-  void aReadAtTheTrackedBranchShowsTheOpenProposalsTouchingTheResource(VertxTestContext ctx) {
+  void aReadAtTheTrackedBranchShowsTheOpenProposalsTouchingTheResource(VertxTestContext ctx)
+      throws Exception {
     var checkpoint = ctx.checkpoint(2);
     JsonArray expected =
         new JsonArray()
@@ -393,7 +394,7 @@ class ApiProposalsTest {
   }
 
   @Test
-  void aReadAtARevisionShowsTheResourceAsStored(VertxTestContext ctx) {
+  void aReadAtARevisionShowsTheResourceAsStored(VertxTestContext ctx) throws Exception {
     api.get(WIDGETS + "/one")
         .addQueryParam("revision", open.id())
         .send()
@@ -409,7 +410,8 @@ class ApiProposalsTest {
   }
 
   @Test
-  void anApiStartedWithoutThePublisherStillServesReads(Vertx vertx, VertxTestContext ctx) {
+  void anApiStartedWithoutThePublisherStillServesReads(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
     Future.all(
             backend.consumers.stream()
                 .filter(c -> c.address().equals(Addresses.PROPOSAL_LIST))
@@ -429,7 +431,8 @@ class ApiProposalsTest {
   }
 
   @Test
-  void proposalEventsKeepStatusProposalsCurrent(Vertx vertx, VertxTestContext ctx) {
+  void proposalEventsKeepStatusProposalsCurrent(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
     Proposal opened =
         new Proposal(
             "p900",
@@ -501,7 +504,7 @@ class ApiProposalsTest {
   }
 
   @Test
-  void whatIsReadCanBePutBackUnchanged(VertxTestContext ctx) {
+  void whatIsReadCanBePutBackUnchanged(VertxTestContext ctx) throws Exception {
     api.get(WIDGETS + "/one")
         .send()
         .compose(

@@ -58,7 +58,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void putOfAChangedResourceIsProposedAnd202(VertxTestContext ctx) {
+  void putOfAChangedResourceIsProposedAnd202(VertxTestContext ctx) throws Exception {
     api.put(WIDGETS + "/one")
         .sendJsonObject(widget("one", 5))
         .onComplete(
@@ -108,7 +108,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void putOfTheStoredStateIs204AndProposesNothing(VertxTestContext ctx) {
+  void putOfTheStoredStateIs204AndProposesNothing(VertxTestContext ctx) throws Exception {
     api.put(WIDGETS + "/one")
         .sendJsonObject(widget("one", 1))
         .onComplete(
@@ -125,7 +125,8 @@ class ApiWriteTest {
   }
 
   @Test
-  void putWithoutContentTypeIsTakenAsJsonLikeTheOriginalClient(VertxTestContext ctx) {
+  void putWithoutContentTypeIsTakenAsJsonLikeTheOriginalClient(VertxTestContext ctx)
+      throws Exception {
     api.put(WIDGETS + "/two")
         .sendBuffer(Buffer.buffer(widget("two", 2).encode()))
         .onComplete(
@@ -139,7 +140,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void aMissingNamespaceInTheBodyIsTheNamespaceOfThePath(VertxTestContext ctx) {
+  void aMissingNamespaceInTheBodyIsTheNamespaceOfThePath(VertxTestContext ctx) throws Exception {
     JsonObject body = widget("two", 2);
     body.getJsonObject("metadata").remove("namespace");
     api.put(WIDGETS + "/two")
@@ -159,7 +160,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void aBodyThatIsNotJsonIsUnsupportedMediaType(VertxTestContext ctx) {
+  void aBodyThatIsNotJsonIsUnsupportedMediaType(VertxTestContext ctx) throws Exception {
     api.put(WIDGETS + "/one")
         .putHeader("Content-Type", "text/plain")
         .sendBuffer(Buffer.buffer(widget("one", 5).encode()))
@@ -175,7 +176,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void jsonMediaTypesWithSuffixOrCharsetAreAccepted(VertxTestContext ctx) {
+  void jsonMediaTypesWithSuffixOrCharsetAreAccepted(VertxTestContext ctx) throws Exception {
     api.put(WIDGETS + "/two")
         .putHeader("Content-Type", "application/vnd.cup+json; charset=UTF-8")
         .sendBuffer(Buffer.buffer(widget("two", 2).encode()))
@@ -190,7 +191,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void malformedJsonIsABadRequestWithThePosition(VertxTestContext ctx) {
+  void malformedJsonIsABadRequestWithThePosition(VertxTestContext ctx) throws Exception {
     api.put(WIDGETS + "/one")
         .putHeader("Content-Type", "application/json")
         .sendBuffer(
@@ -209,7 +210,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void bodiesThatAreNotOneJsonObjectAreBadRequests(VertxTestContext ctx) {
+  void bodiesThatAreNotOneJsonObjectAreBadRequests(VertxTestContext ctx) throws Exception {
     List<String> bodies =
         List.of(
             "",
@@ -234,7 +235,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void identifyingFieldsMustMatchThePath(VertxTestContext ctx) {
+  void identifyingFieldsMustMatchThePath(VertxTestContext ctx) throws Exception {
     JsonObject wrongName = widget("other", 1);
     JsonObject wrongNamespace = widget("one", 1);
     wrongNamespace.getJsonObject("metadata").put("namespace", "staging");
@@ -263,7 +264,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void aSchemaViolationIs422WithOneCausePerField(VertxTestContext ctx) {
+  void aSchemaViolationIs422WithOneCausePerField(VertxTestContext ctx) throws Exception {
     JsonObject body = widget("one", 1);
     body.put(
         "spec",
@@ -303,7 +304,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void aMissingRequiredFieldIsNamedInTheCause(VertxTestContext ctx) {
+  void aMissingRequiredFieldIsNamedInTheCause(VertxTestContext ctx) throws Exception {
     JsonObject body = widget("one", 1).put("spec", new JsonObject());
     api.put(WIDGETS + "/one")
         .sendJsonObject(body)
@@ -325,7 +326,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void aLargeBodyIsValidatedOffTheEventLoop(VertxTestContext ctx) {
+  void aLargeBodyIsValidatedOffTheEventLoop(VertxTestContext ctx) throws Exception {
     // over the inline threshold, under the 10 MiB default limit
     JsonObject body = widget("big", 1);
     body.getJsonObject("spec").put("notes", "x".repeat(ResourceApi.INLINE_VALIDATION_BYTES + 1));
@@ -356,7 +357,8 @@ class ApiWriteTest {
   }
 
   @Test
-  void aContentLengthOverTheLimitIs413BeforeTheBodyIsSent(Vertx vertx, VertxTestContext ctx) {
+  void aContentLengthOverTheLimitIs413BeforeTheBodyIsSent(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
     NetClient net = vertx.createNetClient();
     long length = 11L * 1024 * 1024;
     Buffer received = Buffer.buffer();
@@ -392,7 +394,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void aStreamedBodyOverTheLimitIs413(Vertx vertx, VertxTestContext ctx) {
+  void aStreamedBodyOverTheLimitIs413(Vertx vertx, VertxTestContext ctx) throws Exception {
     ApiFixture.deploy(vertx, config, new JsonObject().put("maxBodyBytes", 1024), new JsonObject())
         .compose(
             small -> {
@@ -441,7 +443,8 @@ class ApiWriteTest {
   }
 
   @Test
-  void dryRunAnswersTheResourceWithTheDiffAndProposesNothing(VertxTestContext ctx) {
+  void dryRunAnswersTheResourceWithTheDiffAndProposesNothing(VertxTestContext ctx)
+      throws Exception {
     api.put(WIDGETS + "/one")
         .addQueryParam("dryRun", "All")
         .sendJsonObject(widget("one", 5))
@@ -470,7 +473,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void dryRunAnswersOnlyTheDiffAsTextWhenAsked(VertxTestContext ctx) {
+  void dryRunAnswersOnlyTheDiffAsTextWhenAsked(VertxTestContext ctx) throws Exception {
     api.put(WIDGETS + "/one")
         .addQueryParam("dryRun", "All")
         .putHeader("Accept", "text/x-diff")
@@ -490,7 +493,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void anUnknownDryRunValueIsRefusedNotIgnored(VertxTestContext ctx) {
+  void anUnknownDryRunValueIsRefusedNotIgnored(VertxTestContext ctx) throws Exception {
     api.delete(WIDGETS + "/one")
         .addQueryParam("dryRun", "true")
         .send()
@@ -506,7 +509,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void deleteIsProposedAnd202(VertxTestContext ctx) {
+  void deleteIsProposedAnd202(VertxTestContext ctx) throws Exception {
     api.delete(WIDGETS + "/one")
         .send()
         .onComplete(
@@ -529,7 +532,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void deleteOfAMissingResourceIs404(VertxTestContext ctx) {
+  void deleteOfAMissingResourceIs404(VertxTestContext ctx) throws Exception {
     api.delete(WIDGETS + "/nope")
         .send()
         .onComplete(
@@ -544,7 +547,8 @@ class ApiWriteTest {
   }
 
   @Test
-  void aWriteToALocalDirectoryAnswersAsTheOriginalLocalSource(VertxTestContext ctx) {
+  void aWriteToALocalDirectoryAnswersAsTheOriginalLocalSource(VertxTestContext ctx)
+      throws Exception {
     backend.source = "directory";
     api.put(WIDGETS + "/one")
         .sendJsonObject(widget("one", 9))
@@ -563,7 +567,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void aControllerThatIsNotRunningIs503(Vertx vertx, VertxTestContext ctx) {
+  void aControllerThatIsNotRunningIs503(Vertx vertx, VertxTestContext ctx) throws Exception {
     Future.all(backend.consumers.stream().map(c -> c.unregister()).toList())
         .compose(v -> api.get(WIDGETS + "/one").send())
         .onComplete(
@@ -577,7 +581,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void aControllerThatDoesNotAnswerInTimeIs504(Vertx vertx, VertxTestContext ctx) {
+  void aControllerThatDoesNotAnswerInTimeIs504(Vertx vertx, VertxTestContext ctx) throws Exception {
     backend.holdPut = message -> {}; // never answered
     ApiFixture.deploy(
             vertx, config, new JsonObject(), new JsonObject().put("controllerTimeoutMillis", 200))
@@ -593,7 +597,8 @@ class ApiWriteTest {
   }
 
   @Test
-  void aFullControllerQueueIs503WithRetryAfterAndFreesUpAgain(Vertx vertx, VertxTestContext ctx) {
+  void aFullControllerQueueIs503WithRetryAfterAndFreesUpAgain(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
     List<io.vertx.core.eventbus.Message<JsonObject>> held = new java.util.ArrayList<>();
     backend.holdPut = held::add;
     ApiFixture.deploy(vertx, config, new JsonObject(), new JsonObject().put("controllerQueue", 1))
@@ -644,7 +649,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void writesFillingTheirQueueLeaveReadsTheirOwn(Vertx vertx) {
+  void writesFillingTheirQueueLeaveReadsTheirOwn(Vertx vertx) throws Exception {
     List<io.vertx.core.eventbus.Message<JsonObject>> held = new java.util.ArrayList<>();
     backend.holdPut = held::add;
     backend.store(widget("one", 3));
@@ -654,8 +659,7 @@ class ApiWriteTest {
                 config,
                 new JsonObject(),
                 new JsonObject().put("controllerQueue", 1).put("controllerWriteQueue", 1))
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     // the one write allowed waits at the (held) controller worker
     Future<HttpResponse<Buffer>> waiting =
         small.put(WIDGETS + "/one").sendJsonObject(widget("one", 5));
@@ -668,27 +672,23 @@ class ApiWriteTest {
             arrived.complete();
           }
         });
-    arrived.future().timeout(2, TimeUnit.MINUTES).await();
+    arrived.future().await(2, TimeUnit.MINUTES);
 
     HttpResponse<Buffer> busy =
-        small
-            .put(WIDGETS + "/one")
-            .sendJsonObject(widget("one", 6))
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+        small.put(WIDGETS + "/one").sendJsonObject(widget("one", 6)).await(2, TimeUnit.MINUTES);
     assertStatus(busy, 503, "ServiceUnavailable");
     assertThat(busy.bodyAsJsonObject().getString("message")).contains("writes waiting");
     // reads have a queue of their own
-    assertThat(small.get(WIDGETS + "/one").send().timeout(2, TimeUnit.MINUTES).await().statusCode())
+    assertThat(small.get(WIDGETS + "/one").send().await(2, TimeUnit.MINUTES).statusCode())
         .isEqualTo(200);
     assertThat(waiting.isComplete()).isFalse();
 
     held.get(0).reply(backend.putChanges(ResourceRequest.fromJson(held.get(0).body())).toJson());
-    assertThat(waiting.timeout(2, TimeUnit.MINUTES).await().statusCode()).isEqualTo(202);
+    assertThat(waiting.await(2, TimeUnit.MINUTES).statusCode()).isEqualTo(202);
   }
 
   @Test
-  void aStatusFromTheBusKeepsItsCode(VertxTestContext ctx) {
+  void aStatusFromTheBusKeepsItsCode(VertxTestContext ctx) throws Exception {
     backend.holdPut =
         message -> StatusException.reply(message, StatusException.badGateway("push failed", null));
     api.put(WIDGETS + "/one")
@@ -705,7 +705,7 @@ class ApiWriteTest {
   }
 
   @Test
-  void anUnexpectedFailureIs500WithoutItsText(VertxTestContext ctx) {
+  void anUnexpectedFailureIs500WithoutItsText(VertxTestContext ctx) throws Exception {
     // a reply that breaks the contract makes the API fail inside its own code
     backend.holdPut = message -> message.reply(new JsonObject().put("changeSet", "SECRET-ish"));
     api.put(WIDGETS + "/one")

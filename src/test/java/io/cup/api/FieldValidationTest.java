@@ -39,12 +39,12 @@ class FieldValidationTest {
   void deploy(Vertx vertx) throws Exception {
     Path config = ApiFixture.writeConfiguration(dir);
     backend.store(widget("one", 1));
-    backend.register(vertx).timeout(1, TimeUnit.MINUTES).await();
-    api = ApiFixture.deploy(vertx, config).timeout(1, TimeUnit.MINUTES).await();
+    backend.register(vertx).await(1, TimeUnit.MINUTES);
+    api = ApiFixture.deploy(vertx, config).await(1, TimeUnit.MINUTES);
   }
 
   @Test
-  void strictRefusesUnknownFieldsNamingEachAndWritesNothing() {
+  void strictRefusesUnknownFieldsNamingEachAndWritesNothing() throws Exception {
     JsonObject body = widget("one", 2).put("extra", 1).put("other", true);
     body.getJsonObject("spec").put("foo", "x");
     JsonObject status = assertStatus(put("Strict", body), 400, "BadRequest");
@@ -56,7 +56,7 @@ class FieldValidationTest {
   }
 
   @Test
-  void strictTakesEveryStandardMetadataField() {
+  void strictTakesEveryStandardMetadataField() throws Exception {
     JsonObject body = widget("one", 2);
     body.getJsonObject("metadata")
         .put("uid", "0b8f3d6c-0000-4000-8000-000000000000")
@@ -70,7 +70,7 @@ class FieldValidationTest {
   }
 
   @Test
-  void strictRefusesDuplicateFields() {
+  void strictRefusesDuplicateFields() throws Exception {
     String body =
         widget("one", 2).encode().replace("\"replicas\":2", "\"replicas\":2,\"replicas\":3");
     JsonObject status =
@@ -85,7 +85,7 @@ class FieldValidationTest {
   }
 
   @Test
-  void warnWritesAndSaysOneWarningPerUnknownField() {
+  void warnWritesAndSaysOneWarningPerUnknownField() throws Exception {
     HttpResponse<Buffer> answer = put("Warn", widget("one", 2).put("extra", 1).put("other", 2));
     assertThat(answer.statusCode()).as(answer.bodyAsString()).isEqualTo(202);
     assertThat(answer.headers().getAll("Warning"))
@@ -97,7 +97,7 @@ class FieldValidationTest {
   }
 
   @Test
-  void warnOnAPatchNamesOnlyWhatThePatchAdds() {
+  void warnOnAPatchNamesOnlyWhatThePatchAdds() throws Exception {
     HttpResponse<Buffer> answer =
         send(
             api.client()
@@ -114,7 +114,7 @@ class FieldValidationTest {
   }
 
   @Test
-  void ignoreAndNoParameterKeepTodaysBehaviour() {
+  void ignoreAndNoParameterKeepTodaysBehaviour() throws Exception {
     for (String mode : new String[] {"Ignore", null}) {
       HttpResponse<Buffer> answer = put(mode, widget("one", 7).put("extra", 1));
       assertThat(answer.statusCode()).as(answer.bodyAsString()).isEqualTo(202);
@@ -129,7 +129,7 @@ class FieldValidationTest {
   }
 
   @Test
-  void anyOtherValueIsABadRequest() {
+  void anyOtherValueIsABadRequest() throws Exception {
     for (String mode : new String[] {"strict", "Lenient", ""}) {
       JsonObject status = assertStatus(put(mode, widget("one", 2)), 400, "BadRequest");
       assertThat(status.getString("message")).startsWith("fieldValidation: Unsupported value");
@@ -139,7 +139,7 @@ class FieldValidationTest {
 
   // ------------------------------------------------------------------ helpers
 
-  private HttpResponse<Buffer> put(String mode, JsonObject body) {
+  private HttpResponse<Buffer> put(String mode, JsonObject body) throws Exception {
     HttpRequest<Buffer> request = api.put(WIDGETS + "/one");
     if (mode != null) {
       request.addQueryParam("fieldValidation", mode);
@@ -147,7 +147,8 @@ class FieldValidationTest {
     return send(request, body.toBuffer());
   }
 
-  private static HttpResponse<Buffer> send(HttpRequest<Buffer> request, Buffer body) {
-    return request.sendBuffer(body).timeout(1, TimeUnit.MINUTES).await();
+  private static HttpResponse<Buffer> send(HttpRequest<Buffer> request, Buffer body)
+      throws Exception {
+    return request.sendBuffer(body).await(1, TimeUnit.MINUTES);
   }
 }

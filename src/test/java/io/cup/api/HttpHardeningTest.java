@@ -60,7 +60,7 @@ class HttpHardeningTest {
     this.vertx = vertx;
     config = ApiFixture.writeConfiguration(Files.createDirectories(dir.resolve("config")));
     backend.store(widget("one", 1));
-    backend.register(vertx).timeout(2, TimeUnit.MINUTES).await();
+    backend.register(vertx).await(2, TimeUnit.MINUTES);
   }
 
   @AfterEach
@@ -70,64 +70,53 @@ class HttpHardeningTest {
     }
   }
 
-  private ApiFixture.Deployed deploy(JsonObject http) {
+  private ApiFixture.Deployed deploy(JsonObject http) throws Exception {
     return deploy(http, new JsonObject());
   }
 
-  private ApiFixture.Deployed deploy(JsonObject http, JsonObject server) {
+  private ApiFixture.Deployed deploy(JsonObject http, JsonObject server) throws Exception {
     JsonObject serverConfig =
         new JsonObject().put("dataDir", dir.resolve("data").toString()).put("http", http);
     return ApiFixture.deploy(vertx, config, serverConfig.mergeIn(server), new JsonObject())
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
   }
 
   // -- malformed input ---------------------------------------------------------------------
 
   @Test
-  void malformedAcceptAndContentTypeAreClientErrors() {
+  void malformedAcceptAndContentTypeAreClientErrors() throws Exception {
     ApiFixture.Deployed api = deploy(new JsonObject());
     assertStatus(
-        api.get(WIDGETS).putHeader("Accept", ";").send().timeout(2, TimeUnit.MINUTES).await(),
+        api.get(WIDGETS).putHeader("Accept", ";").send().await(2, TimeUnit.MINUTES),
         406,
         "NotAcceptable");
     assertStatus(
-        api.get(WIDGETS + "/one")
-            .putHeader("Accept", ",;,")
-            .send()
-            .timeout(2, TimeUnit.MINUTES)
-            .await(),
+        api.get(WIDGETS + "/one").putHeader("Accept", ",;,").send().await(2, TimeUnit.MINUTES),
         406,
         "NotAcceptable");
     assertStatus(
         api.put(WIDGETS + "/one")
             .putHeader("Content-Type", ";;;")
             .sendBuffer(Buffer.buffer(widget("one", 2).encode()))
-            .timeout(2, TimeUnit.MINUTES)
-            .await(),
+            .await(2, TimeUnit.MINUTES),
         415,
         "UnsupportedMediaType");
     assertThat(backend.resources).hasSize(1);
   }
 
   @Test
-  void anUndecodableQueryIs400AndLoggedAsOneLineAtMost() {
+  void anUndecodableQueryIs400AndLoggedAsOneLineAtMost() throws Exception {
     ApiFixture.Deployed api = deploy(new JsonObject());
     ListAppender<ILoggingEvent> logs = captureLogs();
     try {
       assertStatus(
-          api.get(WIDGETS + "?x=%zz").send().timeout(2, TimeUnit.MINUTES).await(),
-          400,
-          "BadRequest");
+          api.get(WIDGETS + "?x=%zz").send().await(2, TimeUnit.MINUTES), 400, "BadRequest");
       assertStatus(
-          api.get(WIDGETS + "/one?x=%zz").send().timeout(2, TimeUnit.MINUTES).await(),
-          400,
-          "BadRequest");
+          api.get(WIDGETS + "/one?x=%zz").send().await(2, TimeUnit.MINUTES), 400, "BadRequest");
       assertStatus(
           api.put(WIDGETS + "/one?x=%zz")
               .sendJsonObject(widget("one", 2))
-              .timeout(2, TimeUnit.MINUTES)
-              .await(),
+              .await(2, TimeUnit.MINUTES),
           400,
           "BadRequest");
     } finally {
@@ -231,7 +220,7 @@ class HttpHardeningTest {
   }
 
   @Test
-  void aWatchOutlivesTheIdleAndRequestTimeouts() {
+  void aWatchOutlivesTheIdleAndRequestTimeouts() throws Exception {
     ApiFixture.Deployed api =
         deploy(timeouts(1_000, 1_000), new JsonObject().put("watchBookmarkMillis", 200L));
     try (WatchStream watch =
@@ -283,7 +272,7 @@ class HttpHardeningTest {
     JsonObject big = widget("one", 5);
     big.getJsonObject("spec").put("notes", "x".repeat(200_000));
     HttpResponse<Buffer> put =
-        api.put(WIDGETS + "/one").sendJsonObject(big).timeout(2, TimeUnit.MINUTES).await();
+        api.put(WIDGETS + "/one").sendJsonObject(big).await(2, TimeUnit.MINUTES);
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     assertThat(backend.requests(io.cup.bus.Addresses.CONTROLLER_PUT))
         .anyMatch(r -> r.encode().contains("x".repeat(200_000)));
@@ -316,7 +305,7 @@ class HttpHardeningTest {
   // -- browsers and hosts -------------------------------------------------------------------
 
   @Test
-  void aFormPostFromAnotherOriginCannotMerge() {
+  void aFormPostFromAnotherOriginCannotMerge() throws Exception {
     ApiFixture.Deployed api = deploy(new JsonObject());
     Proposal open = backend.addProposal("open", "");
     String merge = PROPOSALS + "/" + open.id() + "/merge";
@@ -325,8 +314,7 @@ class HttpHardeningTest {
             .putHeader("Origin", "http://evil.example")
             .putHeader("Content-Type", "application/x-www-form-urlencoded")
             .sendBuffer(Buffer.buffer("a=b"))
-            .timeout(2, TimeUnit.MINUTES)
-            .await(),
+            .await(2, TimeUnit.MINUTES),
         403,
         "Forbidden");
     assertStatus(
@@ -334,16 +322,14 @@ class HttpHardeningTest {
             .putHeader("Origin", "http://evil.example")
             .putHeader("Content-Type", "application/json")
             .sendBuffer(Buffer.buffer("{}"))
-            .timeout(2, TimeUnit.MINUTES)
-            .await(),
+            .await(2, TimeUnit.MINUTES),
         403,
         "Forbidden");
     assertStatus(
         api.put(WIDGETS + "/one")
             .putHeader("Origin", "null")
             .sendJsonObject(widget("one", 3))
-            .timeout(2, TimeUnit.MINUTES)
-            .await(),
+            .await(2, TimeUnit.MINUTES),
         403,
         "Forbidden");
     // no Origin (curl, kubectl), but a form: not JSON
@@ -351,8 +337,7 @@ class HttpHardeningTest {
         api.post(merge)
             .putHeader("Content-Type", "application/x-www-form-urlencoded")
             .sendBuffer(Buffer.buffer(""))
-            .timeout(2, TimeUnit.MINUTES)
-            .await(),
+            .await(2, TimeUnit.MINUTES),
         415,
         "UnsupportedMediaType");
     assertThat(backend.proposals.get(open.id()).state()).isEqualTo("open");
@@ -361,22 +346,20 @@ class HttpHardeningTest {
         api.post(merge)
             .putHeader("Origin", "http://127.0.0.1:" + api.port())
             .send()
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     assertThat(merged.statusCode()).as(merged.bodyAsString()).isEqualTo(200);
     assertThat(backend.proposals.get(open.id()).state()).isEqualTo("merged");
     assertThat(
             api.get(WIDGETS + "/one")
                 .putHeader("Origin", "http://evil.example")
                 .send()
-                .timeout(2, TimeUnit.MINUTES)
-                .await()
+                .await(2, TimeUnit.MINUTES)
                 .statusCode())
         .isEqualTo(200);
   }
 
   @Test
-  void listedOriginsGetPreflightsAndMayWrite() {
+  void listedOriginsGetPreflightsAndMayWrite() throws Exception {
     ApiFixture.Deployed api =
         deploy(
             new JsonObject()
@@ -388,8 +371,7 @@ class HttpHardeningTest {
             .putHeader("Access-Control-Request-Method", "PUT")
             .putHeader("Access-Control-Request-Headers", "content-type,authorization")
             .send()
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     assertThat(preflight.statusCode()).isEqualTo(204);
     assertThat(preflight.getHeader("Access-Control-Allow-Origin"))
         .isEqualTo("https://ui.example.com");
@@ -401,37 +383,33 @@ class HttpHardeningTest {
             .putHeader("Origin", "https://evil.example")
             .putHeader("Access-Control-Request-Method", "PUT")
             .send()
-            .timeout(2, TimeUnit.MINUTES)
-            .await(),
+            .await(2, TimeUnit.MINUTES),
         403,
         "Forbidden");
     HttpResponse<Buffer> put =
         api.put(WIDGETS + "/one")
             .putHeader("Origin", "https://ui.example.com")
             .sendJsonObject(widget("one", 4))
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     assertThat(put.getHeader("Access-Control-Allow-Origin")).isEqualTo("https://ui.example.com");
   }
 
   @Test
-  void aRebindingHostIsRefusedAndThePublicUrlIsWhatAnswersName() {
+  void aRebindingHostIsRefusedAndThePublicUrlIsWhatAnswersName() throws Exception {
     ApiFixture.Deployed api = deploy(new JsonObject());
     assertStatus(
         api.get(WIDGETS + "/one")
             .putHeader("Host", "evil.example:" + api.port())
             .send()
-            .timeout(2, TimeUnit.MINUTES)
-            .await(),
+            .await(2, TimeUnit.MINUTES),
         421,
         "MisdirectedRequest");
     HttpResponse<Buffer> rebound =
         api.put(WIDGETS + "/one")
             .putHeader("Host", "evil.example")
             .sendJsonObject(widget("one", 8))
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     assertStatus(rebound, 421, "MisdirectedRequest");
     assertThat(rebound.bodyAsString()).doesNotContain("proposals/");
     for (String host : List.of("localhost", "127.0.0.1", "[::1]", "LOCALHOST.")) {
@@ -439,8 +417,7 @@ class HttpHardeningTest {
               api.get(WIDGETS + "/one")
                   .putHeader("Host", host + ":" + api.port())
                   .send()
-                  .timeout(2, TimeUnit.MINUTES)
-                  .await()
+                  .await(2, TimeUnit.MINUTES)
                   .statusCode())
           .as(host)
           .isEqualTo(200);
@@ -450,8 +427,7 @@ class HttpHardeningTest {
             api.get("/readyz")
                 .putHeader("Host", "cup-0.cup")
                 .send()
-                .timeout(2, TimeUnit.MINUTES)
-                .await()
+                .await(2, TimeUnit.MINUTES)
                 .statusCode())
         .isEqualTo(200);
 
@@ -465,8 +441,7 @@ class HttpHardeningTest {
             .put(WIDGETS + "/one")
             .putHeader("Host", "cup.internal")
             .sendJsonObject(widget("one", 9))
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     assertThat(put.bodyAsJsonObject().getJsonObject("proposal").getString("url"))
         .startsWith("https://cup.example.com/config" + PROPOSALS + "/");
@@ -475,8 +450,7 @@ class HttpHardeningTest {
                 .get(WIDGETS + "/one")
                 .putHeader("Host", "cup.example.com")
                 .send()
-                .timeout(2, TimeUnit.MINUTES)
-                .await()
+                .await(2, TimeUnit.MINUTES)
                 .statusCode())
         .isEqualTo(200);
   }

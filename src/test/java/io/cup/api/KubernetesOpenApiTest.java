@@ -16,7 +16,6 @@ import io.vertx.json.schema.OutputUnit;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.openapi.contract.OpenAPIVersion;
-import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -113,12 +112,12 @@ class KubernetesOpenApiTest {
     assertThat(unresolved(proposals)).isEmpty();
 
     for (String path : documents.paths()) {
-      oas30Accepts(vertx, documents.openApiV3(path)).timeout(1, TimeUnit.MINUTES).await();
+      oas30Accepts(vertx, documents.openApiV3(path)).await(1, TimeUnit.MINUTES);
     }
   }
 
   @Test
-  void swagger20DocumentOfEverything() {
+  void swagger20DocumentOfEverything() throws Exception {
     JsonObject swagger = demo().swagger();
     assertThat(swagger.getString("swagger")).isEqualTo("2.0");
     JsonObject definitions = swagger.getJsonObject("definitions");
@@ -136,10 +135,10 @@ class KubernetesOpenApiTest {
   }
 
   @Test
-  void servedWithIndexHashesAndCaching(Vertx vertx) throws IOException {
+  void servedWithIndexHashesAndCaching(Vertx vertx) throws Exception {
     Path config = ApiFixture.writeConfiguration(dir);
-    new FakeBackend().register(vertx).timeout(1, TimeUnit.MINUTES).await();
-    ApiFixture.Deployed api = ApiFixture.deploy(vertx, config).timeout(1, TimeUnit.MINUTES).await();
+    new FakeBackend().register(vertx).await(1, TimeUnit.MINUTES);
+    ApiFixture.Deployed api = ApiFixture.deploy(vertx, config).await(1, TimeUnit.MINUTES);
 
     HttpResponse<Buffer> index =
         send(api.get("/openapi/v3").putHeader("Accept", "application/json"));
@@ -192,8 +191,9 @@ class KubernetesOpenApiTest {
 
   // ------------------------------------------------------------------ helpers
 
-  private static HttpResponse<Buffer> send(io.vertx.ext.web.client.HttpRequest<Buffer> request) {
-    return request.send().timeout(1, TimeUnit.MINUTES).await();
+  private static HttpResponse<Buffer> send(io.vertx.ext.web.client.HttpRequest<Buffer> request)
+      throws Exception {
+    return request.send().await(1, TimeUnit.MINUTES);
   }
 
   private static JsonObject gvk(String group, String version, String kind) {

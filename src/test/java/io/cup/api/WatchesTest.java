@@ -52,7 +52,7 @@ class WatchesTest {
     this.vertx = vertx;
     backend.store(widget("one", 1));
     Path config = ApiFixture.writeConfiguration(tmp);
-    backend.register(vertx).timeout(2, TimeUnit.MINUTES).await();
+    backend.register(vertx).await(2, TimeUnit.MINUTES);
     MessageConsumer<JsonObject> events =
         vertx
             .eventBus()
@@ -68,26 +68,25 @@ class WatchesTest {
                   }
                   m.reply(new JsonObject().put("commit", C3).put("events", list));
                 });
-    events.completion().timeout(2, TimeUnit.MINUTES).await();
+    events.completion().await(2, TimeUnit.MINUTES);
     api =
         ApiFixture.deploy(
                 vertx,
                 config,
                 new JsonObject().put("watchBookmarkMillis", 3_600_000L),
                 new JsonObject())
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
   }
 
   @AfterEach
-  void close() {
+  void close() throws Exception {
     if (watch != null) {
       watch.close();
     }
   }
 
   @Test
-  void eventsFollowTheMovesAndAGapIsFilledFromTheControllersOnceForAllWatches() {
+  void eventsFollowTheMovesAndAGapIsFilledFromTheControllersOnceForAllWatches() throws Exception {
     watch = WatchStream.open(api.port(), WIDGETS + "?watch=true", "application/json");
     assertThat(watch.status()).isEqualTo(200);
     assertThat(describe(watch.next())).isEqualTo("ADDED one 1");
@@ -115,7 +114,7 @@ class WatchesTest {
   }
 
   @Test
-  void twoEventsOfOneMoveBothGoOutAndASelectorSeesAResourceLeave() {
+  void twoEventsOfOneMoveBothGoOutAndASelectorSeesAResourceLeave() throws Exception {
     watch =
         WatchStream.open(
             api.port(), WIDGETS + "?watch=true&labelSelector=app%3Ddemo", "application/json");
@@ -140,7 +139,7 @@ class WatchesTest {
   }
 
   @Test
-  void aFieldSelectorOnTheNameKeepsOnlyThatResource() {
+  void aFieldSelectorOnTheNameKeepsOnlyThatResource() throws Exception {
     watch =
         WatchStream.open(
             api.port(),
@@ -157,7 +156,7 @@ class WatchesTest {
   }
 
   @Test
-  void aBadStartIsAStatusNotAStream() {
+  void aBadStartIsAStatusNotAStream() throws Exception {
     watch =
         WatchStream.open(
             api.port(), WIDGETS + "?watch=true&timeoutSeconds=soon", "application/json");

@@ -111,7 +111,7 @@ class ControllerVerticleTest {
   }
 
   @AfterEach
-  void forgetSources() {
+  void forgetSources() throws Exception {
     Sources.forgetAll();
   }
 
@@ -174,7 +174,7 @@ class ControllerVerticleTest {
   // -- reads ------------------------------------------------------------------------------------
 
   @Test
-  void getReadsTheResourceAtTheTrackedHead(Vertx vertx, VertxTestContext ctx) {
+  void getReadsTheResourceAtTheTrackedHead(Vertx vertx, VertxTestContext ctx) throws Exception {
     send(vertx, Addresses.CONTROLLER_GET, request("default", "foo").toJson())
         .map(ResourceReply::fromJson)
         .onComplete(
@@ -192,7 +192,7 @@ class ControllerVerticleTest {
   }
 
   @Test
-  void getAtAnOlderRevisionReadsThatCommit(Vertx vertx, VertxTestContext ctx) {
+  void getAtAnOlderRevisionReadsThatCommit(Vertx vertx, VertxTestContext ctx) throws Exception {
     TestRepos.commit(
         remote, "main", Map.of(file("default", "foo"), resource("default", "foo", "changed", "a")));
     FetchOutcome fetched = git.fetch();
@@ -229,7 +229,8 @@ class ControllerVerticleTest {
    * the time of the commit that last changed the resource's file.
    */
   @Test
-  void readsCarryAStableUidAndTheLastChangeOfTheirFile(Vertx vertx, VertxTestContext ctx) {
+  void readsCarryAStableUidAndTheLastChangeOfTheirFile(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
     ObjectId moved =
         TestRepos.commit(
             remote, "main", Map.of(file("default", "bar"), resource("default", "bar", "new", "b")));
@@ -276,7 +277,7 @@ class ControllerVerticleTest {
   }
 
   @Test
-  void serverSetFieldsAreNeverStored(Vertx vertx, VertxTestContext ctx) {
+  void serverSetFieldsAreNeverStored(Vertx vertx, VertxTestContext ctx) throws Exception {
     JsonObject changed = new JsonObject(resource("default", "foo", "new", "a"));
     changed
         .getJsonObject("metadata")
@@ -314,7 +315,7 @@ class ControllerVerticleTest {
   }
 
   @Test
-  void missingResourceTypeAndRevisionAre404(Vertx vertx, VertxTestContext ctx) {
+  void missingResourceTypeAndRevisionAre404(Vertx vertx, VertxTestContext ctx) throws Exception {
     ResourceRequest unknownType =
         new ResourceRequest(GROUP, VERSION, "widgets", "default", "foo", null, null, null);
     ResourceRequest unknownRevision =
@@ -357,7 +358,7 @@ class ControllerVerticleTest {
   }
 
   @Test
-  void badNamesAre400(Vertx vertx, VertxTestContext ctx) {
+  void badNamesAre400(Vertx vertx, VertxTestContext ctx) throws Exception {
     send(vertx, Addresses.CONTROLLER_GET, request("default", "../../etc").toJson())
         .onComplete(
             ctx.failing(
@@ -370,7 +371,7 @@ class ControllerVerticleTest {
   }
 
   @Test
-  void listIsSortedByNameAndFilteredByLabels(Vertx vertx, VertxTestContext ctx) {
+  void listIsSortedByNameAndFilteredByLabels(Vertx vertx, VertxTestContext ctx) throws Exception {
     ResourceRequest teamA =
         new ResourceRequest(
             GROUP, VERSION, "resources", "default", null, null, "team in (a)", null);
@@ -395,7 +396,7 @@ class ControllerVerticleTest {
   }
 
   @Test
-  void malformedLabelSelectorIs400(Vertx vertx, VertxTestContext ctx) {
+  void malformedLabelSelectorIs400(Vertx vertx, VertxTestContext ctx) throws Exception {
     ResourceRequest bad =
         new ResourceRequest(GROUP, VERSION, "resources", "default", null, null, "team in a", null);
 
@@ -424,7 +425,8 @@ class ControllerVerticleTest {
   // -- writes -----------------------------------------------------------------------------------
 
   @Test
-  void putRepliesWithTheChangeSetAndCommitMessage(Vertx vertx, VertxTestContext ctx) {
+  void putRepliesWithTheChangeSetAndCommitMessage(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
     JsonObject changed = new JsonObject(resource("default", "foo", "new", "a"));
     JsonObject same = new JsonObject(resource("default", "bar", "baz", "b"));
     same.getJsonObject("metadata").put("resourceVersion", seed.name());
@@ -471,7 +473,8 @@ class ControllerVerticleTest {
    * the message's wording.
    */
   @Test
-  void aStaleVersionIs409WithAConflictCauseThatCrossesTheBus(Vertx vertx, VertxTestContext ctx) {
+  void aStaleVersionIs409WithAConflictCauseThatCrossesTheBus(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
     JsonObject changed = new JsonObject(resource("default", "foo", "new", "a"));
     String gone = "0123456789abcdef0123456789abcdef01234567";
     ResourceRequest stale =
@@ -498,7 +501,7 @@ class ControllerVerticleTest {
   }
 
   @Test
-  void deleteRepliesWithTheRemovalOr404(Vertx vertx, VertxTestContext ctx) {
+  void deleteRepliesWithTheRemovalOr404(Vertx vertx, VertxTestContext ctx) throws Exception {
     Checkpoint two = ctx.checkpoint(2);
     send(vertx, Addresses.CONTROLLER_DELETE, request("default", "foo").toJson())
         .map(ChangeSetReply::fromJson)
@@ -542,7 +545,7 @@ class ControllerVerticleTest {
   // -- changes ----------------------------------------------------------------------------------
 
   @Test
-  void headMovedPublishesResourceEvents(Vertx vertx, VertxTestContext ctx) {
+  void headMovedPublishesResourceEvents(Vertx vertx, VertxTestContext ctx) throws Exception {
     ObjectId next =
         TestRepos.commit(
             remote,
@@ -620,7 +623,7 @@ class ControllerVerticleTest {
   }
 
   @Test
-  void firstHeadPublishesNothing(Vertx vertx, VertxTestContext ctx) {
+  void firstHeadPublishesNothing(Vertx vertx, VertxTestContext ctx) throws Exception {
     vertx
         .eventBus()
         .<JsonObject>consumer(
@@ -639,7 +642,8 @@ class ControllerVerticleTest {
   // -- metrics and startup ----------------------------------------------------------------------
 
   @Test
-  void timesEveryRequestByControllerOperationAndOutcome(Vertx vertx, VertxTestContext ctx) {
+  void timesEveryRequestByControllerOperationAndOutcome(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
     long okBefore = count("get", "ok");
     long errorBefore = count("get", "error");
 
@@ -694,7 +698,7 @@ class ControllerVerticleTest {
   }
 
   @Test
-  void readsAndWritesAreServedByTheirOwnDeployments() {
+  void readsAndWritesAreServedByTheirOwnDeployments() throws Exception {
     // a Vert.x of its own: the one of this class already serves every address
     Vertx apart = Vertx.vertx();
     try {
@@ -703,21 +707,19 @@ class ControllerVerticleTest {
           .deployVerticle(
               ControllerVerticle.class,
               ControllerVerticle.deploymentOptions(config, 1, ControllerVerticle.Serves.READ))
-          .timeout(2, TimeUnit.MINUTES)
-          .await();
+          .await(2, TimeUnit.MINUTES);
       JsonObject changed = new JsonObject(resource("default", "foo", "new", "a"));
       JsonObject put = withResource(request("default", "foo"), changed);
 
       assertThat(
               ResourceReply.fromJson(
                       send(apart, Addresses.CONTROLLER_GET, request("default", "foo").toJson())
-                          .timeout(2, TimeUnit.MINUTES)
-                          .await())
+                          .await(2, TimeUnit.MINUTES))
                   .resource())
           .isNotNull();
       // the read workers do not compute change sets
       assertThatThrownBy(
-              () -> send(apart, Addresses.CONTROLLER_PUT, put).timeout(2, TimeUnit.MINUTES).await())
+              () -> send(apart, Addresses.CONTROLLER_PUT, put).await(2, TimeUnit.MINUTES))
           .isInstanceOfSatisfying(
               ReplyException.class,
               e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
@@ -726,19 +728,18 @@ class ControllerVerticleTest {
           .deployVerticle(
               ControllerVerticle.class,
               ControllerVerticle.deploymentOptions(config, 1, ControllerVerticle.Serves.WRITE))
-          .timeout(2, TimeUnit.MINUTES)
-          .await();
+          .await(2, TimeUnit.MINUTES);
       assertThat(
               ChangeSetReply.fromJson(
-                  send(apart, Addresses.CONTROLLER_PUT, put).timeout(2, TimeUnit.MINUTES).await()))
+                  send(apart, Addresses.CONTROLLER_PUT, put).await(2, TimeUnit.MINUTES)))
           .satisfies(reply -> assertThat(reply.changes().changes()).hasSize(1));
     } finally {
-      apart.close().timeout(2, TimeUnit.MINUTES).await();
+      apart.close().await(2, TimeUnit.MINUTES);
     }
   }
 
   @Test
-  void anUnknownServesFailsTheStart(Vertx vertx, VertxTestContext ctx) {
+  void anUnknownServesFailsTheStart(Vertx vertx, VertxTestContext ctx) throws Exception {
     vertx
         .deployVerticle(
             ControllerVerticle.class,
@@ -756,7 +757,7 @@ class ControllerVerticleTest {
   }
 
   @Test
-  void refusesToRunOnAnEventLoop(Vertx vertx, VertxTestContext ctx) {
+  void refusesToRunOnAnEventLoop(Vertx vertx, VertxTestContext ctx) throws Exception {
     vertx
         .deployVerticle(
             new ControllerVerticle(),

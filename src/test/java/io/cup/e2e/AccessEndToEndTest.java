@@ -41,7 +41,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -163,7 +162,7 @@ class AccessEndToEndTest {
   private ListAppender<ILoggingEvent> logs;
 
   @BeforeEach
-  void start(Vertx vertx) throws IOException {
+  void start(Vertx vertx) throws Exception {
     this.vertx = vertx;
     logs = new ListAppender<>();
     logs.start();
@@ -173,7 +172,7 @@ class AccessEndToEndTest {
     pki = TestPki.create(tmp.resolve("pki"));
     otherCa = TestPki.create(tmp.resolve("other-pki"), "other-ca");
     serverCert = pki.serverCertificate(tmp.resolve("server-tls"));
-    issuer = OidcIssuer.start(vertx, pki).timeout(2, TimeUnit.MINUTES).await();
+    issuer = OidcIssuer.start(vertx, pki).await(2, TimeUnit.MINUTES);
     tokenFile = tmp.resolve("tokens.csv");
     Files.writeString(
         tokenFile,
@@ -205,19 +204,18 @@ class AccessEndToEndTest {
                     null,
                     auditLog.toString(),
                     "example.test"));
-    server =
-        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     client = client(null);
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     clients.forEach(WebClient::close);
     if (server != null) {
-      server.close().timeout(2, TimeUnit.MINUTES).await();
+      server.close().await(2, TimeUnit.MINUTES);
     }
     if (issuer != null) {
-      issuer.close().timeout(2, TimeUnit.MINUTES).await();
+      issuer.close().await(2, TimeUnit.MINUTES);
     }
     fixture.daemon.close();
     root().detachAppender(logs);
@@ -227,7 +225,7 @@ class AccessEndToEndTest {
   // ------------------------------------------------------------------------------
 
   @Test
-  void everyVerbWithoutValidCredentialsIs401AndChangesNothing() {
+  void everyVerbWithoutValidCredentialsIs401AndChangesNothing() throws Exception {
     Map<String, ObjectId> refs = TestRepos.refs(fixture.remote);
     long now = Instant.now().getEpochSecond();
     Map<String, WebClient> withCertificates = new LinkedHashMap<>();
@@ -274,7 +272,7 @@ class AccessEndToEndTest {
   }
 
   @Test
-  void oidcTokensAuthenticateAndKeysRotate() {
+  void oidcTokensAuthenticateAndKeysRotate() throws Exception {
     String token =
         issuer.token(
             new JsonObject()
@@ -303,7 +301,7 @@ class AccessEndToEndTest {
   }
 
   @Test
-  void clientCertificatesAuthenticateAsCommonNameAndOrganizations() {
+  void clientCertificatesAuthenticateAsCommonNameAndOrganizations() throws Exception {
     TestPki.Issued dave =
         pki.clientCertificate(tmp.resolve("dave"), "dave", List.of("devs", "ops"));
     WebClient withCertificate = client(dave);
@@ -360,7 +358,7 @@ class AccessEndToEndTest {
   // ---------------------------------------------------------------------------------
 
   @Test
-  void rbacDecidesByVerbNamespaceAndName() {
+  void rbacDecidesByVerbNamespaceAndName() throws Exception {
     Map<String, ObjectId> refs = TestRepos.refs(fixture.remote);
 
     // a reader reads, and may not write or merge
@@ -433,7 +431,7 @@ class AccessEndToEndTest {
   }
 
   @Test
-  void aProposalsAuthorMayCloseItAndNobodyElseWithoutTheVerb() {
+  void aProposalsAuthorMayCloseItAndNobodyElseWithoutTheVerb() throws Exception {
     HttpResponse<Buffer> put = putService(client, WRITER, SERVICES + "/web", "default", "web", 3);
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     String id = put.bodyAsJsonObject().getString("id");
@@ -454,7 +452,7 @@ class AccessEndToEndTest {
   }
 
   @Test
-  void selfReviewsAnswerInKubernetesShapes() {
+  void selfReviewsAnswerInKubernetesShapes() throws Exception {
     HttpResponse<Buffer> allowed =
         send(
             client,
@@ -530,7 +528,7 @@ class AccessEndToEndTest {
   // --------------------------------------------------------------------------------
 
   @Test
-  void theAuditLogHasAcceptedAndDeniedWritesAndNoLogHasAToken() {
+  void theAuditLogHasAcceptedAndDeniedWritesAndNoLogHasAToken() throws Exception {
     HttpResponse<Buffer> put = putService(client, WRITER, SERVICES + "/web", "default", "web", 3);
     assertThat(put.statusCode()).isEqualTo(202);
     String id = put.bodyAsJsonObject().getString("id");
@@ -768,7 +766,7 @@ class AccessEndToEndTest {
   }
 
   /** Waits for {@code condition} for up to 10 seconds (polling), then fails. */
-  private static void eventually(BooleanSupplier condition, String what) {
+  private static void eventually(Eventually.Condition condition, String what) {
     Eventually.until(what, Duration.ofSeconds(10), condition);
   }
 

@@ -97,7 +97,7 @@ class ClientNodeTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     if (cup != null) {
       cup.close();
     }

@@ -80,7 +80,7 @@ class Fabric8ClientTest {
   private final List<AutoCloseable> closeLast = new ArrayList<>();
 
   @BeforeEach
-  void start(Vertx vertx) {
+  void start(Vertx vertx) throws Exception {
     cup = FlagsServer.start(vertx, tmp);
     // nothing from ~/.kube/config or the environment: only what the test names
     Config config =

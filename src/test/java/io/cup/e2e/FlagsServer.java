@@ -54,7 +54,7 @@ final class FlagsServer implements AutoCloseable {
   private final CupServer server;
   private final WebClient client;
 
-  private FlagsServer(Vertx vertx, Path tmp) {
+  private FlagsServer(Vertx vertx, Path tmp) throws Exception {
     Map<String, String> seed = FliptFixtures.files(FliptFixtures.REPOSITORY);
     seed.put("README.md", "# flags\n");
     this.remote = TestRepos.createBare(tmp.resolve("remote").resolve("flags.git"), seed);
@@ -77,12 +77,11 @@ final class FlagsServer implements AutoCloseable {
             null,
             false,
             ServerConfig.DEFAULT_MAX_BODY_BYTES);
-    this.server =
-        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    this.server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     this.client = WebClient.create(vertx);
   }
 
-  static FlagsServer start(Vertx vertx, Path tmp) {
+  static FlagsServer start(Vertx vertx, Path tmp) throws Exception {
     return new FlagsServer(vertx, tmp);
   }
 
@@ -181,14 +180,13 @@ final class FlagsServer implements AutoCloseable {
   }
 
   /** Merges proposal {@code id} through Cup's proposal API; waits for the answer. */
-  void merge(String id) {
+  void merge(String id) throws Exception {
     ObjectId before = TestRepos.ref(remote, MAIN);
     HttpResponse<Buffer> merged =
         client
             .post(config.port(), "127.0.0.1", PROPOSALS + id + "/merge")
             .send()
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     assertThat(merged.statusCode()).as(merged.bodyAsString()).isEqualTo(200);
     assertThat(merged.bodyAsJsonObject().getJsonObject("status").getString("state"))
         .isEqualTo("merged");
@@ -196,9 +194,9 @@ final class FlagsServer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void close() throws Exception {
     try {
-      server.close().timeout(2, TimeUnit.MINUTES).await();
+      server.close().await(2, TimeUnit.MINUTES);
     } finally {
       client.close();
       daemon.close();

@@ -59,28 +59,27 @@ class GracefulShutdownTest {
   private Handler<DeliveryContext<Object>> interceptor;
 
   @BeforeEach
-  void start(Vertx vertx) {
+  void start(Vertx vertx) throws Exception {
     this.vertx = vertx;
     this.fixture = new Fixture(tmp);
     this.config = fixture.config(tmp.resolve("data"), POLL_MILLIS);
-    this.server =
-        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    this.server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     try {
       if (interceptor != null) {
         vertx.eventBus().removeOutboundInterceptor(interceptor);
       }
-      server.close().timeout(2, TimeUnit.MINUTES).await();
+      server.close().await(2, TimeUnit.MINUTES);
     } finally {
       fixture.daemon.close();
     }
   }
 
   @Test
-  void aWriteInFlightWhenTheCloseBeginsIsProposedAndLaterRequestsAreRefused() {
+  void aWriteInFlightWhenTheCloseBeginsIsProposedAndLaterRequestsAreRefused() throws Exception {
     ObjectId base = TestRepos.ref(fixture.remote, "refs/heads/main");
     Map<String, ObjectId> refsBefore = TestRepos.refs(fixture.remote);
     String web = Fixture.service("default", "web", 6, "tier", "frontend");
@@ -114,18 +113,16 @@ class GracefulShutdownTest {
             .put(config.port(), "127.0.0.1", SERVICES + "/web")
             .putHeader("Content-Type", "application/json")
             .sendBuffer(Buffer.buffer(web))
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
 
     // the close began while the write was in flight, and the write still finished
     assertThat(closeBegan.future().isComplete()).isTrue();
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     String id = put.bodyAsJsonObject().getString("id");
-    server.onClose().timeout(2, TimeUnit.MINUTES).await();
+    server.onClose().await(2, TimeUnit.MINUTES);
 
     // a request sent once the close began was refused, not half-served
-    AsyncResult<HttpResponse<Buffer>> late =
-        lateRequest.future().timeout(2, TimeUnit.MINUTES).await();
+    AsyncResult<HttpResponse<Buffer>> late = lateRequest.future().await(2, TimeUnit.MINUTES);
     if (late.succeeded()) {
       assertThat(late.result().statusCode()).as(late.result().bodyAsString()).isEqualTo(503);
     } else {

@@ -70,17 +70,17 @@ class HttpFuzzTest {
   private String previous = "(none)";
 
   @BeforeProperty
-  void startServer() throws IOException {
+  void startServer() throws Exception {
     tmp = Files.createTempDirectory("cup-fuzz");
     fixture = new Fixture(tmp);
     ServerConfig config = fixture.config(tmp.resolve("data"), POLL_MILLIS);
-    server = CupServer.start(config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    server = CupServer.start(config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     port = config.port();
     refs = TestRepos.refs(fixture.remote);
   }
 
   @AfterProperty
-  void serverStillHealthy() {
+  void serverStillHealthy() throws Exception {
     try {
       System.out.printf("HttpFuzzTest: %d requests sent%n", requests);
       refsUnchangedSince(previous);
@@ -91,7 +91,7 @@ class HttpFuzzTest {
       assertThat(web.body()).contains("\"name\":\"web\"");
     } finally {
       if (server != null) {
-        server.close().timeout(2, TimeUnit.MINUTES).await();
+        server.close().await(2, TimeUnit.MINUTES);
       }
       fixture.daemon.close();
       deleteTree(tmp);

@@ -77,7 +77,7 @@ class HttpRemoteTest {
   private final Map<String, Level> levels = new HashMap<>();
 
   @BeforeEach
-  void setUp(Vertx vertx) {
+  void setUp(Vertx vertx) throws Exception {
     this.vertx = vertx;
     this.logs = CapturedLogs.attach(levels);
     this.fixture = new Fixture(tmp);
@@ -88,10 +88,10 @@ class HttpRemoteTest {
   }
 
   @AfterEach
-  void tearDown() {
+  void tearDown() throws Exception {
     try {
       if (server != null) {
-        server.close().timeout(2, TimeUnit.MINUTES).await();
+        server.close().await(2, TimeUnit.MINUTES);
       }
     } finally {
       http.close();
@@ -100,7 +100,7 @@ class HttpRemoteTest {
   }
 
   @Test
-  void aTokenFileAuthenticatesTheCloneTheReadsAndTheProposalPush() {
+  void aTokenFileAuthenticatesTheCloneTheReadsAndTheProposalPush() throws Exception {
     start(writeToken(token + "\n"));
     assertThat(get("/readyz").statusCode()).isEqualTo(200);
     JsonObject web = get(SERVICES + "/web").bodyAsJsonObject();
@@ -143,7 +143,7 @@ class HttpRemoteTest {
   }
 
   @Test
-  void aStoppedHttpRemoteFailsWritesWith503WithoutTheTokenAndWorksAgainOnceBack() {
+  void aStoppedHttpRemoteFailsWritesWith503WithoutTheTokenAndWorksAgainOnceBack() throws Exception {
     start(writeToken(token));
     Map<String, ObjectId> before = TestRepos.refs(fixture.remote);
 
@@ -171,7 +171,7 @@ class HttpRemoteTest {
   }
 
   @Test
-  void aWrongTokenIsRefusedAndNeverShownAndTheRotatedFileIsReadOnTheNextFetch() {
+  void aWrongTokenIsRefusedAndNeverShownAndTheRotatedFileIsReadOnTheNextFetch() throws Exception {
     Path tokenFile = writeToken(wrongToken);
     Map<String, ObjectId> before = TestRepos.refs(fixture.remote);
     // The start does not fail: a remote that refuses the clone degrades readiness, and the polls
@@ -202,10 +202,9 @@ class HttpRemoteTest {
         .eventBus()
         .<JsonObject>consumer(Addresses.EVENTS_HEAD, message -> cloned.tryComplete(message.body()))
         .completion()
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
     replaceToken(tokenFile, token);
-    JsonObject moved = cloned.future().timeout(2, TimeUnit.MINUTES).await();
+    JsonObject moved = cloned.future().await(2, TimeUnit.MINUTES);
     assertThat(moved.getString("to")).isEqualTo(before.get("refs/heads/main").name());
     assertThat(get("/readyz").statusCode()).isEqualTo(200);
     assertThat(get(SERVICES + "/web").statusCode()).isEqualTo(200);
@@ -217,7 +216,7 @@ class HttpRemoteTest {
 
   // -- helpers ---------------------------------------------------------------------------------
 
-  private void start(Path tokenFile) {
+  private void start(Path tokenFile) throws Exception {
     ServerConfig base = fixture.config(tmp.resolve("data"), POLL_MILLIS);
     config =
         new ServerConfig(
@@ -237,8 +236,7 @@ class HttpRemoteTest {
             null,
             false,
             base.maxBodyBytes());
-    server =
-        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
   }
 
   private Path writeToken(String content) {
@@ -268,17 +266,16 @@ class HttpRemoteTest {
     assertThat(text).doesNotContain(secret);
   }
 
-  private HttpResponse<Buffer> get(String path) {
-    return client.get(config.port(), "127.0.0.1", path).send().timeout(2, TimeUnit.MINUTES).await();
+  private HttpResponse<Buffer> get(String path) throws Exception {
+    return client.get(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
   }
 
-  private HttpResponse<Buffer> put(String path, String body) {
+  private HttpResponse<Buffer> put(String path, String body) throws Exception {
     return client
         .put(config.port(), "127.0.0.1", path)
         .putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(body))
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
   }
 
   private static JsonObject assertStatus(HttpResponse<Buffer> response, int code) {

@@ -143,12 +143,12 @@ class KubectlTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     if (client != null) {
       client.close();
     }
     if (server != null) {
-      server.close().timeout(2, TimeUnit.MINUTES).await();
+      server.close().await(2, TimeUnit.MINUTES);
     }
     daemon.close();
   }
@@ -156,7 +156,7 @@ class KubectlTest {
   // -- discovery ---------------------------------------------------------------------------------
 
   @EveryKubectl
-  void discoveryShowsTheFlagsResource(String version) {
+  void discoveryShowsTheFlagsResource(String version) throws Exception {
     serve();
     Kubectl kubectl = kubectl(version);
     Map<String, ObjectId> refs = TestRepos.refs(remote);
@@ -206,7 +206,7 @@ class KubectlTest {
   // -- reads -------------------------------------------------------------------------------------
 
   @EveryKubectl
-  void getPrintsTablesAndEveryOutputFormat(String version) {
+  void getPrintsTablesAndEveryOutputFormat(String version) throws Exception {
     serve();
     Kubectl kubectl = kubectl(version);
     Map<String, ObjectId> refs = TestRepos.refs(remote);
@@ -268,7 +268,7 @@ class KubectlTest {
   }
 
   @EveryKubectl
-  void getAcrossAllNamespaces(String version) {
+  void getAcrossAllNamespaces(String version) throws Exception {
     serve();
     Kubectl kubectl = kubectl(version);
     Result all = ok(kubectl.run("get", "flags", "--all-namespaces"));
@@ -289,7 +289,7 @@ class KubectlTest {
   }
 
   @EveryKubectl
-  void getWatchPrintsAFlagOnceItsProposalMerges(String version) {
+  void getWatchPrintsAFlagOnceItsProposalMerges(String version) throws Exception {
     serve();
     Kubectl kubectl = kubectl(version);
     try (Kubectl.Running watch = kubectl.start("get", "flags", "-w")) {
@@ -308,7 +308,8 @@ class KubectlTest {
   // -- writes ------------------------------------------------------------------------------------
 
   @EveryKubectl
-  void createProposesTheNewFlagAndAnswersTheObjectAsTheProposalLeavesIt(String version) {
+  void createProposesTheNewFlagAndAnswersTheObjectAsTheProposalLeavesIt(String version)
+      throws Exception {
     serve();
     Kubectl kubectl = kubectl(version);
     Map<String, ObjectId> refs = TestRepos.refs(remote);
@@ -372,7 +373,8 @@ class KubectlTest {
   }
 
   @EveryKubectl
-  void clientSideApplyCreatesThenPatchesWithTheLastAppliedConfiguration(String version) {
+  void clientSideApplyCreatesThenPatchesWithTheLastAppliedConfiguration(String version)
+      throws Exception {
     serve();
     Kubectl kubectl = kubectl(version);
     Map<String, ObjectId> refs = TestRepos.refs(remote);
@@ -402,7 +404,7 @@ class KubectlTest {
   }
 
   @EveryKubectl
-  void serverSideApplyConflictsBetweenFieldManagersUnlessForced(String version) {
+  void serverSideApplyConflictsBetweenFieldManagersUnlessForced(String version) throws Exception {
     serve();
     Kubectl kubectl = kubectl(version);
     Map<String, ObjectId> refs = TestRepos.refs(remote);
@@ -449,7 +451,7 @@ class KubectlTest {
   }
 
   @EveryKubectl
-  void replaceProposesTheWholeObjectAsEdited(String version) throws IOException {
+  void replaceProposesTheWholeObjectAsEdited(String version) throws Exception {
     serve();
     Kubectl kubectl = kubectl(version);
     JsonObject flag = yaml(ok(kubectl.run("get", "flag", "dark-mode", "-o", "yaml")).stdout());
@@ -466,7 +468,7 @@ class KubectlTest {
   }
 
   @EveryKubectl
-  void editProposesWhatTheEditorChanged(String version) throws IOException {
+  void editProposesWhatTheEditorChanged(String version) throws Exception {
     serve();
     Kubectl kubectl = kubectl(version);
     Path editor = tmp.resolve("editor.sh");
@@ -485,7 +487,7 @@ class KubectlTest {
   }
 
   @EveryKubectl
-  void patchWithAMergePatchAndAJsonPatch(String version) {
+  void patchWithAMergePatchAndAJsonPatch(String version) throws Exception {
     serve();
     Kubectl kubectl = kubectl(version);
     Map<String, ObjectId> refs = TestRepos.refs(remote);
@@ -529,7 +531,7 @@ class KubectlTest {
   }
 
   @EveryKubectl
-  void labelAndAnnotateProposeTheMetadataChange(String version) {
+  void labelAndAnnotateProposeTheMetadataChange(String version) throws Exception {
     serve();
     Kubectl kubectl = kubectl(version);
     Map<String, ObjectId> refs = TestRepos.refs(remote);
@@ -551,7 +553,7 @@ class KubectlTest {
   }
 
   @EveryKubectl
-  void deleteReturnsPromptlyAndProposesTheRemoval(String version) {
+  void deleteReturnsPromptlyAndProposesTheRemoval(String version) throws Exception {
     serve();
     Kubectl kubectl = kubectl(version);
     Map<String, ObjectId> refs = TestRepos.refs(remote);
@@ -572,7 +574,7 @@ class KubectlTest {
   }
 
   @EveryKubectl
-  void diffShowsTheChangeAndProposesNothing(String version) throws IOException {
+  void diffShowsTheChangeAndProposesNothing(String version) throws Exception {
     serve();
     Kubectl kubectl = kubectl(version);
     JsonObject flag = yaml(ok(kubectl.run("get", "flag", "dark-mode", "-o", "yaml")).stdout());
@@ -605,7 +607,7 @@ class KubectlTest {
   // -- access ------------------------------------------------------------------------------------
 
   @EveryKubectl
-  void canIAnswersYesWithAuthenticationOff(String version) {
+  void canIAnswersYesWithAuthenticationOff(String version) throws Exception {
     serve();
     Kubectl kubectl = kubectl(version);
     Result create = ok(kubectl.run("auth", "can-i", "create", "flags"));
@@ -617,7 +619,7 @@ class KubectlTest {
 
   @EveryKubectl
   void aTokenUserAndACertificateUserAreWhoTheyAreAndMayWhatRbacSays(String version)
-      throws IOException {
+      throws Exception {
     Files.writeString(resources.resolve("rbac.yaml"), RBAC);
     TestPki pki = TestPki.create(tmp.resolve("pki"));
     TestPki.Issued serverCert = pki.serverCertificate(tmp.resolve("server-tls"));
@@ -695,7 +697,7 @@ class KubectlTest {
   // -- the dispatcher and the original client ----------------------------------------------------
 
   @Test
-  void theDispatcherPicksAKubectlForTheServersVersion() {
+  void theDispatcherPicksAKubectlForTheServersVersion() throws Exception {
     Path dispatcher = Kubectl.dispatcher().orElse(null);
     assumeTrue(
         dispatcher != null,
@@ -714,7 +716,7 @@ class KubectlTest {
   }
 
   @Test
-  void theOriginalClientStillGetsTheOriginalShapes() {
+  void theOriginalClientStillGetsTheOriginalShapes() throws Exception {
     serve();
     // GET /apis without Accept: the map keyed <group>/<version>/<plural>
     HttpResponse<Buffer> apis = http(HttpMethod.GET, "/apis", null);
@@ -728,8 +730,7 @@ class KubectlTest {
             .request(HttpMethod.GET, config.port(), "127.0.0.1", "/apis")
             .putHeader("Accept", "*/*")
             .send()
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     assertThat(curl.bodyAsJsonObject().fieldNames()).contains("flipt.io/v1alpha1/flags");
 
     // a list without Accept: NDJSON, one resource per line
@@ -757,11 +758,11 @@ class KubectlTest {
   // -- helpers -----------------------------------------------------------------------------------
 
   /** Starts the server, open (no authentication, everything allowed). */
-  private void serve() {
+  private void serve() throws Exception {
     serve(null);
   }
 
-  private void serve(AccessSettings access) {
+  private void serve(AccessSettings access) throws Exception {
     ServerConfig base =
         new ServerConfig(
             "127.0.0.1",
@@ -781,8 +782,7 @@ class KubectlTest {
             false,
             ServerConfig.DEFAULT_MAX_BODY_BYTES);
     config = access == null ? base : base.withAccess(access);
-    server =
-        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     url = (access == null ? "http" : "https") + "://127.0.0.1:" + config.port();
     client = WebClient.create(vertx);
   }
@@ -917,7 +917,7 @@ class KubectlTest {
   }
 
   /** Merges a proposal through the proposals API. */
-  private void merge(String id) {
+  private void merge(String id) throws Exception {
     HttpResponse<Buffer> merged = http(HttpMethod.POST, PROPOSALS + "/" + id + "/merge", null);
     assertThat(merged.statusCode()).as(merged.bodyAsString()).isEqualTo(200);
   }
@@ -936,10 +936,9 @@ class KubectlTest {
         });
   }
 
-  private HttpResponse<Buffer> http(HttpMethod method, String path, String body) {
+  private HttpResponse<Buffer> http(HttpMethod method, String path, String body) throws Exception {
     var request = client.request(method, config.port(), "127.0.0.1", path);
     return (body == null ? request.send() : request.sendBuffer(Buffer.buffer(body)))
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
   }
 }

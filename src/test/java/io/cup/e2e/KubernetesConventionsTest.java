@@ -59,20 +59,19 @@ class KubernetesConventionsTest {
   private final List<WatchStream> streams = new ArrayList<>();
 
   @BeforeEach
-  void start(Vertx vertx) {
+  void start(Vertx vertx) throws Exception {
     this.vertx = vertx;
     this.fixture = new Fixture(tmp);
     this.config = fixture.config(tmp.resolve("data"), POLL_MILLIS, BOOKMARK_MILLIS);
-    this.server =
-        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    this.server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     this.client = WebClient.create(vertx);
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     streams.forEach(WatchStream::close);
     if (server != null) {
-      server.close().timeout(2, TimeUnit.MINUTES).await();
+      server.close().await(2, TimeUnit.MINUTES);
     }
     fixture.daemon.close();
   }
@@ -80,7 +79,7 @@ class KubernetesConventionsTest {
   // -- resourceVersion -------------------------------------------------------------------------
 
   @Test
-  void everyReadCarriesTheCommitAsResourceVersionAndAStaleWriteIs409() {
+  void everyReadCarriesTheCommitAsResourceVersionAndAStaleWriteIs409() throws Exception {
     String base = TestRepos.ref(fixture.remote, "refs/heads/main").name();
     JsonObject web = get(SERVICES + "/web").bodyAsJsonObject();
     assertThat(version(web)).isEqualTo(base);
@@ -145,7 +144,7 @@ class KubernetesConventionsTest {
   // ---------------------------------------------------------------------------------------
 
   @Test
-  void bothPatchTypesAreProposedLikeAPutAndValidatedAfterPatching() {
+  void bothPatchTypesAreProposedLikeAPutAndValidatedAfterPatching() throws Exception {
     HttpResponse<Buffer> merge =
         patch(
             SERVICES + "/web",
@@ -207,7 +206,7 @@ class KubernetesConventionsTest {
   // -- dryRun ------------------------------------------------------------------------------------
 
   @Test
-  void aDryRunAnswersWhatWouldChangeAndPushesNothing() {
+  void aDryRunAnswersWhatWouldChangeAndPushesNothing() throws Exception {
     Map<String, ObjectId> refsBefore = TestRepos.refs(fixture.remote);
     JsonObject web = new JsonObject(Fixture.service("default", "web", 5, "tier", "frontend"));
 
@@ -234,17 +233,13 @@ class KubernetesConventionsTest {
         request(HttpMethod.PATCH, SERVICES + "/api?dryRun=All")
             .putHeader("Content-Type", "application/merge-patch+json")
             .sendBuffer(Buffer.buffer("{\"spec\":{\"replicas\":8}}"))
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     assertThat(patch.statusCode()).as(patch.bodyAsString()).isEqualTo(200);
     assertThat(annotation(patch.bodyAsJsonObject(), "cup.flipt.io/dry-run-diff"))
         .contains("+    \"replicas\": 8");
 
     HttpResponse<Buffer> delete =
-        request(HttpMethod.DELETE, SERVICES + "/api?dryRun=All")
-            .send()
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+        request(HttpMethod.DELETE, SERVICES + "/api?dryRun=All").send().await(2, TimeUnit.MINUTES);
     assertThat(delete.statusCode()).as(delete.bodyAsString()).isEqualTo(200);
     JsonObject deleted = delete.bodyAsJsonObject();
     assertThat(deleted.getJsonObject("metadata").getString("name")).isEqualTo("api");
@@ -271,7 +266,7 @@ class KubernetesConventionsTest {
   // -- several resources in one proposal --------------------------------------------------------
 
   @Test
-  void writesWithAProposalIdAddCommitsToThatProposal() {
+  void writesWithAProposalIdAddCommitsToThatProposal() throws Exception {
     ObjectId base = TestRepos.ref(fixture.remote, "refs/heads/main");
     HttpResponse<Buffer> first =
         put(SERVICES + "/web", new JsonObject(Fixture.service("default", "web", 5, "tier", "x")));
@@ -289,8 +284,7 @@ class KubernetesConventionsTest {
                 HttpMethod.DELETE,
                 SERVICES.replace("/default/", "/staging/") + "/web?proposal=" + id)
             .send()
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     assertThat(third.statusCode()).as(third.bodyAsString()).isEqualTo(202);
     // the same file again, on top of the proposal's own change
     HttpResponse<Buffer> again =
@@ -342,7 +336,7 @@ class KubernetesConventionsTest {
   // -- watch -------------------------------------------------------------------------------------
 
   @Test
-  void aWatchStartsWithTheCurrentStateAndFollowsPushesToTheRemote() {
+  void aWatchStartsWithTheCurrentStateAndFollowsPushesToTheRemote() throws Exception {
     String base = TestRepos.ref(fixture.remote, "refs/heads/main").name();
     WatchStream watch = watch(SERVICES + "?watch=true", "application/json");
     assertThat(watch.status()).isEqualTo(200);
@@ -409,7 +403,7 @@ class KubernetesConventionsTest {
   }
 
   @Test
-  void aWatchFromAnUnknownVersionIsGoneAndServerSentEventsCarryIds() {
+  void aWatchFromAnUnknownVersionIsGoneAndServerSentEventsCarryIds() throws Exception {
     WatchStream gone =
         watch(SERVICES + "?watch=true&resourceVersion=" + "ab".repeat(20), "application/json");
     assertThat(gone.status()).isEqualTo(410);
@@ -431,7 +425,7 @@ class KubernetesConventionsTest {
   // -- paging ------------------------------------------------------------------------------------
 
   @Test
-  void pagingThrough2500ResourcesWhileCommitsLandLosesAndRepeatsNothing() {
+  void pagingThrough2500ResourcesWhileCommitsLandLosesAndRepeatsNothing() throws Exception {
     Map<String, String> many = new LinkedHashMap<>();
     for (int i = 0; i < 2_500; i++) {
       String name = String.format("svc-%04d", i);
@@ -511,7 +505,7 @@ class KubernetesConventionsTest {
   // -- helpers -----------------------------------------------------------------------------------
 
   /** Pushes a commit to the remote's main and waits until the server's head is there. */
-  private ObjectId pushAndWait(Map<String, String> upserts, Set<String> deletes) {
+  private ObjectId pushAndWait(Map<String, String> upserts, Set<String> deletes) throws Exception {
     Promise<Void> seen = Promise.promise();
     List<String> target = new ArrayList<>();
     MessageConsumer<JsonObject> consumer =
@@ -527,14 +521,14 @@ class KubernetesConventionsTest {
                     }
                   }
                 });
-    consumer.completion().timeout(2, TimeUnit.MINUTES).await();
+    consumer.completion().await(2, TimeUnit.MINUTES);
     ObjectId pushed;
     synchronized (target) {
       pushed = TestRepos.commit(fixture.remote, "main", upserts, deletes, "someone else's change");
       target.add(pushed.name());
     }
-    seen.future().timeout(2, TimeUnit.MINUTES).await();
-    consumer.unregister().timeout(2, TimeUnit.MINUTES).await();
+    seen.future().await(2, TimeUnit.MINUTES);
+    consumer.unregister().await(2, TimeUnit.MINUTES);
     // each API instance hears of the move on its own event loop and until then may answer a read
     // it kept from the old head: wait until reads of web agree (gone, or at the pushed commit)
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -581,44 +575,43 @@ class KubernetesConventionsTest {
     return client.request(method, config.port(), "127.0.0.1", path);
   }
 
-  private HttpResponse<Buffer> get(String path) {
-    return request(HttpMethod.GET, path).send().timeout(2, TimeUnit.MINUTES).await();
+  private HttpResponse<Buffer> get(String path) throws Exception {
+    return request(HttpMethod.GET, path).send().await(2, TimeUnit.MINUTES);
   }
 
-  private HttpResponse<Buffer> get(String path, String accept) {
+  private HttpResponse<Buffer> get(String path, String accept) throws Exception {
     return request(HttpMethod.GET, path)
         .putHeader("Accept", accept)
         .send()
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
   }
 
-  private HttpResponse<Buffer> post(String path) {
-    return request(HttpMethod.POST, path).send().timeout(2, TimeUnit.MINUTES).await();
+  private HttpResponse<Buffer> post(String path) throws Exception {
+    return request(HttpMethod.POST, path).send().await(2, TimeUnit.MINUTES);
   }
 
-  private HttpResponse<Buffer> put(String path, JsonObject body) {
+  private HttpResponse<Buffer> put(String path, JsonObject body) throws Exception {
     return send(request(HttpMethod.PUT, path), body);
   }
 
-  private static HttpResponse<Buffer> send(HttpRequest<Buffer> request, JsonObject body) {
+  private static HttpResponse<Buffer> send(HttpRequest<Buffer> request, JsonObject body)
+      throws Exception {
     return request
         .putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(body.encode()))
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
   }
 
-  private HttpResponse<Buffer> delete(String path, JsonObject options) {
+  private HttpResponse<Buffer> delete(String path, JsonObject options) throws Exception {
     return send(request(HttpMethod.DELETE, path), options);
   }
 
-  private HttpResponse<Buffer> patch(String path, String contentType, String body) {
+  private HttpResponse<Buffer> patch(String path, String contentType, String body)
+      throws Exception {
     return request(HttpMethod.PATCH, path)
         .putHeader("Content-Type", contentType)
         .sendBuffer(Buffer.buffer(body))
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
   }
 
   private static JsonObject assertStatus(HttpResponse<Buffer> response, int code) {

@@ -45,7 +45,7 @@ class LimitsEndToEndTest {
   private ServerConfig config;
 
   @BeforeEach
-  void start(Vertx vertx) {
+  void start(Vertx vertx) throws Exception {
     fixture = new Fixture(tmp);
     TestRepos.commit(
         fixture.remote,
@@ -54,21 +54,20 @@ class LimitsEndToEndTest {
             Fixture.path("default", "big"),
             Fixture.service("default", "big", 1, "padding", "x".repeat(BIG_BYTES))));
     config = fixture.config(tmp.resolve("data"), 60_000);
-    server =
-        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     client = WebClient.create(vertx);
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     if (server != null) {
-      server.close().timeout(2, TimeUnit.MINUTES).await();
+      server.close().await(2, TimeUnit.MINUTES);
     }
     fixture.daemon.close();
   }
 
   @Test
-  void aJsonPatchOfTwentyThreeCopiesIs413AndTheServerStaysResponsive() {
+  void aJsonPatchOfTwentyThreeCopiesIs413AndTheServerStaysResponsive() throws Exception {
     String copies =
         IntStream.range(0, 23)
             .mapToObj(k -> "{\"op\":\"copy\",\"from\":\"/spec\",\"path\":\"/spec/c" + k + "\"}")
@@ -86,14 +85,13 @@ class LimitsEndToEndTest {
             .get(config.port(), config.host(), "/healthz")
             .timeout(TimeUnit.SECONDS.toMillis(30))
             .send()
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(TestRepos.refs(fixture.remote)).isEqualTo(refsBefore);
   }
 
   @Test
-  void aJsonPatchOfMoreThanTenThousandOperationsIs413() {
+  void aJsonPatchOfMoreThanTenThousandOperationsIs413() throws Exception {
     String tests =
         IntStream.range(0, 10_001)
             .mapToObj(k -> "{\"op\":\"test\",\"path\":\"/kind\",\"value\":\"Service\"}")
@@ -104,7 +102,7 @@ class LimitsEndToEndTest {
   }
 
   @Test
-  void malformedJsonPatchesAre4xxAndChangeNothing() {
+  void malformedJsonPatchesAre4xxAndChangeNothing() throws Exception {
     Map<String, ObjectId> refsBefore = TestRepos.refs(fixture.remote);
     Map<String, Integer> expected =
         Map.of(
@@ -129,17 +127,18 @@ class LimitsEndToEndTest {
             422,
             "[{\"op\":\"add\",\"path\":\"/spec/replicas/x\",\"value\":1}]",
             422);
-    expected.forEach(
-        (body, code) -> {
-          JsonObject status =
-              assertStatus(patch(SERVICES + "/web", "application/json-patch+json", body), code);
-          assertThat(status.getString("message")).as(body).contains("operation ");
-        });
+    for (Map.Entry<String, Integer> each : expected.entrySet()) {
+      JsonObject status =
+          assertStatus(
+              patch(SERVICES + "/web", "application/json-patch+json", each.getKey()),
+              each.getValue());
+      assertThat(status.getString("message")).as(each.getKey()).contains("operation ");
+    }
     assertThat(TestRepos.refs(fixture.remote)).isEqualTo(refsBefore);
   }
 
   @Test
-  void aResourceFileLargerThanTheLimitIsRefusedNotLoaded() {
+  void aResourceFileLargerThanTheLimitIsRefusedNotLoaded() throws Exception {
     JsonObject status = assertStatus(get(SERVICES + "/big"), 413);
     assertThat(status.getString("message"))
         .contains(Fixture.path("default", "big"))
@@ -149,7 +148,7 @@ class LimitsEndToEndTest {
   }
 
   @Test
-  void aPutOfAResourceLargerThanTheLimitIs413() {
+  void aPutOfAResourceLargerThanTheLimitIs413() throws Exception {
     Map<String, ObjectId> refsBefore = TestRepos.refs(fixture.remote);
     String big = Fixture.service("default", "web", 1, "padding", "y".repeat(BIG_BYTES));
     assertStatus(
@@ -157,28 +156,23 @@ class LimitsEndToEndTest {
             .request(HttpMethod.PUT, config.port(), config.host(), SERVICES + "/web")
             .putHeader("Content-Type", "application/json")
             .sendBuffer(Buffer.buffer(big))
-            .timeout(2, TimeUnit.MINUTES)
-            .await(),
+            .await(2, TimeUnit.MINUTES),
         413);
     assertThat(TestRepos.refs(fixture.remote)).isEqualTo(refsBefore);
   }
 
-  private HttpResponse<Buffer> get(String path) {
-    return client
-        .get(config.port(), config.host(), path)
-        .send()
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+  private HttpResponse<Buffer> get(String path) throws Exception {
+    return client.get(config.port(), config.host(), path).send().await(2, TimeUnit.MINUTES);
   }
 
-  private HttpResponse<Buffer> patch(String path, String contentType, String body) {
+  private HttpResponse<Buffer> patch(String path, String contentType, String body)
+      throws Exception {
     return client
         .request(HttpMethod.PATCH, config.port(), config.host(), path)
         .putHeader("Content-Type", contentType)
         .timeout(TimeUnit.SECONDS.toMillis(60))
         .sendBuffer(Buffer.buffer(body))
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
   }
 
   private static JsonObject assertStatus(HttpResponse<Buffer> response, int code) {

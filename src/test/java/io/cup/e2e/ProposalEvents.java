@@ -16,7 +16,7 @@ final class ProposalEvents {
   private final Map<String, Promise<JsonObject>> events = new ConcurrentHashMap<>();
 
   /** Starts recording on {@code vertx}'s event bus; returns once the consumer is registered. */
-  static ProposalEvents record(Vertx vertx) {
+  static ProposalEvents record(Vertx vertx) throws Exception {
     ProposalEvents recorder = new ProposalEvents();
     vertx
         .eventBus()
@@ -29,8 +29,7 @@ final class ProposalEvents {
                         m.body().getString("type"))
                     .tryComplete(m.body()))
         .completion()
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
     return recorder;
   }
 

@@ -49,20 +49,19 @@ class ProposalReplayTest {
   private ServerConfig config;
 
   @BeforeEach
-  void start(Vertx vertx) {
+  void start(Vertx vertx) throws Exception {
     this.vertx = vertx;
     events = ProposalEvents.record(vertx);
     this.fixture = new Fixture(tmp);
     this.config = fixture.config(tmp.resolve("data"), POLL_MILLIS);
-    this.server =
-        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    this.server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     this.client = WebClient.create(vertx);
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     if (server != null) {
-      server.close().timeout(2, TimeUnit.MINUTES).await();
+      server.close().await(2, TimeUnit.MINUTES);
     }
     fixture.daemon.close();
   }
@@ -214,10 +213,9 @@ class ProposalReplayTest {
    */
   @Test
   void aProposalWhoseResourceIsOverTheLimitUpstreamIsLeftOnItsBase() throws Exception {
-    server.close().timeout(2, TimeUnit.MINUTES).await();
+    server.close().await(2, TimeUnit.MINUTES);
     config = config.withMaxResourceBytes(64 * 1024);
-    server =
-        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     String older = proposeApi(6);
     String big = propose("web", 5);
     ObjectId bigBranch = TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + big);
@@ -250,7 +248,7 @@ class ProposalReplayTest {
 
   // -- helpers -----------------------------------------------------------------------------------
 
-  private String propose(String name, int replicas) {
+  private String propose(String name, int replicas) throws Exception {
     HttpResponse<Buffer> put =
         put(
             SERVICES + "/" + name,
@@ -265,7 +263,7 @@ class ProposalReplayTest {
         .getInteger("replicas");
   }
 
-  private String proposeApi(int replicas) {
+  private String proposeApi(int replicas) throws Exception {
     HttpResponse<Buffer> put =
         put(
             SERVICES + "/api",
@@ -279,24 +277,19 @@ class ProposalReplayTest {
     return events.of(id, type);
   }
 
-  private HttpResponse<Buffer> get(String path) {
-    return client.get(config.port(), "127.0.0.1", path).send().timeout(2, TimeUnit.MINUTES).await();
+  private HttpResponse<Buffer> get(String path) throws Exception {
+    return client.get(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
   }
 
-  private HttpResponse<Buffer> post(String path) {
-    return client
-        .post(config.port(), "127.0.0.1", path)
-        .send()
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+  private HttpResponse<Buffer> post(String path) throws Exception {
+    return client.post(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
   }
 
-  private HttpResponse<Buffer> put(String path, JsonObject body) {
+  private HttpResponse<Buffer> put(String path, JsonObject body) throws Exception {
     return client
         .put(config.port(), "127.0.0.1", path)
         .putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(body.encode()))
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
   }
 }

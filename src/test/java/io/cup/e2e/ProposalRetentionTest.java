@@ -54,9 +54,9 @@ class ProposalRetentionTest {
   private ServerConfig config;
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     if (server != null) {
-      server.close().timeout(2, TimeUnit.MINUTES).await();
+      server.close().await(2, TimeUnit.MINUTES);
     }
     fixture.daemon.close();
   }
@@ -68,8 +68,7 @@ class ProposalRetentionTest {
     fixture = new Fixture(tmp);
     // first without retention: every proposal keeps its refs
     config = fixture.config(tmp.resolve("data"), 300);
-    server =
-        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     client = WebClient.create(vertx);
     String web = propose("web", 5);
     String api = propose("api", 6);
@@ -80,12 +79,11 @@ class ProposalRetentionTest {
     assertThat(post(PROPOSALS + cache + "/close").statusCode()).isEqualTo(200);
     List<String> done = List.of(web, api, cache);
     Map<String, ObjectId> before = TestRepos.refs(fixture.remote);
-    server.close().timeout(2, TimeUnit.MINUTES).await();
+    server.close().await(2, TimeUnit.MINUTES);
 
     // then with a retention every finished proposal is past
     config = config.withProposalRetention(1);
-    server =
-        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     awaitTrue(
         () -> {
           Map<String, ObjectId> refs = TestRepos.refs(fixture.remote);
@@ -170,28 +168,23 @@ class ProposalRetentionTest {
     return new FileRepositoryBuilder().setGitDir(repoDir.toFile()).setMustExist(true).build();
   }
 
-  private String propose(String name, int replicas) {
+  private String propose(String name, int replicas) throws Exception {
     HttpResponse<Buffer> put =
         client
             .put(config.port(), "127.0.0.1", SERVICES + "/" + name)
             .putHeader("Content-Type", "application/json")
             .sendBuffer(
                 Buffer.buffer(Fixture.service("default", name, replicas, "tier", "frontend")))
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     return put.bodyAsJsonObject().getString("id");
   }
 
-  private HttpResponse<Buffer> get(String path) {
-    return client.get(config.port(), "127.0.0.1", path).send().timeout(2, TimeUnit.MINUTES).await();
+  private HttpResponse<Buffer> get(String path) throws Exception {
+    return client.get(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
   }
 
-  private HttpResponse<Buffer> post(String path) {
-    return client
-        .post(config.port(), "127.0.0.1", path)
-        .send()
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+  private HttpResponse<Buffer> post(String path) throws Exception {
+    return client.post(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
   }
 }

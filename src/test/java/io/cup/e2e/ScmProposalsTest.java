@@ -59,9 +59,9 @@ class ScmProposalsTest {
   private ScmStandIn scm;
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     if (server != null) {
-      server.close().timeout(2, TimeUnit.MINUTES).await();
+      server.close().await(2, TimeUnit.MINUTES);
     }
     fixture.daemon.close();
     if (scm != null) {
@@ -73,12 +73,12 @@ class ScmProposalsTest {
     }
   }
 
-  private void start(Vertx vertx, Kind kind) throws IOException {
+  private void start(Vertx vertx, Kind kind) throws Exception {
     start(vertx, kind, 0);
   }
 
   /** As {@link #start(Vertx, Kind)}, polling open requests every {@code pollMillis} (0: never). */
-  private void start(Vertx vertx, Kind kind, long pollMillis) throws IOException {
+  private void start(Vertx vertx, Kind kind, long pollMillis) throws Exception {
     this.vertx = vertx;
     events = ProposalEvents.record(vertx);
     fixture = new Fixture(tmp);
@@ -89,7 +89,7 @@ class ScmProposalsTest {
     JsonObject descriptor = new JsonObject(Files.readString(reconciler));
     descriptor.getJsonObject("config").put("scmPollIntervalMillis", pollMillis);
     Files.writeString(reconciler, descriptor.encodePrettily());
-    server = CupServer.start(vertx, config, verticles).timeout(2, TimeUnit.MINUTES).await();
+    server = CupServer.start(vertx, config, verticles).await(2, TimeUnit.MINUTES);
     client = WebClient.create(vertx);
   }
 
@@ -512,33 +512,28 @@ class ScmProposalsTest {
     return events.of(id, type);
   }
 
-  private HttpResponse<Buffer> deliver(Delivery delivery) {
+  private HttpResponse<Buffer> deliver(Delivery delivery) throws Exception {
     HttpRequest<Buffer> request =
         client.post(config.port(), "127.0.0.1", "/webhooks/" + delivery.scm());
     delivery.headers().forEach(request::putHeader);
-    return request.sendBuffer(Buffer.buffer(delivery.body())).timeout(2, TimeUnit.MINUTES).await();
+    return request.sendBuffer(Buffer.buffer(delivery.body())).await(2, TimeUnit.MINUTES);
   }
 
-  private HttpResponse<Buffer> get(String path) {
-    return client.get(config.port(), "127.0.0.1", path).send().timeout(2, TimeUnit.MINUTES).await();
+  private HttpResponse<Buffer> get(String path) throws Exception {
+    return client.get(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
   }
 
-  private HttpResponse<Buffer> post(String path) {
-    return client
-        .post(config.port(), "127.0.0.1", path)
-        .send()
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+  private HttpResponse<Buffer> post(String path) throws Exception {
+    return client.post(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
   }
 
-  private HttpResponse<Buffer> put(String path, int replicas) {
+  private HttpResponse<Buffer> put(String path, int replicas) throws Exception {
     String resource = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
     String name = resource.substring(resource.lastIndexOf('/') + 1);
     return client
         .put(config.port(), "127.0.0.1", path)
         .putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(Fixture.service("default", name, replicas, "tier", "frontend")))
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
   }
 }

@@ -49,15 +49,15 @@ class ScmTwoNodesTest {
   private WebClient client;
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     for (CupServer node : new CupServer[] {nodeA, nodeB}) {
       if (node != null) {
-        node.close().timeout(2, TimeUnit.MINUTES).await();
+        node.close().await(2, TimeUnit.MINUTES);
       }
     }
     for (Vertx vertx : new Vertx[] {vertxA, vertxB}) {
       if (vertx != null) {
-        vertx.close().timeout(2, TimeUnit.MINUTES).await();
+        vertx.close().await(2, TimeUnit.MINUTES);
       }
     }
     fixture.daemon.close();
@@ -77,8 +77,8 @@ class ScmTwoNodesTest {
     configB = ScmProposalsTest.config(fixture, tmp, Kind.GITHUB, scm.baseUrl(), "b", 300);
     vertxA = Vertx.vertx();
     vertxB = Vertx.vertx();
-    nodeA = CupServer.start(vertxA, configA, verticles).timeout(2, TimeUnit.MINUTES).await();
-    nodeB = CupServer.start(vertxB, configB, verticles).timeout(2, TimeUnit.MINUTES).await();
+    nodeA = CupServer.start(vertxA, configA, verticles).await(2, TimeUnit.MINUTES);
+    nodeB = CupServer.start(vertxB, configB, verticles).await(2, TimeUnit.MINUTES);
     client = WebClient.create(vertxA);
 
     // the SCM refuses creates for now: the proposal stays pending, and node B fetches it
@@ -88,8 +88,7 @@ class ScmTwoNodesTest {
             .put(configA.port(), "127.0.0.1", SERVICES + "/web")
             .putHeader("Content-Type", "application/json")
             .sendBuffer(Buffer.buffer(Fixture.service("default", "web", 5, "tier", "frontend")))
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     String id = put.bodyAsJsonObject().getString("id");
     awaitProposal(configB, id, p -> "pending".equals(state(p)));
@@ -142,8 +141,7 @@ class ScmTwoNodesTest {
                 client
                     .get(node.port(), "127.0.0.1", PROPOSALS + id)
                     .send()
-                    .timeout(2, TimeUnit.MINUTES)
-                    .await();
+                    .await(2, TimeUnit.MINUTES);
             if (read.statusCode() != 200) {
               return false;
             }

@@ -51,25 +51,24 @@ class ServerEndToEndTest {
   private ServerConfig config;
 
   @BeforeEach
-  void start(Vertx vertx) {
+  void start(Vertx vertx) throws Exception {
     this.vertx = vertx;
     this.fixture = new Fixture(tmp);
     this.config = fixture.config(tmp.resolve("data"), POLL_MILLIS);
-    this.server =
-        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    this.server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     this.client = WebClient.create(vertx);
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     if (server != null) {
-      server.close().timeout(2, TimeUnit.MINUTES).await();
+      server.close().await(2, TimeUnit.MINUTES);
     }
     fixture.daemon.close();
   }
 
   @Test
-  void readsComeFromTheTrackedBranch() {
+  void readsComeFromTheTrackedBranch() throws Exception {
     HttpResponse<Buffer> list = get(SERVICES);
     assertThat(list.statusCode()).isEqualTo(200);
     List<JsonObject> items = ndjson(list.bodyAsString());
@@ -103,7 +102,7 @@ class ServerEndToEndTest {
   }
 
   @Test
-  void aPutBecomesAProposalBranchOffTheBase() {
+  void aPutBecomesAProposalBranchOffTheBase() throws Exception {
     ObjectId base = TestRepos.ref(fixture.remote, "refs/heads/main");
     JsonObject web = new JsonObject(Fixture.service("default", "web", 5, "tier", "frontend"));
 
@@ -147,13 +146,12 @@ class ServerEndToEndTest {
   }
 
   @Test
-  void deleteIsProposedAndAMissingResourceIs404() {
+  void deleteIsProposedAndAMissingResourceIs404() throws Exception {
     HttpResponse<Buffer> deleted =
         client
             .delete(config.port(), "127.0.0.1", SERVICES + "/api")
             .send()
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(202);
     String id = deleted.bodyAsJsonObject().getString("id");
     RevCommit head = TestRepos.parseCommit(fixture.remote, "refs/heads/cup/proposal/" + id);
@@ -167,13 +165,12 @@ class ServerEndToEndTest {
         client
             .delete(config.port(), "127.0.0.1", SERVICES + "/ghost")
             .send()
-            .timeout(2, TimeUnit.MINUTES)
-            .await(),
+            .await(2, TimeUnit.MINUTES),
         404);
   }
 
   @Test
-  void fiftyConcurrentPutsGiveFiftyProposalsEachBasePlusItsChange() {
+  void fiftyConcurrentPutsGiveFiftyProposalsEachBasePlusItsChange() throws Exception {
     ObjectId base = TestRepos.ref(fixture.remote, "refs/heads/main");
     List<Future<HttpResponse<Buffer>>> puts = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
@@ -184,7 +181,7 @@ class ServerEndToEndTest {
               .putHeader("Content-Type", "application/json")
               .sendBuffer(Buffer.buffer(Fixture.service("default", name, i, "batch", "fifty"))));
     }
-    Future.all(puts).timeout(2, TimeUnit.MINUTES).await();
+    Future.all(puts).await(2, TimeUnit.MINUTES);
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < 50; i++) {
       HttpResponse<Buffer> response = puts.get(i).result();
@@ -215,7 +212,7 @@ class ServerEndToEndTest {
   }
 
   @Test
-  void badInputIsAStatusAndChangesNothing() {
+  void badInputIsAStatusAndChangesNothing() throws Exception {
     Map<String, ObjectId> refsBefore = TestRepos.refs(fixture.remote);
     JsonObject valid = new JsonObject(Fixture.service("default", "web", 4, "tier", "frontend"));
 
@@ -275,7 +272,7 @@ class ServerEndToEndTest {
   }
 
   @Test
-  void aPushToTheRemoteIsSeenWithinTwoPollsAndPublishedAsAResourceEvent() {
+  void aPushToTheRemoteIsSeenWithinTwoPollsAndPublishedAsAResourceEvent() throws Exception {
     List<JsonObject> events = new CopyOnWriteArrayList<>();
     Promise<JsonObject> modified = Promise.promise();
     Promise<JsonObject> deleted = Promise.promise();
@@ -293,8 +290,7 @@ class ServerEndToEndTest {
               }
             })
         .completion()
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
 
     long pushedAt = System.nanoTime();
     ObjectId pushed =
@@ -306,7 +302,7 @@ class ServerEndToEndTest {
                 Fixture.service("default", "web", 9, "tier", "frontend")),
             Set.of(Fixture.path("default", "api")),
             "someone else scales web and removes api");
-    JsonObject event = modified.future().timeout(2, TimeUnit.MINUTES).await();
+    JsonObject event = modified.future().await(2, TimeUnit.MINUTES);
     long elapsedMillis = (System.nanoTime() - pushedAt) / 1_000_000;
     // two poll intervals, plus room for the fetch itself on a busy 2-core machine
     assertThat(elapsedMillis).isLessThan(2 * POLL_MILLIS + 3_000);
@@ -315,7 +311,7 @@ class ServerEndToEndTest {
     assertThat(event.getString("commit")).isEqualTo(pushed.name());
     assertThat(event.getJsonObject("object").getJsonObject("spec").getInteger("replicas"))
         .isEqualTo(9);
-    JsonObject gone = deleted.future().timeout(2, TimeUnit.MINUTES).await();
+    JsonObject gone = deleted.future().await(2, TimeUnit.MINUTES);
     assertThat(gone.getString("name")).isEqualTo("api");
 
     assertThat(
@@ -325,7 +321,7 @@ class ServerEndToEndTest {
   }
 
   @Test
-  void aStoppedRemoteFailsWritesWith503WhileReadsGoOn() {
+  void aStoppedRemoteFailsWritesWith503WhileReadsGoOn() throws Exception {
     fixture.daemon.stop();
     JsonObject web = new JsonObject(Fixture.service("default", "web", 7, "tier", "frontend"));
     HttpResponse<Buffer> refused = put(SERVICES + "/web", web);
@@ -349,14 +345,13 @@ class ServerEndToEndTest {
   }
 
   @Test
-  void proposalsMergeCloseAndSurviveARestart() {
+  void proposalsMergeCloseAndSurviveARestart() throws Exception {
     List<JsonObject> proposalEvents = new CopyOnWriteArrayList<>();
     vertx
         .eventBus()
         .<JsonObject>consumer(Addresses.EVENTS_PROPOSAL, m -> proposalEvents.add(m.body()))
         .completion()
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
 
     String toMerge =
         put(
@@ -397,18 +392,16 @@ class ServerEndToEndTest {
         .contains("opened", "merged", "closed");
 
     // a restart on the same data directory, then a second node with an empty one
-    server.close().timeout(2, TimeUnit.MINUTES).await();
-    server =
-        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    server.close().await(2, TimeUnit.MINUTES);
+    server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     assertStates(toMerge, toClose, stillOpen);
-    server.close().timeout(2, TimeUnit.MINUTES).await();
+    server.close().await(2, TimeUnit.MINUTES);
     config = fixture.config(tmp.resolve("other-node"), POLL_MILLIS);
-    server =
-        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     assertStates(toMerge, toClose, stillOpen);
   }
 
-  private void assertStates(String merged, String closed, String open) {
+  private void assertStates(String merged, String closed, String open) throws Exception {
     JsonObject list = get("/apis/cup.flipt.io/v1alpha1/proposals").bodyAsJsonObject();
     String text = list.encode();
     assertThat(text).contains(merged, closed, open);
@@ -417,7 +410,7 @@ class ServerEndToEndTest {
     assertThat(stateOf(open)).isEqualTo("open");
   }
 
-  private String stateOf(String id) {
+  private String stateOf(String id) throws Exception {
     JsonObject proposal = get("/apis/cup.flipt.io/v1alpha1/proposals/" + id).bodyAsJsonObject();
     JsonObject status = proposal.getJsonObject("status");
     return status != null ? status.getString("state") : proposal.getString("state");
@@ -425,38 +418,33 @@ class ServerEndToEndTest {
 
   // -- HTTP helpers ------------------------------------------------------------------------------
 
-  private HttpResponse<Buffer> get(String path) {
-    return client.get(config.port(), "127.0.0.1", path).send().timeout(2, TimeUnit.MINUTES).await();
+  private HttpResponse<Buffer> get(String path) throws Exception {
+    return client.get(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
   }
 
-  private HttpResponse<Buffer> get(String path, String accept) {
+  private HttpResponse<Buffer> get(String path, String accept) throws Exception {
     return client
         .get(config.port(), "127.0.0.1", path)
         .putHeader("Accept", accept)
         .send()
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
   }
 
-  private HttpResponse<Buffer> post(String path) {
-    return client
-        .post(config.port(), "127.0.0.1", path)
-        .send()
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+  private HttpResponse<Buffer> post(String path) throws Exception {
+    return client.post(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
   }
 
-  private HttpResponse<Buffer> put(String path, JsonObject body) {
+  private HttpResponse<Buffer> put(String path, JsonObject body) throws Exception {
     return putRaw(path, body.encode(), "application/json");
   }
 
-  private HttpResponse<Buffer> putRaw(String path, String body, String contentType) {
+  private HttpResponse<Buffer> putRaw(String path, String body, String contentType)
+      throws Exception {
     return client
         .put(config.port(), "127.0.0.1", path)
         .putHeader("Content-Type", contentType)
         .sendBuffer(Buffer.buffer(body))
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
   }
 
   /** Sends raw bytes on a fresh connection and returns what the server answers (head and body). */

@@ -63,20 +63,20 @@ class WasmControllerEndToEndTest {
   private ServerConfig config;
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     if (server != null) {
-      server.close().timeout(2, TimeUnit.MINUTES).await();
+      server.close().await(2, TimeUnit.MINUTES);
     }
     if (daemon != null) {
       daemon.close();
     }
   }
 
-  private void start(Vertx vertx, Path resources) {
+  private void start(Vertx vertx, Path resources) throws Exception {
     start(vertx, resources, ServerConfig.DEFAULT_WASM_MAX_BODY_BYTES);
   }
 
-  private void start(Vertx vertx, Path resources, long wasmMaxBodyBytes) {
+  private void start(Vertx vertx, Path resources, long wasmMaxBodyBytes) throws Exception {
     this.vertx = vertx;
     Map<String, String> seed = FliptFixtures.files(FLIPT_DATA);
     seed.put("README.md", "# flags\n");
@@ -101,8 +101,7 @@ class WasmControllerEndToEndTest {
                 false,
                 ServerConfig.DEFAULT_MAX_BODY_BYTES)
             .withWasmMaxBodyBytes(wasmMaxBodyBytes);
-    server =
-        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     // room for every concurrent request of a test: none waits for a connection
     client = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(32));
   }
@@ -144,10 +143,7 @@ class WasmControllerEndToEndTest {
 
     // delete: a proposal that removes the entry from default/features.yml only
     HttpResponse<Buffer> deleted =
-        request(HttpMethod.DELETE, FLAGS + "/dark-mode")
-            .send()
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+        request(HttpMethod.DELETE, FLAGS + "/dark-mode").send().await(2, TimeUnit.MINUTES);
     assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(202);
     String deleteBranch = "refs/heads/cup/proposal/" + deleted.bodyAsJsonObject().getString("id");
     assertThat(changedPaths(base.name(), deleteBranch)).containsExactly("default/features.yml");
@@ -157,8 +153,7 @@ class WasmControllerEndToEndTest {
     assertThat(
             request(HttpMethod.DELETE, FLAGS + "/nope")
                 .send()
-                .timeout(2, TimeUnit.MINUTES)
-                .await()
+                .await(2, TimeUnit.MINUTES)
                 .statusCode())
         .isEqualTo(404);
 
@@ -174,7 +169,7 @@ class WasmControllerEndToEndTest {
                     modified.tryComplete(m.body());
                   }
                 });
-    events.completion().timeout(2, TimeUnit.MINUTES).await();
+    events.completion().await(2, TimeUnit.MINUTES);
     String file = TestRepos.read(remote, "refs/heads/main", "default/features.yml");
     TestRepos.commit(
         remote,
@@ -182,7 +177,7 @@ class WasmControllerEndToEndTest {
         Map.of("default/features.yml", file.replaceFirst("enabled: true", "enabled: false")),
         Set.of(),
         "turn dark mode off");
-    JsonObject event = modified.future().timeout(2, TimeUnit.MINUTES).await();
+    JsonObject event = modified.future().await(2, TimeUnit.MINUTES);
     assertThat(event.getString("type")).isEqualTo("MODIFIED");
     assertThat(event.getJsonObject("object").getJsonObject("spec").getBoolean("enabled")).isFalse();
   }
@@ -206,8 +201,7 @@ class WasmControllerEndToEndTest {
               }
             })
         .completion()
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
 
     // upstream, someone edits another flag of the same features.yml
     String file = TestRepos.read(remote, "refs/heads/main", "default/features.yml");
@@ -252,10 +246,10 @@ class WasmControllerEndToEndTest {
     long started = System.nanoTime();
     // while the spinner runs, a flag still answers
     assertThat(get(FLAGS + "/new-checkout").statusCode()).isEqualTo(200);
-    HttpResponse<Buffer> spin = hostile.get(0).timeout(2, TimeUnit.MINUTES).await();
-    HttpResponse<Buffer> bomb = hostile.get(1).timeout(2, TimeUnit.MINUTES).await();
-    HttpResponse<Buffer> flood = hostile.get(2).timeout(2, TimeUnit.MINUTES).await();
-    HttpResponse<Buffer> escape = hostile.get(3).timeout(2, TimeUnit.MINUTES).await();
+    HttpResponse<Buffer> spin = hostile.get(0).await(2, TimeUnit.MINUTES);
+    HttpResponse<Buffer> bomb = hostile.get(1).await(2, TimeUnit.MINUTES);
+    HttpResponse<Buffer> flood = hostile.get(2).await(2, TimeUnit.MINUTES);
+    HttpResponse<Buffer> escape = hostile.get(3).await(2, TimeUnit.MINUTES);
     assertThat((System.nanoTime() - started) / 1_000_000_000L).isLessThan(40);
     assertThat(spin.statusCode()).as(spin.bodyAsString()).isEqualTo(504);
     assertThat(spin.bodyAsJsonObject().getString("kind")).isEqualTo("Status");
@@ -277,8 +271,7 @@ class WasmControllerEndToEndTest {
                         .put("kind", "Spinner")
                         .put("metadata", new JsonObject().put("name", "x"))
                         .encode()))
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(504);
     assertThat(TestRepos.refs(remote)).isEqualTo(refs);
     // the workers are free again
@@ -303,7 +296,7 @@ class WasmControllerEndToEndTest {
     // every read was answered while writes were still queued or running
     long unanswered = writes.stream().filter(w -> !w.isComplete()).count();
     for (Future<HttpResponse<Buffer>> write : writes) {
-      HttpResponse<Buffer> answer = write.timeout(2, TimeUnit.MINUTES).await();
+      HttpResponse<Buffer> answer = write.await(2, TimeUnit.MINUTES);
       assertThat(answer.statusCode()).as(answer.bodyAsString()).isIn(503, 504);
     }
     System.out.printf(
@@ -321,7 +314,7 @@ class WasmControllerEndToEndTest {
     // a spinner never answers in time: a 413 means it never ran
     JsonObject big = spinner("x");
     big.put("spec", new JsonObject().put("padding", "x".repeat(3000)));
-    HttpResponse<Buffer> put = spinnerPut(big).timeout(2, TimeUnit.MINUTES).await();
+    HttpResponse<Buffer> put = spinnerPut(big).await(2, TimeUnit.MINUTES);
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(413);
     assertThat(put.bodyAsJsonObject().getString("message"))
         .contains("limit of 2048 bytes")
@@ -337,8 +330,7 @@ class WasmControllerEndToEndTest {
                     new JsonObject()
                         .put("spec", new JsonObject().put("description", "d".repeat(3000)))
                         .encode()))
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     assertThat(bigPatch.statusCode()).as(bigPatch.bodyAsString()).isEqualTo(413);
     assertThat(bigPatch.bodyAsJsonObject().getString("message"))
         .startsWith("the request body is")
@@ -354,8 +346,7 @@ class WasmControllerEndToEndTest {
         request(HttpMethod.PATCH, FLAGS + "/dark-mode")
             .putHeader("Content-Type", "application/merge-patch+json")
             .sendBuffer(Buffer.buffer(patch))
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     assertThat(patched.statusCode()).as(patched.bodyAsString()).isEqualTo(413);
     assertThat(patched.bodyAsJsonObject().getString("message"))
         .contains("the patched resource")
@@ -472,20 +463,19 @@ class WasmControllerEndToEndTest {
     return client.request(method, config.port(), "127.0.0.1", path);
   }
 
-  private HttpResponse<Buffer> get(String path) {
-    return request(HttpMethod.GET, path).send().timeout(2, TimeUnit.MINUTES).await();
+  private HttpResponse<Buffer> get(String path) throws Exception {
+    return request(HttpMethod.GET, path).send().await(2, TimeUnit.MINUTES);
   }
 
-  private HttpResponse<Buffer> put(String path, JsonObject body) {
+  private HttpResponse<Buffer> put(String path, JsonObject body) throws Exception {
     return request(HttpMethod.PUT, path)
         .putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(body.encode()))
-        .timeout(2, TimeUnit.MINUTES)
-        .await();
+        .await(2, TimeUnit.MINUTES);
   }
 
   /** Reads {@code path} {@code count} times, one after the other: each read's milliseconds. */
-  private List<Long> readMillis(String path, int count) {
+  private List<Long> readMillis(String path, int count) throws Exception {
     List<Long> millis = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       long started = System.nanoTime();

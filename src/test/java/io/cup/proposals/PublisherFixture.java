@@ -54,7 +54,7 @@ abstract class PublisherFixture {
   ServerConfig cfg;
 
   @BeforeEach
-  void serveRemote() {
+  void serveRemote() throws Exception {
     Sources.forgetAll();
     remote = TestRepos.createBare(root.resolve("served").resolve("flags.git"), SEED);
     daemon = GitDaemon.serve(root.resolve("served"));
@@ -62,7 +62,7 @@ abstract class PublisherFixture {
   }
 
   @AfterEach
-  void stopRemote() {
+  void stopRemote() throws Exception {
     Sources.forgetAll();
     if (daemon != null) {
       daemon.close();

@@ -22,7 +22,7 @@ class ScmClientTest {
   private ScmClient client;
 
   @BeforeEach
-  void create() {
+  void create() throws Exception {
     vertx = Vertx.vertx();
     client =
         ScmClient.create(
@@ -35,13 +35,13 @@ class ScmClientTest {
   }
 
   @AfterEach
-  void close() {
+  void close() throws Exception {
     client.close();
-    vertx.close().timeout(2, TimeUnit.MINUTES).await();
+    vertx.close().await(2, TimeUnit.MINUTES);
   }
 
   @Test
-  void retryAfterInSecondsOrAsAnHttpDate() {
+  void retryAfterInSecondsOrAsAnHttpDate() throws Exception {
     assertThat(client.retryAfterMillis(headers("Retry-After", "7"))).isEqualTo(7_000);
     assertThat(client.retryAfterMillis(headers("Retry-After", "Thu, 26 Nov 2026 12:00:30 GMT")))
         .isEqualTo(30_000);
@@ -53,7 +53,7 @@ class ScmClientTest {
   }
 
   @Test
-  void anExhaustedRateLimitWaitsForItsReset() {
+  void anExhaustedRateLimitWaitsForItsReset() throws Exception {
     long reset = NOW.getEpochSecond() + 90;
     assertThat(
             client.retryAfterMillis(
@@ -70,7 +70,7 @@ class ScmClientTest {
   }
 
   @Test
-  void failuresWorthRetryingAreTheTransientOnes() {
+  void failuresWorthRetryingAreTheTransientOnes() throws Exception {
     assertThat(new ScmException("x", 0, -1, null).isTransient()).isTrue();
     assertThat(new ScmException("x", 502, -1, null).isTransient()).isTrue();
     assertThat(new ScmException("x", 429, -1, null).isTransient()).isTrue();
@@ -80,7 +80,7 @@ class ScmClientTest {
   }
 
   @Test
-  void theRepositoryComesFromTheRemotesLastPathSegments() {
+  void theRepositoryComesFromTheRemotesLastPathSegments() throws Exception {
     assertThat(ScmRepository.of(ScmKind.GITHUB, "https://github.com/acme/config.git", null).path())
         .isEqualTo("acme/config");
     assertThat(ScmRepository.of(ScmKind.GITEA, "git@gitea.example:acme/config.git", null).path())
@@ -102,7 +102,7 @@ class ScmClientTest {
   }
 
   @Test
-  void apiUrlsAreHttpWithoutCredentials() {
+  void apiUrlsAreHttpWithoutCredentials() throws Exception {
     assertThat(ScmKind.checkApiUrl("https://ghe.example/api/v3/"))
         .isEqualTo("https://ghe.example/api/v3");
     assertThatThrownBy(() -> ScmKind.checkApiUrl("ftp://x")).hasMessageContaining("http(s)");

@@ -66,7 +66,7 @@ class CliAccessTest {
   private CliServer server;
 
   @BeforeEach
-  void start(Vertx vertx) throws IOException {
+  void start(Vertx vertx) throws Exception {
     pki = TestPki.create(tmp.resolve("pki"));
     TestPki.Issued tls = pki.serverCertificate(tmp.resolve("tls"));
     Path tokens = tmp.resolve("tokens.csv");
@@ -96,7 +96,7 @@ class CliAccessTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     if (server != null) {
       server.close();
     }

@@ -29,7 +29,7 @@ class CliAuthTest {
   private Cup cup;
 
   @BeforeEach
-  void start(Vertx vertx) {
+  void start(Vertx vertx) throws Exception {
     server = ReviewServer.http(vertx);
     cup = new Cup(CliServer.environment(tmp), tmp, "-a", server.address, "--token", "s3cret");
     // allowed: reading flags, and anything on /healthz; the rest denied, proposals with a reason
@@ -56,7 +56,7 @@ class CliAuthTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     server.close();
   }
 

@@ -35,7 +35,7 @@ class CliConfigTest {
   private Path xdg;
 
   @BeforeEach
-  void start(Vertx vertx) {
+  void start(Vertx vertx) throws Exception {
     server = new CliServer(vertx, tmp, 500);
     env = CliServer.environment(tmp);
     xdg = Path.of(env.get("XDG_CONFIG_HOME"));
@@ -43,7 +43,7 @@ class CliConfigTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     server.close();
   }
 

@@ -35,13 +35,13 @@ class CliEditTest {
   private Map<String, String> env;
 
   @BeforeEach
-  void start(Vertx vertx) {
+  void start(Vertx vertx) throws Exception {
     server = new CliServer(vertx, tmp, 500);
     env = CliServer.environment(tmp);
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     server.close();
   }
 

@@ -43,13 +43,13 @@ class CliResourceCommandsTest {
   private Cup cup;
 
   @BeforeEach
-  void start(Vertx vertx) {
+  void start(Vertx vertx) throws Exception {
     server = new CliServer(vertx, tmp, 500);
     cup = new Cup(CliServer.environment(tmp), tmp, "-a", server.address);
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     server.close();
   }
 

@@ -43,7 +43,7 @@ final class CliServer implements AutoCloseable {
   final CupServer server;
   final String address;
 
-  CliServer(Vertx vertx, Path base, long pollMillis) {
+  CliServer(Vertx vertx, Path base, long pollMillis) throws Exception {
     this(vertx, base, pollMillis, resources -> List.of());
   }
 
@@ -52,7 +52,8 @@ final class CliServer implements AutoCloseable {
    * may also write RBAC documents); with {@code --api-tls-cert-file} among them the address is
    * {@code https://}.
    */
-  CliServer(Vertx vertx, Path base, long pollMillis, Function<Path, List<String>> moreServeFlags) {
+  CliServer(Vertx vertx, Path base, long pollMillis, Function<Path, List<String>> moreServeFlags)
+      throws Exception {
     this.base = base;
     Fixture fixture = new Fixture(base);
     this.remote = fixture.remote;
@@ -87,13 +88,12 @@ final class CliServer implements AutoCloseable {
             new PrintWriter(err));
     assertThat(serve.serve()).as(err.toString()).isTrue();
     ServerConfig config = serve.server();
-    this.server =
-        CupServer.start(vertx, config, Path.of("verticles")).timeout(2, TimeUnit.MINUTES).await();
+    this.server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
   }
 
   @Override
-  public void close() {
-    server.close().timeout(2, TimeUnit.MINUTES).await();
+  public void close() throws Exception {
+    server.close().await(2, TimeUnit.MINUTES);
     daemon.close();
   }
 

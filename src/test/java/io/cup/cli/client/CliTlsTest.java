@@ -51,7 +51,8 @@ class CliTlsTest {
             TestCertificates.authority("someone else").certificatePem());
   }
 
-  private ReviewServer server(TestCertificates.Issued clientAuthority, String... names) {
+  private ReviewServer server(TestCertificates.Issued clientAuthority, String... names)
+      throws Exception {
     return ReviewServer.https(
         vertx, TestCertificates.server(authority, "cup", names), clientAuthority);
   }
@@ -64,7 +65,7 @@ class CliTlsTest {
   }
 
   @Test
-  void theNamedAuthorityIsTrustedAndNoOtherIs() {
+  void theNamedAuthorityIsTrustedAndNoOtherIs() throws Exception {
     try (ReviewServer server = server(null, "127.0.0.1", "localhost")) {
       Cup.Result trusted =
           cup.run("-a", server.address, "--certificate-authority", "pki/ca.pem", "auth", "whoami");
@@ -100,7 +101,7 @@ class CliTlsTest {
   }
 
   @Test
-  void theHostNameIsCheckedUnlessInsecure() {
+  void theHostNameIsCheckedUnlessInsecure() throws Exception {
     try (ReviewServer server = server(null, "cup.example.com")) {
       Cup.Result misnamed =
           cup.run("auth", "whoami", "-a", server.address, "--certificate-authority", ca.toString());
@@ -133,7 +134,7 @@ class CliTlsTest {
   }
 
   @Test
-  void aClientCertificateIsPresentedInEachKeyFormat() {
+  void aClientCertificateIsPresentedInEachKeyFormat() throws Exception {
     TestCertificates.Issued clientAuthority = TestCertificates.authority("cup client CA");
     TestCertificates.Issued alice =
         TestCertificates.client(
@@ -246,7 +247,7 @@ class CliTlsTest {
   }
 
   @Test
-  void contextsKeepTheTlsFilesAbsoluteInAFileOnlyItsOwnerReads() throws IOException {
+  void contextsKeepTheTlsFilesAbsoluteInAFileOnlyItsOwnerReads() throws Exception {
     TestCertificates.Issued clientAuthority = TestCertificates.authority("cup client CA");
     TestCertificates.Issued carol =
         TestCertificates.client(clientAuthority, TestCertificates.ec(), "carol", List.of());

@@ -47,12 +47,12 @@ class CliWatchTest {
   private CliServer server;
 
   @BeforeEach
-  void start(Vertx vertx) {
+  void start(Vertx vertx) throws Exception {
     server = new CliServer(vertx, tmp, 200);
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     server.close();
   }
 

@@ -59,18 +59,17 @@ final class ReviewServer implements AutoCloseable {
   /** Set to 403 to forbid {@code GET /apis}, as a server may for a user without discovery. */
   volatile int apisStatus = 200;
 
-  private ReviewServer(Vertx vertx, HttpServerOptions options, String scheme) {
+  private ReviewServer(Vertx vertx, HttpServerOptions options, String scheme) throws Exception {
     this.server =
         vertx
             .createHttpServer(options)
             .requestHandler(this::handle)
             .listen(0, "127.0.0.1")
-            .timeout(2, TimeUnit.MINUTES)
-            .await();
+            .await(2, TimeUnit.MINUTES);
     this.address = scheme + "://127.0.0.1:" + server.actualPort();
   }
 
-  static ReviewServer http(Vertx vertx) {
+  static ReviewServer http(Vertx vertx) throws Exception {
     return new ReviewServer(vertx, new HttpServerOptions(), "http");
   }
 
@@ -78,7 +77,8 @@ final class ReviewServer implements AutoCloseable {
    * @param clientAuthority when not null, a client certificate it signed is required
    */
   static ReviewServer https(
-      Vertx vertx, TestCertificates.Issued certificate, TestCertificates.Issued clientAuthority) {
+      Vertx vertx, TestCertificates.Issued certificate, TestCertificates.Issued clientAuthority)
+      throws Exception {
     HttpServerOptions options =
         new HttpServerOptions()
             .setSsl(true)
@@ -107,8 +107,8 @@ final class ReviewServer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    server.close().timeout(2, TimeUnit.MINUTES).await();
+  public void close() throws Exception {
+    server.close().await(2, TimeUnit.MINUTES);
   }
 
   private void handle(HttpServerRequest request) {
