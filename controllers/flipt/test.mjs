@@ -55,7 +55,9 @@ let passed = 0;
 const tests = [];
 const test = (name, fn) => tests.push([name, fn]);
 
-const demoDir = path.join(here, '..', '..', 'src', 'main', 'resources', 'demo', 'repository');
+// testdata/repository is the demo repository the server packages (src/main/resources/demo);
+// testdata/expected holds each of its resources as the controller must return it.
+const demoDir = path.join(here, 'testdata', 'expected');
 const demo = [];
 for (const ns of ['default', 'production']) {
   for (const f of fs.readdirSync(path.join(demoDir, ns)).sort()) {
@@ -73,7 +75,7 @@ const segment = (ns, name, spec = {}) => ({
   spec: { key: name, name: `Segment ${name}`, matchType: 'ANY_MATCH_TYPE', ...spec },
 });
 
-test('get returns every demo resource exactly as the JSON demo repository has it', async () => {
+test('get returns every resource of the demo repository exactly as testdata/expected has it', async () => {
   const root = fresh('get-demo');
   for (const res of demo) {
     assert.deepEqual(await get(root, res.kind, res.metadata.namespace, res.metadata.name), res);

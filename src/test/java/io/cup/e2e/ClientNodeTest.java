@@ -3,10 +3,10 @@ package io.cup.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cup.testing.NodeJs;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +51,7 @@ class ClientNodeTest {
   @BeforeAll
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
   static void runTheClient(Vertx vertx) throws Exception {
-    String node = nodeVersion();
+    String node = NodeJs.version();
     Assumptions.assumeTrue(
         node != null,
         "node is not installed: the @kubernetes/client-node tests need Node.js 20 or later"
@@ -180,18 +180,4 @@ class ClientNodeTest {
   }
 
   /** {@code node --version}, or null when there is no {@code node} to run. */
-  private static String nodeVersion() throws InterruptedException {
-    try {
-      Process process = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      if (!process.waitFor(1, TimeUnit.MINUTES)) {
-        process.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
-        return null;
-      }
-      String version =
-          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      return process.exitValue() == 0 ? version : null;
-    } catch (IOException e) {
-      return null;
-    }
-  }
 }
