@@ -21,7 +21,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -351,12 +354,19 @@ class ControllerCommandTest {
       commitAll(git, "flags");
     }
     Path bare = tmp.resolve("bare.git");
-    Git.cloneRepository()
-        .setURI(checkout.toUri().toString())
-        .setDirectory(bare.toFile())
-        .setBare(true)
-        .call()
-        .close();
+    // a bare copy made by fetching with JGit's automatic gc in the foreground: a clone's gc runs
+    // detached and may still hold gc.log.lock when the snapshot below is taken
+    try (Git git = Git.init().setDirectory(bare.toFile()).setBare(true).call()) {
+      StoredConfig config = git.getRepository().getConfig();
+      config.setBoolean("gc", null, "autoDetach", false);
+      config.save();
+      git.fetch()
+          .setRemote(checkout.toUri().toString())
+          .setRefSpecs("+refs/heads/*:refs/heads/*")
+          .call();
+      RefUpdate head = git.getRepository().updateRef(Constants.HEAD);
+      head.link("refs/heads/main");
+    }
     Map<String, String> before = snapshot(bare);
     List<String> refsBefore = refs(bare);
 
