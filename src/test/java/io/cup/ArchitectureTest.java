@@ -6,8 +6,10 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.cup.config.ServerConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +71,23 @@ class ArchitectureTest {
         .should()
         .beFreeOfCycles()
         .because("a package cycle blurs which layer owns what")
+        .check(cup);
+  }
+
+  @Test
+  void onlyTheBuilderAndTheJsonReaderConstructAServerConfig() {
+    noClasses()
+        .that()
+        .doNotBelongToAnyOf(ServerConfig.class)
+        .should()
+        .callConstructorWhere(
+            DescribedPredicate.describe(
+                "a constructor of ServerConfig",
+                (JavaConstructorCall call) ->
+                    call.getTarget().getOwner().isEquivalentTo(ServerConfig.class)))
+        .because(
+            "ServerConfig.builder() checks that the settings hold together; fromJson reads what"
+                + " a built configuration wrote")
         .check(cup);
   }
 }
