@@ -9,9 +9,11 @@ import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import io.cup.config.ServerConfig;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -193,5 +195,22 @@ class ArchitectureTest {
       Thread.sleep(1);
       return Files.readString(file);
     }
+  }
+
+  @Test
+  void onlyTheBuilderAndTheJsonReaderConstructAServerConfig() {
+    noClasses()
+        .that()
+        .doNotBelongToAnyOf(ServerConfig.class)
+        .should()
+        .callConstructorWhere(
+            DescribedPredicate.describe(
+                "a constructor of ServerConfig",
+                (JavaConstructorCall call) ->
+                    call.getTarget().getOwner().isEquivalentTo(ServerConfig.class)))
+        .because(
+            "ServerConfig.builder() checks that the settings hold together; fromJson reads what"
+                + " a built configuration wrote")
+        .check(cup);
   }
 }

@@ -2,7 +2,10 @@ package io.cup.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How the HTTP server treats connections, bodies and browsers: the bounds that keep slow or idle
@@ -100,6 +103,61 @@ public record HttpSettings(
         url,
         hosts,
         origins);
+  }
+
+  /**
+   * A public URL in its normal form: {@code http(s)://host[:port][/prefix]}, without a trailing
+   * slash, user, query or fragment.
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  public static String publicUrl(String value) {
+    URI uri = httpUri(value.strip());
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getUserInfo() != null) {
+      throw new IllegalArgumentException(
+          "\""
+              + value
+              + "\" must be http(s)://host[:port][/prefix], without user, query or fragment");
+    }
+    String text = uri.toString();
+    return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+  }
+
+  /**
+   * A browser origin, {@code scheme://host[:port]} and nothing else; {@code *} is refused.
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  public static String origin(String value) {
+    if (value.equals("*")) {
+      throw new IllegalArgumentException(
+          "* is not allowed: list the origins (any origin could then write with the browser's"
+              + " client certificate)");
+    }
+    URI uri = httpUri(value);
+    if ((uri.getRawPath() != null && !uri.getRawPath().isEmpty())
+        || uri.getRawQuery() != null
+        || uri.getUserInfo() != null) {
+      throw new IllegalArgumentException(
+          "\"" + value + "\" is not an origin: scheme://host[:port], no path");
+    }
+    return value;
+  }
+
+  private static URI httpUri(String value) {
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("\"" + value + "\" is not a URL: " + e.getReason());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https"))
+        || uri.getHost() == null
+        || uri.getHost().isBlank()) {
+      throw new IllegalArgumentException("\"" + value + "\" is not an http(s) URL with a host");
+    }
+    return uri;
   }
 
   public JsonObject toJson() {

@@ -1,10 +1,6 @@
 package io.cup.config;
 
-import static io.cup.config.ResourceConfigurationLoader.field;
-import static io.cup.config.ResourceConfigurationLoader.text;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cup.config.ResourceConfigurationLoader.Document;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -32,11 +28,11 @@ final class RbacDocuments {
   private final Map<String, RoleBinding> roleBindings = new LinkedHashMap<>();
   private final Map<String, ClusterRoleBinding> clusterRoleBindings = new LinkedHashMap<>();
 
-  void add(Document doc) {
-    if (field(doc, "kind").isMissingNode()) {
+  void add(ConfigurationDocument doc) {
+    if (doc.field("kind").isMissingNode()) {
       throw doc.error("kind", "required (one of " + String.join(", ", KINDS) + ")");
     }
-    String kind = text(doc, "kind");
+    String kind = doc.text("kind");
     switch (kind) {
       case ROLE -> addRole(doc);
       case CLUSTER_ROLE -> addClusterRole(doc);
@@ -68,8 +64,8 @@ final class RbacDocuments {
 
   // ---------------------------------------------------------------- objects
 
-  private void addRole(Document doc) {
-    String name = text(doc, "metadata.name");
+  private void addRole(ConfigurationDocument doc) {
+    String name = doc.text("metadata.name");
     String namespace = namespace(doc);
     Role earlier = roles.get(Role.key(namespace, name));
     if (earlier != null) {
@@ -86,8 +82,8 @@ final class RbacDocuments {
     roles.put(Role.key(namespace, name), new Role(namespace, name, rules, doc.where()));
   }
 
-  private void addClusterRole(Document doc) {
-    String name = text(doc, "metadata.name");
+  private void addClusterRole(ConfigurationDocument doc) {
+    String name = doc.text("metadata.name");
     ClusterRole earlier = clusterRoles.get(name);
     if (earlier != null) {
       throw doc.error(
@@ -95,7 +91,7 @@ final class RbacDocuments {
     }
     // A cluster-scoped object's metadata.namespace is ignored, as the Kubernetes API server
     // clears it.
-    Map<String, String> labels = stringMap(doc, "metadata.labels", field(doc, "metadata.labels"));
+    Map<String, String> labels = stringMap(doc, "metadata.labels", doc.field("metadata.labels"));
     List<PolicyRule> rules = rules(doc, false);
     List<Map<String, String>> selectors = aggregationSelectors(doc);
     if (!selectors.isEmpty()) {
@@ -114,8 +110,8 @@ final class RbacDocuments {
     clusterRoles.put(name, new ClusterRole(name, labels, rules, selectors, doc.where()));
   }
 
-  private void addRoleBinding(Document doc) {
-    String name = text(doc, "metadata.name");
+  private void addRoleBinding(ConfigurationDocument doc) {
+    String name = doc.text("metadata.name");
     String namespace = namespace(doc);
     RoleBinding earlier = roleBindings.get(namespace + "/" + name);
     if (earlier != null) {
@@ -134,8 +130,8 @@ final class RbacDocuments {
         namespace + "/" + name, new RoleBinding(namespace, name, ref, subjects, doc.where()));
   }
 
-  private void addClusterRoleBinding(Document doc) {
-    String name = text(doc, "metadata.name");
+  private void addClusterRoleBinding(ConfigurationDocument doc) {
+    String name = doc.text("metadata.name");
     ClusterRoleBinding earlier = clusterRoleBindings.get(name);
     if (earlier != null) {
       throw doc.error(
@@ -166,16 +162,16 @@ final class RbacDocuments {
    * {@code metadata.namespace}; when absent, {@value #DEFAULT_NAMESPACE}, the namespace the
    * Kubernetes API server (and kubectl) puts a namespaced object in when the request names none.
    */
-  private static String namespace(Document doc) {
-    JsonNode node = field(doc, "metadata.namespace");
+  private static String namespace(ConfigurationDocument doc) {
+    JsonNode node = doc.field("metadata.namespace");
     if (node.isMissingNode() || node.isNull()) {
       return DEFAULT_NAMESPACE;
     }
-    return text(doc, "metadata.namespace");
+    return doc.text("metadata.namespace");
   }
 
-  private static List<PolicyRule> rules(Document doc, boolean namespaced) {
-    JsonNode node = field(doc, "rules");
+  private static List<PolicyRule> rules(ConfigurationDocument doc, boolean namespaced) {
+    JsonNode node = doc.field("rules");
     if (node.isMissingNode() || node.isNull()) {
       return List.of();
     }
@@ -189,7 +185,8 @@ final class RbacDocuments {
     return rules;
   }
 
-  private static PolicyRule rule(Document doc, String path, JsonNode node, boolean namespaced) {
+  private static PolicyRule rule(
+      ConfigurationDocument doc, String path, JsonNode node, boolean namespaced) {
     if (!node.isObject()) {
       throw doc.error(path, "expected an object, found " + ParseErrors.kind(node));
     }
@@ -235,8 +232,8 @@ final class RbacDocuments {
     return new PolicyRule(verbs, apiGroups, resources, names, List.of());
   }
 
-  private static List<Map<String, String>> aggregationSelectors(Document doc) {
-    JsonNode rule = field(doc, "aggregationRule");
+  private static List<Map<String, String>> aggregationSelectors(ConfigurationDocument doc) {
+    JsonNode rule = doc.field("aggregationRule");
     if (rule.isMissingNode() || rule.isNull()) {
       return List.of();
     }
@@ -273,8 +270,8 @@ final class RbacDocuments {
     return all;
   }
 
-  private static RoleRef roleRef(Document doc, boolean clusterBinding) {
-    JsonNode node = field(doc, "roleRef");
+  private static RoleRef roleRef(ConfigurationDocument doc, boolean clusterBinding) {
+    JsonNode node = doc.field("roleRef");
     if (!node.isObject()) {
       throw doc.error(
           "roleRef",
@@ -282,13 +279,13 @@ final class RbacDocuments {
               ? "required: {apiGroup: " + RoleRef.API_GROUP + ", kind: ClusterRole, name: <role>}"
               : "expected an object, found " + ParseErrors.kind(node));
     }
-    String apiGroup = text(doc, "roleRef.apiGroup");
+    String apiGroup = doc.text("roleRef.apiGroup");
     if (!RoleRef.API_GROUP.equals(apiGroup)) {
       throw doc.error(
           "roleRef.apiGroup", "expected \"" + RoleRef.API_GROUP + "\", found \"" + apiGroup + "\"");
     }
-    String kind = text(doc, "roleRef.kind");
-    String name = text(doc, "roleRef.name");
+    String kind = doc.text("roleRef.kind");
+    String name = doc.text("roleRef.name");
     if (clusterBinding && !CLUSTER_ROLE.equals(kind)) {
       throw doc.error(
           "roleRef.kind",
@@ -309,8 +306,8 @@ final class RbacDocuments {
    *
    * @param bindingNamespace the RoleBinding's namespace; null for a ClusterRoleBinding
    */
-  private static List<Subject> subjects(Document doc, String bindingNamespace) {
-    JsonNode node = field(doc, "subjects");
+  private static List<Subject> subjects(ConfigurationDocument doc, String bindingNamespace) {
+    JsonNode node = doc.field("subjects");
     if (node.isMissingNode() || node.isNull()) {
       return List.of();
     }
@@ -370,7 +367,8 @@ final class RbacDocuments {
 
   // ---------------------------------------------------------------- values
 
-  private static String string(Document doc, String path, JsonNode node, boolean required) {
+  private static String string(
+      ConfigurationDocument doc, String path, JsonNode node, boolean required) {
     if (node.isMissingNode() || node.isNull()) {
       if (required) {
         throw doc.error(path, "required");
@@ -387,7 +385,7 @@ final class RbacDocuments {
   }
 
   /** An optional list of strings (absent: empty). */
-  private static List<String> strings(Document doc, String path, JsonNode node) {
+  private static List<String> strings(ConfigurationDocument doc, String path, JsonNode node) {
     if (node.isMissingNode() || node.isNull()) {
       return List.of();
     }
@@ -406,7 +404,8 @@ final class RbacDocuments {
   }
 
   /** An optional map of strings (absent: empty). */
-  private static Map<String, String> stringMap(Document doc, String path, JsonNode node) {
+  private static Map<String, String> stringMap(
+      ConfigurationDocument doc, String path, JsonNode node) {
     if (node.isMissingNode() || node.isNull()) {
       return Map.of();
     }

@@ -1,13 +1,55 @@
 package io.cup.config;
 
+import static io.cup.config.InvalidServerConfigException.conflict;
+import static io.cup.config.InvalidServerConfigException.invalidValue;
+import static io.cup.config.ServerOptions.API_ADDRESS;
+import static io.cup.config.ServerOptions.API_AUTHORIZATION_MODE;
+import static io.cup.config.ServerOptions.API_CLIENT_CA_FILE;
+import static io.cup.config.ServerOptions.API_CORS_ALLOWED_ORIGINS;
+import static io.cup.config.ServerOptions.API_GIT_AUTHOR_EMAIL;
+import static io.cup.config.ServerOptions.API_GIT_AUTHOR_NAME;
+import static io.cup.config.ServerOptions.API_GIT_BRANCH;
+import static io.cup.config.ServerOptions.API_GIT_POLL_INTERVAL;
+import static io.cup.config.ServerOptions.API_GIT_REPO;
+import static io.cup.config.ServerOptions.API_GIT_SCM;
+import static io.cup.config.ServerOptions.API_IDLE_TIMEOUT;
+import static io.cup.config.ServerOptions.API_LOCAL_PATH;
+import static io.cup.config.ServerOptions.API_MAX_CONNECTIONS;
+import static io.cup.config.ServerOptions.API_MAX_RESOURCE_BYTES;
+import static io.cup.config.ServerOptions.API_OIDC_CLIENT_ID;
+import static io.cup.config.ServerOptions.API_OIDC_ISSUER_URL;
+import static io.cup.config.ServerOptions.API_PROPOSAL_RETENTION;
+import static io.cup.config.ServerOptions.API_PUBLIC_URL;
+import static io.cup.config.ServerOptions.API_REQUEST_TIMEOUT;
+import static io.cup.config.ServerOptions.API_SOURCE;
+import static io.cup.config.ServerOptions.API_TLS_CERT_FILE;
+import static io.cup.config.ServerOptions.API_TLS_PRIVATE_KEY_FILE;
+import static io.cup.config.ServerOptions.API_WASM_MAX_BODY_BYTES;
+import static io.cup.config.ServerOptions.API_WATCH_BOOKMARK_INTERVAL;
+import static io.cup.config.ServerOptions.DEMO;
+import static io.cup.config.ServerOptions.MAX_BODY_BYTES;
+
 import io.vertx.core.json.JsonObject;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.URIish;
 
 /**
  * The resolved server configuration (flags > environment > YAML file > defaults), handed to every
  * verticle as JSON in its deployment config under the key {@code "server"}. Secrets are never held
  * here: only the paths or environment variable names they are read from.
+ *
+ * <p>Made by {@link #builder()}, whose {@link Builder#build()} checks that the settings hold
+ * together (a Git source names a remote, a hosted SCM proposes from a Git source, TLS has both
+ * halves, …) and names the offending options in an {@link InvalidServerConfigException}; read back
+ * from a deployment config by {@link #fromJson}.
  *
  * @param host listen host ("" or null: all interfaces), from {@code --api-address}
  * @param port listen port, from {@code --api-address}
@@ -62,6 +104,13 @@ public record ServerConfig(
     long proposalRetentionMillis,
     long wasmMaxBodyBytes) {
 
+  public static final int DEFAULT_PORT = 8181;
+  public static final String DEFAULT_SOURCE = "git";
+  public static final String DEFAULT_SCM = "local";
+  public static final long DEFAULT_POLL_INTERVAL_MILLIS = 10_000L;
+  public static final String DEFAULT_DATA_DIR = "data";
+  public static final String DEFAULT_AUTHOR_NAME = "Cup";
+  public static final String DEFAULT_AUTHOR_EMAIL = "cup@localhost";
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
   public static final long DEFAULT_WASM_MAX_BODY_BYTES = 1024L * 1024;
 
@@ -70,6 +119,16 @@ public record ServerConfig(
 
   public static final long DEFAULT_WATCH_BOOKMARK_MILLIS = 30_000L;
 
+  /** What {@link #source} may be. */
+  public static final List<String> SOURCES = List.of("git", "local");
+
+  /** What {@link #gitScm} may be. */
+  public static final List<String> SCMS = List.of("local", "github", "gitea", "gitlab");
+
+  /**
+   * Fills in what JSON and older callers leave out. Construct through {@link #builder()}, which
+   * checks that the settings hold together, or read a deployment config with {@link #fromJson}.
+   */
   public ServerConfig {
     scm = scm == null ? ScmSettings.NONE : scm;
     access = access == null ? AccessSettings.NONE : access;
@@ -81,165 +140,53 @@ public record ServerConfig(
     wasmMaxBodyBytes = wasmMaxBodyBytes <= 0 ? DEFAULT_WASM_MAX_BODY_BYTES : wasmMaxBodyBytes;
   }
 
-  /**
-   * As the canonical constructor, keeping every proposal's refs (no retention), with the default
-   * limit for writes through a WASM controller.
-   */
-  public ServerConfig(
-      String host,
-      int port,
-      String source,
-      String gitRepo,
-      String gitScm,
-      String gitBranch,
-      long pollIntervalMillis,
-      String localPath,
-      String resourcesDir,
-      String dataDir,
-      String authorName,
-      String authorEmail,
-      String gitTokenFile,
-      String gitSshKeyFile,
-      boolean demo,
-      long maxBodyBytes,
-      long watchBookmarkMillis,
-      ScmSettings scm,
-      AccessSettings access,
-      long maxResourceBytes,
-      HttpSettings http) {
-    this(
-        host,
-        port,
-        source,
-        gitRepo,
-        gitScm,
-        gitBranch,
-        pollIntervalMillis,
-        localPath,
-        resourcesDir,
-        dataDir,
-        authorName,
-        authorEmail,
-        gitTokenFile,
-        gitSshKeyFile,
-        demo,
-        maxBodyBytes,
-        watchBookmarkMillis,
-        scm,
-        access,
-        maxResourceBytes,
-        http,
-        0,
-        DEFAULT_WASM_MAX_BODY_BYTES);
+  /** A builder with the defaults of {@link #fromJson} (and of the command line's flags). */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** As the canonical constructor, with the default resource limit and HTTP settings. */
-  public ServerConfig(
-      String host,
-      int port,
-      String source,
-      String gitRepo,
-      String gitScm,
-      String gitBranch,
-      long pollIntervalMillis,
-      String localPath,
-      String resourcesDir,
-      String dataDir,
-      String authorName,
-      String authorEmail,
-      String gitTokenFile,
-      String gitSshKeyFile,
-      boolean demo,
-      long maxBodyBytes,
-      long watchBookmarkMillis,
-      ScmSettings scm,
-      AccessSettings access) {
-    this(
-        host,
-        port,
-        source,
-        gitRepo,
-        gitScm,
-        gitBranch,
-        pollIntervalMillis,
-        localPath,
-        resourcesDir,
-        dataDir,
-        authorName,
-        authorEmail,
-        gitTokenFile,
-        gitSshKeyFile,
-        demo,
-        maxBodyBytes,
-        watchBookmarkMillis,
-        scm,
-        access,
-        DEFAULT_MAX_RESOURCE_BYTES,
-        HttpSettings.DEFAULT,
-        0,
-        DEFAULT_WASM_MAX_BODY_BYTES);
+  /** A builder holding this configuration, to change some settings and build a checked copy. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.host = host;
+    b.port = port;
+    b.source = source;
+    b.gitRepo = gitRepo;
+    b.gitScm = gitScm;
+    b.gitBranch = gitBranch;
+    b.pollInterval = Duration.ofMillis(pollIntervalMillis);
+    b.localPath = localPath;
+    b.resourcesDir = resourcesDir;
+    b.dataDir = dataDir;
+    b.authorName = authorName;
+    b.authorEmail = authorEmail;
+    b.gitTokenFile = gitTokenFile;
+    b.gitSshKeyFile = gitSshKeyFile;
+    b.demo = demo;
+    b.maxBodyBytes = maxBodyBytes;
+    b.watchBookmarkInterval = Duration.ofMillis(watchBookmarkMillis);
+    b.scm = scm;
+    b.access = access;
+    b.maxResourceBytes = maxResourceBytes;
+    b.http = http;
+    b.proposalRetention = Duration.ofMillis(proposalRetentionMillis);
+    b.wasmMaxBodyBytes = wasmMaxBodyBytes;
+    return b;
   }
-
-  /** A configuration with the default watch bookmark interval and no SCM settings. */
-  public ServerConfig(
-      String host,
-      int port,
-      String source,
-      String gitRepo,
-      String gitScm,
-      String gitBranch,
-      long pollIntervalMillis,
-      String localPath,
-      String resourcesDir,
-      String dataDir,
-      String authorName,
-      String authorEmail,
-      String gitTokenFile,
-      String gitSshKeyFile,
-      boolean demo,
-      long maxBodyBytes) {
-    this(
-        host,
-        port,
-        source,
-        gitRepo,
-        gitScm,
-        gitBranch,
-        pollIntervalMillis,
-        localPath,
-        resourcesDir,
-        dataDir,
-        authorName,
-        authorEmail,
-        gitTokenFile,
-        gitSshKeyFile,
-        demo,
-        maxBodyBytes,
-        DEFAULT_WATCH_BOOKMARK_MILLIS,
-        ScmSettings.NONE,
-        AccessSettings.NONE,
-        DEFAULT_MAX_RESOURCE_BYTES,
-        HttpSettings.DEFAULT,
-        0,
-        DEFAULT_WASM_MAX_BODY_BYTES);
-  }
-
-  // The with-methods copy through the JSON form the verticles get anyway: one list of fields
-  // (toJson, fromJson) instead of a copy of all of them per method.
 
   /** The same configuration with other identity and access settings. */
   public ServerConfig withAccess(AccessSettings settings) {
-    return fromJson(toJson().put("access", settings.toJson()));
+    return toBuilder().access(settings).build();
   }
 
   /** The same configuration with another resource size limit. */
   public ServerConfig withMaxResourceBytes(long limit) {
-    return fromJson(toJson().put("maxResourceBytes", limit));
+    return toBuilder().maxResourceBytes(limit).build();
   }
 
   /** The same configuration with other HTTP settings. */
   public ServerConfig withHttp(HttpSettings settings) {
-    return fromJson(toJson().put("http", settings.toJson()));
+    return toBuilder().http(settings).build();
   }
 
   /**
@@ -247,12 +194,12 @@ public record ServerConfig(
    * {@code millis} are archived; 0 keeps them.
    */
   public ServerConfig withProposalRetention(long millis) {
-    return fromJson(toJson().put("proposalRetentionMillis", millis));
+    return toBuilder().proposalRetention(Duration.ofMillis(millis)).build();
   }
 
   /** The same configuration with another limit for writes through a WASM controller. */
   public ServerConfig withWasmMaxBodyBytes(long bytes) {
-    return fromJson(toJson().put("wasmMaxBodyBytes", bytes));
+    return toBuilder().wasmMaxBodyBytes(bytes).build();
   }
 
   /** Where the bare clone of {@link #gitRepo} lives: under the data directory. */
@@ -287,20 +234,25 @@ public record ServerConfig(
         .put("wasmMaxBodyBytes", wasmMaxBodyBytes);
   }
 
+  /**
+   * Reads the JSON form that {@link #toJson} writes, with the defaults for what it leaves out. The
+   * settings are taken as they are, not checked again: a deployment config is written from a built
+   * configuration.
+   */
   public static ServerConfig fromJson(JsonObject json) {
     return new ServerConfig(
         json.getString("host"),
-        json.getInteger("port", 8181),
-        json.getString("source", "git"),
+        json.getInteger("port", DEFAULT_PORT),
+        json.getString("source", DEFAULT_SOURCE),
         json.getString("gitRepo"),
-        json.getString("gitScm", "local"),
+        json.getString("gitScm", DEFAULT_SCM),
         json.getString("gitBranch"),
-        json.getLong("pollIntervalMillis", 10_000L),
+        json.getLong("pollIntervalMillis", DEFAULT_POLL_INTERVAL_MILLIS),
         json.getString("localPath"),
         json.getString("resourcesDir"),
-        json.getString("dataDir", "data"),
-        json.getString("authorName", "Cup"),
-        json.getString("authorEmail", "cup@localhost"),
+        json.getString("dataDir", DEFAULT_DATA_DIR),
+        json.getString("authorName", DEFAULT_AUTHOR_NAME),
+        json.getString("authorEmail", DEFAULT_AUTHOR_EMAIL),
         json.getString("gitTokenFile"),
         json.getString("gitSshKeyFile"),
         json.getBoolean("demo", false),
@@ -317,5 +269,437 @@ public record ServerConfig(
   /** Reads the {@code "server"} entry of a verticle's deployment config. */
   public static ServerConfig of(JsonObject verticleConfig) {
     return fromJson(verticleConfig.getJsonObject("server", new JsonObject()));
+  }
+
+  /**
+   * Builds a {@link ServerConfig}: starts from the defaults, takes the settings one by one, and
+   * {@link #build()} checks what must hold together. Problems are reported by the options they are
+   * about ({@link ServerOptions} names), the first one found.
+   */
+  public static final class Builder {
+    private String host;
+    private int port = DEFAULT_PORT;
+    private String source = DEFAULT_SOURCE;
+    private String gitRepo;
+    private String gitScm = DEFAULT_SCM;
+    private String gitBranch;
+    private Duration pollInterval = Duration.ofMillis(DEFAULT_POLL_INTERVAL_MILLIS);
+    private String localPath;
+    private String resourcesDir;
+    private String dataDir = DEFAULT_DATA_DIR;
+    private String authorName = DEFAULT_AUTHOR_NAME;
+    private String authorEmail = DEFAULT_AUTHOR_EMAIL;
+    private String gitTokenFile;
+    private String gitSshKeyFile;
+    private boolean demo;
+    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private Duration watchBookmarkInterval = Duration.ofMillis(DEFAULT_WATCH_BOOKMARK_MILLIS);
+    private ScmSettings scm = ScmSettings.NONE;
+    private AccessSettings access = AccessSettings.NONE;
+    private long maxResourceBytes = DEFAULT_MAX_RESOURCE_BYTES;
+    private HttpSettings http = HttpSettings.DEFAULT;
+    private Duration proposalRetention = Duration.ZERO;
+    private long wasmMaxBodyBytes = DEFAULT_WASM_MAX_BODY_BYTES;
+
+    private Builder() {}
+
+    /** Listen host; null or "" listens on all interfaces. */
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    /** Listen port, 0 to 65535 (0: any free port). */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * {@code git} (the default: a remote, {@link #gitRepo}) or {@code local} ({@link #localPath}).
+     */
+    public Builder source(String source) {
+      this.source = source;
+      return this;
+    }
+
+    /** The remote a {@code git} source clones: any URL JGit can clone. */
+    public Builder gitRepo(String url) {
+      this.gitRepo = url;
+      return this;
+    }
+
+    /**
+     * Where proposals go: {@code local} (the default), {@code github}, {@code gitea}, {@code
+     * gitlab}.
+     */
+    public Builder gitScm(String scm) {
+      this.gitScm = scm;
+      return this;
+    }
+
+    /**
+     * The tracked branch, with or without {@code refs/heads/}; null (the default) tracks the
+     * remote's HEAD.
+     */
+    public Builder gitBranch(String branch) {
+      this.gitBranch = branch;
+      return this;
+    }
+
+    /** How often the remote is fetched; at least 1 ms. */
+    public Builder pollInterval(Duration interval) {
+      this.pollInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /** The directory a {@code local} source serves. */
+    public Builder localPath(Path dir) {
+      this.localPath = text(dir);
+      return this;
+    }
+
+    /**
+     * The directory of definitions, controllers, bindings and {@code .wasm} files; with {@link
+     * #demo}, the demo's when not set.
+     */
+    public Builder resourcesDir(Path dir) {
+      this.resourcesDir = text(dir);
+      return this;
+    }
+
+    /** Where clones (and the demo) live; {@code data} by default. */
+    public Builder dataDir(Path dir) {
+      this.dataDir = Objects.requireNonNull(dir, "dir").toString();
+      return this;
+    }
+
+    /** The configured author of proposal commits; neither may be blank. */
+    public Builder author(String name, String email) {
+      this.authorName = name;
+      this.authorEmail = email;
+      return this;
+    }
+
+    /** The file holding the token for {@code http(s)} remotes. */
+    public Builder gitTokenFile(Path file) {
+      this.gitTokenFile = text(file);
+      return this;
+    }
+
+    /** The private key for {@code ssh://} remotes. */
+    public Builder gitSshKeyFile(Path file) {
+      this.gitSshKeyFile = text(file);
+      return this;
+    }
+
+    /**
+     * Serve the demo: a Git source whose remote (unless given, and then it must be the same) is the
+     * demo repository under the data directory, proposing locally.
+     */
+    public Builder demo(boolean demo) {
+      this.demo = demo;
+      return this;
+    }
+
+    /** Largest request body accepted; greater than 0. */
+    public Builder maxBodyBytes(long bytes) {
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /** How often a watch stream gets a BOOKMARK event; at least 1 ms. */
+    public Builder watchBookmarkInterval(Duration interval) {
+      this.watchBookmarkInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /** How a hosted SCM is reached, and where the webhook secret is read from. */
+    public Builder scm(ScmSettings settings) {
+      this.scm = settings == null ? ScmSettings.NONE : settings;
+      return this;
+    }
+
+    /** TLS, authentication, authorization and audit. */
+    public Builder access(AccessSettings settings) {
+      this.access = settings == null ? AccessSettings.NONE : settings;
+      return this;
+    }
+
+    /** Largest resource Cup writes or reads; greater than 0. */
+    public Builder maxResourceBytes(long bytes) {
+      this.maxResourceBytes = bytes;
+      return this;
+    }
+
+    /** Connection and body bounds, browser checks. */
+    public Builder http(HttpSettings settings) {
+      this.http = settings == null ? HttpSettings.DEFAULT : settings;
+      return this;
+    }
+
+    /**
+     * How long merged and closed proposals keep their refs: 0 (the default) for good, else ≥ 1 ms.
+     */
+    public Builder proposalRetention(Duration retention) {
+      this.proposalRetention = Objects.requireNonNull(retention, "retention");
+      return this;
+    }
+
+    /** Largest body of a write to a kind served by a WASM controller; greater than 0. */
+    public Builder wasmMaxBodyBytes(long bytes) {
+      this.wasmMaxBodyBytes = bytes;
+      return this;
+    }
+
+    /**
+     * The configuration, checked.
+     *
+     * @throws InvalidServerConfigException naming the options that are wrong or do not go together
+     */
+    public ServerConfig build() {
+      checkOneOf(API_SOURCE, source, SOURCES);
+      checkOneOf(API_GIT_SCM, gitScm, SCMS);
+      if (port < 0 || port > 65_535) {
+        throw invalidValue(API_ADDRESS, "port " + port + " is not between 0 and 65535");
+      }
+      if (pollInterval.isNegative() || pollInterval.isZero()) {
+        throw invalidValue(API_GIT_POLL_INTERVAL, "must be greater than 0");
+      }
+      checkAtLeastOneMilli(API_GIT_POLL_INTERVAL, pollInterval);
+      checkAtLeastOneMilli(API_WATCH_BOOKMARK_INTERVAL, watchBookmarkInterval);
+      checkPositive(MAX_BODY_BYTES, maxBodyBytes);
+      checkPositive(API_WASM_MAX_BODY_BYTES, wasmMaxBodyBytes);
+      checkPositive(API_MAX_RESOURCE_BYTES, maxResourceBytes);
+      if (proposalRetention.isNegative()) {
+        throw invalidValue(API_PROPOSAL_RETENTION, "must not be negative");
+      }
+      if (!proposalRetention.isZero() && proposalRetention.toMillis() < 1) {
+        throw invalidValue(API_PROPOSAL_RETENTION, "must be 0 or at least 1ms");
+      }
+      String branch = branch();
+      String remote = gitRepo;
+      String resources = resourcesDir;
+      if (demo) {
+        if (source.equals("local")) {
+          throw conflict(
+              "--demo serves a Git repository; it cannot be combined with --api-source local",
+              DEMO,
+              API_SOURCE);
+        }
+        String origin = Demo.originUrl(Path.of(dataDir));
+        if (remote != null && !remote.equals(origin)) {
+          throw conflict(
+              "--demo serves its own repository; drop --api-git-repo", DEMO, API_GIT_REPO);
+        }
+        remote = origin;
+        if (resources == null) {
+          resources = Demo.resources(Path.of(dataDir)).toAbsolutePath().normalize().toString();
+        }
+      }
+      checkSource(remote);
+      if (!gitScm.equals("local")) {
+        if (!source.equals("git")) {
+          throw conflict(
+              "--api-git-scm " + gitScm + " needs --api-source git", API_SOURCE, API_GIT_SCM);
+        }
+        if (demo) {
+          throw conflict(
+              "--demo proposes into its own local repository; it cannot be combined with"
+                  + " --api-git-scm "
+                  + gitScm,
+              DEMO,
+              API_GIT_SCM);
+        }
+      }
+      checkNotBlank(API_GIT_AUTHOR_NAME, authorName);
+      checkNotBlank(API_GIT_AUTHOR_EMAIL, authorEmail);
+      checkAccess();
+      HttpSettings checkedHttp = checkedHttp();
+      return new ServerConfig(
+          host,
+          port,
+          source,
+          remote,
+          gitScm,
+          branch,
+          pollInterval.toMillis(),
+          localPath,
+          resources,
+          dataDir,
+          authorName,
+          authorEmail,
+          gitTokenFile,
+          gitSshKeyFile,
+          demo,
+          maxBodyBytes,
+          watchBookmarkInterval.toMillis(),
+          scm,
+          access,
+          maxResourceBytes,
+          checkedHttp,
+          proposalRetention.toMillis(),
+          wasmMaxBodyBytes);
+    }
+
+    /** A Git source names a valid remote and no directory; a local source the reverse. */
+    private void checkSource(String remote) {
+      if (source.equals("git")) {
+        if (remote == null || remote.isBlank()) {
+          throw conflict(
+              "--api-git-repo is required with --api-source git (or try --demo)",
+              API_GIT_REPO,
+              API_SOURCE);
+        }
+        try {
+          new URIish(remote);
+        } catch (URISyntaxException e) {
+          throw invalidValue(
+              API_GIT_REPO, "\"" + remote + "\" is not a Git URL: " + e.getMessage());
+        }
+        if (localPath != null) {
+          throw conflict(
+              "--api-local-path is for --api-source local; a Git source serves --api-git-repo",
+              API_LOCAL_PATH,
+              API_SOURCE);
+        }
+      } else {
+        if (localPath == null || localPath.isBlank()) {
+          throw conflict(
+              "--api-local-path is required with --api-source local", API_LOCAL_PATH, API_SOURCE);
+        }
+        if (remote != null) {
+          throw conflict(
+              "--api-git-repo is for --api-source git; a local source serves --api-local-path",
+              API_GIT_REPO,
+              API_SOURCE);
+        }
+      }
+    }
+
+    /** The branch without {@code refs/heads/}, if it is a valid branch name. */
+    private String branch() {
+      if (gitBranch == null) {
+        return null;
+      }
+      String branch =
+          gitBranch.startsWith(Constants.R_HEADS)
+              ? gitBranch.substring(Constants.R_HEADS.length())
+              : gitBranch;
+      if (branch.isEmpty() || !Repository.isValidRefName(Constants.R_HEADS + branch)) {
+        throw invalidValue(API_GIT_BRANCH, "\"" + gitBranch + "\" is not a valid branch name");
+      }
+      return branch;
+    }
+
+    /**
+     * TLS has both halves, OIDC an https issuer and an audience, client certificates need TLS, and
+     * the authorization mode is one Cup knows.
+     */
+    private void checkAccess() {
+      if ((access.tlsCertFile() == null) != (access.tlsKeyFile() == null)) {
+        throw conflict(
+            "--api-tls-cert-file and --api-tls-private-key-file go together: give both",
+            API_TLS_CERT_FILE,
+            API_TLS_PRIVATE_KEY_FILE);
+      }
+      String issuer = access.oidcIssuerUrl();
+      if (issuer != null) {
+        if (!issuer.startsWith("https://")) {
+          throw invalidValue(API_OIDC_ISSUER_URL, "must be an https:// URL");
+        }
+        if (access.oidcClientId() == null || access.oidcClientId().isBlank()) {
+          throw conflict(
+              "--api-oidc-issuer-url needs --api-oidc-client-id (the required audience)",
+              API_OIDC_ISSUER_URL,
+              API_OIDC_CLIENT_ID);
+        }
+      }
+      if (access.clientCaFile() != null && access.tlsCertFile() == null) {
+        throw conflict(
+            "--api-client-ca-file needs --api-tls-cert-file: client certificates come over TLS",
+            API_CLIENT_CA_FILE,
+            API_TLS_CERT_FILE);
+      }
+      String mode = access.authorizationMode();
+      if (mode != null
+          && !mode.equals(AccessSettings.ALWAYS_ALLOW)
+          && !mode.equals(AccessSettings.RBAC)) {
+        throw invalidValue(
+            API_AUTHORIZATION_MODE,
+            "\""
+                + mode
+                + "\" is not "
+                + AccessSettings.ALWAYS_ALLOW
+                + " or "
+                + AccessSettings.RBAC);
+      }
+    }
+
+    /**
+     * The HTTP settings, checked, with the public URL and origins in their normal form: the idle
+     * timeout outlasts the bookmark interval (or watches would be cut), the public URL is an
+     * http(s) URL without query, origins are {@code scheme://host[:port]}.
+     */
+    private HttpSettings checkedHttp() {
+      if (http.idleTimeoutMillis() <= watchBookmarkInterval.toMillis()) {
+        throw invalidValue(
+            API_IDLE_TIMEOUT,
+            "must be longer than --api-watch-bookmark-interval ("
+                + GoDuration.format(watchBookmarkInterval)
+                + "), or watch streams would be closed as idle");
+      }
+      if (http.requestTimeoutMillis() < 1) {
+        throw invalidValue(API_REQUEST_TIMEOUT, "must be at least 1ms");
+      }
+      if (http.maxConnections() < 0) {
+        throw invalidValue(API_MAX_CONNECTIONS, "must be 0 (derived) or more");
+      }
+      String publicUrl = null;
+      if (http.publicUrl() != null) {
+        try {
+          publicUrl = HttpSettings.publicUrl(http.publicUrl());
+        } catch (IllegalArgumentException e) {
+          throw invalidValue(API_PUBLIC_URL, e.getMessage());
+        }
+      }
+      List<String> origins = new ArrayList<>();
+      for (String origin : http.corsAllowedOrigins()) {
+        try {
+          origins.add(HttpSettings.origin(origin));
+        } catch (IllegalArgumentException e) {
+          throw invalidValue(API_CORS_ALLOWED_ORIGINS, e.getMessage());
+        }
+      }
+      return http.withBrowsers(publicUrl, http.allowedHosts(), origins);
+    }
+
+    private static void checkOneOf(String option, String value, List<String> allowed) {
+      if (!allowed.contains(value)) {
+        throw invalidValue(option, "\"" + value + "\" is not one of " + String.join(", ", allowed));
+      }
+    }
+
+    private static void checkAtLeastOneMilli(String option, Duration value) {
+      if (value.toMillis() < 1) {
+        throw invalidValue(option, "must be at least 1ms");
+      }
+    }
+
+    private static void checkPositive(String option, long value) {
+      if (value <= 0) {
+        throw invalidValue(option, "must be greater than 0");
+      }
+    }
+
+    private static void checkNotBlank(String option, String value) {
+      if (value == null || value.isBlank()) {
+        throw invalidValue(option, "must not be empty");
+      }
+    }
+
+    private static String text(Path path) {
+      return path == null ? null : path.toString();
+    }
   }
 }

@@ -115,17 +115,17 @@ public final class ServerOptions {
           API_PROPOSAL_RETENTION);
 
   public static final String DEFAULT_ADDRESS = ":8181";
-  public static final String DEFAULT_SOURCE = "git";
-  public static final String DEFAULT_SCM = "local";
+  public static final String DEFAULT_SOURCE = ServerConfig.DEFAULT_SOURCE;
+  public static final String DEFAULT_SCM = ServerConfig.DEFAULT_SCM;
   public static final String DEFAULT_POLL_INTERVAL = "10s";
   public static final String DEFAULT_WATCH_BOOKMARK_INTERVAL = "30s";
   public static final String DEFAULT_IDLE_TIMEOUT = "2m";
   public static final String DEFAULT_REQUEST_TIMEOUT = "60s";
   public static final String DEFAULT_BODY_SPOOL_THRESHOLD = "256KiB";
-  public static final String DEFAULT_AUTHOR_NAME = "Cup";
-  public static final String DEFAULT_AUTHOR_EMAIL = "cup@localhost";
+  public static final String DEFAULT_AUTHOR_NAME = ServerConfig.DEFAULT_AUTHOR_NAME;
+  public static final String DEFAULT_AUTHOR_EMAIL = ServerConfig.DEFAULT_AUTHOR_EMAIL;
   public static final String DEFAULT_RESOURCES = ".";
-  public static final String DEFAULT_DATA_DIR = "data";
+  public static final String DEFAULT_DATA_DIR = ServerConfig.DEFAULT_DATA_DIR;
   public static final String DEFAULT_CONFIG_FILE = "conf/cupd.yaml";
   public static final String DEFAULT_VERTICLES_DIR = "verticles";
 

@@ -1,8 +1,8 @@
 package io.cup.e2e;
 
-import io.cup.config.ScmSettings;
 import io.cup.config.ServerConfig;
 import io.cup.testing.GitDaemon;
+import io.cup.testing.TestConfigs;
 import io.cup.testing.TestRepos;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -48,26 +49,12 @@ public final class Fixture {
   }
 
   ServerConfig config(Path dataDir, long pollMillis, long bookmarkMillis) {
-    return new ServerConfig(
-        "127.0.0.1",
-        freePort(),
-        "git",
-        url(),
-        "local",
-        null,
-        pollMillis,
-        null,
-        resources.toString(),
-        dataDir.toString(),
-        "Cup Test",
-        "cup@test.invalid",
-        null,
-        null,
-        false,
-        ServerConfig.DEFAULT_MAX_BODY_BYTES,
-        bookmarkMillis,
-        ScmSettings.NONE,
-        null);
+    return TestConfigs.git(url(), dataDir)
+        .port(freePort())
+        .pollInterval(Duration.ofMillis(pollMillis))
+        .resourcesDir(resources)
+        .watchBookmarkInterval(Duration.ofMillis(bookmarkMillis))
+        .build();
   }
 
   public static String path(String namespace, String name) {

@@ -10,6 +10,7 @@ import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
 import io.cup.testing.FliptFixtures;
 import io.cup.testing.GitDaemon;
+import io.cup.testing.TestConfigs;
 import io.cup.testing.TestRepos;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,23 +62,11 @@ final class FlagsServer implements AutoCloseable {
     this.remote = TestRepos.createBare(tmp.resolve("remote").resolve("flags.git"), seed);
     this.daemon = GitDaemon.serve(tmp.resolve("remote"));
     this.config =
-        new ServerConfig(
-            "127.0.0.1",
-            Fixture.freePort(),
-            "git",
-            daemon.url("flags.git"),
-            "local",
-            null,
-            POLL_MILLIS,
-            null,
-            demoResources(tmp.resolve("resources")).toString(),
-            tmp.resolve("data").toString(),
-            "Cup Test",
-            "cup@test.invalid",
-            null,
-            null,
-            false,
-            ServerConfig.DEFAULT_MAX_BODY_BYTES);
+        TestConfigs.git(daemon.url("flags.git"), tmp.resolve("data"))
+            .port(Fixture.freePort())
+            .pollInterval(Duration.ofMillis(POLL_MILLIS))
+            .resourcesDir(demoResources(tmp.resolve("resources")))
+            .build();
     this.server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     this.client = WebClient.create(vertx);
   }

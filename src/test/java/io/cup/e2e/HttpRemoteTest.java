@@ -218,24 +218,7 @@ class HttpRemoteTest {
 
   private void start(Path tokenFile) throws Exception {
     ServerConfig base = fixture.config(tmp.resolve("data"), POLL_MILLIS);
-    config =
-        new ServerConfig(
-            base.host(),
-            base.port(),
-            base.source(),
-            http.url(REPO),
-            base.gitScm(),
-            base.gitBranch(),
-            base.pollIntervalMillis(),
-            base.localPath(),
-            base.resourcesDir(),
-            base.dataDir(),
-            base.authorName(),
-            base.authorEmail(),
-            tokenFile.toString(),
-            null,
-            false,
-            base.maxBodyBytes());
+    config = base.toBuilder().gitRepo(http.url(REPO)).gitTokenFile(tokenFile).build();
     server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
   }
 

@@ -14,6 +14,7 @@ import io.cup.testing.GitDaemon;
 import io.cup.testing.Kubectl;
 import io.cup.testing.Kubectl.Result;
 import io.cup.testing.Kubectl.User;
+import io.cup.testing.TestConfigs;
 import io.cup.testing.TestRepos;
 import io.cup.testing.auth.TestPki;
 import io.vertx.core.Vertx;
@@ -764,23 +765,11 @@ class KubectlTest {
 
   private void serve(AccessSettings access) throws Exception {
     ServerConfig base =
-        new ServerConfig(
-            "127.0.0.1",
-            Fixture.freePort(),
-            "git",
-            daemon.url("flags.git"),
-            "local",
-            null,
-            300,
-            null,
-            resources.toString(),
-            tmp.resolve("data").toString(),
-            "Cup Test",
-            "cup@test.invalid",
-            null,
-            null,
-            false,
-            ServerConfig.DEFAULT_MAX_BODY_BYTES);
+        TestConfigs.git(daemon.url("flags.git"), tmp.resolve("data"))
+            .port(Fixture.freePort())
+            .pollInterval(Duration.ofMillis(300))
+            .resourcesDir(resources)
+            .build();
     config = access == null ? base : base.withAccess(access);
     server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     url = (access == null ? "http" : "https") + "://127.0.0.1:" + config.port();

@@ -396,26 +396,10 @@ class ScmProposalsTest {
     Path token = Files.writeString(tmp.resolve("scm-token"), TOKEN + "\n");
     Path secret = Files.writeString(tmp.resolve("webhook-secret"), SECRET + "\n");
     ServerConfig c = fixture.config(tmp.resolve(data), pollMillis);
-    return new ServerConfig(
-        c.host(),
-        c.port(),
-        c.source(),
-        c.gitRepo(),
-        kind.name().toLowerCase(Locale.ROOT),
-        c.gitBranch(),
-        c.pollIntervalMillis(),
-        c.localPath(),
-        c.resourcesDir(),
-        c.dataDir(),
-        c.authorName(),
-        c.authorEmail(),
-        c.gitTokenFile(),
-        c.gitSshKeyFile(),
-        c.demo(),
-        c.maxBodyBytes(),
-        c.watchBookmarkMillis(),
-        new ScmSettings(scmUrl, repo(kind), token.toString(), secret.toString()),
-        null);
+    return c.toBuilder()
+        .gitScm(kind.name().toLowerCase(Locale.ROOT))
+        .scm(new ScmSettings(scmUrl, repo(kind), token.toString(), secret.toString()))
+        .build();
   }
 
   /** The packaged descriptors, with the reconciler's waits shortened for tests. */

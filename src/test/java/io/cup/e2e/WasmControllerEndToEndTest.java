@@ -8,6 +8,7 @@ import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
 import io.cup.testing.FliptFixtures;
 import io.cup.testing.GitDaemon;
+import io.cup.testing.TestConfigs;
 import io.cup.testing.TestRepos;
 import io.cup.wasm.GuestModules;
 import io.vertx.core.Future;
@@ -27,6 +28,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,24 +85,12 @@ class WasmControllerEndToEndTest {
     remote = TestRepos.createBare(tmp.resolve("remote").resolve("flags.git"), seed);
     daemon = GitDaemon.serve(tmp.resolve("remote"));
     config =
-        new ServerConfig(
-                "127.0.0.1",
-                Fixture.freePort(),
-                "git",
-                daemon.url("flags.git"),
-                "local",
-                null,
-                300,
-                null,
-                resources.toString(),
-                tmp.resolve("data").toString(),
-                "Cup Test",
-                "cup@test.invalid",
-                null,
-                null,
-                false,
-                ServerConfig.DEFAULT_MAX_BODY_BYTES)
-            .withWasmMaxBodyBytes(wasmMaxBodyBytes);
+        TestConfigs.git(daemon.url("flags.git"), tmp.resolve("data"))
+            .port(Fixture.freePort())
+            .pollInterval(Duration.ofMillis(300))
+            .resourcesDir(resources)
+            .wasmMaxBodyBytes(wasmMaxBodyBytes)
+            .build();
     server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     // room for every concurrent request of a test: none waits for a connection
     client = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(32));

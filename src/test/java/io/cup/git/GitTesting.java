@@ -1,7 +1,9 @@
 package io.cup.git;
 
 import io.cup.config.ServerConfig;
+import io.cup.testing.TestConfigs;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Server configurations for the git and fetcher tests. */
 public final class GitTesting {
@@ -10,23 +12,10 @@ public final class GitTesting {
   /** A git-source configuration for {@code remote}, cloning under {@code dataDir}. */
   public static ServerConfig gitConfig(
       String remote, Path dataDir, String branch, long pollMillis) {
-    return new ServerConfig(
-        "127.0.0.1",
-        0,
-        "git",
-        remote,
-        "local",
-        branch,
-        pollMillis,
-        null,
-        null,
-        dataDir.toString(),
-        "Cup Test",
-        "cup@example.test",
-        null,
-        null,
-        false,
-        ServerConfig.DEFAULT_MAX_BODY_BYTES);
+    return TestConfigs.git(remote, dataDir)
+        .gitBranch(branch)
+        .pollInterval(Duration.ofMillis(pollMillis))
+        .build();
   }
 
   /** A git-source configuration with the remote's HEAD branch and no polling to speak of. */
@@ -36,23 +25,7 @@ public final class GitTesting {
 
   /** A local-source configuration serving {@code dir}. */
   public static ServerConfig localConfig(Path dir, Path dataDir) {
-    return new ServerConfig(
-        "127.0.0.1",
-        0,
-        "local",
-        null,
-        "local",
-        null,
-        3_600_000L,
-        dir.toString(),
-        null,
-        dataDir.toString(),
-        "Cup Test",
-        "cup@example.test",
-        null,
-        null,
-        false,
-        ServerConfig.DEFAULT_MAX_BODY_BYTES);
+    return TestConfigs.local(dir, dataDir).build();
   }
 
   /** A {@code file://} URL for a local bare repository. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cup.config.ServerConfig;
 import io.cup.testing.TestRepos;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -58,61 +59,14 @@ class SourcesTest {
   void refusesAnUnknownSourceOrAMissingSetting() {
     ServerConfig local = GitTesting.localConfig(dir, dir);
     ServerConfig unknown =
-        new ServerConfig(
-            null,
-            0,
-            "svn",
-            null,
-            "local",
-            null,
-            1,
-            null,
-            null,
-            dir.toString(),
-            "a",
-            "b",
-            null,
-            null,
-            false,
-            1);
+        ServerConfig.fromJson(new JsonObject().put("source", "svn").put("dataDir", dir.toString()));
     assertThatThrownBy(() -> Sources.open(unknown)).hasMessageContaining("unknown source svn");
     ServerConfig noRemote =
-        new ServerConfig(
-            null,
-            0,
-            "git",
-            null,
-            "local",
-            null,
-            1,
-            null,
-            null,
-            dir.toString(),
-            "a",
-            "b",
-            null,
-            null,
-            false,
-            1);
+        ServerConfig.fromJson(new JsonObject().put("source", "git").put("dataDir", dir.toString()));
     assertThatThrownBy(() -> Sources.open(noRemote)).hasMessageContaining("--api-git-repo");
     ServerConfig noPath =
-        new ServerConfig(
-            null,
-            0,
-            "local",
-            null,
-            "local",
-            null,
-            1,
-            null,
-            null,
-            dir.toString(),
-            "a",
-            "b",
-            null,
-            null,
-            false,
-            1);
+        ServerConfig.fromJson(
+            new JsonObject().put("source", "local").put("dataDir", dir.toString()));
     assertThatThrownBy(() -> Sources.open(noPath)).hasMessageContaining("--api-local-path");
     assertThat(Sources.open(local)).isInstanceOf(DirectorySource.class);
   }

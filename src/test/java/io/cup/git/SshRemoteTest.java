@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cup.config.ServerConfig;
 import io.cup.status.StatusException;
+import io.cup.testing.TestConfigs;
 import io.cup.testing.TestRepos;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -66,23 +68,12 @@ class SshRemoteTest {
   }
 
   private ServerConfig config(Path key) {
-    return new ServerConfig(
-        "127.0.0.1",
-        0,
-        "git",
-        "ssh://cup@127.0.0.1:" + server.getPort() + remote.toAbsolutePath(),
-        "local",
-        null,
-        60_000,
-        null,
-        null,
-        dir.resolve("data").toString(),
-        "Cup Test",
-        "cup@example.test",
-        null,
-        key == null ? null : key.toString(),
-        false,
-        ServerConfig.DEFAULT_MAX_BODY_BYTES);
+    return TestConfigs.git(
+            "ssh://cup@127.0.0.1:" + server.getPort() + remote.toAbsolutePath(),
+            dir.resolve("data"))
+        .pollInterval(Duration.ofMinutes(1))
+        .gitSshKeyFile(key)
+        .build();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cup.config.ConfigurationException;
 import io.cup.config.Demo;
 import io.cup.config.ServerConfig;
+import io.cup.testing.TestConfigs;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -167,23 +169,13 @@ class CupServerTest {
   void theDemoIsCreatedBeforeTheVerticlesStart(VertxTestContext ctx) {
     descriptor("fetcher", RECORDER, 1, "");
     ServerConfig demo =
-        new ServerConfig(
-            "127.0.0.1",
-            0,
-            "git",
-            Demo.originUrl(data),
-            "local",
-            null,
-            1000,
-            null,
-            Demo.resources(data).toString(),
-            data.toString(),
-            "Cup",
-            "cup@localhost",
-            null,
-            null,
-            true,
-            1024);
+        TestConfigs.demo(data)
+            .gitRepo(Demo.originUrl(data))
+            .resourcesDir(Demo.resources(data))
+            .pollInterval(Duration.ofSeconds(1))
+            .author("Cup", "cup@localhost")
+            .maxBodyBytes(1024)
+            .build();
 
     CupServer.start(demo, verticles)
         .onComplete(
@@ -262,23 +254,13 @@ class CupServerTest {
   // ------------------------------------------------------------------ helpers
 
   private ServerConfig config(boolean demo) {
-    return new ServerConfig(
-        "127.0.0.1",
-        0,
-        "local",
-        null,
-        "local",
-        null,
-        1000,
-        dir.toString(),
-        resources.toString(),
-        data.toString(),
-        "Cup",
-        "cup@localhost",
-        null,
-        null,
-        demo,
-        1024);
+    return TestConfigs.local(dir, data)
+        .resourcesDir(resources)
+        .pollInterval(Duration.ofSeconds(1))
+        .author("Cup", "cup@localhost")
+        .demo(demo)
+        .maxBodyBytes(1024)
+        .build();
   }
 
   private void descriptor(String name, String className, int order, String extra) {

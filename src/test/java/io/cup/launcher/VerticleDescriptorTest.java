@@ -19,23 +19,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class VerticleDescriptorTest {
   private static final ServerConfig SERVER =
-      new ServerConfig(
-          "",
-          8181,
-          "git",
-          "file:///srv/flags.git",
-          "local",
-          "main",
-          10_000,
-          null,
-          "/conf",
-          "/data",
-          "Cup",
-          "cup@localhost",
-          null,
-          null,
-          false,
-          1024);
+      ServerConfig.builder()
+          .host("")
+          .port(8181)
+          .gitRepo("file:///srv/flags.git")
+          .gitBranch("main")
+          .resourcesDir(Path.of("/conf"))
+          .dataDir(Path.of("/data"))
+          .maxBodyBytes(1024)
+          .build();
 
   @TempDir Path dir;
 
