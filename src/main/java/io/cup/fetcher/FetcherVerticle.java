@@ -6,7 +6,7 @@ import io.cup.bus.RepositoryStatus;
 import io.cup.config.ServerConfig;
 import io.cup.git.DirectorySource;
 import io.cup.git.FetchOutcome;
-import io.cup.git.GitSource;
+import io.cup.git.GitClone;
 import io.cup.git.Sources;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
@@ -59,7 +59,7 @@ public final class FetcherVerticle extends VerticleBase {
   /** The last {@code cup.controller.changes} request sent: the next waits for it. */
   private Future<?> announcing = Future.succeededFuture();
 
-  private GitSource git;
+  private GitClone git;
   private DirectorySource local;
   private long pollTimer = -1;
   private boolean stopped;

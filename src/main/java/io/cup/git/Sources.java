@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * clone directory of a Git source and by the path of a local one.
  */
 public final class Sources {
-  private static final Map<String, Source> SOURCES = new ConcurrentHashMap<>();
+  private static final Map<String, GitClone> CLONES = new ConcurrentHashMap<>();
+  private static final Map<String, DirectorySource> SOURCES = new ConcurrentHashMap<>();
 
   private Sources() {}
 
@@ -19,7 +20,7 @@ public final class Sources {
   public static Source open(ServerConfig cfg) {
     String kind = cfg.source() == null ? "git" : cfg.source();
     return switch (kind) {
-      case "git" -> git(cfg);
+      case "git" -> git(cfg).revisions();
       case "local" -> directory(cfg);
       default ->
           throw new IllegalArgumentException("unknown source " + kind + " (expected git or local)");
@@ -27,9 +28,9 @@ public final class Sources {
   }
 
   /** The shared Git source of {@code cfg}'s remote (not cloned or opened by this call). */
-  public static GitSource git(ServerConfig cfg) {
+  public static GitClone git(ServerConfig cfg) {
     String key = "git:" + cfg.repositoryDir().toAbsolutePath().normalize();
-    return (GitSource) SOURCES.computeIfAbsent(key, k -> GitSource.create(cfg));
+    return CLONES.computeIfAbsent(key, k -> GitClone.create(cfg));
   }
 
   /** The shared source of {@code cfg}'s local directory. */
@@ -38,7 +39,7 @@ public final class Sources {
       throw new IllegalArgumentException("no local directory configured (--api-local-path)");
     }
     String key = "local:" + Paths.get(cfg.localPath()).toAbsolutePath().normalize();
-    return (DirectorySource) SOURCES.computeIfAbsent(key, k -> DirectorySource.create(cfg));
+    return SOURCES.computeIfAbsent(key, k -> DirectorySource.create(cfg));
   }
 
   /**
@@ -46,14 +47,13 @@ public final class Sources {
    * next test starts from nothing. Never call it while a server is running in the JVM.
    */
   public static void forgetAll() {
-    SOURCES
+    CLONES
         .values()
         .removeIf(
-            source -> {
-              if (source instanceof GitSource git) {
-                git.close();
-              }
+            clone -> {
+              clone.close();
               return true;
             });
+    SOURCES.clear();
   }
 }

@@ -7,7 +7,7 @@ import io.cup.bus.ProposalEvent;
 import io.cup.bus.ProposalRequest;
 import io.cup.bus.Requester;
 import io.cup.config.ServerConfig;
-import io.cup.git.GitSource;
+import io.cup.git.GitClone;
 import io.cup.git.Sources;
 import io.cup.scm.ScmKind;
 import io.cup.status.StatusException;
@@ -61,7 +61,7 @@ public final class PublisherVerticle extends VerticleBase {
   static final long DEFAULT_SCM_OPEN_WAIT_MILLIS = 10_000;
 
   private Proposals proposals;
-  private GitSource git;
+  private GitClone git;
   private RemoteRetries remote;
   private ScmKind scm;
   private long scmOpenWaitMillis;
@@ -78,7 +78,7 @@ public final class PublisherVerticle extends VerticleBase {
     } else {
       git = Sources.git(cfg);
       openClone();
-      proposals = new LocalProposals(git, cfg, events, scm);
+      proposals = new LocalProposals(git.revisions(), cfg, events, scm);
     }
     remote = new RemoteRetries(vertx, git);
     EventBus bus = vertx.eventBus();

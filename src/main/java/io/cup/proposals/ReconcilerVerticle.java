@@ -16,7 +16,7 @@ import io.cup.config.ResourceConfigurationLoader;
 import io.cup.config.ServedResource;
 import io.cup.config.ServerConfig;
 import io.cup.controllers.ResourceVersions;
-import io.cup.git.GitSource;
+import io.cup.git.GitClone;
 import io.cup.git.Sources;
 import io.cup.proposals.LocalProposals.Update;
 import io.cup.scm.NewPullRequest;
@@ -93,7 +93,7 @@ public final class ReconcilerVerticle extends VerticleBase {
   static final long DEFAULT_POLL_MILLIS = 60_000;
 
   private ServerConfig cfg;
-  private GitSource git;
+  private GitClone git;
   private LocalProposals proposals;
   private RemoteRetries remote;
   private ScmKind scm;
@@ -138,7 +138,7 @@ public final class ReconcilerVerticle extends VerticleBase {
     scm = ScmKind.hosted(cfg.gitScm());
     retryBaseMillis = config().getLong("scmRetryBaseMillis", 1_000L);
     git = Sources.git(cfg);
-    proposals = new LocalProposals(git, cfg, this::publish, scm);
+    proposals = new LocalProposals(git.revisions(), cfg, this::publish, scm);
     remote = new RemoteRetries(vertx, git);
     if (scm != null) {
       client =

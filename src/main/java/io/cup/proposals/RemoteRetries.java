@@ -1,7 +1,7 @@
 package io.cup.proposals;
 
 import io.cup.bus.Addresses;
-import io.cup.git.GitSource;
+import io.cup.git.GitClone;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,12 +23,12 @@ final class RemoteRetries {
   private static final long FETCH_TIMEOUT_MILLIS = 90_000;
 
   private final Vertx vertx;
-  private final GitSource git;
+  private final GitClone git;
 
   /**
    * @param git the clone, or null for a directory source (nothing to fetch)
    */
-  RemoteRetries(Vertx vertx, GitSource git) {
+  RemoteRetries(Vertx vertx, GitClone git) {
     this.vertx = vertx;
     this.git = git;
   }

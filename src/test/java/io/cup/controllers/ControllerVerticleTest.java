@@ -14,7 +14,7 @@ import io.cup.bus.ResourceRequest;
 import io.cup.config.ConfigurationException;
 import io.cup.config.ServerConfig;
 import io.cup.git.FetchOutcome;
-import io.cup.git.GitSource;
+import io.cup.git.GitClone;
 import io.cup.git.Sources;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
@@ -59,7 +59,7 @@ class ControllerVerticleTest {
   @TempDir Path temp;
   private Path remote;
   private ServerConfig cfg;
-  private GitSource git;
+  private GitClone git;
   private ObjectId seed;
 
   private static String file(String namespace, String name) {

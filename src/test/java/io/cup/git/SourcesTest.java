@@ -29,8 +29,8 @@ class SourcesTest {
         GitTesting.gitConfig(GitTesting.fileUrl(remote), dir.resolve("data"), null, 5);
     ServerConfig otherData = GitTesting.gitConfig(GitTesting.fileUrl(remote), dir.resolve("d2"));
 
-    GitSource git = Sources.git(cfg);
-    assertThat(Sources.open(cfg)).isSameAs(git);
+    GitClone git = Sources.git(cfg);
+    assertThat(Sources.open(cfg)).isSameAs(git.revisions());
     assertThat(Sources.git(sameRepoOtherPoll)).isSameAs(git);
     assertThat(Sources.git(otherData)).isNotSameAs(git);
 
@@ -44,7 +44,7 @@ class SourcesTest {
   void forgetAllClosesAndForgets() {
     Path remote = TestRepos.createBare(dir.resolve("a.git"), Map.of("x", "x"));
     ServerConfig cfg = GitTesting.gitConfig(GitTesting.fileUrl(remote), dir.resolve("data"));
-    GitSource git = Sources.git(cfg);
+    GitClone git = Sources.git(cfg);
     git.cloneOrOpen();
     assertThat(git.isOpen()).isTrue();
 
