@@ -1,13 +1,11 @@
 package io.cup.proposals;
 
 import io.cup.bus.Addresses;
-import io.cup.git.GitClone;
+import io.cup.git.GitSource;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -23,19 +21,21 @@ final class RemoteRetries {
   private static final long FETCH_TIMEOUT_MILLIS = 90_000;
 
   private final Vertx vertx;
-  private final GitClone git;
+  private final GitSource git;
 
   /**
    * @param git the clone, or null for a directory source (nothing to fetch)
    */
-  RemoteRetries(Vertx vertx, GitClone git) {
+  RemoteRetries(Vertx vertx, GitSource git) {
     this.vertx = vertx;
     this.git = git;
   }
 
   /**
-   * Brings the clone up to date: through the fetcher, which announces a moved head to the rest of
-   * the server; directly when no fetcher is deployed. Nothing to do for a directory.
+   * Brings the clone up to date through the fetcher ({@link Addresses#REPOSITORY_FETCH}), the
+   * clone's one owner, which announces a moved head to the rest of the server. Nothing to do for a
+   * directory. Without a fetcher deployed the clone cannot be fetched: the failure (503) is the
+   * answer, as for a fetcher that cannot reach the remote.
    */
   Future<Void> refresh() {
     if (git == null) {
@@ -48,13 +48,7 @@ final class RemoteRetries {
             new JsonObject(),
             new DeliveryOptions().setSendTimeout(FETCH_TIMEOUT_MILLIS))
         .<Void>mapEmpty()
-        .recover(
-            e -> {
-              if (e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
-                return vertx.executeBlocking(() -> git.fetch(), false).mapEmpty();
-              }
-              return Future.failedFuture(StatusException.from(e));
-            });
+        .recover(e -> Future.failedFuture(StatusException.from(e)));
   }
 
   /**
