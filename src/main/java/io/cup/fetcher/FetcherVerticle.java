@@ -63,6 +63,7 @@ public final class FetcherVerticle extends VerticleBase {
 
   private final GitClone git;
   private final DirectorySource local;
+  private FetchMetrics metrics;
   private long pollTimer = -1;
   private boolean stopped;
 
@@ -88,6 +89,7 @@ public final class FetcherVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     cfg = ServerConfig.of(config());
+    metrics = FetchMetrics.register();
     changesTimeoutMillis = config().getLong("changesTimeoutMillis", DEFAULT_CHANGES_TIMEOUT_MILLIS);
     EventBus bus = vertx.eventBus();
     MessageConsumer<JsonObject> status = bus.consumer(Addresses.REPOSITORY_STATUS, this::status);
@@ -115,6 +117,9 @@ public final class FetcherVerticle extends VerticleBase {
     stopped = true;
     if (pollTimer >= 0) {
       vertx.cancelTimer(pollTimer);
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     return Future.succeededFuture();
   }
@@ -179,7 +184,7 @@ public final class FetcherVerticle extends VerticleBase {
     }
     sample.stop(FetchMetrics.DURATION);
     long now = System.currentTimeMillis();
-    FetchMetrics.succeeded(now);
+    metrics.succeeded(now);
     lastFetch = now;
     if (lastError != null) {
       LOG.info("fetching {} works again", git.remoteUrl());
@@ -199,7 +204,7 @@ public final class FetcherVerticle extends VerticleBase {
   }
 
   private StatusException failed(RuntimeException e) {
-    FetchMetrics.failed();
+    metrics.failed();
     StatusException status =
         e instanceof StatusException s
             ? s
