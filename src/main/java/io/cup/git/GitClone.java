@@ -19,7 +19,6 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.LsRemoteCommand;
-import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.lib.Constants;
@@ -112,8 +111,8 @@ public final class GitClone {
   }
 
   /**
-   * The remote's URL without password or token: safe for messages and logs, and the URL to give a
-   * push's {@code setRemote} (credentials come from {@link #configure}).
+   * The remote's URL without password or token: safe for messages and logs, and the URL a push goes
+   * to (credentials come with {@link #openTransport}).
    */
   public String remoteUrl() {
     return credentials.url();
@@ -156,12 +155,7 @@ public final class GitClone {
     }
   }
 
-  /** Sets credentials and a network timeout on a fetch or push against {@link #remoteUrl()}. */
-  public void configure(TransportCommand<?, ?> command) {
-    credentials.configure(command);
-  }
-
-  /** Opens a transport to the remote for {@code repository}, configured as {@link #configure}. */
+  /** Opens a transport to the remote for {@code repository}, with credentials and a timeout. */
   public Transport openTransport(Repository repository)
       throws IOException, java.net.URISyntaxException {
     Transport transport = Transport.open(repository, credentials.url());
