@@ -34,9 +34,11 @@ final class AccessLog implements Handler<RoutingContext> {
 
   /**
    * The timers by "method route code", looked up once each: bounded like their tags (methods, route
-   * templates, status codes), and cheaper than building a meter id on every request.
+   * templates, status codes), and cheaper than building a meter id on every request. Each API
+   * instance's router has its own access log and so its own lookups; the timers themselves are the
+   * process registry's.
    */
-  private static final Map<String, Timer> TIMERS = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -45,7 +47,7 @@ final class AccessLog implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  private static void record(RoutingContext ctx, long nanos, boolean aborted) {
+  private void record(RoutingContext ctx, long nanos, boolean aborted) {
     HttpServerRequest request = ctx.request();
     String method = request.method().name();
     if (!METHODS.contains(method)) {
@@ -54,7 +56,7 @@ final class AccessLog implements Handler<RoutingContext> {
     int status = ctx.response().getStatusCode();
     String route = ctx.get(ROUTE, UNMATCHED);
     String m = method;
-    TIMERS
+    timers
         .computeIfAbsent(
             m + ' ' + route + ' ' + status,
             key ->

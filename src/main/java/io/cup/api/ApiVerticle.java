@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * over the event bus ({@code cup.controller.*}, {@code cup.proposal.*}, {@code
  * cup.repository.status}). Each instance owns its HTTP server and what it alone writes, none of it
  * durable: the open proposals per resource ({@link PendingProposals}), the resources read at the
- * tracked head ({@link HeadReads}) and its watchers ({@link Watches}).
+ * tracked head ({@link HeadReads}) and its watchers ({@link Watches}). The one thing its instances
+ * share, the webhook deliveries already handled ({@link WebhookDeliveries}), is handed in by the
+ * launcher.
  *
  * <p>Deployment config: {@code "server"} (a {@link ServerConfig}); optional {@code
  * controllerTimeoutMillis} (30 000), {@code proposalCreateTimeoutMillis} (60 000, also merge),
@@ -43,6 +46,7 @@ public class ApiVerticle extends VerticleBase {
   private static final String BUILT_IN_PROPOSALS = "cup.flipt.io/v1alpha1/proposals";
   static final String RESOURCES = "/apis/:group/:version/namespaces/:namespace/:plural";
 
+  private final WebhookDeliveries webhookDeliveries;
   private HttpServer server;
   private WorkerExecutor validation;
   private PendingProposals pending;
@@ -50,6 +54,14 @@ public class ApiVerticle extends VerticleBase {
   private Watches watches;
   private ApiAccess access;
   private ConnectionGuard connections;
+
+  /**
+   * @param webhookDeliveries the server's record of webhook deliveries handled already, shared by
+   *     every instance; the launcher owns it
+   */
+  public ApiVerticle(WebhookDeliveries webhookDeliveries) {
+    this.webhookDeliveries = Objects.requireNonNull(webhookDeliveries, "webhookDeliveries");
+  }
 
   @Override
   public Future<?> start() {
@@ -145,7 +157,11 @@ public class ApiVerticle extends VerticleBase {
     HealthApi health = new HealthApi(bus);
     WebhookApi webhooks =
         new WebhookApi(
-            bus, validation, config.scm(), config().getLong("webhookTimeoutMillis", 10_000L));
+            bus,
+            validation,
+            config.scm(),
+            config().getLong("webhookTimeoutMillis", 10_000L),
+            webhookDeliveries);
     StatusResponses errors = new StatusResponses(config.maxBodyBytes());
     Path spool = Path.of(config.dataDir(), "tmp");
     SpooledBodyHandler body =

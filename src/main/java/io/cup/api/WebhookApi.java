@@ -1,7 +1,5 @@
 package io.cup.api;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.cup.bus.Addresses;
 import io.cup.bus.RepositoryStatus;
 import io.cup.config.ScmSettings;
@@ -17,8 +15,8 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -44,8 +42,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A delivery id already handled (GitHub {@code X-GitHub-Delivery}, Gitea {@code
  *       X-Gitea-Delivery}, GitLab {@code Idempotency-Key} or {@code X-Gitlab-Event-UUID}) is
  *       answered 200 and ignored: an SCM redelivers when it missed an answer. The ids of deliveries
- *       handled successfully are remembered for {@value #REMEMBERED_HOURS} hours, up to {@value
- *       #REMEMBERED_IDS} per process, shared by every API instance.
+ *       handled successfully are remembered in the server's {@link WebhookDeliveries}, shared by
+ *       every API instance (in process: {@link RecentWebhookDeliveries}).
  *   <li>A push to the tracked branch ({@code cup.repository.status} names it; it may be the
  *       remote's HEAD) asks the fetcher to fetch now ({@code cup.repository.fetch}) and answers 200
  *       once the fetch is done, naming the new head: a read right after the webhook sees the push.
@@ -68,23 +66,14 @@ final class WebhookApi {
   /** Largest accepted delivery: GitHub caps payloads at 25 MB. */
   static final long MAX_BODY_BYTES = 25L * 1024 * 1024;
 
-  static final long REMEMBERED_IDS = 100_000;
-  static final long REMEMBERED_HOURS = 24;
-
   /** The route path; {@code :scm} is github, gitea or gitlab. */
   static final String PATH = "/webhooks/:scm";
 
   private static final String PROPOSAL_BRANCH = "cup/proposal/";
   private static final String SCM_KEY = "cup.webhook.scm";
 
-  /** Delivery ids handled successfully, per process: {@code <scm>:<id>}. */
-  private static final Cache<String, Boolean> HANDLED =
-      Caffeine.newBuilder()
-          .maximumSize(REMEMBERED_IDS)
-          .expireAfterWrite(Duration.ofHours(REMEMBERED_HOURS))
-          .build();
-
   private final BusClient bus;
+  private final WebhookDeliveries deliveries;
   private final WorkerExecutor workers;
   private final ScmSettings settings;
   private final long timeoutMillis;
@@ -93,9 +82,16 @@ final class WebhookApi {
    * @param workers where the secret is read and the body verified and parsed (up to 25 MiB of HMAC
    *     and JSON is too much for an event loop)
    * @param timeoutMillis how long a fetch or the reconciler may take before the answer is 504
+   * @param deliveries the deliveries handled already, the server's (see {@link WebhookDeliveries})
    */
-  WebhookApi(BusClient bus, WorkerExecutor workers, ScmSettings settings, long timeoutMillis) {
+  WebhookApi(
+      BusClient bus,
+      WorkerExecutor workers,
+      ScmSettings settings,
+      long timeoutMillis,
+      WebhookDeliveries deliveries) {
     this.bus = bus;
+    this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
     this.workers = workers;
     this.settings = settings;
     this.timeoutMillis = timeoutMillis;
@@ -187,31 +183,47 @@ final class WebhookApi {
   /** Acts on a verified event; the result is the message of the 200 answer. */
   private Future<String> handle(WebhookEvent event) {
     String key = event.deliveryId() == null ? null : event.scm().id() + ":" + event.deliveryId();
-    if (key != null && HANDLED.getIfPresent(key) != null) {
-      log(event, "duplicate, ignored");
-      return Future.succeededFuture("duplicate delivery " + event.deliveryId() + " ignored");
-    }
-    Future<Outcome> outcome;
+    Future<Boolean> handledBefore =
+        key == null ? Future.succeededFuture(false) : deliveries.handled(key);
+    return handledBefore.compose(
+        duplicate -> {
+          if (duplicate) {
+            log(event, "duplicate, ignored");
+            return Future.succeededFuture("duplicate delivery " + event.deliveryId() + " ignored");
+          }
+          return act(event)
+              .compose(
+                  done ->
+                      key != null && done.remember()
+                          ? remember(key).map(done)
+                          : Future.succeededFuture(done))
+              .onSuccess(done -> log(event, done.message()))
+              .onFailure(e -> log(event, "failed: " + StatusException.from(e).getMessage()))
+              .map(Outcome::message);
+        });
+  }
+
+  private Future<Outcome> act(WebhookEvent event) {
     if (event instanceof WebhookEvent.Push push) {
-      outcome = push(push);
-    } else if (event instanceof WebhookEvent.PullRequest pull) {
-      outcome = pullRequest(pull);
-    } else {
-      outcome =
-          Future.succeededFuture(
-              Outcome.done(
-                  "ignored: " + event.scm().id() + " event \"" + event.event() + "\" is not used"));
+      return push(push);
     }
-    return outcome
-        .onSuccess(
-            done -> {
-              if (key != null && done.remember()) {
-                HANDLED.put(key, Boolean.TRUE);
-              }
-              log(event, done.message());
-            })
-        .onFailure(e -> log(event, "failed: " + StatusException.from(e).getMessage()))
-        .map(Outcome::message);
+    if (event instanceof WebhookEvent.PullRequest pull) {
+      return pullRequest(pull);
+    }
+    return Future.succeededFuture(
+        Outcome.done(
+            "ignored: " + event.scm().id() + " event \"" + event.event() + "\" is not used"));
+  }
+
+  /** A delivery that cannot be remembered was still handled: a redelivery acts again, no worse. */
+  private Future<Void> remember(String key) {
+    return deliveries
+        .remember(key)
+        .recover(
+            e -> {
+              LOG.warn("cannot remember webhook delivery {}: {}", key, e.getMessage());
+              return Future.succeededFuture();
+            });
   }
 
   /** What became of a delivery; {@code remember}: its id counts as handled. */

@@ -20,7 +20,6 @@ import io.cup.git.ChangeSetDiff;
 import io.cup.git.LastChanges;
 import io.cup.git.RevisionView;
 import io.cup.git.Source;
-import io.cup.git.Sources;
 import io.cup.git.UnifiedDiff;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
@@ -33,11 +32,11 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +56,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Owns nothing shared: the resource configuration and controllers are loaded once per instance
- * at start, and every request resolves its revision once and reads only that view.
+ * at start, and every request resolves its revision once and reads only that view. What its
+ * instances share is handed to the constructor by the launcher, which owns it: the served
+ * repository (a read-only {@link Source}), the index of file changes ({@link LastChanges}, one per
+ * server so a moved head is walked once, not once per worker) and the compiled WASM modules ({@link
+ * WasmModules}).
  *
  * <p>Config {@code "serves"}: {@code "read"} (get, list, events, changes), {@code "write"} (put,
  * delete) or absent (all). The packaged descriptors deploy it twice, reads on {@value #READ_POOL}
@@ -102,13 +105,22 @@ public final class ControllerVerticle extends VerticleBase {
     }
   }
 
-  /** The local shared-data map that holds one {@link LastChanges} per served repository. */
-  static final String LAST_CHANGES_MAP = "cup.controllers.last-changes";
-
+  private final Source source;
+  private final LastChanges lastChanges;
+  private final WasmModules modules;
   private ResourceConfiguration resources;
   private Controllers controllers;
-  private Source source;
-  private LastChanges lastChanges;
+
+  /**
+   * @param source the served repository, read only
+   * @param lastChanges the server's index of file changes, shared by every controller worker
+   * @param modules the server's compiled WASM modules, shared by every controller worker
+   */
+  public ControllerVerticle(Source source, LastChanges lastChanges, WasmModules modules) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.lastChanges = Objects.requireNonNull(lastChanges, "lastChanges");
+    this.modules = Objects.requireNonNull(modules, "modules");
+  }
 
   /**
    * Options to deploy {@code instances} workers serving every address on their own pool of as many
@@ -146,9 +158,7 @@ public final class ControllerVerticle extends VerticleBase {
             "no resource configuration directory given (--api-resources)");
       }
       resources = ResourceConfigurationLoader.load(Path.of(cfg.resourcesDir()));
-      controllers = Controllers.of(resources, cfg.maxResourceBytes());
-      source = Sources.open(cfg);
-      lastChanges = lastChanges(source);
+      controllers = Controllers.of(resources, cfg.maxResourceBytes(), modules);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -165,15 +175,6 @@ public final class ControllerVerticle extends VerticleBase {
       consumers.add(bus.consumer(Addresses.CONTROLLER_DELETE, this::delete).completion());
     }
     return Future.all(consumers);
-  }
-
-  /**
-   * The index of file changes this deployment's instances share for {@code source}: one per
-   * repository in this Vert.x instance, so a moved head is walked once, not once per worker.
-   */
-  private LastChanges lastChanges(Source source) {
-    LocalMap<String, LastChanges> shared = vertx.sharedData().getLocalMap(LAST_CHANGES_MAP);
-    return shared.computeIfAbsent(source.toString(), key -> new LastChanges());
   }
 
   // -- handlers ---------------------------------------------------------------------------------

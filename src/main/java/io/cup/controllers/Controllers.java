@@ -21,17 +21,20 @@ public final class Controllers {
     this.byName = Map.copyOf(byName);
   }
 
+  /** The controllers of {@code configuration}, with WASM modules of their own (tests, tools). */
   public static Controllers of(ResourceConfiguration configuration) {
-    return of(configuration, ServerConfig.DEFAULT_MAX_RESOURCE_BYTES);
+    return of(configuration, ServerConfig.DEFAULT_MAX_RESOURCE_BYTES, new WasmModules());
   }
 
   /**
    * @param maxResourceBytes the largest resource file a template controller reads or writes
+   * @param modules where WASM controllers load their modules: the server's, shared by its workers
    */
-  public static Controllers of(ResourceConfiguration configuration, long maxResourceBytes) {
+  public static Controllers of(
+      ResourceConfiguration configuration, long maxResourceBytes, WasmModules modules) {
     Map<String, Controller> byName = new LinkedHashMap<>();
     new TreeMap<>(configuration.controllers())
-        .forEach((name, config) -> byName.put(name, build(config, maxResourceBytes)));
+        .forEach((name, config) -> byName.put(name, build(config, maxResourceBytes, modules)));
     return new Controllers(byName);
   }
 
@@ -41,15 +44,15 @@ public final class Controllers {
   }
 
   static Controller build(ControllerConfig config) {
-    return build(config, ServerConfig.DEFAULT_MAX_RESOURCE_BYTES);
+    return build(config, ServerConfig.DEFAULT_MAX_RESOURCE_BYTES, new WasmModules());
   }
 
-  static Controller build(ControllerConfig config, long maxResourceBytes) {
+  static Controller build(ControllerConfig config, long maxResourceBytes, WasmModules modules) {
     String type = config.type() == null ? "" : config.type();
     return switch (type) {
       case "template" ->
           new TemplateController(config, TemplateController.DEFAULT_CACHE_BYTES, maxResourceBytes);
-      case "wasm" -> new WasmController(config);
+      case "wasm" -> new WasmController(config, modules);
       default ->
           throw new ConfigurationException(
               "controller "

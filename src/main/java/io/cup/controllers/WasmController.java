@@ -19,7 +19,6 @@ import io.cup.wasm.WasmRunner;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +28,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A controller that is a WASI program (DESIGN.md section 5), run with Chicory by {@link
@@ -55,40 +53,14 @@ public final class WasmController implements Controller {
   private final String name;
   private final WasmRunner runner;
 
-  WasmController(ControllerConfig config) {
+  WasmController(ControllerConfig config, WasmModules modules) {
     this.name = config.name();
     JsonObject spec = config.spec();
     String path = spec.getString("path");
     WasmLimits limits = limits(config, spec.getValue("limits"));
     WasmModule.Execution execution = execution(config, spec.getValue("execution"));
     Path module = config.directory().resolve(Objects.requireNonNull(path, "path")).normalize();
-    this.runner = new WasmRunner(loaded(name, module, execution), name, limits);
-  }
-
-  /**
-   * Modules loaded in this JVM, by file, kind of execution and the file's size and time: every
-   * controller worker instance builds its controllers, and a module is compiled once for all.
-   */
-  private static final Map<String, WasmModule> MODULES = new ConcurrentHashMap<>();
-
-  private static WasmModule loaded(String name, Path module, WasmModule.Execution execution) {
-    String key;
-    try {
-      key =
-          module
-              + "|"
-              + execution
-              + "|"
-              + Files.size(module)
-              + "|"
-              + Files.getLastModifiedTime(module).toMillis()
-              + "|"
-              + name;
-    } catch (IOException e) {
-      // WasmModule.load names the file and says why it cannot be read
-      return WasmModule.load(name, module, execution);
-    }
-    return MODULES.computeIfAbsent(key, k -> WasmModule.load(name, module, execution));
+    this.runner = new WasmRunner(modules.load(name, module, execution), name, limits);
   }
 
   /** The limits this controller runs under. */

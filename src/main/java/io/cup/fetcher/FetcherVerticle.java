@@ -6,8 +6,7 @@ import io.cup.bus.RepositoryStatus;
 import io.cup.config.ServerConfig;
 import io.cup.git.DirectorySource;
 import io.cup.git.FetchOutcome;
-import io.cup.git.GitSource;
-import io.cup.git.Sources;
+import io.cup.git.GitClone;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
 import io.micrometer.core.instrument.Timer;
@@ -26,9 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The repository fetcher: owns the clone of the served repository. Deploy it as a worker verticle
- * with one instance; every blocking step also goes through an ordered {@code executeBlocking}, so
- * two fetches never overlap.
+ * The repository fetcher: the one that clones, opens and fetches the served repository's clone
+ * ({@link GitClone}, which the launcher creates, hands in and closes after the last undeployment;
+ * other verticles only read it through {@link GitClone#revisions()}). Deploy it as a worker
+ * verticle with one instance; every blocking step also goes through an ordered {@code
+ * executeBlocking}, so two fetches never overlap (and the clone's lock keeps it one fetch at a time
+ * per repository).
  *
  * <ul>
  *   <li>Listens to {@link Addresses#REPOSITORY_STATUS} (replies {@link RepositoryStatus}) and
@@ -59,8 +61,9 @@ public final class FetcherVerticle extends VerticleBase {
   /** The last {@code cup.controller.changes} request sent: the next waits for it. */
   private Future<?> announcing = Future.succeededFuture();
 
-  private GitSource git;
-  private DirectorySource local;
+  private final GitClone git;
+  private final DirectorySource local;
+  private FetchMetrics metrics;
   private long pollTimer = -1;
   private boolean stopped;
 
@@ -69,20 +72,33 @@ public final class FetcherVerticle extends VerticleBase {
   private volatile String lastError;
   private String lastWarned;
 
+  /** The fetcher of a Git source: it clones, opens and fetches {@code clone}. */
+  public FetcherVerticle(GitClone clone) {
+    this.git = Objects.requireNonNull(clone, "clone");
+    this.local = null;
+  }
+
+  /**
+   * The fetcher of a local directory: nothing to fetch, it reports whether the directory exists.
+   */
+  public FetcherVerticle(DirectorySource directory) {
+    this.git = null;
+    this.local = Objects.requireNonNull(directory, "directory");
+  }
+
   @Override
   public Future<?> start() {
     cfg = ServerConfig.of(config());
+    metrics = FetchMetrics.register();
     changesTimeoutMillis = config().getLong("changesTimeoutMillis", DEFAULT_CHANGES_TIMEOUT_MILLIS);
     EventBus bus = vertx.eventBus();
     MessageConsumer<JsonObject> status = bus.consumer(Addresses.REPOSITORY_STATUS, this::status);
     MessageConsumer<JsonObject> fetch = bus.consumer(Addresses.REPOSITORY_FETCH, this::fetchNow);
     Future<Void> registered = Future.all(status.completion(), fetch.completion()).mapEmpty();
-    if ("local".equals(cfg.source())) {
-      local = Sources.directory(cfg);
+    if (local != null) {
       LOG.info("serving the local directory {}; nothing to fetch", local.root());
       return registered;
     }
-    git = Sources.git(cfg);
     // A remote that is down at start degrades readiness, not the deployment: the status says why
     // and the polls go on trying.
     return registered
@@ -101,6 +117,9 @@ public final class FetcherVerticle extends VerticleBase {
     stopped = true;
     if (pollTimer >= 0) {
       vertx.cancelTimer(pollTimer);
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     return Future.succeededFuture();
   }
@@ -165,7 +184,7 @@ public final class FetcherVerticle extends VerticleBase {
     }
     sample.stop(FetchMetrics.DURATION);
     long now = System.currentTimeMillis();
-    FetchMetrics.succeeded(now);
+    metrics.succeeded(now);
     lastFetch = now;
     if (lastError != null) {
       LOG.info("fetching {} works again", git.remoteUrl());
@@ -185,7 +204,7 @@ public final class FetcherVerticle extends VerticleBase {
   }
 
   private StatusException failed(RuntimeException e) {
-    FetchMetrics.failed();
+    metrics.failed();
     StatusException status =
         e instanceof StatusException s
             ? s
@@ -247,9 +266,6 @@ public final class FetcherVerticle extends VerticleBase {
           DirectorySource.COMMIT,
           0L,
           ready ? null : "the local source directory " + local.root() + " does not exist");
-    }
-    if (git == null) {
-      return new RepositoryStatus(false, cfg.source(), null, null, 0L, "not started");
     }
     return new RepositoryStatus(
         git.isOpen(), "git", git.branch(), nameOrNull(git.head()), lastFetch, lastError);

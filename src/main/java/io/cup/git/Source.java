@@ -1,9 +1,10 @@
 package io.cup.git;
 
 /**
- * The repository Cup serves, as seen by readers. {@link GitSource} is a bare clone of a remote;
- * {@link DirectorySource} a plain local directory. One instance per served repository per JVM
- * ({@link Sources#open}); safe for concurrent use.
+ * The repository Cup serves, as seen by readers: read only. {@link GitSource} is a bare clone of a
+ * remote (owned by a {@link GitClone}); {@link DirectorySource} a plain local directory. One
+ * instance per server, made by the launcher and handed to the verticles that read; safe for
+ * concurrent use.
  */
 public interface Source {
   /**

@@ -7,6 +7,7 @@ import io.cup.config.Demo;
 import io.cup.config.ResourceConfiguration;
 import io.cup.config.ResourceConfigurationLoader;
 import io.cup.config.ServerConfig;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -38,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * with a {@link ConfigurationException}. The verticles are then deployed one after the other in
  * {@code order} (the fetcher first: its start clones the repository); the first that fails fails
  * the start with a {@link DeploymentException}, and what was deployed is taken down again.
+ *
+ * <p>The server owns what its verticles share ({@link ServerState}: the clone, caches): it is made
+ * before the first deployment, handed to Cup's verticles through their constructors, and closed
+ * once the server is closed or its start failed.
  */
 public final class CupServer {
   private static final Logger LOG = LoggerFactory.getLogger(CupServer.class);
@@ -48,6 +53,7 @@ public final class CupServer {
   private final ServerConfig config;
   private final ResourceConfiguration resources;
   private final List<VerticleDescriptor> descriptors;
+  private final ServerState state;
   private final List<String> deploymentIds;
   private final Promise<Void> closed = Promise.promise();
   private boolean closing;
@@ -63,6 +69,7 @@ public final class CupServer {
     this.config = config;
     this.resources = prepared.resources();
     this.descriptors = prepared.descriptors();
+    this.state = prepared.state();
     this.deploymentIds = List.copyOf(deploymentIds);
   }
 
@@ -91,11 +98,13 @@ public final class CupServer {
     // Completed outside Vert.x's contexts: a failed start closes the instance those contexts
     // belong to, and the caller must still hear about it.
     Promise<CupServer> started = Promise.promise();
+    List<ServerState> made = new ArrayList<>(1);
     vertx
         .executeBlocking(() -> prepare(config, verticlesDir))
+        .onSuccess(prepared -> made.add(prepared.state()))
         .compose(
             prepared ->
-                deployInOrder(vertx, config, prepared.descriptors(), deployed)
+                deployInOrder(vertx, config, prepared, deployed)
                     .map(ignored -> new CupServer(vertx, ownsVertx, config, prepared, deployed)))
         .compose(server -> server.announce().map(server))
         .onComplete(
@@ -109,13 +118,18 @@ public final class CupServer {
                 LOG.error("{}", failure.getMessage(), failure.getCause());
               }
               Future<?> cleanup = ownsVertx ? vertx.close() : undeploy(vertx, deployed);
-              cleanup.onComplete(ignored -> started.fail(failure));
+              cleanup.onComplete(
+                  ignored -> {
+                    made.forEach(ServerState::close);
+                    started.fail(failure);
+                  });
             });
     return started.future();
   }
 
-  /** Everything that is read or written on disk before a verticle is deployed. */
-  private record Prepared(ResourceConfiguration resources, List<VerticleDescriptor> descriptors) {}
+  /** Everything that is read or written on disk, or made, before a verticle is deployed. */
+  private record Prepared(
+      ResourceConfiguration resources, List<VerticleDescriptor> descriptors, ServerState state) {}
 
   private static Prepared prepare(ServerConfig config, Path verticlesDir) {
     Path dataDir = Path.of(config.dataDir());
@@ -139,13 +153,19 @@ public final class CupServer {
     ResourceConfiguration resources =
         ResourceConfigurationLoader.load(Path.of(config.resourcesDir()));
     List<VerticleDescriptor> descriptors = VerticleDescriptors.load(verticlesDir);
-    return new Prepared(resources, descriptors);
+    ServerState state;
+    try {
+      state = ServerState.of(config);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage(), e);
+    }
+    return new Prepared(resources, descriptors, state);
   }
 
   private static Future<Void> deployInOrder(
-      Vertx vertx, ServerConfig config, List<VerticleDescriptor> descriptors, List<String> ids) {
+      Vertx vertx, ServerConfig config, Prepared prepared, List<String> ids) {
     Future<Void> chain = Future.succeededFuture();
-    for (VerticleDescriptor descriptor : descriptors) {
+    for (VerticleDescriptor descriptor : prepared.descriptors()) {
       chain =
           chain.compose(
               ignored -> {
@@ -155,8 +175,12 @@ public final class CupServer {
                     descriptor.className(),
                     descriptor.instances(),
                     descriptor.worker() ? ", worker pool " + descriptor.workerPoolName() : "");
-                return vertx
-                    .deployVerticle(descriptor.className(), descriptor.deploymentOptions(config))
+                DeploymentOptions options = descriptor.deploymentOptions(config);
+                return prepared
+                    .state()
+                    .verticle(descriptor.className())
+                    .map(verticle -> vertx.deployVerticle(verticle, options))
+                    .orElseGet(() -> vertx.deployVerticle(descriptor.className(), options))
                     .recover(
                         cause -> Future.failedFuture(new DeploymentException(descriptor, cause)))
                     .map(
@@ -253,7 +277,11 @@ public final class CupServer {
       closing = true;
       LOG.info("Cup is shutting down");
       Future<Void> done = ownsVertx ? vertx.close() : undeploy(vertx, deploymentIds);
-      done.onComplete(closed);
+      done.onComplete(
+          outcome -> {
+            state.close();
+            closed.handle(outcome);
+          });
     }
     return closed.future();
   }

@@ -7,8 +7,9 @@ import io.cup.bus.ProposalEvent;
 import io.cup.bus.ProposalRequest;
 import io.cup.bus.Requester;
 import io.cup.config.ServerConfig;
+import io.cup.git.DirectorySource;
 import io.cup.git.GitSource;
-import io.cup.git.Sources;
+import io.cup.git.Source;
 import io.cup.scm.ScmKind;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
@@ -20,6 +21,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
@@ -41,11 +43,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Addresses#PROPOSAL_LIST} ({} → {"items": [...]}, newest first, no diffs), {@link
  *       Addresses#PROPOSAL_GET} ({"id"} → {@link Proposal} with diff).
  *   <li>{@link Addresses#PROPOSAL_MERGE} and {@link Addresses#PROPOSAL_CLOSE} ({"id"} → {@link
- *       Proposal}): fetch first (a request to {@link Addresses#REPOSITORY_FETCH}, so the fetcher
- *       announces any move it sees; without a fetcher the clone is fetched here), then try; when
- *       the remote moved under the attempt, fetch and try again, at most {@value
- *       RemoteRetries#ATTEMPTS} times, then 409. After a merge, fetch again so readers see the new
- *       head.
+ *       Proposal}): fetch first (a request to the fetcher at {@link Addresses#REPOSITORY_FETCH},
+ *       which announces any move it sees), then try; when the remote moved under the attempt, fetch
+ *       and try again, at most {@value RemoteRetries#ATTEMPTS} times, then 409. After a merge,
+ *       fetch again so readers see the new head.
  *   <li>Publishes {@link ProposalEvent}s (opened, merged, closed, conflicted) on {@link
  *       Addresses#EVENTS_PROPOSAL}; keeps the meters of {@link ProposalMetrics}. The open-proposals
  *       gauge is counted at start and after each create, merge and close here; changes made
@@ -60,11 +61,21 @@ public final class PublisherVerticle extends VerticleBase {
   /** How long a create waits for the first attempt to open the pull request, by default. */
   static final long DEFAULT_SCM_OPEN_WAIT_MILLIS = 10_000;
 
+  private final Source source;
   private Proposals proposals;
   private GitSource git;
   private RemoteRetries remote;
   private ScmKind scm;
   private long scmOpenWaitMillis;
+
+  /**
+   * @param source the served repository, handed in by the launcher: its {@link GitSource} (the
+   *     clone, which the fetcher owns, clones and opens before the publisher is deployed) or its
+   *     {@link DirectorySource}
+   */
+  public PublisherVerticle(Source source) {
+    this.source = Objects.requireNonNull(source, "source");
+  }
 
   @Override
   public Future<?> start() {
@@ -73,11 +84,10 @@ public final class PublisherVerticle extends VerticleBase {
     scmOpenWaitMillis = config().getLong("scmOpenWaitMillis", DEFAULT_SCM_OPEN_WAIT_MILLIS);
     Consumer<ProposalEvent> events =
         event -> vertx.eventBus().publish(Addresses.EVENTS_PROPOSAL, event.toJson());
-    if ("local".equals(cfg.source())) {
-      proposals = new DirectoryProposals(Sources.directory(cfg), events);
+    if (source instanceof DirectorySource directory) {
+      proposals = new DirectoryProposals(directory, events);
     } else {
-      git = Sources.git(cfg);
-      openClone();
+      git = (GitSource) source;
       proposals = new LocalProposals(git, cfg, events, scm);
     }
     remote = new RemoteRetries(vertx, git);
@@ -210,18 +220,6 @@ public final class PublisherVerticle extends VerticleBase {
             v ->
                 remote.untilHeld(
                     () -> attempt.apply(id), "proposal " + id + " or its target branch"));
-  }
-
-  /**
-   * Opens an existing clone (disk only; the fetcher clones and fetches). Without one yet, requests
-   * answer 503 until the fetcher has cloned.
-   */
-  private void openClone() {
-    try {
-      git.open();
-    } catch (StatusException e) {
-      LOG.warn("the clone cannot be opened yet: {}", e.getMessage());
-    }
   }
 
   /** Updates the open-proposals gauge; a failure (no clone yet) leaves it as it was. */

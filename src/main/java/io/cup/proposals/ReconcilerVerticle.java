@@ -17,7 +17,7 @@ import io.cup.config.ServedResource;
 import io.cup.config.ServerConfig;
 import io.cup.controllers.ResourceVersions;
 import io.cup.git.GitSource;
-import io.cup.git.Sources;
+import io.cup.git.Source;
 import io.cup.proposals.LocalProposals.Update;
 import io.cup.scm.NewPullRequest;
 import io.cup.scm.PullRequest;
@@ -92,6 +92,7 @@ public final class ReconcilerVerticle extends VerticleBase {
   /** How often an open pull request is asked for its state, by default (see {@link #poll}). */
   static final long DEFAULT_POLL_MILLIS = 60_000;
 
+  private final Source source;
   private ServerConfig cfg;
   private GitSource git;
   private LocalProposals proposals;
@@ -128,16 +129,25 @@ public final class ReconcilerVerticle extends VerticleBase {
 
   private record Backoff(int failures, long notBefore) {}
 
+  /**
+   * @param source the served repository, handed in by the launcher: its {@link GitSource} (the
+   *     clone, owned and fetched by the fetcher) or a local directory, which has nothing to
+   *     reconcile
+   */
+  public ReconcilerVerticle(Source source) {
+    this.source = Objects.requireNonNull(source, "source");
+  }
+
   @Override
   public Future<?> start() {
     cfg = ServerConfig.of(config());
-    if (!"git".equals(cfg.source())) {
+    if (!(source instanceof GitSource gitSource)) {
       LOG.debug("no Git source: nothing to reconcile");
       return Future.succeededFuture();
     }
     scm = ScmKind.hosted(cfg.gitScm());
     retryBaseMillis = config().getLong("scmRetryBaseMillis", 1_000L);
-    git = Sources.git(cfg);
+    git = gitSource;
     proposals = new LocalProposals(git, cfg, this::publish, scm);
     remote = new RemoteRetries(vertx, git);
     if (scm != null) {
@@ -332,16 +342,11 @@ public final class ReconcilerVerticle extends VerticleBase {
     return proposals.list().stream().filter(Proposal::isOpen).toList();
   }
 
-  /** The clone opens once the fetcher has cloned; until then there is nothing to do. */
+  /**
+   * The clone opens once the fetcher has opened or cloned it; until then there is nothing to do.
+   */
   private boolean ensureOpen() {
-    if (git.isOpen()) {
-      return true;
-    }
-    try {
-      return git.open();
-    } catch (StatusException e) {
-      return false;
-    }
+    return git.isOpen();
   }
 
   // -- pending → open ----------------------------------------------------------------------------

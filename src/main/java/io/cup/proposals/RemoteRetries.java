@@ -6,8 +6,6 @@ import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -34,8 +32,10 @@ final class RemoteRetries {
   }
 
   /**
-   * Brings the clone up to date: through the fetcher, which announces a moved head to the rest of
-   * the server; directly when no fetcher is deployed. Nothing to do for a directory.
+   * Brings the clone up to date through the fetcher ({@link Addresses#REPOSITORY_FETCH}), the
+   * clone's one owner, which announces a moved head to the rest of the server. Nothing to do for a
+   * directory. Without a fetcher deployed the clone cannot be fetched: the failure (503) is the
+   * answer, as for a fetcher that cannot reach the remote.
    */
   Future<Void> refresh() {
     if (git == null) {
@@ -48,13 +48,7 @@ final class RemoteRetries {
             new JsonObject(),
             new DeliveryOptions().setSendTimeout(FETCH_TIMEOUT_MILLIS))
         .<Void>mapEmpty()
-        .recover(
-            e -> {
-              if (e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
-                return vertx.executeBlocking(() -> git.fetch(), false).mapEmpty();
-              }
-              return Future.failedFuture(StatusException.from(e));
-            });
+        .recover(e -> Future.failedFuture(StatusException.from(e)));
   }
 
   /**

@@ -74,6 +74,15 @@ final class ApiFixture {
 
   /** Deploys the verticle; {@code server} and {@code extra} override the defaults. */
   static Future<Deployed> deploy(Vertx vertx, Path config, JsonObject server, JsonObject extra) {
+    return deploy(vertx, config, server, extra, new RecentWebhookDeliveries());
+  }
+
+  /**
+   * As {@link #deploy(Vertx, Path, JsonObject, JsonObject)}, sharing {@code deliveries} with other
+   * instances as a server's API instances do.
+   */
+  static Future<Deployed> deploy(
+      Vertx vertx, Path config, JsonObject server, JsonObject extra, WebhookDeliveries deliveries) {
     JsonObject serverConfig =
         new JsonObject()
             .put("host", HOST)
@@ -82,7 +91,7 @@ final class ApiFixture {
             .put("resourcesDir", config.toString())
             .mergeIn(server);
     JsonObject verticleConfig = new JsonObject().put("server", serverConfig).mergeIn(extra);
-    ApiVerticle verticle = new ApiVerticle();
+    ApiVerticle verticle = new ApiVerticle(deliveries);
     return vertx
         .deployVerticle(verticle, new DeploymentOptions().setConfig(verticleConfig))
         .map(id -> new Deployed(id, verticle.actualPort(), WebClient.create(vertx)));

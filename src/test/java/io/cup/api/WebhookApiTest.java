@@ -58,6 +58,9 @@ class WebhookApiTest {
   private final AtomicBoolean fetchAnswered = new AtomicBoolean();
   private MessageConsumer<JsonObject> scmConsumer;
 
+  /** The deliveries handled, shared by every API instance of the test as of a server's. */
+  private final WebhookDeliveries deliveries = new RecentWebhookDeliveries();
+
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) throws Exception {
     assertThat(System.getenv(ScmSettings.WEBHOOK_SECRET_ENV))
@@ -85,9 +88,9 @@ class WebhookApiTest {
                         })));
   }
 
-  private static Future<Deployed> deploy(Vertx vertx, Path config, ScmSettings scm) {
+  private Future<Deployed> deploy(Vertx vertx, Path config, ScmSettings scm) {
     return ApiFixture.deploy(
-        vertx, config, new JsonObject().put("scm", scm.toJson()), new JsonObject());
+        vertx, config, new JsonObject().put("scm", scm.toJson()), new JsonObject(), deliveries);
   }
 
   private void fetch(Message<JsonObject> message) {

@@ -14,8 +14,8 @@ import io.cup.bus.ResourceRequest;
 import io.cup.config.ConfigurationException;
 import io.cup.config.ServerConfig;
 import io.cup.git.FetchOutcome;
-import io.cup.git.GitSource;
-import io.cup.git.Sources;
+import io.cup.git.GitClone;
+import io.cup.git.LastChanges;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
 import io.cup.testing.TestRepos;
@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,7 +60,9 @@ class ControllerVerticleTest {
   @TempDir Path temp;
   private Path remote;
   private ServerConfig cfg;
-  private GitSource git;
+  private GitClone git;
+  private final LastChanges lastChanges = new LastChanges();
+  private final WasmModules modules = new WasmModules();
   private ObjectId seed;
 
   private static String file(String namespace, String name) {
@@ -100,19 +103,24 @@ class ControllerVerticleTest {
                 .put("gitBranch", "main")
                 .put("dataDir", temp.resolve("data").toString())
                 .put("resourcesDir", resources.toString()));
-    git = Sources.git(cfg);
+    git = GitClone.create(cfg);
     git.cloneOrOpen();
     seed = git.head();
     vertx
         .deployVerticle(
-            ControllerVerticle.class,
+            controllers(),
             ControllerVerticle.deploymentOptions(new JsonObject().put("server", cfg.toJson()), 2))
         .onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
-  void forgetSources() throws Exception {
-    Sources.forgetAll();
+  void closeClone() throws Exception {
+    git.close();
+  }
+
+  /** Controller workers as the launcher makes them: the clone's revisions and shared caches. */
+  private Supplier<ControllerVerticle> controllers() {
+    return () -> new ControllerVerticle(git.revisions(), lastChanges, modules);
   }
 
   private static void writeConfiguration(Path dir, String controllerType) throws IOException {
@@ -681,7 +689,7 @@ class ControllerVerticleTest {
 
     vertx
         .deployVerticle(
-            ControllerVerticle.class,
+            controllers(),
             ControllerVerticle.deploymentOptions(new JsonObject().put("server", server), 1))
         .onComplete(
             ctx.failing(
@@ -705,7 +713,7 @@ class ControllerVerticleTest {
       JsonObject config = new JsonObject().put("server", cfg.toJson());
       apart
           .deployVerticle(
-              ControllerVerticle.class,
+              controllers(),
               ControllerVerticle.deploymentOptions(config, 1, ControllerVerticle.Serves.READ))
           .await(2, TimeUnit.MINUTES);
       JsonObject changed = new JsonObject(resource("default", "foo", "new", "a"));
@@ -726,7 +734,7 @@ class ControllerVerticleTest {
 
       apart
           .deployVerticle(
-              ControllerVerticle.class,
+              controllers(),
               ControllerVerticle.deploymentOptions(config, 1, ControllerVerticle.Serves.WRITE))
           .await(2, TimeUnit.MINUTES);
       assertThat(
@@ -742,7 +750,7 @@ class ControllerVerticleTest {
   void anUnknownServesFailsTheStart(Vertx vertx, VertxTestContext ctx) throws Exception {
     vertx
         .deployVerticle(
-            ControllerVerticle.class,
+            controllers(),
             ControllerVerticle.deploymentOptions(new JsonObject().put("server", cfg.toJson()), 1)
                 .setConfig(
                     new JsonObject().put("server", cfg.toJson()).put("serves", "everything")))
@@ -760,7 +768,7 @@ class ControllerVerticleTest {
   void refusesToRunOnAnEventLoop(Vertx vertx, VertxTestContext ctx) throws Exception {
     vertx
         .deployVerticle(
-            new ControllerVerticle(),
+            controllers().get(),
             new DeploymentOptions().setConfig(new JsonObject().put("server", cfg.toJson())))
         .onComplete(
             ctx.failing(

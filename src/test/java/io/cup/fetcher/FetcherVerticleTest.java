@@ -7,8 +7,9 @@ import io.cup.bus.Addresses;
 import io.cup.bus.HeadMoved;
 import io.cup.bus.RepositoryStatus;
 import io.cup.config.ServerConfig;
+import io.cup.git.DirectorySource;
+import io.cup.git.GitClone;
 import io.cup.git.GitTesting;
-import io.cup.git.Sources;
 import io.cup.metrics.Metrics;
 import io.cup.testing.GitDaemon;
 import io.cup.testing.TestRepos;
@@ -24,6 +25,8 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.lib.ObjectId;
@@ -40,6 +43,7 @@ class FetcherVerticleTest {
   @TempDir Path data;
   private GitDaemon daemon;
   private Path remote;
+  private final List<GitClone> clones = new ArrayList<>();
 
   @BeforeEach
   void seed() {
@@ -50,12 +54,21 @@ class FetcherVerticleTest {
   @AfterEach
   void cleanUp() {
     daemon.close();
-    Sources.forgetAll();
+    clones.forEach(GitClone::close);
   }
 
-  private static Future<String> deploy(Vertx vertx, ServerConfig cfg) {
+  /** A fetcher as the launcher makes it: of a clone this test owns, or of a local directory. */
+  private Future<String> deploy(Vertx vertx, ServerConfig cfg) {
+    FetcherVerticle fetcher;
+    if ("local".equals(cfg.source())) {
+      fetcher = new FetcherVerticle(DirectorySource.create(cfg));
+    } else {
+      GitClone clone = GitClone.create(cfg);
+      clones.add(clone);
+      fetcher = new FetcherVerticle(clone);
+    }
     return vertx.deployVerticle(
-        new FetcherVerticle(),
+        fetcher,
         new DeploymentOptions()
             .setThreadingModel(ThreadingModel.WORKER)
             .setConfig(new JsonObject().put("server", cfg.toJson())));

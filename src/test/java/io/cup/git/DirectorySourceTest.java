@@ -46,7 +46,7 @@ class DirectorySourceTest {
     RevisionView.Blob blob = view.file("default/flag-a.json").orElseThrow();
     assertThat(new String(blob.bytes(Long.MAX_VALUE), StandardCharsets.UTF_8))
         .isEqualTo("{\"name\":\"a\"}\n");
-    assertThat(blob.id()).isEqualTo(GitSourceTest.hashObject("{\"name\":\"a\"}\n"));
+    assertThat(blob.id()).isEqualTo(GitTesting.hashObject("{\"name\":\"a\"}\n"));
     assertThat(view.file("default")).isEmpty();
     assertThat(view.file("missing.json")).isEmpty();
     assertThat(source.view("").file("README.md")).isPresent();
@@ -65,8 +65,8 @@ class DirectorySourceTest {
     assertThat(view.list("default"))
         .extracting(RevisionView.Entry::name, RevisionView.Entry::id)
         .containsExactly(
-            tuple("flag-a.json", GitSourceTest.hashObject("{\"name\":\"a\"}\n")),
-            tuple("flag-b.json", GitSourceTest.hashObject("{\"name\":\"b\"}\n")));
+            tuple("flag-a.json", GitTesting.hashObject("{\"name\":\"a\"}\n")),
+            tuple("flag-b.json", GitTesting.hashObject("{\"name\":\"b\"}\n")));
     assertThat(view.list("default/")).isEqualTo(view.list("default"));
     assertThat(view.list("missing")).isEmpty();
     assertThat(view.list("README.md")).isEmpty();

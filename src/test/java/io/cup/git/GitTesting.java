@@ -1,7 +1,10 @@
 package io.cup.git;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.cup.config.ServerConfig;
 import io.cup.testing.TestConfigs;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -31,5 +34,16 @@ public final class GitTesting {
   /** A {@code file://} URL for a local bare repository. */
   public static String fileUrl(Path repo) {
     return "file://" + repo.toAbsolutePath();
+  }
+
+  /** What {@code git hash-object} says for {@code content}: the id a blob must have. */
+  public static String hashObject(String content) throws Exception {
+    Process process = new ProcessBuilder("git", "hash-object", "--stdin").start();
+    try (var in = process.getOutputStream()) {
+      in.write(content.getBytes(StandardCharsets.UTF_8));
+    }
+    String id = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(process.waitFor()).isZero();
+    return id;
   }
 }

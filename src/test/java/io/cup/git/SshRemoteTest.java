@@ -79,7 +79,7 @@ class SshRemoteTest {
   @Test
   void clonesWithTheKeyAndRemembersTheNewHostKey() {
     ServerConfig cfg = config(keyFile);
-    GitSource git = GitSource.create(cfg, Credentials.of(cfg, home));
+    GitClone git = GitClone.create(cfg, Credentials.of(cfg, home));
     try {
       git.cloneOrOpen();
 
@@ -100,7 +100,7 @@ class SshRemoteTest {
         home.resolve(".ssh/known_hosts"),
         "[127.0.0.1]:" + server.getPort() + " " + otherHostKey + "\n");
     ServerConfig cfg = config(keyFile);
-    GitSource git = GitSource.create(cfg, Credentials.of(cfg, home));
+    GitClone git = GitClone.create(cfg, Credentials.of(cfg, home));
 
     assertThatThrownBy(git::cloneOrOpen)
         .isInstanceOfSatisfying(
@@ -121,7 +121,7 @@ class SshRemoteTest {
       OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(ecKeyPair(), "other", null, out);
     }
     ServerConfig cfg = config(wrongKey);
-    GitSource git = GitSource.create(cfg, Credentials.of(cfg, home));
+    GitClone git = GitClone.create(cfg, Credentials.of(cfg, home));
 
     assertThatThrownBy(git::cloneOrOpen)
         .isInstanceOfSatisfying(

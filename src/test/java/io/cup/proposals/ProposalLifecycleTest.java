@@ -6,7 +6,6 @@ import io.cup.bus.Addresses;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
 import io.cup.bus.ProposalId;
-import io.cup.git.Sources;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
 import io.cup.testing.TestRepos;
@@ -52,7 +51,7 @@ class ProposalLifecycleTest extends PublisherFixture {
     assertThat(TestRepos.parseCommit(remote, record.getParent(0).name()).getShortMessage())
         .isEqualTo("open proposal " + proposal.id());
     // the clone was fetched after the merge: readers see the new head
-    assertThat(Sources.git(cfg).head()).isEqualTo(main());
+    assertThat(clone.head()).isEqualTo(main());
     ProposalEvent event = next(events);
     assertThat(event.type()).isEqualTo("merged");
     assertThat(event.proposal()).isEqualTo(merged);
@@ -196,7 +195,7 @@ class ProposalLifecycleTest extends PublisherFixture {
     byId(vertx, Addresses.PROPOSAL_CLOSE, closed.id());
     List<Proposal> before = list(vertx);
     await(vertx.close());
-    Sources.forgetAll();
+    closeClones();
 
     // the same node, restarted on its data directory
     Vertx restarted = Vertx.vertx();
@@ -215,7 +214,7 @@ class ProposalLifecycleTest extends PublisherFixture {
     } finally {
       await(restarted.close());
     }
-    Sources.forgetAll();
+    closeClones();
 
     // another node, with a fresh data directory, clones and sees the same records
     Path otherData = root.resolve("other-node");
@@ -240,13 +239,13 @@ class ProposalLifecycleTest extends PublisherFixture {
    */
   @Test
   void aMergeThatLosesTheRaceFetchesAndRetries(Vertx vertx) throws Exception {
-    deploy(vertx, cfg, 1);
+    deployWithoutFetcher(vertx, cfg, 1);
     Proposal proposal = create(vertx, request(main(), "feat: race", upsert(FLAG_A, "{}\n")));
     List<ObjectId> raced = new java.util.concurrent.CopyOnWriteArrayList<>();
     fetcher(
         vertx,
         () -> {
-          Sources.git(cfg).fetch();
+          clone.fetch();
           if (raced.isEmpty()) { // only the first time: someone pushes right after our fetch
             raced.add(TestRepos.commit(remote, TestRepos.MAIN, Map.of("race.txt", "won\n")));
           }
@@ -269,14 +268,14 @@ class ProposalLifecycleTest extends PublisherFixture {
 
   @Test
   void aMergeThatKeepsLosingIs409(Vertx vertx) throws Exception {
-    deploy(vertx, cfg, 1);
+    deployWithoutFetcher(vertx, cfg, 1);
     Proposal proposal = create(vertx, request(main(), "feat: race", upsert(FLAG_A, "{}\n")));
     java.util.concurrent.atomic.AtomicInteger fetches =
         new java.util.concurrent.atomic.AtomicInteger();
     fetcher(
         vertx,
         () -> {
-          Sources.git(cfg).fetch();
+          clone.fetch();
           int n = fetches.incrementAndGet();
           TestRepos.commit(remote, TestRepos.MAIN, Map.of("race-" + n + ".txt", "won\n"));
         });

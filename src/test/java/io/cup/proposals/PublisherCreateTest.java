@@ -9,7 +9,6 @@ import io.cup.bus.ProposalEvent;
 import io.cup.bus.ProposalId;
 import io.cup.bus.ProposalRequest;
 import io.cup.bus.Requester;
-import io.cup.git.Sources;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
 import io.cup.testing.TestRepos;
@@ -325,7 +324,7 @@ class PublisherCreateTest extends PublisherFixture {
   void aDirectorySourceAppliesWritesInPlace(Vertx vertx) throws Exception {
     Path served = Files.createDirectories(root.resolve("local"));
     Files.writeString(served.resolve("old.json"), "{}\n");
-    Sources.forgetAll();
+    closeClones();
     var local =
         io.cup.config.ServerConfig.fromJson(
             cfg.toJson().put("source", "local").put("localPath", served.toString()));

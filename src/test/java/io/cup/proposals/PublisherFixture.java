@@ -12,7 +12,10 @@ import io.cup.bus.ProposalEvent;
 import io.cup.bus.ProposalRequest;
 import io.cup.bus.ResourceRef;
 import io.cup.config.ServerConfig;
-import io.cup.git.Sources;
+import io.cup.fetcher.FetcherVerticle;
+import io.cup.git.DirectorySource;
+import io.cup.git.GitClone;
+import io.cup.git.Source;
 import io.cup.status.StatusException;
 import io.cup.testing.GitDaemon;
 import io.cup.testing.TestRepos;
@@ -25,6 +28,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A served repository behind a real {@code git daemon}, a server configuration whose data directory
  * holds the clone, and helpers to talk to the publisher over the event bus. Each test gets its own
- * remote, clone and shared-source registry.
+ * remote and clones, which the fixture owns (as the launcher does in a server) and closes after it.
  */
 abstract class PublisherFixture {
   static final Map<String, String> SEED =
@@ -53,9 +57,13 @@ abstract class PublisherFixture {
   Path remote;
   ServerConfig cfg;
 
+  /** The clone the last deployment serves (a git source). */
+  GitClone clone;
+
+  private final List<GitClone> clones = new ArrayList<>();
+
   @BeforeEach
   void serveRemote() throws Exception {
-    Sources.forgetAll();
     remote = TestRepos.createBare(root.resolve("served").resolve("flags.git"), SEED);
     daemon = GitDaemon.serve(root.resolve("served"));
     cfg = config(root.resolve("data"));
@@ -63,7 +71,7 @@ abstract class PublisherFixture {
 
   @AfterEach
   void stopRemote() throws Exception {
-    Sources.forgetAll();
+    closeClones();
     if (daemon != null) {
       daemon.close();
     }
@@ -81,17 +89,52 @@ abstract class PublisherFixture {
             .put("authorEmail", "publisher@cup.test"));
   }
 
-  /** Clones (or opens) the served repository, then deploys {@code instances} publishers. */
-  static String deploy(Vertx vertx, ServerConfig cfg, int instances) throws Exception {
-    if ("git".equals(cfg.source())) {
-      Sources.git(cfg).cloneOrOpen();
+  /**
+   * Deploys what a server would for {@code cfg}'s source: for a Git source a clone (cloned or
+   * opened here) with its fetcher, the clone's one owner; then {@code instances} publishers.
+   */
+  String deploy(Vertx vertx, ServerConfig cfg, int instances) throws Exception {
+    Source source = source(cfg);
+    if (clone != null && "git".equals(cfg.source())) {
+      await(vertx.deployVerticle(new FetcherVerticle(clone), workerOptions(cfg, 1)));
     }
-    DeploymentOptions options =
-        new DeploymentOptions()
-            .setThreadingModel(ThreadingModel.WORKER)
-            .setInstances(instances)
-            .setConfig(new JsonObject().put("server", cfg.toJson()));
-    return await(vertx.deployVerticle(PublisherVerticle.class, options));
+    return await(
+        vertx.deployVerticle(() -> new PublisherVerticle(source), workerOptions(cfg, instances)));
+  }
+
+  /**
+   * As {@link #deploy} without the fetcher: the test stands in for it on {@code
+   * cup.repository.fetch}, fetching {@link #clone} itself.
+   */
+  String deployWithoutFetcher(Vertx vertx, ServerConfig cfg, int instances) throws Exception {
+    Source source = source(cfg);
+    return await(
+        vertx.deployVerticle(() -> new PublisherVerticle(source), workerOptions(cfg, instances)));
+  }
+
+  /** Closes every clone made so far (a node going down). */
+  void closeClones() {
+    clones.forEach(GitClone::close);
+    clones.clear();
+    clone = null;
+  }
+
+  private Source source(ServerConfig cfg) {
+    if (!"git".equals(cfg.source())) {
+      clone = null;
+      return DirectorySource.create(cfg);
+    }
+    clone = GitClone.create(cfg);
+    clones.add(clone);
+    clone.cloneOrOpen();
+    return clone.revisions();
+  }
+
+  private static DeploymentOptions workerOptions(ServerConfig cfg, int instances) {
+    return new DeploymentOptions()
+        .setThreadingModel(ThreadingModel.WORKER)
+        .setInstances(instances)
+        .setConfig(new JsonObject().put("server", cfg.toJson()));
   }
 
   ObjectId main() {

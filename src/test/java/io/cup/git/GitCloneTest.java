@@ -12,7 +12,6 @@ import io.cup.testing.TestRepos;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
-class GitSourceTest {
+class GitCloneTest {
   private static final Map<String, String> SEED =
       Map.of(
           "README.md", "# flags\n",
@@ -37,7 +36,7 @@ class GitSourceTest {
   @TempDir Path data;
   private GitDaemon daemon;
   private Path remote;
-  private GitSource source;
+  private GitClone source;
 
   @BeforeEach
   void seed() {
@@ -53,15 +52,15 @@ class GitSourceTest {
     daemon.close();
   }
 
-  private GitSource cloned(ServerConfig cfg) {
-    source = GitSource.create(cfg);
+  private GitClone cloned(ServerConfig cfg) {
+    source = GitClone.create(cfg);
     source.cloneOrOpen();
     return source;
   }
 
   @Test
   void clonesTheRemoteOverGitDaemonAsABareRepository() throws Exception {
-    GitSource git = cloned(gitConfig(daemon.url("flags.git"), data));
+    GitClone git = cloned(gitConfig(daemon.url("flags.git"), data));
 
     assertThat(git.isOpen()).isTrue();
     assertThat(git.branch()).isEqualTo("main");
@@ -81,7 +80,7 @@ class GitSourceTest {
   @Test
   void clonesAFileUrlAndMirrorsEveryBranch() {
     ObjectId topic = TestRepos.commit(remote, "topic", Map.of("t.txt", "t"));
-    GitSource git = cloned(gitConfig(fileUrl(remote), data));
+    GitClone git = cloned(gitConfig(fileUrl(remote), data));
 
     Map<String, ObjectId> refs = TestRepos.refs(git.directory());
     assertThat(refs).containsEntry("refs/heads/topic", topic);
@@ -90,7 +89,7 @@ class GitSourceTest {
 
   @Test
   void fetchesRefsUnderRefsCupAndPrunesWhatTheRemoteDeleted() throws Exception {
-    GitSource git = cloned(gitConfig(daemon.url("flags.git"), data));
+    GitClone git = cloned(gitConfig(daemon.url("flags.git"), data));
     ObjectId topic = TestRepos.commit(remote, "topic", Map.of("t.txt", "t"));
     try (Repository repo = TestRepos.open(remote)) {
       var update = repo.updateRef("refs/cup/proposals/p1");
@@ -114,32 +113,32 @@ class GitSourceTest {
   @Test
   void reopensAnExistingCloneWithoutCloningAgainEvenWithTheRemoteDown() throws Exception {
     ServerConfig cfg = gitConfig(daemon.url("flags.git"), data);
-    GitSource first = cloned(cfg);
+    GitClone first = cloned(cfg);
     ObjectId head = first.head();
     Path marker = first.directory().resolve("cup-test-marker");
     Files.writeString(marker, "still the first clone");
     first.close();
 
     daemon.stop();
-    GitSource second = cloned(cfg);
+    GitClone second = cloned(cfg);
 
     assertThat(second.isOpen()).isTrue();
     assertThat(second.head()).isEqualTo(head);
     assertThat(marker).hasContent("still the first clone");
-    assertThat(second.view("").file("README.md")).isPresent();
+    assertThat(second.revisions().view("").file("README.md")).isPresent();
   }
 
   @Test
   void tracksTheRemoteHeadBranchAndRemembersItWithoutTheRemote() {
     Path trunk = TestRepos.createBare(served.resolve("trunk.git"), "trunk", Map.of("x", "1"));
     ServerConfig cfg = gitConfig(daemon.url("trunk.git"), data);
-    GitSource git = cloned(cfg);
+    GitClone git = cloned(cfg);
     assertThat(git.branch()).isEqualTo("trunk");
     assertThat(git.head()).isEqualTo(TestRepos.ref(trunk, "refs/heads/trunk"));
     git.close();
 
     daemon.stop();
-    GitSource restarted = cloned(cfg);
+    GitClone restarted = cloned(cfg);
     assertThat(restarted.branch()).isEqualTo("trunk");
     assertThat(restarted.head()).isEqualTo(TestRepos.ref(trunk, "refs/heads/trunk"));
   }
@@ -147,25 +146,25 @@ class GitSourceTest {
   @Test
   void tracksTheRemoteHeadBranchOfAFileUrl() {
     Path trunk = TestRepos.createBare(served.resolve("trunk.git"), "trunk", Map.of("x", "1"));
-    GitSource git = cloned(gitConfig(fileUrl(trunk), data));
+    GitClone git = cloned(gitConfig(fileUrl(trunk), data));
     assertThat(git.branch()).isEqualTo("trunk");
   }
 
   @Test
   void tracksTheConfiguredBranch() {
     ObjectId release = TestRepos.commit(remote, "release", Map.of("r.txt", "r"));
-    GitSource git = cloned(gitConfig(daemon.url("flags.git"), data, "release", 60_000));
+    GitClone git = cloned(gitConfig(daemon.url("flags.git"), data, "release", 60_000));
 
     assertThat(git.branch()).isEqualTo("release");
     assertThat(git.head()).isEqualTo(release);
-    assertThat(git.view((String) null).commit()).isEqualTo(release.name());
+    assertThat(git.revisions().view((String) null).commit()).isEqualTo(release.name());
   }
 
   @Test
   void failsWith503NamingTheRemoteWhenThereIsNoCloneAndTheRemoteIsDown() throws Exception {
     ServerConfig cfg = gitConfig(daemon.url("flags.git"), data);
     daemon.stop();
-    source = GitSource.create(cfg);
+    source = GitClone.create(cfg);
 
     assertThatThrownBy(source::cloneOrOpen)
         .isInstanceOfSatisfying(
@@ -181,7 +180,7 @@ class GitSourceTest {
     try (Stream<Path> leftovers = Files.list(source.directory().getParent())) {
       assertThat(leftovers.toList()).isEmpty();
     }
-    assertThatThrownBy(() -> source.view("main"))
+    assertThatThrownBy(() -> source.revisions().view("main"))
         .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.code()).isEqualTo(503));
     assertThat(source.head()).isNull();
 
@@ -201,7 +200,7 @@ class GitSourceTest {
     }
     String secret = "s3cr3t-pa55word";
     source =
-        GitSource.create(
+        GitClone.create(
             gitConfig("http://cup:" + secret + "@127.0.0.1:" + closedPort + "/flags.git", data));
 
     assertThat(source.remoteUrl()).isEqualTo("http://127.0.0.1:" + closedPort + "/flags.git");
@@ -222,7 +221,7 @@ class GitSourceTest {
     Path stale = dir.resolveSibling("." + dir.getFileName() + ".clone-123");
     Files.createDirectories(stale.resolve("objects"));
 
-    GitSource git = cloned(cfg);
+    GitClone git = cloned(cfg);
 
     assertThat(stale).doesNotExist();
     assertThat(git.head()).isNotNull();
@@ -233,7 +232,7 @@ class GitSourceTest {
     ServerConfig cfg = gitConfig(daemon.url("flags.git"), data);
     Files.createDirectories(cfg.repositoryDir());
     Files.writeString(cfg.repositoryDir().resolve("notes.txt"), "not git");
-    source = GitSource.create(cfg);
+    source = GitClone.create(cfg);
 
     assertThatThrownBy(source::cloneOrOpen)
         .isInstanceOfSatisfying(
@@ -247,7 +246,7 @@ class GitSourceTest {
 
   @Test
   void fetchSaysWhetherTheTrackedBranchMovedAfterSomeoneElsePushed() {
-    GitSource git = cloned(gitConfig(daemon.url("flags.git"), data));
+    GitClone git = cloned(gitConfig(daemon.url("flags.git"), data));
     ObjectId before = git.head();
 
     FetchOutcome nothing = git.fetch();
@@ -267,17 +266,17 @@ class GitSourceTest {
     assertThat(moved.branch()).isEqualTo("main");
     assertThat(moved.before()).isEqualTo(before);
     assertThat(moved.after()).isEqualTo(pushed).isEqualTo(git.head());
-    RevisionView now = git.view("");
+    RevisionView now = git.revisions().view("");
     assertThat(now.file("default/flipt.io-v1alpha1-Flag-a.json")).isEmpty();
     assertThat(text(now, "default/flipt.io-v1alpha1-Flag-c.json")).isEqualTo("{\"name\":\"c\"}\n");
     // the old revision is still readable by commit id
-    assertThat(text(git.view(before.name()), "default/flipt.io-v1alpha1-Flag-a.json"))
+    assertThat(text(git.revisions().view(before.name()), "default/flipt.io-v1alpha1-Flag-a.json"))
         .isEqualTo("{\"name\":\"a\"}\n");
   }
 
   @Test
   void aCloneThatFetchedManyMovesIsRepackedAndStillReadsEveryRevision() throws Exception {
-    GitSource git = cloned(gitConfig(daemon.url("flags.git"), data));
+    GitClone git = cloned(gitConfig(daemon.url("flags.git"), data));
     ObjectId first = git.head();
     ObjectId last = first;
     int maxPacks = 0;
@@ -295,127 +294,21 @@ class GitSourceTest {
     // git gc --auto's limit is 50 packs: one fetch over it repacks
     assertThat(maxPacks).isLessThanOrEqualTo(51);
     assertThat(packs(git)).isLessThan(50);
-    assertThat(text(git.view(""), "default/flipt.io-v1alpha1-Flag-n.json"))
+    assertThat(text(git.revisions().view(""), "default/flipt.io-v1alpha1-Flag-n.json"))
         .isEqualTo("{\"n\":59}\n");
-    assertThat(text(git.view(first.name()), "default/flipt.io-v1alpha1-Flag-a.json"))
+    assertThat(text(git.revisions().view(first.name()), "default/flipt.io-v1alpha1-Flag-a.json"))
         .isEqualTo("{\"name\":\"a\"}\n");
     assertThat(TestRepos.fsck(git.repository().getDirectory().toPath()).ok()).isTrue();
   }
 
-  private static int packs(GitSource git) {
+  private static int packs(GitClone git) {
     return ((org.eclipse.jgit.internal.storage.file.FileRepository) git.repository())
         .getObjectDatabase()
         .getPacks()
         .size();
   }
 
-  @Test
-  void resolvesBranchesCommitIdsAbbreviationsAndProposalIds() {
-    ObjectId seed = TestRepos.ref(remote, "refs/heads/main");
-    ObjectId topic = TestRepos.commit(remote, "topic", Map.of("t.txt", "topic"));
-    ObjectId proposal = TestRepos.commit(remote, "cup/proposal/p-42", Map.of("p.txt", "proposed"));
-    GitSource git = cloned(gitConfig(daemon.url("flags.git"), data));
-
-    assertThat(git.view((String) null).commit()).isEqualTo(seed.name());
-    assertThat(git.view("").commit()).isEqualTo(seed.name());
-    assertThat(git.view("main").commit()).isEqualTo(seed.name());
-    assertThat(git.view("topic").commit()).isEqualTo(topic.name());
-    assertThat(git.view(topic.name()).commit()).isEqualTo(topic.name());
-    assertThat(git.view(topic.name().substring(0, 7)).commit()).isEqualTo(topic.name());
-    assertThat(git.view(topic.name().substring(0, 4)).commit()).isEqualTo(topic.name());
-    assertThat(git.view("p-42").commit()).isEqualTo(proposal.name());
-    assertThat(git.view("cup/proposal/p-42").commit()).isEqualTo(proposal.name());
-    assertThat(git.view(topic).commit()).isEqualTo(topic.name());
-    assertThat(text(git.view("p-42"), "p.txt")).isEqualTo("proposed");
-
-    for (String unknown :
-        List.of("nope", "main~1", "main:README.md", "HEAD@{0}", "0000000", "../main", "a b")) {
-      assertThatThrownBy(() -> git.view(unknown))
-          .as(unknown)
-          .isInstanceOfSatisfying(
-              StatusException.class,
-              e -> {
-                assertThat(e.code()).isEqualTo(404);
-                assertThat(e.getMessage()).isEqualTo("revision " + unknown + " not found");
-              });
-    }
-    // a blob id is not a revision
-    String blob = git.view("").file("README.md").orElseThrow().id();
-    assertThatThrownBy(() -> git.view(blob))
-        .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.code()).isEqualTo(404));
-    assertThatThrownBy(() -> git.view(ObjectId.fromString(blob)))
-        .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.code()).isEqualTo(404));
-  }
-
-  @Test
-  void readsFilesAndListsDirectories() throws Exception {
-    GitSource git = cloned(gitConfig(daemon.url("flags.git"), data));
-    RevisionView view = git.view("main");
-
-    RevisionView.Blob blob = view.file("default/flipt.io-v1alpha1-Flag-a.json").orElseThrow();
-    assertThat(new String(blob.bytes(Long.MAX_VALUE), StandardCharsets.UTF_8))
-        .isEqualTo("{\"name\":\"a\"}\n");
-    assertThat(blob.id()).isEqualTo(hashObject("{\"name\":\"a\"}\n"));
-    assertThat(text(view, "other/nested/deep.txt")).isEqualTo("deep\n");
-
-    assertThat(view.list(""))
-        .extracting(RevisionView.Entry::name, RevisionView.Entry::directory)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("README.md", false),
-            org.assertj.core.groups.Tuple.tuple("default", true),
-            org.assertj.core.groups.Tuple.tuple("other", true));
-    assertThat(view.list("default"))
-        .extracting(RevisionView.Entry::name)
-        .containsExactly("flipt.io-v1alpha1-Flag-a.json", "flipt.io-v1alpha1-Flag-b.json");
-    assertThat(view.list("default/")).isEqualTo(view.list("default"));
-    assertThat(view.list("default").get(0).id()).isEqualTo(blob.id());
-    assertThat(view.list("other")).extracting(RevisionView.Entry::name).containsExactly("nested");
-
-    assertThat(view.file("default")).isEmpty();
-    assertThat(view.file("missing.json")).isEmpty();
-    assertThat(view.file("default/missing.json")).isEmpty();
-    assertThat(view.file("README.md/x")).isEmpty();
-    assertThat(view.list("missing")).isEmpty();
-    assertThat(view.list("README.md")).isEmpty();
-  }
-
-  @Test
-  void pathsThatCouldEscapeTheRepositoryReadNothing() {
-    GitSource git = cloned(gitConfig(daemon.url("flags.git"), data));
-    RevisionView view = git.view("main");
-
-    for (String bad :
-        List.of(
-            "../README.md",
-            "default/../README.md",
-            "/README.md",
-            "default//flipt.io-v1alpha1-Flag-a.json",
-            "./README.md",
-            "default\\flipt.io-v1alpha1-Flag-a.json",
-            ".git/config",
-            "",
-            "README.md\0")) {
-      assertThat(view.file(bad)).as(bad).isEmpty();
-    }
-    for (String bad : List.of("..", "../", "/", "/default", "default/..", "a//b", ".git")) {
-      assertThat(view.list(bad)).as(bad).isEmpty();
-    }
-    assertThat(view.file(null)).isEmpty();
-    assertThat(view.list(null)).isEmpty();
-  }
-
   private static String text(RevisionView view, String path) {
     return new String(view.file(path).orElseThrow().bytes(Long.MAX_VALUE), StandardCharsets.UTF_8);
-  }
-
-  /** What {@code git hash-object} says for {@code content}: the id a blob must have. */
-  static String hashObject(String content) throws Exception {
-    Process process = new ProcessBuilder("git", "hash-object", "--stdin").start();
-    try (var in = process.getOutputStream()) {
-      in.write(content.getBytes(StandardCharsets.UTF_8));
-    }
-    String id = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(process.waitFor()).isZero();
-    return id;
   }
 }

@@ -1,0 +1,100 @@
+package io.cup.launcher;
+
+import io.cup.api.ApiVerticle;
+import io.cup.api.RecentWebhookDeliveries;
+import io.cup.api.WebhookDeliveries;
+import io.cup.config.ServerConfig;
+import io.cup.controllers.ControllerVerticle;
+import io.cup.controllers.WasmModules;
+import io.cup.fetcher.FetcherVerticle;
+import io.cup.git.DirectorySource;
+import io.cup.git.GitClone;
+import io.cup.git.LastChanges;
+import io.cup.git.Source;
+import io.cup.proposals.PublisherVerticle;
+import io.cup.proposals.ReconcilerVerticle;
+import io.vertx.core.Deployable;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What the verticles of one server share, each piece with one owner, created here before the first
+ * verticle is deployed and closed after the last is undeployed. Nothing of it lives in a static:
+ * two servers in one JVM share nothing. A verticle gets the pieces it works on in its constructor
+ * ({@link #verticle}), so who uses what is written down here.
+ *
+ * <ul>
+ *   <li>The served repository: a {@link GitClone}, which only the fetcher clones and fetches and
+ *       everyone else reads through {@link GitClone#revisions()}, or a {@link DirectorySource}.
+ *       Closed by {@link #close()}.
+ *   <li>The index of file changes ({@link LastChanges}) and the compiled WASM modules ({@link
+ *       WasmModules}), shared by every controller worker instance (reads and writes).
+ *   <li>The webhook deliveries already handled ({@link WebhookDeliveries}), shared by every API
+ *       instance.
+ * </ul>
+ */
+final class ServerState implements AutoCloseable {
+  private final GitClone clone;
+  private final DirectorySource directory;
+  private final LastChanges lastChanges = new LastChanges();
+  private final WasmModules wasmModules = new WasmModules();
+  private final WebhookDeliveries webhookDeliveries = new RecentWebhookDeliveries();
+  private final Map<String, Supplier<Deployable>> verticles;
+
+  private ServerState(GitClone clone, DirectorySource directory) {
+    this.clone = clone;
+    this.directory = directory;
+    this.verticles =
+        Map.of(
+            FetcherVerticle.class.getName(),
+            () -> clone != null ? new FetcherVerticle(clone) : new FetcherVerticle(directory),
+            ControllerVerticle.class.getName(),
+            () -> new ControllerVerticle(source(), lastChanges, wasmModules),
+            PublisherVerticle.class.getName(),
+            () -> new PublisherVerticle(source()),
+            ReconcilerVerticle.class.getName(),
+            () -> new ReconcilerVerticle(source()),
+            ApiVerticle.class.getName(),
+            () -> new ApiVerticle(webhookDeliveries));
+  }
+
+  /**
+   * The state of a server serving what {@code cfg} names: {@code source} "git" (or unset) for a
+   * clone of {@code gitRepo}, "local" for the directory {@code localPath}. Opens nothing yet (the
+   * fetcher clones or opens the clone when it starts), but may read credential files: call it off
+   * the event loop.
+   *
+   * @throws IllegalArgumentException for an unknown source or a missing setting, naming it
+   */
+  static ServerState of(ServerConfig cfg) {
+    String kind = cfg.source() == null ? "git" : cfg.source();
+    return switch (kind) {
+      case "git" -> new ServerState(GitClone.create(cfg), null);
+      case "local" -> new ServerState(null, DirectorySource.create(cfg));
+      default ->
+          throw new IllegalArgumentException("unknown source " + kind + " (expected git or local)");
+    };
+  }
+
+  /** The served repository, read only: the clone's revisions, or the directory. */
+  Source source() {
+    return clone != null ? clone.revisions() : directory;
+  }
+
+  /**
+   * How to make each instance of Cup's verticle {@code className}, handed the pieces it works on;
+   * empty for any other class (deployed by name, with its no-argument constructor).
+   */
+  Optional<Supplier<Deployable>> verticle(String className) {
+    return Optional.ofNullable(verticles.get(className));
+  }
+
+  /** Closes the clone; call it once no verticle of the server is deployed any more. */
+  @Override
+  public void close() {
+    if (clone != null) {
+      clone.close();
+    }
+  }
+}

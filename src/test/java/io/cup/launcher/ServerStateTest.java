@@ -1,0 +1,74 @@
+package io.cup.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cup.config.ServerConfig;
+import io.cup.git.DirectorySource;
+import io.cup.git.GitSource;
+import io.cup.git.GitTesting;
+import io.cup.testing.TestRepos;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The state one server's verticles share: one source per server, made from the configuration. */
+@Timeout(60)
+class ServerStateTest {
+  @TempDir Path dir;
+
+  @Test
+  void aServerHasOneSourceAndTwoServersShareNothing() {
+    Path remote = TestRepos.createBare(dir.resolve("a.git"), Map.of("x", "x"));
+    ServerConfig cfg = GitTesting.gitConfig(GitTesting.fileUrl(remote), dir.resolve("data"));
+
+    try (ServerState one = ServerState.of(cfg);
+        ServerState other = ServerState.of(cfg)) {
+      assertThat(one.source()).isInstanceOf(GitSource.class).isSameAs(one.source());
+      assertThat(other.source()).isNotSameAs(one.source());
+    }
+
+    ServerConfig local = GitTesting.localConfig(dir.resolve("served"), dir.resolve("data"));
+    try (ServerState state = ServerState.of(local)) {
+      assertThat(state.source()).isInstanceOf(DirectorySource.class).isSameAs(state.source());
+      assertThat(state.source().kind()).isEqualTo("local");
+    }
+  }
+
+  @Test
+  void makesCupsVerticlesAndLeavesOthersToVertx() {
+    ServerConfig local = GitTesting.localConfig(dir.resolve("served"), dir.resolve("data"));
+    try (ServerState state = ServerState.of(local)) {
+      for (String verticle :
+          java.util.List.of(
+              "io.cup.fetcher.FetcherVerticle",
+              "io.cup.controllers.ControllerVerticle",
+              "io.cup.proposals.PublisherVerticle",
+              "io.cup.proposals.ReconcilerVerticle",
+              "io.cup.api.ApiVerticle")) {
+        assertThat(state.verticle(verticle)).as(verticle).isPresent();
+        assertThat(state.verticle(verticle).orElseThrow().get()).isNotNull();
+      }
+      assertThat(state.verticle(RecordingVerticle.class.getName())).isEmpty();
+    }
+  }
+
+  @Test
+  void refusesAnUnknownSourceOrAMissingSetting() {
+    ServerConfig local = GitTesting.localConfig(dir, dir);
+    ServerConfig unknown =
+        ServerConfig.fromJson(new JsonObject().put("source", "svn").put("dataDir", dir.toString()));
+    assertThatThrownBy(() -> ServerState.of(unknown)).hasMessageContaining("unknown source svn");
+    ServerConfig noRemote =
+        ServerConfig.fromJson(new JsonObject().put("source", "git").put("dataDir", dir.toString()));
+    assertThatThrownBy(() -> ServerState.of(noRemote)).hasMessageContaining("--api-git-repo");
+    ServerConfig noPath =
+        ServerConfig.fromJson(
+            new JsonObject().put("source", "local").put("dataDir", dir.toString()));
+    assertThatThrownBy(() -> ServerState.of(noPath)).hasMessageContaining("--api-local-path");
+    assertThat(ServerState.of(local).source()).isInstanceOf(DirectorySource.class);
+  }
+}
