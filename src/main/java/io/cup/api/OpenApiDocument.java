@@ -220,7 +220,7 @@ final class OpenApiDocument {
                 "headers",
                 new JsonObject()
                     .put(
-                        ResourceApi.CONTINUE_HEADER,
+                        ResourceReads.CONTINUE_HEADER,
                         new JsonObject()
                             .put(
                                 "description",

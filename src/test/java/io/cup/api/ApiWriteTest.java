@@ -329,7 +329,7 @@ class ApiWriteTest {
   void aLargeBodyIsValidatedOffTheEventLoop(VertxTestContext ctx) throws Exception {
     // over the inline threshold, under the 10 MiB default limit
     JsonObject body = widget("big", 1);
-    body.getJsonObject("spec").put("notes", "x".repeat(ResourceApi.INLINE_VALIDATION_BYTES + 1));
+    body.getJsonObject("spec").put("notes", "x".repeat(ResourceWrites.INLINE_VALIDATION_BYTES + 1));
     JsonObject invalid = body.copy();
     invalid.getJsonObject("spec").put("replicas", -1);
     api.put(WIDGETS + "/big")
