@@ -17,6 +17,7 @@ import io.cup.testing.Kubectl.User;
 import io.cup.testing.TestHttpClient;
 import io.cup.testing.TestRepos;
 import io.cup.testing.auth.TestPki;
+import io.cup.testing.auth.TokenFile;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -624,15 +625,9 @@ class KubectlTest {
     Files.writeString(resources.resolve("rbac.yaml"), RBAC);
     TestPki pki = TestPki.create(tmp.resolve("pki"));
     TestPki.Issued serverCert = pki.serverCertificate(tmp.resolve("server-tls"));
-    Path tokens = tmp.resolve("tokens.csv");
-    Files.writeString(
-        tokens,
-        String.join(
-            "\n",
-            "# token,user,uid,groups",
-            WRITER + ",writer,u-1,devs",
-            READER + ",reader,u-2",
-            ""));
+    Path tokens =
+        TokenFile.write(
+            tmp.resolve("tokens.csv"), WRITER + ",writer,u-1,devs", READER + ",reader,u-2");
     serve(
         new AccessSettings(
             serverCert.certificate().toString(),
