@@ -43,18 +43,10 @@ class ApiWriteTest {
   private ApiFixture.Deployed api;
 
   @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) throws Exception {
+  void deploy(Vertx vertx) throws Exception {
     config = ApiFixture.writeConfiguration(dir);
     backend.store(widget("one", 1));
-    backend
-        .register(vertx)
-        .compose(v -> ApiFixture.deploy(vertx, config))
-        .onComplete(
-            ctx.succeeding(
-                d -> {
-                  api = d;
-                  ctx.completeNow();
-                }));
+    api = ApiFixture.deploy(vertx, config, backend);
   }
 
   @Test

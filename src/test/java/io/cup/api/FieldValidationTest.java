@@ -39,8 +39,7 @@ class FieldValidationTest {
   void deploy(Vertx vertx) throws Exception {
     Path config = ApiFixture.writeConfiguration(dir);
     backend.store(widget("one", 1));
-    backend.register(vertx).await(1, TimeUnit.MINUTES);
-    api = ApiFixture.deploy(vertx, config).await(1, TimeUnit.MINUTES);
+    api = ApiFixture.deploy(vertx, config, backend);
   }
 
   @Test
