@@ -271,9 +271,7 @@ class ArchitectureTest {
    * whichever verticle asks first, so sharing them carries no state between verticles.
    */
   private static final Set<String> MEMOS =
-      Set.of(
-          "io.cup.config.SchemaCompiler.FACTORIES",
-          "io.cup.config.SchemaCompiler.META_SCHEMAS");
+      Set.of("io.cup.config.SchemaCompiler.FACTORIES", "io.cup.config.SchemaCompiler.META_SCHEMAS");
 
   private static ArchCondition<JavaField> notHoldMutableState() {
     return new ArchCondition<>("hold no mutable state") {

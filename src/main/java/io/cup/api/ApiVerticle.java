@@ -142,17 +142,12 @@ public class ApiVerticle extends VerticleBase {
 
   /** The whole URL space, in match order: the built-in proposals before the resource routes. */
   private Router router(ServerConfig config, ResourceConfiguration resources, BusClient bus) {
-    ResourceApi api =
-        new ResourceApi(
-            resources,
-            bus,
-            validation,
-            pending,
-            headReads,
-            watches,
-            "git".equals(config.source()),
-            config.maxResourceBytes(),
-            config.wasmMaxBodyBytes());
+    ResourceApi api = new ResourceApi(resources);
+    ResourceReads reads =
+        new ResourceReads(bus, pending, headReads, watches, "git".equals(config.source()));
+    ResourceWrites writes =
+        new ResourceWrites(
+            bus, validation, pending, config.maxResourceBytes(), config.wasmMaxBodyBytes());
     ProposalApi proposals = new ProposalApi(bus, pending);
     HealthApi health = new HealthApi(bus);
     WebhookApi webhooks =
@@ -232,22 +227,22 @@ public class ApiVerticle extends VerticleBase {
     routes
         .path(RESOURCES)
         .all(api::resolve)
-        .on(HttpMethod.GET, api::list)
-        .on(HttpMethod.POST, api::requireJsonBody, body, api::create)
+        .on(HttpMethod.GET, reads::list)
+        .on(HttpMethod.POST, writes::requireJsonBody, body, writes::create)
         .end();
     // across namespaces, as Kubernetes: list and watch only
     routes
         .path("/apis/:group/:version/:plural")
         .all(api::resolve)
-        .on(HttpMethod.GET, api::list)
+        .on(HttpMethod.GET, reads::list)
         .end();
     routes
         .path(RESOURCES + "/:name")
         .all(api::resolve)
-        .on(HttpMethod.GET, api::get)
-        .on(HttpMethod.PUT, api::requireJsonBody, body, api::put)
-        .on(HttpMethod.PATCH, api::requirePatchBody, body, api::patch)
-        .on(HttpMethod.DELETE, api::requireDeleteOptions, body, api::delete)
+        .on(HttpMethod.GET, reads::get)
+        .on(HttpMethod.PUT, writes::requireJsonBody, body, writes::put)
+        .on(HttpMethod.PATCH, writes::requirePatchBody, body, writes::patch)
+        .on(HttpMethod.DELETE, writes::requireDeleteOptions, body, writes::delete)
         .end();
 
     router.route().failureHandler(errors::handle);

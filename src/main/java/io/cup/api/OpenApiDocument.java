@@ -7,6 +7,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,14 +18,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The OpenAPI 3.1 document of the HTTP API ({@code GET /openapi/cup.json}), for code generators,
- * built from the loaded resource configuration: the definitions and discovery routes, list/watch,
- * get, put, patch and delete of every served kind, the built-in proposal routes, health, readiness
- * and metrics.
+ * The OpenAPI 3.1 document of the HTTP API ({@code GET /openapi/cup.json}), for code generators:
+ * the part no configuration changes (the definitions route, the built-in proposal, review and
+ * webhook routes, health, readiness, metrics, this document, the API's own objects, parameters and
+ * error responses) is {@code openapi/cup-base.json}, read once; this class adds what the loaded
+ * resource configuration serves: discovery of each group version, and list/watch, get, put, patch
+ * and delete of every served kind with its schemas and tag.
  *
  * <p>Every definition version's JSON Schema is a component named {@code <group>.<version>.<Kind>}
  * (rewritten by {@link DefinitionSchemas} so that it is a plain 2020-12 subschema of this document
@@ -36,19 +39,38 @@ import java.util.TreeSet;
  * or one event's data, as OpenAPI 3.1 has no way to say "a sequence of".
  */
 final class OpenApiDocument {
-  static final String OPENAPI = "3.1.0";
   static final String PATH = "/openapi/cup.json";
 
-  static final String PROMETHEUS = "text/plain; version=0.0.4";
+  /** The fixed part of the document, on the class path. */
+  static final String BASE_RESOURCE = "/openapi/cup-base.json";
 
   private static final String SCHEMAS = "#/components/schemas/";
   private static final String PARAMETERS = "#/components/parameters/";
   private static final String RESPONSES = "#/components/responses/";
 
-  /** Error responses: code → component name, reason and when. */
-  private record Failure(String name, String reason, String description) {}
+  /** The fixed part of the document, read once; every document starts from a copy. */
+  private static final JsonObject BASE = readBase();
 
-  private static final Map<String, Failure> FAILURES = failures();
+  /**
+   * The component of {@code components.responses} (described in the fixed part) for each failure
+   * code; {@code default} for any other failure.
+   */
+  private static final Map<String, String> FAILURES =
+      Map.ofEntries(
+          Map.entry("400", "BadRequest"),
+          Map.entry("401", "Unauthorized"),
+          Map.entry("403", "Forbidden"),
+          Map.entry("404", "NotFound"),
+          Map.entry("406", "NotAcceptable"),
+          Map.entry("409", "Conflict"),
+          Map.entry("410", "Expired"),
+          Map.entry("413", "RequestEntityTooLarge"),
+          Map.entry("415", "UnsupportedMediaType"),
+          Map.entry("422", "Invalid"),
+          Map.entry("502", "BadGateway"),
+          Map.entry("503", "ServiceUnavailable"),
+          Map.entry("504", "Timeout"),
+          Map.entry("default", "Error"));
 
   private final ResourceConfiguration resources;
   private final JsonObject schemas = new JsonObject();
@@ -70,14 +92,33 @@ final class OpenApiDocument {
     return definition.group() + "." + version + "." + definition.kind();
   }
 
+  /**
+   * The fixed part with the configuration's added, in this order: {@code /apis}, the discovery of
+   * each group version and the paths of each served kind before the fixed routes; each served
+   * kind's tag after the discovery tag; the definitions' schemas before the API's own objects, the
+   * lists and watch events after them.
+   */
   private JsonObject document() {
+    JsonObject base = BASE.copy();
+    JsonObject fixedPaths = base.getJsonObject("paths");
+    JsonObject components = base.getJsonObject("components");
+    // the fixed operations keep their ids: a served kind's that spells one gets a number
+    for (String path : fixedPaths.fieldNames()) {
+      for (Map.Entry<String, Object> entry : fixedPaths.getJsonObject(path)) {
+        if (entry.getValue() instanceof JsonObject operation
+            && operation.getString("operationId") != null) {
+          operationIds.add(operation.getString("operationId"));
+        }
+      }
+    }
+
     for (ResourceDefinition definition : resources.definitions()) {
       for (Map.Entry<String, JsonObject> version : definition.versions().entrySet()) {
         String name = schemaName(definition, version.getKey());
         schemas.put(name, DefinitionSchemas.component(SCHEMAS + name, version.getValue()));
       }
     }
-    builtInSchemas();
+    schemas.mergeIn(components.getJsonObject("schemas"));
     List<ServedResource> served = new ArrayList<>(resources.served().values());
     served.sort(Comparator.comparing(ServedResource::key));
     for (ServedResource resource : served) {
@@ -85,16 +126,14 @@ final class OpenApiDocument {
     }
 
     JsonObject paths = new JsonObject();
-    JsonArray tags = new JsonArray();
-    paths.put("/apis", definitionsPath());
-    tags.add(tag("definitions", "The resource definitions this server loaded."));
-    tags.add(tag("discovery", "The kinds served in each group and version."));
+    paths.put("/apis", fixedPaths.remove("/apis"));
     for (String groupVersion : groupVersions(served)) {
       paths.put("/apis/" + groupVersion, discoveryPath(groupVersion));
     }
+    JsonArray servedTags = new JsonArray();
     for (ServedResource resource : served) {
       String tag = resource.key();
-      tags.add(
+      servedTags.add(
           tag(
               tag,
               resource.definition().kind()
@@ -106,83 +145,36 @@ final class OpenApiDocument {
       paths.put(collection, collectionPath(resource, tag));
       paths.put(collection + "/{name}", itemPath(resource, tag));
     }
-    tags.add(tag("proposals", "The proposals every write opens (built in)."));
-    proposalPaths(paths);
-    tags.add(tag("access", "Self reviews: who am I, may I, what may I (Kubernetes' shapes)."));
-    reviewPaths(paths);
-    webhookPath(paths);
-    tags.add(tag("health", "Liveness, readiness and metrics."));
-    paths.put("/healthz", textPath("live", "ok while the process serves", false));
-    paths.put("/readyz", textPath("ready", "ok once the repository is cloned", true));
-    paths.put("/metrics", metricsPath());
-    tags.add(tag("openapi", "This document."));
-    paths.put(PATH, openApiPath());
+    paths.mergeIn(fixedPaths);
+    JsonArray tags = new JsonArray();
+    for (Object tag : base.getJsonArray("tags")) {
+      tags.add(tag);
+      if ("discovery".equals(((JsonObject) tag).getString("name"))) {
+        tags.addAll(servedTags);
+      }
+    }
 
     return new JsonObject()
-        .put("openapi", OPENAPI)
-        .put(
-            "info",
-            new JsonObject()
-                .put("title", "Cup")
-                .put(
-                    "description",
-                    "A Kubernetes-style API in front of a Git repository: reads come from the"
-                        + " tracked branch, every write becomes a proposal. Errors are Kubernetes"
-                        + " Status objects.")
-                .put("version", version()))
+        .put("openapi", base.getString("openapi"))
+        .put("info", base.getJsonObject("info").put("version", version()))
         .put("tags", tags)
-        // with no authenticator configured (the demo) requests need no credentials: {} says so
-        .put(
-            "security",
-            new JsonArray()
-                .add(new JsonObject().put("BearerToken", new JsonArray()))
-                .add(new JsonObject().put("ClientCertificate", new JsonArray()))
-                .add(new JsonObject()))
+        .put("security", base.getJsonArray("security"))
         .put("paths", paths)
-        .put(
-            "components",
-            new JsonObject()
-                .put("schemas", schemas)
-                .put("parameters", parameters())
-                .put("responses", responses())
-                .put(
-                    "securitySchemes",
-                    new JsonObject()
-                        .put(
-                            "BearerToken",
-                            new JsonObject()
-                                .put("type", "http")
-                                .put("scheme", "bearer")
-                                .put(
-                                    "description",
-                                    "A token of the server's token file, or an ID token (JWT) of"
-                                        + " its OIDC issuer"))
-                        .put(
-                            "ClientCertificate",
-                            new JsonObject()
-                                .put("type", "mutualTLS")
-                                .put(
-                                    "description",
-                                    "A TLS client certificate signed by the server's client CA:"
-                                        + " user = CN, groups = O"))));
+        .put("components", components.put("schemas", schemas));
+  }
+
+  private static JsonObject readBase() {
+    try (InputStream in = OpenApiDocument.class.getResourceAsStream(BASE_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(BASE_RESOURCE + " is missing from the class path");
+      }
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + BASE_RESOURCE, e);
+    }
   }
 
   // ------------------------------------------------------------------ paths
-
-  private JsonObject definitionsPath() {
-    JsonObject definitions =
-        new JsonObject()
-            .put("type", "object")
-            .put(
-                "description",
-                "Every definition version, keyed <group>/<version>/<plural>, as loaded.")
-            .put("additionalProperties", ref("ResourceDefinition"));
-    return new JsonObject()
-        .put(
-            "get",
-            operation("listResourceDefinitions", "definitions", "Every resource definition")
-                .put("responses", withFailures(json(200, "The definitions", definitions), 406)));
-  }
 
   private JsonObject discoveryPath(String groupVersion) {
     return new JsonObject()
@@ -220,7 +212,7 @@ final class OpenApiDocument {
                 "headers",
                 new JsonObject()
                     .put(
-                        ResourceApi.CONTINUE_HEADER,
+                        ResourceReads.CONTINUE_HEADER,
                         new JsonObject()
                             .put(
                                 "description",
@@ -374,451 +366,6 @@ final class OpenApiDocument {
     return withFailures(responses, all);
   }
 
-  private void proposalPaths(JsonObject paths) {
-    String base = ApiVerticle.PROPOSALS;
-    paths.put(
-        base,
-        new JsonObject()
-            .put(
-                "get",
-                operation("listProposals", "proposals", "Every proposal, newest first")
-                    .put(
-                        "responses",
-                        withFailures(
-                            json(200, "The proposals, without diffs", ref("ProposalList")),
-                            406,
-                            503,
-                            504))));
-    paths.put(
-        base + "/{id}",
-        new JsonObject()
-            .put("parameters", params("id"))
-            .put(
-                "get",
-                operation("readProposal", "proposals", "One proposal with its diff")
-                    .put(
-                        "responses",
-                        withFailures(
-                            new JsonObject()
-                                .put(
-                                    "200",
-                                    new JsonObject()
-                                        .put(
-                                            "description",
-                                            "The proposal, or with Accept: text/x-diff (or"
-                                                + " text/plain) its unified diff")
-                                        .put(
-                                            "content",
-                                            new JsonObject()
-                                                .put(MediaTypes.JSON, schema(ref("Proposal")))
-                                                .put(MediaTypes.DIFF, schema(string()))
-                                                .put(MediaTypes.TEXT, schema(string())))),
-                            400,
-                            404,
-                            406,
-                            503,
-                            504))));
-    for (String action : List.of("merge", "close")) {
-      String summary =
-          action.equals("merge")
-              ? "Merge the proposal into the tracked branch"
-              : "Close the proposal without merging";
-      paths.put(
-          base + "/{id}/" + action,
-          new JsonObject()
-              .put("parameters", params("id"))
-              .put(
-                  "post",
-                  operation(action + "Proposal", "proposals", summary)
-                      .put(
-                          "responses",
-                          withFailures(
-                              json(200, "The proposal after the " + action, ref("Proposal")),
-                              400,
-                              404,
-                              406,
-                              409,
-                              502,
-                              503,
-                              504))));
-    }
-  }
-
-  /** The three self reviews of authorization.k8s.io/v1 and authentication.k8s.io/v1. */
-  private void reviewPaths(JsonObject paths) {
-    review(
-        paths,
-        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
-        "createSelfSubjectAccessReview",
-        "May I? spec.resourceAttributes (namespace, verb, group, resource, subresource, name) or"
-            + " spec.nonResourceAttributes (path, verb); status.allowed answers");
-    review(
-        paths,
-        "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
-        "createSelfSubjectRulesReview",
-        "What may I in spec.namespace? status.resourceRules and status.nonResourceRules");
-    review(
-        paths,
-        "/apis/authentication.k8s.io/v1/selfsubjectreviews",
-        "createSelfSubjectReview",
-        "Who am I? status.userInfo (username, uid, groups)");
-  }
-
-  private void review(JsonObject paths, String path, String id, String summary) {
-    JsonObject object =
-        new JsonObject()
-            .put("type", "object")
-            .put("required", new JsonArray().add("apiVersion").add("kind"));
-    paths.put(
-        path,
-        new JsonObject()
-            .put(
-                "post",
-                operation(id, "access", summary)
-                    .put(
-                        "requestBody",
-                        new JsonObject()
-                            .put("required", true)
-                            .put("content", new JsonObject().put(MediaTypes.JSON, schema(object))))
-                    .put(
-                        "responses",
-                        withFailures(
-                            json(201, "The review with its status", object), 400, 415, 422))));
-  }
-
-  private void webhookPath(JsonObject paths) {
-    paths.put(
-        "/webhooks/{scm}",
-        new JsonObject()
-            .put(
-                "parameters",
-                new JsonArray()
-                    .add(
-                        new JsonObject()
-                            .put("name", "scm")
-                            .put("in", "path")
-                            .put("required", true)
-                            .put(
-                                "schema",
-                                string()
-                                    .put(
-                                        "enum",
-                                        new JsonArray(List.of("github", "gitea", "gitlab"))))))
-            .put(
-                "post",
-                operation(
-                        "deliverWebhook",
-                        "webhooks",
-                        "A signed SCM webhook delivery (X-Hub-Signature-256, X-Gitea-Signature or"
-                            + " X-Gitlab-Token): a push to the tracked branch fetches at once, a"
-                            + " pull or merge request event moves its proposal")
-                    .put(
-                        "requestBody",
-                        new JsonObject()
-                            .put("required", true)
-                            .put(
-                                "content",
-                                new JsonObject()
-                                    .put(
-                                        MediaTypes.JSON,
-                                        schema(new JsonObject().put("type", "object")))))
-                    .put("security", new JsonArray())
-                    .put(
-                        "responses",
-                        openFailures(
-                            json(200, "What became of the delivery", ref("Status")),
-                            400,
-                            401,
-                            404,
-                            413,
-                            502,
-                            503))));
-  }
-
-  private JsonObject textPath(String id, String description, boolean mayFail) {
-    JsonObject responses =
-        new JsonObject()
-            .put(
-                "200",
-                new JsonObject()
-                    .put("description", description)
-                    .put(
-                        "content",
-                        new JsonObject()
-                            .put(MediaTypes.TEXT, schema(string().put("const", "ok")))));
-    JsonObject operation =
-        operation(id, "health", id.equals("live") ? "Liveness" : "Readiness")
-            .put("security", new JsonArray())
-            .put("responses", mayFail ? openFailures(responses, 503) : responses);
-    return new JsonObject().put("get", operation);
-  }
-
-  private JsonObject metricsPath() {
-    JsonObject responses =
-        new JsonObject()
-            .put(
-                "200",
-                new JsonObject()
-                    .put("description", "The process metrics in Prometheus text format")
-                    .put("content", new JsonObject().put(PROMETHEUS, schema(string()))));
-    return new JsonObject()
-        .put(
-            "get",
-            operation("metrics", "health", "Metrics").put("responses", withFailures(responses)));
-  }
-
-  private JsonObject openApiPath() {
-    JsonObject document =
-        new JsonObject().put("type", "object").put("description", "An OpenAPI 3.1 document");
-    return new JsonObject()
-        .put(
-            "get",
-            operation("getOpenAPIDocument", "openapi", "This OpenAPI document")
-                .put("responses", withFailures(json(200, "The document", document), 406)));
-  }
-
-  // ------------------------------------------------------------------ components
-
-  private void builtInSchemas() {
-    schemas.put(
-        "Status",
-        object("A failure, as Kubernetes reports one", "kind", "apiVersion", "status", "code")
-            .put(
-                "properties",
-                new JsonObject()
-                    .put("kind", constant("Status"))
-                    .put("apiVersion", constant("v1"))
-                    .put("metadata", new JsonObject().put("type", "object"))
-                    .put("status", constant("Failure"))
-                    .put("message", string())
-                    .put("reason", string())
-                    .put("code", new JsonObject().put("type", "integer"))
-                    .put(
-                        "details",
-                        new JsonObject()
-                            .put("type", "object")
-                            .put(
-                                "properties",
-                                new JsonObject().put("causes", array(ref("StatusCause")))))));
-    schemas.put(
-        "StatusCause",
-        object("One failing field")
-            .put(
-                "properties",
-                new JsonObject()
-                    .put("field", string())
-                    .put("reason", string())
-                    .put("message", string())));
-    schemas.put(
-        "ListMeta",
-        object("The metadata of a list")
-            .put(
-                "properties",
-                new JsonObject()
-                    .put(
-                        "resourceVersion",
-                        string().put("description", "The commit (or content hash) read"))
-                    .put(
-                        "continue",
-                        string().put("description", "The token of the next page, if any"))
-                    .put(
-                        "remainingItemCount",
-                        new JsonObject().put("type", "integer").put("minimum", 0))));
-    schemas.put(
-        "APIResourceList",
-        object("The kinds served in one group and version", "kind", "groupVersion", "resources")
-            .put(
-                "properties",
-                new JsonObject()
-                    .put("kind", constant("APIResourceList"))
-                    .put("apiVersion", constant("v1"))
-                    .put("groupVersion", string())
-                    .put("resources", array(ref("APIResource")))));
-    schemas.put(
-        "APIResource",
-        object("One served kind", "name", "namespaced", "kind", "verbs")
-            .put(
-                "properties",
-                new JsonObject()
-                    .put("name", string())
-                    .put("singularName", string())
-                    .put("namespaced", new JsonObject().put("type", "boolean"))
-                    .put("kind", string())
-                    .put("verbs", array(string()))));
-    schemas.put(
-        "ResourceDefinition",
-        object(
-                "A resource definition as loaded (Cup's cup.flipt.io/v1alpha1"
-                    + " ResourceDefinition)",
-                "apiVersion",
-                "kind",
-                "metadata",
-                "names",
-                "spec")
-            .put(
-                "properties",
-                new JsonObject()
-                    .put("apiVersion", constant("cup.flipt.io/v1alpha1"))
-                    .put("kind", constant("ResourceDefinition"))
-                    .put("metadata", object(null, "name").put("properties", props("name")))
-                    .put(
-                        "names",
-                        object(null, "kind", "singular", "plural")
-                            .put("properties", props("kind", "singular", "plural")))
-                    .put(
-                        "spec",
-                        object(null, "group", "versions")
-                            .put(
-                                "properties",
-                                new JsonObject()
-                                    .put("group", string())
-                                    .put("controller", new JsonObject())
-                                    .put(
-                                        "versions",
-                                        new JsonObject()
-                                            .put("type", "object")
-                                            .put(
-                                                "description",
-                                                "Version → the JSON Schema of the whole resource")
-                                            .put(
-                                                "additionalProperties",
-                                                new JsonObject().put("type", "object")))))));
-    schemas.put(
-        "DeleteOptions",
-        object("Conditions and options of a delete")
-            .put(
-                "properties",
-                new JsonObject()
-                    .put("kind", constant("DeleteOptions"))
-                    .put("apiVersion", constant("v1"))
-                    .put(
-                        "preconditions",
-                        object(null)
-                            .put(
-                                "properties",
-                                new JsonObject()
-                                    .put(
-                                        "resourceVersion",
-                                        string()
-                                            .put(
-                                                "description",
-                                                "Delete only if the resource is unchanged since"
-                                                    + " this version (else 409)"))))
-                    .put("dryRun", array(constant("All")))));
-    schemas.put(
-        "MergePatch",
-        new JsonObject()
-            .put("type", "object")
-            .put("description", "A JSON merge patch (RFC 7386) of the resource"));
-    schemas.put(
-        "JsonPatch",
-        array(
-                object("One operation", "op", "path")
-                    .put(
-                        "properties",
-                        new JsonObject()
-                            .put(
-                                "op",
-                                new JsonObject()
-                                    .put(
-                                        "enum",
-                                        new JsonArray(
-                                            List.of(
-                                                "add", "remove", "replace", "move", "copy",
-                                                "test"))))
-                            .put("path", string())
-                            .put("from", string())
-                            .put("value", new JsonObject())))
-            .put("description", "A JSON patch (RFC 6902)"));
-    schemas.put(
-        "WriteResult",
-        object("The answer to a write that opened (or added to) a proposal", "id", "proposal")
-            .put(
-                "properties",
-                new JsonObject()
-                    .put("id", string().put("description", "The proposal id"))
-                    .put("empty", new JsonObject().put("type", "boolean"))
-                    .put(
-                        "proposal",
-                        new JsonObject()
-                            .put("type", new JsonArray(List.of("object", "null")))
-                            .put(
-                                "description",
-                                "Where to review it; null when the source is a local directory"
-                                    + " (the change is already applied)")
-                            .put("properties", props("source", "url", "state", "branch")))));
-    schemas.put(
-        "ProposalResource",
-        object("A resource a proposal touches")
-            .put(
-                "properties",
-                props("apiVersion", "kind", "namespace", "name")
-                    .put(
-                        "action",
-                        new JsonObject().put("enum", new JsonArray(List.of("put", "delete"))))));
-    schemas.put(
-        "Proposal",
-        object("A proposal: a branch with changes to review", "apiVersion", "kind", "metadata")
-            .put(
-                "properties",
-                new JsonObject()
-                    .put("apiVersion", constant(ProposalView.API_VERSION))
-                    .put("kind", constant("Proposal"))
-                    .put(
-                        "metadata",
-                        object(null, "name").put("properties", props("name", "creationTimestamp")))
-                    .put(
-                        "spec",
-                        object(null)
-                            .put(
-                                "properties",
-                                props("source", "branch", "base", "message")
-                                    .put("resources", array(ref("ProposalResource")))))
-                    .put(
-                        "status",
-                        object(null)
-                            .put(
-                                "properties",
-                                props("head", "url", "mergeCommit", "updatedAt")
-                                    .put(
-                                        "state",
-                                        new JsonObject()
-                                            .put(
-                                                "enum",
-                                                new JsonArray(
-                                                    List.of(
-                                                        "pending",
-                                                        "open",
-                                                        "merged",
-                                                        "closed",
-                                                        "conflicted"))))
-                                    .put(
-                                        "pullRequest",
-                                        new JsonObject()
-                                            .put("type", "integer")
-                                            .put(
-                                                "description",
-                                                "The pull request's number (GitLab: the merge"
-                                                    + " request's iid), once opened"))
-                                    .put(
-                                        "diff",
-                                        string()
-                                            .put(
-                                                "description",
-                                                "The unified diff (read of one proposal"
-                                                    + " only)"))))));
-    schemas.put(
-        "ProposalList",
-        object("Every proposal", "apiVersion", "kind", "items")
-            .put(
-                "properties",
-                new JsonObject()
-                    .put("apiVersion", constant(ProposalView.API_VERSION))
-                    .put("kind", constant("ProposalList"))
-                    .put("metadata", new JsonObject().put("type", "object"))
-                    .put("items", array(ref("Proposal")))));
-  }
-
   /**
    * {@code <Kind>List} and the watch event of a served kind, named after its schema; with a number
    * added in the odd case that a definition of the same group has a kind spelled that way.
@@ -875,187 +422,24 @@ final class OpenApiDocument {
             .put("oneOf", new JsonArray().add(change).add(bookmark)));
   }
 
-  private static JsonObject parameters() {
-    JsonObject parameters = new JsonObject();
-    parameters.put("namespace", pathParam("namespace", "The namespace (a DNS-1123 subdomain)"));
-    parameters.put("name", pathParam("name", "The resource name (a DNS-1123 subdomain)"));
-    parameters.put("id", pathParam("id", "The proposal id"));
-    parameters.put(
-        "labelSelector",
-        query(
-            "labelSelector",
-            string(),
-            "Only resources whose labels match: k=v, k!=v, k, !k, k in (a,b), k notin (a,b),"
-                + " comma-separated"));
-    parameters.put(
-        "fieldSelector",
-        query(
-            "fieldSelector",
-            string(),
-            "Only resources whose fields match: metadata.name or metadata.namespace with =, =="
-                + " or !=, comma-separated"));
-    parameters.put(
-        "limit",
-        query(
-            "limit",
-            new JsonObject().put("type", "integer").put("minimum", 0),
-            "At most this many items per page (0: all)"));
-    parameters.put(
-        "continue",
-        query(
-            "continue",
-            string(),
-            "The token of the previous page; it pins the commit the first page read (400 when"
-                + " not valid, 410 when that commit is gone)"));
-    parameters.put(
-        "revision",
-        query(
-            "revision",
-            string(),
-            "Read at this branch, commit id (full or abbreviated) or proposal id instead of the"
-                + " tracked branch"));
-    parameters.put(
-        "watch",
-        query(
-            "watch",
-            new JsonObject().put("type", "boolean"),
-            "Stream ADDED, MODIFIED, DELETED and BOOKMARK events instead of listing"));
-    parameters.put(
-        "resourceVersion",
-        query(
-            "resourceVersion",
-            string(),
-            "With watch: the changes since this commit first (410 when unknown, 400 when"
-                + " malformed); without it, an ADDED event for every current resource"));
-    parameters.put(
-        "timeoutSeconds",
-        query(
-            "timeoutSeconds",
-            new JsonObject().put("type", "integer").put("minimum", 0),
-            "With watch: end the stream after this many seconds"));
-    parameters.put(
-        "dryRun",
-        query(
-            "dryRun",
-            constant("All").put("type", "string"),
-            "All: answer what the write would do and propose nothing"));
-    parameters.put(
-        "proposal",
-        query(
-            "proposal",
-            string(),
-            "Add the change as one more commit to this open proposal (404 when unknown, 409 when"
-                + " merged, closed or conflicted)"));
-    return parameters;
-  }
-
-  private static JsonObject responses() {
-    JsonObject responses = new JsonObject();
-    FAILURES.forEach(
-        (code, failure) ->
-            responses.put(
-                failure.name(),
-                new JsonObject()
-                    .put(
-                        "description",
-                        failure.description() + " (Status reason " + failure.reason() + ")")
-                    .put("content", new JsonObject().put(MediaTypes.JSON, schema(ref("Status"))))));
-    return responses;
-  }
-
-  private static Map<String, Failure> failures() {
-    Map<String, Failure> failures = new TreeMap<>();
-    failures.put(
-        "400",
-        new Failure(
-            "BadRequest",
-            "BadRequest",
-            "The request is malformed: names, body, selector, token or parameter"));
-    failures.put(
-        "401",
-        new Failure(
-            "Unauthorized",
-            "Unauthorized",
-            "No valid credentials (bearer token or client certificate) when the server has"
-                + " authenticators; for a webhook: no valid signature, or no webhook secret"));
-    failures.put(
-        "403",
-        new Failure(
-            "Forbidden",
-            "Forbidden",
-            "RBAC allows the user no such verb on this resource, namespace or name; nothing was"
-                + " changed"));
-    failures.put(
-        "404",
-        new Failure("NotFound", "NotFound", "No such kind, namespace, resource or proposal"));
-    failures.put(
-        "406",
-        new Failure("NotAcceptable", "NotAcceptable", "The Accept header allows no answer here"));
-    failures.put(
-        "409",
-        new Failure(
-            "Conflict",
-            "Conflict",
-            "The resource changed since the given resourceVersion, or the proposal is not open"));
-    failures.put(
-        "410",
-        new Failure(
-            "Expired", "Expired", "The continue token's or resourceVersion's commit is gone"));
-    failures.put(
-        "413",
-        new Failure("RequestEntityTooLarge", "RequestEntityTooLarge", "The body is too large"));
-    failures.put(
-        "415",
-        new Failure(
-            "UnsupportedMediaType",
-            "UnsupportedMediaType",
-            "The Content-Type of the body is not accepted here"));
-    failures.put(
-        "422",
-        new Failure(
-            "Invalid",
-            "Invalid",
-            "The resource does not match its schema; details.causes names each failing field"));
-    failures.put(
-        "502",
-        new Failure("BadGateway", "BadGateway", "The remote refused a push, or the SCM a call"));
-    failures.put(
-        "503",
-        new Failure(
-            "ServiceUnavailable",
-            "ServiceUnavailable",
-            "The remote or the SCM cannot be reached, or the server is not ready"));
-    failures.put("504", new Failure("Timeout", "Timeout", "An internal request timed out"));
-    failures.put("default", new Failure("Error", "InternalError", "Any other failure"));
-    return failures;
-  }
-
   // ------------------------------------------------------------------ helpers
 
-  /** {@code responses} with the listed failure codes and the default added, as references. */
   /**
-   * {@code responses} with the failures of {@code codes}, and 401 and 403: every operation but the
-   * open ones (health, signed webhooks) is authenticated and authorized.
+   * {@code responses} with the failures of {@code codes}, the default, and 401 and 403: every
+   * operation built here is authenticated and authorized.
    */
   private static JsonObject withFailures(JsonObject responses, int... codes) {
-    openFailures(responses, codes);
+    for (int code : codes) {
+      responses.put(
+          Integer.toString(code),
+          new JsonObject().put("$ref", RESPONSES + FAILURES.get(Integer.toString(code))));
+    }
+    responses.put("default", new JsonObject().put("$ref", RESPONSES + FAILURES.get("default")));
     for (int code : new int[] {401, 403}) {
       responses.put(
           Integer.toString(code),
-          new JsonObject().put("$ref", RESPONSES + FAILURES.get(Integer.toString(code)).name()));
+          new JsonObject().put("$ref", RESPONSES + FAILURES.get(Integer.toString(code))));
     }
-    return responses;
-  }
-
-  /** {@code responses} with the failures of {@code codes} only (and the default). */
-  private static JsonObject openFailures(JsonObject responses, int... codes) {
-    for (int code : codes) {
-      Failure failure = FAILURES.get(Integer.toString(code));
-      responses.put(
-          Integer.toString(code), new JsonObject().put("$ref", RESPONSES + failure.name()));
-    }
-    responses.put(
-        "default", new JsonObject().put("$ref", RESPONSES + FAILURES.get("default").name()));
     return responses;
   }
 
@@ -1120,24 +504,6 @@ final class OpenApiDocument {
       refs.add(new JsonObject().put("$ref", PARAMETERS + name));
     }
     return refs;
-  }
-
-  private static JsonObject pathParam(String name, String description) {
-    return new JsonObject()
-        .put("name", name)
-        .put("in", "path")
-        .put("required", true)
-        .put("description", description)
-        .put("schema", string());
-  }
-
-  private static JsonObject query(String name, JsonObject schema, String description) {
-    return new JsonObject()
-        .put("name", name)
-        .put("in", "query")
-        .put("required", false)
-        .put("description", description)
-        .put("schema", schema);
   }
 
   private static JsonObject tag(String name, String description) {

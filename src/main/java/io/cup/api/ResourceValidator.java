@@ -175,7 +175,8 @@ final class ResourceValidator {
     meta.remove(List.of("uid", "creationTimestamp", "generation", "selfLink"));
     if (meta.get("annotations") instanceof ObjectNode annotations) {
       boolean had = !annotations.isEmpty();
-      annotations.remove(List.of(KubernetesAnswers.PROPOSAL_ANNOTATION, ResourceApi.DRY_RUN_DIFF));
+      annotations.remove(
+          List.of(KubernetesAnswers.PROPOSAL_ANNOTATION, ResourceWrites.DRY_RUN_DIFF));
       if (had && annotations.isEmpty()) {
         meta.remove("annotations");
       }

@@ -10,6 +10,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real resource configuration directory (definition, template controller, binding, in the
@@ -99,6 +100,15 @@ final class ApiFixture {
 
   static Future<Deployed> deploy(Vertx vertx, Path config) {
     return deploy(vertx, config, new JsonObject(), new JsonObject());
+  }
+
+  /**
+   * Registers {@code backend} (the other verticles, faked), then deploys the API in front of it,
+   * waiting for both (at most a minute).
+   */
+  static Deployed deploy(Vertx vertx, Path config, FakeBackend backend) throws Exception {
+    backend.register(vertx).await(1, TimeUnit.MINUTES);
+    return deploy(vertx, config).await(1, TimeUnit.MINUTES);
   }
 
   static JsonObject widget(String name, int replicas) {

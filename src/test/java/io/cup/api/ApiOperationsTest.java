@@ -3,7 +3,7 @@ package io.cup.api;
 import static io.cup.api.ApiFixture.HOST;
 import static io.cup.api.ApiFixture.WIDGETS;
 import static io.cup.api.ApiFixture.widget;
-import static io.cup.api.StatusAssert.assertStatus;
+import static io.cup.testing.StatusAssert.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
@@ -42,18 +42,10 @@ class ApiOperationsTest {
   private ApiFixture.Deployed api;
 
   @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) throws Exception {
+  void deploy(Vertx vertx) throws Exception {
     Path config = ApiFixture.writeConfiguration(dir);
     backend.store(widget("one", 1));
-    backend
-        .register(vertx)
-        .compose(v -> ApiFixture.deploy(vertx, config))
-        .onComplete(
-            ctx.succeeding(
-                d -> {
-                  api = d;
-                  ctx.completeNow();
-                }));
+    api = ApiFixture.deploy(vertx, config, backend);
   }
 
   @Test

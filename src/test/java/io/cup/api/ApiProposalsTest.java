@@ -3,7 +3,7 @@ package io.cup.api;
 import static io.cup.api.ApiFixture.HOST;
 import static io.cup.api.ApiFixture.WIDGETS;
 import static io.cup.api.ApiFixture.widget;
-import static io.cup.api.StatusAssert.assertStatus;
+import static io.cup.testing.StatusAssert.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.bus.Addresses;
@@ -44,21 +44,13 @@ class ApiProposalsTest {
   private Path config;
 
   @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) throws Exception {
+  void deploy(Vertx vertx) throws Exception {
     config = ApiFixture.writeConfiguration(dir);
     backend.store(widget("one", 1));
     backend.store(widget("two", 2));
     open = backend.addProposal("open", DIFF);
     merged = backend.addProposal("merged", "");
-    backend
-        .register(vertx)
-        .compose(v -> ApiFixture.deploy(vertx, config))
-        .onComplete(
-            ctx.succeeding(
-                d -> {
-                  api = d;
-                  ctx.completeNow();
-                }));
+    api = ApiFixture.deploy(vertx, config, backend);
   }
 
   @Test

@@ -2,7 +2,7 @@ package io.cup.api;
 
 import static io.cup.api.ApiFixture.WIDGETS;
 import static io.cup.api.ApiFixture.widget;
-import static io.cup.api.StatusAssert.assertStatus;
+import static io.cup.testing.StatusAssert.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.bus.Addresses;
@@ -32,7 +32,7 @@ class ApiReadTest {
   private ApiFixture.Deployed api;
 
   @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) throws Exception {
+  void deploy(Vertx vertx) throws Exception {
     Path config = ApiFixture.writeConfiguration(dir);
     backend.store(widget("one", 1));
     backend.store(widget("two", 2));
@@ -41,15 +41,7 @@ class ApiReadTest {
             .put(
                 "metadata",
                 widget("other", 3).getJsonObject("metadata").put("namespace", "staging")));
-    backend
-        .register(vertx)
-        .compose(v -> ApiFixture.deploy(vertx, config))
-        .onComplete(
-            ctx.succeeding(
-                d -> {
-                  api = d;
-                  ctx.completeNow();
-                }));
+    api = ApiFixture.deploy(vertx, config, backend);
   }
 
   @Test

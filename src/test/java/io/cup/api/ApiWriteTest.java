@@ -3,7 +3,7 @@ package io.cup.api;
 import static io.cup.api.ApiFixture.HOST;
 import static io.cup.api.ApiFixture.WIDGETS;
 import static io.cup.api.ApiFixture.widget;
-import static io.cup.api.StatusAssert.assertStatus;
+import static io.cup.testing.StatusAssert.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.bus.Addresses;
@@ -43,18 +43,10 @@ class ApiWriteTest {
   private ApiFixture.Deployed api;
 
   @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) throws Exception {
+  void deploy(Vertx vertx) throws Exception {
     config = ApiFixture.writeConfiguration(dir);
     backend.store(widget("one", 1));
-    backend
-        .register(vertx)
-        .compose(v -> ApiFixture.deploy(vertx, config))
-        .onComplete(
-            ctx.succeeding(
-                d -> {
-                  api = d;
-                  ctx.completeNow();
-                }));
+    api = ApiFixture.deploy(vertx, config, backend);
   }
 
   @Test
@@ -329,7 +321,7 @@ class ApiWriteTest {
   void aLargeBodyIsValidatedOffTheEventLoop(VertxTestContext ctx) throws Exception {
     // over the inline threshold, under the 10 MiB default limit
     JsonObject body = widget("big", 1);
-    body.getJsonObject("spec").put("notes", "x".repeat(ResourceApi.INLINE_VALIDATION_BYTES + 1));
+    body.getJsonObject("spec").put("notes", "x".repeat(ResourceWrites.INLINE_VALIDATION_BYTES + 1));
     JsonObject invalid = body.copy();
     invalid.getJsonObject("spec").put("replicas", -1);
     api.put(WIDGETS + "/big")

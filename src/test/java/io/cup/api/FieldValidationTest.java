@@ -2,7 +2,7 @@ package io.cup.api;
 
 import static io.cup.api.ApiFixture.WIDGETS;
 import static io.cup.api.ApiFixture.widget;
-import static io.cup.api.StatusAssert.assertStatus;
+import static io.cup.testing.StatusAssert.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.bus.Addresses;
@@ -39,8 +39,7 @@ class FieldValidationTest {
   void deploy(Vertx vertx) throws Exception {
     Path config = ApiFixture.writeConfiguration(dir);
     backend.store(widget("one", 1));
-    backend.register(vertx).await(1, TimeUnit.MINUTES);
-    api = ApiFixture.deploy(vertx, config).await(1, TimeUnit.MINUTES);
+    api = ApiFixture.deploy(vertx, config, backend);
   }
 
   @Test

@@ -1,6 +1,6 @@
 package io.cup.api;
 
-import static io.cup.api.StatusAssert.assertStatus;
+import static io.cup.testing.StatusAssert.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.config.ResourceConfiguration;
@@ -137,8 +137,7 @@ class KubernetesOpenApiTest {
   @Test
   void servedWithIndexHashesAndCaching(Vertx vertx) throws Exception {
     Path config = ApiFixture.writeConfiguration(dir);
-    new FakeBackend().register(vertx).await(1, TimeUnit.MINUTES);
-    ApiFixture.Deployed api = ApiFixture.deploy(vertx, config).await(1, TimeUnit.MINUTES);
+    ApiFixture.Deployed api = ApiFixture.deploy(vertx, config, new FakeBackend());
 
     HttpResponse<Buffer> index =
         send(api.get("/openapi/v3").putHeader("Accept", "application/json"));

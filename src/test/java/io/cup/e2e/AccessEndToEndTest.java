@@ -13,6 +13,7 @@ import io.cup.testing.Eventually;
 import io.cup.testing.TestRepos;
 import io.cup.testing.auth.OidcIssuer;
 import io.cup.testing.auth.TestPki;
+import io.cup.testing.auth.TokenFile;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -173,18 +174,14 @@ class AccessEndToEndTest {
     otherCa = TestPki.create(tmp.resolve("other-pki"), "other-ca");
     serverCert = pki.serverCertificate(tmp.resolve("server-tls"));
     issuer = OidcIssuer.start(vertx, pki).await(2, TimeUnit.MINUTES);
-    tokenFile = tmp.resolve("tokens.csv");
-    Files.writeString(
-        tokenFile,
-        String.join(
-            "\n",
-            "# token,user,uid,groups",
+    tokenFile =
+        TokenFile.write(
+            tmp.resolve("tokens.csv"),
             READER + ",reader,u-1",
             WRITER + ",writer,u-2,devs",
             BOB + ",bob,u-3,\"devs,testers\"",
             APPROVER + ",approver,u-4,approvers",
-            MAKER + ",maker,u-5",
-            ""));
+            MAKER + ",maker,u-5");
     auditLog = tmp.resolve("audit").resolve("audit.log");
     config =
         fixture

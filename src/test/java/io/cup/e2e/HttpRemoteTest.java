@@ -1,6 +1,7 @@
 package io.cup.e2e;
 
 import static io.cup.e2e.Fixture.SERVICES;
+import static io.cup.testing.StatusAssert.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -16,6 +17,7 @@ import io.cup.launcher.CupServer;
 import io.cup.testing.GitHttpServer;
 import io.cup.testing.GitHttpServer.Auth;
 import io.cup.testing.GitHttpServer.Request;
+import io.cup.testing.TestHttpClient;
 import io.cup.testing.TestRepos;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -102,13 +104,13 @@ class HttpRemoteTest {
   @Test
   void aTokenFileAuthenticatesTheCloneTheReadsAndTheProposalPush() throws Exception {
     start(writeToken(token + "\n"));
-    assertThat(get("/readyz").statusCode()).isEqualTo(200);
-    JsonObject web = get(SERVICES + "/web").bodyAsJsonObject();
+    assertThat(api().get("/readyz").statusCode()).isEqualTo(200);
+    JsonObject web = api().get(SERVICES + "/web").bodyAsJsonObject();
     assertThat(web.getJsonObject("spec").getInteger("replicas")).isEqualTo(2);
 
     ObjectId base = TestRepos.ref(fixture.remote, "refs/heads/main");
     String changed = Fixture.service("default", "web", 5, "t", "x");
-    HttpResponse<Buffer> put = put(SERVICES + "/web", changed);
+    HttpResponse<Buffer> put = api().put(SERVICES + "/web", changed, "application/json");
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     String id = put.bodyAsJsonObject().getString("id");
 
@@ -138,7 +140,7 @@ class HttpRemoteTest {
         .containsExactly(200);
 
     assertThat(put.bodyAsString()).doesNotContain(token);
-    assertThat(get("/metrics").bodyAsString()).doesNotContain(token);
+    assertThat(api().get("/metrics").bodyAsString()).doesNotContain(token);
     assertLogsNeverShow(token);
   }
 
@@ -149,7 +151,7 @@ class HttpRemoteTest {
 
     http.stop();
     String web = Fixture.service("default", "web", 7, "t", "x");
-    HttpResponse<Buffer> refused = put(SERVICES + "/web", web);
+    HttpResponse<Buffer> refused = api().put(SERVICES + "/web", web, "application/json");
     assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(503);
     JsonObject status = refused.bodyAsJsonObject();
     assertThat(status.getString("kind")).isEqualTo("Status");
@@ -159,11 +161,11 @@ class HttpRemoteTest {
         .doesNotContain(token);
     assertThat(refused.getHeader("Retry-After")).isEqualTo("10");
     assertThat(logs.text()).contains("cannot push to " + http.url(REPO));
-    assertThat(get(SERVICES + "/web").statusCode()).isEqualTo(200);
+    assertThat(api().get(SERVICES + "/web").statusCode()).isEqualTo(200);
     assertThat(TestRepos.refs(fixture.remote)).isEqualTo(before);
 
     http.start();
-    HttpResponse<Buffer> put = put(SERVICES + "/web", web);
+    HttpResponse<Buffer> put = api().put(SERVICES + "/web", web, "application/json");
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     String id = put.bodyAsJsonObject().getString("id");
     assertThat(TestRepos.refs(fixture.remote)).containsKey("refs/heads/cup/proposal/" + id);
@@ -178,11 +180,17 @@ class HttpRemoteTest {
     // go on trying.
     start(tokenFile);
 
-    JsonObject notReady = assertStatus(get("/readyz"), 503);
+    JsonObject notReady = assertStatus(api().get("/readyz"), 503);
     assertThat(notReady.getString("message")).contains("not ready");
-    JsonObject read = assertStatus(get(SERVICES + "/web"), 503);
+    JsonObject read = assertStatus(api().get(SERVICES + "/web"), 503);
     JsonObject write =
-        assertStatus(put(SERVICES + "/web", Fixture.service("default", "web", 3, "t", "x")), 503);
+        assertStatus(
+            api()
+                .put(
+                    SERVICES + "/web",
+                    Fixture.service("default", "web", 3, "t", "x"),
+                    "application/json"),
+            503);
     for (JsonObject status : List.of(notReady, read, write)) {
       assertThat(status.encode())
           .doesNotContain(wrongToken)
@@ -206,8 +214,8 @@ class HttpRemoteTest {
     replaceToken(tokenFile, token);
     JsonObject moved = cloned.future().await(2, TimeUnit.MINUTES);
     assertThat(moved.getString("to")).isEqualTo(before.get("refs/heads/main").name());
-    assertThat(get("/readyz").statusCode()).isEqualTo(200);
-    assertThat(get(SERVICES + "/web").statusCode()).isEqualTo(200);
+    assertThat(api().get("/readyz").statusCode()).isEqualTo(200);
+    assertThat(api().get(SERVICES + "/web").statusCode()).isEqualTo(200);
     assertThat(http.requests()).anyMatch(r -> r.auth() == Auth.ACCEPTED);
 
     assertLogsNeverShow(wrongToken);
@@ -247,27 +255,6 @@ class HttpRemoteTest {
     // the capture works: the clone of the remote was logged, with its URL
     assertThat(text).contains(http.url(REPO));
     assertThat(text).doesNotContain(secret);
-  }
-
-  private HttpResponse<Buffer> get(String path) throws Exception {
-    return client.get(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
-  }
-
-  private HttpResponse<Buffer> put(String path, String body) throws Exception {
-    return client
-        .put(config.port(), "127.0.0.1", path)
-        .putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer(body))
-        .await(2, TimeUnit.MINUTES);
-  }
-
-  private static JsonObject assertStatus(HttpResponse<Buffer> response, int code) {
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(code);
-    JsonObject status = response.bodyAsJsonObject();
-    assertThat(status.getString("kind")).isEqualTo("Status");
-    assertThat(status.getInteger("code")).isEqualTo(code);
-    assertThat(status.getString("message")).isNotBlank();
-    return status;
   }
 
   /**
@@ -321,5 +308,10 @@ class HttpRemoteTest {
         }
       }
     }
+  }
+
+  /** The HTTP API of the server under test, on loopback. */
+  private TestHttpClient api() {
+    return TestHttpClient.loopback(client, config.port());
   }
 }

@@ -15,8 +15,10 @@ import io.cup.testing.Kubectl;
 import io.cup.testing.Kubectl.Result;
 import io.cup.testing.Kubectl.User;
 import io.cup.testing.TestConfigs;
+import io.cup.testing.TestHttpClient;
 import io.cup.testing.TestRepos;
 import io.cup.testing.auth.TestPki;
+import io.cup.testing.auth.TokenFile;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -624,15 +626,9 @@ class KubectlTest {
     Files.writeString(resources.resolve("rbac.yaml"), RBAC);
     TestPki pki = TestPki.create(tmp.resolve("pki"));
     TestPki.Issued serverCert = pki.serverCertificate(tmp.resolve("server-tls"));
-    Path tokens = tmp.resolve("tokens.csv");
-    Files.writeString(
-        tokens,
-        String.join(
-            "\n",
-            "# token,user,uid,groups",
-            WRITER + ",writer,u-1,devs",
-            READER + ",reader,u-2",
-            ""));
+    Path tokens =
+        TokenFile.write(
+            tmp.resolve("tokens.csv"), WRITER + ",writer,u-1,devs", READER + ",reader,u-2");
     serve(
         new AccessSettings(
             serverCert.certificate().toString(),
@@ -720,7 +716,7 @@ class KubectlTest {
   void theOriginalClientStillGetsTheOriginalShapes() throws Exception {
     serve();
     // GET /apis without Accept: the map keyed <group>/<version>/<plural>
-    HttpResponse<Buffer> apis = http(HttpMethod.GET, "/apis", null);
+    HttpResponse<Buffer> apis = api().send(HttpMethod.GET, "/apis", null);
     assertThat(apis.statusCode()).isEqualTo(200);
     assertThat(apis.bodyAsJsonObject().fieldNames())
         .contains("flipt.io/v1alpha1/flags", "flipt.io/v1alpha1/segments");
@@ -735,7 +731,7 @@ class KubectlTest {
     assertThat(curl.bodyAsJsonObject().fieldNames()).contains("flipt.io/v1alpha1/flags");
 
     // a list without Accept: NDJSON, one resource per line
-    HttpResponse<Buffer> list = http(HttpMethod.GET, FLAGS, null);
+    HttpResponse<Buffer> list = api().send(HttpMethod.GET, FLAGS, null);
     assertThat(list.statusCode()).isEqualTo(200);
     List<String> lines = List.of(list.bodyAsString().strip().split("\n"));
     assertThat(lines)
@@ -746,7 +742,7 @@ class KubectlTest {
     Map<String, ObjectId> refs = TestRepos.refs(remote);
     JsonObject flag = FliptFixtures.flag("default", "dark-mode", false);
     flag.getJsonObject("spec").put("name", "Dark mode");
-    HttpResponse<Buffer> put = http(HttpMethod.PUT, FLAGS + "/dark-mode", flag.encode());
+    HttpResponse<Buffer> put = api().send(HttpMethod.PUT, FLAGS + "/dark-mode", flag.encode());
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     JsonObject accepted = put.bodyAsJsonObject();
     assertThat(accepted.fieldNames()).containsExactlyInAnyOrder("id", "empty", "proposal");
@@ -907,7 +903,8 @@ class KubectlTest {
 
   /** Merges a proposal through the proposals API. */
   private void merge(String id) throws Exception {
-    HttpResponse<Buffer> merged = http(HttpMethod.POST, PROPOSALS + "/" + id + "/merge", null);
+    HttpResponse<Buffer> merged =
+        api().send(HttpMethod.POST, PROPOSALS + "/" + id + "/merge", null);
     assertThat(merged.statusCode()).as(merged.bodyAsString()).isEqualTo(200);
   }
 
@@ -918,16 +915,15 @@ class KubectlTest {
         "the server serves " + name + " at " + head,
         Duration.ofMinutes(1),
         () -> {
-          HttpResponse<Buffer> read = http(HttpMethod.GET, FLAGS + "/" + name, null);
+          HttpResponse<Buffer> read = api().send(HttpMethod.GET, FLAGS + "/" + name, null);
           return read.statusCode() == 200
               && head.equals(
                   read.bodyAsJsonObject().getJsonObject("metadata").getString("resourceVersion"));
         });
   }
 
-  private HttpResponse<Buffer> http(HttpMethod method, String path, String body) throws Exception {
-    var request = client.request(method, config.port(), "127.0.0.1", path);
-    return (body == null ? request.send() : request.sendBuffer(Buffer.buffer(body)))
-        .await(2, TimeUnit.MINUTES);
+  /** The HTTP API of the server under test. */
+  private TestHttpClient api() {
+    return TestHttpClient.loopback(client, config.port());
   }
 }

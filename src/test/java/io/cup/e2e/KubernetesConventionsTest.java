@@ -1,12 +1,14 @@
 package io.cup.e2e;
 
 import static io.cup.e2e.Fixture.SERVICES;
+import static io.cup.testing.StatusAssert.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.bus.Addresses;
 import io.cup.bus.HeadMoved;
 import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
+import io.cup.testing.TestHttpClient;
 import io.cup.testing.TestRepos;
 import io.cup.testing.WatchStream;
 import io.vertx.core.Promise;
@@ -16,7 +18,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
@@ -81,9 +82,9 @@ class KubernetesConventionsTest {
   @Test
   void everyReadCarriesTheCommitAsResourceVersionAndAStaleWriteIs409() throws Exception {
     String base = TestRepos.ref(fixture.remote, "refs/heads/main").name();
-    JsonObject web = get(SERVICES + "/web").bodyAsJsonObject();
+    JsonObject web = api().get(SERVICES + "/web").bodyAsJsonObject();
     assertThat(version(web)).isEqualTo(base);
-    JsonObject list = get(SERVICES, "application/json").bodyAsJsonObject();
+    JsonObject list = api().get(SERVICES, "application/json").bodyAsJsonObject();
     assertThat(list.getJsonObject("metadata").getString("resourceVersion")).isEqualTo(base);
     assertThat(list.getJsonArray("items"))
         .allSatisfy(item -> assertThat(version((JsonObject) item)).isEqualTo(base));
@@ -95,12 +96,12 @@ class KubernetesConventionsTest {
                 Fixture.path("default", "web"),
                 Fixture.service("default", "web", 9, "tier", "frontend")),
             Set.of());
-    assertThat(version(get(SERVICES + "/web").bodyAsJsonObject())).isEqualTo(moved.name());
+    assertThat(version(api().get(SERVICES + "/web").bodyAsJsonObject())).isEqualTo(moved.name());
 
     Map<String, ObjectId> refsBefore = TestRepos.refs(fixture.remote);
     JsonObject stale = web.copy();
     stale.getJsonObject("spec").put("replicas", 4);
-    JsonObject conflict = assertStatus(put(SERVICES + "/web", stale), 409);
+    JsonObject conflict = assertStatus(api().put(SERVICES + "/web", stale), 409);
     assertThat(conflict.getString("reason")).isEqualTo("Conflict");
     assertThat(conflict.getString("message")).contains("has been modified");
     JsonObject deleteStale =
@@ -108,20 +109,20 @@ class KubernetesConventionsTest {
             .put("kind", "DeleteOptions")
             .put("apiVersion", "v1")
             .put("preconditions", new JsonObject().put("resourceVersion", base));
-    assertStatus(delete(SERVICES + "/web", deleteStale), 409);
+    assertStatus(api().delete(SERVICES + "/web", deleteStale), 409);
     JsonObject forged = web.copy();
     forged.getJsonObject("metadata").put("resourceVersion", "not-a-version");
-    assertStatus(put(SERVICES + "/web", forged), 400);
+    assertStatus(api().put(SERVICES + "/web", forged), 400);
     JsonObject unknown = web.copy();
     unknown.getJsonObject("metadata").put("resourceVersion", "0".repeat(40));
-    assertStatus(put(SERVICES + "/web", unknown), 409);
+    assertStatus(api().put(SERVICES + "/web", unknown), 409);
     assertThat(TestRepos.refs(fixture.remote)).isEqualTo(refsBefore);
 
     // api did not change since the old version: the old version still holds for it
-    JsonObject api = get(SERVICES + "/api?revision=" + base).bodyAsJsonObject();
+    JsonObject api = api().get(SERVICES + "/api?revision=" + base).bodyAsJsonObject();
     assertThat(version(api)).isEqualTo(base);
     api.getJsonObject("spec").put("replicas", 6);
-    HttpResponse<Buffer> accepted = put(SERVICES + "/api", api);
+    HttpResponse<Buffer> accepted = api().put(SERVICES + "/api", api);
     assertThat(accepted.statusCode()).as(accepted.bodyAsString()).isEqualTo(202);
     String id = accepted.bodyAsJsonObject().getString("id");
     String stored =
@@ -130,14 +131,14 @@ class KubernetesConventionsTest {
     assertThat(stored).contains("\"replicas\": 6").doesNotContain("resourceVersion");
 
     // the current version, and no version at all, are accepted
-    JsonObject current = get(SERVICES + "/web").bodyAsJsonObject();
+    JsonObject current = api().get(SERVICES + "/web").bodyAsJsonObject();
     current.getJsonObject("spec").put("replicas", 5);
-    assertThat(put(SERVICES + "/web", current).statusCode()).isEqualTo(202);
+    assertThat(api().put(SERVICES + "/web", current).statusCode()).isEqualTo(202);
     JsonObject deleteCurrent =
         deleteStale
             .copy()
             .put("preconditions", new JsonObject().put("resourceVersion", moved.name()));
-    assertThat(delete(SERVICES + "/web", deleteCurrent).statusCode()).isEqualTo(202);
+    assertThat(api().delete(SERVICES + "/web", deleteCurrent).statusCode()).isEqualTo(202);
   }
 
   // -- PATCH
@@ -146,10 +147,11 @@ class KubernetesConventionsTest {
   @Test
   void bothPatchTypesAreProposedLikeAPutAndValidatedAfterPatching() throws Exception {
     HttpResponse<Buffer> merge =
-        patch(
-            SERVICES + "/web",
-            "application/merge-patch+json",
-            "{\"spec\":{\"replicas\":7},\"metadata\":{\"labels\":{\"team\":\"blue\"}}}");
+        api()
+            .patch(
+                SERVICES + "/web",
+                "application/merge-patch+json",
+                "{\"spec\":{\"replicas\":7},\"metadata\":{\"labels\":{\"team\":\"blue\"}}}");
     assertThat(merge.statusCode()).as(merge.bodyAsString()).isEqualTo(202);
     JsonObject merged = fileOf(merge, "web");
     assertThat(merged.getJsonObject("spec").getInteger("replicas")).isEqualTo(7);
@@ -159,12 +161,13 @@ class KubernetesConventionsTest {
         .isEqualTo(new JsonObject().put("tier", "frontend").put("team", "blue"));
 
     HttpResponse<Buffer> jsonPatch =
-        patch(
-            SERVICES + "/api",
-            "application/json-patch+json",
-            "[{\"op\":\"test\",\"path\":\"/spec/replicas\",\"value\":3},"
-                + "{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":4},"
-                + "{\"op\":\"remove\",\"path\":\"/metadata/labels/tier\"}]");
+        api()
+            .patch(
+                SERVICES + "/api",
+                "application/json-patch+json",
+                "[{\"op\":\"test\",\"path\":\"/spec/replicas\",\"value\":3},"
+                    + "{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":4},"
+                    + "{\"op\":\"remove\",\"path\":\"/metadata/labels/tier\"}]");
     assertThat(jsonPatch.statusCode()).as(jsonPatch.bodyAsString()).isEqualTo(202);
     JsonObject patched = fileOf(jsonPatch, "api");
     assertThat(patched.getJsonObject("spec").getInteger("replicas")).isEqualTo(4);
@@ -173,18 +176,20 @@ class KubernetesConventionsTest {
     Map<String, ObjectId> refsBefore = TestRepos.refs(fixture.remote);
     JsonObject failedTest =
         assertStatus(
-            patch(
-                SERVICES + "/api",
-                "application/json-patch+json",
-                "[{\"op\":\"test\",\"path\":\"/spec/replicas\",\"value\":99}]"),
+            api()
+                .patch(
+                    SERVICES + "/api",
+                    "application/json-patch+json",
+                    "[{\"op\":\"test\",\"path\":\"/spec/replicas\",\"value\":99}]"),
             422);
     assertThat(failedTest.getString("message")).contains("JSON Patch");
     JsonObject invalid =
         assertStatus(
-            patch(
-                SERVICES + "/web",
-                "application/merge-patch+json",
-                "{\"spec\":{\"replicas\":1000}}"),
+            api()
+                .patch(
+                    SERVICES + "/web",
+                    "application/merge-patch+json",
+                    "{\"spec\":{\"replicas\":1000}}"),
             422);
     assertThat(
             invalid
@@ -193,13 +198,15 @@ class KubernetesConventionsTest {
                 .getJsonObject(0)
                 .getString("field"))
         .isEqualTo("spec.replicas");
-    assertStatus(patch(SERVICES + "/web", "application/strategic-merge-patch+json", "{}"), 415);
-    assertStatus(patch(SERVICES + "/web", "application/json-patch+json", "{\"op\":1}"), 400);
-    assertStatus(patch(SERVICES + "/web", "application/merge-patch+json", "{not json"), 400);
-    assertStatus(patch(SERVICES + "/nobody", "application/merge-patch+json", "{\"spec\":{}}"), 404);
+    assertStatus(
+        api().patch(SERVICES + "/web", "application/strategic-merge-patch+json", "{}"), 415);
+    assertStatus(api().patch(SERVICES + "/web", "application/json-patch+json", "{\"op\":1}"), 400);
+    assertStatus(api().patch(SERVICES + "/web", "application/merge-patch+json", "{not json"), 400);
+    assertStatus(
+        api().patch(SERVICES + "/nobody", "application/merge-patch+json", "{\"spec\":{}}"), 404);
     String stale =
         "{\"metadata\":{\"resourceVersion\":\"" + "1".repeat(40) + "\"},\"spec\":{\"replicas\":1}}";
-    assertStatus(patch(SERVICES + "/web", "application/merge-patch+json", stale), 409);
+    assertStatus(api().patch(SERVICES + "/web", "application/merge-patch+json", stale), 409);
     assertThat(TestRepos.refs(fixture.remote)).isEqualTo(refsBefore);
   }
 
@@ -210,7 +217,8 @@ class KubernetesConventionsTest {
     Map<String, ObjectId> refsBefore = TestRepos.refs(fixture.remote);
     JsonObject web = new JsonObject(Fixture.service("default", "web", 5, "tier", "frontend"));
 
-    HttpResponse<Buffer> put = send(request(HttpMethod.PUT, SERVICES + "/web?dryRun=All"), web);
+    HttpResponse<Buffer> put =
+        TestHttpClient.sendJson(api().request(HttpMethod.PUT, SERVICES + "/web?dryRun=All"), web);
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(200);
     JsonObject after = put.bodyAsJsonObject();
     assertThat(after.getJsonObject("spec").getInteger("replicas")).isEqualTo(5);
@@ -222,15 +230,17 @@ class KubernetesConventionsTest {
         .contains("-    \"replicas\": 2\n+    \"replicas\": 5\n");
 
     HttpResponse<Buffer> asText =
-        send(
-            request(HttpMethod.PUT, SERVICES + "/web?dryRun=All")
+        TestHttpClient.sendJson(
+            api()
+                .request(HttpMethod.PUT, SERVICES + "/web?dryRun=All")
                 .putHeader("Accept", "text/x-diff"),
             web);
     assertThat(asText.statusCode()).isEqualTo(200);
     assertThat(asText.bodyAsString()).isEqualTo(diff);
 
     HttpResponse<Buffer> patch =
-        request(HttpMethod.PATCH, SERVICES + "/api?dryRun=All")
+        api()
+            .request(HttpMethod.PATCH, SERVICES + "/api?dryRun=All")
             .putHeader("Content-Type", "application/merge-patch+json")
             .sendBuffer(Buffer.buffer("{\"spec\":{\"replicas\":8}}"))
             .await(2, TimeUnit.MINUTES);
@@ -239,7 +249,10 @@ class KubernetesConventionsTest {
         .contains("+    \"replicas\": 8");
 
     HttpResponse<Buffer> delete =
-        request(HttpMethod.DELETE, SERVICES + "/api?dryRun=All").send().await(2, TimeUnit.MINUTES);
+        api()
+            .request(HttpMethod.DELETE, SERVICES + "/api?dryRun=All")
+            .send()
+            .await(2, TimeUnit.MINUTES);
     assertThat(delete.statusCode()).as(delete.bodyAsString()).isEqualTo(200);
     JsonObject deleted = delete.bodyAsJsonObject();
     assertThat(deleted.getJsonObject("metadata").getString("name")).isEqualTo("api");
@@ -247,16 +260,17 @@ class KubernetesConventionsTest {
         .contains("deleted file mode 100644")
         .contains("+++ /dev/null");
     HttpResponse<Buffer> deleteOptions =
-        delete(
-            SERVICES + "/api",
-            new JsonObject()
-                .put("kind", "DeleteOptions")
-                .put("dryRun", new JsonArray().add("All")));
+        api()
+            .delete(
+                SERVICES + "/api",
+                new JsonObject()
+                    .put("kind", "DeleteOptions")
+                    .put("dryRun", new JsonArray().add("All")));
     assertThat(deleteOptions.statusCode()).isEqualTo(200);
 
     JsonObject same = new JsonObject(Fixture.service("default", "web", 2, "tier", "frontend"));
     HttpResponse<Buffer> unchanged =
-        send(request(HttpMethod.PUT, SERVICES + "/web?dryRun=All"), same);
+        TestHttpClient.sendJson(api().request(HttpMethod.PUT, SERVICES + "/web?dryRun=All"), same);
     assertThat(unchanged.statusCode()).isEqualTo(200);
     assertThat(annotation(unchanged.bodyAsJsonObject(), "cup.flipt.io/dry-run-diff")).isEmpty();
 
@@ -269,18 +283,23 @@ class KubernetesConventionsTest {
   void writesWithAProposalIdAddCommitsToThatProposal() throws Exception {
     ObjectId base = TestRepos.ref(fixture.remote, "refs/heads/main");
     HttpResponse<Buffer> first =
-        put(SERVICES + "/web", new JsonObject(Fixture.service("default", "web", 5, "tier", "x")));
+        api()
+            .put(
+                SERVICES + "/web",
+                new JsonObject(Fixture.service("default", "web", 5, "tier", "x")));
     assertThat(first.statusCode()).isEqualTo(202);
     String id = first.bodyAsJsonObject().getString("id");
 
     HttpResponse<Buffer> second =
-        put(
-            SERVICES + "/api?proposal=" + id,
-            new JsonObject(Fixture.service("default", "api", 1, "tier", "backend")));
+        api()
+            .put(
+                SERVICES + "/api?proposal=" + id,
+                new JsonObject(Fixture.service("default", "api", 1, "tier", "backend")));
     assertThat(second.statusCode()).as(second.bodyAsString()).isEqualTo(202);
     assertThat(second.bodyAsJsonObject().getString("id")).isEqualTo(id);
     HttpResponse<Buffer> third =
-        request(
+        api()
+            .request(
                 HttpMethod.DELETE,
                 SERVICES.replace("/default/", "/staging/") + "/web?proposal=" + id)
             .send()
@@ -288,10 +307,11 @@ class KubernetesConventionsTest {
     assertThat(third.statusCode()).as(third.bodyAsString()).isEqualTo(202);
     // the same file again, on top of the proposal's own change
     HttpResponse<Buffer> again =
-        patch(
-            SERVICES + "/web?proposal=" + id,
-            "application/merge-patch+json",
-            "{\"spec\":{\"replicas\":6}}");
+        api()
+            .patch(
+                SERVICES + "/web?proposal=" + id,
+                "application/merge-patch+json",
+                "{\"spec\":{\"replicas\":6}}");
     assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(202);
 
     RevCommit head = TestRepos.parseCommit(fixture.remote, "refs/heads/cup/proposal/" + id);
@@ -308,28 +328,31 @@ class KubernetesConventionsTest {
     assertThat(files.get(Fixture.path("default", "api"))).contains("\"replicas\": 1");
     assertThat(files).doesNotContainKey(Fixture.path("staging", "web"));
 
-    JsonObject proposal = get(ProposalsPath.of(id)).bodyAsJsonObject();
+    JsonObject proposal = api().get(ProposalsPath.of(id)).bodyAsJsonObject();
     assertThat(proposal.getJsonObject("spec").getJsonArray("resources"))
         .extracting(r -> ((JsonObject) r).getString("namespace") + "/" + name((JsonObject) r))
         .containsExactlyInAnyOrder("default/web", "default/api", "staging/web");
 
-    assertThat(post(ProposalsPath.of(id) + "/merge").statusCode()).isEqualTo(200);
+    assertThat(api().post(ProposalsPath.of(id) + "/merge").statusCode()).isEqualTo(200);
     JsonObject closedOut =
         assertStatus(
-            put(
-                SERVICES + "/api?proposal=" + id,
-                new JsonObject(Fixture.service("default", "api", 2, "tier", "backend"))),
+            api()
+                .put(
+                    SERVICES + "/api?proposal=" + id,
+                    new JsonObject(Fixture.service("default", "api", 2, "tier", "backend"))),
             409);
     assertThat(closedOut.getString("message")).contains("merged");
     assertStatus(
-        put(
-            SERVICES + "/api?proposal=01aaaaaaaaaaaaaaaaaaaaaaaa",
-            new JsonObject(Fixture.service("default", "api", 2, "tier", "backend"))),
+        api()
+            .put(
+                SERVICES + "/api?proposal=01aaaaaaaaaaaaaaaaaaaaaaaa",
+                new JsonObject(Fixture.service("default", "api", 2, "tier", "backend"))),
         404);
     assertStatus(
-        put(
-            SERVICES + "/api?proposal=nope",
-            new JsonObject(Fixture.service("default", "api", 2, "tier", "backend"))),
+        api()
+            .put(
+                SERVICES + "/api?proposal=nope",
+                new JsonObject(Fixture.service("default", "api", 2, "tier", "backend"))),
         400);
   }
 
@@ -453,7 +476,7 @@ class KubernetesConventionsTest {
     int page = 0;
     do {
       String path = SERVICES + "?limit=100" + (token == null ? "" : "&continue=" + token);
-      JsonObject list = get(path, "application/json").bodyAsJsonObject();
+      JsonObject list = api().get(path, "application/json").bodyAsJsonObject();
       JsonObject metadata = list.getJsonObject("metadata");
       if (pinned == null) {
         pinned = metadata.getString("resourceVersion");
@@ -480,14 +503,15 @@ class KubernetesConventionsTest {
     assertThat(new TreeSet<>(seen)).isEqualTo(expected);
 
     // a forged token, a token of another list, an expired one
-    assertStatus(get(SERVICES + "?limit=10&continue=bm90LWEtdG9rZW4"), 400);
+    assertStatus(api().get(SERVICES + "?limit=10&continue=bm90LWEtdG9rZW4"), 400);
     String first =
-        get(SERVICES + "?limit=10", "application/json")
+        api()
+            .get(SERVICES + "?limit=10", "application/json")
             .bodyAsJsonObject()
             .getJsonObject("metadata")
             .getString("continue");
     assertStatus(
-        get(SERVICES.replace("/default/", "/staging/") + "?limit=10&continue=" + first), 400);
+        api().get(SERVICES.replace("/default/", "/staging/") + "?limit=10&continue=" + first), 400);
     String expired =
         Base64.getUrlEncoder()
             .withoutPadding()
@@ -498,7 +522,7 @@ class KubernetesConventionsTest {
                     .put("list", "apps.cup.io/v1/services|default|null|null")
                     .encode()
                     .getBytes(StandardCharsets.UTF_8));
-    JsonObject status = assertStatus(get(SERVICES + "?limit=10&continue=" + expired), 410);
+    JsonObject status = assertStatus(api().get(SERVICES + "?limit=10&continue=" + expired), 410);
     assertThat(status.getString("reason")).isEqualTo("Expired");
   }
 
@@ -535,7 +559,7 @@ class KubernetesConventionsTest {
     int agreeing = 0;
     while (agreeing < 6) {
       assertThat(System.nanoTime()).as("reads show the pushed commit").isLessThan(deadline);
-      HttpResponse<Buffer> web = get(SERVICES + "/web");
+      HttpResponse<Buffer> web = api().get(SERVICES + "/web");
       boolean current =
           web.statusCode() == 404
               || (web.statusCode() == 200 && pushed.name().equals(version(web.bodyAsJsonObject())));
@@ -571,56 +595,9 @@ class KubernetesConventionsTest {
     return resource.getJsonObject("metadata").getJsonObject("annotations").getString(key);
   }
 
-  private HttpRequest<Buffer> request(HttpMethod method, String path) {
-    return client.request(method, config.port(), "127.0.0.1", path);
-  }
-
-  private HttpResponse<Buffer> get(String path) throws Exception {
-    return request(HttpMethod.GET, path).send().await(2, TimeUnit.MINUTES);
-  }
-
-  private HttpResponse<Buffer> get(String path, String accept) throws Exception {
-    return request(HttpMethod.GET, path)
-        .putHeader("Accept", accept)
-        .send()
-        .await(2, TimeUnit.MINUTES);
-  }
-
-  private HttpResponse<Buffer> post(String path) throws Exception {
-    return request(HttpMethod.POST, path).send().await(2, TimeUnit.MINUTES);
-  }
-
-  private HttpResponse<Buffer> put(String path, JsonObject body) throws Exception {
-    return send(request(HttpMethod.PUT, path), body);
-  }
-
-  private static HttpResponse<Buffer> send(HttpRequest<Buffer> request, JsonObject body)
-      throws Exception {
-    return request
-        .putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer(body.encode()))
-        .await(2, TimeUnit.MINUTES);
-  }
-
-  private HttpResponse<Buffer> delete(String path, JsonObject options) throws Exception {
-    return send(request(HttpMethod.DELETE, path), options);
-  }
-
-  private HttpResponse<Buffer> patch(String path, String contentType, String body)
-      throws Exception {
-    return request(HttpMethod.PATCH, path)
-        .putHeader("Content-Type", contentType)
-        .sendBuffer(Buffer.buffer(body))
-        .await(2, TimeUnit.MINUTES);
-  }
-
-  private static JsonObject assertStatus(HttpResponse<Buffer> response, int code) {
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(code);
-    JsonObject status = response.bodyAsJsonObject();
-    assertThat(status.getString("kind")).isEqualTo("Status");
-    assertThat(status.getInteger("code")).isEqualTo(code);
-    assertThat(status.getString("message")).isNotBlank();
-    return status;
+  /** The HTTP API of the server under test, on loopback. */
+  private TestHttpClient api() {
+    return TestHttpClient.loopback(client, config.port());
   }
 
   /** The built-in proposals path. */

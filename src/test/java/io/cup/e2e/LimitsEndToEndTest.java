@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
+import io.cup.testing.TestHttpClient;
 import io.cup.testing.TestRepos;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -139,12 +140,12 @@ class LimitsEndToEndTest {
 
   @Test
   void aResourceFileLargerThanTheLimitIsRefusedNotLoaded() throws Exception {
-    JsonObject status = assertStatus(get(SERVICES + "/big"), 413);
+    JsonObject status = assertStatus(api().get(SERVICES + "/big"), 413);
     assertThat(status.getString("message"))
         .contains(Fixture.path("default", "big"))
         .contains(String.valueOf(ServerConfig.DEFAULT_MAX_RESOURCE_BYTES));
     // the others are read as before
-    assertThat(get(SERVICES + "/web").statusCode()).isEqualTo(200);
+    assertThat(api().get(SERVICES + "/web").statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -161,18 +162,14 @@ class LimitsEndToEndTest {
     assertThat(TestRepos.refs(fixture.remote)).isEqualTo(refsBefore);
   }
 
-  private HttpResponse<Buffer> get(String path) throws Exception {
-    return client.get(config.port(), config.host(), path).send().await(2, TimeUnit.MINUTES);
-  }
-
   private HttpResponse<Buffer> patch(String path, String contentType, String body)
       throws Exception {
-    return client
-        .request(HttpMethod.PATCH, config.port(), config.host(), path)
-        .putHeader("Content-Type", contentType)
-        .timeout(TimeUnit.SECONDS.toMillis(60))
-        .sendBuffer(Buffer.buffer(body))
-        .await(2, TimeUnit.MINUTES);
+    return TestHttpClient.await(
+        api()
+            .request(HttpMethod.PATCH, path)
+            .putHeader("Content-Type", contentType)
+            .timeout(TimeUnit.SECONDS.toMillis(60))
+            .sendBuffer(Buffer.buffer(body)));
   }
 
   private static JsonObject assertStatus(HttpResponse<Buffer> response, int code) {
@@ -184,5 +181,10 @@ class LimitsEndToEndTest {
     assertThat(status.getString("kind")).isEqualTo("Status");
     assertThat(status.getInteger("code")).isEqualTo(code);
     return status;
+  }
+
+  /** The HTTP API of the server under test. */
+  private TestHttpClient api() {
+    return new TestHttpClient(client, config.host(), config.port());
   }
 }

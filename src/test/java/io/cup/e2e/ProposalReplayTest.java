@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
 import io.cup.metrics.Metrics;
+import io.cup.testing.TestHttpClient;
 import io.cup.testing.TestRepos;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Promise;
@@ -87,10 +88,10 @@ class ProposalReplayTest {
 
     // a merge through Cup fetches first, so it sees the move; the proposal was not replayed (its
     // file did not change upstream), and merges onto the moved branch with a merge commit
-    HttpResponse<Buffer> merge = post(PROPOSALS + id + "/merge");
+    HttpResponse<Buffer> merge = api().post(PROPOSALS + id + "/merge");
     assertThat(merge.statusCode()).as(merge.bodyAsString()).isEqualTo(200);
     assertThat(TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + id)).isEqualTo(oldHead);
-    JsonObject proposal = get(PROPOSALS + id).bodyAsJsonObject();
+    JsonObject proposal = api().get(PROPOSALS + id).bodyAsJsonObject();
     assertThat(proposal.getJsonObject("spec").getString("base")).isEqualTo(base.name());
     RevCommit main = TestRepos.parseCommit(fixture.remote, "refs/heads/main");
     assertThat(main.getParents()).extracting(RevCommit::getId).containsExactly(moved, oldHead);
@@ -119,13 +120,14 @@ class ProposalReplayTest {
     assertThat(event.getJsonObject("proposal").getString("state")).isEqualTo("conflicted");
     // the branch is left as it was, for a person to look at
     assertThat(TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + id)).isEqualTo(branch);
-    JsonObject proposal = get(PROPOSALS + id).bodyAsJsonObject();
+    JsonObject proposal = api().get(PROPOSALS + id).bodyAsJsonObject();
     assertThat(proposal.getJsonObject("status").getString("state")).isEqualTo("conflicted");
     // a conflicted proposal takes no more changes
     HttpResponse<Buffer> more =
-        put(
-            SERVICES + "/api?proposal=" + id,
-            new JsonObject(Fixture.service("default", "api", 6, "tier", "backend")));
+        api()
+            .put(
+                SERVICES + "/api?proposal=" + id,
+                new JsonObject(Fixture.service("default", "api", 6, "tier", "backend")));
     assertThat(more.statusCode()).as(more.bodyAsString()).isEqualTo(409);
   }
 
@@ -159,7 +161,7 @@ class ProposalReplayTest {
     assertThat(updated.future().isComplete()).isFalse();
     assertThat(conflicted.future().isComplete()).isFalse();
     assertThat(TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + id)).isEqualTo(theirs);
-    JsonObject proposal = get(PROPOSALS + id).bodyAsJsonObject();
+    JsonObject proposal = api().get(PROPOSALS + id).bodyAsJsonObject();
     assertThat(proposal.getJsonObject("status").getString("state")).isEqualTo("open");
   }
 
@@ -193,7 +195,7 @@ class ProposalReplayTest {
     assertThat(replays() - replaysBefore).isEqualTo(1.0);
 
     // and api still merges: its file did not change upstream
-    HttpResponse<Buffer> merge = post(PROPOSALS + api + "/merge");
+    HttpResponse<Buffer> merge = api().post(PROPOSALS + api + "/merge");
     assertThat(merge.statusCode()).as(merge.bodyAsString()).isEqualTo(200);
     Map<String, String> files = TestRepos.files(fixture.remote, "refs/heads/main");
     assertThat(replicas(files, "api")).isEqualTo(6);
@@ -242,7 +244,7 @@ class ProposalReplayTest {
     assertThat(bigConflicted.future().isComplete()).isFalse();
     assertThat(TestRepos.ref(fixture.remote, "refs/heads/cup/proposal/" + big))
         .isEqualTo(bigBranch);
-    JsonObject proposal = get(PROPOSALS + big).bodyAsJsonObject();
+    JsonObject proposal = api().get(PROPOSALS + big).bodyAsJsonObject();
     assertThat(proposal.getJsonObject("status").getString("state")).isEqualTo("open");
   }
 
@@ -250,9 +252,10 @@ class ProposalReplayTest {
 
   private String propose(String name, int replicas) throws Exception {
     HttpResponse<Buffer> put =
-        put(
-            SERVICES + "/" + name,
-            new JsonObject(Fixture.service("default", name, replicas, "tier", "frontend")));
+        api()
+            .put(
+                SERVICES + "/" + name,
+                new JsonObject(Fixture.service("default", name, replicas, "tier", "frontend")));
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     return put.bodyAsJsonObject().getString("id");
   }
@@ -265,9 +268,10 @@ class ProposalReplayTest {
 
   private String proposeApi(int replicas) throws Exception {
     HttpResponse<Buffer> put =
-        put(
-            SERVICES + "/api",
-            new JsonObject(Fixture.service("default", "api", replicas, "tier", "backend")));
+        api()
+            .put(
+                SERVICES + "/api",
+                new JsonObject(Fixture.service("default", "api", replicas, "tier", "backend")));
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     return put.bodyAsJsonObject().getString("id");
   }
@@ -277,19 +281,8 @@ class ProposalReplayTest {
     return events.of(id, type);
   }
 
-  private HttpResponse<Buffer> get(String path) throws Exception {
-    return client.get(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
-  }
-
-  private HttpResponse<Buffer> post(String path) throws Exception {
-    return client.post(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
-  }
-
-  private HttpResponse<Buffer> put(String path, JsonObject body) throws Exception {
-    return client
-        .put(config.port(), "127.0.0.1", path)
-        .putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer(body.encode()))
-        .await(2, TimeUnit.MINUTES);
+  /** The HTTP API of the server under test. */
+  private TestHttpClient api() {
+    return TestHttpClient.loopback(client, config.port());
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
+import io.cup.testing.TestHttpClient;
 import io.cup.testing.TestRepos;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -74,9 +75,9 @@ class ProposalRetentionTest {
     String api = propose("api", 6);
     String cache = propose("cache", 1);
     String db = propose("db", 2);
-    assertThat(post(PROPOSALS + web + "/merge").statusCode()).isEqualTo(200);
-    assertThat(post(PROPOSALS + api + "/merge").statusCode()).isEqualTo(200);
-    assertThat(post(PROPOSALS + cache + "/close").statusCode()).isEqualTo(200);
+    assertThat(api().post(PROPOSALS + web + "/merge").statusCode()).isEqualTo(200);
+    assertThat(api().post(PROPOSALS + api + "/merge").statusCode()).isEqualTo(200);
+    assertThat(api().post(PROPOSALS + cache + "/close").statusCode()).isEqualTo(200);
     List<String> done = List.of(web, api, cache);
     Map<String, ObjectId> before = TestRepos.refs(fixture.remote);
     server.close().await(2, TimeUnit.MINUTES);
@@ -113,11 +114,11 @@ class ProposalRetentionTest {
     }
 
     // the API no longer lists archived proposals
-    String list = get(PROPOSALS.substring(0, PROPOSALS.length() - 1)).bodyAsString();
+    String list = api().get(PROPOSALS.substring(0, PROPOSALS.length() - 1)).bodyAsString();
     assertThat(list).contains(db);
     done.forEach(id -> assertThat(list).doesNotContain(id));
-    assertThat(get(PROPOSALS + web).statusCode()).isEqualTo(404);
-    assertThat(get(PROPOSALS + db).statusCode()).isEqualTo(200);
+    assertThat(api().get(PROPOSALS + web).statusCode()).isEqualTo(404);
+    assertThat(api().get(PROPOSALS + db).statusCode()).isEqualTo(200);
   }
 
   // -- helpers -----------------------------------------------------------------------------------
@@ -180,11 +181,8 @@ class ProposalRetentionTest {
     return put.bodyAsJsonObject().getString("id");
   }
 
-  private HttpResponse<Buffer> get(String path) throws Exception {
-    return client.get(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
-  }
-
-  private HttpResponse<Buffer> post(String path) throws Exception {
-    return client.post(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
+  /** The HTTP API of the server under test. */
+  private TestHttpClient api() {
+    return TestHttpClient.loopback(client, config.port());
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cup.config.ScmSettings;
 import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
+import io.cup.testing.TestHttpClient;
 import io.cup.testing.TestRepos;
 import io.cup.testing.scm.ScmStandIn;
 import io.cup.testing.scm.ScmStandIn.Kind;
@@ -15,6 +16,7 @@ import io.cup.testing.scm.Webhooks.Delivery;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -132,7 +134,7 @@ class ScmProposalsTest {
                 .getJsonObject("proposal")
                 .getString("mergeCommit"))
         .isEqualTo(sha);
-    JsonObject read = get(PROPOSALS + id).bodyAsJsonObject();
+    JsonObject read = api().get(PROPOSALS + id).bodyAsJsonObject();
     assertThat(read.getJsonObject("status").getString("state")).isEqualTo("merged");
     long polls = scm.requests().stream().filter(r -> getPull.equals(r.operationId())).count();
     long notModified =
@@ -167,15 +169,19 @@ class ScmProposalsTest {
 
     // the branch is on the remote, the tracked branch untouched
     assertThat(TestRepos.refs(fixture.remote)).containsKey("refs/heads/cup/proposal/" + id);
-    JsonObject read = get(PROPOSALS + id).bodyAsJsonObject();
+    JsonObject read = api().get(PROPOSALS + id).bodyAsJsonObject();
     assertThat(read.getJsonObject("status").getLong("pullRequest")).isEqualTo(pull.number());
     assertThat(read.getJsonObject("status").getString("url")).isEqualTo(proposal.getString("url"));
     // the resource shows the open proposal that would change it
     JsonArray onResource =
-        get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("status").getJsonArray("proposals");
+        api()
+            .get(SERVICES + "/web")
+            .bodyAsJsonObject()
+            .getJsonObject("status")
+            .getJsonArray("proposals");
     assertThat(onResource.getJsonObject(0).getString("url")).isEqualTo(proposal.getString("url"));
     // the reconciler's calls are counted where the server's metrics are served
-    assertThat(get("/metrics").bodyAsString())
+    assertThat(api().get("/metrics").bodyAsString())
         .contains("cup_scm_calls_total{operation=\"open\",outcome=\"success\"");
   }
 
@@ -200,7 +206,7 @@ class ScmProposalsTest {
                 .getJsonObject("proposal")
                 .getString("mergeCommit"))
         .isEqualTo(sha);
-    JsonObject read = get(PROPOSALS + id).bodyAsJsonObject();
+    JsonObject read = api().get(PROPOSALS + id).bodyAsJsonObject();
     assertThat(read.getJsonObject("status").getString("state")).isEqualTo("merged");
 
     HttpResponse<Buffer> again = deliver(delivery);
@@ -224,7 +230,7 @@ class ScmProposalsTest {
     assertThat(more.bodyAsJsonObject().getString("id")).isEqualTo(id);
     assertThat(scm.pulls()).hasSize(1);
     assertThat(scm.requestCount(createOperation(kind))).isEqualTo(1);
-    JsonObject read = get(PROPOSALS + id).bodyAsJsonObject();
+    JsonObject read = api().get(PROPOSALS + id).bodyAsJsonObject();
     assertThat(read.getJsonObject("spec").getJsonArray("resources")).hasSize(2);
     // the request's description lists both resources once the reconciler has rewritten it
     assertThat(scm.awaitRequest(updateOperation(kind), java.time.Duration.ofSeconds(30))).isTrue();
@@ -240,7 +246,7 @@ class ScmProposalsTest {
     HttpResponse<Buffer> late = put(SERVICES + "/worker?proposal=" + id, 1);
     assertThat(late.statusCode()).as(late.bodyAsString()).isEqualTo(409);
     // a closed proposal no longer shows on the resource
-    assertThat(get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("status")).isNull();
+    assertThat(api().get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("status")).isNull();
   }
 
   @ParameterizedTest
@@ -250,11 +256,11 @@ class ScmProposalsTest {
     String first = put(SERVICES + "/web", 5).bodyAsJsonObject().getString("id");
     String second = put(SERVICES + "/api", 7).bodyAsJsonObject().getString("id");
 
-    HttpResponse<Buffer> merge = post(PROPOSALS + first + "/merge");
+    HttpResponse<Buffer> merge = api().post(PROPOSALS + first + "/merge");
     assertThat(merge.statusCode()).as(merge.bodyAsString()).isEqualTo(200);
     assertThat(merge.bodyAsJsonObject().getJsonObject("status").getString("state"))
         .isEqualTo("merged");
-    HttpResponse<Buffer> close = post(PROPOSALS + second + "/close");
+    HttpResponse<Buffer> close = api().post(PROPOSALS + second + "/close");
     assertThat(close.statusCode()).as(close.bodyAsString()).isEqualTo(200);
     assertThat(close.bodyAsJsonObject().getJsonObject("status").getString("state"))
         .isEqualTo("closed");
@@ -265,7 +271,7 @@ class ScmProposalsTest {
     assertThat(closed.state()).isEqualTo("closed");
     assertThat(closed.merged()).isFalse();
     // a merged proposal cannot be closed
-    assertThat(post(PROPOSALS + first + "/close").statusCode()).isEqualTo(409);
+    assertThat(api().post(PROPOSALS + first + "/close").statusCode()).isEqualTo(409);
   }
 
   // -- faults ------------------------------------------------------------------------------------
@@ -293,7 +299,7 @@ class ScmProposalsTest {
     assertThat(elapsedMillis).isGreaterThanOrEqualTo(1_000);
     assertThat(scm.requestCount(create)).isEqualTo(3);
     assertThat(scm.pulls()).hasSize(1);
-    JsonObject read = get(PROPOSALS + id).bodyAsJsonObject();
+    JsonObject read = api().get(PROPOSALS + id).bodyAsJsonObject();
     assertThat(read.getJsonObject("status").getString("state")).isEqualTo("open");
   }
 
@@ -341,7 +347,11 @@ class ScmProposalsTest {
     assertThat(hook.statusCode()).as(hook.bodyAsString()).isEqualTo(200);
     // the webhook answered after the fetch (the poll is a minute here): reads see the push now
     assertThat(
-            get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("spec").getInteger("replicas"))
+            api()
+                .get(SERVICES + "/web")
+                .bodyAsJsonObject()
+                .getJsonObject("spec")
+                .getInteger("replicas"))
         .isEqualTo(9);
     assertThat(
             conflicted
@@ -497,27 +507,23 @@ class ScmProposalsTest {
   }
 
   private HttpResponse<Buffer> deliver(Delivery delivery) throws Exception {
-    HttpRequest<Buffer> request =
-        client.post(config.port(), "127.0.0.1", "/webhooks/" + delivery.scm());
+    HttpRequest<Buffer> request = api().request(HttpMethod.POST, "/webhooks/" + delivery.scm());
     delivery.headers().forEach(request::putHeader);
-    return request.sendBuffer(Buffer.buffer(delivery.body())).await(2, TimeUnit.MINUTES);
-  }
-
-  private HttpResponse<Buffer> get(String path) throws Exception {
-    return client.get(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
-  }
-
-  private HttpResponse<Buffer> post(String path) throws Exception {
-    return client.post(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
+    return TestHttpClient.await(request.sendBuffer(Buffer.buffer(delivery.body())));
   }
 
   private HttpResponse<Buffer> put(String path, int replicas) throws Exception {
     String resource = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
     String name = resource.substring(resource.lastIndexOf('/') + 1);
-    return client
-        .put(config.port(), "127.0.0.1", path)
-        .putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer(Fixture.service("default", name, replicas, "tier", "frontend")))
-        .await(2, TimeUnit.MINUTES);
+    return api()
+        .put(
+            path,
+            Fixture.service("default", name, replicas, "tier", "frontend"),
+            "application/json");
+  }
+
+  /** The HTTP API of the server under test. */
+  private TestHttpClient api() {
+    return TestHttpClient.loopback(client, config.port());
   }
 }

@@ -1,11 +1,13 @@
 package io.cup.e2e;
 
 import static io.cup.e2e.Fixture.SERVICES;
+import static io.cup.testing.StatusAssert.assertFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.bus.Addresses;
 import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
+import io.cup.testing.TestHttpClient;
 import io.cup.testing.TestRepos;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -69,35 +71,36 @@ class ServerEndToEndTest {
 
   @Test
   void readsComeFromTheTrackedBranch() throws Exception {
-    HttpResponse<Buffer> list = get(SERVICES);
+    HttpResponse<Buffer> list = api().get(SERVICES);
     assertThat(list.statusCode()).isEqualTo(200);
     List<JsonObject> items = ndjson(list.bodyAsString());
     assertThat(items)
         .extracting(o -> o.getJsonObject("metadata").getString("name"))
         .containsExactly("api", "web");
 
-    HttpResponse<Buffer> asList = get(SERVICES, "application/json");
+    HttpResponse<Buffer> asList = api().get(SERVICES, "application/json");
     JsonObject listObject = asList.bodyAsJsonObject();
     assertThat(listObject.getString("kind")).isEqualTo("ServiceList");
     assertThat(listObject.getJsonArray("items")).hasSize(2);
 
-    HttpResponse<Buffer> selected = get(SERVICES + "?labelSelector=tier%3Dbackend");
+    HttpResponse<Buffer> selected = api().get(SERVICES + "?labelSelector=tier%3Dbackend");
     assertThat(ndjson(selected.bodyAsString()))
         .extracting(o -> o.getJsonObject("metadata").getString("name"))
         .containsExactly("api");
-    assertThat(get(SERVICES + "?labelSelector=tier%20in%20(").statusCode()).isEqualTo(400);
+    assertThat(api().get(SERVICES + "?labelSelector=tier%20in%20(").statusCode()).isEqualTo(400);
 
-    JsonObject web = get(SERVICES + "/web").bodyAsJsonObject();
+    JsonObject web = api().get(SERVICES + "/web").bodyAsJsonObject();
     assertThat(web.getJsonObject("spec").getInteger("replicas")).isEqualTo(2);
 
-    assertStatus(get(SERVICES + "/nope"), 404);
-    assertStatus(get(SERVICES.replace("/default/", "/nowhere/")), 404);
-    assertStatus(get(SERVICES.replace("/default/", "/nowhere/") + "/web"), 404);
-    assertStatus(get("/apis/apps.cup.io/v1/namespaces/default/widgets"), 404);
-    assertThat(get("/apis").bodyAsJsonObject().fieldNames()).contains("apps.cup.io/v1/services");
-    assertThat(get("/healthz").statusCode()).isEqualTo(200);
-    assertThat(get("/readyz").statusCode()).isEqualTo(200);
-    String metrics = get("/metrics").bodyAsString();
+    assertFailure(api().get(SERVICES + "/nope"), 404);
+    assertFailure(api().get(SERVICES.replace("/default/", "/nowhere/")), 404);
+    assertFailure(api().get(SERVICES.replace("/default/", "/nowhere/") + "/web"), 404);
+    assertFailure(api().get("/apis/apps.cup.io/v1/namespaces/default/widgets"), 404);
+    assertThat(api().get("/apis").bodyAsJsonObject().fieldNames())
+        .contains("apps.cup.io/v1/services");
+    assertThat(api().get("/healthz").statusCode()).isEqualTo(200);
+    assertThat(api().get("/readyz").statusCode()).isEqualTo(200);
+    String metrics = api().get("/metrics").bodyAsString();
     assertThat(metrics).contains("cup_http_server_requests").contains("cup_fetch");
   }
 
@@ -106,7 +109,7 @@ class ServerEndToEndTest {
     ObjectId base = TestRepos.ref(fixture.remote, "refs/heads/main");
     JsonObject web = new JsonObject(Fixture.service("default", "web", 5, "tier", "frontend"));
 
-    HttpResponse<Buffer> put = put(SERVICES + "/web", web);
+    HttpResponse<Buffer> put = api().put(SERVICES + "/web", web);
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     JsonObject accepted = put.bodyAsJsonObject();
     assertThat(accepted.getBoolean("empty")).isFalse();
@@ -127,10 +130,15 @@ class ServerEndToEndTest {
 
     // reads still show the tracked branch; the proposal revision shows the change
     assertThat(
-            get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("spec").getInteger("replicas"))
+            api()
+                .get(SERVICES + "/web")
+                .bodyAsJsonObject()
+                .getJsonObject("spec")
+                .getInteger("replicas"))
         .isEqualTo(2);
     assertThat(
-            get(SERVICES + "/web?revision=" + id)
+            api()
+                .get(SERVICES + "/web?revision=" + id)
                 .bodyAsJsonObject()
                 .getJsonObject("spec")
                 .getInteger("replicas"))
@@ -138,10 +146,11 @@ class ServerEndToEndTest {
 
     // the same desired state as stored is no change at all
     JsonObject same = new JsonObject(Fixture.service("default", "web", 2, "tier", "frontend"));
-    assertThat(put(SERVICES + "/web", same).statusCode()).isEqualTo(204);
+    assertThat(api().put(SERVICES + "/web", same).statusCode()).isEqualTo(204);
 
     // the proposal record
-    JsonObject proposal = get("/apis/cup.flipt.io/v1alpha1/proposals/" + id).bodyAsJsonObject();
+    JsonObject proposal =
+        api().get("/apis/cup.flipt.io/v1alpha1/proposals/" + id).bodyAsJsonObject();
     assertThat(proposal.encode()).contains("\"open\"").contains("replicas");
   }
 
@@ -161,7 +170,7 @@ class ServerEndToEndTest {
     assertThat(head.getFullMessage())
         .startsWith("feat: delete apps.cup.io/v1/services default/api");
 
-    assertStatus(
+    assertFailure(
         client
             .delete(config.port(), "127.0.0.1", SERVICES + "/ghost")
             .send()
@@ -216,40 +225,45 @@ class ServerEndToEndTest {
     Map<String, ObjectId> refsBefore = TestRepos.refs(fixture.remote);
     JsonObject valid = new JsonObject(Fixture.service("default", "web", 4, "tier", "frontend"));
 
-    assertStatus(putRaw(SERVICES + "/web", "{\"apiVersion\": ", "application/json"), 400);
-    assertStatus(putRaw(SERVICES + "/web", "[1,2]", "application/json"), 400);
-    assertStatus(putRaw(SERVICES + "/web", valid.encode(), "text/plain"), 415);
-    assertStatus(put(SERVICES + "/other", valid), 400);
-    assertStatus(put(SERVICES.replace("/default/", "/staging/") + "/web", valid), 400);
+    assertFailure(api().put(SERVICES + "/web", "{\"apiVersion\": ", "application/json"), 400);
+    assertFailure(api().put(SERVICES + "/web", "[1,2]", "application/json"), 400);
+    assertFailure(api().put(SERVICES + "/web", valid.encode(), "text/plain"), 415);
+    assertFailure(api().put(SERVICES + "/other", valid), 400);
+    assertFailure(api().put(SERVICES.replace("/default/", "/staging/") + "/web", valid), 400);
     JsonObject wrongKind = valid.copy().put("kind", "Database");
-    assertStatus(put(SERVICES + "/web", wrongKind), 400);
+    assertFailure(api().put(SERVICES + "/web", wrongKind), 400);
     JsonObject wrongVersion = valid.copy().put("apiVersion", "apps.cup.io/v2");
-    assertStatus(put(SERVICES + "/web", wrongVersion), 400);
-    assertStatus(
-        put(
-            SERVICES + "/Bad_Name",
-            valid
-                .copy()
-                .put("metadata", valid.getJsonObject("metadata").copy().put("name", "Bad_Name"))),
+    assertFailure(api().put(SERVICES + "/web", wrongVersion), 400);
+    assertFailure(
+        api()
+            .put(
+                SERVICES + "/Bad_Name",
+                valid
+                    .copy()
+                    .put(
+                        "metadata",
+                        valid.getJsonObject("metadata").copy().put("name", "Bad_Name"))),
         400);
-    assertStatus(
-        putRaw(
-            "/apis/apps.cup.io/v1/namespaces/default/services/..",
-            valid.encode(),
-            "application/json"),
+    assertFailure(
+        api()
+            .put(
+                "/apis/apps.cup.io/v1/namespaces/default/services/..",
+                valid.encode(),
+                "application/json"),
         400,
         404);
-    assertStatus(
-        putRaw(
-            "/apis/apps.cup.io/v1/namespaces/..%2F..%2Fetc/services/web",
-            valid.encode(), "application/json"),
+    assertFailure(
+        api()
+            .put(
+                "/apis/apps.cup.io/v1/namespaces/..%2F..%2Fetc/services/web",
+                valid.encode(), "application/json"),
         400,
         404);
 
     JsonObject invalid = valid.copy();
     invalid.getJsonObject("spec").put("replicas", "three").put("extra", true);
-    HttpResponse<Buffer> unprocessable = put(SERVICES + "/web", invalid);
-    JsonObject status = assertStatus(unprocessable, 422);
+    HttpResponse<Buffer> unprocessable = api().put(SERVICES + "/web", invalid);
+    JsonObject status = assertFailure(unprocessable, 422);
     JsonArray causes = status.getJsonObject("details").getJsonArray("causes");
     assertThat(causes.encode()).contains("spec.replicas");
 
@@ -264,11 +278,11 @@ class ServerEndToEndTest {
                 + (11 * 1024 * 1024)
                 + "\r\n\r\n");
     assertThat(tooLarge).startsWith("HTTP/1.1 413").contains("\"kind\":\"Status\"");
-    assertStatus(put("/apis/apps.cup.io/v1/namespaces/default/widgets/web", valid), 404);
+    assertFailure(api().put("/apis/apps.cup.io/v1/namespaces/default/widgets/web", valid), 404);
 
     assertThat(TestRepos.refs(fixture.remote)).isEqualTo(refsBefore);
     // the server still serves
-    assertThat(get(SERVICES + "/web").statusCode()).isEqualTo(200);
+    assertThat(api().get(SERVICES + "/web").statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -315,17 +329,21 @@ class ServerEndToEndTest {
     assertThat(gone.getString("name")).isEqualTo("api");
 
     assertThat(
-            get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("spec").getInteger("replicas"))
+            api()
+                .get(SERVICES + "/web")
+                .bodyAsJsonObject()
+                .getJsonObject("spec")
+                .getInteger("replicas"))
         .isEqualTo(9);
-    assertStatus(get(SERVICES + "/api"), 404);
+    assertFailure(api().get(SERVICES + "/api"), 404);
   }
 
   @Test
   void aStoppedRemoteFailsWritesWith503WhileReadsGoOn() throws Exception {
     fixture.daemon.stop();
     JsonObject web = new JsonObject(Fixture.service("default", "web", 7, "tier", "frontend"));
-    HttpResponse<Buffer> refused = put(SERVICES + "/web", web);
-    JsonObject status = assertStatus(refused, 503);
+    HttpResponse<Buffer> refused = api().put(SERVICES + "/web", web);
+    JsonObject status = assertFailure(refused, 503);
     assertThat(status.getString("message"))
         .doesNotContain("password")
         // the remote's address is for the server's log, not for clients
@@ -334,11 +352,11 @@ class ServerEndToEndTest {
         .contains("Git remote");
     assertThat(refused.getHeader("Retry-After")).isEqualTo("10");
     assertThat(status.getJsonObject("details").getLong("retryAfterSeconds")).isEqualTo(10L);
-    assertThat(get(SERVICES + "/web").statusCode()).isEqualTo(200);
-    assertThat(ndjson(get(SERVICES).bodyAsString())).hasSize(2);
+    assertThat(api().get(SERVICES + "/web").statusCode()).isEqualTo(200);
+    assertThat(ndjson(api().get(SERVICES).bodyAsString())).hasSize(2);
 
     fixture.daemon.start();
-    HttpResponse<Buffer> put = put(SERVICES + "/web", web);
+    HttpResponse<Buffer> put = api().put(SERVICES + "/web", web);
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     String id = put.bodyAsJsonObject().getString("id");
     assertThat(TestRepos.refs(fixture.remote)).containsKey("refs/heads/cup/proposal/" + id);
@@ -354,38 +372,45 @@ class ServerEndToEndTest {
         .await(2, TimeUnit.MINUTES);
 
     String toMerge =
-        put(
+        api()
+            .put(
                 SERVICES + "/web",
                 new JsonObject(Fixture.service("default", "web", 4, "tier", "frontend")))
             .bodyAsJsonObject()
             .getString("id");
     String toClose =
-        put(
+        api()
+            .put(
                 SERVICES + "/api",
                 new JsonObject(Fixture.service("default", "api", 8, "tier", "backend")))
             .bodyAsJsonObject()
             .getString("id");
     String stillOpen =
-        put(
+        api()
+            .put(
                 SERVICES + "/cache",
                 new JsonObject(Fixture.service("default", "cache", 1, "tier", "backend")))
             .bodyAsJsonObject()
             .getString("id");
 
     HttpResponse<Buffer> merged =
-        post("/apis/cup.flipt.io/v1alpha1/proposals/" + toMerge + "/merge");
+        api().post("/apis/cup.flipt.io/v1alpha1/proposals/" + toMerge + "/merge");
     assertThat(merged.statusCode()).as(merged.bodyAsString()).isEqualTo(200);
     HttpResponse<Buffer> closed =
-        post("/apis/cup.flipt.io/v1alpha1/proposals/" + toClose + "/close");
+        api().post("/apis/cup.flipt.io/v1alpha1/proposals/" + toClose + "/close");
     assertThat(closed.statusCode()).as(closed.bodyAsString()).isEqualTo(200);
-    assertStatus(post("/apis/cup.flipt.io/v1alpha1/proposals/" + toMerge + "/close"), 409);
-    assertStatus(post("/apis/cup.flipt.io/v1alpha1/proposals/nope/merge"), 404);
+    assertFailure(api().post("/apis/cup.flipt.io/v1alpha1/proposals/" + toMerge + "/close"), 409);
+    assertFailure(api().post("/apis/cup.flipt.io/v1alpha1/proposals/nope/merge"), 404);
 
     // the tracked branch on the remote now holds the merged change
     assertThat(TestRepos.read(fixture.remote, "refs/heads/main", Fixture.path("default", "web")))
         .isEqualTo(Fixture.service("default", "web", 4, "tier", "frontend"));
     assertThat(
-            get(SERVICES + "/web").bodyAsJsonObject().getJsonObject("spec").getInteger("replicas"))
+            api()
+                .get(SERVICES + "/web")
+                .bodyAsJsonObject()
+                .getJsonObject("spec")
+                .getInteger("replicas"))
         .isEqualTo(4);
     assertThat(proposalEvents)
         .extracting(e -> e.getString("type"))
@@ -402,7 +427,7 @@ class ServerEndToEndTest {
   }
 
   private void assertStates(String merged, String closed, String open) throws Exception {
-    JsonObject list = get("/apis/cup.flipt.io/v1alpha1/proposals").bodyAsJsonObject();
+    JsonObject list = api().get("/apis/cup.flipt.io/v1alpha1/proposals").bodyAsJsonObject();
     String text = list.encode();
     assertThat(text).contains(merged, closed, open);
     assertThat(stateOf(merged)).isEqualTo("merged");
@@ -411,40 +436,17 @@ class ServerEndToEndTest {
   }
 
   private String stateOf(String id) throws Exception {
-    JsonObject proposal = get("/apis/cup.flipt.io/v1alpha1/proposals/" + id).bodyAsJsonObject();
+    JsonObject proposal =
+        api().get("/apis/cup.flipt.io/v1alpha1/proposals/" + id).bodyAsJsonObject();
     JsonObject status = proposal.getJsonObject("status");
     return status != null ? status.getString("state") : proposal.getString("state");
   }
 
   // -- HTTP helpers ------------------------------------------------------------------------------
 
-  private HttpResponse<Buffer> get(String path) throws Exception {
-    return client.get(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
-  }
-
-  private HttpResponse<Buffer> get(String path, String accept) throws Exception {
-    return client
-        .get(config.port(), "127.0.0.1", path)
-        .putHeader("Accept", accept)
-        .send()
-        .await(2, TimeUnit.MINUTES);
-  }
-
-  private HttpResponse<Buffer> post(String path) throws Exception {
-    return client.post(config.port(), "127.0.0.1", path).send().await(2, TimeUnit.MINUTES);
-  }
-
-  private HttpResponse<Buffer> put(String path, JsonObject body) throws Exception {
-    return putRaw(path, body.encode(), "application/json");
-  }
-
-  private HttpResponse<Buffer> putRaw(String path, String body, String contentType)
-      throws Exception {
-    return client
-        .put(config.port(), "127.0.0.1", path)
-        .putHeader("Content-Type", contentType)
-        .sendBuffer(Buffer.buffer(body))
-        .await(2, TimeUnit.MINUTES);
+  /** The HTTP API of the server under test, on loopback. */
+  private TestHttpClient api() {
+    return TestHttpClient.loopback(client, config.port());
   }
 
   /** Sends raw bytes on a fresh connection and returns what the server answers (head and body). */
@@ -467,24 +469,6 @@ class ServerEndToEndTest {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  private static JsonObject assertStatus(HttpResponse<Buffer> response, int... codes) {
-    assertThat(response.statusCode()).as(response.bodyAsString()).isIn(box(codes));
-    JsonObject status = response.bodyAsJsonObject();
-    assertThat(status.getString("kind")).isEqualTo("Status");
-    assertThat(status.getString("status")).isEqualTo("Failure");
-    assertThat(status.getInteger("code")).isEqualTo(response.statusCode());
-    assertThat(status.getString("message")).isNotBlank();
-    return status;
-  }
-
-  private static Object[] box(int[] codes) {
-    Object[] boxed = new Object[codes.length];
-    for (int i = 0; i < codes.length; i++) {
-      boxed[i] = codes[i];
-    }
-    return boxed;
   }
 
   private static List<JsonObject> ndjson(String body) {

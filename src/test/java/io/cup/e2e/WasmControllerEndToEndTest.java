@@ -9,6 +9,7 @@ import io.cup.launcher.CupServer;
 import io.cup.testing.FliptFixtures;
 import io.cup.testing.GitDaemon;
 import io.cup.testing.TestConfigs;
+import io.cup.testing.TestHttpClient;
 import io.cup.testing.TestRepos;
 import io.cup.wasm.GuestModules;
 import io.vertx.core.Future;
@@ -19,7 +20,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -102,38 +102,38 @@ class WasmControllerEndToEndTest {
     start(vertx, resources(tmp.resolve("resources"), false));
     ObjectId base = TestRepos.ref(remote, "refs/heads/main");
 
-    List<JsonObject> flags = ndjson(get(FLAGS).bodyAsString());
+    List<JsonObject> flags = ndjson(api().get(FLAGS).bodyAsString());
     assertThat(flags)
         .extracting(f -> f.getJsonObject("metadata").getString("name"))
         .containsExactly("dark-mode", "new-checkout", "search-ranking-v2");
     assertThat(flags.get(0).getJsonObject("metadata").getString("resourceVersion"))
         .isEqualTo(base.name());
-    assertThat(ndjson(get(FLAGS + "?labelSelector=team%3Dweb").bodyAsString()))
+    assertThat(ndjson(api().get(FLAGS + "?labelSelector=team%3Dweb").bodyAsString()))
         .extracting(f -> f.getJsonObject("metadata").getString("name"))
         .containsExactly("dark-mode");
-    JsonObject dark = get(FLAGS + "/dark-mode").bodyAsJsonObject();
+    JsonObject dark = api().get(FLAGS + "/dark-mode").bodyAsJsonObject();
     assertThat(dark.getJsonObject("spec").getBoolean("enabled")).isTrue();
-    assertThat(get(FLAGS + "/nope").statusCode()).isEqualTo(404);
+    assertThat(api().get(FLAGS + "/nope").statusCode()).isEqualTo(404);
 
     // two flags in one namespace: one proposal, one features.yml
     HttpResponse<Buffer> first =
-        put(TEAM_FLAGS + "/alpha", FliptFixtures.flag("team", "alpha", true));
+        api().put(TEAM_FLAGS + "/alpha", FliptFixtures.flag("team", "alpha", true));
     assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(202);
     String id = first.bodyAsJsonObject().getString("id");
     HttpResponse<Buffer> second =
-        put(TEAM_FLAGS + "/beta?proposal=" + id, FliptFixtures.flag("team", "beta", false));
+        api().put(TEAM_FLAGS + "/beta?proposal=" + id, FliptFixtures.flag("team", "beta", false));
     assertThat(second.statusCode()).as(second.bodyAsString()).isEqualTo(202);
     String branch = "refs/heads/cup/proposal/" + id;
     assertThat(changedPaths(base.name(), branch)).containsExactly("team/features.yml");
     String yaml = TestRepos.read(remote, branch, "team/features.yml");
     assertThat(yaml).contains("namespace: team").contains("key: alpha").contains("key: beta");
-    assertThat(ndjson(get(TEAM_FLAGS + "?revision=" + id).bodyAsString()))
+    assertThat(ndjson(api().get(TEAM_FLAGS + "?revision=" + id).bodyAsString()))
         .extracting(f -> f.getJsonObject("metadata").getString("name"))
         .containsExactly("alpha", "beta");
 
     // delete: a proposal that removes the entry from default/features.yml only
     HttpResponse<Buffer> deleted =
-        request(HttpMethod.DELETE, FLAGS + "/dark-mode").send().await(2, TimeUnit.MINUTES);
+        api().request(HttpMethod.DELETE, FLAGS + "/dark-mode").send().await(2, TimeUnit.MINUTES);
     assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(202);
     String deleteBranch = "refs/heads/cup/proposal/" + deleted.bodyAsJsonObject().getString("id");
     assertThat(changedPaths(base.name(), deleteBranch)).containsExactly("default/features.yml");
@@ -141,7 +141,8 @@ class WasmControllerEndToEndTest {
         .doesNotContain("key: dark-mode")
         .contains("key: new-checkout");
     assertThat(
-            request(HttpMethod.DELETE, FLAGS + "/nope")
+            api()
+                .request(HttpMethod.DELETE, FLAGS + "/nope")
                 .send()
                 .await(2, TimeUnit.MINUTES)
                 .statusCode())
@@ -176,7 +177,7 @@ class WasmControllerEndToEndTest {
   void aProposalFollowsItsBaseByRunningTheControllerAgain(Vertx vertx) throws Exception {
     start(vertx, resources(tmp.resolve("resources"), false));
     HttpResponse<Buffer> put =
-        put(FLAGS + "/dark-mode", FliptFixtures.flag("default", "dark-mode", false));
+        api().put(FLAGS + "/dark-mode", FliptFixtures.flag("default", "dark-mode", false));
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
     String id = put.bodyAsJsonObject().getString("id");
     Promise<JsonObject> updated = Promise.promise();
@@ -213,9 +214,9 @@ class WasmControllerEndToEndTest {
     // the controller ran again at the new head: both edits are in the one file
     String yaml = TestRepos.read(remote, branch, "default/features.yml");
     assertThat(yaml).contains("The checkout on one page, for all.");
-    JsonObject dark = get(FLAGS + "/dark-mode?revision=" + id).bodyAsJsonObject();
+    JsonObject dark = api().get(FLAGS + "/dark-mode?revision=" + id).bodyAsJsonObject();
     assertThat(dark.getJsonObject("spec").getBoolean("enabled")).isFalse();
-    JsonObject checkout = get(FLAGS + "/new-checkout?revision=" + id).bodyAsJsonObject();
+    JsonObject checkout = api().get(FLAGS + "/new-checkout?revision=" + id).bodyAsJsonObject();
     assertThat(checkout.getJsonObject("spec").getString("description"))
         .isEqualTo("The checkout on one page, for all.");
     assertThat(changedPaths(moved.name(), branch)).containsExactly("default/features.yml");
@@ -230,12 +231,14 @@ class WasmControllerEndToEndTest {
     List<Future<HttpResponse<Buffer>>> hostile = new ArrayList<>();
     for (String plural : List.of("spinners", "bombs", "floods", "escapes")) {
       hostile.add(
-          request(HttpMethod.GET, "/apis/hostile.cup.io/v1/namespaces/default/" + plural + "/x")
+          api()
+              .request(
+                  HttpMethod.GET, "/apis/hostile.cup.io/v1/namespaces/default/" + plural + "/x")
               .send());
     }
     long started = System.nanoTime();
     // while the spinner runs, a flag still answers
-    assertThat(get(FLAGS + "/new-checkout").statusCode()).isEqualTo(200);
+    assertThat(api().get(FLAGS + "/new-checkout").statusCode()).isEqualTo(200);
     HttpResponse<Buffer> spin = hostile.get(0).await(2, TimeUnit.MINUTES);
     HttpResponse<Buffer> bomb = hostile.get(1).await(2, TimeUnit.MINUTES);
     HttpResponse<Buffer> flood = hostile.get(2).await(2, TimeUnit.MINUTES);
@@ -252,7 +255,8 @@ class WasmControllerEndToEndTest {
     assertThat(escape.bodyAsString()).contains("refused").doesNotContain("ESCAPED");
     // a write through a spinning module is the same 504, and nothing reaches the remote
     HttpResponse<Buffer> put =
-        request(HttpMethod.PUT, "/apis/hostile.cup.io/v1/namespaces/default/spinners/x")
+        api()
+            .request(HttpMethod.PUT, "/apis/hostile.cup.io/v1/namespaces/default/spinners/x")
             .putHeader("Content-Type", "application/json")
             .sendBuffer(
                 Buffer.buffer(
@@ -265,7 +269,7 @@ class WasmControllerEndToEndTest {
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(504);
     assertThat(TestRepos.refs(remote)).isEqualTo(refs);
     // the workers are free again
-    assertThat(ndjson(get(FLAGS).bodyAsString())).hasSize(3);
+    assertThat(ndjson(api().get(FLAGS).bodyAsString())).hasSize(3);
   }
 
   @Test
@@ -313,7 +317,8 @@ class WasmControllerEndToEndTest {
 
     // a patch over the limit: refused before the controller reads the resource
     HttpResponse<Buffer> bigPatch =
-        request(HttpMethod.PATCH, FLAGS + "/dark-mode")
+        api()
+            .request(HttpMethod.PATCH, FLAGS + "/dark-mode")
             .putHeader("Content-Type", "application/merge-patch+json")
             .sendBuffer(
                 Buffer.buffer(
@@ -333,7 +338,8 @@ class WasmControllerEndToEndTest {
             .encode();
     assertThat(patch.length()).isLessThan(2048);
     HttpResponse<Buffer> patched =
-        request(HttpMethod.PATCH, FLAGS + "/dark-mode")
+        api()
+            .request(HttpMethod.PATCH, FLAGS + "/dark-mode")
             .putHeader("Content-Type", "application/merge-patch+json")
             .sendBuffer(Buffer.buffer(patch))
             .await(2, TimeUnit.MINUTES);
@@ -345,7 +351,7 @@ class WasmControllerEndToEndTest {
 
     // a write under the limit goes through
     HttpResponse<Buffer> small =
-        put(FLAGS + "/dark-mode", FliptFixtures.flag("default", "dark-mode", false));
+        api().put(FLAGS + "/dark-mode", FliptFixtures.flag("default", "dark-mode", false));
     assertThat(small.statusCode()).as(small.bodyAsString()).isEqualTo(202);
   }
 
@@ -449,27 +455,12 @@ class WasmControllerEndToEndTest {
     return all.stream().filter(p -> !Objects.equals(before.get(p), after.get(p))).toList();
   }
 
-  private HttpRequest<Buffer> request(HttpMethod method, String path) {
-    return client.request(method, config.port(), "127.0.0.1", path);
-  }
-
-  private HttpResponse<Buffer> get(String path) throws Exception {
-    return request(HttpMethod.GET, path).send().await(2, TimeUnit.MINUTES);
-  }
-
-  private HttpResponse<Buffer> put(String path, JsonObject body) throws Exception {
-    return request(HttpMethod.PUT, path)
-        .putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer(body.encode()))
-        .await(2, TimeUnit.MINUTES);
-  }
-
   /** Reads {@code path} {@code count} times, one after the other: each read's milliseconds. */
   private List<Long> readMillis(String path, int count) throws Exception {
     List<Long> millis = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       long started = System.nanoTime();
-      HttpResponse<Buffer> read = get(path);
+      HttpResponse<Buffer> read = api().get(path);
       millis.add((System.nanoTime() - started) / 1_000_000L);
       assertThat(read.statusCode()).as(read.bodyAsString()).isEqualTo(200);
     }
@@ -489,7 +480,8 @@ class WasmControllerEndToEndTest {
   }
 
   private Future<HttpResponse<Buffer>> spinnerPut(JsonObject body) {
-    return request(HttpMethod.PUT, "/apis/hostile.cup.io/v1/namespaces/default/spinners/x")
+    return api()
+        .request(HttpMethod.PUT, "/apis/hostile.cup.io/v1/namespaces/default/spinners/x")
         .putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(body.encode()));
   }
@@ -502,5 +494,10 @@ class WasmControllerEndToEndTest {
       }
     }
     return items;
+  }
+
+  /** The HTTP API of the server under test. */
+  private TestHttpClient api() {
+    return TestHttpClient.loopback(client, config.port());
   }
 }
