@@ -3,9 +3,9 @@ package io.cup.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cup.bus.Addresses;
+import io.cup.bus.BusAddress;
 import io.cup.bus.ChangeSetReply;
 import io.cup.bus.ListReply;
-import io.cup.bus.Proposal;
 import io.cup.bus.ProposalRequest;
 import io.cup.bus.ResourceReply;
 import io.cup.bus.ResourceRequest;
@@ -204,8 +204,7 @@ final class ResourceApi {
                   null);
           String pinned = revision;
           Future<ListReply> read =
-              bus.request(Addresses.CONTROLLER_LIST, request.toJson(), bus.timeouts().controller())
-                  .map(ListReply::fromJson)
+              bus.request(Addresses.CONTROLLER_LIST, request, bus.timeouts().controller())
                   .recover(
                       failure -> {
                         StatusException status = StatusException.from(failure);
@@ -288,9 +287,7 @@ final class ResourceApi {
           Future<HeadReads.Read> read =
               kept != null
                   ? Future.succeededFuture(kept)
-                  : bus.request(
-                          Addresses.CONTROLLER_GET, request.toJson(), bus.timeouts().controller())
-                      .map(ResourceReply::fromJson)
+                  : bus.request(Addresses.CONTROLLER_GET, request, bus.timeouts().controller())
                       .map(
                           reply -> {
                             if (reply.resource() == null) {
@@ -456,8 +453,8 @@ final class ResourceApi {
   /** The resource of the request where its write goes, or null when it does not exist there. */
   private Future<JsonObject> live(RoutingContext ctx, ServedResource served, WriteOptions options) {
     ResourceRequest read = target(ctx, served, options.proposal(), null);
-    return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
-        .map(reply -> ResourceReply.fromJson(reply).resource())
+    return bus.request(Addresses.CONTROLLER_GET, read, bus.timeouts().controller())
+        .map(ResourceReply::resource)
         .recover(
             failure -> {
               StatusException status = StatusException.from(failure);
@@ -603,8 +600,7 @@ final class ResourceApi {
     String namespace = ctx.pathParam("namespace");
     String name = name(ctx);
     ServerSideApply fields = new ServerSideApply(served.apiVersion(), served.definition().kind());
-    return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
-        .map(ResourceReply::fromJson)
+    return bus.request(Addresses.CONTROLLER_GET, read, bus.timeouts().controller())
         .recover(
             failure -> {
               // missing: an apply creates it, any other patch is 404 (below)
@@ -785,15 +781,14 @@ final class ResourceApi {
   private Future<ChangeSetReply> change(
       RoutingContext ctx,
       ServedResource served,
-      String address,
+      BusAddress<ResourceRequest, ChangeSetReply> address,
       JsonObject resource,
       String expectedVersion,
       WriteOptions options) {
     ResourceRequest request =
         target(ctx, served, options.proposal(), resource)
             .withPrecondition(expectedVersion, options.dryRun());
-    return bus.request(address, request.toJson(), bus.timeouts().controller())
-        .map(ChangeSetReply::fromJson)
+    return bus.request(address, request, bus.timeouts().controller())
         .recover(
             failure -> {
               StatusException status = StatusException.from(failure);
@@ -879,8 +874,7 @@ final class ResourceApi {
             List.of(changes.resource()),
             options.proposal(),
             AccessControl.requester(ctx));
-    return bus.request(Addresses.PROPOSAL_CREATE, request.toJson(), bus.timeouts().proposalCreate())
-        .map(Proposal::fromJson)
+    return bus.request(Addresses.PROPOSAL_CREATE, request, bus.timeouts().proposalCreate())
         .map(
             proposal -> {
               pending.record(proposal);
@@ -916,8 +910,7 @@ final class ResourceApi {
     }
     WriteOptions options = WriteOptions.of(ctx);
     ResourceRequest read = target(ctx, served, options.proposal(), null);
-    return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
-        .map(ResourceReply::fromJson)
+    return bus.request(Addresses.CONTROLLER_GET, read, bus.timeouts().controller())
         .map(
             current -> {
               if (current.resource() == null) {

@@ -1,5 +1,6 @@
 package io.cup.config;
 
+import io.cup.bus.SourceKind;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -312,6 +313,11 @@ public record ServerConfig(
         HttpSettings.fromJson(json.getJsonObject("http")),
         json.getLong("proposalRetentionMillis", 0L),
         json.getLong("wasmMaxBodyBytes", DEFAULT_WASM_MAX_BODY_BYTES));
+  }
+
+  /** What is served, as the closed set it is: {@link #source()} read as a {@link SourceKind}. */
+  public SourceKind sourceKind() {
+    return SourceKind.fromWire(source);
   }
 
   /** Reads the {@code "server"} entry of a verticle's deployment config. */

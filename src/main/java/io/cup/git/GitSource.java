@@ -1,5 +1,6 @@
 package io.cup.git;
 
+import io.cup.bus.ProposalId;
 import io.cup.config.ServerConfig;
 import io.cup.status.StatusException;
 import java.io.IOException;
@@ -60,9 +61,6 @@ import org.slf4j.LoggerFactory;
 public final class GitSource implements Source {
   /** Whether a clone was tried already: a failing clone is logged once, not every poll. */
   private boolean cloneAttempted;
-
-  /** Branch prefix of proposals: {@code cup/proposal/<id>}. */
-  public static final String PROPOSAL_BRANCH_PREFIX = "cup/proposal/";
 
   /** Refs Cup keeps its own records under (fetched and pruned like branches). */
   public static final String CUP_REFS = "refs/cup/";
@@ -323,8 +321,8 @@ public final class GitSource implements Source {
           return id;
         }
       }
-      if (Repository.isValidRefName(Constants.R_HEADS + PROPOSAL_BRANCH_PREFIX + revision)) {
-        Ref ref = repo.exactRef(Constants.R_HEADS + PROPOSAL_BRANCH_PREFIX + revision);
+      if (Repository.isValidRefName(Constants.R_HEADS + ProposalId.branch(revision))) {
+        Ref ref = repo.exactRef(Constants.R_HEADS + ProposalId.branch(revision));
         if (ref != null) {
           return ref.getObjectId();
         }
