@@ -1,12 +1,11 @@
 package io.cup.api;
 
+import io.cup.config.CupVersion;
 import io.cup.config.ResourceConfiguration;
 import io.cup.config.ResourceDefinition;
 import io.cup.config.ServedResource;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -1192,14 +1190,6 @@ final class OpenApiDocument {
   }
 
   private static String version() {
-    Properties properties = new Properties();
-    try (InputStream in = OpenApiDocument.class.getResourceAsStream("/io/cup/version.properties")) {
-      if (in != null) {
-        properties.load(in);
-      }
-    } catch (IOException e) {
-      return "unknown";
-    }
-    return properties.getProperty("version", "unknown");
+    return CupVersion.current();
   }
 }

@@ -73,9 +73,8 @@ public final class ResourceConfigurationLoader {
   private static final List<String> TEMPLATE_KEYS =
       List.of("resource_template", "list_template", "path_template", "directory_template");
 
-  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern DNS_SUBDOMAIN =
-      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final Pattern DNS_LABEL = DnsNames.LABEL;
+  private static final Pattern DNS_SUBDOMAIN = DnsNames.SUBDOMAIN;
   private static final Pattern KIND_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
 
   private static final ObjectMapper JSON =
