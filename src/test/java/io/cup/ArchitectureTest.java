@@ -1,5 +1,6 @@
 package io.cup;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -8,6 +9,8 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.cup.bus.BusMessage;
+import io.vertx.core.eventbus.EventBus;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +72,39 @@ class ArchitectureTest {
         .should()
         .beFreeOfCycles()
         .because("a package cycle blurs which layer owns what")
+        .check(cup);
+  }
+
+  @Test
+  void busMessagesLiveInTheBusPackage() {
+    classes()
+        .that()
+        .implement(BusMessage.class)
+        .should()
+        .resideInAPackage("io.cup.bus")
+        .because(
+            "every message on the event bus is a record of io.cup.bus, documented in"
+                + " docs/event-bus.md (a message type elsewhere is a contract nobody wrote down)")
+        .check(cup);
+  }
+
+  @Test
+  void onlyTheBusPackageTouchesTheEventBusDirectly() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.cup.bus")
+        .should()
+        .callMethodWhere(
+            DescribedPredicate.describe(
+                "EventBus.request, send, publish or consumer",
+                call ->
+                    call.getTarget().getOwner().isAssignableTo(EventBus.class)
+                        && java.util.Set.of(
+                                "request", "send", "publish", "consumer", "localConsumer")
+                            .contains(call.getTarget().getName())))
+        .because(
+            "messages go through the typed addresses of io.cup.bus.Addresses (BusAddress,"
+                + " EventAddress), the one path between the records and the JSON on the wire")
         .check(cup);
   }
 }
