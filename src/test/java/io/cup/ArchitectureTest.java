@@ -1,5 +1,6 @@
 package io.cup;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -21,7 +22,9 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import io.cup.bus.BusMessage;
 import io.cup.config.ServerConfig;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -357,5 +360,38 @@ class ArchitectureTest {
                         && (call.getName().startsWith("synchronized")
                             || call.getName().equals("newSetFromMap")));
     return constructs || wraps;
+  }
+
+  @Test
+  void busMessagesLiveInTheBusPackage() {
+    classes()
+        .that()
+        .implement(BusMessage.class)
+        .should()
+        .resideInAPackage("io.cup.bus")
+        .because(
+            "every message on the event bus is a record of io.cup.bus, documented in"
+                + " docs/event-bus.md (a message type elsewhere is a contract nobody wrote down)")
+        .check(cup);
+  }
+
+  @Test
+  void onlyTheBusPackageTouchesTheEventBusDirectly() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.cup.bus")
+        .should()
+        .callMethodWhere(
+            DescribedPredicate.describe(
+                "EventBus.request, send, publish or consumer",
+                call ->
+                    call.getTarget().getOwner().isAssignableTo(EventBus.class)
+                        && java.util.Set.of(
+                                "request", "send", "publish", "consumer", "localConsumer")
+                            .contains(call.getTarget().getName())))
+        .because(
+            "messages go through the typed addresses of io.cup.bus.Addresses (BusAddress,"
+                + " EventAddress), the one path between the records and the JSON on the wire")
+        .check(cup);
   }
 }

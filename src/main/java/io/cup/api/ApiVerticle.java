@@ -1,5 +1,6 @@
 package io.cup.api;
 
+import io.cup.bus.SourceKind;
 import io.cup.config.ConfigurationException;
 import io.cup.config.HttpSettings;
 import io.cup.config.ResourceConfiguration;
@@ -81,14 +82,14 @@ public class ApiVerticle extends VerticleBase {
               BusClient bus = BusClient.of(vertx, config());
               pending = new PendingProposals(vertx, bus);
               headReads =
-                  "git".equals(config.source())
+                  config.sourceKind() == SourceKind.GIT
                       ? new HeadReads(
                           vertx,
                           bus,
                           config().getInteger("headReadsCapacity", HeadReads.DEFAULT_CAPACITY))
                       : null;
               watches =
-                  "git".equals(config.source())
+                  config.sourceKind() == SourceKind.GIT
                       ? new Watches(vertx, bus, config.watchBookmarkMillis())
                       : null;
               return ApiAccess.start(
@@ -144,7 +145,7 @@ public class ApiVerticle extends VerticleBase {
   private Router router(ServerConfig config, ResourceConfiguration resources, BusClient bus) {
     ResourceApi api = new ResourceApi(resources);
     ResourceReads reads =
-        new ResourceReads(bus, pending, headReads, watches, "git".equals(config.source()));
+        new ResourceReads(bus, pending, headReads, watches, config.sourceKind() == SourceKind.GIT);
     ResourceWrites writes =
         new ResourceWrites(
             bus, validation, pending, config.maxResourceBytes(), config.wasmMaxBodyBytes());
@@ -189,7 +190,7 @@ public class ApiVerticle extends VerticleBase {
     routes.path(OpenApiApi.V3_GROUP_VERSION).on(HttpMethod.GET, openApi::groupVersion).end();
     routes.path(OpenApiApi.V2).on(HttpMethod.GET, openApi::v2).end();
     routes.path(OpenApiApi.CUP).on(HttpMethod.GET, openApi::cup).end();
-    Discovery discovery = new Discovery(resources, "git".equals(config.source()));
+    Discovery discovery = new Discovery(resources, config.sourceKind() == SourceKind.GIT);
     routes.path("/version").on(HttpMethod.GET, discovery::version).end();
     routes.path("/api").on(HttpMethod.GET, discovery::core).end();
     routes.path("/apis").on(HttpMethod.GET, discovery::groups).end();

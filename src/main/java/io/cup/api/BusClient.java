@@ -1,11 +1,11 @@
 package io.cup.api;
 
 import io.cup.bus.Addresses;
+import io.cup.bus.BusAddress;
+import io.cup.bus.BusMessage;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
 
@@ -38,7 +38,7 @@ final class BusClient {
   static final int DEFAULT_CONTROLLER_WRITE_QUEUE = 16 * Runtime.getRuntime().availableProcessors();
 
   /** The controller addresses that compute change sets, run on the write workers. */
-  private static final Set<String> WRITES =
+  private static final Set<BusAddress<?, ?>> WRITES =
       Set.of(Addresses.CONTROLLER_PUT, Addresses.CONTROLLER_DELETE);
 
   private static final String CONTROLLER_PREFIX = "cup.controller.";
@@ -84,8 +84,9 @@ final class BusClient {
     return timeouts;
   }
 
-  Future<JsonObject> request(String address, JsonObject body, long timeoutMillis) {
-    if (!address.startsWith(CONTROLLER_PREFIX)) {
+  <Q extends BusMessage, R extends BusMessage> Future<R> request(
+      BusAddress<Q, R> address, Q body, long timeoutMillis) {
+    if (!address.name().startsWith(CONTROLLER_PREFIX)) {
       return send(address, body, timeoutMillis);
     }
     Bound bound = WRITES.contains(address) ? writes : reads;
@@ -115,10 +116,8 @@ final class BusClient {
     }
   }
 
-  private Future<JsonObject> send(String address, JsonObject body, long timeoutMillis) {
-    return vertx
-        .eventBus()
-        .<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(timeoutMillis))
-        .map(Message::body);
+  private <Q extends BusMessage, R extends BusMessage> Future<R> send(
+      BusAddress<Q, R> address, Q body, long timeoutMillis) {
+    return address.request(vertx.eventBus(), body, timeoutMillis);
   }
 }

@@ -1,5 +1,6 @@
 package io.cup.api;
 
+import io.cup.config.CupVersion;
 import io.cup.config.ResourceConfiguration;
 import io.cup.config.ResourceDefinition;
 import io.cup.config.ServedResource;
@@ -8,14 +9,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -381,16 +379,7 @@ final class Discovery {
   }
 
   private static JsonObject versionInfo() {
-    String cup = "unknown";
-    try (InputStream in = Discovery.class.getResourceAsStream("/io/cup/version.properties")) {
-      if (in != null) {
-        Properties properties = new Properties();
-        properties.load(in);
-        cup = properties.getProperty("version", cup);
-      }
-    } catch (IOException e) {
-      // the version is informative only
-    }
+    String cup = CupVersion.current();
     return new JsonObject()
         .put("major", KUBERNETES_MAJOR)
         .put("minor", KUBERNETES_MINOR)

@@ -1,8 +1,7 @@
 package io.cup.api;
 
 import io.cup.bus.Addresses;
-import io.cup.bus.HeadMoved;
-import io.cup.bus.RepositoryStatus;
+import io.cup.bus.Empty;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -51,16 +50,12 @@ final class HeadReads {
 
   /** Follows the head; never fails the start (without a head, nothing is cached). */
   Future<Void> start() {
-    moves =
-        vertx
-            .eventBus()
-            .consumer(Addresses.EVENTS_HEAD, m -> moved(HeadMoved.fromJson(m.body()).to()));
+    moves = Addresses.EVENTS_HEAD.consume(vertx.eventBus(), moved -> moved(moved.to()));
     return moves
         .completion()
         .compose(
             ignored ->
-                bus.request(Addresses.REPOSITORY_STATUS, new JsonObject(), bus.timeouts().status()))
-        .map(RepositoryStatus::fromJson)
+                bus.request(Addresses.REPOSITORY_STATUS, Empty.INSTANCE, bus.timeouts().status()))
         .<Void>map(
             status -> {
               if (head == null && status.head() != null) {

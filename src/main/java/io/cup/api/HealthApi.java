@@ -1,11 +1,10 @@
 package io.cup.api;
 
 import io.cup.bus.Addresses;
-import io.cup.bus.RepositoryStatus;
+import io.cup.bus.Empty;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -30,8 +29,7 @@ final class HealthApi {
   void ready(RoutingContext ctx) {
     Reply.send(
         ctx,
-        bus.request(Addresses.REPOSITORY_STATUS, new JsonObject(), bus.timeouts().status())
-            .map(RepositoryStatus::fromJson)
+        bus.request(Addresses.REPOSITORY_STATUS, Empty.INSTANCE, bus.timeouts().status())
             .transform(
                 ar -> {
                   if (ar.succeeded() && ar.result().ready()) {

@@ -42,7 +42,10 @@ final class KubernetesAnswers {
     annotations(metadata)
         .put(
             PROPOSAL_ANNOTATION,
-            new JsonObject().put("id", proposal.id()).put("state", proposal.state()).encode());
+            new JsonObject()
+                .put("id", proposal.id())
+                .put("state", proposal.state().wire())
+                .encode());
     return object;
   }
 

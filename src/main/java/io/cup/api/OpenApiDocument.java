@@ -1,5 +1,6 @@
 package io.cup.api;
 
+import io.cup.config.CupVersion;
 import io.cup.config.ResourceConfiguration;
 import io.cup.config.ResourceDefinition;
 import io.cup.config.ServedResource;
@@ -16,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -558,14 +558,6 @@ final class OpenApiDocument {
   }
 
   private static String version() {
-    Properties properties = new Properties();
-    try (InputStream in = OpenApiDocument.class.getResourceAsStream("/io/cup/version.properties")) {
-      if (in != null) {
-        properties.load(in);
-      }
-    } catch (IOException e) {
-      return "unknown";
-    }
-    return properties.getProperty("version", "unknown");
+    return CupVersion.current();
   }
 }

@@ -1,8 +1,8 @@
 package io.cup.api;
 
 import io.cup.bus.Addresses;
+import io.cup.bus.Empty;
 import io.cup.bus.Proposal;
-import io.cup.bus.ProposalEvent;
 import io.cup.bus.ResourceRef;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
@@ -63,12 +63,7 @@ final class PendingProposals {
 
   /** Listens for proposal events and loads the open proposals; never fails the start. */
   Future<Void> start() {
-    events =
-        vertx
-            .eventBus()
-            .consumer(
-                Addresses.EVENTS_PROPOSAL,
-                message -> record(ProposalEvent.fromJson(message.body()).proposal()));
+    events = Addresses.EVENTS_PROPOSAL.consume(vertx.eventBus(), event -> record(event.proposal()));
     resyncTimer = vertx.setPeriodic(RESYNC_MILLIS, id -> reload());
     return events.completion().compose(ignored -> reload());
   }
@@ -86,14 +81,11 @@ final class PendingProposals {
     }
     sinceListed = new ArrayList<>();
     reloading =
-        bus.request(Addresses.PROPOSAL_LIST, new JsonObject(), bus.timeouts().status())
+        bus.request(Addresses.PROPOSAL_LIST, Empty.INSTANCE, bus.timeouts().status())
             .map(
                 reply -> {
                   open.clear();
-                  reply.getJsonArray("items", new JsonArray()).stream()
-                      .map(item -> Proposal.fromJson((JsonObject) item))
-                      .filter(Proposal::isOpen)
-                      .forEach(p -> open.put(p.id(), p));
+                  reply.items().stream().filter(Proposal::isOpen).forEach(p -> open.put(p.id(), p));
                   // the list was read before these: they are newer
                   for (Proposal proposal : sinceListed) {
                     apply(proposal);
@@ -184,7 +176,7 @@ final class PendingProposals {
       pending.add(
           new JsonObject()
               .put("id", p.proposal().id())
-              .put("state", p.proposal().state())
+              .put("state", p.proposal().state().wire())
               .put("action", p.action())
               .put("url", ProposalView.absolute(p.proposal().url(), origin)));
     }

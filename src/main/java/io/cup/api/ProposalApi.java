@@ -1,6 +1,8 @@
 package io.cup.api;
 
 import io.cup.bus.Addresses;
+import io.cup.bus.BusAddress;
+import io.cup.bus.Empty;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalAction;
 import io.cup.status.StatusException;
@@ -50,13 +52,12 @@ final class ProposalApi {
               ListPaging.query(
                   ctx.queryParams().get("limit"), ctx.queryParams().get("continue"), LIST_SCOPE);
           String origin = ResourceApi.origin(ctx);
-          return bus.request(Addresses.PROPOSAL_LIST, new JsonObject(), bus.timeouts().proposal())
+          return bus.request(Addresses.PROPOSAL_LIST, Empty.INSTANCE, bus.timeouts().proposal())
               .map(
                   reply -> {
                     JsonArray objects = new JsonArray();
-                    for (Object item : reply.getJsonArray("items", new JsonArray())) {
-                      objects.add(
-                          ProposalView.object(Proposal.fromJson((JsonObject) item), origin));
+                    for (Proposal proposal : reply.items()) {
+                      objects.add(ProposalView.object(proposal, origin));
                     }
                     ListPaging.Page page =
                         ListPaging.page(
@@ -100,17 +101,17 @@ final class ProposalApi {
     transition(ctx, Addresses.PROPOSAL_CLOSE, bus.timeouts().proposal());
   }
 
-  private void transition(RoutingContext ctx, String address, long timeout) {
+  private void transition(
+      RoutingContext ctx, BusAddress<ProposalAction, Proposal> address, long timeout) {
     Reply.send(
         ctx,
         () -> {
           ResourceApi.requireAccept(ctx, JSON_ONLY);
-          JsonObject action = new ProposalAction(id(ctx), AccessControl.requester(ctx)).toJson();
+          ProposalAction action = new ProposalAction(id(ctx), AccessControl.requester(ctx));
           // a close that only the author may do: read the proposal first to know its author
           Future<?> allowed = AccessControl.authorOnly(ctx) ? read(ctx) : Future.succeededFuture();
           return allowed
               .compose(ok -> bus.request(address, action, timeout))
-              .map(Proposal::fromJson)
               .map(
                   p -> {
                     pending.record(p);
@@ -125,10 +126,7 @@ final class ProposalApi {
    */
   private Future<Proposal> read(RoutingContext ctx) {
     return bus.request(
-            Addresses.PROPOSAL_GET,
-            new ProposalAction(id(ctx), null).toJson(),
-            bus.timeouts().proposal())
-        .map(Proposal::fromJson)
+            Addresses.PROPOSAL_GET, ProposalAction.of(id(ctx)), bus.timeouts().proposal())
         .map(
             proposal -> {
               AccessControl.checkAuthor(ctx, proposal);

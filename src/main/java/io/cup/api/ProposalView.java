@@ -38,7 +38,7 @@ final class ProposalView {
         new JsonObject()
             .put("source", proposal.source())
             .put("url", absolute(proposal.url(), origin));
-    putIfPresent(summary, "state", proposal.state());
+    putIfPresent(summary, "state", proposal.state().wire());
     putIfPresent(summary, "branch", proposal.branch());
     if (proposal.createdBy() != null) {
       summary.put("createdBy", proposal.createdBy().toJson());
@@ -64,7 +64,7 @@ final class ProposalView {
       spec.put("createdBy", proposal.createdBy().toJson());
     }
     JsonObject status = new JsonObject();
-    putIfPresent(status, "state", proposal.state());
+    putIfPresent(status, "state", proposal.state().wire());
     putIfPresent(status, "head", proposal.head());
     putIfPresent(status, "url", absolute(proposal.url(), origin));
     putIfPresent(status, "mergeCommit", proposal.mergeCommit());

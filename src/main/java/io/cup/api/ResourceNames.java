@@ -1,5 +1,6 @@
 package io.cup.api;
 
+import io.cup.config.DnsNames;
 import io.cup.status.StatusException;
 
 /**
@@ -8,24 +9,12 @@ import io.cup.status.StatusException;
  * refused before a request goes further.
  */
 final class ResourceNames {
-  static final int MAX_LENGTH = 253;
+  static final int MAX_LENGTH = DnsNames.MAX_SUBDOMAIN_LENGTH;
 
   private ResourceNames() {}
 
   static boolean isSubdomain(String value) {
-    if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
-      return false;
-    }
-    int labelStart = 0;
-    for (int i = 0; i <= value.length(); i++) {
-      if (i == value.length() || value.charAt(i) == '.') {
-        if (!isLabel(value, labelStart, i)) {
-          return false;
-        }
-        labelStart = i + 1;
-      }
-    }
-    return true;
+    return DnsNames.isSubdomain(value);
   }
 
   /** Fails with 400 unless {@code value} is a subdomain; {@code what} is "name" or "namespace". */
@@ -41,21 +30,6 @@ final class ResourceNames {
               + MAX_LENGTH
               + " characters)");
     }
-  }
-
-  private static boolean isLabel(String value, int start, int end) {
-    if (start == end) {
-      return false;
-    }
-    for (int i = start; i < end; i++) {
-      char c = value.charAt(i);
-      boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-      boolean edge = i == start || i == end - 1;
-      if (!alphanumeric && (edge || c != '-')) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String shorten(String value) {

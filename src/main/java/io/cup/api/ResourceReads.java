@@ -7,7 +7,6 @@ import static io.cup.api.ResourceApi.target;
 
 import io.cup.bus.Addresses;
 import io.cup.bus.ListReply;
-import io.cup.bus.ResourceReply;
 import io.cup.bus.ResourceRequest;
 import io.cup.config.ServedResource;
 import io.cup.controllers.LabelSelector;
@@ -139,8 +138,7 @@ final class ResourceReads {
                   null);
           String pinned = revision;
           Future<ListReply> read =
-              bus.request(Addresses.CONTROLLER_LIST, request.toJson(), bus.timeouts().controller())
-                  .map(ListReply::fromJson)
+              bus.request(Addresses.CONTROLLER_LIST, request, bus.timeouts().controller())
                   .recover(
                       failure -> {
                         StatusException status = StatusException.from(failure);
@@ -223,9 +221,7 @@ final class ResourceReads {
           Future<HeadReads.Read> read =
               kept != null
                   ? Future.succeededFuture(kept)
-                  : bus.request(
-                          Addresses.CONTROLLER_GET, request.toJson(), bus.timeouts().controller())
-                      .map(ResourceReply::fromJson)
+                  : bus.request(Addresses.CONTROLLER_GET, request, bus.timeouts().controller())
                       .map(
                           reply -> {
                             if (reply.resource() == null) {

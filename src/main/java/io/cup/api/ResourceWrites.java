@@ -8,8 +8,8 @@ import static io.cup.api.ResourceApi.target;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cup.bus.Addresses;
+import io.cup.bus.BusAddress;
 import io.cup.bus.ChangeSetReply;
-import io.cup.bus.Proposal;
 import io.cup.bus.ProposalRequest;
 import io.cup.bus.ResourceReply;
 import io.cup.bus.ResourceRequest;
@@ -197,8 +197,8 @@ final class ResourceWrites {
   /** The resource of the request where its write goes, or null when it does not exist there. */
   private Future<JsonObject> live(RoutingContext ctx, ServedResource served, WriteOptions options) {
     ResourceRequest read = target(ctx, served, options.proposal(), null);
-    return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
-        .map(reply -> ResourceReply.fromJson(reply).resource())
+    return bus.request(Addresses.CONTROLLER_GET, read, bus.timeouts().controller())
+        .map(ResourceReply::resource)
         .recover(
             failure -> {
               StatusException status = StatusException.from(failure);
@@ -344,8 +344,7 @@ final class ResourceWrites {
     String namespace = ctx.pathParam("namespace");
     String name = name(ctx);
     ServerSideApply fields = new ServerSideApply(served.apiVersion(), served.definition().kind());
-    return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
-        .map(ResourceReply::fromJson)
+    return bus.request(Addresses.CONTROLLER_GET, read, bus.timeouts().controller())
         .recover(
             failure -> {
               // missing: an apply creates it, any other patch is 404 (below)
@@ -516,15 +515,14 @@ final class ResourceWrites {
   private Future<ChangeSetReply> change(
       RoutingContext ctx,
       ServedResource served,
-      String address,
+      BusAddress<ResourceRequest, ChangeSetReply> address,
       JsonObject resource,
       String expectedVersion,
       WriteOptions options) {
     ResourceRequest request =
         target(ctx, served, options.proposal(), resource)
             .withPrecondition(expectedVersion, options.dryRun());
-    return bus.request(address, request.toJson(), bus.timeouts().controller())
-        .map(ChangeSetReply::fromJson)
+    return bus.request(address, request, bus.timeouts().controller())
         .recover(
             failure -> {
               StatusException status = StatusException.from(failure);
@@ -610,8 +608,7 @@ final class ResourceWrites {
             List.of(changes.resource()),
             options.proposal(),
             AccessControl.requester(ctx));
-    return bus.request(Addresses.PROPOSAL_CREATE, request.toJson(), bus.timeouts().proposalCreate())
-        .map(Proposal::fromJson)
+    return bus.request(Addresses.PROPOSAL_CREATE, request, bus.timeouts().proposalCreate())
         .map(
             proposal -> {
               pending.record(proposal);
@@ -647,8 +644,7 @@ final class ResourceWrites {
     }
     WriteOptions options = WriteOptions.of(ctx);
     ResourceRequest read = target(ctx, served, options.proposal(), null);
-    return bus.request(Addresses.CONTROLLER_GET, read.toJson(), bus.timeouts().controller())
-        .map(ResourceReply::fromJson)
+    return bus.request(Addresses.CONTROLLER_GET, read, bus.timeouts().controller())
         .map(
             current -> {
               if (current.resource() == null) {

@@ -1,7 +1,6 @@
 package io.cup.api;
 
 import io.cup.bus.Addresses;
-import io.cup.bus.ListReply;
 import io.cup.bus.ResourceEvent;
 import io.cup.bus.ResourceRequest;
 import io.cup.config.ServedResource;
@@ -14,7 +13,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayDeque;
@@ -83,7 +81,13 @@ final class Watches {
   /** How many resource events this instance has received; counts event-bus order. */
   private long generation;
 
-  private record InFlight(long generation, Future<JsonObject> answer) {}
+  private record InFlight(long generation, Future<Batch> answer) {}
+
+  /** What a watch sends at its start or after a catch-up: lines at {@code commit}. */
+  private record Batch(String commit, List<Line> lines) {}
+
+  /** One line of a batch: the event's type and object, and the JSON sent for it. */
+  private record Line(String type, JsonObject object, String json) {}
 
   private MessageConsumer<JsonObject> consumer;
   private long bookmarkTimer = -1;
@@ -95,12 +99,7 @@ final class Watches {
   }
 
   Future<Void> start() {
-    consumer =
-        vertx
-            .eventBus()
-            .consumer(
-                Addresses.EVENTS_RESOURCE,
-                message -> onEvent(ResourceEvent.fromJson(message.body())));
+    consumer = Addresses.EVENTS_RESOURCE.consume(vertx.eventBus(), this::onEvent);
     bookmarkTimer = vertx.setPeriodic(bookmarkMillis, id -> bookmarks());
     return consumer.completion();
   }
@@ -150,7 +149,7 @@ final class Watches {
     if (timeoutMillis > 0) {
       watch.timer = vertx.setTimer(timeoutMillis, id -> watch.end());
     }
-    Future<JsonObject> start = from == null ? watch.initialState() : watch.changesSince(from);
+    Future<Batch> start = from == null ? watch.initialState() : watch.changesSince(from);
     start.onComplete(
         done -> {
           if (done.failed()) {
@@ -200,7 +199,7 @@ final class Watches {
    * The answer to the request named {@code key}: the one in flight when it was sent once the first
    * {@code since} events had been dispatched, or a new one.
    */
-  private Future<JsonObject> shared(String key, long since, Supplier<Future<JsonObject>> request) {
+  private Future<Batch> shared(String key, long since, Supplier<Future<Batch>> request) {
     InFlight running = inFlight.get(key);
     if (running != null && running.generation() >= since) {
       return running.answer();
@@ -314,36 +313,38 @@ final class Watches {
     }
 
     /** Every current resource as ADDED, at the head commit. */
-    Future<JsonObject> initialState() {
+    Future<Batch> initialState() {
       return shared(
-              "list|" + scope + '|' + selectorText,
-              registeredAt,
-              () ->
-                  bus.request(
-                      Addresses.CONTROLLER_LIST,
-                      request(null).toJson(),
-                      bus.timeouts().controller()))
-          .map(ListReply::fromJson)
-          .map(
-              list -> {
-                JsonArray events = new JsonArray();
-                for (Object item : list.items()) {
-                  events.add(new JsonObject().put("type", "ADDED").put("object", item));
-                }
-                return new JsonObject().put("commit", list.commit()).put("events", events);
-              });
+          "list|" + scope + '|' + selectorText,
+          registeredAt,
+          () ->
+              bus.request(Addresses.CONTROLLER_LIST, request(null), bus.timeouts().controller())
+                  .map(
+                      list -> {
+                        List<Line> lines = new ArrayList<>();
+                        for (Object item : list.items()) {
+                          JsonObject object = (JsonObject) item;
+                          lines.add(new Line("ADDED", object, line("ADDED", object)));
+                        }
+                        return new Batch(list.commit(), lines);
+                      }));
     }
 
     /** The net changes between {@code from} and the head; unknown commit: 410 at the start. */
-    Future<JsonObject> changesSince(String from) {
+    Future<Batch> changesSince(String from) {
       return shared(
               "events|" + scope + '|' + selectorText + '|' + from,
               generation,
               () ->
                   bus.request(
-                      Addresses.CONTROLLER_EVENTS,
-                      request(from).toJson(),
-                      bus.timeouts().controller()))
+                          Addresses.CONTROLLER_EVENTS, request(from), bus.timeouts().controller())
+                      .map(
+                          reply ->
+                              new Batch(
+                                  reply.commit(),
+                                  reply.events().stream()
+                                      .map(e -> new Line(e.type(), e.object(), e.toJson().encode()))
+                                      .toList())))
           .recover(
               failure -> {
                 StatusException status = StatusException.from(failure);
@@ -380,15 +381,14 @@ final class Watches {
     }
 
     /** Sends a reply of {@link #initialState} or {@link #changesSince}, and takes its commit. */
-    void sendAll(JsonObject reply) {
+    void sendAll(Batch batch) {
       if (ended) {
         return;
       }
-      String commit = reply.getString("commit");
-      for (Object item : reply.getJsonArray("events", new JsonArray())) {
-        JsonObject event = (JsonObject) item;
-        if (fields.matches(event.getJsonObject("object"))) {
-          send(event.getString("type"), commit, event.encode(), false);
+      String commit = batch.commit();
+      for (Line line : batch.lines()) {
+        if (fields.matches(line.object())) {
+          send(line.type(), commit, line.json(), false);
         }
       }
       current = commit;

@@ -1,7 +1,10 @@
 package io.cup.api;
 
 import io.cup.bus.Addresses;
-import io.cup.bus.RepositoryStatus;
+import io.cup.bus.Empty;
+import io.cup.bus.ProposalId;
+import io.cup.bus.PullRequestChange;
+import io.cup.bus.SourceKind;
 import io.cup.config.ScmSettings;
 import io.cup.scm.ScmKind;
 import io.cup.scm.WebhookEvent;
@@ -69,7 +72,6 @@ final class WebhookApi {
   /** The route path; {@code :scm} is github, gitea or gitlab. */
   static final String PATH = "/webhooks/:scm";
 
-  private static final String PROPOSAL_BRANCH = "cup/proposal/";
   private static final String SCM_KEY = "cup.webhook.scm";
 
   private final BusClient bus;
@@ -239,11 +241,10 @@ final class WebhookApi {
       return Future.succeededFuture(
           Outcome.done("ignored: " + push.ref() + " is not a branch; Cup tracks a branch"));
     }
-    return bus.request(Addresses.REPOSITORY_STATUS, new JsonObject(), bus.timeouts().status())
-        .map(RepositoryStatus::fromJson)
+    return bus.request(Addresses.REPOSITORY_STATUS, Empty.INSTANCE, bus.timeouts().status())
         .compose(
             status -> {
-              if ("local".equals(status.source())) {
+              if (status.source() == SourceKind.LOCAL) {
                 return Future.succeededFuture(
                     Outcome.done(
                         "ignored: Cup serves a local directory; there is nothing to fetch"));
@@ -253,8 +254,7 @@ final class WebhookApi {
                 return Future.succeededFuture(
                     Outcome.done("ignored: push to " + branch + "; Cup tracks " + status.branch()));
               }
-              return bus.request(Addresses.REPOSITORY_FETCH, new JsonObject(), timeoutMillis)
-                  .map(RepositoryStatus::fromJson)
+              return bus.request(Addresses.REPOSITORY_FETCH, Empty.INSTANCE, timeoutMillis)
                   .map(
                       fetched ->
                           Outcome.done(
@@ -267,24 +267,24 @@ final class WebhookApi {
 
   private Future<Outcome> pullRequest(WebhookEvent.PullRequest pull) {
     String what = pull.scm().requestName() + " #" + pull.number();
-    if (!pull.branch().startsWith(PROPOSAL_BRANCH)) {
+    if (!pull.branch().startsWith(ProposalId.BRANCH_PREFIX)) {
       return Future.succeededFuture(
           Outcome.done(
               "ignored: " + what + " is from " + pull.branch() + ", not a Cup proposal branch"));
     }
-    JsonObject request =
-        new JsonObject()
-            .put("scm", pull.scm().id())
-            .put("branch", pull.branch())
-            .put("number", pull.number())
-            .put("state", pull.state())
-            .put("mergeCommit", pull.mergeCommit())
-            .put("url", pull.url());
+    PullRequestChange request =
+        new PullRequestChange(
+            pull.scm().id(),
+            pull.branch(),
+            pull.number(),
+            pull.state(),
+            pull.mergeCommit(),
+            pull.url());
     return bus.request(Addresses.SCM_PULL_REQUEST, request, timeoutMillis)
         .map(
             reply -> {
-              String proposal = reply.getString("proposal");
-              String state = reply.getString("state", pull.state());
+              String proposal = reply.proposal();
+              String state = reply.state() == null ? pull.state() : reply.state();
               return Outcome.done(
                   proposal == null
                       ? what

@@ -1,91 +1,187 @@
 package io.cup.bus;
 
 /**
- * Every event-bus address Cup uses. The message schemas are the records in this package and are
- * documented in {@code docs/event-bus.md}; keep the three in step.
+ * Every event-bus address Cup uses, each typed with the records of this package it carries. The
+ * message schemas are those records, documented in {@code docs/event-bus.md}; a test ({@code
+ * EventBusDocTest}) fails when the page and these addresses drift apart.
  */
 public final class Addresses {
   private Addresses() {}
 
   // repository fetcher (owns the clone)
-  /** request {@link RepositoryStatus} (empty body) → status of the clone. */
-  public static final String REPOSITORY_STATUS = "cup.repository.status";
+  /** {@link Empty} → status of the clone. */
+  public static final BusAddress<Empty, RepositoryStatus> REPOSITORY_STATUS =
+      BusAddress.of(
+          "cup.repository.status",
+          Empty.class,
+          Empty::fromJson,
+          RepositoryStatus.class,
+          RepositoryStatus::fromJson);
 
-  /** request (empty body) → {@link RepositoryStatus} after a fetch ran now. */
-  public static final String REPOSITORY_FETCH = "cup.repository.fetch";
+  /** {@link Empty} → {@link RepositoryStatus} after a fetch ran now. */
+  public static final BusAddress<Empty, RepositoryStatus> REPOSITORY_FETCH =
+      BusAddress.of(
+          "cup.repository.fetch",
+          Empty.class,
+          Empty::fromJson,
+          RepositoryStatus.class,
+          RepositoryStatus::fromJson);
 
   // controller workers
-  /** request {@link ResourceRequest} → {@link ResourceReply}. */
-  public static final String CONTROLLER_GET = "cup.controller.get";
+  public static final BusAddress<ResourceRequest, ResourceReply> CONTROLLER_GET =
+      BusAddress.of(
+          "cup.controller.get",
+          ResourceRequest.class,
+          ResourceRequest::fromJson,
+          ResourceReply.class,
+          ResourceReply::fromJson);
 
-  /** request {@link ResourceRequest} (name null) → {@link ListReply}. */
-  public static final String CONTROLLER_LIST = "cup.controller.list";
+  /** {@link ResourceRequest} (name null) → {@link ListReply}. */
+  public static final BusAddress<ResourceRequest, ListReply> CONTROLLER_LIST =
+      BusAddress.of(
+          "cup.controller.list",
+          ResourceRequest.class,
+          ResourceRequest::fromJson,
+          ListReply.class,
+          ListReply::fromJson);
 
-  /** request {@link ResourceRequest} with resource → {@link ChangeSetReply}. */
-  public static final String CONTROLLER_PUT = "cup.controller.put";
+  /** {@link ResourceRequest} with resource → {@link ChangeSetReply}. */
+  public static final BusAddress<ResourceRequest, ChangeSetReply> CONTROLLER_PUT =
+      BusAddress.of(
+          "cup.controller.put",
+          ResourceRequest.class,
+          ResourceRequest::fromJson,
+          ChangeSetReply.class,
+          ChangeSetReply::fromJson);
 
-  /** request {@link ResourceRequest} → {@link ChangeSetReply}. */
-  public static final String CONTROLLER_DELETE = "cup.controller.delete";
+  public static final BusAddress<ResourceRequest, ChangeSetReply> CONTROLLER_DELETE =
+      BusAddress.of(
+          "cup.controller.delete",
+          ResourceRequest.class,
+          ResourceRequest::fromJson,
+          ChangeSetReply.class,
+          ChangeSetReply::fromJson);
 
   /**
-   * request {@link HeadMoved} → reply {"events": n}; the worker turns the moved head into resource
+   * {@link HeadMoved} → {@link ChangesPublished}: the worker turns the moved head into resource
    * events and publishes each on {@link #EVENTS_RESOURCE}. Sent (not published) so one worker
    * instance handles each move.
    */
-  public static final String CONTROLLER_CHANGES = "cup.controller.changes";
+  public static final BusAddress<HeadMoved, ChangesPublished> CONTROLLER_CHANGES =
+      BusAddress.of(
+          "cup.controller.changes",
+          HeadMoved.class,
+          HeadMoved::fromJson,
+          ChangesPublished.class,
+          ChangesPublished::fromJson);
 
   /**
-   * request {@link ResourceRequest} (the watched definition, namespace and label selector; {@code
-   * revision} the commit to start from) → {"commit": head, "events": [{@link ResourceEvent}…]}: the
-   * changes of those resources between that commit and the tracked head, not published. Unknown
-   * commit: 404.
+   * {@link ResourceRequest} (the watched definition, namespace and label selector; {@code revision}
+   * the commit to start from) → {@link ResourceEvents}: the changes of those resources between that
+   * commit and the tracked head, not published. Unknown commit: 404.
    */
-  public static final String CONTROLLER_EVENTS = "cup.controller.events";
+  public static final BusAddress<ResourceRequest, ResourceEvents> CONTROLLER_EVENTS =
+      BusAddress.of(
+          "cup.controller.events",
+          ResourceRequest.class,
+          ResourceRequest::fromJson,
+          ResourceEvents.class,
+          ResourceEvents::fromJson);
 
   // proposal publisher
-  /** request {@link ProposalRequest} → {@link Proposal}. */
-  public static final String PROPOSAL_CREATE = "cup.proposal.create";
+  public static final BusAddress<ProposalRequest, Proposal> PROPOSAL_CREATE =
+      BusAddress.of(
+          "cup.proposal.create",
+          ProposalRequest.class,
+          ProposalRequest::fromJson,
+          Proposal.class,
+          Proposal::fromJson);
 
-  /** request {"id": …} → {@link Proposal} (with diff). */
-  public static final String PROPOSAL_GET = "cup.proposal.get";
+  /** {@link ProposalAction} → {@link Proposal} (with diff). */
+  public static final BusAddress<ProposalAction, Proposal> PROPOSAL_GET =
+      BusAddress.of(
+          "cup.proposal.get",
+          ProposalAction.class,
+          ProposalAction::fromJson,
+          Proposal.class,
+          Proposal::fromJson);
 
-  /** request {} → {"items": [{@link Proposal}…]} (without diff). */
-  public static final String PROPOSAL_LIST = "cup.proposal.list";
+  /** {@link Empty} → {@link ProposalList} (without diffs). */
+  public static final BusAddress<Empty, ProposalList> PROPOSAL_LIST =
+      BusAddress.of(
+          "cup.proposal.list",
+          Empty.class,
+          Empty::fromJson,
+          ProposalList.class,
+          ProposalList::fromJson);
 
-  /** request {"id": …} → {@link Proposal}. */
-  public static final String PROPOSAL_MERGE = "cup.proposal.merge";
+  public static final BusAddress<ProposalAction, Proposal> PROPOSAL_MERGE =
+      BusAddress.of(
+          "cup.proposal.merge",
+          ProposalAction.class,
+          ProposalAction::fromJson,
+          Proposal.class,
+          Proposal::fromJson);
 
-  /** request {"id": …} → {@link Proposal}. */
-  public static final String PROPOSAL_CLOSE = "cup.proposal.close";
+  public static final BusAddress<ProposalAction, Proposal> PROPOSAL_CLOSE =
+      BusAddress.of(
+          "cup.proposal.close",
+          ProposalAction.class,
+          ProposalAction::fromJson,
+          Proposal.class,
+          Proposal::fromJson);
+
+  // proposal reconciler (hosted SCMs)
+  /**
+   * A pull or merge request changed on the SCM (from a verified webhook). Answered by the
+   * reconciler; no handler when no SCM is configured.
+   */
+  public static final BusAddress<PullRequestChange, PullRequestOutcome> SCM_PULL_REQUEST =
+      BusAddress.of(
+          "cup.scm.pull-request",
+          PullRequestChange.class,
+          PullRequestChange::fromJson,
+          PullRequestOutcome.class,
+          PullRequestOutcome::fromJson);
+
+  /**
+   * Open the pull or merge request of a pending proposal now (→ {@link Proposal}, state open with
+   * its URL); the reconciler keeps retrying on its own when this fails. Only with a hosted SCM.
+   */
+  public static final BusAddress<ProposalAction, Proposal> SCM_OPEN =
+      BusAddress.of(
+          "cup.scm.open",
+          ProposalAction.class,
+          ProposalAction::fromJson,
+          Proposal.class,
+          Proposal::fromJson);
+
+  /** Merge an open proposal's pull or merge request on the SCM. */
+  public static final BusAddress<ProposalAction, Proposal> SCM_MERGE =
+      BusAddress.of(
+          "cup.scm.merge",
+          ProposalAction.class,
+          ProposalAction::fromJson,
+          Proposal.class,
+          Proposal::fromJson);
+
+  /** Close an open proposal's pull or merge request on the SCM. */
+  public static final BusAddress<ProposalAction, Proposal> SCM_CLOSE =
+      BusAddress.of(
+          "cup.scm.close",
+          ProposalAction.class,
+          ProposalAction::fromJson,
+          Proposal.class,
+          Proposal::fromJson);
 
   // published events, the contract for other services
-  /** published {@link ResourceEvent}. */
-  public static final String EVENTS_RESOURCE = "cup.events.resource";
+  public static final EventAddress<ResourceEvent> EVENTS_RESOURCE =
+      EventAddress.of("cup.events.resource", ResourceEvent.class, ResourceEvent::fromJson);
 
-  /** published {@link ProposalEvent}. */
-  public static final String EVENTS_PROPOSAL = "cup.events.proposal";
+  public static final EventAddress<ProposalEvent> EVENTS_PROPOSAL =
+      EventAddress.of("cup.events.proposal", ProposalEvent.class, ProposalEvent::fromJson);
 
-  /** published {@link HeadMoved}: the tracked branch moved. */
-  public static final String EVENTS_HEAD = "cup.events.head";
-
-  /**
-   * A pull or merge request changed on the SCM (from a verified webhook): {"scm", "branch",
-   * "number", "state": open|closed|merged, "mergeCommit", "url"} → {"proposal": id or null,
-   * "state"}. Answered by the reconciler ({@code ReconcilerVerticle}); no handler when no SCM is
-   * configured.
-   */
-  public static final String SCM_PULL_REQUEST = "cup.scm.pull-request";
-
-  /**
-   * Open the pull or merge request of a pending proposal now ({"id"} → {@link Proposal}, state open
-   * with its URL); the reconciler keeps retrying on its own when this fails. Only with a hosted
-   * SCM.
-   */
-  public static final String SCM_OPEN = "cup.scm.open";
-
-  /** Merge an open proposal's pull or merge request on the SCM ({"id"} → {@link Proposal}). */
-  public static final String SCM_MERGE = "cup.scm.merge";
-
-  /** Close an open proposal's pull or merge request on the SCM ({"id"} → {@link Proposal}). */
-  public static final String SCM_CLOSE = "cup.scm.close";
+  /** The tracked branch moved. */
+  public static final EventAddress<HeadMoved> EVENTS_HEAD =
+      EventAddress.of("cup.events.head", HeadMoved.class, HeadMoved::fromJson);
 }

@@ -8,7 +8,7 @@ import java.util.List;
  * What a write changes, relative to the commit {@code base} it was computed against. An empty
  * change set means the desired state already holds.
  */
-public record ChangeSet(String base, List<FileChange> changes) {
+public record ChangeSet(String base, List<FileChange> changes) implements BusMessage {
   public ChangeSet {
     changes = List.copyOf(changes);
   }
@@ -17,6 +17,7 @@ public record ChangeSet(String base, List<FileChange> changes) {
     return changes.isEmpty();
   }
 
+  @Override
   public JsonObject toJson() {
     JsonArray array = new JsonArray();
     changes.forEach(c -> array.add(c.toJson()));

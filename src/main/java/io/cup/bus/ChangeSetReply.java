@@ -10,11 +10,13 @@ import io.vertx.core.json.JsonObject;
  * it is at the base (null when absent); both null otherwise.
  */
 public record ChangeSetReply(
-    ChangeSet changes, String message, ResourceRef resource, String diff, JsonObject current) {
+    ChangeSet changes, String message, ResourceRef resource, String diff, JsonObject current)
+    implements BusMessage {
   public ChangeSetReply(ChangeSet changes, String message, ResourceRef resource) {
     this(changes, message, resource, null, null);
   }
 
+  @Override
   public JsonObject toJson() {
     JsonObject json =
         new JsonObject()

@@ -9,7 +9,7 @@ import java.util.Objects;
  * removed. {@code path} is relative to the repository root, '/'-separated, never absolute, never
  * with '..'.
  */
-public record FileChange(String path, byte[] content) {
+public record FileChange(String path, byte[] content) implements BusMessage {
   public FileChange {
     Objects.requireNonNull(path, "path");
   }
@@ -26,6 +26,7 @@ public record FileChange(String path, byte[] content) {
     return content == null;
   }
 
+  @Override
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("path", path);
     if (content == null) {

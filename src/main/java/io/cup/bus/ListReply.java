@@ -4,7 +4,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** Reply to {@code cup.controller.list}: the matching resources at {@code commit}, by name. */
-public record ListReply(String commit, JsonArray items) {
+public record ListReply(String commit, JsonArray items) implements BusMessage {
+  @Override
   public JsonObject toJson() {
     return new JsonObject().put("commit", commit).put("items", items);
   }

@@ -5,12 +5,13 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * A proposal as the publisher records it. {@code state} is one of {@code open}, {@code merged},
- * {@code closed}, {@code conflicted}. {@code source} is the SCM ("local"); {@code url} where a
- * person reviews it; {@code branch} the proposal branch ({@code cup/proposal/<id>}); {@code base}
- * the commit it was built on and {@code head} its branch head; {@code mergeCommit} set once merged;
- * {@code diff} (unified, a/ b/ paths) only on {@code cup.proposal.get}. For a local directory
- * source writes apply in place and {@code source} is "directory", with no branch.
+ * A proposal as the publisher records it. {@code state} is one of {@link ProposalState} ({@code
+ * pending}, {@code open}, {@code merged}, {@code closed}, {@code conflicted}). {@code source} is
+ * the SCM ("local"); {@code url} where a person reviews it; {@code branch} the proposal branch
+ * ({@code cup/proposal/<id>}); {@code base} the commit it was built on and {@code head} its branch
+ * head; {@code mergeCommit} set once merged; {@code diff} (unified, a/ b/ paths) only on {@code
+ * cup.proposal.get}. For a local directory source writes apply in place and {@code source} is
+ * "directory", with no branch.
  *
  * <p>With a hosted SCM ({@code source} github, gitea or gitlab) a proposal starts {@code pending}:
  * its branch and record are pushed, its pull or merge request not opened yet. Once it is, the state
@@ -23,7 +24,7 @@ import java.util.List;
  */
 public record Proposal(
     String id,
-    String state,
+    ProposalState state,
     String source,
     String url,
     String branch,
@@ -38,7 +39,8 @@ public record Proposal(
     String diff,
     Requester createdBy,
     Requester mergedBy,
-    Requester closedBy) {
+    Requester closedBy)
+    implements BusMessage {
 
   public Proposal {
     resources = resources == null ? List.of() : List.copyOf(resources);
@@ -49,7 +51,7 @@ public record Proposal(
 
   /** Open, or pending its pull request on a hosted SCM: it would still change its resources. */
   public boolean isOpen() {
-    return "open".equals(state) || "pending".equals(state);
+    return state != null && state.isOpen();
   }
 
   public Proposal withDiff(String diff) {
@@ -97,7 +99,7 @@ public record Proposal(
   }
 
   /** The same proposal in another state, updated now; a merge commit when given. */
-  public Proposal withState(String newState, String newMergeCommit, String now) {
+  public Proposal withState(ProposalState newState, String newMergeCommit, String now) {
     return withState(newState, newMergeCommit, now, null);
   }
 
@@ -105,7 +107,8 @@ public record Proposal(
    * The same proposal in another state, updated now, merged or closed by {@code by} (through Cup);
    * {@code by} null keeps who is recorded.
    */
-  public Proposal withState(String newState, String newMergeCommit, String now, Requester by) {
+  public Proposal withState(
+      ProposalState newState, String newMergeCommit, String now, Requester by) {
     return new Proposal(
         id,
         newState,
@@ -122,8 +125,8 @@ public record Proposal(
         pullRequest,
         null,
         createdBy,
-        by != null && "merged".equals(newState) ? by : mergedBy,
-        by != null && "closed".equals(newState) ? by : closedBy);
+        by != null && newState == ProposalState.MERGED ? by : mergedBy,
+        by != null && newState == ProposalState.CLOSED ? by : closedBy);
   }
 
   /** The same proposal with its pull or merge request: number and web URL. */
@@ -148,13 +151,14 @@ public record Proposal(
         closedBy);
   }
 
+  @Override
   public JsonObject toJson() {
     JsonArray array = new JsonArray();
     resources.forEach(r -> array.add(r.toJson()));
     JsonObject json =
         new JsonObject()
             .put("id", id)
-            .put("state", state)
+            .put("state", state == null ? null : state.wire())
             .put("source", source)
             .put("url", url)
             .put("branch", branch)
@@ -188,7 +192,7 @@ public record Proposal(
   public static Proposal fromJson(JsonObject json) {
     return new Proposal(
         json.getString("id"),
-        json.getString("state"),
+        ProposalState.fromWire(json.getString("state")),
         json.getString("source"),
         json.getString("url"),
         json.getString("branch"),

@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
  * a reverse string sort. Safe in ref names and URLs.
  */
 public final class ProposalId {
+  /** Short name prefix of proposal branches: {@code cup/proposal/<id>}. */
+  public static final String BRANCH_PREFIX = "cup/proposal/";
+
   private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
   private static final Pattern VALID = Pattern.compile("[0-7][0-9abcdefghjkmnpqrstvwxyz]{25}");
   private static final Generator DEFAULT = new Generator(new SecureRandom());
@@ -66,6 +69,23 @@ public final class ProposalId {
       }
       return new String(id);
     }
+  }
+
+  /** The proposal branch's short name, {@code cup/proposal/<id>}. */
+  public static String branch(String id) {
+    return BRANCH_PREFIX + id;
+  }
+
+  /**
+   * The proposal id a branch (short name) is for: {@code <id>} of {@code cup/proposal/<id>} when it
+   * has the form of an id; null for any other branch.
+   */
+  public static String ofBranch(String branch) {
+    if (branch == null || !branch.startsWith(BRANCH_PREFIX)) {
+      return null;
+    }
+    String id = branch.substring(BRANCH_PREFIX.length());
+    return isValid(id) ? id : null;
   }
 
   /** Whether {@code id} has the form of a proposal id. */

@@ -15,7 +15,8 @@ public record ProposalRequest(
     String message,
     List<ResourceRef> resources,
     String proposal,
-    Requester author) {
+    Requester author)
+    implements BusMessage {
   public ProposalRequest {
     resources = List.copyOf(resources);
   }
@@ -24,6 +25,7 @@ public record ProposalRequest(
     this(changes, message, resources, null, null);
   }
 
+  @Override
   public JsonObject toJson() {
     JsonArray array = new JsonArray();
     resources.forEach(r -> array.add(r.toJson()));

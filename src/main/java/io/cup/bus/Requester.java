@@ -11,7 +11,7 @@ import java.util.Objects;
  * e-mail address a commit is authored with ({@code null}: {@code <username>@<domain>}). Proposal
  * records keep the name and groups only.
  */
-public record Requester(String username, List<String> groups, String email) {
+public record Requester(String username, List<String> groups, String email) implements BusMessage {
   public Requester {
     Objects.requireNonNull(username, "username");
     groups = groups == null ? List.of() : List.copyOf(groups);
@@ -22,6 +22,7 @@ public record Requester(String username, List<String> groups, String email) {
     return email == null ? this : new Requester(username, groups, null);
   }
 
+  @Override
   public JsonObject toJson() {
     JsonObject json =
         new JsonObject()

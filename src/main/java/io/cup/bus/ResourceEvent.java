@@ -21,7 +21,8 @@ public record ResourceEvent(
     String commit,
     String previousCommit,
     JsonObject object,
-    JsonObject previousObject) {
+    JsonObject previousObject)
+    implements BusMessage {
 
   /**
    * This event as a watcher that selects resources with {@code selected} sees it, as Kubernetes
@@ -57,6 +58,7 @@ public record ResourceEvent(
         newType, group, version, plural, kind, namespace, name, commit, previousCommit, copy, null);
   }
 
+  @Override
   public JsonObject toJson() {
     return new JsonObject()
         .put("type", type)

@@ -4,7 +4,9 @@ import io.vertx.core.json.JsonObject;
 
 /** Names one resource a proposal touches; {@code action} is {@code put} or {@code delete}. */
 public record ResourceRef(
-    String apiVersion, String kind, String namespace, String name, String action) {
+    String apiVersion, String kind, String namespace, String name, String action)
+    implements BusMessage {
+  @Override
   public JsonObject toJson() {
     return new JsonObject()
         .put("apiVersion", apiVersion)

@@ -20,7 +20,8 @@ public record ResourceRequest(
     String labelSelector,
     JsonObject resource,
     String resourceVersion,
-    boolean dryRun) {
+    boolean dryRun)
+    implements BusMessage {
 
   /** A request without precondition, not a dry run. */
   public ResourceRequest(
@@ -55,6 +56,7 @@ public record ResourceRequest(
     return group + "/" + version + "/" + plural;
   }
 
+  @Override
   public JsonObject toJson() {
     return new JsonObject()
         .put("group", group)

@@ -1,22 +1,12 @@
 package io.cup.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
+import io.cup.config.CupVersion;
 import picocli.CommandLine.IVersionProvider;
 
-/** {@code --version}: the project version Maven wrote into {@code io/cup/version.properties}. */
+/** {@code --version}: the project version ({@link CupVersion}). */
 final class VersionProvider implements IVersionProvider {
   static String version() {
-    Properties properties = new Properties();
-    try (InputStream in = VersionProvider.class.getResourceAsStream("/io/cup/version.properties")) {
-      if (in != null) {
-        properties.load(in);
-      }
-    } catch (IOException e) {
-      return "unknown";
-    }
-    return properties.getProperty("version", "unknown");
+    return CupVersion.current();
   }
 
   @Override

@@ -21,9 +21,8 @@ import java.util.regex.Pattern;
  * JSON Schema ({@link SchemaCompiler}).
  */
 final class DefinitionDocuments {
-  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern DNS_SUBDOMAIN =
-      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final Pattern DNS_LABEL = DnsNames.LABEL;
+  private static final Pattern DNS_SUBDOMAIN = DnsNames.SUBDOMAIN;
   private static final Pattern KIND_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
 
   private static final String DNS_LABEL_RULE =

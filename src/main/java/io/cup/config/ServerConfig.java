@@ -29,6 +29,7 @@ import static io.cup.config.ServerOptions.API_WATCH_BOOKMARK_INTERVAL;
 import static io.cup.config.ServerOptions.DEMO;
 import static io.cup.config.ServerOptions.MAX_BODY_BYTES;
 
+import io.cup.bus.SourceKind;
 import io.vertx.core.json.JsonObject;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -264,6 +265,11 @@ public record ServerConfig(
         HttpSettings.fromJson(json.getJsonObject("http")),
         json.getLong("proposalRetentionMillis", 0L),
         json.getLong("wasmMaxBodyBytes", DEFAULT_WASM_MAX_BODY_BYTES));
+  }
+
+  /** What is served, as the closed set it is: {@link #source()} read as a {@link SourceKind}. */
+  public SourceKind sourceKind() {
+    return SourceKind.fromWire(source);
   }
 
   /** Reads the {@code "server"} entry of a verticle's deployment config. */

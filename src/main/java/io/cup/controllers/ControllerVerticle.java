@@ -3,9 +3,11 @@ package io.cup.controllers;
 import io.cup.bus.Addresses;
 import io.cup.bus.ChangeSet;
 import io.cup.bus.ChangeSetReply;
+import io.cup.bus.ChangesPublished;
 import io.cup.bus.HeadMoved;
 import io.cup.bus.ListReply;
 import io.cup.bus.ResourceEvent;
+import io.cup.bus.ResourceEvents;
 import io.cup.bus.ResourceRef;
 import io.cup.bus.ResourceReply;
 import io.cup.bus.ResourceRequest;
@@ -29,7 +31,6 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -165,134 +166,121 @@ public final class ControllerVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     List<Future<Void>> consumers = new ArrayList<>();
     if (serves.reads()) {
-      consumers.add(bus.consumer(Addresses.CONTROLLER_GET, this::get).completion());
-      consumers.add(bus.consumer(Addresses.CONTROLLER_LIST, this::list).completion());
-      consumers.add(bus.consumer(Addresses.CONTROLLER_CHANGES, this::changes).completion());
-      consumers.add(bus.consumer(Addresses.CONTROLLER_EVENTS, this::eventsSince).completion());
+      consumers.add(
+          Addresses.CONTROLLER_GET.consume(bus, r -> serve(r, "get", this::get)).completion());
+      consumers.add(
+          Addresses.CONTROLLER_LIST.consume(bus, r -> serve(r, "list", this::list)).completion());
+      consumers.add(Addresses.CONTROLLER_CHANGES.consume(bus, this::changes).completion());
+      consumers.add(
+          Addresses.CONTROLLER_EVENTS
+              .consume(bus, r -> serve(r, "events", this::eventsSince))
+              .completion());
     }
     if (serves.writes()) {
-      consumers.add(bus.consumer(Addresses.CONTROLLER_PUT, this::put).completion());
-      consumers.add(bus.consumer(Addresses.CONTROLLER_DELETE, this::delete).completion());
+      consumers.add(
+          Addresses.CONTROLLER_PUT.consume(bus, r -> serve(r, "put", this::put)).completion());
+      consumers.add(
+          Addresses.CONTROLLER_DELETE
+              .consume(bus, r -> serve(r, "delete", this::delete))
+              .completion());
     }
     return Future.all(consumers);
   }
 
   // -- handlers ---------------------------------------------------------------------------------
 
-  private void get(Message<JsonObject> message) {
-    serve(
-        message,
-        "get",
-        (request, served, controller) -> {
-          RevisionView view = source.view(request.revision());
-          Target target = named(served, request);
-          Optional<JsonObject> found;
-          try {
-            found = controller.get(target, view);
-          } catch (StatusException e) {
-            if (e.code() != 404) {
-              throw e;
-            }
-            found = Optional.empty(); // a guest's "not found" (exit 2), said as Kubernetes does
-          }
-          JsonObject resource = found.orElseThrow(() -> StatusException.notFound(notFound(target)));
-          return new ResourceReply(
-                  view.commit(),
-                  served(resource, view, controller, target, target.namespace(), target.name()))
-              .toJson();
-        });
+  private ResourceReply get(ResourceRequest request, ServedResource served, Controller controller) {
+    RevisionView view = source.view(request.revision());
+    Target target = named(served, request);
+    Optional<JsonObject> found;
+    try {
+      found = controller.get(target, view);
+    } catch (StatusException e) {
+      if (e.code() != 404) {
+        throw e;
+      }
+      found = Optional.empty(); // a guest's "not found" (exit 2), said as Kubernetes does
+    }
+    JsonObject resource = found.orElseThrow(() -> StatusException.notFound(notFound(target)));
+    return new ResourceReply(
+        view.commit(),
+        served(resource, view, controller, target, target.namespace(), target.name()));
   }
 
-  private void list(Message<JsonObject> message) {
-    serve(
-        message,
-        "list",
-        (request, served, controller) -> {
-          LabelSelector selector = LabelSelector.parse(request.labelSelector());
-          RevisionView view = source.view(request.revision());
-          // no namespace: every namespace (Kubernetes' list at /apis/{group}/{version}/{plural})
-          Target target = target(served, request.namespace(), null);
-          List<JsonObject> found =
-              request.namespace() == null
-                  ? controller.listAll(target, view)
-                  : controller.list(target, view);
-          JsonArray items = new JsonArray();
-          found.stream()
-              .filter(selector::matchesResource)
-              .sorted(
-                  Comparator.comparing((JsonObject r) -> metadata(r, "namespace"))
-                      .thenComparing(r -> metadata(r, "name")))
-              .forEach(
-                  resource ->
-                      items.add(
-                          served(
-                              resource,
-                              view,
-                              controller,
-                              target,
-                              metadata(resource, "namespace"),
-                              metadata(resource, "name"))));
-          return new ListReply(view.commit(), items).toJson();
-        });
+  private ListReply list(ResourceRequest request, ServedResource served, Controller controller) {
+    LabelSelector selector = LabelSelector.parse(request.labelSelector());
+    RevisionView view = source.view(request.revision());
+    // no namespace: every namespace (Kubernetes' list at /apis/{group}/{version}/{plural})
+    Target target = target(served, request.namespace(), null);
+    List<JsonObject> found =
+        request.namespace() == null
+            ? controller.listAll(target, view)
+            : controller.list(target, view);
+    JsonArray items = new JsonArray();
+    found.stream()
+        .filter(selector::matchesResource)
+        .sorted(
+            Comparator.comparing((JsonObject r) -> metadata(r, "namespace"))
+                .thenComparing(r -> metadata(r, "name")))
+        .forEach(
+            resource ->
+                items.add(
+                    served(
+                        resource,
+                        view,
+                        controller,
+                        target,
+                        metadata(resource, "namespace"),
+                        metadata(resource, "name"))));
+    return new ListReply(view.commit(), items);
   }
 
-  private void put(Message<JsonObject> message) {
-    serve(
-        message,
-        "put",
-        (request, served, controller) -> {
-          if (request.resource() == null) {
-            throw StatusException.badRequest("a put needs the resource to store");
-          }
-          RevisionView view = source.view(request.revision());
-          Target target = named(served, request);
-          Optional<JsonObject> current = requirePrecondition(request, controller, target, view);
-          ChangeSet changes =
-              controller.put(target, ServerFields.without(request.resource()), view);
-          String commitMessage =
-              "feat: update "
-                  + served.apiVersion()
-                  + "/"
-                  + target.kind()
-                  + " "
-                  + target.namespace()
-                  + "/"
-                  + target.name();
-          return reply(
-                  request,
-                  view,
-                  controller,
-                  target,
-                  changes,
-                  commitMessage,
-                  ref(served, target, "put"),
-                  current)
-              .toJson();
-        });
+  private ChangeSetReply put(
+      ResourceRequest request, ServedResource served, Controller controller) {
+    if (request.resource() == null) {
+      throw StatusException.badRequest("a put needs the resource to store");
+    }
+    RevisionView view = source.view(request.revision());
+    Target target = named(served, request);
+    Optional<JsonObject> current = requirePrecondition(request, controller, target, view);
+    ChangeSet changes = controller.put(target, ServerFields.without(request.resource()), view);
+    String commitMessage =
+        "feat: update "
+            + served.apiVersion()
+            + "/"
+            + target.kind()
+            + " "
+            + target.namespace()
+            + "/"
+            + target.name();
+    return reply(
+        request,
+        view,
+        controller,
+        target,
+        changes,
+        commitMessage,
+        ref(served, target, "put"),
+        current);
   }
 
-  private void delete(Message<JsonObject> message) {
-    serve(
-        message,
-        "delete",
-        (request, served, controller) -> {
-          RevisionView view = source.view(request.revision());
-          Target target = named(served, request);
-          Optional<JsonObject> current = requirePrecondition(request, controller, target, view);
-          ChangeSet changes = controller.delete(target, view);
-          String commitMessage =
-              "feat: delete " + served.key() + " " + target.namespace() + "/" + target.name();
-          return reply(
-                  request,
-                  view,
-                  controller,
-                  target,
-                  changes,
-                  commitMessage,
-                  ref(served, target, "delete"),
-                  current)
-              .toJson();
-        });
+  private ChangeSetReply delete(
+      ResourceRequest request, ServedResource served, Controller controller) {
+    RevisionView view = source.view(request.revision());
+    Target target = named(served, request);
+    Optional<JsonObject> current = requirePrecondition(request, controller, target, view);
+    ChangeSet changes = controller.delete(target, view);
+    String commitMessage =
+        "feat: delete " + served.key() + " " + target.namespace() + "/" + target.name();
+    return reply(
+        request,
+        view,
+        controller,
+        target,
+        changes,
+        commitMessage,
+        ref(served, target, "delete"),
+        current);
   }
 
   /**
@@ -430,24 +418,21 @@ public final class ControllerVerticle extends VerticleBase {
    * {@link Addresses#CONTROLLER_EVENTS}: the changes of one definition's resources in one namespace
    * between the request's revision and the tracked head, filtered by its label selector.
    */
-  private void eventsSince(Message<JsonObject> message) {
-    serve(
-        message,
-        "events",
-        (request, served, controller) -> {
-          LabelSelector selector = LabelSelector.parse(request.labelSelector());
-          String namespace = request.namespace(); // null: every namespace
-          RevisionView to = source.view(null);
-          RevisionView from = source.view(required(request.revision(), "revision"));
-          JsonArray events = new JsonArray();
-          if (!from.commit().equals(to.commit())) {
-            eventsBetween(controller, served, from, to).stream()
-                .filter(e -> namespace == null || namespace.equals(e.namespace()))
-                .flatMap(e -> e.selectedBy(selector::matchesResource).stream())
-                .forEach(e -> events.add(e.toJson()));
-          }
-          return new JsonObject().put("commit", to.commit()).put("events", events);
-        });
+  private ResourceEvents eventsSince(
+      ResourceRequest request, ServedResource served, Controller controller) {
+    LabelSelector selector = LabelSelector.parse(request.labelSelector());
+    String namespace = request.namespace(); // null: every namespace
+    RevisionView to = source.view(null);
+    RevisionView from = source.view(required(request.revision(), "revision"));
+    List<ResourceEvent> events = List.of();
+    if (!from.commit().equals(to.commit())) {
+      events =
+          eventsBetween(controller, served, from, to).stream()
+              .filter(e -> namespace == null || namespace.equals(e.namespace()))
+              .flatMap(e -> e.selectedBy(selector::matchesResource).stream())
+              .toList();
+    }
+    return new ResourceEvents(to.commit(), events);
   }
 
   /** The one resource a get, put or delete is about: namespace and name are required. */
@@ -461,23 +446,17 @@ public final class ControllerVerticle extends VerticleBase {
    * published as events. A definition whose controller fails is logged and skipped: the others'
    * events still go out.
    */
-  private void changes(Message<JsonObject> message) {
+  private Future<ChangesPublished> changes(HeadMoved moved) {
     List<ResourceEvent> events = new ArrayList<>();
-    try {
-      HeadMoved moved = HeadMoved.fromJson(message.body());
-      if (moved.from() != null && moved.to() != null && !moved.from().equals(moved.to())) {
-        RevisionView from = source.view(moved.from());
-        RevisionView to = source.view(moved.to());
-        resources.served().values().stream()
-            .sorted(Comparator.comparing(ServedResource::key))
-            .forEach(served -> events.addAll(events(served, from, to)));
-      }
-    } catch (RuntimeException e) {
-      StatusException.reply(message, e);
-      return;
+    if (moved.from() != null && moved.to() != null && !moved.from().equals(moved.to())) {
+      RevisionView from = source.view(moved.from());
+      RevisionView to = source.view(moved.to());
+      resources.served().values().stream()
+          .sorted(Comparator.comparing(ServedResource::key))
+          .forEach(served -> events.addAll(events(served, from, to)));
     }
-    events.forEach(e -> vertx.eventBus().publish(Addresses.EVENTS_RESOURCE, e.toJson()));
-    message.reply(new JsonObject().put("events", events.size()));
+    events.forEach(e -> Addresses.EVENTS_RESOURCE.publish(vertx.eventBus(), e));
+    return Future.succeededFuture(new ChangesPublished(events.size()));
   }
 
   private List<ResourceEvent> events(ServedResource served, RevisionView from, RevisionView to) {
@@ -561,26 +540,25 @@ public final class ControllerVerticle extends VerticleBase {
   // -- plumbing ---------------------------------------------------------------------------------
 
   /** One request: decode, find the definition and its controller, time it, reply or fail. */
-  private interface Operation {
-    JsonObject run(ResourceRequest request, ServedResource served, Controller controller);
+  private interface Operation<R> {
+    R run(ResourceRequest request, ServedResource served, Controller controller);
   }
 
-  private void serve(Message<JsonObject> message, String operation, Operation work) {
+  private <R> Future<R> serve(ResourceRequest request, String operation, Operation<R> work) {
     Timer.Sample sample = Timer.start(Metrics.registry());
     String controllerName = "none";
     try {
-      ResourceRequest request = ResourceRequest.fromJson(message.body());
       ServedResource served =
           resources
               .served(request.group(), request.version(), request.plural())
               .orElseThrow(() -> StatusException.notFound("no resource type " + request.key()));
       controllerName = served.controller().name();
-      JsonObject reply = work.run(request, served, controller(served));
+      R reply = work.run(request, served, controller(served));
       record(sample, controllerName, operation, "ok");
-      message.reply(reply);
+      return Future.succeededFuture(reply);
     } catch (RuntimeException e) {
       record(sample, controllerName, operation, "error");
-      StatusException.reply(message, e);
+      return Future.failedFuture(e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.cup.controllers;
 
+import io.cup.config.DnsNames;
 import io.cup.status.StatusException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -19,8 +20,6 @@ import java.util.stream.Collectors;
 public final class LabelSelector {
   private static final String NAME = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
   private static final Pattern LABEL_NAME = Pattern.compile(NAME);
-  private static final Pattern DNS_SUBDOMAIN =
-      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   /** What a requirement asks of one label. */
   public enum Operator {
@@ -268,10 +267,7 @@ public final class LabelSelector {
         name = k.substring(slash + 1);
       }
       String why = null;
-      if (prefix != null
-          && (prefix.isEmpty()
-              || prefix.length() > 253
-              || !DNS_SUBDOMAIN.matcher(prefix).matches())) {
+      if (prefix != null && (prefix.isEmpty() || !DnsNames.isSubdomain(prefix))) {
         why = "its prefix must be a lowercase DNS subdomain of at most 253 characters";
       } else if (name.isEmpty() || name.length() > 63 || !LABEL_NAME.matcher(name).matches()) {
         why =

@@ -7,6 +7,7 @@ import io.cup.bus.ChangeSet;
 import io.cup.bus.FileChange;
 import io.cup.config.ConfigurationException;
 import io.cup.config.ControllerConfig;
+import io.cup.config.DnsNames;
 import io.cup.config.ServerConfig;
 import io.cup.git.RevisionView;
 import io.cup.status.StatusException;
@@ -19,7 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +54,6 @@ public final class TemplateController implements Controller {
 
   /** How many bytes of parsed resources (measured by their stored size) the cache keeps. */
   static final long DEFAULT_CACHE_BYTES = 64L * 1024 * 1024;
-
-  private static final Pattern DNS_SUBDOMAIN =
-      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   private static final PathTemplate.Values SAMPLE =
       new PathTemplate.Values("example.com", "v1", "Example", "default", "example");
@@ -397,7 +394,7 @@ public final class TemplateController implements Controller {
   }
 
   private static void checkName(String what, String value) {
-    if (value == null || value.length() > 253 || !DNS_SUBDOMAIN.matcher(value).matches()) {
+    if (!DnsNames.isSubdomain(value)) {
       throw StatusException.badRequest(
           "invalid " + what + " \"" + value + "\": must be a lowercase DNS-1123 subdomain");
     }

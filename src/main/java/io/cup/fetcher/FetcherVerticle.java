@@ -1,8 +1,10 @@
 package io.cup.fetcher;
 
 import io.cup.bus.Addresses;
+import io.cup.bus.Empty;
 import io.cup.bus.HeadMoved;
 import io.cup.bus.RepositoryStatus;
+import io.cup.bus.SourceKind;
 import io.cup.config.ServerConfig;
 import io.cup.git.DirectorySource;
 import io.cup.git.FetchOutcome;
@@ -14,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -92,8 +93,8 @@ public final class FetcherVerticle extends VerticleBase {
     metrics = FetchMetrics.register();
     changesTimeoutMillis = config().getLong("changesTimeoutMillis", DEFAULT_CHANGES_TIMEOUT_MILLIS);
     EventBus bus = vertx.eventBus();
-    MessageConsumer<JsonObject> status = bus.consumer(Addresses.REPOSITORY_STATUS, this::status);
-    MessageConsumer<JsonObject> fetch = bus.consumer(Addresses.REPOSITORY_FETCH, this::fetchNow);
+    MessageConsumer<JsonObject> status = Addresses.REPOSITORY_STATUS.consume(bus, this::status);
+    MessageConsumer<JsonObject> fetch = Addresses.REPOSITORY_FETCH.consume(bus, this::fetchNow);
     Future<Void> registered = Future.all(status.completion(), fetch.completion()).mapEmpty();
     if (local != null) {
       LOG.info("serving the local directory {}; nothing to fetch", local.root());
@@ -126,24 +127,18 @@ public final class FetcherVerticle extends VerticleBase {
 
   // -- handlers --------------------------------------------------------------------------------
 
-  private void status(Message<JsonObject> message) {
-    try {
-      message.reply(currentStatus().toJson());
-    } catch (RuntimeException e) {
-      StatusException.reply(message, e);
-    }
+  private Future<RepositoryStatus> status(Empty request) {
+    return Future.succeededFuture(currentStatus());
   }
 
-  private void fetchNow(Message<JsonObject> message) {
+  private Future<RepositoryStatus> fetchNow(Empty request) {
     if (git == null) {
-      status(message);
-      return;
+      return status(request);
     }
-    vertx
+    return vertx
         .executeBlocking(() -> fetch(false))
         .onSuccess(this::announce)
-        .onSuccess(outcome -> message.reply(currentStatus().toJson()))
-        .onFailure(e -> StatusException.reply(message, e));
+        .map(outcome -> currentStatus());
   }
 
   private void schedulePoll() {
@@ -228,8 +223,7 @@ public final class FetcherVerticle extends VerticleBase {
       return;
     }
     EventBus bus = vertx.eventBus();
-    JsonObject json = moved.toJson();
-    bus.publish(Addresses.EVENTS_HEAD, json);
+    Addresses.EVENTS_HEAD.publish(bus, moved);
     // one move at a time: the events of a move are published before those of the next, which is
     // what watchers rely on. The next is sent once the previous answered; the send timeout is the
     // time the controllers may take (the default 30 s was shorter, so a slow move let the next one
@@ -238,7 +232,8 @@ public final class FetcherVerticle extends VerticleBase {
     announcing =
         announcing.eventually(
             () ->
-                bus.request(Addresses.CONTROLLER_CHANGES, json, options)
+                Addresses.CONTROLLER_CHANGES
+                    .request(bus, moved, options)
                     .onFailure(
                         e -> {
                           if (e instanceof ReplyException r
@@ -261,14 +256,14 @@ public final class FetcherVerticle extends VerticleBase {
       boolean ready = local.exists();
       return new RepositoryStatus(
           ready,
-          "local",
+          SourceKind.LOCAL,
           null,
           DirectorySource.COMMIT,
           0L,
           ready ? null : "the local source directory " + local.root() + " does not exist");
     }
     return new RepositoryStatus(
-        git.isOpen(), "git", git.branch(), nameOrNull(git.head()), lastFetch, lastError);
+        git.isOpen(), SourceKind.GIT, git.branch(), nameOrNull(git.head()), lastFetch, lastError);
   }
 
   private static String name(ObjectId id) {

@@ -1,5 +1,6 @@
 package io.cup.git;
 
+import io.cup.bus.ProposalId;
 import io.cup.status.StatusException;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -24,8 +25,6 @@ import org.eclipse.jgit.transport.Transport;
  * clone's, reached through here.
  */
 public final class GitRevisions implements GitSource {
-  /** Branch prefix of proposals: {@code cup/proposal/<id>}. */
-  public static final String PROPOSAL_BRANCH_PREFIX = "cup/proposal/";
 
   private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{4,40}");
 
@@ -123,8 +122,8 @@ public final class GitRevisions implements GitSource {
           return id;
         }
       }
-      if (Repository.isValidRefName(Constants.R_HEADS + PROPOSAL_BRANCH_PREFIX + revision)) {
-        Ref ref = repo.exactRef(Constants.R_HEADS + PROPOSAL_BRANCH_PREFIX + revision);
+      if (Repository.isValidRefName(Constants.R_HEADS + ProposalId.branch(revision))) {
+        Ref ref = repo.exactRef(Constants.R_HEADS + ProposalId.branch(revision));
         if (ref != null) {
           return ref.getObjectId();
         }

@@ -1,7 +1,9 @@
 package io.cup.launcher;
 
 import io.cup.bus.Addresses;
+import io.cup.bus.Empty;
 import io.cup.bus.RepositoryStatus;
+import io.cup.bus.SourceKind;
 import io.cup.config.ConfigurationException;
 import io.cup.config.Demo;
 import io.cup.config.ResourceConfiguration;
@@ -11,8 +13,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -214,7 +214,7 @@ public final class CupServer {
 
   /** Logs the one line that says the server is up, with the branch the fetcher tracks. */
   private Future<Void> announce() {
-    if (!config.source().equals("git")) {
+    if (config.sourceKind() != SourceKind.GIT) {
       LOG.info(
           "Cup is serving on {} (source local {}, resources {})",
           address(),
@@ -223,13 +223,9 @@ public final class CupServer {
       return Future.succeededFuture();
     }
     String configuredBranch = config.gitBranch() != null ? config.gitBranch() : "remote HEAD";
-    return vertx
-        .eventBus()
-        .<JsonObject>request(
-            Addresses.REPOSITORY_STATUS,
-            new JsonObject(),
-            new DeliveryOptions().setSendTimeout(STATUS_TIMEOUT_MILLIS))
-        .map(reply -> RepositoryStatus.fromJson(reply.body()).branch())
+    return Addresses.REPOSITORY_STATUS
+        .request(vertx.eventBus(), Empty.INSTANCE, STATUS_TIMEOUT_MILLIS)
+        .map(RepositoryStatus::branch)
         .map(tracked -> tracked != null ? tracked : configuredBranch)
         .otherwise(configuredBranch)
         .map(

@@ -5,6 +5,7 @@ import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
 import io.cup.bus.ProposalId;
 import io.cup.bus.ProposalRequest;
+import io.cup.bus.ProposalState;
 import io.cup.bus.Requester;
 import io.cup.git.DirectorySource;
 import io.cup.status.StatusException;
@@ -53,7 +54,7 @@ final class DirectoryProposals implements Proposals {
     Proposal applied =
         new Proposal(
             ProposalId.next(),
-            LocalProposals.MERGED,
+            ProposalState.MERGED,
             SOURCE,
             null,
             null,
@@ -70,7 +71,7 @@ final class DirectoryProposals implements Proposals {
             null,
             null);
     ProposalMetrics.CREATED.increment();
-    events.accept(new ProposalEvent("merged", applied));
+    events.accept(new ProposalEvent(ProposalEvent.Type.MERGED, applied));
     return applied;
   }
 

@@ -4,8 +4,10 @@ import io.cup.bus.ChangeSet;
 import io.cup.bus.FileChange;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
+import io.cup.bus.ProposalEvent.Type;
 import io.cup.bus.ProposalId;
 import io.cup.bus.ProposalRequest;
+import io.cup.bus.ProposalState;
 import io.cup.bus.Requester;
 import io.cup.bus.ResourceRef;
 import io.cup.config.ServerConfig;
@@ -60,11 +62,6 @@ import org.slf4j.LoggerFactory;
 final class LocalProposals implements Proposals {
   static final String SOURCE = "local";
   static final String URL_PREFIX = "/apis/cup.flipt.io/v1alpha1/proposals/";
-  static final String OPEN = "open";
-  static final String MERGED = "merged";
-  static final String CLOSED = "closed";
-  static final String CONFLICTED = "conflicted";
-  static final String PENDING = "pending";
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalProposals.class);
 
@@ -127,7 +124,7 @@ final class LocalProposals implements Proposals {
       proposal =
           new Proposal(
               id,
-              scm == null ? OPEN : PENDING,
+              scm == null ? ProposalState.OPEN : ProposalState.PENDING,
               scm == null ? SOURCE : scm.id(),
               scm == null ? URL_PREFIX + id : null,
               ProposalStore.branch(id),
@@ -164,7 +161,7 @@ final class LocalProposals implements Proposals {
     ProposalMetrics.CREATED.increment();
     LOG.info("opened proposal {} on {}: {}", id, proposal.branch(), firstLine(message));
     // with a hosted SCM, "opened" comes from the reconciler once the pull request is open
-    events.accept(new ProposalEvent(scm == null ? "opened" : PENDING, proposal));
+    events.accept(new ProposalEvent(Type.of(proposal.state()), proposal));
     return proposal;
   }
 
@@ -323,7 +320,7 @@ final class LocalProposals implements Proposals {
           return store.updateLocalRef(ProposalStore.recordRef(id), stored.commit(), record);
         });
     LOG.info("added to proposal {}: {}", id, firstLine(message));
-    events.accept(new ProposalEvent("updated", updated));
+    events.accept(new ProposalEvent(Type.UPDATED, updated));
     return Optional.of(updated);
   }
 
@@ -468,7 +465,7 @@ final class LocalProposals implements Proposals {
    * retention archives it. A record whose time cannot be read is kept.
    */
   static boolean expired(Proposal proposal, Instant cutoff) {
-    if (!MERGED.equals(proposal.state()) && !CLOSED.equals(proposal.state())) {
+    if (!proposal.state().isDone()) {
       return false;
     }
     try {
@@ -627,7 +624,7 @@ final class LocalProposals implements Proposals {
     ProposalStore store = store();
     Stored stored = find(store, id);
     Proposal proposal = stored.proposal();
-    if (!OPEN.equals(proposal.state())) {
+    if (proposal.state() != ProposalState.OPEN) {
       throw StatusException.conflict(
           "proposal " + id + " is " + proposal.state() + ": only an open proposal can be merged");
     }
@@ -664,7 +661,7 @@ final class LocalProposals implements Proposals {
     } catch (IOException e) {
       throw StatusException.internal("cannot merge proposal " + id, e);
     }
-    Proposal merged = transition(proposal, MERGED, head, mergeCommit, by);
+    Proposal merged = transition(proposal, ProposalState.MERGED, head, mergeCommit, by);
     ObjectId record = writeRecord(store, merged, stored.commit(), author);
     changes.add(new RefChange(ProposalStore.recordRef(id), stored.commit(), record));
     if (push.push(changes) == Outcome.STALE) {
@@ -675,7 +672,7 @@ final class LocalProposals implements Proposals {
         () -> store.updateLocalRef(ProposalStore.recordRef(id), stored.commit(), record));
     ProposalMetrics.MERGED.increment();
     LOG.info("merged proposal {} into {} at {}", id, branch, mergeCommit.name());
-    events.accept(new ProposalEvent("merged", merged));
+    events.accept(new ProposalEvent(Type.MERGED, merged));
     return Optional.of(merged);
   }
 
@@ -736,7 +733,7 @@ final class LocalProposals implements Proposals {
   private Optional<Proposal> markConflicted(
       ProposalStore store, Stored stored, ObjectId head, Set<String> paths, PersonIdent author) {
     Proposal proposal = stored.proposal();
-    Proposal conflicted = transition(proposal, CONFLICTED, head, null, null);
+    Proposal conflicted = transition(proposal, ProposalState.CONFLICTED, head, null, null);
     ObjectId record = writeRecord(store, conflicted, stored.commit(), author);
     RefChange change =
         new RefChange(ProposalStore.recordRef(proposal.id()), stored.commit(), record);
@@ -745,7 +742,7 @@ final class LocalProposals implements Proposals {
     }
     source.exclusively(() -> store.updateLocalRef(change.ref(), stored.commit(), record));
     LOG.info("proposal {} conflicts with {} in {}", proposal.id(), source.branch(), paths);
-    events.accept(new ProposalEvent("conflicted", conflicted));
+    events.accept(new ProposalEvent(Type.CONFLICTED, conflicted));
     throw StatusException.conflict(
         "proposal "
             + proposal.id()
@@ -776,7 +773,7 @@ final class LocalProposals implements Proposals {
             "proposal " + id + " is " + proposal.state() + " and cannot be closed");
     }
     ObjectId head = proposalHead(store, proposal);
-    Proposal closed = transition(proposal, CLOSED, head, null, by);
+    Proposal closed = transition(proposal, ProposalState.CLOSED, head, null, by);
     ObjectId record = writeRecord(store, closed, stored.commit(), author());
     RefChange change = new RefChange(ProposalStore.recordRef(id), stored.commit(), record);
     if (push.push(List.of(change)) == Outcome.STALE) {
@@ -785,7 +782,7 @@ final class LocalProposals implements Proposals {
     source.exclusively(() -> store.updateLocalRef(change.ref(), stored.commit(), record));
     ProposalMetrics.CLOSED.increment();
     LOG.info("closed proposal {}", id);
-    events.accept(new ProposalEvent("closed", closed));
+    events.accept(new ProposalEvent(Type.CLOSED, closed));
     return Optional.of(closed);
   }
 
@@ -831,7 +828,7 @@ final class LocalProposals implements Proposals {
   }
 
   private static Proposal transition(
-      Proposal proposal, String state, ObjectId head, ObjectId mergeCommit, Requester by) {
+      Proposal proposal, ProposalState state, ObjectId head, ObjectId mergeCommit, Requester by) {
     String now = Instant.now().toString();
     return proposal
         .withCommits(proposal.base(), head.name(), proposal.resources(), now)

@@ -59,9 +59,6 @@ public final class ProposalStore {
   /** Where records live: {@code refs/cup/proposals/<id>}. */
   public static final String RECORD_PREFIX = "refs/cup/proposals/";
 
-  /** Short name prefix of proposal branches: {@code cup/proposal/<id>}. */
-  public static final String BRANCH_PREFIX = "cup/proposal/";
-
   /** The one file of a record's tree. */
   public static final String FILE = "proposal.json";
 
@@ -100,7 +97,7 @@ public final class ProposalStore {
 
   /** The proposal branch's short name, {@code cup/proposal/<id>}. */
   public static String branch(String id) {
-    return BRANCH_PREFIX + id;
+    return ProposalId.branch(id);
   }
 
   /** The proposal branch's full ref name, {@code refs/heads/cup/proposal/<id>}. */

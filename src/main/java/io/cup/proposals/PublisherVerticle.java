@@ -1,11 +1,16 @@
 package io.cup.proposals;
 
 import io.cup.bus.Addresses;
+import io.cup.bus.BusAddress;
+import io.cup.bus.Empty;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalAction;
 import io.cup.bus.ProposalEvent;
+import io.cup.bus.ProposalList;
 import io.cup.bus.ProposalRequest;
+import io.cup.bus.ProposalState;
 import io.cup.bus.Requester;
+import io.cup.bus.SourceKind;
 import io.cup.config.ServerConfig;
 import io.cup.git.DirectorySource;
 import io.cup.git.GitSource;
@@ -14,11 +19,8 @@ import io.cup.scm.ScmKind;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Objects;
@@ -40,13 +42,15 @@ import org.slf4j.LoggerFactory;
  *       LocalProposals}); for a local directory, the change applied in place ({@link
  *       DirectoryProposals}: state "merged", source "directory", no URL). A change set that changes
  *       nothing fails with code 204.
- *   <li>{@link Addresses#PROPOSAL_LIST} ({} → {"items": [...]}, newest first, no diffs), {@link
- *       Addresses#PROPOSAL_GET} ({"id"} → {@link Proposal} with diff).
- *   <li>{@link Addresses#PROPOSAL_MERGE} and {@link Addresses#PROPOSAL_CLOSE} ({"id"} → {@link
- *       Proposal}): fetch first (a request to the fetcher at {@link Addresses#REPOSITORY_FETCH},
- *       which announces any move it sees), then try; when the remote moved under the attempt, fetch
- *       and try again, at most {@value RemoteRetries#ATTEMPTS} times, then 409. After a merge,
- *       fetch again so readers see the new head.
+ *   <li>{@link Addresses#PROPOSAL_LIST} ({@link Empty} → {@link ProposalList}, newest first, no
+ *       diffs), {@link Addresses#PROPOSAL_GET} ({@link ProposalAction} → {@link Proposal} with
+ *       diff).
+ *   <li>{@link Addresses#PROPOSAL_MERGE} and {@link Addresses#PROPOSAL_CLOSE} ({@link
+ *       ProposalAction} → {@link Proposal}): fetch first (a request to {@link
+ *       Addresses#REPOSITORY_FETCH}, so the fetcher announces any move it sees; without a fetcher
+ *       the attempt fails with 503), then try; when the remote moved under the attempt, fetch and
+ *       try again, at most {@value RemoteRetries#ATTEMPTS} times, then 409. After a merge, fetch
+ *       again so readers see the new head.
  *   <li>Publishes {@link ProposalEvent}s (opened, merged, closed, conflicted) on {@link
  *       Addresses#EVENTS_PROPOSAL}; keeps the meters of {@link ProposalMetrics}. The open-proposals
  *       gauge is counted at start and after each create, merge and close here; changes made
@@ -80,10 +84,10 @@ public final class PublisherVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ServerConfig cfg = ServerConfig.of(config());
-    scm = "git".equals(cfg.source()) ? ScmKind.hosted(cfg.gitScm()) : null;
+    scm = cfg.sourceKind() == SourceKind.GIT ? ScmKind.hosted(cfg.gitScm()) : null;
     scmOpenWaitMillis = config().getLong("scmOpenWaitMillis", DEFAULT_SCM_OPEN_WAIT_MILLIS);
     Consumer<ProposalEvent> events =
-        event -> vertx.eventBus().publish(Addresses.EVENTS_PROPOSAL, event.toJson());
+        event -> Addresses.EVENTS_PROPOSAL.publish(vertx.eventBus(), event);
     if (source instanceof DirectorySource directory) {
       proposals = new DirectoryProposals(directory, events);
     } else {
@@ -94,37 +98,24 @@ public final class PublisherVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<JsonObject>> consumers =
         List.of(
-            bus.consumer(Addresses.PROPOSAL_CREATE, this::create),
-            bus.consumer(Addresses.PROPOSAL_LIST, this::list),
-            bus.consumer(Addresses.PROPOSAL_GET, this::get),
-            bus.consumer(Addresses.PROPOSAL_MERGE, this::merge),
-            bus.consumer(Addresses.PROPOSAL_CLOSE, this::close));
+            Addresses.PROPOSAL_CREATE.consume(bus, this::create),
+            Addresses.PROPOSAL_LIST.consume(bus, this::list),
+            Addresses.PROPOSAL_GET.consume(bus, this::get),
+            Addresses.PROPOSAL_MERGE.consume(bus, this::merge),
+            Addresses.PROPOSAL_CLOSE.consume(bus, this::close));
     countOpen();
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
   // -- handlers ----------------------------------------------------------------------------------
 
-  private void create(Message<JsonObject> message) {
-    ProposalRequest request;
-    try {
-      request = request(message);
-    } catch (RuntimeException e) {
-      StatusException.reply(message, e);
-      return;
-    }
+  private Future<Proposal> create(ProposalRequest request) {
     if (request.proposal() != null) {
-      answer(
-          message,
-          attempt(request.proposal(), id -> proposals.tryAppend(request)).map(Proposal::toJson));
-      return;
+      return attempt(request.proposal(), id -> proposals.tryAppend(request));
     }
-    answer(
-        message,
-        blocking(() -> proposals.create(request))
-            .onSuccess(created -> countOpen())
-            .compose(this::opened)
-            .map(Proposal::toJson));
+    return blocking(() -> proposals.create(request))
+        .onSuccess(created -> countOpen())
+        .compose(this::opened);
   }
 
   /**
@@ -133,14 +124,11 @@ public final class PublisherVerticle extends VerticleBase {
    * time the proposal is answered pending: it is kept, and the reconciler completes it.
    */
   private Future<Proposal> opened(Proposal created) {
-    if (scm == null || !LocalProposals.PENDING.equals(created.state())) {
+    if (scm == null || created.state() != ProposalState.PENDING) {
       return Future.succeededFuture(created);
     }
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(scmOpenWaitMillis);
-    return vertx
-        .eventBus()
-        .<JsonObject>request(Addresses.SCM_OPEN, new JsonObject().put("id", created.id()), options)
-        .map(reply -> Proposal.fromJson(reply.body()))
+    return Addresses.SCM_OPEN
+        .request(vertx.eventBus(), ProposalAction.of(created.id()), scmOpenWaitMillis)
         .otherwise(
             e -> {
               LOG.info(
@@ -153,62 +141,45 @@ public final class PublisherVerticle extends VerticleBase {
             });
   }
 
-  private void list(Message<JsonObject> message) {
-    answer(
-        message,
-        blocking(
-            () -> {
-              JsonArray items = new JsonArray();
-              proposals.list().forEach(p -> items.add(p.toJson()));
-              return new JsonObject().put("items", items);
-            }));
+  private Future<ProposalList> list(Empty request) {
+    return blocking(() -> new ProposalList(proposals.list()));
   }
 
-  private void get(Message<JsonObject> message) {
-    answer(message, blocking(() -> proposals.get(id(message)).toJson()));
+  private Future<Proposal> get(ProposalAction request) {
+    return blocking(() -> proposals.get(id(request)));
   }
 
-  private void merge(Message<JsonObject> message) {
+  private Future<Proposal> merge(ProposalAction request) {
     if (scm != null) {
-      forward(Addresses.SCM_MERGE, message);
-      return;
+      return forward(Addresses.SCM_MERGE, request);
     }
-    answer(
-        message,
-        transition(message, proposals::tryMerge)
-            .compose(merged -> remote.refresh().otherwiseEmpty().map(merged)));
+    return transition(request, proposals::tryMerge)
+        .compose(merged -> remote.refresh().otherwiseEmpty().map(merged));
   }
 
-  private void close(Message<JsonObject> message) {
+  private Future<Proposal> close(ProposalAction request) {
     if (scm != null) {
-      forward(Addresses.SCM_CLOSE, message);
-      return;
+      return forward(Addresses.SCM_CLOSE, request);
     }
-    answer(message, transition(message, proposals::tryClose));
+    return transition(request, proposals::tryClose);
   }
 
   /** With a hosted SCM, merges and closes happen there: the reconciler does them. */
-  private void forward(String address, Message<JsonObject> message) {
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(FORWARD_TIMEOUT_MILLIS);
-    answer(
-        message,
-        vertx
-            .eventBus()
-            .<JsonObject>request(address, message.body(), options)
-            .map(Message::body)
-            .recover(e -> Future.failedFuture(StatusException.from(e)))
-            .onSuccess(done -> countOpen()));
+  private Future<Proposal> forward(
+      BusAddress<ProposalAction, Proposal> address, ProposalAction request) {
+    return address
+        .request(vertx.eventBus(), request, FORWARD_TIMEOUT_MILLIS)
+        .recover(e -> Future.failedFuture(StatusException.from(e)))
+        .onSuccess(done -> countOpen());
   }
 
   // -- plumbing ----------------------------------------------------------------------------------
 
   /** Fetch, attempt; while the remote moved under the attempt, fetch and attempt again. */
-  private Future<JsonObject> transition(
-      Message<JsonObject> message, BiFunction<String, Requester, Optional<Proposal>> attempt) {
-    Requester by = ProposalAction.fromJson(message.body()).by();
-    return blocking(() -> id(message))
-        .compose(id -> attempt(id, proposalId -> attempt.apply(proposalId, by)))
-        .map(Proposal::toJson)
+  private Future<Proposal> transition(
+      ProposalAction request, BiFunction<String, Requester, Optional<Proposal>> attempt) {
+    String id = id(request);
+    return attempt(id, proposalId -> attempt.apply(proposalId, request.by()))
         .onSuccess(done -> countOpen());
   }
 
@@ -233,24 +204,11 @@ public final class PublisherVerticle extends VerticleBase {
     return vertx.executeBlocking(work, false);
   }
 
-  private static ProposalRequest request(Message<JsonObject> message) {
-    try {
-      return ProposalRequest.fromJson(message.body());
-    } catch (RuntimeException e) {
-      throw StatusException.badRequest(
-          "malformed proposal request: " + e.getClass().getSimpleName());
-    }
-  }
-
-  private static String id(Message<JsonObject> message) {
-    String id = message.body() == null ? null : message.body().getString("id");
+  private static String id(ProposalAction request) {
+    String id = request.id();
     if (id == null || id.isBlank()) {
       throw StatusException.badRequest("a proposal id is required");
     }
     return id;
-  }
-
-  private static void answer(Message<JsonObject> message, Future<JsonObject> reply) {
-    reply.onSuccess(message::reply).onFailure(e -> StatusException.reply(message, e));
   }
 }

@@ -1,15 +1,18 @@
 package io.cup.proposals;
 
 import io.cup.bus.Addresses;
+import io.cup.bus.BusAddress;
 import io.cup.bus.ChangeSetReply;
 import io.cup.bus.HeadMoved;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalAction;
 import io.cup.bus.ProposalEvent;
 import io.cup.bus.ProposalId;
+import io.cup.bus.ProposalState;
+import io.cup.bus.PullRequestChange;
+import io.cup.bus.PullRequestOutcome;
 import io.cup.bus.Requester;
 import io.cup.bus.ResourceRef;
-import io.cup.bus.ResourceReply;
 import io.cup.bus.ResourceRequest;
 import io.cup.config.ResourceConfiguration;
 import io.cup.config.ResourceConfigurationLoader;
@@ -28,7 +31,7 @@ import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -166,16 +169,15 @@ public final class ReconcilerVerticle extends VerticleBase {
           client.repository().path(),
           cfg.scm().url() == null ? scm.publicUrl() : cfg.scm().url());
     }
+    EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = new ArrayList<>();
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_HEAD, this::headMoved));
+    consumers.add(Addresses.EVENTS_HEAD.consume(bus, this::headMoved));
     if (scm != null) {
-      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.SCM_OPEN, this::openNow));
-      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.SCM_MERGE, this::merge));
-      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.SCM_CLOSE, this::close));
-      consumers.add(
-          vertx.eventBus().<JsonObject>consumer(Addresses.SCM_PULL_REQUEST, this::pullRequest));
-      consumers.add(
-          vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_PROPOSAL, this::proposalEvent));
+      consumers.add(Addresses.SCM_OPEN.consume(bus, this::openNow));
+      consumers.add(Addresses.SCM_MERGE.consume(bus, this::merge));
+      consumers.add(Addresses.SCM_CLOSE.consume(bus, this::close));
+      consumers.add(Addresses.SCM_PULL_REQUEST.consume(bus, this::pullRequest));
+      consumers.add(Addresses.EVENTS_PROPOSAL.consume(bus, this::proposalEvent));
     }
     long interval =
         config()
@@ -235,10 +237,7 @@ public final class ReconcilerVerticle extends VerticleBase {
                 return new Snapshot(List.of(), false, null, null);
               }
               List<Proposal> all = proposals.list();
-              List<Proposal> live =
-                  all.stream()
-                      .filter(p -> p.isOpen() || LocalProposals.CONFLICTED.equals(p.state()))
-                      .toList();
+              List<Proposal> live = all.stream().filter(p -> p.state().isLive()).toList();
               boolean archiveDue =
                   cutoff != null && all.stream().anyMatch(p -> LocalProposals.expired(p, cutoff));
               List<Proposal> open = live.stream().filter(Proposal::isOpen).toList();
@@ -252,7 +251,7 @@ public final class ReconcilerVerticle extends VerticleBase {
               for (Proposal proposal : snapshot.open()) {
                 Backoff wait = backoff.get(proposal.id());
                 if (scm != null
-                    && LocalProposals.PENDING.equals(proposal.state())
+                    && proposal.state() == ProposalState.PENDING
                     && (wait == null || wait.notBefore() <= now)) {
                   open(proposal.id());
                 }
@@ -351,15 +350,12 @@ public final class ReconcilerVerticle extends VerticleBase {
 
   // -- pending → open ----------------------------------------------------------------------------
 
-  private void openNow(Message<JsonObject> message) {
-    String id = message.body() == null ? null : message.body().getString("id");
+  private Future<Proposal> openNow(ProposalAction request) {
+    String id = request.id();
     if (id == null) {
-      StatusException.reply(message, StatusException.badRequest("a proposal id is required"));
-      return;
+      return Future.failedFuture(StatusException.badRequest("a proposal id is required"));
     }
-    open(id)
-        .onSuccess(p -> message.reply(p.toJson()))
-        .onFailure(e -> StatusException.reply(message, asStatus(e, "open a request for", id)));
+    return open(id).recover(e -> Future.failedFuture(asStatus(e, "open a request for", id)));
   }
 
   /** One attempt to open the request of {@code id}; joins an attempt already running. */
@@ -376,7 +372,7 @@ public final class ReconcilerVerticle extends VerticleBase {
                 })
             .compose(
                 proposal -> {
-                  if (!LocalProposals.PENDING.equals(proposal.state())) {
+                  if (proposal.state() != ProposalState.PENDING) {
                     return Future.succeededFuture(proposal);
                   }
                   return client
@@ -479,13 +475,13 @@ public final class ReconcilerVerticle extends VerticleBase {
       updated = updated.withPullRequest(pull.number(), url);
     }
     String now = Instant.now().toString();
-    boolean live = proposal.isOpen() || LocalProposals.CONFLICTED.equals(proposal.state());
+    boolean live = proposal.state().isLive();
     if (live && PullRequest.MERGED.equals(pull.state())) {
-      updated = updated.withState(LocalProposals.MERGED, pull.mergeCommit(), now, by);
+      updated = updated.withState(ProposalState.MERGED, pull.mergeCommit(), now, by);
     } else if (live && PullRequest.CLOSED.equals(pull.state())) {
-      updated = updated.withState(LocalProposals.CLOSED, null, now, by);
-    } else if (LocalProposals.PENDING.equals(proposal.state())) {
-      updated = updated.withState(LocalProposals.OPEN, null, now);
+      updated = updated.withState(ProposalState.CLOSED, null, now, by);
+    } else if (proposal.state() == ProposalState.PENDING) {
+      updated = updated.withState(ProposalState.OPEN, null, now);
     }
     return updated;
   }
@@ -494,11 +490,10 @@ public final class ReconcilerVerticle extends VerticleBase {
    * A commit added to an open proposal ({@code ?proposal=}) may touch more resources: the request's
    * description lists them again. Best effort: a failure is logged, the next change rewrites it.
    */
-  private void proposalEvent(Message<JsonObject> message) {
-    ProposalEvent event = ProposalEvent.fromJson(message.body());
+  private void proposalEvent(ProposalEvent event) {
     Proposal proposal = event.proposal();
-    if (!"updated".equals(event.type())
-        || !LocalProposals.OPEN.equals(proposal.state())
+    if (event.type() != ProposalEvent.Type.UPDATED
+        || proposal.state() != ProposalState.OPEN
         || proposal.pullRequest() == null
         || !scm.id().equals(proposal.source())) {
       return;
@@ -519,41 +514,31 @@ public final class ReconcilerVerticle extends VerticleBase {
 
   // -- webhooks, merge, close --------------------------------------------------------------------
 
-  private void pullRequest(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    String branch = body.getString("branch", "");
-    String id =
-        branch.startsWith(ProposalStore.BRANCH_PREFIX)
-            ? branch.substring(ProposalStore.BRANCH_PREFIX.length())
-            : null;
-    if (!scm.id().equals(body.getString("scm")) || id == null || !ProposalId.isValid(id)) {
-      message.reply(new JsonObject().putNull("proposal").put("state", "ignored"));
-      return;
+  private Future<PullRequestOutcome> pullRequest(PullRequestChange change) {
+    String id = ProposalId.ofBranch(change.branch());
+    if (!scm.id().equals(change.scm()) || id == null) {
+      return Future.succeededFuture(PullRequestOutcome.ignored());
     }
     PullRequest pull =
         new PullRequest(
-            body.getLong("number"),
-            body.getString("url"),
-            body.getString("state"),
-            branch,
-            body.getString("mergeCommit"),
+            change.number(),
+            change.url(),
+            change.state(),
+            change.branch(),
+            change.mergeCommit(),
             true);
-    transition(id, pull)
-        .onSuccess(p -> message.reply(new JsonObject().put("proposal", id).put("state", p.state())))
-        .onFailure(
-            e -> {
-              if (StatusException.from(e).code() == 404) {
-                message.reply(new JsonObject().putNull("proposal").put("state", "unknown"));
-              } else {
-                StatusException.reply(message, e);
-              }
-            });
+    return transition(id, pull)
+        .map(p -> PullRequestOutcome.of(id, p.state()))
+        .recover(
+            e ->
+                StatusException.from(e).code() == 404
+                    ? Future.succeededFuture(PullRequestOutcome.unknown())
+                    : Future.failedFuture(e));
   }
 
-  private void merge(Message<JsonObject> message) {
-    ProposalAction action = ProposalAction.fromJson(message.body());
+  private Future<Proposal> merge(ProposalAction action) {
     String id = action.id();
-    onScm(
+    return onScm(
             id,
             action.by(),
             "merge",
@@ -561,17 +546,11 @@ public final class ReconcilerVerticle extends VerticleBase {
                 client.merge(
                     p.pullRequest(),
                     "Merge proposal " + id + ": " + LocalProposals.firstLine(p.message())))
-        .compose(merged -> remote.refresh().otherwiseEmpty().map(merged))
-        .onSuccess(p -> message.reply(p.toJson()))
-        .onFailure(e -> StatusException.reply(message, e));
+        .compose(merged -> remote.refresh().otherwiseEmpty().map(merged));
   }
 
-  private void close(Message<JsonObject> message) {
-    ProposalAction action = ProposalAction.fromJson(message.body());
-    String id = action.id();
-    onScm(id, action.by(), "close", p -> client.close(p.pullRequest()))
-        .onSuccess(p -> message.reply(p.toJson()))
-        .onFailure(e -> StatusException.reply(message, e));
+  private Future<Proposal> close(ProposalAction action) {
+    return onScm(action.id(), action.by(), "close", p -> client.close(p.pullRequest()));
   }
 
   /** Does {@code action} to the proposal's request on the SCM, then records the outcome. */
@@ -583,10 +562,10 @@ public final class ReconcilerVerticle extends VerticleBase {
         .compose(v -> blocking(() -> proposals.current(id)))
         .compose(
             proposal -> {
-              if (LocalProposals.CLOSED.equals(proposal.state()) && action.equals("close")) {
+              if (proposal.state() == ProposalState.CLOSED && action.equals("close")) {
                 return Future.succeededFuture(proposal);
               }
-              if (!proposal.isOpen() && !LocalProposals.CONFLICTED.equals(proposal.state())) {
+              if (!proposal.state().isLive()) {
                 return Future.failedFuture(
                     StatusException.conflict(
                         "proposal "
@@ -606,10 +585,10 @@ public final class ReconcilerVerticle extends VerticleBase {
                                 id,
                                 p ->
                                     p.withState(
-                                        LocalProposals.CLOSED, null, Instant.now().toString(), by)),
+                                        ProposalState.CLOSED, null, Instant.now().toString(), by)),
                         "proposal " + id)
                     .map(Update::after)
-                    .onSuccess(closed -> publish("closed", closed));
+                    .onSuccess(closed -> publish(ProposalEvent.Type.CLOSED, closed));
               }
               if (proposal.pullRequest() == null) {
                 return Future.failedFuture(
@@ -641,14 +620,13 @@ public final class ReconcilerVerticle extends VerticleBase {
             update -> {
               Proposal after = update.after();
               if (update.changedState()) {
-                if (LocalProposals.MERGED.equals(after.state())) {
+                if (after.state() == ProposalState.MERGED) {
                   ProposalMetrics.MERGED.increment();
-                } else if (LocalProposals.CLOSED.equals(after.state())) {
+                } else if (after.state() == ProposalState.CLOSED) {
                   ProposalMetrics.CLOSED.increment();
                 }
                 LOG.info("proposal {} is {} on {}", id, after.state(), scm.id());
-                publish(
-                    LocalProposals.OPEN.equals(after.state()) ? "opened" : after.state(), after);
+                publish(ProposalEvent.Type.of(after.state()), after);
               }
               return after;
             });
@@ -670,8 +648,7 @@ public final class ReconcilerVerticle extends VerticleBase {
 
   // -- following the base ------------------------------------------------------------------------
 
-  private void headMoved(Message<JsonObject> message) {
-    HeadMoved moved = HeadMoved.fromJson(message.body());
+  private void headMoved(HeadMoved moved) {
     if (moved.to() == null || !ObjectId.isId(moved.to())) {
       return;
     }
@@ -870,7 +847,7 @@ public final class ReconcilerVerticle extends VerticleBase {
                       replayed.remove(id + "@" + head.name());
                       return Future.succeededFuture();
                     }
-                    publish("updated", rebased.get());
+                    publish(ProposalEvent.Type.UPDATED, rebased.get());
                     return Future.succeededFuture();
                   });
         });
@@ -884,12 +861,10 @@ public final class ReconcilerVerticle extends VerticleBase {
             : read(served, ref, plan.branchHead());
     return desired.compose(
         resource -> {
-          String address =
+          BusAddress<ResourceRequest, ChangeSetReply> address =
               resource == null ? Addresses.CONTROLLER_DELETE : Addresses.CONTROLLER_PUT;
-          return vertx
-              .eventBus()
-              .<JsonObject>request(address, request(served, ref, tip, resource).toJson(), options())
-              .map(reply -> ChangeSetReply.fromJson(reply.body()))
+          return address
+              .request(vertx.eventBus(), request(served, ref, tip, resource), options())
               .compose(
                   change ->
                       change.changes().isEmpty()
@@ -914,7 +889,7 @@ public final class ReconcilerVerticle extends VerticleBase {
                     id,
                     p ->
                         p.isOpen()
-                            ? p.withState(LocalProposals.CONFLICTED, null, Instant.now().toString())
+                            ? p.withState(ProposalState.CONFLICTED, null, Instant.now().toString())
                             : p),
             "proposal " + id)
         .compose(
@@ -922,7 +897,7 @@ public final class ReconcilerVerticle extends VerticleBase {
               Proposal proposal = update.after();
               // only the node whose record went through reports it: another node that found the
               // record conflicted already (after a lease that did not hold) stays quiet
-              if (!update.changedState() || !LocalProposals.CONFLICTED.equals(proposal.state())) {
+              if (!update.changedState() || proposal.state() != ProposalState.CONFLICTED) {
                 return Future.succeededFuture();
               }
               LOG.info(
@@ -931,7 +906,7 @@ public final class ReconcilerVerticle extends VerticleBase {
                   git.branch(),
                   head.name(),
                   names(conflicts));
-              publish("conflicted", proposal);
+              publish(ProposalEvent.Type.CONFLICTED, proposal);
               if (client != null && proposal.pullRequest() != null) {
                 comment(proposal.pullRequest(), conflictComment(head, conflicts), 1);
               }
@@ -976,20 +951,18 @@ public final class ReconcilerVerticle extends VerticleBase {
   // -- plumbing ----------------------------------------------------------------------------------
 
   private void publish(ProposalEvent event) {
-    vertx.eventBus().publish(Addresses.EVENTS_PROPOSAL, event.toJson());
+    Addresses.EVENTS_PROPOSAL.publish(vertx.eventBus(), event);
   }
 
-  private void publish(String type, Proposal proposal) {
+  private void publish(ProposalEvent.Type type, Proposal proposal) {
     publish(new ProposalEvent(type, proposal));
   }
 
   /** The resource at {@code revision}, without its resourceVersion; null when absent. */
   private Future<JsonObject> read(ServedResource served, ResourceRef ref, ObjectId revision) {
-    return vertx
-        .eventBus()
-        .<JsonObject>request(
-            Addresses.CONTROLLER_GET, request(served, ref, revision, null).toJson(), options())
-        .map(reply -> ResourceVersions.without(ResourceReply.fromJson(reply.body()).resource()))
+    return Addresses.CONTROLLER_GET
+        .request(vertx.eventBus(), request(served, ref, revision, null), options())
+        .map(reply -> ResourceVersions.without(reply.resource()))
         .recover(
             e ->
                 StatusException.from(e).code() == 404

@@ -1,12 +1,11 @@
 package io.cup.proposals;
 
 import io.cup.bus.Addresses;
+import io.cup.bus.Empty;
 import io.cup.git.GitSource;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -41,12 +40,8 @@ final class RemoteRetries {
     if (git == null) {
       return Future.succeededFuture();
     }
-    return vertx
-        .eventBus()
-        .request(
-            Addresses.REPOSITORY_FETCH,
-            new JsonObject(),
-            new DeliveryOptions().setSendTimeout(FETCH_TIMEOUT_MILLIS))
+    return Addresses.REPOSITORY_FETCH
+        .request(vertx.eventBus(), Empty.INSTANCE, FETCH_TIMEOUT_MILLIS)
         .<Void>mapEmpty()
         .recover(e -> Future.failedFuture(StatusException.from(e)));
   }

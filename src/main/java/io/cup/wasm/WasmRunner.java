@@ -187,7 +187,8 @@ public final class WasmRunner {
               + seconds(limits.wallTime()));
     }
     if (causeOf(failure, WasiHost.OutputLimitExceeded.class) != null) {
-      return StatusException.internal(
+      return new GuestFailure(
+          "output_limit",
           "controller "
               + controller
               + " exceeded its "
@@ -214,12 +215,15 @@ public final class WasmRunner {
         failure instanceof StackOverflowError
             ? "call stack exhausted"
             : Objects.requireNonNullElse(failure.getMessage(), failure.getClass().getSimpleName());
-    return StatusException.internal(
-        "controller " + controller + " trapped during " + describe(call) + ": " + trap, failure);
+    return new GuestFailure(
+        "trap",
+        "controller " + controller + " trapped during " + describe(call) + ": " + trap,
+        failure);
   }
 
   private StatusException memoryLimit(GuestCall call) {
-    return StatusException.internal(
+    return new GuestFailure(
+        "memory_limit",
         "controller "
             + controller
             + " exceeded its "
@@ -230,26 +234,30 @@ public final class WasmRunner {
   }
 
   /**
-   * The metrics outcome of a failure this runner made. Its own messages start with {@code
-   * "controller <name> exceeded its"} or {@code "... trapped during"}; a guest's words only ever
-   * follow {@code "controller <name> failed to"}, so they cannot pass for a limit or a trap.
+   * The metrics outcome of a failure: said by its code, or as data by a {@link GuestFailure} this
+   * runner made (a limit or a trap); any other failure is an "error".
    */
-  private String outcome(StatusException e) {
-    String message = e.getMessage();
-    String exceeded = "controller " + controller + " exceeded its ";
+  private static String outcome(StatusException e) {
     return switch (e.code()) {
       case 404 -> "not_found";
       case 504 -> "timeout";
       case 503 -> "interrupted";
-      default ->
-          message.startsWith(exceeded) && message.contains(" memory limit during ")
-              ? "memory_limit"
-              : message.startsWith(exceeded) && message.contains(" output limit ")
-                  ? "output_limit"
-                  : message.startsWith("controller " + controller + " trapped during ")
-                      ? "trap"
-                      : "error";
+      default -> e instanceof GuestFailure g ? g.outcome : "error";
     };
+  }
+
+  /**
+   * A 500 of the guest itself, with the outcome the call metrics count it under ({@code
+   * memory_limit}, {@code output_limit}, {@code trap}), so the outcome is data, never read back
+   * from the message.
+   */
+  private static final class GuestFailure extends StatusException {
+    private final String outcome;
+
+    GuestFailure(String outcome, String message, Throwable cause) {
+      super(500, "InternalError", message, List.of(), null, cause);
+      this.outcome = outcome;
+    }
   }
 
   /** {@code failure} or its first cause of type {@code type}; null when there is none. */

@@ -93,7 +93,7 @@ class ApiOperationsTest {
   void readyzIsUnavailableWithoutAFetcher(Vertx vertx, VertxTestContext ctx) {
     Future.all(
             backend.consumers.stream()
-                .filter(c -> c.address().equals(Addresses.REPOSITORY_STATUS))
+                .filter(c -> c.address().equals(Addresses.REPOSITORY_STATUS.name()))
                 .map(c -> c.unregister())
                 .toList())
         .compose(v -> api.get("/readyz").send())

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cup.bus.Addresses;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
+import io.cup.bus.ProposalState;
 import io.cup.bus.ResourceRef;
 import io.cup.bus.ResourceRequest;
 import io.vertx.core.Future;
@@ -396,7 +397,7 @@ class ApiProposalsTest {
                     ctx.verify(
                         () -> {
                           assertThat(r.bodyAsJsonObject()).isEqualTo(widget("one", 1));
-                          assertThat(backend.requests(Addresses.PROPOSAL_LIST)).isEmpty();
+                          assertThat(backend.requests(Addresses.PROPOSAL_LIST.name())).isEmpty();
                           ctx.completeNow();
                         })));
   }
@@ -406,7 +407,7 @@ class ApiProposalsTest {
       throws Exception {
     Future.all(
             backend.consumers.stream()
-                .filter(c -> c.address().equals(Addresses.PROPOSAL_LIST))
+                .filter(c -> c.address().equals(Addresses.PROPOSAL_LIST.name()))
                 .map(c -> c.unregister())
                 .toList())
         .compose(v -> ApiFixture.deploy(vertx, config))
@@ -428,7 +429,7 @@ class ApiProposalsTest {
     Proposal opened =
         new Proposal(
             "p900",
-            "open",
+            ProposalState.OPEN,
             "local",
             "/apis/cup.flipt.io/v1alpha1/proposals/p900",
             "cup/proposal/p900",
@@ -447,7 +448,7 @@ class ApiProposalsTest {
     Proposal closed =
         new Proposal(
             opened.id(),
-            "closed",
+            ProposalState.CLOSED,
             opened.source(),
             opened.url(),
             opened.branch(),
@@ -465,7 +466,9 @@ class ApiProposalsTest {
             null);
     vertx
         .eventBus()
-        .publish(Addresses.EVENTS_PROPOSAL, new ProposalEvent("opened", opened).toJson());
+        .publish(
+            Addresses.EVENTS_PROPOSAL.name(),
+            new ProposalEvent(ProposalEvent.Type.OPENED, opened).toJson());
     // the event loop handles the event before the request that follows it on the same bus
     api.get(WIDGETS + "/two")
         .send()
@@ -482,7 +485,9 @@ class ApiProposalsTest {
                           .isEqualTo("p900"));
               vertx
                   .eventBus()
-                  .publish(Addresses.EVENTS_PROPOSAL, new ProposalEvent("closed", closed).toJson());
+                  .publish(
+                      Addresses.EVENTS_PROPOSAL.name(),
+                      new ProposalEvent(ProposalEvent.Type.CLOSED, closed).toJson());
               return api.get(WIDGETS + "/two").send();
             })
         .onComplete(
@@ -513,7 +518,7 @@ class ApiProposalsTest {
                           assertThat(r.statusCode()).isEqualTo(204);
                           ResourceRequest put =
                               ResourceRequest.fromJson(
-                                  backend.requests(Addresses.CONTROLLER_PUT).get(0));
+                                  backend.requests(Addresses.CONTROLLER_PUT.name()).get(0));
                           assertThat(put.resource()).isEqualTo(widget("one", 1));
                           ctx.completeNow();
                         })));

@@ -147,7 +147,7 @@ class ApiReadTest {
                           assertThat(r.bodyAsJsonObject()).isEqualTo(widget("one", 1));
                           ResourceRequest sent =
                               ResourceRequest.fromJson(
-                                  backend.requests(Addresses.CONTROLLER_GET).get(0));
+                                  backend.requests(Addresses.CONTROLLER_GET.name()).get(0));
                           assertThat(sent)
                               .isEqualTo(
                                   new ResourceRequest(
@@ -260,7 +260,7 @@ class ApiReadTest {
                           assertThat(r.bodyAsJsonObject().getJsonArray("items")).hasSize(3);
                           ResourceRequest sent =
                               ResourceRequest.fromJson(
-                                  backend.requests(Addresses.CONTROLLER_LIST).get(0));
+                                  backend.requests(Addresses.CONTROLLER_LIST.name()).get(0));
                           assertThat(sent.namespace()).isNull();
                           checkpoint.flag();
                         })));
@@ -323,7 +323,7 @@ class ApiReadTest {
                     ctx.verify(
                         () -> {
                           assertStatus(r, 503, "ServiceUnavailable");
-                          assertThat(backend.requests(Addresses.CONTROLLER_LIST)).isEmpty();
+                          assertThat(backend.requests(Addresses.CONTROLLER_LIST.name())).isEmpty();
                           ctx.completeNow();
                         })));
   }
@@ -384,7 +384,8 @@ class ApiReadTest {
                           assertThat(list.getJsonArray("items")).containsExactly(widget("two", 2));
                           assertThat(list.getJsonObject("metadata").containsKey("continue"))
                               .isFalse();
-                          List<JsonObject> sent = backend.requests(Addresses.CONTROLLER_LIST);
+                          List<JsonObject> sent =
+                              backend.requests(Addresses.CONTROLLER_LIST.name());
                           assertThat(sent.get(0).getString("revision")).isNull();
                           assertThat(sent.get(1).getString("revision"))
                               .isEqualTo(FakeBackend.COMMIT);
@@ -449,7 +450,7 @@ class ApiReadTest {
                           assertThat(r.statusCode()).isEqualTo(200);
                           ResourceRequest sent =
                               ResourceRequest.fromJson(
-                                  backend.requests(Addresses.CONTROLLER_LIST).get(0));
+                                  backend.requests(Addresses.CONTROLLER_LIST.name()).get(0));
                           assertThat(sent)
                               .isEqualTo(
                                   new ResourceRequest(
@@ -522,7 +523,7 @@ class ApiReadTest {
                     ctx.verify(
                         () -> {
                           assertStatus(r, 400, "BadRequest");
-                          assertThat(backend.requests(Addresses.CONTROLLER_LIST)).isEmpty();
+                          assertThat(backend.requests(Addresses.CONTROLLER_LIST.name())).isEmpty();
                           ctx.completeNow();
                         })));
   }

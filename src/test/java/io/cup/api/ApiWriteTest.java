@@ -84,12 +84,12 @@ class ApiWriteTest {
                           // the worker got the validated resource, the publisher its change set
                           ResourceRequest put =
                               ResourceRequest.fromJson(
-                                  backend.requests(Addresses.CONTROLLER_PUT).get(0));
+                                  backend.requests(Addresses.CONTROLLER_PUT.name()).get(0));
                           assertThat(put.resource()).isEqualTo(widget("one", 5));
                           assertThat(put.revision()).isNull();
                           ProposalRequest proposed =
                               ProposalRequest.fromJson(
-                                  backend.requests(Addresses.PROPOSAL_CREATE).get(0));
+                                  backend.requests(Addresses.PROPOSAL_CREATE.name()).get(0));
                           assertThat(proposed.changes().changes()).hasSize(1);
                           assertThat(proposed.message()).isEqualTo("feat: update default/one");
                           assertThat(proposed.resources())
@@ -110,8 +110,8 @@ class ApiWriteTest {
                         () -> {
                           assertThat(r.statusCode()).isEqualTo(204);
                           assertThat(r.body()).isNull();
-                          assertThat(backend.requests(Addresses.CONTROLLER_PUT)).hasSize(1);
-                          assertThat(backend.requests(Addresses.PROPOSAL_CREATE)).isEmpty();
+                          assertThat(backend.requests(Addresses.CONTROLLER_PUT.name())).hasSize(1);
+                          assertThat(backend.requests(Addresses.PROPOSAL_CREATE.name())).isEmpty();
                           ctx.completeNow();
                         })));
   }
@@ -145,7 +145,7 @@ class ApiWriteTest {
                           assertThat(r.statusCode()).isEqualTo(202);
                           ResourceRequest put =
                               ResourceRequest.fromJson(
-                                  backend.requests(Addresses.CONTROLLER_PUT).get(0));
+                                  backend.requests(Addresses.CONTROLLER_PUT.name()).get(0));
                           assertThat(put.resource()).isEqualTo(widget("two", 2));
                           ctx.completeNow();
                         })));
@@ -249,7 +249,7 @@ class ApiWriteTest {
                       ctx.verify(
                           () -> {
                             assertStatus(r, 400, "BadRequest");
-                            assertThat(backend.requests(Addresses.CONTROLLER_PUT)).isEmpty();
+                            assertThat(backend.requests(Addresses.CONTROLLER_PUT.name())).isEmpty();
                             checkpoint.flag();
                           })));
     }
@@ -290,7 +290,7 @@ class ApiWriteTest {
                               .isEqualTo("FieldValueNotSupported");
                           assertThat(cause(causes, "spec.colour").getString("reason"))
                               .isEqualTo("FieldValueForbidden");
-                          assertThat(backend.requests(Addresses.CONTROLLER_PUT)).isEmpty();
+                          assertThat(backend.requests(Addresses.CONTROLLER_PUT.name())).isEmpty();
                           ctx.completeNow();
                         })));
   }
@@ -456,10 +456,10 @@ class ApiWriteTest {
                               .isEqualTo("changed default/test.cup.io-one.json\n");
                           assertThat(
                                   ResourceRequest.fromJson(
-                                          backend.requests(Addresses.CONTROLLER_PUT).get(0))
+                                          backend.requests(Addresses.CONTROLLER_PUT.name()).get(0))
                                       .dryRun())
                               .isTrue();
-                          assertThat(backend.requests(Addresses.PROPOSAL_CREATE)).isEmpty();
+                          assertThat(backend.requests(Addresses.PROPOSAL_CREATE.name())).isEmpty();
                           ctx.completeNow();
                         })));
   }
@@ -479,7 +479,7 @@ class ApiWriteTest {
                           assertThat(r.getHeader("Content-Type")).startsWith("text/x-diff");
                           assertThat(r.bodyAsString())
                               .isEqualTo("changed default/test.cup.io-one.json\n");
-                          assertThat(backend.requests(Addresses.PROPOSAL_CREATE)).isEmpty();
+                          assertThat(backend.requests(Addresses.PROPOSAL_CREATE.name())).isEmpty();
                           ctx.completeNow();
                         })));
   }
@@ -516,7 +516,7 @@ class ApiWriteTest {
                               .isEqualTo("local");
                           ProposalRequest proposed =
                               ProposalRequest.fromJson(
-                                  backend.requests(Addresses.PROPOSAL_CREATE).get(0));
+                                  backend.requests(Addresses.PROPOSAL_CREATE.name()).get(0));
                           assertThat(proposed.changes().changes().get(0).isDelete()).isTrue();
                           assertThat(proposed.resources().get(0).action()).isEqualTo("delete");
                           ctx.completeNow();
@@ -533,7 +533,7 @@ class ApiWriteTest {
                     ctx.verify(
                         () -> {
                           assertStatus(r, 404, "NotFound");
-                          assertThat(backend.requests(Addresses.PROPOSAL_CREATE)).isEmpty();
+                          assertThat(backend.requests(Addresses.PROPOSAL_CREATE.name())).isEmpty();
                           ctx.completeNow();
                         })));
   }

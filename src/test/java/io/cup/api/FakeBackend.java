@@ -7,10 +7,12 @@ import io.cup.bus.FileChange;
 import io.cup.bus.ListReply;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalRequest;
+import io.cup.bus.ProposalState;
 import io.cup.bus.RepositoryStatus;
 import io.cup.bus.ResourceRef;
 import io.cup.bus.ResourceReply;
 import io.cup.bus.ResourceRequest;
+import io.cup.bus.SourceKind;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -59,30 +61,30 @@ final class FakeBackend {
 
   Future<Void> registerController(Vertx vertx) {
     return Future.all(
-            consume(vertx, Addresses.CONTROLLER_GET, this::get),
-            consume(vertx, Addresses.CONTROLLER_LIST, this::list),
-            consume(vertx, Addresses.CONTROLLER_PUT, this::put),
-            consume(vertx, Addresses.CONTROLLER_DELETE, this::delete))
+            consume(vertx, Addresses.CONTROLLER_GET.name(), this::get),
+            consume(vertx, Addresses.CONTROLLER_LIST.name(), this::list),
+            consume(vertx, Addresses.CONTROLLER_PUT.name(), this::put),
+            consume(vertx, Addresses.CONTROLLER_DELETE.name(), this::delete))
         .mapEmpty();
   }
 
   Future<Void> registerPublisher(Vertx vertx) {
     return Future.all(
-            consume(vertx, Addresses.PROPOSAL_CREATE, this::create),
-            consume(vertx, Addresses.PROPOSAL_LIST, this::listProposals),
-            consume(vertx, Addresses.PROPOSAL_GET, m -> m.reply(proposal(m).toJson())),
-            consume(vertx, Addresses.PROPOSAL_MERGE, m -> m.reply(transition(m, "merged"))),
-            consume(vertx, Addresses.PROPOSAL_CLOSE, m -> m.reply(transition(m, "closed"))))
+            consume(vertx, Addresses.PROPOSAL_CREATE.name(), this::create),
+            consume(vertx, Addresses.PROPOSAL_LIST.name(), this::listProposals),
+            consume(vertx, Addresses.PROPOSAL_GET.name(), m -> m.reply(proposal(m).toJson())),
+            consume(vertx, Addresses.PROPOSAL_MERGE.name(), m -> m.reply(transition(m, "merged"))),
+            consume(vertx, Addresses.PROPOSAL_CLOSE.name(), m -> m.reply(transition(m, "closed"))))
         .mapEmpty();
   }
 
   Future<Void> registerFetcher(Vertx vertx) {
     return consume(
         vertx,
-        Addresses.REPOSITORY_STATUS,
+        Addresses.REPOSITORY_STATUS.name(),
         m ->
             m.reply(
-                new RepositoryStatus(ready, "git", "main", ready ? COMMIT : null, 0, null)
+                new RepositoryStatus(ready, SourceKind.GIT, "main", ready ? COMMIT : null, 0, null)
                     .toJson()));
   }
 
@@ -101,7 +103,7 @@ final class FakeBackend {
     Proposal proposal =
         new Proposal(
             id,
-            state,
+            ProposalState.fromWire(state),
             source,
             "/apis/cup.flipt.io/v1alpha1/proposals/" + id,
             "cup/proposal/" + id,
@@ -130,8 +132,8 @@ final class FakeBackend {
                 (Message<JsonObject> m) -> {
                   // the API asks these on its own (status.proposals index, the head it caches
                   // reads of): not requests that an HTTP call caused, so not recorded
-                  if (!Addresses.PROPOSAL_LIST.equals(m.address())
-                      && !Addresses.REPOSITORY_STATUS.equals(m.address())) {
+                  if (!Addresses.PROPOSAL_LIST.name().equals(m.address())
+                      && !Addresses.REPOSITORY_STATUS.name().equals(m.address())) {
                     received.add(m);
                   }
                   try {
@@ -234,7 +236,7 @@ final class FakeBackend {
         "directory".equals(source)
             ? new Proposal(
                     proposal.id(),
-                    "merged",
+                    ProposalState.MERGED,
                     "directory",
                     null,
                     null,
@@ -273,13 +275,13 @@ final class FakeBackend {
 
   private JsonObject transition(Message<JsonObject> m, String state) {
     Proposal p = proposal(m);
-    if (!p.state().equals("open")) {
+    if (p.state() != ProposalState.OPEN) {
       throw StatusException.conflict("proposal \"" + p.id() + "\" is " + p.state());
     }
     Proposal moved =
         new Proposal(
             p.id(),
-            state,
+            ProposalState.fromWire(state),
             p.source(),
             p.url(),
             p.branch(),

@@ -51,7 +51,7 @@ class FieldValidationTest {
         .isEqualTo(
             "Widget in version \"v1\" cannot be handled as a Widget: strict decoding error:"
                 + " unknown field \"extra\", unknown field \"other\", unknown field \"spec.foo\"");
-    assertThat(backend.requests(Addresses.CONTROLLER_PUT)).isEmpty();
+    assertThat(backend.requests(Addresses.CONTROLLER_PUT.name())).isEmpty();
   }
 
   @Test
@@ -91,7 +91,7 @@ class FieldValidationTest {
         .containsExactly(
             "299 - \"unknown field \\\"extra\\\"\"", "299 - \"unknown field \\\"other\\\"\"");
     ResourceRequest written =
-        ResourceRequest.fromJson(backend.requests(Addresses.CONTROLLER_PUT).get(0));
+        ResourceRequest.fromJson(backend.requests(Addresses.CONTROLLER_PUT.name()).get(0));
     assertThat(written.resource().getInteger("extra")).isEqualTo(1);
   }
 
@@ -133,7 +133,7 @@ class FieldValidationTest {
       JsonObject status = assertStatus(put(mode, widget("one", 2)), 400, "BadRequest");
       assertThat(status.getString("message")).startsWith("fieldValidation: Unsupported value");
     }
-    assertThat(backend.requests(Addresses.CONTROLLER_PUT)).isEmpty();
+    assertThat(backend.requests(Addresses.CONTROLLER_PUT.name())).isEmpty();
   }
 
   // ------------------------------------------------------------------ helpers

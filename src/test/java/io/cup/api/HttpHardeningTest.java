@@ -11,6 +11,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.cup.bus.Proposal;
+import io.cup.bus.ProposalState;
 import io.cup.testing.Eventually;
 import io.cup.testing.WatchStream;
 import io.vertx.core.Vertx;
@@ -181,13 +182,13 @@ class HttpHardeningTest {
     send(socket, request);
     String answer = readUntilClosed(socket);
     assertThat(answer).startsWith("HTTP/1.1 400");
-    assertThat(backend.proposals.get(open.id()).state()).isEqualTo("open");
+    assertThat(backend.proposals.get(open.id()).state()).isEqualTo(ProposalState.OPEN);
     // the first request of a connection, and a later one, alike
     Socket second = connect(api.port(), 10_000);
     send(second, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + request);
     String both = readUntilClosed(second);
     assertThat(both).startsWith("HTTP/1.1 200").contains("HTTP/1.1 400");
-    assertThat(backend.proposals.get(open.id()).state()).isEqualTo("open");
+    assertThat(backend.proposals.get(open.id()).state()).isEqualTo(ProposalState.OPEN);
   }
 
   // -- slow, idle and too many clients ------------------------------------------------------
@@ -216,7 +217,7 @@ class HttpHardeningTest {
             + "Content-Length: 1000\r\n\r\n{\"apiVersion\":");
     String answer = readUntilClosed(socket);
     assertThat(answer).startsWith("HTTP/1.1 408").contains("\"kind\":\"Status\"");
-    assertThat(backend.requests(io.cup.bus.Addresses.CONTROLLER_PUT)).isEmpty();
+    assertThat(backend.requests(io.cup.bus.Addresses.CONTROLLER_PUT.name())).isEmpty();
   }
 
   @Test
@@ -274,7 +275,7 @@ class HttpHardeningTest {
     HttpResponse<Buffer> put =
         api.put(WIDGETS + "/one").sendJsonObject(big).await(2, TimeUnit.MINUTES);
     assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
-    assertThat(backend.requests(io.cup.bus.Addresses.CONTROLLER_PUT))
+    assertThat(backend.requests(io.cup.bus.Addresses.CONTROLLER_PUT.name()))
         .anyMatch(r -> r.encode().contains("x".repeat(200_000)));
     Path spool = dir.resolve("data").resolve("tmp");
     assertThat(spool).isDirectory();
@@ -340,7 +341,7 @@ class HttpHardeningTest {
             .await(2, TimeUnit.MINUTES),
         415,
         "UnsupportedMediaType");
-    assertThat(backend.proposals.get(open.id()).state()).isEqualTo("open");
+    assertThat(backend.proposals.get(open.id()).state()).isEqualTo(ProposalState.OPEN);
     // the server's own origin, and no Origin at all, may
     HttpResponse<Buffer> merged =
         api.post(merge)
@@ -348,7 +349,7 @@ class HttpHardeningTest {
             .send()
             .await(2, TimeUnit.MINUTES);
     assertThat(merged.statusCode()).as(merged.bodyAsString()).isEqualTo(200);
-    assertThat(backend.proposals.get(open.id()).state()).isEqualTo("merged");
+    assertThat(backend.proposals.get(open.id()).state()).isEqualTo(ProposalState.MERGED);
     assertThat(
             api.get(WIDGETS + "/one")
                 .putHeader("Origin", "http://evil.example")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cup.bus.Addresses;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
+import io.cup.bus.ProposalState;
 import io.cup.bus.ResourceRef;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -32,7 +33,7 @@ class PendingProposalsTest {
     Promise<Message<JsonObject>> listed = Promise.promise();
     vertx
         .eventBus()
-        .<JsonObject>consumer(Addresses.PROPOSAL_LIST, listed::tryComplete)
+        .<JsonObject>consumer(Addresses.PROPOSAL_LIST.name(), listed::tryComplete)
         .completion()
         .await(10, TimeUnit.SECONDS);
     BusClient bus = new BusClient(vertx, BusClient.Timeouts.DEFAULTS);
@@ -46,7 +47,8 @@ class PendingProposalsTest {
     vertx
         .eventBus()
         .publish(
-            Addresses.EVENTS_PROPOSAL, new ProposalEvent("merged", proposal("merged")).toJson());
+            Addresses.EVENTS_PROPOSAL.name(),
+            new ProposalEvent(ProposalEvent.Type.MERGED, proposal("merged")).toJson());
     vertx.setTimer(
         200, t -> list.reply(new JsonObject().put("items", new JsonArray().add(open.toJson()))));
     started.await(10, TimeUnit.SECONDS);
@@ -74,7 +76,7 @@ class PendingProposalsTest {
   private static Proposal proposal(String state) {
     return new Proposal(
         "01m8aaaaaaaaaaaaaaaaaaaaaa",
-        state,
+        ProposalState.fromWire(state),
         "local",
         "/apis/cup.flipt.io/v1alpha1/proposals/01m8aaaaaaaaaaaaaaaaaaaaaa",
         "cup/proposal/01m8aaaaaaaaaaaaaaaaaaaaaa",

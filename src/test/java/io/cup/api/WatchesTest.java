@@ -57,7 +57,7 @@ class WatchesTest {
         vertx
             .eventBus()
             .consumer(
-                Addresses.CONTROLLER_EVENTS,
+                Addresses.CONTROLLER_EVENTS.name(),
                 m -> {
                   ResourceRequest request = ResourceRequest.fromJson(m.body());
                   catchUps.add(request);
@@ -169,7 +169,7 @@ class WatchesTest {
   }
 
   private void publish(ResourceEvent event) {
-    vertx.eventBus().publish(Addresses.EVENTS_RESOURCE, event.toJson());
+    vertx.eventBus().publish(Addresses.EVENTS_RESOURCE.name(), event.toJson());
   }
 
   private static ResourceEvent event(

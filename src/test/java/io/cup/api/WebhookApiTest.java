@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cup.api.ApiFixture.Deployed;
 import io.cup.bus.Addresses;
 import io.cup.bus.RepositoryStatus;
+import io.cup.bus.SourceKind;
 import io.cup.config.ScmSettings;
 import io.cup.status.StatusException;
 import io.cup.testing.scm.Webhooks;
@@ -73,10 +74,12 @@ class WebhookApiTest {
     vertx
         .eventBus()
         .<JsonObject>consumer(
-            Addresses.REPOSITORY_STATUS,
-            m -> m.reply(new RepositoryStatus(true, "git", "main", BEFORE, 1L, null).toJson()));
-    vertx.eventBus().<JsonObject>consumer(Addresses.REPOSITORY_FETCH, this::fetch);
-    scmConsumer = vertx.eventBus().consumer(Addresses.SCM_PULL_REQUEST, this::pullRequest);
+            Addresses.REPOSITORY_STATUS.name(),
+            m ->
+                m.reply(
+                    new RepositoryStatus(true, SourceKind.GIT, "main", BEFORE, 1L, null).toJson()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.REPOSITORY_FETCH.name(), this::fetch);
+    scmConsumer = vertx.eventBus().consumer(Addresses.SCM_PULL_REQUEST.name(), this::pullRequest);
     deploy(vertx, config, new ScmSettings(null, null, null, secretFile.toString()))
         .onComplete(
             ctx.succeeding(
@@ -102,7 +105,7 @@ class WebhookApiTest {
       return;
     }
     fetchAnswered.set(true);
-    message.reply(new RepositoryStatus(true, "git", "main", AFTER, 2L, null).toJson());
+    message.reply(new RepositoryStatus(true, SourceKind.GIT, "main", AFTER, 2L, null).toJson());
   }
 
   private void pullRequest(Message<JsonObject> message) {
@@ -606,7 +609,7 @@ class WebhookApiTest {
                 vertx
                     .eventBus()
                     .<JsonObject>consumer(
-                        Addresses.SCM_PULL_REQUEST,
+                        Addresses.SCM_PULL_REQUEST.name(),
                         m ->
                             StatusException.reply(
                                 m, StatusException.badGateway("GitHub answered 502", null)))

@@ -183,7 +183,7 @@ class ControllerVerticleTest {
 
   @Test
   void getReadsTheResourceAtTheTrackedHead(Vertx vertx, VertxTestContext ctx) throws Exception {
-    send(vertx, Addresses.CONTROLLER_GET, request("default", "foo").toJson())
+    send(vertx, Addresses.CONTROLLER_GET.name(), request("default", "foo").toJson())
         .map(ResourceReply::fromJson)
         .onComplete(
             ctx.succeeding(
@@ -208,11 +208,11 @@ class ControllerVerticleTest {
     ResourceRequest old =
         new ResourceRequest(GROUP, VERSION, "resources", "default", "foo", seed.name(), null, null);
 
-    send(vertx, Addresses.CONTROLLER_GET, old.toJson())
+    send(vertx, Addresses.CONTROLLER_GET.name(), old.toJson())
         .map(ResourceReply::fromJson)
         .compose(
             atSeed ->
-                send(vertx, Addresses.CONTROLLER_GET, request("default", "foo").toJson())
+                send(vertx, Addresses.CONTROLLER_GET.name(), request("default", "foo").toJson())
                     .map(ResourceReply::fromJson)
                     .map(atHead -> List.of(atSeed, atHead)))
         .onComplete(
@@ -246,11 +246,11 @@ class ControllerVerticleTest {
     String seedTime = time(seed);
     String movedTime = time(moved);
 
-    send(vertx, Addresses.CONTROLLER_GET, request("default", "foo").toJson())
+    send(vertx, Addresses.CONTROLLER_GET.name(), request("default", "foo").toJson())
         .map(ResourceReply::fromJson)
         .compose(
             foo ->
-                send(vertx, Addresses.CONTROLLER_LIST, request("default", null).toJson())
+                send(vertx, Addresses.CONTROLLER_LIST.name(), request("default", null).toJson())
                     .map(ListReply::fromJson)
                     .map(list -> List.of(foo.resource(), list)))
         .onComplete(
@@ -296,7 +296,7 @@ class ControllerVerticleTest {
         .put("resourceVersion", "");
     changed.put("status", new JsonObject().put("phase", "x"));
 
-    send(vertx, Addresses.CONTROLLER_PUT, withResource(request("default", "foo"), changed))
+    send(vertx, Addresses.CONTROLLER_PUT.name(), withResource(request("default", "foo"), changed))
         .map(ChangeSetReply::fromJson)
         .onComplete(
             ctx.succeeding(
@@ -330,7 +330,7 @@ class ControllerVerticleTest {
         new ResourceRequest(GROUP, VERSION, "resources", "default", "foo", "nope", null, null);
     Checkpoint three = ctx.checkpoint(3);
 
-    send(vertx, Addresses.CONTROLLER_GET, request("default", "nope").toJson())
+    send(vertx, Addresses.CONTROLLER_GET.name(), request("default", "nope").toJson())
         .onComplete(
             ctx.failing(
                 e ->
@@ -342,7 +342,7 @@ class ControllerVerticleTest {
                               .isEqualTo("resources.test.cup.flipt.io \"nope\" not found");
                           three.flag();
                         })));
-    send(vertx, Addresses.CONTROLLER_GET, unknownType.toJson())
+    send(vertx, Addresses.CONTROLLER_GET.name(), unknownType.toJson())
         .onComplete(
             ctx.failing(
                 e ->
@@ -354,7 +354,7 @@ class ControllerVerticleTest {
                               .isEqualTo("no resource type test.cup.flipt.io/v1alpha1/widgets");
                           three.flag();
                         })));
-    send(vertx, Addresses.CONTROLLER_GET, unknownRevision.toJson())
+    send(vertx, Addresses.CONTROLLER_GET.name(), unknownRevision.toJson())
         .onComplete(
             ctx.failing(
                 e ->
@@ -367,7 +367,7 @@ class ControllerVerticleTest {
 
   @Test
   void badNamesAre400(Vertx vertx, VertxTestContext ctx) throws Exception {
-    send(vertx, Addresses.CONTROLLER_GET, request("default", "../../etc").toJson())
+    send(vertx, Addresses.CONTROLLER_GET.name(), request("default", "../../etc").toJson())
         .onComplete(
             ctx.failing(
                 e ->
@@ -384,11 +384,11 @@ class ControllerVerticleTest {
         new ResourceRequest(
             GROUP, VERSION, "resources", "default", null, null, "team in (a)", null);
 
-    send(vertx, Addresses.CONTROLLER_LIST, request("default", null).toJson())
+    send(vertx, Addresses.CONTROLLER_LIST.name(), request("default", null).toJson())
         .map(ListReply::fromJson)
         .compose(
             all ->
-                send(vertx, Addresses.CONTROLLER_LIST, teamA.toJson())
+                send(vertx, Addresses.CONTROLLER_LIST.name(), teamA.toJson())
                     .map(ListReply::fromJson)
                     .map(filtered -> List.of(all, filtered)))
         .onComplete(
@@ -408,7 +408,7 @@ class ControllerVerticleTest {
     ResourceRequest bad =
         new ResourceRequest(GROUP, VERSION, "resources", "default", null, null, "team in a", null);
 
-    send(vertx, Addresses.CONTROLLER_LIST, bad.toJson())
+    send(vertx, Addresses.CONTROLLER_LIST.name(), bad.toJson())
         .onComplete(
             ctx.failing(
                 e ->
@@ -439,11 +439,14 @@ class ControllerVerticleTest {
     JsonObject same = new JsonObject(resource("default", "bar", "baz", "b"));
     same.getJsonObject("metadata").put("resourceVersion", seed.name());
 
-    send(vertx, Addresses.CONTROLLER_PUT, withResource(request("default", "foo"), changed))
+    send(vertx, Addresses.CONTROLLER_PUT.name(), withResource(request("default", "foo"), changed))
         .map(ChangeSetReply::fromJson)
         .compose(
             put ->
-                send(vertx, Addresses.CONTROLLER_PUT, withResource(request("default", "bar"), same))
+                send(
+                        vertx,
+                        Addresses.CONTROLLER_PUT.name(),
+                        withResource(request("default", "bar"), same))
                     .map(ChangeSetReply::fromJson)
                     .map(unchanged -> List.of(put, unchanged)))
         .onComplete(
@@ -488,7 +491,7 @@ class ControllerVerticleTest {
     ResourceRequest stale =
         new ResourceRequest(GROUP, VERSION, "resources", "default", "foo", null, null, changed)
             .withPrecondition(gone, false);
-    send(vertx, Addresses.CONTROLLER_PUT, stale.toJson())
+    send(vertx, Addresses.CONTROLLER_PUT.name(), stale.toJson())
         .onComplete(
             ctx.failing(
                 failure ->
@@ -511,7 +514,7 @@ class ControllerVerticleTest {
   @Test
   void deleteRepliesWithTheRemovalOr404(Vertx vertx, VertxTestContext ctx) throws Exception {
     Checkpoint two = ctx.checkpoint(2);
-    send(vertx, Addresses.CONTROLLER_DELETE, request("default", "foo").toJson())
+    send(vertx, Addresses.CONTROLLER_DELETE.name(), request("default", "foo").toJson())
         .map(ChangeSetReply::fromJson)
         .onComplete(
             ctx.succeeding(
@@ -526,7 +529,7 @@ class ControllerVerticleTest {
                           assertThat(reply.resource().action()).isEqualTo("delete");
                           two.flag();
                         })));
-    send(vertx, Addresses.CONTROLLER_DELETE, request("default", "ghost").toJson())
+    send(vertx, Addresses.CONTROLLER_DELETE.name(), request("default", "ghost").toJson())
         .onComplete(
             ctx.failing(
                 e ->
@@ -574,7 +577,7 @@ class ControllerVerticleTest {
     vertx
         .eventBus()
         .<JsonObject>consumer(
-            Addresses.EVENTS_RESOURCE,
+            Addresses.EVENTS_RESOURCE.name(),
             m -> {
               events.add(ResourceEvent.fromJson(m.body()));
               if (events.size() == 3) {
@@ -586,7 +589,7 @@ class ControllerVerticleTest {
             v ->
                 send(
                     vertx,
-                    Addresses.CONTROLLER_CHANGES,
+                    Addresses.CONTROLLER_CHANGES.name(),
                     new HeadMoved("main", seed.name(), next.name()).toJson()))
         .compose(reply -> threeEvents.future().map(published -> Map.entry(reply, published)))
         .onComplete(
@@ -635,8 +638,12 @@ class ControllerVerticleTest {
     vertx
         .eventBus()
         .<JsonObject>consumer(
-            Addresses.EVENTS_RESOURCE, m -> ctx.failNow("no event expected, got " + m.body()));
-    send(vertx, Addresses.CONTROLLER_CHANGES, new HeadMoved("main", null, seed.name()).toJson())
+            Addresses.EVENTS_RESOURCE.name(),
+            m -> ctx.failNow("no event expected, got " + m.body()));
+    send(
+            vertx,
+            Addresses.CONTROLLER_CHANGES.name(),
+            new HeadMoved("main", null, seed.name()).toJson())
         .onComplete(
             ctx.succeeding(
                 reply ->
@@ -655,10 +662,10 @@ class ControllerVerticleTest {
     long okBefore = count("get", "ok");
     long errorBefore = count("get", "error");
 
-    send(vertx, Addresses.CONTROLLER_GET, request("default", "foo").toJson())
+    send(vertx, Addresses.CONTROLLER_GET.name(), request("default", "foo").toJson())
         .compose(
             v ->
-                send(vertx, Addresses.CONTROLLER_GET, request("default", "nope").toJson())
+                send(vertx, Addresses.CONTROLLER_GET.name(), request("default", "nope").toJson())
                     .otherwiseEmpty())
         .onComplete(
             ctx.succeeding(
@@ -721,13 +728,16 @@ class ControllerVerticleTest {
 
       assertThat(
               ResourceReply.fromJson(
-                      send(apart, Addresses.CONTROLLER_GET, request("default", "foo").toJson())
+                      send(
+                              apart,
+                              Addresses.CONTROLLER_GET.name(),
+                              request("default", "foo").toJson())
                           .await(2, TimeUnit.MINUTES))
                   .resource())
           .isNotNull();
       // the read workers do not compute change sets
       assertThatThrownBy(
-              () -> send(apart, Addresses.CONTROLLER_PUT, put).await(2, TimeUnit.MINUTES))
+              () -> send(apart, Addresses.CONTROLLER_PUT.name(), put).await(2, TimeUnit.MINUTES))
           .isInstanceOfSatisfying(
               ReplyException.class,
               e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
@@ -739,7 +749,7 @@ class ControllerVerticleTest {
           .await(2, TimeUnit.MINUTES);
       assertThat(
               ChangeSetReply.fromJson(
-                  send(apart, Addresses.CONTROLLER_PUT, put).await(2, TimeUnit.MINUTES)))
+                  send(apart, Addresses.CONTROLLER_PUT.name(), put).await(2, TimeUnit.MINUTES)))
           .satisfies(reply -> assertThat(reply.changes().changes()).hasSize(1));
     } finally {
       apart.close().await(2, TimeUnit.MINUTES);

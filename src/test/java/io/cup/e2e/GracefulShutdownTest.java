@@ -89,7 +89,7 @@ class GracefulShutdownTest {
     Promise<AsyncResult<HttpResponse<Buffer>>> lateRequest = Promise.promise();
     interceptor =
         delivery -> {
-          if (!Addresses.PROPOSAL_CREATE.equals(delivery.message().address())
+          if (!Addresses.PROPOSAL_CREATE.name().equals(delivery.message().address())
               || !intercepted.compareAndSet(false, true)) {
             delivery.next();
             return;

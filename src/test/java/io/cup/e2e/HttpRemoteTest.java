@@ -208,7 +208,8 @@ class HttpRemoteTest {
     Promise<JsonObject> cloned = Promise.promise();
     vertx
         .eventBus()
-        .<JsonObject>consumer(Addresses.EVENTS_HEAD, message -> cloned.tryComplete(message.body()))
+        .<JsonObject>consumer(
+            Addresses.EVENTS_HEAD.name(), message -> cloned.tryComplete(message.body()))
         .completion()
         .await(2, TimeUnit.MINUTES);
     replaceToken(tokenFile, token);

@@ -536,7 +536,7 @@ class KubernetesConventionsTest {
         vertx
             .eventBus()
             .consumer(
-                Addresses.EVENTS_HEAD,
+                Addresses.EVENTS_HEAD.name(),
                 m -> {
                   synchronized (target) {
                     if (!target.isEmpty()

@@ -21,7 +21,7 @@ final class ProposalEvents {
     vertx
         .eventBus()
         .<JsonObject>consumer(
-            Addresses.EVENTS_PROPOSAL,
+            Addresses.EVENTS_PROPOSAL.name(),
             m ->
                 recorder
                     .of(

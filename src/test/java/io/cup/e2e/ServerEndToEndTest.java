@@ -293,7 +293,7 @@ class ServerEndToEndTest {
     vertx
         .eventBus()
         .<JsonObject>consumer(
-            Addresses.EVENTS_RESOURCE,
+            Addresses.EVENTS_RESOURCE.name(),
             message -> {
               JsonObject event = message.body();
               events.add(event);
@@ -367,7 +367,7 @@ class ServerEndToEndTest {
     List<JsonObject> proposalEvents = new CopyOnWriteArrayList<>();
     vertx
         .eventBus()
-        .<JsonObject>consumer(Addresses.EVENTS_PROPOSAL, m -> proposalEvents.add(m.body()))
+        .<JsonObject>consumer(Addresses.EVENTS_PROPOSAL.name(), m -> proposalEvents.add(m.body()))
         .completion()
         .await(2, TimeUnit.MINUTES);
 

@@ -154,7 +154,7 @@ class WasmControllerEndToEndTest {
         vertx
             .eventBus()
             .consumer(
-                Addresses.EVENTS_RESOURCE,
+                Addresses.EVENTS_RESOURCE.name(),
                 m -> {
                   if ("dark-mode".equals(m.body().getString("name"))) {
                     modified.tryComplete(m.body());
@@ -184,7 +184,7 @@ class WasmControllerEndToEndTest {
     vertx
         .eventBus()
         .<JsonObject>consumer(
-            Addresses.EVENTS_PROPOSAL,
+            Addresses.EVENTS_PROPOSAL.name(),
             m -> {
               if ("updated".equals(m.body().getString("type"))
                   && id.equals(m.body().getJsonObject("proposal").getString("id"))) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cup.bus.Addresses;
 import io.cup.bus.HeadMoved;
 import io.cup.bus.RepositoryStatus;
+import io.cup.bus.SourceKind;
 import io.cup.config.ServerConfig;
 import io.cup.git.DirectorySource;
 import io.cup.git.GitClone;
@@ -84,7 +85,7 @@ class FetcherVerticleTest {
   /** Completes with the first {@link HeadMoved} published on cup.events.head. */
   private static Future<HeadMoved> nextHeadMoved(Vertx vertx) {
     Promise<HeadMoved> moved = Promise.promise();
-    var consumer = vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_HEAD);
+    var consumer = vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_HEAD.name());
     consumer.handler(
         message -> {
           consumer.unregister();
@@ -101,7 +102,7 @@ class FetcherVerticleTest {
     vertx
         .eventBus()
         .<JsonObject>consumer(
-            Addresses.CONTROLLER_CHANGES,
+            Addresses.CONTROLLER_CHANGES.name(),
             message -> {
               sentToControllers.tryComplete(HeadMoved.fromJson(message.body()));
               message.reply(new JsonObject().put("events", 1));
@@ -111,7 +112,7 @@ class FetcherVerticleTest {
     Future<HeadMoved> published = nextHeadMoved(vertx);
 
     deploy(vertx, cfg)
-        .compose(id -> request(vertx, Addresses.REPOSITORY_STATUS))
+        .compose(id -> request(vertx, Addresses.REPOSITORY_STATUS.name()))
         .compose(
             status -> {
               ctx.verify(
@@ -145,14 +146,14 @@ class FetcherVerticleTest {
             id -> vertx.executeBlocking(() -> TestRepos.commit(remote, "main", Map.of("c", "c"))))
         .compose(
             pushed ->
-                request(vertx, Addresses.REPOSITORY_FETCH)
+                request(vertx, Addresses.REPOSITORY_FETCH.name())
                     .onComplete(
                         ctx.succeeding(
                             status ->
                                 ctx.verify(
                                     () -> {
                                       assertThat(status.ready()).isTrue();
-                                      assertThat(status.source()).isEqualTo("git");
+                                      assertThat(status.source()).isEqualTo(SourceKind.GIT);
                                       assertThat(status.branch()).isEqualTo("main");
                                       assertThat(status.head()).isEqualTo(pushed.name());
                                       assertThat(status.lastFetch()).isPositive();
@@ -179,7 +180,7 @@ class FetcherVerticleTest {
                       daemon.stop();
                       return null;
                     }))
-        .compose(v -> request(vertx, Addresses.REPOSITORY_FETCH))
+        .compose(v -> request(vertx, Addresses.REPOSITORY_FETCH.name()))
         .transform(
             ar -> {
               ctx.verify(
@@ -197,7 +198,7 @@ class FetcherVerticleTest {
                     assertThat(status.getJsonObject("details").getLong("retryAfterSeconds"))
                         .isPositive();
                   });
-              return request(vertx, Addresses.REPOSITORY_STATUS);
+              return request(vertx, Addresses.REPOSITORY_STATUS.name());
             })
         .compose(
             status -> {
@@ -213,7 +214,8 @@ class FetcherVerticleTest {
                   });
             })
         .compose(
-            pushed -> request(vertx, Addresses.REPOSITORY_FETCH).map(s -> Map.entry(pushed, s)))
+            pushed ->
+                request(vertx, Addresses.REPOSITORY_FETCH.name()).map(s -> Map.entry(pushed, s)))
         .onComplete(
             ctx.succeeding(
                 result ->
@@ -234,7 +236,7 @@ class FetcherVerticleTest {
     Future<HeadMoved> published = nextHeadMoved(vertx);
 
     deploy(vertx, cfg)
-        .compose(id -> request(vertx, Addresses.REPOSITORY_STATUS))
+        .compose(id -> request(vertx, Addresses.REPOSITORY_STATUS.name()))
         .compose(
             status -> {
               ctx.verify(
@@ -261,14 +263,14 @@ class FetcherVerticleTest {
       throws Exception {
     Path dir = Files.createDirectories(data.resolve("served"));
     deploy(vertx, GitTesting.localConfig(dir, data))
-        .compose(id -> request(vertx, Addresses.REPOSITORY_FETCH))
+        .compose(id -> request(vertx, Addresses.REPOSITORY_FETCH.name()))
         .onComplete(
             ctx.succeeding(
                 status ->
                     ctx.verify(
                         () -> {
                           assertThat(status.ready()).isTrue();
-                          assertThat(status.source()).isEqualTo("local");
+                          assertThat(status.source()).isEqualTo(SourceKind.LOCAL);
                           assertThat(status.head()).isEqualTo("local");
                           assertThat(status.lastError()).isNull();
                           ctx.completeNow();

@@ -6,6 +6,7 @@ import io.cup.bus.Addresses;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
 import io.cup.bus.ProposalId;
+import io.cup.bus.ProposalState;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
 import io.cup.testing.TestRepos;
@@ -36,11 +37,11 @@ class ProposalLifecycleTest extends PublisherFixture {
     double mergedBefore = Metrics.registry().counter("cup.proposals.merged").count();
     Proposal proposal =
         create(vertx, request(main(), "feat: flag a on", upsert(FLAG_A, "{\"on\":true}\n")));
-    assertThat(next(events).type()).isEqualTo("opened");
+    assertThat(next(events).type()).isEqualTo(ProposalEvent.Type.OPENED);
 
-    Proposal merged = byId(vertx, Addresses.PROPOSAL_MERGE, proposal.id());
+    Proposal merged = byId(vertx, Addresses.PROPOSAL_MERGE.name(), proposal.id());
 
-    assertThat(merged.state()).isEqualTo("merged");
+    assertThat(merged.state()).isEqualTo(ProposalState.MERGED);
     assertThat(merged.mergeCommit()).isEqualTo(proposal.head());
     assertThat(main()).isEqualTo(ObjectId.fromString(proposal.head()));
     assertThat(remoteRecord(proposal.id())).isEqualTo(merged);
@@ -53,12 +54,12 @@ class ProposalLifecycleTest extends PublisherFixture {
     // the clone was fetched after the merge: readers see the new head
     assertThat(clone.head()).isEqualTo(main());
     ProposalEvent event = next(events);
-    assertThat(event.type()).isEqualTo("merged");
+    assertThat(event.type()).isEqualTo(ProposalEvent.Type.MERGED);
     assertThat(event.proposal()).isEqualTo(merged);
     assertThat(Metrics.registry().counter("cup.proposals.merged").count())
         .isEqualTo(mergedBefore + 1);
 
-    StatusException again = failure(vertx, Addresses.PROPOSAL_MERGE, id(proposal));
+    StatusException again = failure(vertx, Addresses.PROPOSAL_MERGE.name(), id(proposal));
     assertThat(again.code()).isEqualTo(409);
     assertThat(again.getMessage()).contains("merged");
     assertFsckClean(remote);
@@ -73,9 +74,9 @@ class ProposalLifecycleTest extends PublisherFixture {
     // someone else pushes to main after the proposal was made; the clone has not fetched it
     ObjectId theirs = TestRepos.commit(remote, TestRepos.MAIN, Map.of("other.txt", "theirs\n"));
 
-    Proposal merged = byId(vertx, Addresses.PROPOSAL_MERGE, proposal.id());
+    Proposal merged = byId(vertx, Addresses.PROPOSAL_MERGE.name(), proposal.id());
 
-    assertThat(merged.state()).isEqualTo("merged");
+    assertThat(merged.state()).isEqualTo(ProposalState.MERGED);
     ObjectId head = main();
     assertThat(head.name()).isEqualTo(merged.mergeCommit());
     RevCommit merge = TestRepos.parseCommit(remote, head.name());
@@ -103,7 +104,7 @@ class ProposalLifecycleTest extends PublisherFixture {
         TestRepos.commit(
             remote, TestRepos.MAIN, Map.of(FLAG_A, "{\n  \"on\": \"maybe\"\n}\n"), Set.of(), "x");
 
-    StatusException conflict = failure(vertx, Addresses.PROPOSAL_MERGE, id(proposal));
+    StatusException conflict = failure(vertx, Addresses.PROPOSAL_MERGE.name(), id(proposal));
 
     assertThat(conflict.code()).isEqualTo(409);
     assertThat(conflict.getMessage())
@@ -113,17 +114,19 @@ class ProposalLifecycleTest extends PublisherFixture {
                 + " no longer applies cleanly to main: conflicting paths "
                 + FLAG_A);
     assertThat(main()).isEqualTo(theirs);
-    assertThat(remoteRecord(proposal.id()).state()).isEqualTo("conflicted");
-    assertThat(byId(vertx, Addresses.PROPOSAL_GET, proposal.id()).state()).isEqualTo("conflicted");
-    assertThat(next(events).type()).isEqualTo("opened");
-    assertThat(next(events).type()).isEqualTo("conflicted");
+    assertThat(remoteRecord(proposal.id()).state()).isEqualTo(ProposalState.CONFLICTED);
+    assertThat(byId(vertx, Addresses.PROPOSAL_GET.name(), proposal.id()).state())
+        .isEqualTo(ProposalState.CONFLICTED);
+    assertThat(next(events).type()).isEqualTo(ProposalEvent.Type.OPENED);
+    assertThat(next(events).type()).isEqualTo(ProposalEvent.Type.CONFLICTED);
 
-    StatusException notOpen = failure(vertx, Addresses.PROPOSAL_MERGE, id(proposal));
+    StatusException notOpen = failure(vertx, Addresses.PROPOSAL_MERGE.name(), id(proposal));
     assertThat(notOpen.code()).isEqualTo(409);
     assertThat(notOpen.getMessage()).contains("conflicted");
 
     // a conflicted proposal can still be closed
-    assertThat(byId(vertx, Addresses.PROPOSAL_CLOSE, proposal.id()).state()).isEqualTo("closed");
+    assertThat(byId(vertx, Addresses.PROPOSAL_CLOSE.name(), proposal.id()).state())
+        .isEqualTo(ProposalState.CLOSED);
   }
 
   @Test
@@ -135,27 +138,33 @@ class ProposalLifecycleTest extends PublisherFixture {
     Proposal toMerge = create(vertx, request(main(), "to merge", upsert("y.txt", "y\n")));
     ObjectId mainBefore = main();
 
-    Proposal closed = byId(vertx, Addresses.PROPOSAL_CLOSE, toClose.id());
+    Proposal closed = byId(vertx, Addresses.PROPOSAL_CLOSE.name(), toClose.id());
 
-    assertThat(closed.state()).isEqualTo("closed");
-    assertThat(remoteRecord(toClose.id()).state()).isEqualTo("closed");
+    assertThat(closed.state()).isEqualTo(ProposalState.CLOSED);
+    assertThat(remoteRecord(toClose.id()).state()).isEqualTo(ProposalState.CLOSED);
     assertThat(TestRepos.ref(remote, "refs/heads/" + toClose.branch()))
         .isEqualTo(ObjectId.fromString(toClose.head()));
     assertThat(main()).isEqualTo(mainBefore);
     assertThat(Metrics.registry().counter("cup.proposals.closed").count())
         .isEqualTo(closedBefore + 1);
     // closing again answers the closed proposal; merging it is refused
-    assertThat(byId(vertx, Addresses.PROPOSAL_CLOSE, toClose.id()).state()).isEqualTo("closed");
-    assertThat(failure(vertx, Addresses.PROPOSAL_MERGE, id(toClose)).code()).isEqualTo(409);
+    assertThat(byId(vertx, Addresses.PROPOSAL_CLOSE.name(), toClose.id()).state())
+        .isEqualTo(ProposalState.CLOSED);
+    assertThat(failure(vertx, Addresses.PROPOSAL_MERGE.name(), id(toClose)).code()).isEqualTo(409);
 
-    byId(vertx, Addresses.PROPOSAL_MERGE, toMerge.id());
-    StatusException mergedClose = failure(vertx, Addresses.PROPOSAL_CLOSE, id(toMerge));
+    byId(vertx, Addresses.PROPOSAL_MERGE.name(), toMerge.id());
+    StatusException mergedClose = failure(vertx, Addresses.PROPOSAL_CLOSE.name(), id(toMerge));
     assertThat(mergedClose.code()).isEqualTo(409);
     assertThat(mergedClose.getMessage()).contains("merged");
 
-    List<String> types =
+    List<ProposalEvent.Type> types =
         List.of(next(events).type(), next(events).type(), next(events).type(), next(events).type());
-    assertThat(types).containsExactly("opened", "opened", "closed", "merged");
+    assertThat(types)
+        .containsExactly(
+            ProposalEvent.Type.OPENED,
+            ProposalEvent.Type.OPENED,
+            ProposalEvent.Type.CLOSED,
+            ProposalEvent.Type.MERGED);
     assertThat(events).isEmpty();
   }
 
@@ -164,9 +173,10 @@ class ProposalLifecycleTest extends PublisherFixture {
     deploy(vertx, cfg, 1);
     JsonObject unknown = new JsonObject().put("id", ProposalId.next());
 
-    assertThat(failure(vertx, Addresses.PROPOSAL_MERGE, unknown).code()).isEqualTo(404);
-    assertThat(failure(vertx, Addresses.PROPOSAL_CLOSE, unknown).code()).isEqualTo(404);
-    assertThat(failure(vertx, Addresses.PROPOSAL_CLOSE, new JsonObject()).code()).isEqualTo(400);
+    assertThat(failure(vertx, Addresses.PROPOSAL_MERGE.name(), unknown).code()).isEqualTo(404);
+    assertThat(failure(vertx, Addresses.PROPOSAL_CLOSE.name(), unknown).code()).isEqualTo(404);
+    assertThat(failure(vertx, Addresses.PROPOSAL_CLOSE.name(), new JsonObject()).code())
+        .isEqualTo(400);
   }
 
   @Test
@@ -176,13 +186,14 @@ class ProposalLifecycleTest extends PublisherFixture {
     Map<String, ObjectId> before = TestRepos.refs(remote);
     daemon.stop();
 
-    StatusException failure = failure(vertx, Addresses.PROPOSAL_MERGE, id(proposal));
+    StatusException failure = failure(vertx, Addresses.PROPOSAL_MERGE.name(), id(proposal));
 
     assertThat(failure.code()).isEqualTo(503);
     assertThat(failure.getMessage()).doesNotContain(daemon.url("flags.git"));
     daemon.start();
     assertThat(TestRepos.refs(remote)).isEqualTo(before);
-    assertThat(byId(vertx, Addresses.PROPOSAL_GET, proposal.id()).state()).isEqualTo("open");
+    assertThat(byId(vertx, Addresses.PROPOSAL_GET.name(), proposal.id()).state())
+        .isEqualTo(ProposalState.OPEN);
   }
 
   @Test
@@ -191,8 +202,8 @@ class ProposalLifecycleTest extends PublisherFixture {
     Proposal open = create(vertx, request(main(), "stays open", upsert("a.txt", "a\n")));
     Proposal merged = create(vertx, request(main(), "gets merged", upsert("b.txt", "b\n")));
     Proposal closed = create(vertx, request(main(), "gets closed", upsert("c.txt", "c\n")));
-    byId(vertx, Addresses.PROPOSAL_MERGE, merged.id());
-    byId(vertx, Addresses.PROPOSAL_CLOSE, closed.id());
+    byId(vertx, Addresses.PROPOSAL_MERGE.name(), merged.id());
+    byId(vertx, Addresses.PROPOSAL_CLOSE.name(), closed.id());
     List<Proposal> before = list(vertx);
     await(vertx.close());
     closeClones();
@@ -206,11 +217,12 @@ class ProposalLifecycleTest extends PublisherFixture {
       assertThat(after)
           .extracting(Proposal::id, Proposal::state)
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple(closed.id(), "closed"),
-              org.assertj.core.groups.Tuple.tuple(merged.id(), "merged"),
-              org.assertj.core.groups.Tuple.tuple(open.id(), "open"));
+              org.assertj.core.groups.Tuple.tuple(closed.id(), ProposalState.CLOSED),
+              org.assertj.core.groups.Tuple.tuple(merged.id(), ProposalState.MERGED),
+              org.assertj.core.groups.Tuple.tuple(open.id(), ProposalState.OPEN));
       // and it can still act on them
-      assertThat(byId(restarted, Addresses.PROPOSAL_MERGE, open.id()).state()).isEqualTo("merged");
+      assertThat(byId(restarted, Addresses.PROPOSAL_MERGE.name(), open.id()).state())
+          .isEqualTo(ProposalState.MERGED);
     } finally {
       await(restarted.close());
     }
@@ -224,9 +236,9 @@ class ProposalLifecycleTest extends PublisherFixture {
       assertThat(list(other))
           .extracting(Proposal::id, Proposal::state)
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple(closed.id(), "closed"),
-              org.assertj.core.groups.Tuple.tuple(merged.id(), "merged"),
-              org.assertj.core.groups.Tuple.tuple(open.id(), "merged"));
+              org.assertj.core.groups.Tuple.tuple(closed.id(), ProposalState.CLOSED),
+              org.assertj.core.groups.Tuple.tuple(merged.id(), ProposalState.MERGED),
+              org.assertj.core.groups.Tuple.tuple(open.id(), ProposalState.MERGED));
     } finally {
       await(other.close());
     }
@@ -251,7 +263,7 @@ class ProposalLifecycleTest extends PublisherFixture {
           }
         });
 
-    Proposal merged = byId(vertx, Addresses.PROPOSAL_MERGE, proposal.id());
+    Proposal merged = byId(vertx, Addresses.PROPOSAL_MERGE.name(), proposal.id());
 
     assertThat(raced).hasSize(1);
     RevCommit merge = TestRepos.parseCommit(remote, TestRepos.MAIN);
@@ -259,7 +271,7 @@ class ProposalLifecycleTest extends PublisherFixture {
     assertThat(merge.getParents())
         .extracting(RevCommit::getId)
         .containsExactly(raced.get(0), ObjectId.fromString(proposal.head()));
-    assertThat(remoteRecord(proposal.id()).state()).isEqualTo("merged");
+    assertThat(remoteRecord(proposal.id()).state()).isEqualTo(ProposalState.MERGED);
     // the record chain holds exactly open and merged: the lost attempt left nothing behind
     RevCommit record = TestRepos.parseCommit(remote, ProposalStore.recordRef(proposal.id()));
     assertThat(record.getParentCount()).isEqualTo(1);
@@ -280,12 +292,12 @@ class ProposalLifecycleTest extends PublisherFixture {
           TestRepos.commit(remote, TestRepos.MAIN, Map.of("race-" + n + ".txt", "won\n"));
         });
 
-    StatusException failure = failure(vertx, Addresses.PROPOSAL_MERGE, id(proposal));
+    StatusException failure = failure(vertx, Addresses.PROPOSAL_MERGE.name(), id(proposal));
 
     assertThat(failure.code()).isEqualTo(409);
     assertThat(failure.getMessage()).contains(proposal.id()).contains("kept changing");
     assertThat(fetches.get()).isEqualTo(RemoteRetries.ATTEMPTS);
-    assertThat(remoteRecord(proposal.id()).state()).isEqualTo("open");
+    assertThat(remoteRecord(proposal.id()).state()).isEqualTo(ProposalState.OPEN);
   }
 
   @Test
@@ -294,7 +306,7 @@ class ProposalLifecycleTest extends PublisherFixture {
     Proposal first = create(vertx, request(main(), "one", upsert("1.txt", "1\n")));
     create(vertx, request(main(), "two", upsert("2.txt", "2\n")));
     create(vertx, request(main(), "three", upsert("3.txt", "3\n")));
-    byId(vertx, Addresses.PROPOSAL_CLOSE, first.id());
+    byId(vertx, Addresses.PROPOSAL_CLOSE.name(), first.id());
 
     list(vertx);
 
@@ -307,7 +319,7 @@ class ProposalLifecycleTest extends PublisherFixture {
         vertx
             .eventBus()
             .<JsonObject>consumer(
-                Addresses.REPOSITORY_FETCH,
+                Addresses.REPOSITORY_FETCH.name(),
                 message ->
                     vertx
                         .executeBlocking(

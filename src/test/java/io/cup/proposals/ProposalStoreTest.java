@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalId;
+import io.cup.bus.ProposalState;
 import io.cup.bus.ResourceRef;
 import io.cup.testing.TestRepos;
 import java.nio.file.Path;
@@ -108,7 +109,7 @@ class ProposalStoreTest {
   private static Proposal proposal(String id, String state) {
     return new Proposal(
         id,
-        state,
+        ProposalState.fromWire(state),
         "local",
         LocalProposals.URL_PREFIX + id,
         ProposalStore.branch(id),

@@ -8,6 +8,7 @@ import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
 import io.cup.bus.ProposalId;
 import io.cup.bus.ProposalRequest;
+import io.cup.bus.ProposalState;
 import io.cup.bus.Requester;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
@@ -56,7 +57,7 @@ class PublisherCreateTest extends PublisherFixture {
                 FileChange.delete("README.md")));
 
     assertThat(ProposalId.isValid(proposal.id())).isTrue();
-    assertThat(proposal.state()).isEqualTo("open");
+    assertThat(proposal.state()).isEqualTo(ProposalState.OPEN);
     assertThat(proposal.source()).isEqualTo("local");
     assertThat(proposal.url()).isEqualTo("/apis/cup.flipt.io/v1alpha1/proposals/" + proposal.id());
     assertThat(proposal.branch()).isEqualTo("cup/proposal/" + proposal.id());
@@ -89,7 +90,7 @@ class PublisherCreateTest extends PublisherFixture {
         .isEqualTo(TestRepos.ref(remote, ProposalStore.recordRef(proposal.id())));
 
     ProposalEvent event = next(events);
-    assertThat(event.type()).isEqualTo("opened");
+    assertThat(event.type()).isEqualTo(ProposalEvent.Type.OPENED);
     assertThat(event.proposal()).isEqualTo(proposal);
     assertThat(Metrics.registry().counter("cup.proposals.created").count())
         .isEqualTo(createdBefore + 1);
@@ -109,23 +110,25 @@ class PublisherCreateTest extends PublisherFixture {
     assertThat(list(vertx)).extracting(Proposal::id).containsExactly(second.id(), first.id());
     assertThat(list(vertx)).allSatisfy(p -> assertThat(p.diff()).isNull());
 
-    Proposal got = byId(vertx, Addresses.PROPOSAL_GET, second.id());
+    Proposal got = byId(vertx, Addresses.PROPOSAL_GET.name(), second.id());
     assertThat(got.withDiff(null)).isEqualTo(second);
     assertThat(got.diff())
         .startsWith("diff --git a/new.txt b/new.txt\nnew file mode 100644\n")
         .endsWith("--- /dev/null\n+++ b/new.txt\n@@ -0,0 +1 @@\n+new\n");
-    assertThat(byId(vertx, Addresses.PROPOSAL_GET, first.id()).diff())
+    assertThat(byId(vertx, Addresses.PROPOSAL_GET.name(), first.id()).diff())
         .contains("-  \"on\": false\n-}\n+{}\n");
 
     StatusException unknown =
         failure(
             vertx,
-            Addresses.PROPOSAL_GET,
+            Addresses.PROPOSAL_GET.name(),
             new io.vertx.core.json.JsonObject().put("id", ProposalId.next()));
     assertThat(unknown.code()).isEqualTo(404);
     StatusException garbage =
         failure(
-            vertx, Addresses.PROPOSAL_GET, new io.vertx.core.json.JsonObject().put("id", "../x"));
+            vertx,
+            Addresses.PROPOSAL_GET.name(),
+            new io.vertx.core.json.JsonObject().put("id", "../x"));
     assertThat(garbage.code()).isEqualTo(404);
   }
 
@@ -140,7 +143,7 @@ class PublisherCreateTest extends PublisherFixture {
           vertx
               .eventBus()
               .<io.vertx.core.json.JsonObject>request(
-                  Addresses.PROPOSAL_CREATE,
+                  Addresses.PROPOSAL_CREATE.name(),
                   request(base, "change " + i, upsert("default/flag-" + i + ".json", "{}\n"))
                       .toJson(),
                   new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(60_000))
@@ -157,7 +160,7 @@ class PublisherCreateTest extends PublisherFixture {
     for (String id : ids) {
       assertThat(refs).containsKey("refs/heads/cup/proposal/" + id);
       assertThat(refs).containsKey(ProposalStore.recordRef(id));
-      assertThat(remoteRecord(id).state()).isEqualTo("open");
+      assertThat(remoteRecord(id).state()).isEqualTo(ProposalState.OPEN);
     }
     assertThat(refs.keySet().stream().filter(r -> r.startsWith("refs/heads/cup/proposal/")))
         .hasSize(20);
@@ -176,7 +179,7 @@ class PublisherCreateTest extends PublisherFixture {
     StatusException failure =
         failure(
             vertx,
-            Addresses.PROPOSAL_CREATE,
+            Addresses.PROPOSAL_CREATE.name(),
             request(base, "while down", upsert("a.txt", "a\n")).toJson());
 
     assertThat(failure.code()).isEqualTo(503);
@@ -222,7 +225,7 @@ class PublisherCreateTest extends PublisherFixture {
     StatusException failure =
         failure(
             vertx,
-            Addresses.PROPOSAL_CREATE,
+            Addresses.PROPOSAL_CREATE.name(),
             request(main(), "refused", upsert("a.txt", "a\n")).toJson());
 
     assertThat(failure.code()).isEqualTo(502);
@@ -252,7 +255,7 @@ class PublisherCreateTest extends PublisherFixture {
     StatusException failure =
         failure(
             vertx,
-            Addresses.PROPOSAL_CREATE,
+            Addresses.PROPOSAL_CREATE.name(),
             request(
                     main(),
                     "same",
@@ -272,27 +275,28 @@ class PublisherCreateTest extends PublisherFixture {
     StatusException failure =
         failure(
             vertx,
-            Addresses.PROPOSAL_CREATE,
+            Addresses.PROPOSAL_CREATE.name(),
             request(main(), "escape", upsert("../../etc/passwd", "x")).toJson());
 
     assertThat(failure.code()).isEqualTo(400);
     assertThat(failure.getMessage()).contains("../../etc/passwd");
     assertThat(TestRepos.refs(remote)).isEqualTo(before);
     assertThat(
-            failure(vertx, Addresses.PROPOSAL_CREATE, new io.vertx.core.json.JsonObject()).code())
+            failure(vertx, Addresses.PROPOSAL_CREATE.name(), new io.vertx.core.json.JsonObject())
+                .code())
         .isEqualTo(400);
     ObjectId nowhere = ObjectId.fromString("0123456789abcdef0123456789abcdef01234567");
     assertThat(
             failure(
                     vertx,
-                    Addresses.PROPOSAL_CREATE,
+                    Addresses.PROPOSAL_CREATE.name(),
                     request(nowhere, "unknown base", upsert("a.txt", "a")).toJson())
                 .code())
         .isEqualTo(404);
     assertThat(
             failure(
                     vertx,
-                    Addresses.PROPOSAL_CREATE,
+                    Addresses.PROPOSAL_CREATE.name(),
                     request(main(), " ", upsert("a.txt", "a")).toJson())
                 .code())
         .isEqualTo(400);
@@ -340,18 +344,18 @@ class PublisherCreateTest extends PublisherFixture {
                 upsert("default/a.json", "{\"on\":true}\n"),
                 FileChange.delete("old.json")));
 
-    assertThat(applied.state()).isEqualTo("merged");
+    assertThat(applied.state()).isEqualTo(ProposalState.MERGED);
     assertThat(applied.source()).isEqualTo("directory");
     assertThat(applied.url()).isNull();
     assertThat(applied.branch()).isNull();
     assertThat(Files.readString(served.resolve("default/a.json"))).isEqualTo("{\"on\":true}\n");
     assertThat(served.resolve("old.json")).doesNotExist();
-    assertThat(next(events).type()).isEqualTo("merged");
+    assertThat(next(events).type()).isEqualTo(ProposalEvent.Type.MERGED);
     assertThat(list(vertx)).isEmpty();
     assertThat(
             failure(
                     vertx,
-                    Addresses.PROPOSAL_GET,
+                    Addresses.PROPOSAL_GET.name(),
                     new io.vertx.core.json.JsonObject().put("id", applied.id()))
                 .code())
         .isEqualTo(404);
@@ -369,7 +373,7 @@ class PublisherCreateTest extends PublisherFixture {
     // the client's retry after a lost answer: same resource, same content, same requester
     Proposal retried = create(vertx, by(request(base, "feat: a", change), alice));
     assertThat(retried.id()).isEqualTo(first.id());
-    assertThat(retried.state()).isEqualTo("open");
+    assertThat(retried.state()).isEqualTo(ProposalState.OPEN);
 
     // anybody else, or another content, opens a proposal of its own
     Proposal other = create(vertx, by(request(base, "feat: a", change), bob));
@@ -387,7 +391,7 @@ class PublisherCreateTest extends PublisherFixture {
     assertThat(list(vertx)).extracting(Proposal::id).hasSize(4);
 
     // once the first is closed, the same write opens a new one
-    byId(vertx, Addresses.PROPOSAL_CLOSE, first.id());
+    byId(vertx, Addresses.PROPOSAL_CLOSE.name(), first.id());
     assertThat(create(vertx, by(request(base, "feat: a", change), alice)).id())
         .isNotEqualTo(first.id());
   }

@@ -153,7 +153,7 @@ abstract class PublisherFixture {
   }
 
   static Proposal create(Vertx vertx, ProposalRequest request) throws Exception {
-    return Proposal.fromJson(call(vertx, Addresses.PROPOSAL_CREATE, request.toJson()));
+    return Proposal.fromJson(call(vertx, Addresses.PROPOSAL_CREATE.name(), request.toJson()));
   }
 
   static Proposal byId(Vertx vertx, String address, String id) throws Exception {
@@ -161,7 +161,9 @@ abstract class PublisherFixture {
   }
 
   static List<Proposal> list(Vertx vertx) throws Exception {
-    return call(vertx, Addresses.PROPOSAL_LIST, new JsonObject()).getJsonArray("items").stream()
+    return call(vertx, Addresses.PROPOSAL_LIST.name(), new JsonObject())
+        .getJsonArray("items")
+        .stream()
         .map(o -> Proposal.fromJson((JsonObject) o))
         .toList();
   }
@@ -192,7 +194,8 @@ abstract class PublisherFixture {
         vertx
             .eventBus()
             .<JsonObject>consumer(
-                Addresses.EVENTS_PROPOSAL, m -> events.add(ProposalEvent.fromJson(m.body())));
+                Addresses.EVENTS_PROPOSAL.name(),
+                m -> events.add(ProposalEvent.fromJson(m.body())));
     await(consumer.completion());
     return events;
   }

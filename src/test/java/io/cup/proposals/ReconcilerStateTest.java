@@ -3,6 +3,7 @@ package io.cup.proposals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.bus.Proposal;
+import io.cup.bus.ProposalState;
 import io.cup.bus.ResourceRef;
 import io.cup.scm.PullRequest;
 import io.cup.status.StatusException;
@@ -17,7 +18,7 @@ class ReconcilerStateTest {
   void anOpenedRequestMakesAPendingProposalOpenWithItsNumberAndUrl() {
     Proposal pending = proposal("pending", null, null);
     Proposal opened = ReconcilerVerticle.applied(pending, pull(PullRequest.OPEN, null));
-    assertThat(opened.state()).isEqualTo("open");
+    assertThat(opened.state()).isEqualTo(ProposalState.OPEN);
     assertThat(opened.pullRequest()).isEqualTo(7L);
     assertThat(opened.url()).isEqualTo(URL);
     assertThat(opened.updatedAt()).isNotEqualTo(pending.updatedAt());
@@ -27,18 +28,18 @@ class ReconcilerStateTest {
   void aRequestMergedOrClosedOnTheScmEndsTheProposal() {
     Proposal open = proposal("open", 7L, URL);
     Proposal merged = ReconcilerVerticle.applied(open, pull(PullRequest.MERGED, "abc123"));
-    assertThat(merged.state()).isEqualTo("merged");
+    assertThat(merged.state()).isEqualTo(ProposalState.MERGED);
     assertThat(merged.mergeCommit()).isEqualTo("abc123");
     assertThat(ReconcilerVerticle.applied(open, pull(PullRequest.CLOSED, null)).state())
-        .isEqualTo("closed");
+        .isEqualTo(ProposalState.CLOSED);
     // a conflicted proposal can still be merged or closed by a person on the SCM
     Proposal conflicted = proposal("conflicted", 7L, URL);
     assertThat(ReconcilerVerticle.applied(conflicted, pull(PullRequest.CLOSED, null)).state())
-        .isEqualTo("closed");
+        .isEqualTo(ProposalState.CLOSED);
     // merged while Cup was down, before it had recorded the request: straight to merged
     Proposal pending = proposal("pending", null, null);
     Proposal late = ReconcilerVerticle.applied(pending, pull(PullRequest.MERGED, "abc123"));
-    assertThat(late.state()).isEqualTo("merged");
+    assertThat(late.state()).isEqualTo(ProposalState.MERGED);
     assertThat(late.pullRequest()).isEqualTo(7L);
   }
 
@@ -58,11 +59,11 @@ class ReconcilerStateTest {
     PullRequest noUrl =
         new PullRequest(7, null, PullRequest.MERGED, "cup/proposal/p1", "abc", true);
     Proposal merged = ReconcilerVerticle.applied(open, noUrl);
-    assertThat(merged.state()).isEqualTo("merged");
+    assertThat(merged.state()).isEqualTo(ProposalState.MERGED);
     assertThat(merged.url()).isEqualTo(URL);
     Proposal pending = proposal("pending", null, null);
     Proposal late = ReconcilerVerticle.applied(pending, noUrl);
-    assertThat(late.state()).isEqualTo("merged");
+    assertThat(late.state()).isEqualTo(ProposalState.MERGED);
     assertThat(late.pullRequest()).isEqualTo(7L);
   }
 
@@ -94,7 +95,7 @@ class ReconcilerStateTest {
   private static Proposal proposal(String state, Long number, String url) {
     return new Proposal(
         "01m8aaaaaaaaaaaaaaaaaaaaaa",
-        state,
+        ProposalState.fromWire(state),
         "github",
         url,
         "cup/proposal/01m8aaaaaaaaaaaaaaaaaaaaaa",

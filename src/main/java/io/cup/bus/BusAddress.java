@@ -1,0 +1,115 @@
+package io.cup.bus;
+
+import io.cup.status.StatusException;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * A request/reply address: its name, the record its requests are and the record it replies. The
+ * only path between those records and the JSON objects on the wire: {@link #request} writes the
+ * request and reads the reply, {@link #consume} reads the request and writes the reply (or the
+ * failure as a {@link StatusException}), so no handler sees a raw {@link JsonObject}.
+ *
+ * @param <Q> the request record
+ * @param <R> the reply record
+ */
+public final class BusAddress<Q extends BusMessage, R extends BusMessage> {
+  private final String name;
+  private final Class<Q> requestType;
+  private final Function<JsonObject, Q> readRequest;
+  private final Class<R> replyType;
+  private final Function<JsonObject, R> readReply;
+
+  private BusAddress(
+      String name,
+      Class<Q> requestType,
+      Function<JsonObject, Q> readRequest,
+      Class<R> replyType,
+      Function<JsonObject, R> readReply) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.requestType = Objects.requireNonNull(requestType, "requestType");
+    this.readRequest = Objects.requireNonNull(readRequest, "readRequest");
+    this.replyType = Objects.requireNonNull(replyType, "replyType");
+    this.readReply = Objects.requireNonNull(readReply, "readReply");
+  }
+
+  /** An address named {@code name}: requests {@code requestType}, replies {@code replyType}. */
+  static <Q extends BusMessage, R extends BusMessage> BusAddress<Q, R> of(
+      String name,
+      Class<Q> requestType,
+      Function<JsonObject, Q> readRequest,
+      Class<R> replyType,
+      Function<JsonObject, R> readReply) {
+    return new BusAddress<>(name, requestType, readRequest, replyType, readReply);
+  }
+
+  /** The address as the bus knows it, {@code cup.…}. */
+  public String name() {
+    return name;
+  }
+
+  public Class<Q> requestType() {
+    return requestType;
+  }
+
+  public Class<R> replyType() {
+    return replyType;
+  }
+
+  /**
+   * Sends {@code request} and reads the reply. A failure is the bus's own {@code ReplyException}
+   * (failure code = HTTP status, message = encoded status; see {@link StatusException#from}).
+   */
+  public Future<R> request(EventBus bus, Q request, DeliveryOptions options) {
+    return bus.<JsonObject>request(name, request.toJson(), options)
+        .map(reply -> readReply.apply(reply.body()));
+  }
+
+  /** As {@link #request(EventBus, Q, DeliveryOptions)} with a send timeout. */
+  public Future<R> request(EventBus bus, Q request, long timeoutMillis) {
+    return request(bus, request, new DeliveryOptions().setSendTimeout(timeoutMillis));
+  }
+
+  /**
+   * Answers this address with {@code handler}: a request that cannot be read fails with 400, a
+   * handler that throws or whose future fails answers that failure as a status.
+   */
+  public MessageConsumer<JsonObject> consume(EventBus bus, Function<Q, Future<R>> handler) {
+    return bus.consumer(name, message -> answer(message, handler));
+  }
+
+  private void answer(Message<JsonObject> message, Function<Q, Future<R>> handler) {
+    Q request;
+    try {
+      request = readRequest.apply(message.body() == null ? new JsonObject() : message.body());
+    } catch (RuntimeException e) {
+      StatusException.reply(
+          message,
+          e instanceof StatusException s
+              ? s
+              : StatusException.badRequest(
+                  "malformed " + name + " request: " + e.getClass().getSimpleName()));
+      return;
+    }
+    Future<R> reply;
+    try {
+      reply = handler.apply(request);
+    } catch (RuntimeException e) {
+      reply = Future.failedFuture(e);
+    }
+    reply
+        .onSuccess(r -> message.reply(r.toJson()))
+        .onFailure(e -> StatusException.reply(message, e));
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

@@ -1,0 +1,30 @@
+package io.cup.config;
+
+import java.util.regex.Pattern;
+
+/**
+ * The DNS name rules Kubernetes uses for names (RFC 1123), in one place: a label is lowercase
+ * letters, digits and '-', starting and ending with a letter or digit; a subdomain is labels joined
+ * by '.', at most {@value #MAX_SUBDOMAIN_LENGTH} characters. Resource names and namespaces,
+ * definition groups, plurals and versions, and label-key prefixes all follow them.
+ */
+public final class DnsNames {
+  /** The longest subdomain. */
+  public static final int MAX_SUBDOMAIN_LENGTH = 253;
+
+  /** One DNS label (no length bound). */
+  public static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
+  /** Labels joined by '.' (the length bound is {@link #isSubdomain}'s). */
+  public static final Pattern SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+  private DnsNames() {}
+
+  /** Whether {@code value} is a subdomain of at most {@value #MAX_SUBDOMAIN_LENGTH} characters. */
+  public static boolean isSubdomain(String value) {
+    return value != null
+        && value.length() <= MAX_SUBDOMAIN_LENGTH
+        && SUBDOMAIN.matcher(value).matches();
+  }
+}
