@@ -16,6 +16,7 @@ import io.cup.bus.ResourceRequest;
 import io.cup.config.ServedResource;
 import io.cup.controllers.ResourceVersions;
 import io.cup.controllers.Resources;
+import io.cup.retry.RetryPolicy;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -300,6 +301,9 @@ final class ResourceWrites {
 
   private static final int PATCH_ATTEMPTS = 3;
 
+  /** A patch that met a concurrent write reads and patches again at once. */
+  private static final RetryPolicy PATCH_RETRIES = RetryPolicy.immediate(PATCH_ATTEMPTS);
+
   /**
    * Who manages the fields a write sets (Kubernetes' field management, see {@link
    * ServerSideApply}): the {@code fieldManager} parameter (for an apply, which must name one) or
@@ -406,7 +410,7 @@ final class ResourceWrites {
         .recover(
             failure -> {
               StatusException status = StatusException.from(failure);
-              if (!clientCheck && attempt < PATCH_ATTEMPTS && status.isStaleVersion()) {
+              if (!clientCheck && PATCH_RETRIES.allows(attempt + 1) && status.isStaleVersion()) {
                 return patchAttempt(ctx, served, options, type, manager, patch, attempt + 1);
               }
               return Future.failedFuture(status);

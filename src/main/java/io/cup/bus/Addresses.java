@@ -131,6 +131,28 @@ public final class Addresses {
           Proposal.class,
           Proposal::fromJson);
 
+  /**
+   * The reconciler asks the publisher, the one writer of proposal records, to record a pull
+   * request's outcome, a conflict, a close or a rebase; the publisher pushes it with its leases and
+   * publishes the event.
+   */
+  public static final BusAddress<ProposalRecordChange, ProposalRecordUpdate> PROPOSAL_RECORD =
+      BusAddress.of(
+          "cup.proposal.record",
+          ProposalRecordChange.class,
+          ProposalRecordChange::fromJson,
+          ProposalRecordUpdate.class,
+          ProposalRecordUpdate::fromJson);
+
+  /** The reconciler asks the publisher to archive a batch of old merged and closed proposals. */
+  public static final BusAddress<ProposalArchive, ArchivedProposals> PROPOSAL_ARCHIVE =
+      BusAddress.of(
+          "cup.proposal.archive",
+          ProposalArchive.class,
+          ProposalArchive::fromJson,
+          ArchivedProposals.class,
+          ArchivedProposals::fromJson);
+
   // proposal reconciler (hosted SCMs)
   /**
    * A pull or merge request changed on the SCM (from a verified webhook). Answered by the

@@ -45,9 +45,9 @@ final class DirectoryProposals implements Proposals {
   @Override
   public Proposal create(ProposalRequest request) {
     ChangeSet changes = request.changes();
-    String message = LocalProposals.message(request.message());
+    String message = ProposalRecords.message(request.message());
     if (changes == null || changes.isEmpty()) {
-      throw LocalProposals.nothingToPropose();
+      throw ProposalRecords.nothingToPropose();
     }
     directory.apply(changes.changes());
     String now = Instant.now().toString();

@@ -22,6 +22,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,13 +34,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The proposal publisher. Deploy it as a {@code WORKER} verticle (several instances are safe) with
- * the server configuration under {@code "server"}.
+ * The proposal publisher, the one writer of proposal records. Deploy it as a {@code WORKER}
+ * verticle (several instances are safe: every record change is pushed with a lease) with the server
+ * configuration under {@code "server"}.
  *
  * <ul>
  *   <li>{@link Addresses#PROPOSAL_CREATE} ({@link ProposalRequest} → {@link Proposal}): for a Git
  *       source, a branch {@code cup/proposal/<id>} and a record pushed to the remote ({@link
- *       LocalProposals}); for a local directory, the change applied in place ({@link
+ *       ProposalRecords}); for a local directory, the change applied in place ({@link
  *       DirectoryProposals}: state "merged", source "directory", no URL). A change set that changes
  *       nothing fails with code 204.
  *   <li>{@link Addresses#PROPOSAL_LIST} ({@link Empty} → {@link ProposalList}, newest first, no
@@ -51,11 +53,15 @@ import org.slf4j.LoggerFactory;
  *       the attempt fails with 503), then try; when the remote moved under the attempt, fetch and
  *       try again, at most {@value RemoteRetries#ATTEMPTS} times, then 409. After a merge, fetch
  *       again so readers see the new head.
- *   <li>Publishes {@link ProposalEvent}s (opened, merged, closed, conflicted) on {@link
- *       Addresses#EVENTS_PROPOSAL}; keeps the meters of {@link ProposalMetrics}. The open-proposals
- *       gauge is counted at start and after each create, merge and close here; changes made
- *       elsewhere (other nodes, the SCM) reach it through the reconciler's sweeps, which list the
- *       records anyway ({@link LocalProposals#list}).
+ *   <li>{@link Addresses#PROPOSAL_RECORD} and {@link Addresses#PROPOSAL_ARCHIVE} (Git source): what
+ *       the reconciler learnt and asks to be recorded ({@link RecordChanges}): a pull request's
+ *       outcome, a conflict, a close, a rebase; archiving old proposals. The reconciler reads
+ *       records but never writes them, so every lease is taken here.
+ *   <li>Publishes {@link ProposalEvent}s (pending, opened, updated, merged, closed, conflicted) on
+ *       {@link Addresses#EVENTS_PROPOSAL}; keeps the meters of {@link ProposalMetrics}. The
+ *       open-proposals gauge is counted at start and after each create, merge, close and record
+ *       change here; changes made on other nodes reach it through the reconciler's sweeps, which
+ *       list the records anyway ({@link ProposalReads#list}).
  * </ul>
  */
 public final class PublisherVerticle extends VerticleBase {
@@ -88,21 +94,30 @@ public final class PublisherVerticle extends VerticleBase {
     scmOpenWaitMillis = config().getLong("scmOpenWaitMillis", DEFAULT_SCM_OPEN_WAIT_MILLIS);
     Consumer<ProposalEvent> events =
         event -> Addresses.EVENTS_PROPOSAL.publish(vertx.eventBus(), event);
+    ProposalRecords records = null;
     if (source instanceof DirectorySource directory) {
       proposals = new DirectoryProposals(directory, events);
     } else {
       git = (GitSource) source;
-      proposals = new LocalProposals(git, cfg, events, scm);
+      records = new ProposalRecords(git, cfg, events, scm);
+      proposals = records;
     }
     remote = new RemoteRetries(vertx, git);
     EventBus bus = vertx.eventBus();
-    List<MessageConsumer<JsonObject>> consumers =
-        List.of(
-            Addresses.PROPOSAL_CREATE.consume(bus, this::create),
-            Addresses.PROPOSAL_LIST.consume(bus, this::list),
-            Addresses.PROPOSAL_GET.consume(bus, this::get),
-            Addresses.PROPOSAL_MERGE.consume(bus, this::merge),
-            Addresses.PROPOSAL_CLOSE.consume(bus, this::close));
+    List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+    consumers.add(Addresses.PROPOSAL_CREATE.consume(bus, this::create));
+    consumers.add(Addresses.PROPOSAL_LIST.consume(bus, this::list));
+    consumers.add(Addresses.PROPOSAL_GET.consume(bus, this::get));
+    consumers.add(Addresses.PROPOSAL_MERGE.consume(bus, this::merge));
+    consumers.add(Addresses.PROPOSAL_CLOSE.consume(bus, this::close));
+    if (records != null) {
+      // the reconciler's changes to records: this verticle is their one writer
+      RecordChanges changes = new RecordChanges(vertx, records, remote, events);
+      consumers.add(
+          Addresses.PROPOSAL_RECORD.consume(
+              bus, c -> changes.record(c).onSuccess(u -> countOpen())));
+      consumers.add(Addresses.PROPOSAL_ARCHIVE.consume(bus, changes::archive));
+    }
     countOpen();
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }

@@ -3,6 +3,7 @@ package io.cup.proposals;
 import io.cup.bus.Addresses;
 import io.cup.bus.Empty;
 import io.cup.git.GitSource;
+import io.cup.retry.RetryPolicy;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,6 +19,9 @@ final class RemoteRetries {
   static final int ATTEMPTS = 4;
 
   private static final long FETCH_TIMEOUT_MILLIS = 90_000;
+
+  /** Attempts one after another: the fetch between them is the wait. */
+  private static final RetryPolicy LEASES = RetryPolicy.immediate(ATTEMPTS);
 
   private final Vertx vertx;
   private final GitSource git;
@@ -51,26 +55,34 @@ final class RemoteRetries {
    * fails with 409 naming {@code what} after {@value #ATTEMPTS} attempts.
    */
   <T> Future<T> untilHeld(Callable<Optional<T>> attempt, String what) {
-    return untilHeld(attempt, what, 1);
+    return LEASES
+        .<T>run(
+            vertx,
+            number ->
+                (number == 1 ? Future.<Void>succeededFuture() : refresh().otherwiseEmpty())
+                    .compose(v -> vertx.executeBlocking(attempt, false))
+                    .compose(
+                        result ->
+                            result.isPresent()
+                                ? Future.succeededFuture(result.get())
+                                : Future.failedFuture(new LeaseLost())),
+            LeaseLost.class::isInstance)
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof LeaseLost
+                        ? StatusException.conflict(
+                            what
+                                + " kept changing on the remote ("
+                                + ATTEMPTS
+                                + " attempts); try again")
+                        : e));
   }
 
-  private <T> Future<T> untilHeld(Callable<Optional<T>> attempt, String what, int number) {
-    return vertx
-        .executeBlocking(attempt, false)
-        .compose(
-            result -> {
-              if (result.isPresent()) {
-                return Future.succeededFuture(result.get());
-              }
-              if (number >= ATTEMPTS) {
-                return Future.failedFuture(
-                    StatusException.conflict(
-                        what
-                            + " kept changing on the remote ("
-                            + ATTEMPTS
-                            + " attempts); try again"));
-              }
-              return refresh().otherwiseEmpty().compose(v -> untilHeld(attempt, what, number + 1));
-            });
+  /** An attempt whose lease did not hold: the remote moved under it. */
+  private static final class LeaseLost extends RuntimeException {
+    LeaseLost() {
+      super("the remote moved", null, false, false);
+    }
   }
 }

@@ -111,7 +111,7 @@ class ProposalStoreTest {
         id,
         ProposalState.fromWire(state),
         "local",
-        LocalProposals.URL_PREFIX + id,
+        ProposalRecords.URL_PREFIX + id,
         ProposalStore.branch(id),
         "0123456789abcdef0123456789abcdef01234567",
         "89abcdef0123456789abcdef0123456789abcdef",

@@ -17,7 +17,7 @@ class ReconcilerStateTest {
   @Test
   void anOpenedRequestMakesAPendingProposalOpenWithItsNumberAndUrl() {
     Proposal pending = proposal("pending", null, null);
-    Proposal opened = ReconcilerVerticle.applied(pending, pull(PullRequest.OPEN, null));
+    Proposal opened = RecordChanges.applied(pending, pull(PullRequest.OPEN, null));
     assertThat(opened.state()).isEqualTo(ProposalState.OPEN);
     assertThat(opened.pullRequest()).isEqualTo(7L);
     assertThat(opened.url()).isEqualTo(URL);
@@ -27,18 +27,18 @@ class ReconcilerStateTest {
   @Test
   void aRequestMergedOrClosedOnTheScmEndsTheProposal() {
     Proposal open = proposal("open", 7L, URL);
-    Proposal merged = ReconcilerVerticle.applied(open, pull(PullRequest.MERGED, "abc123"));
+    Proposal merged = RecordChanges.applied(open, pull(PullRequest.MERGED, "abc123"));
     assertThat(merged.state()).isEqualTo(ProposalState.MERGED);
     assertThat(merged.mergeCommit()).isEqualTo("abc123");
-    assertThat(ReconcilerVerticle.applied(open, pull(PullRequest.CLOSED, null)).state())
+    assertThat(RecordChanges.applied(open, pull(PullRequest.CLOSED, null)).state())
         .isEqualTo(ProposalState.CLOSED);
     // a conflicted proposal can still be merged or closed by a person on the SCM
     Proposal conflicted = proposal("conflicted", 7L, URL);
-    assertThat(ReconcilerVerticle.applied(conflicted, pull(PullRequest.CLOSED, null)).state())
+    assertThat(RecordChanges.applied(conflicted, pull(PullRequest.CLOSED, null)).state())
         .isEqualTo(ProposalState.CLOSED);
     // merged while Cup was down, before it had recorded the request: straight to merged
     Proposal pending = proposal("pending", null, null);
-    Proposal late = ReconcilerVerticle.applied(pending, pull(PullRequest.MERGED, "abc123"));
+    Proposal late = RecordChanges.applied(pending, pull(PullRequest.MERGED, "abc123"));
     assertThat(late.state()).isEqualTo(ProposalState.MERGED);
     assertThat(late.pullRequest()).isEqualTo(7L);
   }
@@ -46,10 +46,10 @@ class ReconcilerStateTest {
   @Test
   void nothingChangesWhenTheRecordAlreadySaysIt() {
     Proposal open = proposal("open", 7L, URL);
-    assertThat(ReconcilerVerticle.applied(open, pull(PullRequest.OPEN, null))).isSameAs(open);
+    assertThat(RecordChanges.applied(open, pull(PullRequest.OPEN, null))).isSameAs(open);
     Proposal merged = proposal("merged", 7L, URL);
     // a late "closed" (or a redelivered event) does not undo a merge
-    assertThat(ReconcilerVerticle.applied(merged, pull(PullRequest.CLOSED, null))).isSameAs(merged);
+    assertThat(RecordChanges.applied(merged, pull(PullRequest.CLOSED, null))).isSameAs(merged);
   }
 
   @Test
@@ -58,21 +58,21 @@ class ReconcilerStateTest {
     Proposal open = proposal("open", 7L, URL);
     PullRequest noUrl =
         new PullRequest(7, null, PullRequest.MERGED, "cup/proposal/p1", "abc", true);
-    Proposal merged = ReconcilerVerticle.applied(open, noUrl);
+    Proposal merged = RecordChanges.applied(open, noUrl);
     assertThat(merged.state()).isEqualTo(ProposalState.MERGED);
     assertThat(merged.url()).isEqualTo(URL);
     Proposal pending = proposal("pending", null, null);
-    Proposal late = ReconcilerVerticle.applied(pending, noUrl);
+    Proposal late = RecordChanges.applied(pending, noUrl);
     assertThat(late.state()).isEqualTo(ProposalState.MERGED);
     assertThat(late.pullRequest()).isEqualTo(7L);
   }
 
   @Test
   void anUnknownOrDeletedProposalIsNotRetried() {
-    assertThat(ReconcilerVerticle.retries(StatusException.notFound("proposal x not found")))
+    assertThat(PullRequestOpener.retries(StatusException.notFound("proposal x not found")))
         .isFalse();
-    assertThat(ReconcilerVerticle.retries(StatusException.unavailable("no clone", null))).isTrue();
-    assertThat(ReconcilerVerticle.retries(new RuntimeException("boom"))).isTrue();
+    assertThat(PullRequestOpener.retries(StatusException.unavailable("no clone", null))).isTrue();
+    assertThat(PullRequestOpener.retries(new RuntimeException("boom"))).isTrue();
   }
 
   private static PullRequest pull(String state, String mergeCommit) {
@@ -84,11 +84,11 @@ class ReconcilerStateTest {
     // every proposal() was last changed at 2026-11-26T10:00:00Z
     java.time.Instant after = java.time.Instant.parse("2026-11-26T10:00:01Z");
     java.time.Instant before = java.time.Instant.parse("2026-11-26T09:59:59Z");
-    assertThat(LocalProposals.expired(proposal("merged", 7L, URL), after)).isTrue();
-    assertThat(LocalProposals.expired(proposal("closed", 7L, URL), after)).isTrue();
-    assertThat(LocalProposals.expired(proposal("merged", 7L, URL), before)).isFalse();
+    assertThat(ProposalRecords.expired(proposal("merged", 7L, URL), after)).isTrue();
+    assertThat(ProposalRecords.expired(proposal("closed", 7L, URL), after)).isTrue();
+    assertThat(ProposalRecords.expired(proposal("merged", 7L, URL), before)).isFalse();
     for (String live : List.of("open", "pending", "conflicted")) {
-      assertThat(LocalProposals.expired(proposal(live, 7L, URL), after)).as(live).isFalse();
+      assertThat(ProposalRecords.expired(proposal(live, 7L, URL), after)).as(live).isFalse();
     }
   }
 

@@ -1,7 +1,6 @@
 package io.cup.proposals;
 
 import io.cup.bus.ChangeSet;
-import io.cup.bus.FileChange;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalEvent;
 import io.cup.bus.ProposalEvent.Type;
@@ -14,14 +13,12 @@ import io.cup.config.ServerConfig;
 import io.cup.git.CommitWriter;
 import io.cup.git.Credentials;
 import io.cup.git.GitSource;
-import io.cup.git.UnifiedDiff;
 import io.cup.proposals.ProposalStore.Stored;
 import io.cup.proposals.RemotePush.Outcome;
 import io.cup.proposals.RemotePush.RefChange;
 import io.cup.scm.ScmKind;
 import io.cup.status.StatusException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,54 +31,57 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.eclipse.jgit.errors.MissingObjectException;
-import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.merge.MergeStrategy;
-import org.eclipse.jgit.merge.ResolveMerger;
-import org.eclipse.jgit.revwalk.RevTree;
-import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.treewalk.TreeWalk;
-import org.eclipse.jgit.treewalk.filter.TreeFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Proposals with the {@code local} SCM: a proposal is a branch {@code cup/proposal/<id>} in the
- * served repository plus a record ({@link ProposalStore}), both pushed to the remote; Cup itself
- * merges (fast-forward, or a three-way merge commit built in memory) and closes them.
+ * The one writer of proposal records, for every SCM: a proposal is a branch {@code
+ * cup/proposal/<id>} in the served repository plus a record ({@link ProposalStore}), both pushed to
+ * the remote. It creates proposals (pending until the reconciler opens their pull request on a
+ * hosted SCM; open with the {@code local} SCM, where Cup itself merges and closes them), adds
+ * commits to them, merges and closes them, and applies what the reconciler asks for over the bus
+ * ({@link io.cup.bus.Addresses#PROPOSAL_RECORD}: a pull request's outcome, a conflict, a rebase,
+ * archiving). The commits themselves are {@link ProposalCommits}'s; reads are {@link
+ * ProposalReads}'s. Only the publisher holds one.
  *
  * <p>Every remote change is pushed before the local clone is touched, with a lease on each ref
  * (creates expect no ref; updates expect the value this node read), so concurrent writers on
  * several nodes never overwrite each other: the loser sees {@link Optional#empty()} (merge, close)
  * and retries after a fetch.
  */
-final class LocalProposals implements Proposals {
+final class ProposalRecords implements Proposals {
   static final String SOURCE = "local";
   static final String URL_PREFIX = "/apis/cup.flipt.io/v1alpha1/proposals/";
 
-  private static final Logger LOG = LoggerFactory.getLogger(LocalProposals.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ProposalRecords.class);
 
   private final GitSource source;
-  private final ServerConfig cfg;
   private final Consumer<ProposalEvent> events;
   private final RemotePush push;
   private final ScmKind scm;
-  private volatile ProposalStore store;
+  private final ProposalCommits commits;
+  private final ProposalReads reads;
 
   /**
    * @param scm the hosted SCM proposals go to (created {@code pending}, without URL, until the
    *     reconciler opened their pull request), or null for the {@code local} SCM
    */
-  LocalProposals(GitSource source, ServerConfig cfg, Consumer<ProposalEvent> events, ScmKind scm) {
+  ProposalRecords(GitSource source, ServerConfig cfg, Consumer<ProposalEvent> events, ScmKind scm) {
     this.source = Objects.requireNonNull(source, "source");
-    this.cfg = Objects.requireNonNull(cfg, "cfg");
+    Objects.requireNonNull(cfg, "cfg");
     this.events = Objects.requireNonNull(events, "events");
     this.push = new RemotePush(source, Credentials.of(cfg), ProposalMetrics.PUSH);
     this.scm = scm;
+    this.commits = new ProposalCommits(source, cfg);
+    this.reads = new ProposalReads(source, commits);
+  }
+
+  /** The records as the clone has them. */
+  ProposalReads reads() {
+    return reads;
   }
 
   // -- create ------------------------------------------------------------------------------------
@@ -98,7 +98,7 @@ final class LocalProposals implements Proposals {
     if (changes == null || changes.isEmpty()) {
       throw nothingToPropose();
     }
-    ProposalStore store = store();
+    ProposalStore store = reads.store();
     Optional<Proposal> proposed = alreadyProposed(store, request);
     if (proposed.isPresent()) {
       LOG.info(
@@ -106,16 +106,14 @@ final class LocalProposals implements Proposals {
           proposed.get().id());
       return proposed.get();
     }
-    ObjectId base = base(changes.base());
-    PersonIdent author = author(request.author());
-    PersonIdent committer = author();
+    ObjectId base = commits.base(changes.base());
+    PersonIdent author = commits.author(request.author());
+    PersonIdent committer = commits.author();
     CommitWriter.Result commit;
     ObjectId record;
     Proposal proposal;
     try {
-      commit =
-          new CommitWriter(store.repository())
-              .commit(base, changes.changes(), author, committer, message);
+      commit = commits.commit(base, changes.changes(), author, message);
       if (!commit.changed()) {
         throw nothingToPropose();
       }
@@ -159,7 +157,8 @@ final class LocalProposals implements Proposals {
           return store.updateLocalRef(ProposalStore.recordRef(id), null, record);
         });
     ProposalMetrics.CREATED.increment();
-    LOG.info("opened proposal {} on {}: {}", id, proposal.branch(), firstLine(message));
+    LOG.info(
+        "opened proposal {} on {}: {}", id, proposal.branch(), ProposalText.firstLine(message));
     // with a hosted SCM, "opened" comes from the reconciler once the pull request is open
     events.accept(new ProposalEvent(Type.of(proposal.state()), proposal));
     return proposal;
@@ -185,9 +184,9 @@ final class LocalProposals implements Proposals {
         continue;
       }
       try {
-        ObjectId head = proposalHead(store, proposal);
-        if (holds(store.repository(), head, request.changes())) {
-          return Optional.of(live(store, proposal));
+        ObjectId head = ProposalReads.proposalHead(store, proposal);
+        if (ProposalCommits.holds(store.repository(), head, request.changes())) {
+          return Optional.of(ProposalReads.live(store, proposal));
         }
       } catch (IOException | StatusException e) {
         LOG.debug("cannot compare with proposal {}: {}", proposal.id(), e.getMessage());
@@ -200,45 +199,6 @@ final class LocalProposals implements Proposals {
     Set<String> keys = new TreeSet<>();
     refs.forEach(ref -> keys.add(refKey(ref) + '|' + ref.action()));
     return keys;
-  }
-
-  /** Whether commit {@code commit} already has every file of {@code changes} as it writes it. */
-  private static boolean holds(Repository repository, ObjectId commit, ChangeSet changes)
-      throws IOException {
-    try (RevWalk walk = new RevWalk(repository);
-        ObjectInserter.Formatter ids = new ObjectInserter.Formatter()) {
-      RevTree tree = walk.parseCommit(commit).getTree();
-      for (FileChange change : changes.changes()) {
-        ObjectId wanted =
-            change.isDelete() ? null : ids.idFor(Constants.OBJ_BLOB, change.content());
-        if (!Objects.equals(wanted, blob(repository, tree, change.path()))) {
-          return false;
-        }
-      }
-      return true;
-    }
-  }
-
-  /**
-   * The paths that differ between the trees of commits {@code from} and {@code to} (added, changed
-   * or removed files).
-   */
-  Set<String> changedPaths(ObjectId from, ObjectId to) {
-    Repository repository = store().repository();
-    Set<String> paths = new TreeSet<>();
-    try (RevWalk walk = new RevWalk(repository);
-        TreeWalk tree = new TreeWalk(repository)) {
-      tree.addTree(walk.parseCommit(from).getTree());
-      tree.addTree(walk.parseCommit(to).getTree());
-      tree.setRecursive(true);
-      tree.setFilter(TreeFilter.ANY_DIFF);
-      while (tree.next()) {
-        paths.add(tree.getPathString());
-      }
-      return paths;
-    } catch (IOException e) {
-      throw StatusException.internal("cannot compare " + from.name() + " with " + to.name(), e);
-    }
   }
 
   // -- append ------------------------------------------------------------------------------------
@@ -258,8 +218,8 @@ final class LocalProposals implements Proposals {
     if (changes == null || changes.isEmpty()) {
       throw nothingToPropose();
     }
-    ProposalStore store = store();
-    Stored stored = find(store, id);
+    ProposalStore store = reads.store();
+    Stored stored = ProposalReads.find(store, id);
     Proposal proposal = stored.proposal();
     if (!proposal.isOpen()) {
       throw StatusException.conflict(
@@ -269,23 +229,22 @@ final class LocalProposals implements Proposals {
               + proposal.state()
               + ": changes can only be added to an open proposal");
     }
-    ObjectId head = proposalHead(store, proposal);
-    ObjectId base = base(changes.base());
-    PersonIdent author = author(request.author());
-    PersonIdent committer = author();
+    ObjectId head = ProposalReads.proposalHead(store, proposal);
+    ObjectId base = commits.base(changes.base());
+    PersonIdent author = commits.author(request.author());
+    PersonIdent committer = commits.author();
     CommitWriter.Result commit;
     ObjectId record;
     Proposal updated;
     try {
-      if (!head.equals(base) && !sameFiles(store.repository(), base, head, changes)) {
+      if (!head.equals(base)
+          && !ProposalCommits.sameFiles(store.repository(), base, head, changes)) {
         throw StatusException.conflict(
             "proposal "
                 + id
                 + " changed the same files while this change was computed; send the write again");
       }
-      commit =
-          new CommitWriter(store.repository())
-              .commit(head, changes.changes(), author, committer, message);
+      commit = commits.commit(head, changes.changes(), author, message);
       if (!commit.changed()) {
         throw nothingToPropose();
       }
@@ -319,32 +278,9 @@ final class LocalProposals implements Proposals {
           store.updateLocalRef(ProposalStore.branchRef(id), head, commit.commit());
           return store.updateLocalRef(ProposalStore.recordRef(id), stored.commit(), record);
         });
-    LOG.info("added to proposal {}: {}", id, firstLine(message));
+    LOG.info("added to proposal {}: {}", id, ProposalText.firstLine(message));
     events.accept(new ProposalEvent(Type.UPDATED, updated));
     return Optional.of(updated);
-  }
-
-  /** Whether every path the change set writes has the same content at {@code a} and {@code b}. */
-  private static boolean sameFiles(Repository repository, ObjectId a, ObjectId b, ChangeSet changes)
-      throws IOException {
-    try (RevWalk walk = new RevWalk(repository)) {
-      RevTree treeA = walk.parseCommit(a).getTree();
-      RevTree treeB = walk.parseCommit(b).getTree();
-      for (FileChange change : changes.changes()) {
-        if (!Objects.equals(
-            blob(repository, treeA, change.path()), blob(repository, treeB, change.path()))) {
-          return false;
-        }
-      }
-      return true;
-    }
-  }
-
-  private static ObjectId blob(Repository repository, ObjectId tree, String path)
-      throws IOException {
-    try (TreeWalk walk = TreeWalk.forPath(repository, path, tree)) {
-      return walk == null ? null : walk.getObjectId(0);
-    }
   }
 
   /** The resources a proposal touches after another write: the newest action per resource. */
@@ -380,35 +316,20 @@ final class LocalProposals implements Proposals {
    * try again.
    */
   Optional<Update> tryUpdate(String id, UnaryOperator<Proposal> change) {
-    ProposalStore store = store();
-    Stored stored = find(store, id);
+    ProposalStore store = reads.store();
+    Stored stored = ProposalReads.find(store, id);
     Proposal before = stored.proposal();
     Proposal updated = change.apply(before);
     if (updated == before) {
       return Optional.of(new Update(before, before));
     }
-    ObjectId record = writeRecord(store, updated, stored.commit(), author());
+    ObjectId record = writeRecord(store, updated, stored.commit(), commits.author());
     RefChange ref = new RefChange(ProposalStore.recordRef(id), stored.commit(), record);
     if (push.push(List.of(ref)) == Outcome.STALE) {
       return Optional.empty();
     }
     source.exclusively(() -> store.updateLocalRef(ref.ref(), stored.commit(), record));
     return Optional.of(new Update(before, updated));
-  }
-
-  /**
-   * Commits {@code changes} onto {@code tip} in the clone's object database (no ref moves) and
-   * answers the new commit, or {@code tip} itself when the changes leave its tree as it is.
-   */
-  ObjectId commitOnto(ObjectId tip, List<FileChange> changes, String message) {
-    PersonIdent author = author();
-    try {
-      CommitWriter.Result commit =
-          new CommitWriter(store().repository()).commit(tip, changes, author, author, message);
-      return commit.changed() ? commit.commit() : tip;
-    } catch (IOException e) {
-      throw StatusException.internal("cannot write a replayed commit", e);
-    }
   }
 
   /**
@@ -420,24 +341,11 @@ final class LocalProposals implements Proposals {
    */
   Optional<Proposal> tryRebase(
       String id, ObjectId expectedHead, ObjectId newBase, ObjectId replayed) {
-    ProposalStore store = store();
-    Stored stored = find(store, id);
+    ProposalStore store = reads.store();
+    Stored stored = ProposalReads.find(store, id);
     Proposal proposal = stored.proposal();
-    PersonIdent author = author();
-    ObjectId head;
-    try (RevWalk walk = new RevWalk(store.repository())) {
-      head =
-          insertCommit(
-              store.repository(),
-              walk.parseCommit(replayed).getTree(),
-              // the person who proposed stays the author of the replayed change
-              author(proposal.createdBy()),
-              author,
-              proposal.message(),
-              newBase);
-    } catch (IOException e) {
-      throw StatusException.internal("cannot write the rebased commit of proposal " + id, e);
-    }
+    PersonIdent author = commits.author();
+    ObjectId head = commits.rebased(proposal, newBase, replayed);
     Proposal rebased =
         proposal.withCommits(
             newBase.name(), head.name(), proposal.resources(), Instant.now().toString());
@@ -484,7 +392,7 @@ final class LocalProposals implements Proposals {
    * proposals archived but not yet deleted are archived again, which changes nothing).
    */
   Optional<List<String>> tryArchive(Instant cutoff, int max) {
-    ProposalStore store = store();
+    ProposalStore store = reads.store();
     List<Stored> due =
         store.list().stream()
             .filter(s -> expired(s.proposal(), cutoff))
@@ -504,7 +412,7 @@ final class LocalProposals implements Proposals {
     ObjectId previous = store.resolve(ProposalStore.ARCHIVE_REF);
     ObjectId archive;
     try {
-      archive = store.writeArchive(previous, batch, author());
+      archive = store.writeArchive(previous, batch, commits.author());
     } catch (IOException e) {
       throw StatusException.internal("cannot write the proposal archive", e);
     }
@@ -554,60 +462,22 @@ final class LocalProposals implements Proposals {
     return Optional.of(ids);
   }
 
-  /** The record of {@code id} as the clone has it, with its branch head; 404 when unknown. */
-  Proposal current(String id) {
-    ProposalStore store = store();
-    return live(store, find(store, id).proposal());
-  }
-
-  /** The record of {@code id} as last written by Cup (its head as Cup pushed it); 404 unknown. */
-  Proposal recorded(String id) {
-    return find(store(), id).proposal();
-  }
-
-  /** The commit the proposal branch points at in the clone, or null without a branch. */
-  ObjectId branchHead(String id) {
-    return store().resolve(ProposalStore.branchRef(id));
-  }
-
-  /** The tracked branch's head in the clone. */
-  ObjectId trackedHead() {
-    return source.head();
-  }
-
-  /** Whether commit {@code ancestor} is reachable from {@code descendant}. */
-  boolean contains(ObjectId descendant, ObjectId ancestor) {
-    try {
-      return store().isAncestor(ancestor, descendant);
-    } catch (IOException e) {
-      throw StatusException.internal("cannot walk the history of " + descendant.name(), e);
-    }
-  }
-
   // -- read --------------------------------------------------------------------------------------
 
   @Override
   public List<Proposal> list() {
-    ProposalStore store = store();
-    List<Proposal> proposals = store.list().stream().map(s -> live(store, s.proposal())).toList();
-    ProposalMetrics.openProposals(proposals.stream().filter(Proposal::isOpen).count());
-    return proposals;
+    return reads.list();
   }
 
   /** The proposal with the unified diff of its branch against its base. */
   @Override
   public Proposal get(String id) {
-    ProposalStore store = store();
-    Proposal proposal = live(store, find(store, id).proposal());
-    return proposal.withDiff(diff(store.repository(), proposal));
+    return reads.get(id);
   }
 
   @Override
   public long openCount() {
-    if (!source.isOpen()) {
-      return 0;
-    }
-    return store().list().stream().filter(s -> s.proposal().isOpen()).count();
+    return reads.openCount();
   }
 
   // -- merge -------------------------------------------------------------------------------------
@@ -621,8 +491,8 @@ final class LocalProposals implements Proposals {
    */
   @Override
   public Optional<Proposal> tryMerge(String id, Requester by) {
-    ProposalStore store = store();
-    Stored stored = find(store, id);
+    ProposalStore store = reads.store();
+    Stored stored = ProposalReads.find(store, id);
     Proposal proposal = stored.proposal();
     if (proposal.state() != ProposalState.OPEN) {
       throw StatusException.conflict(
@@ -634,9 +504,9 @@ final class LocalProposals implements Proposals {
       throw StatusException.conflict(
           "cannot merge proposal " + id + ": the branch " + branch + " has no commit");
     }
-    ObjectId head = proposalHead(store, proposal);
-    PersonIdent author = author();
-    PersonIdent merger = by == null ? author : author(by);
+    ObjectId head = ProposalReads.proposalHead(store, proposal);
+    PersonIdent author = commits.author();
+    PersonIdent merger = by == null ? author : commits.author(by);
     List<RefChange> changes = new ArrayList<>();
     ObjectId mergeCommit;
     try {
@@ -647,7 +517,7 @@ final class LocalProposals implements Proposals {
         if (store.isAncestor(target, head)) {
           mergeCommit = head;
         } else {
-          ThreeWay merge = threeWay(store.repository(), target, head, proposal, merger);
+          ProposalCommits.ThreeWay merge = commits.merge(target, head, proposal, merger);
           if (merge.commit() == null) {
             return markConflicted(store, stored, head, merge.conflicts(), author);
           }
@@ -674,56 +544,6 @@ final class LocalProposals implements Proposals {
     LOG.info("merged proposal {} into {} at {}", id, branch, mergeCommit.name());
     events.accept(new ProposalEvent(Type.MERGED, merged));
     return Optional.of(merged);
-  }
-
-  /** The outcome of a three-way merge: the merge commit, or the conflicting paths. */
-  private record ThreeWay(ObjectId commit, Set<String> conflicts) {}
-
-  private ThreeWay threeWay(
-      Repository repository, ObjectId target, ObjectId head, Proposal proposal, PersonIdent author)
-      throws IOException {
-    ResolveMerger merger = (ResolveMerger) MergeStrategy.RECURSIVE.newMerger(repository, true);
-    merger.setCommitNames(new String[] {"base", source.branch(), proposal.branch()});
-    if (!merger.merge(target, head)) {
-      Set<String> paths = new TreeSet<>(merger.getUnmergedPaths());
-      if (merger.getFailingPaths() != null) {
-        paths.addAll(merger.getFailingPaths().keySet());
-      }
-      return new ThreeWay(null, paths);
-    }
-    ObjectId merge =
-        insertCommit(
-            repository,
-            merger.getResultTreeId(),
-            author,
-            author(),
-            "Merge proposal " + proposal.id() + ": " + proposal.message(),
-            target,
-            head);
-    return new ThreeWay(merge, Set.of());
-  }
-
-  /** Writes a commit of {@code tree} on {@code parents} into the object database; moves no ref. */
-  private static ObjectId insertCommit(
-      Repository repository,
-      ObjectId tree,
-      PersonIdent author,
-      PersonIdent committer,
-      String message,
-      ObjectId... parents)
-      throws IOException {
-    CommitBuilder commit = new CommitBuilder();
-    commit.setTreeId(tree);
-    commit.setParentIds(parents);
-    commit.setAuthor(author);
-    commit.setCommitter(committer);
-    commit.setEncoding(StandardCharsets.UTF_8);
-    commit.setMessage(message);
-    try (ObjectInserter inserter = repository.newObjectInserter()) {
-      ObjectId id = inserter.insert(commit);
-      inserter.flush();
-      return id;
-    }
   }
 
   /**
@@ -760,21 +580,21 @@ final class LocalProposals implements Proposals {
    */
   @Override
   public Optional<Proposal> tryClose(String id, Requester by) {
-    ProposalStore store = store();
-    Stored stored = find(store, id);
+    ProposalStore store = reads.store();
+    Stored stored = ProposalReads.find(store, id);
     Proposal proposal = stored.proposal();
     switch (proposal.state()) {
       case CLOSED:
-        return Optional.of(live(store, proposal));
+        return Optional.of(ProposalReads.live(store, proposal));
       case OPEN, CONFLICTED:
         break;
       default:
         throw StatusException.conflict(
             "proposal " + id + " is " + proposal.state() + " and cannot be closed");
     }
-    ObjectId head = proposalHead(store, proposal);
+    ObjectId head = ProposalReads.proposalHead(store, proposal);
     Proposal closed = transition(proposal, ProposalState.CLOSED, head, null, by);
-    ObjectId record = writeRecord(store, closed, stored.commit(), author());
+    ObjectId record = writeRecord(store, closed, stored.commit(), commits.author());
     RefChange change = new RefChange(ProposalStore.recordRef(id), stored.commit(), record);
     if (push.push(List.of(change)) == Outcome.STALE) {
       return Optional.empty();
@@ -787,45 +607,6 @@ final class LocalProposals implements Proposals {
   }
 
   // -- helpers -----------------------------------------------------------------------------------
-
-  /** The store over the clone, once the clone is open (503 before). */
-  private ProposalStore store() {
-    Repository repository = source.repository();
-    ProposalStore current = store;
-    if (current == null || current.repository() != repository) {
-      current = new ProposalStore(repository);
-      store = current;
-    }
-    return current;
-  }
-
-  private static Stored find(ProposalStore store, String id) {
-    return store
-        .get(id)
-        .orElseThrow(() -> StatusException.notFound("proposal " + quote(id) + " not found"));
-  }
-
-  /** The proposal with {@code head} as its branch has it now (someone may have pushed to it). */
-  private static Proposal live(ProposalStore store, Proposal proposal) {
-    ObjectId branchHead = store.resolve(ProposalStore.branchRef(proposal.id()));
-    if (branchHead == null || branchHead.name().equals(proposal.head())) {
-      return proposal;
-    }
-    return proposal.withCommits(
-        proposal.base(), branchHead.name(), proposal.resources(), proposal.updatedAt());
-  }
-
-  private static ObjectId proposalHead(ProposalStore store, Proposal proposal) {
-    ObjectId branchHead = store.resolve(ProposalStore.branchRef(proposal.id()));
-    if (branchHead != null) {
-      return branchHead;
-    }
-    if (proposal.head() == null || !ObjectId.isId(proposal.head())) {
-      throw StatusException.conflict(
-          "proposal " + proposal.id() + " has no branch " + proposal.branch() + " any more");
-    }
-    return ObjectId.fromString(proposal.head());
-  }
 
   private static Proposal transition(
       Proposal proposal, ProposalState state, ObjectId head, ObjectId mergeCommit, Requester by) {
@@ -844,50 +625,6 @@ final class LocalProposals implements Proposals {
     }
   }
 
-  private String diff(Repository repository, Proposal proposal) {
-    try {
-      ObjectId head = ObjectId.fromString(proposal.head());
-      ObjectId base = proposal.base() == null ? null : ObjectId.fromString(proposal.base());
-      return new UnifiedDiff(repository).between(base, head);
-    } catch (MissingObjectException e) {
-      LOG.warn("no diff for proposal {}: {}", proposal.id(), e.getMessage());
-      return null;
-    } catch (IOException e) {
-      throw StatusException.internal("cannot diff proposal " + proposal.id(), e);
-    }
-  }
-
-  private ObjectId base(String base) {
-    if (base == null || base.isBlank()) {
-      return source.head();
-    }
-    if (!ObjectId.isId(base)) {
-      throw StatusException.badRequest(
-          "changeSet.base must be a full commit id, not " + quote(base));
-    }
-    return ObjectId.fromString(base);
-  }
-
-  /**
-   * The commit author for {@code requester}: the user's name and e-mail (from OIDC), else {@code
-   * <user>@<domain>}; the server's identity when nobody authenticated. The committer is always the
-   * server's identity.
-   */
-  private PersonIdent author(Requester requester) {
-    if (requester == null) {
-      return author();
-    }
-    String email =
-        requester.email() != null && !requester.email().isBlank()
-            ? requester.email()
-            : requester.username() + "@" + cfg.access().emailDomain();
-    return new PersonIdent(requester.username(), email);
-  }
-
-  private PersonIdent author() {
-    return new PersonIdent(cfg.authorName(), cfg.authorEmail());
-  }
-
   static String message(String message) {
     if (message == null || message.isBlank()) {
       throw StatusException.badRequest("a proposal needs a commit message");
@@ -902,12 +639,6 @@ final class LocalProposals implements Proposals {
   static StatusException nothingToPropose() {
     return new StatusException(
         204, "NoContent", "the change set changes nothing: the desired state already holds");
-  }
-
-  /** The first line of a commit message: a proposal's title. */
-  static String firstLine(String text) {
-    int newline = text.indexOf('\n');
-    return newline < 0 ? text : text.substring(0, newline);
   }
 
   private static String quote(String id) {
