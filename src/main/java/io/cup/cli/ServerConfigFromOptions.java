@@ -30,6 +30,7 @@ import static io.cup.config.ServerOptions.DEMO;
 import static io.cup.config.ServerOptions.MAX_BODY_BYTES;
 import static io.cup.config.ServerOptions.VERTICLES;
 
+import io.cup.bus.SourceKind;
 import io.cup.config.AccessSettings;
 import io.cup.config.ByteSize;
 import io.cup.config.GoDuration;
@@ -107,7 +108,7 @@ final class ServerConfigFromOptions {
             .dataDir(data)
             .demo(options.demo)
             .author(options.apiGitAuthorName, options.apiGitAuthorEmail);
-    if (source.equals("git")) {
+    if (SourceKind.GIT.wire().equals(source)) {
       config.gitRepo(options.apiGitRepo);
     } else if (!options.demo && !blank(options.apiLocalPath)) {
       Path local = path(options.apiLocalPath);

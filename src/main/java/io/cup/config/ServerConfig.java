@@ -36,6 +36,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.eclipse.jgit.lib.Constants;
@@ -106,6 +107,7 @@ public record ServerConfig(
     long wasmMaxBodyBytes) {
 
   public static final int DEFAULT_PORT = 8181;
+  // SourceKind.GIT.wire(), spelt out: picocli's annotations need a compile-time constant
   public static final String DEFAULT_SOURCE = "git";
   public static final String DEFAULT_SCM = "local";
   public static final long DEFAULT_POLL_INTERVAL_MILLIS = 10_000L;
@@ -121,7 +123,8 @@ public record ServerConfig(
   public static final long DEFAULT_WATCH_BOOKMARK_MILLIS = 30_000L;
 
   /** What {@link #source} may be. */
-  public static final List<String> SOURCES = List.of("git", "local");
+  public static final List<String> SOURCES =
+      Arrays.stream(SourceKind.values()).map(SourceKind::wire).toList();
 
   /** What {@link #gitScm} may be. */
   public static final List<String> SCMS = List.of("local", "github", "gitea", "gitlab");
@@ -466,6 +469,7 @@ public record ServerConfig(
     public ServerConfig build() {
       checkOneOf(API_SOURCE, source, SOURCES);
       checkOneOf(API_GIT_SCM, gitScm, SCMS);
+      SourceKind kind = SourceKind.fromWire(source);
       if (port < 0 || port > 65_535) {
         throw invalidValue(API_ADDRESS, "port " + port + " is not between 0 and 65535");
       }
@@ -487,7 +491,7 @@ public record ServerConfig(
       String remote = gitRepo;
       String resources = resourcesDir;
       if (demo) {
-        if (source.equals("local")) {
+        if (kind == SourceKind.LOCAL) {
           throw conflict(
               "--demo serves a Git repository; it cannot be combined with --api-source local",
               DEMO,
@@ -503,9 +507,9 @@ public record ServerConfig(
           resources = Demo.resources(Path.of(dataDir)).toAbsolutePath().normalize().toString();
         }
       }
-      checkSource(remote);
+      checkSource(kind, remote);
       if (!gitScm.equals("local")) {
-        if (!source.equals("git")) {
+        if (kind != SourceKind.GIT) {
           throw conflict(
               "--api-git-scm " + gitScm + " needs --api-source git", API_SOURCE, API_GIT_SCM);
         }
@@ -549,8 +553,8 @@ public record ServerConfig(
     }
 
     /** A Git source names a valid remote and no directory; a local source the reverse. */
-    private void checkSource(String remote) {
-      if (source.equals("git")) {
+    private void checkSource(SourceKind kind, String remote) {
+      if (kind == SourceKind.GIT) {
         if (remote == null || remote.isBlank()) {
           throw conflict(
               "--api-git-repo is required with --api-source git (or try --demo)",

@@ -1,5 +1,6 @@
 package io.cup.controllers;
 
+import io.cup.bus.SourceKind;
 import io.cup.git.RevisionView;
 import io.cup.git.Source;
 import io.vertx.core.json.JsonObject;
@@ -29,7 +30,7 @@ public final class ResourceVersions {
 
   /** Whether versions from {@code source} are commit ids (a Git source). */
   public static boolean isCommit(Source source) {
-    return "git".equals(source.kind());
+    return source.kind() == SourceKind.GIT;
   }
 
   /** Whether {@code version} has the shape of the versions {@code source} issues. */

@@ -1,6 +1,7 @@
 package io.cup.git;
 
 import io.cup.bus.FileChange;
+import io.cup.bus.SourceKind;
 import io.cup.config.ServerConfig;
 import io.cup.status.StatusException;
 import java.io.IOException;
@@ -63,8 +64,8 @@ public final class DirectorySource implements Source {
   }
 
   @Override
-  public String kind() {
-    return "local";
+  public SourceKind kind() {
+    return SourceKind.LOCAL;
   }
 
   /** The served directory (absolute, as configured). */

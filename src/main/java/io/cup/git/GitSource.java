@@ -1,5 +1,6 @@
 package io.cup.git;
 
+import io.cup.bus.SourceKind;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.util.function.Supplier;
@@ -17,8 +18,8 @@ import org.eclipse.jgit.transport.Transport;
  */
 public interface GitSource extends Source {
   @Override
-  default String kind() {
-    return "git";
+  default SourceKind kind() {
+    return SourceKind.GIT;
   }
 
   /** The tracked branch's short name (see {@link GitClone#branch()}). */

@@ -1,5 +1,7 @@
 package io.cup.git;
 
+import io.cup.bus.SourceKind;
+
 /**
  * The repository Cup serves, as seen by readers: read only. {@link GitSource} is a bare clone of a
  * remote (owned by a {@link GitClone}); {@link DirectorySource} a plain local directory. One
@@ -15,6 +17,6 @@ public interface Source {
    */
   RevisionView view(String revision);
 
-  /** "git" or "local". */
-  String kind();
+  /** A Git clone or a local directory. */
+  SourceKind kind();
 }

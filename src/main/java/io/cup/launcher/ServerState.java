@@ -3,6 +3,7 @@ package io.cup.launcher;
 import io.cup.api.ApiVerticle;
 import io.cup.api.RecentWebhookDeliveries;
 import io.cup.api.WebhookDeliveries;
+import io.cup.bus.SourceKind;
 import io.cup.config.ServerConfig;
 import io.cup.controllers.ControllerVerticle;
 import io.cup.controllers.WasmModules;
@@ -68,12 +69,16 @@ final class ServerState implements AutoCloseable {
    * @throws IllegalArgumentException for an unknown source or a missing setting, naming it
    */
   static ServerState of(ServerConfig cfg) {
-    String kind = cfg.source() == null ? "git" : cfg.source();
+    SourceKind kind;
+    try {
+      kind = cfg.sourceKind();
+    } catch (IllegalArgumentException unknown) {
+      throw new IllegalArgumentException(
+          "unknown source " + cfg.source() + " (expected git or local)", unknown);
+    }
     return switch (kind) {
-      case "git" -> new ServerState(GitClone.create(cfg), null);
-      case "local" -> new ServerState(null, DirectorySource.create(cfg));
-      default ->
-          throw new IllegalArgumentException("unknown source " + kind + " (expected git or local)");
+      case GIT -> new ServerState(GitClone.create(cfg), null);
+      case LOCAL -> new ServerState(null, DirectorySource.create(cfg));
     };
   }
 

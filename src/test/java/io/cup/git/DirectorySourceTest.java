@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.cup.bus.FileChange;
+import io.cup.bus.SourceKind;
 import io.cup.status.StatusException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ class DirectorySourceTest {
     RevisionView view = source.view(null);
 
     assertThat(view.commit()).isEqualTo("local");
-    assertThat(source.kind()).isEqualTo("local");
+    assertThat(source.kind()).isEqualTo(SourceKind.LOCAL);
     RevisionView.Blob blob = view.file("default/flag-a.json").orElseThrow();
     assertThat(new String(blob.bytes(Long.MAX_VALUE), StandardCharsets.UTF_8))
         .isEqualTo("{\"name\":\"a\"}\n");

@@ -3,6 +3,7 @@ package io.cup.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cup.bus.SourceKind;
 import io.cup.config.ServerConfig;
 import io.cup.git.DirectorySource;
 import io.cup.git.GitSource;
@@ -34,7 +35,7 @@ class ServerStateTest {
     ServerConfig local = GitTesting.localConfig(dir.resolve("served"), dir.resolve("data"));
     try (ServerState state = ServerState.of(local)) {
       assertThat(state.source()).isInstanceOf(DirectorySource.class).isSameAs(state.source());
-      assertThat(state.source().kind()).isEqualTo("local");
+      assertThat(state.source().kind()).isEqualTo(SourceKind.LOCAL);
     }
   }
 
