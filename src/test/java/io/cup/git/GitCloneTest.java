@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cup.config.ServerConfig;
 import io.cup.status.StatusException;
-import io.cup.testing.GitDaemon;
 import io.cup.testing.TestRepos;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,47 +16,11 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
-class GitCloneTest {
-  private static final Map<String, String> SEED =
-      Map.of(
-          "README.md", "# flags\n",
-          "default/flipt.io-v1alpha1-Flag-a.json", "{\"name\":\"a\"}\n",
-          "default/flipt.io-v1alpha1-Flag-b.json", "{\"name\":\"b\"}\n",
-          "other/nested/deep.txt", "deep\n");
-
-  @TempDir Path served;
-  @TempDir Path data;
-  private GitDaemon daemon;
-  private Path remote;
-  private GitClone source;
-
-  @BeforeEach
-  void seed() {
-    remote = TestRepos.createBare(served.resolve("flags.git"), SEED);
-    daemon = GitDaemon.serve(served);
-  }
-
-  @AfterEach
-  void cleanUp() {
-    if (source != null) {
-      source.close();
-    }
-    daemon.close();
-  }
-
-  private GitClone cloned(ServerConfig cfg) {
-    source = GitClone.create(cfg);
-    source.cloneOrOpen();
-    return source;
-  }
-
+class GitCloneTest extends SeededRemote {
   @Test
   void clonesTheRemoteOverGitDaemonAsABareRepository() throws Exception {
     GitClone git = cloned(gitConfig(daemon.url("flags.git"), data));

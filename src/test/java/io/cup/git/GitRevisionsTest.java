@@ -7,53 +7,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cup.config.ServerConfig;
 import io.cup.status.StatusException;
-import io.cup.testing.GitDaemon;
 import io.cup.testing.TestRepos;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.lib.ObjectId;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Revision reads of a real clone: resolving revisions, reading files, listing directories. */
 @Timeout(60)
-class GitRevisionsTest {
-  private static final Map<String, String> SEED =
-      Map.of(
-          "README.md", "# flags\n",
-          "default/flipt.io-v1alpha1-Flag-a.json", "{\"name\":\"a\"}\n",
-          "default/flipt.io-v1alpha1-Flag-b.json", "{\"name\":\"b\"}\n",
-          "other/nested/deep.txt", "deep\n");
-
-  @TempDir Path served;
-  @TempDir Path data;
-  private GitDaemon daemon;
-  private Path remote;
-  private GitClone clone;
-
-  @BeforeEach
-  void seed() {
-    remote = TestRepos.createBare(served.resolve("flags.git"), SEED);
-    daemon = GitDaemon.serve(served);
-  }
-
-  @AfterEach
-  void cleanUp() {
-    if (clone != null) {
-      clone.close();
-    }
-    daemon.close();
-  }
-
-  private GitRevisions cloned(ServerConfig cfg) {
-    clone = GitClone.create(cfg);
-    clone.cloneOrOpen();
-    return clone.revisions();
+class GitRevisionsTest extends SeededRemote {
+  private GitRevisions revisionsOf(ServerConfig cfg) {
+    return cloned(cfg).revisions();
   }
 
   @Test
@@ -61,7 +27,7 @@ class GitRevisionsTest {
     ObjectId seed = TestRepos.ref(remote, "refs/heads/main");
     ObjectId topic = TestRepos.commit(remote, "topic", Map.of("t.txt", "topic"));
     ObjectId proposal = TestRepos.commit(remote, "cup/proposal/p-42", Map.of("p.txt", "proposed"));
-    GitRevisions git = cloned(gitConfig(daemon.url("flags.git"), data));
+    GitRevisions git = revisionsOf(gitConfig(daemon.url("flags.git"), data));
 
     assertThat(git.view((String) null).commit()).isEqualTo(seed.name());
     assertThat(git.view("").commit()).isEqualTo(seed.name());
@@ -96,7 +62,7 @@ class GitRevisionsTest {
 
   @Test
   void readsFilesAndListsDirectories() throws Exception {
-    GitRevisions git = cloned(gitConfig(daemon.url("flags.git"), data));
+    GitRevisions git = revisionsOf(gitConfig(daemon.url("flags.git"), data));
     RevisionView view = git.view("main");
 
     RevisionView.Blob blob = view.file("default/flipt.io-v1alpha1-Flag-a.json").orElseThrow();
@@ -128,7 +94,7 @@ class GitRevisionsTest {
 
   @Test
   void pathsThatCouldEscapeTheRepositoryReadNothing() {
-    GitRevisions git = cloned(gitConfig(daemon.url("flags.git"), data));
+    GitRevisions git = revisionsOf(gitConfig(daemon.url("flags.git"), data));
     RevisionView view = git.view("main");
 
     for (String bad :
