@@ -6,6 +6,7 @@ import io.cup.config.ServedResource;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,13 +33,22 @@ final class KubernetesOpenApi {
 
   /** The server's own schemas (of the OpenAPI 3.1 document) these documents carry, renamed. */
   private static final Map<String, String> META_SCHEMAS =
-      Map.of(
-          "Status", META + "Status",
-          "StatusCause", META + "StatusCause",
-          "ListMeta", META + "ListMeta",
-          "DeleteOptions", META + "DeleteOptions");
+      renamedInOrder("Status", "StatusCause", "ListMeta", "DeleteOptions");
 
   private static final String PATCH = META + "Patch";
+
+  /**
+   * {@code names} mapped to their meta/v1 names, in this order: the documents list them so on every
+   * node and every run (a {@code Map.of} iterates in an order that changes from one JVM to the
+   * next, and with it the documents' hashes).
+   */
+  private static Map<String, String> renamedInOrder(String... names) {
+    Map<String, String> renamed = new LinkedHashMap<>();
+    for (String name : names) {
+      renamed.put(name, META + name);
+    }
+    return Collections.unmodifiableMap(renamed);
+  }
 
   /** How the server's own OpenAPI 3.1 document refers to its components. */
   private static final String OWN = "#/components/schemas/";
