@@ -49,6 +49,27 @@ public record Proposal(
     closedBy = closedBy == null ? null : closedBy.withoutEmail();
   }
 
+  /**
+   * A proposal just made by {@code createdBy}, created and updated {@code now}: nothing merged, no
+   * pull request, no diff yet, nobody merged or closed it.
+   */
+  public static Proposal created(
+      String id,
+      ProposalState state,
+      String source,
+      String url,
+      String branch,
+      String base,
+      String head,
+      String message,
+      List<ResourceRef> resources,
+      String now,
+      Requester createdBy) {
+    return new Proposal(
+        id, state, source, url, branch, base, head, message, resources, now, now, null, null, null,
+        createdBy, null, null);
+  }
+
   /** Open, or pending its pull request on a hosted SCM: it would still change its resources. */
   public boolean isOpen() {
     return state != null && state.isOpen();

@@ -52,7 +52,7 @@ final class DirectoryProposals implements Proposals {
     directory.apply(changes.changes());
     String now = Instant.now().toString();
     Proposal applied =
-        new Proposal(
+        Proposal.created(
             ProposalId.next(),
             ProposalState.MERGED,
             SOURCE,
@@ -63,13 +63,7 @@ final class DirectoryProposals implements Proposals {
             message,
             request.resources(),
             now,
-            now,
-            null,
-            null,
-            null,
-            request.author(),
-            null,
-            null);
+            request.author());
     ProposalMetrics.CREATED.increment();
     events.accept(new ProposalEvent(ProposalEvent.Type.MERGED, applied));
     return applied;

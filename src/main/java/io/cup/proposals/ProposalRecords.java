@@ -120,24 +120,18 @@ final class ProposalRecords implements Proposals {
       String id = ProposalId.next();
       String now = Instant.now().toString();
       proposal =
-          new Proposal(
+          Proposal.created(
               id,
               scm == null ? ProposalState.OPEN : ProposalState.PENDING,
               scm == null ? SOURCE : scm.id(),
               scm == null ? URL_PREFIX + id : null,
-              ProposalStore.branch(id),
+              ProposalId.branch(id),
               base == null ? null : base.name(),
               commit.commit().name(),
               message,
               request.resources(),
               now,
-              now,
-              null,
-              null,
-              null,
-              request.author(),
-              null,
-              null);
+              request.author());
       record = store.write(proposal, null, committer);
     } catch (IOException e) {
       throw StatusException.internal("cannot write the proposal commit", e);

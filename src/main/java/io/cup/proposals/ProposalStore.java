@@ -95,14 +95,9 @@ public final class ProposalStore {
     return RECORD_PREFIX + id;
   }
 
-  /** The proposal branch's short name, {@code cup/proposal/<id>}. */
-  public static String branch(String id) {
-    return ProposalId.branch(id);
-  }
-
   /** The proposal branch's full ref name, {@code refs/heads/cup/proposal/<id>}. */
   public static String branchRef(String id) {
-    return Constants.R_HEADS + branch(id);
+    return Constants.R_HEADS + ProposalId.branch(id);
   }
 
   /** The record of {@code id} in the local clone; empty when there is none or the id is bad. */

@@ -112,7 +112,7 @@ class ProposalStoreTest {
         ProposalState.fromWire(state),
         "local",
         ProposalRecords.URL_PREFIX + id,
-        ProposalStore.branch(id),
+        ProposalId.branch(id),
         "0123456789abcdef0123456789abcdef01234567",
         "89abcdef0123456789abcdef0123456789abcdef",
         "feat: update flipt.io/v1alpha1/Flag default/a",
