@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
@@ -56,23 +57,35 @@ final class FlagsServer implements AutoCloseable {
   private final CupServer server;
   private final WebClient client;
 
-  private FlagsServer(Vertx vertx, Path tmp) throws Exception {
+  private FlagsServer(Vertx vertx, Path tmp, UnaryOperator<ServerConfig.Builder> customize)
+      throws Exception {
     Map<String, String> seed = FliptFixtures.files(FliptFixtures.REPOSITORY);
     seed.put("README.md", "# flags\n");
     this.remote = TestRepos.createBare(tmp.resolve("remote").resolve("flags.git"), seed);
     this.daemon = GitDaemon.serve(tmp.resolve("remote"));
     this.config =
-        TestConfigs.git(daemon.url("flags.git"), tmp.resolve("data"))
-            .port(Fixture.freePort())
-            .pollInterval(Duration.ofMillis(POLL_MILLIS))
-            .resourcesDir(demoResources(tmp.resolve("resources")))
+        customize
+            .apply(
+                TestConfigs.git(daemon.url("flags.git"), tmp.resolve("data"))
+                    .port(Fixture.freePort())
+                    .pollInterval(Duration.ofMillis(POLL_MILLIS))
+                    .resourcesDir(demoResources(tmp.resolve("resources"))))
             .build();
     this.server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     this.client = WebClient.create(vertx);
   }
 
   static FlagsServer start(Vertx vertx, Path tmp) throws Exception {
-    return new FlagsServer(vertx, tmp);
+    return new FlagsServer(vertx, tmp, UnaryOperator.identity());
+  }
+
+  /**
+   * The same server with more configuration (access settings, say); the definitions are in {@code
+   * tmp/resources} by the time {@code customize} runs, so it may add documents there (RBAC).
+   */
+  static FlagsServer start(Vertx vertx, Path tmp, UnaryOperator<ServerConfig.Builder> customize)
+      throws Exception {
+    return new FlagsServer(vertx, tmp, customize);
   }
 
   /** The server's base URL, {@code http://127.0.0.1:<port>}, as a kubeconfig names it. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Node.js for the tests that run JavaScript (Node's WASI, the JavaScript Kubernetes client). */
@@ -40,13 +41,22 @@ public final class NodeJs {
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("node", script.toString()));
     command.addAll(List.of(args));
+    return run(command, Map.of(), within);
+  }
+
+  /**
+   * Runs {@code command} (its first word {@code node}) from the project directory with {@code
+   * environment} added to this process's, and waits at most {@code within}; fails (having ended it)
+   * when it runs longer.
+   */
+  public static Result run(List<String> command, Map<String, String> environment, Duration within)
+      throws IOException, InterruptedException {
     Path output = Files.createTempFile("node-", ".out");
     try {
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(output.toFile())
-              .start();
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
         throw new AssertionError(
