@@ -197,7 +197,7 @@ public class ApiVerticle extends VerticleBase {
     routes.path("/readyz").on(HttpMethod.GET, health::ready).end();
     routes.path("/metrics").on(HttpMethod.GET, health::metrics).end();
     router.get("/").handler(ui::home);
-    routes.path("/ui").on(HttpMethod.GET, ui::slash).end();
+    router.get("/ui").handler(ui::slash);
     routes.path(WebUi.CONFIG).on(HttpMethod.GET, ui::config).end();
     routes
         .path(WebUi.PATH + "*")
@@ -273,18 +273,13 @@ public class ApiVerticle extends VerticleBase {
   }
 
   /**
-   * gzip (or deflate) for clients that accept it, of answers over {@link #COMPRESSION_THRESHOLD}
-   * bytes and of streamed ones (lists, the UI's files); never of watches, which set {@code
-   * Content-Encoding: identity} (see {@link Watches}) so that each event leaves when written.
+   * gzip (or deflate) for clients that accept it, of every answer but watches, which set {@code
+   * Content-Encoding: identity} (see {@link Watches}) so that each event leaves when written. No
+   * size threshold: Netty's would also skip files, whose head goes out before their bytes.
    */
   static HttpServerOptions compression(HttpServerOptions options) {
-    return options
-        .setCompressionSupported(true)
-        .setCompressionContentSizeThreshold(COMPRESSION_THRESHOLD);
+    return options.setCompressionSupported(true);
   }
-
-  /** Answers smaller than this (most Status objects, single resources) are not worth gzip. */
-  static final int COMPRESSION_THRESHOLD = 1024;
 
   /** The port the server listens on (useful when configured with port 0). */
   public int actualPort() {

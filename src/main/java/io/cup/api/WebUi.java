@@ -159,6 +159,11 @@ final class WebUi {
 
   /** {@code GET /ui}: the UI's address ends with a slash (its relative links start there). */
   void slash(RoutingContext ctx) {
+    if (ctx.normalizedPath().endsWith("/")) {
+      ctx.next(); // Vert.x matches /ui/ here too: the files' route answers it
+      return;
+    }
+    ctx.put(AccessLog.ROUTE, "/ui");
     if (!built()) {
       notBuilt(ctx);
       return;
