@@ -22,6 +22,7 @@ import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -69,7 +70,13 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
 
   private final OAuth2Auth provider;
   private final String issuer;
-  private final String clientId;
+
+  /**
+   * The audiences a token may carry, any one of them: the API's client id, and the web UI's when
+   * one is configured (an operator who names a client as Cup's UI means its tokens for Cup).
+   */
+  private final List<String> audiences;
+
   private final String usernameClaim;
   private final String groupsClaim;
   private final Cache<String, Verified> verified;
@@ -83,7 +90,7 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
   private OidcAuthenticator(OAuth2Auth provider, AccessSettings settings) {
     this.provider = provider;
     this.issuer = settings.oidcIssuerUrl();
-    this.clientId = settings.oidcClientId();
+    this.audiences = audiences(settings);
     this.usernameClaim = settings.oidcUsernameClaim();
     this.groupsClaim = settings.oidcGroupsClaim();
     this.verified =
@@ -118,9 +125,7 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
                   .setClientId(settings.oidcClientId())
                   .setHttpClientOptions(httpOptions)
                   .setJWTOptions(
-                      new JWTOptions()
-                          .addAudience(settings.oidcClientId())
-                          .setLeeway(LEEWAY_SECONDS));
+                      new JWTOptions().setAudience(audiences(settings)).setLeeway(LEEWAY_SECONDS));
           return OpenIDConnectAuth.discover(vertx, options)
               .map(
                   provider -> {
@@ -257,8 +262,8 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
       return "signing algorithm is not " + ALGORITHM;
     }
     JsonObject claims = jwt.claims();
-    if (!audiences(claims.getValue("aud")).contains(clientId)) {
-      return "audience does not include the client id " + clientId;
+    if (Collections.disjoint(audiences(claims.getValue("aud")), audiences)) {
+      return "audience does not include the client id " + String.join(" or ", audiences);
     }
     long now = nowSeconds();
     if (!(claims.getValue("exp") instanceof Number exp)) {
@@ -274,6 +279,14 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
       return "issued in the future (iat)";
     }
     return null;
+  }
+
+  /** The API's client id, then the web UI's when there is one. */
+  private static List<String> audiences(AccessSettings settings) {
+    return settings.oidcUiClientId() == null
+            || settings.oidcUiClientId().equals(settings.oidcClientId())
+        ? List.of(settings.oidcClientId())
+        : List.of(settings.oidcClientId(), settings.oidcUiClientId());
   }
 
   private static List<?> audiences(Object aud) {

@@ -94,7 +94,10 @@ final class AccessControl {
     String path = ctx.normalizedPath();
     // a CORS preflight carries no credentials by definition; BrowserGuard answers it, and it
     // changes nothing
-    if (open(path) || BrowserGuard.isPreflight(ctx.request())) {
+    // the web UI's files and configuration hold no data: a browser loads them before sign-in
+    if (open(path)
+        || BrowserGuard.isPreflight(ctx.request())
+        || WebUi.unauthenticated(ctx.request(), path)) {
       ctx.next();
       return;
     }

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * answers 503 with {@code Retry-After}), {@code controllerWriteQueue} (16 per processor, at most
  * {@code controllerQueue}: the same for writes, bounded apart so writes never make reads 503),
  * {@code webhookTimeoutMillis} (10 000: a webhook's fetch or pull request update, see {@link
- * WebhookApi}).
+ * WebhookApi}), {@code uiWebRoot} ({@value WebUi#DEFAULT_WEB_ROOT}: the classpath directory the web
+ * UI is served from, see {@link WebUi}).
  */
 public class ApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
@@ -55,6 +56,7 @@ public class ApiVerticle extends VerticleBase {
   private Watches watches;
   private ApiAccess access;
   private ConnectionGuard connections;
+  private WebUi ui;
 
   /**
    * @param webhookDeliveries the server's record of webhook deliveries handled already, shared by
@@ -92,11 +94,20 @@ public class ApiVerticle extends VerticleBase {
                   config.sourceKind() == SourceKind.GIT
                       ? new Watches(vertx, bus, config.watchBookmarkMillis())
                       : null;
-              return ApiAccess.start(
+              return WebUi.load(
                       vertx,
+                      config().getString("uiWebRoot", WebUi.DEFAULT_WEB_ROOT),
                       config.access(),
-                      resources.rbac(),
-                      config().getLong("accessReloadMillis", 1_000L))
+                      config.http().publicUrl())
+                  .compose(
+                      loaded -> {
+                        ui = loaded;
+                        return ApiAccess.start(
+                            vertx,
+                            config.access(),
+                            resources.rbac(),
+                            config().getLong("accessReloadMillis", 1_000L));
+                      })
                   .compose(
                       started -> {
                         access = started;
@@ -110,7 +121,7 @@ public class ApiVerticle extends VerticleBase {
                         server =
                             vertx.createHttpServer(
                                 connections.serverOptions(
-                                    access.serverOptions(new HttpServerOptions())));
+                                    access.serverOptions(compression(new HttpServerOptions()))));
                         server
                             .connectionHandler(c -> connections.connected(c, server.actualPort()))
                             .requestHandler(
@@ -185,6 +196,14 @@ public class ApiVerticle extends VerticleBase {
     routes.path("/livez").on(HttpMethod.GET, health::live).end();
     routes.path("/readyz").on(HttpMethod.GET, health::ready).end();
     routes.path("/metrics").on(HttpMethod.GET, health::metrics).end();
+    router.get("/").handler(ui::home);
+    router.get("/ui").handler(ui::slash);
+    routes.path(WebUi.CONFIG).on(HttpMethod.GET, ui::config).end();
+    routes
+        .path(WebUi.PATH + "*")
+        .on(HttpMethod.GET, ui::headers, ui.files(), ui::fallback)
+        .on(HttpMethod.HEAD, ui::headers, ui.files(), ui::fallback)
+        .end();
     OpenApiApi openApi = new OpenApiApi(resources);
     routes.path(OpenApiApi.V3).on(HttpMethod.GET, openApi::index).end();
     routes.path(OpenApiApi.V3_GROUP_VERSION).on(HttpMethod.GET, openApi::groupVersion).end();
@@ -251,6 +270,15 @@ public class ApiVerticle extends VerticleBase {
     router.errorHandler(405, errors::handle);
     router.errorHandler(500, errors::handle);
     return router;
+  }
+
+  /**
+   * gzip (or deflate) for clients that accept it, of every answer but watches, which set {@code
+   * Content-Encoding: identity} (see {@link Watches}) so that each event leaves when written. No
+   * size threshold: Netty's would also skip files, whose head goes out before their bytes.
+   */
+  static HttpServerOptions compression(HttpServerOptions options) {
+    return options.setCompressionSupported(true);
   }
 
   /** The port the server listens on (useful when configured with port 0). */

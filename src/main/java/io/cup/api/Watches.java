@@ -377,7 +377,9 @@ final class Watches {
           .setChunked(true)
           .setStatusCode(200)
           .putHeader(HttpHeaders.CONTENT_TYPE, answer)
-          .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+          // never compressed (the server compresses other answers): an event leaves when written
+          .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
     }
 
     /** Sends a reply of {@link #initialState} or {@link #changesSince}, and takes its commit. */

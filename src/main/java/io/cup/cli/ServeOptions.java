@@ -237,6 +237,14 @@ final class ServeOptions {
   String apiOidcClientId;
 
   @Option(
+      names = "--api-oidc-ui-client-id",
+      paramLabel = "ID",
+      description =
+          "The OAuth client the web UI signs users in with (authorization code with PKCE) at"
+              + " --api-oidc-issuer-url; its tokens are accepted too.")
+  String apiOidcUiClientId;
+
+  @Option(
       names = "--api-oidc-username-claim",
       paramLabel = "CLAIM",
       defaultValue = "sub",

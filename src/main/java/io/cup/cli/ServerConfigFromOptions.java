@@ -224,7 +224,8 @@ final class ServerConfigFromOptions {
         options.apiAnonymousAuth,
         authorizationMode(),
         audit,
-        options.apiGitAuthorEmailDomain.strip());
+        options.apiGitAuthorEmailDomain.strip(),
+        blank(options.apiOidcUiClientId) ? null : options.apiOidcUiClientId.strip());
   }
 
   /** {@code rbac} is {@code RBAC}: the mode in its canonical spelling, or as given if unknown. */

@@ -28,6 +28,9 @@ import io.vertx.core.json.JsonObject;
  *     --api-audit-log-path}); null: no audit log
  * @param emailDomain the domain of a commit author's address when the user has no e-mail ({@code
  *     --api-git-author-email-domain}, {@code <user>@<domain>})
+ * @param oidcUiClientId the OAuth client id the web UI signs users in with at the OIDC issuer
+ *     (authorization code with PKCE, {@code --api-oidc-ui-client-id}); null: the UI offers no
+ *     sign-in. Tokens issued to it are accepted as well as those for {@code oidcClientId}.
  */
 public record AccessSettings(
     String tlsCertFile,
@@ -42,7 +45,8 @@ public record AccessSettings(
     boolean anonymousAuth,
     String authorizationMode,
     String auditLogPath,
-    String emailDomain) {
+    String emailDomain,
+    String oidcUiClientId) {
 
   public static final String ALWAYS_ALLOW = "AlwaysAllow";
   public static final String RBAC = "RBAC";
@@ -53,12 +57,45 @@ public record AccessSettings(
   /** Open, as before identity existed: plain HTTP, no authenticator, everything allowed. */
   public static final AccessSettings NONE =
       new AccessSettings(
-          null, null, null, null, null, null, null, null, null, false, null, null, null);
+          null, null, null, null, null, null, null, null, null, false, null, null, null, null);
+
+  /** Settings without a web UI client ({@code oidcUiClientId} null). */
+  public AccessSettings(
+      String tlsCertFile,
+      String tlsKeyFile,
+      String tokenAuthFile,
+      String oidcIssuerUrl,
+      String oidcClientId,
+      String oidcUsernameClaim,
+      String oidcGroupsClaim,
+      String oidcCaFile,
+      String clientCaFile,
+      boolean anonymousAuth,
+      String authorizationMode,
+      String auditLogPath,
+      String emailDomain) {
+    this(
+        tlsCertFile,
+        tlsKeyFile,
+        tokenAuthFile,
+        oidcIssuerUrl,
+        oidcClientId,
+        oidcUsernameClaim,
+        oidcGroupsClaim,
+        oidcCaFile,
+        clientCaFile,
+        anonymousAuth,
+        authorizationMode,
+        auditLogPath,
+        emailDomain,
+        null);
+  }
 
   public AccessSettings {
     oidcUsernameClaim = blank(oidcUsernameClaim) ? DEFAULT_USERNAME_CLAIM : oidcUsernameClaim;
     oidcGroupsClaim = blank(oidcGroupsClaim) ? DEFAULT_GROUPS_CLAIM : oidcGroupsClaim;
     emailDomain = blank(emailDomain) ? DEFAULT_EMAIL_DOMAIN : emailDomain;
+    oidcUiClientId = blank(oidcUiClientId) ? null : oidcUiClientId;
   }
 
   /** Whether the API is served over HTTPS. */
@@ -93,7 +130,8 @@ public record AccessSettings(
         anonymousAuth,
         authorizationMode,
         path,
-        emailDomain);
+        emailDomain,
+        oidcUiClientId);
   }
 
   private static boolean blank(String s) {
@@ -114,7 +152,8 @@ public record AccessSettings(
         .put("anonymousAuth", anonymousAuth)
         .put("authorizationMode", authorizationMode)
         .put("auditLogPath", auditLogPath)
-        .put("emailDomain", emailDomain);
+        .put("emailDomain", emailDomain)
+        .put("oidcUiClientId", oidcUiClientId);
   }
 
   public static AccessSettings fromJson(JsonObject json) {
@@ -134,6 +173,7 @@ public record AccessSettings(
         json.getBoolean("anonymousAuth", false),
         json.getString("authorizationMode"),
         json.getString("auditLogPath"),
-        json.getString("emailDomain"));
+        json.getString("emailDomain"),
+        json.getString("oidcUiClientId"));
   }
 }

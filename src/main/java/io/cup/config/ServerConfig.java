@@ -18,6 +18,7 @@ import static io.cup.config.ServerOptions.API_MAX_CONNECTIONS;
 import static io.cup.config.ServerOptions.API_MAX_RESOURCE_BYTES;
 import static io.cup.config.ServerOptions.API_OIDC_CLIENT_ID;
 import static io.cup.config.ServerOptions.API_OIDC_ISSUER_URL;
+import static io.cup.config.ServerOptions.API_OIDC_UI_CLIENT_ID;
 import static io.cup.config.ServerOptions.API_PROPOSAL_RETENTION;
 import static io.cup.config.ServerOptions.API_PUBLIC_URL;
 import static io.cup.config.ServerOptions.API_REQUEST_TIMEOUT;
@@ -624,6 +625,11 @@ public record ServerConfig(
               API_OIDC_ISSUER_URL,
               API_OIDC_CLIENT_ID);
         }
+      } else if (access.oidcUiClientId() != null) {
+        throw conflict(
+            "--api-oidc-ui-client-id needs --api-oidc-issuer-url (where the UI signs users in)",
+            API_OIDC_UI_CLIENT_ID,
+            API_OIDC_ISSUER_URL);
       }
       if (access.clientCaFile() != null && access.tlsCertFile() == null) {
         throw conflict(

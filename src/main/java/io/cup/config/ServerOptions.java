@@ -49,6 +49,7 @@ public final class ServerOptions {
   public static final String API_TOKEN_AUTH_FILE = "api-token-auth-file";
   public static final String API_OIDC_ISSUER_URL = "api-oidc-issuer-url";
   public static final String API_OIDC_CLIENT_ID = "api-oidc-client-id";
+  public static final String API_OIDC_UI_CLIENT_ID = "api-oidc-ui-client-id";
   public static final String API_OIDC_USERNAME_CLAIM = "api-oidc-username-claim";
   public static final String API_OIDC_GROUPS_CLAIM = "api-oidc-groups-claim";
   public static final String API_OIDC_CA_FILE = "api-oidc-ca-file";
@@ -97,6 +98,7 @@ public final class ServerOptions {
           API_TOKEN_AUTH_FILE,
           API_OIDC_ISSUER_URL,
           API_OIDC_CLIENT_ID,
+          API_OIDC_UI_CLIENT_ID,
           API_OIDC_USERNAME_CLAIM,
           API_OIDC_GROUPS_CLAIM,
           API_OIDC_CA_FILE,

@@ -166,6 +166,55 @@ class OidcAuthenticatorTest {
   }
 
   @Test
+  void tokenForTheWebUiClientIsAcceptedOnlyWhenThatClientIsConfigured(
+      Vertx vertx, VertxTestContext ctx) {
+    String forUi = issuer.token(new JsonObject().put("aud", "cup-ui"));
+    AccessSettings base = settings(null);
+    AccessSettings withUi =
+        new AccessSettings(
+            null,
+            null,
+            null,
+            base.oidcIssuerUrl(),
+            base.oidcClientId(),
+            null,
+            null,
+            base.oidcCaFile(),
+            null,
+            false,
+            null,
+            null,
+            null,
+            "cup-ui");
+    // without the UI client, the API's audience only (the authenticator of setUp)
+    oidc.authenticate(forUi)
+        .onComplete(
+            ctx.failing(
+                refused ->
+                    ctx.verify(
+                        () -> {
+                          assertRefusal(refused, forUi, "audience");
+                          OidcAuthenticator.discover(vertx, withUi)
+                              .compose(
+                                  ui ->
+                                      ui.authenticate(forUi)
+                                          .eventually(
+                                              () -> {
+                                                ui.close();
+                                                return Future.succeededFuture();
+                                              }))
+                              .onComplete(
+                                  ctx.succeeding(
+                                      user ->
+                                          ctx.verify(
+                                              () -> {
+                                                assertThat(user).isPresent();
+                                                ctx.completeNow();
+                                              })));
+                        })));
+  }
+
+  @Test
   void tokenFromAnotherIssuerIsNotOurs(VertxTestContext ctx) {
     String token = issuer.token(new JsonObject().put("iss", "https://issuer.example.com"));
     oidc.authenticate(token)

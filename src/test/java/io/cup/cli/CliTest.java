@@ -632,6 +632,8 @@ class CliTest {
             "https://issuer.example",
             "--api-oidc-client-id",
             "cup",
+            "--api-oidc-ui-client-id",
+            "cup-ui",
             "--api-oidc-username-claim",
             "email",
             "--api-oidc-groups-claim",
@@ -653,6 +655,7 @@ class CliTest {
     assertThat(access.tokenAuthFile()).isEqualTo(work.resolve("tokens.csv").toString());
     assertThat(access.oidcIssuerUrl()).isEqualTo("https://issuer.example");
     assertThat(access.oidcClientId()).isEqualTo("cup");
+    assertThat(access.oidcUiClientId()).isEqualTo("cup-ui");
     assertThat(access.oidcUsernameClaim()).isEqualTo("email");
     assertThat(access.oidcGroupsClaim()).isEqualTo("roles");
     assertThat(access.oidcCaFile()).isEqualTo(work.resolve("oidc-ca.crt").toString());
@@ -666,7 +669,11 @@ class CliTest {
     env.put("CUPD_API_TOKEN_AUTH_FILE", "tokens.csv");
     env.put("CUPD_API_ANONYMOUS_AUTH", "true");
     env.put("CUPD_API_AUDIT_LOG_PATH", "-");
+    env.put("CUPD_API_OIDC_ISSUER_URL", "https://issuer.example");
+    env.put("CUPD_API_OIDC_CLIENT_ID", "cup");
+    env.put("CUPD_API_OIDC_UI_CLIENT_ID", "cup-web");
     AccessSettings fromEnvironment = serve("--api-git-repo", REPO).access();
+    assertThat(fromEnvironment.oidcUiClientId()).isEqualTo("cup-web");
     assertThat(fromEnvironment.tokenAuthFile()).isEqualTo(work.resolve("tokens.csv").toString());
     assertThat(fromEnvironment.anonymousAuth()).isTrue();
     assertThat(fromEnvironment.auditLogPath()).isEqualTo("-");
@@ -676,8 +683,10 @@ class CliTest {
     Files.writeString(
         work.resolve("conf/cupd.yaml"),
         "api-oidc-issuer-url: https://issuer.example\napi-oidc-client-id: cup\n"
+            + "api-oidc-ui-client-id: cup-browser\n"
             + "api-authorization-mode: AlwaysAllow\n");
     AccessSettings fromFile = serve("--api-git-repo", REPO).access();
+    assertThat(fromFile.oidcUiClientId()).isEqualTo("cup-browser");
     assertThat(fromFile.oidcIssuerUrl()).isEqualTo("https://issuer.example");
     assertThat(fromFile.oidcUsernameClaim()).isEqualTo("sub");
     assertThat(fromFile.oidcGroupsClaim()).isEqualTo("groups");
@@ -700,6 +709,7 @@ class CliTest {
         "--api-tls-cert-file tls.crt|go together: give both",
         "--api-oidc-issuer-url http://issuer.example --api-oidc-client-id cup|must be an https://",
         "--api-oidc-issuer-url https://issuer.example|needs --api-oidc-client-id",
+        "--api-oidc-ui-client-id cup-ui|--api-oidc-ui-client-id needs --api-oidc-issuer-url",
         "--api-client-ca-file tls.crt|needs --api-tls-cert-file",
         "--api-authorization-mode Webhook|is not AlwaysAllow or RBAC",
         "--api-token-auth-file missing.csv|invalid value for --api-token-auth-file: file",

@@ -43,7 +43,8 @@ class ServerConfigTest {
                 true,
                 AccessSettings.RBAC,
                 "-",
-                "example.test"))
+                "example.test",
+                "cup-ui"))
         .maxResourceBytes(4096)
         .http(
             new HttpSettings(
@@ -77,7 +78,7 @@ class ServerConfigTest {
             + "\"oidcGroupsClaim\":\"roles\",\"oidcCaFile\":\"/oidc-ca\","
             + "\"clientCaFile\":\"/client-ca\",\"anonymousAuth\":true,"
             + "\"authorizationMode\":\"RBAC\",\"auditLogPath\":\"-\","
-            + "\"emailDomain\":\"example.test\"},\"maxResourceBytes\":4096,"
+            + "\"emailDomain\":\"example.test\",\"oidcUiClientId\":\"cup-ui\"},\"maxResourceBytes\":4096,"
             + "\"http\":{\"idleTimeoutMillis\":90000,\"requestTimeoutMillis\":15000,"
             + "\"maxConnections\":7,\"bodySpoolBytes\":1024,"
             + "\"publicUrl\":\"https://cup.example/api\",\"allowedHosts\":[\"cup.internal\"],"
