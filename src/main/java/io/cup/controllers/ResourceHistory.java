@@ -193,6 +193,7 @@ final class ResourceHistory {
   /** A view that records the paths read through it: files looked up, directories listed. */
   static final class RecordingView implements RevisionView {
     private final RevisionView view;
+    private final Set<String> looked = new LinkedHashSet<>();
     private final Set<String> files = new LinkedHashSet<>();
     private final Set<String> directories = new LinkedHashSet<>();
 
@@ -200,10 +201,11 @@ final class ResourceHistory {
       this.view = view;
     }
 
+    /** Every path read (looked up or listed), and the files among them that were there. */
     record Paths(Set<String> all, Set<String> files) {}
 
     Paths paths() {
-      Set<String> all = new LinkedHashSet<>(files);
+      Set<String> all = new LinkedHashSet<>(looked);
       all.addAll(directories);
       return new Paths(
           Collections.unmodifiableSet(all),
@@ -217,8 +219,13 @@ final class ResourceHistory {
 
     @Override
     public Optional<Blob> file(String path) {
-      files.add(normalized(path));
-      return view.file(path);
+      String normalized = normalized(path);
+      looked.add(normalized);
+      Optional<Blob> found = view.file(path);
+      if (found.isPresent()) {
+        files.add(normalized);
+      }
+      return found;
     }
 
     @Override
