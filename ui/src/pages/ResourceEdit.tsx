@@ -5,6 +5,7 @@ import { Link, useSearch } from 'wouter';
 import { parse, stringify } from 'yaml';
 import { ApiError, collectionPath, getJson, PROPOSALS, resourcePath, send, WRITE_RESULT, type Cause } from '../api';
 import { Diff } from '../components/Diff';
+import { buttonTemplates } from '../components/FormButtons';
 import { Problem } from '../components/Problem';
 import { definitionOf, routes, type Definition } from '../model';
 import { validate, validator } from '../validator';
@@ -27,9 +28,34 @@ interface Editable {
 
 const SERVER_ANNOTATIONS = /^cup\.flipt\.io\//;
 
+/**
+ * A schema without the `oneOf`/`anyOf` whose branches only require properties ("a segment or a
+ * threshold"): RJSF would turn them into an option picker that invents empty objects. The form
+ * shows the properties themselves; the full schema still checks the rule (the problems list).
+ */
+function withoutConstraintBranches(schema: any): any {
+  if (Array.isArray(schema)) {
+    return schema.map(withoutConstraintBranches);
+  }
+  if (!schema || typeof schema !== 'object') {
+    return schema;
+  }
+  const out: any = {};
+  for (const [key, value] of Object.entries(schema)) {
+    const constraintOnly =
+      (key === 'oneOf' || key === 'anyOf') &&
+      Array.isArray(value) &&
+      value.every((b: any) => b && typeof b === 'object' && Object.keys(b).every((k) => k === 'required'));
+    if (!constraintOnly) {
+      out[key] = withoutConstraintBranches(value);
+    }
+  }
+  return out;
+}
+
 /** The schema the form shows: the definition's spec, with name and labels. */
 function formSchema(definition: Definition): RJSFSchema {
-  const root = definition.schema ?? {};
+  const root = withoutConstraintBranches(definition.schema ?? {});
   const metadata = root.properties?.metadata?.$ref
     ? root.$defs?.[root.properties.metadata.$ref.split('/').pop()]
     : root.properties?.metadata;
@@ -344,6 +370,8 @@ export default function ResourceEdit({ params }: { params: Params }) {
           noHtml5Validate
           extraErrors={extraErrors}
           widgets={{ CheckboxWidget: ToggleWidget }}
+          templates={{ ButtonTemplates: buttonTemplates }}
+          experimental_defaultFormStateBehavior={{ emptyObjectFields: 'skipEmptyDefaults', requiredBooleanDefault: 'skip' }}
           onChange={(event) => {
             setData(event.formData as Editable);
             setDiff(null);

@@ -264,6 +264,12 @@ public class ApiVerticle extends VerticleBase {
         .on(HttpMethod.PATCH, writes::requirePatchBody, body, writes::patch)
         .on(HttpMethod.DELETE, writes::requireDeleteOptions, body, writes::delete)
         .end();
+    HistoryReads history = new HistoryReads(bus, config.sourceKind() == SourceKind.GIT);
+    routes
+        .path(RESOURCES + "/:name/history")
+        .all(api::resolve)
+        .on(HttpMethod.GET, history::history)
+        .end();
 
     router.route().failureHandler(errors::handle);
     router.errorHandler(404, errors::handle);

@@ -112,6 +112,10 @@ final class KubernetesOpenApi {
               "query",
               "boolean",
               "Accepted: watches send BOOKMARK events."));
+  private static final List<Param> HISTORY =
+      List.of(
+          new Param("limit", "query", "integer", "At most this many commits per page (20; 500)."),
+          new Param("continue", "query", "string", "The token of the previous page."));
   private static final Param DRY_RUN =
       new Param(
           "dryRun",
@@ -358,6 +362,27 @@ final class KubernetesOpenApi {
                     group,
                     version,
                     kind))));
+    String history = historySchemas(gv, own);
+    gv.paths.add(
+        new PathItem(
+            collection + "/{name}/history",
+            List.of(NAME, NAMESPACE, PRETTY),
+            List.of(
+                operation(
+                    "get",
+                    "get",
+                    "read" + id + "Namespaced" + kind + "History",
+                    "read the commits of the tracked branch that changed the specified "
+                        + kind
+                        + ", newest first (RBAC: get on "
+                        + plural
+                        + "/history)",
+                    HISTORY,
+                    null,
+                    responses(history, "200"),
+                    group,
+                    version,
+                    kind))));
     gv.paths.add(
         new PathItem(
             "/apis/" + group + "/" + version + "/" + plural,
@@ -374,6 +399,25 @@ final class KubernetesOpenApi {
                     group,
                     version,
                     kind))));
+  }
+
+  /**
+   * Cup's {@code ResourceHistory} (and its entry) in {@code gv}'s document, named in Cup's group
+   * ({@code io.flipt.cup.v1alpha1.ResourceHistory}) as Kubernetes names the meta/v1 objects every
+   * document carries; answers the name of {@code ResourceHistory}.
+   */
+  private static String historySchemas(GroupVersion gv, JsonObject own) {
+    Map<String, String> names = new LinkedHashMap<>(META_SCHEMAS);
+    for (String schema : List.of("ResourceHistory", "ResourceHistoryEntry")) {
+      names.put(schema, schemaName(ProposalView.GROUP, ProposalView.VERSION, schema));
+    }
+    String history = names.get("ResourceHistory");
+    if (!gv.schemas.containsKey(history)) {
+      for (String schema : List.of("ResourceHistory", "ResourceHistoryEntry")) {
+        ownSchema(gv, names.get(schema), own.getJsonObject(schema).copy(), names);
+      }
+    }
+    return history;
   }
 
   /** The built-in proposals, cluster-scoped: list and read (merge and close are actions). */

@@ -144,6 +144,7 @@ final class OpenApiDocument {
           "/apis/" + resource.apiVersion() + "/namespaces/{namespace}/" + plural(resource);
       paths.put(collection, collectionPath(resource, tag));
       paths.put(collection + "/{name}", itemPath(resource, tag));
+      paths.put(collection + "/{name}/history", historyPath(resource, tag));
     }
     paths.mergeIn(fixedPaths);
     JsonArray tags = new JsonArray();
@@ -335,6 +336,37 @@ final class OpenApiDocument {
         .put("put", replace)
         .put("patch", patch)
         .put("delete", delete);
+  }
+
+  /** {@code …/{name}/history}: the commits that changed one resource. */
+  private JsonObject historyPath(ServedResource resource, String tag) {
+    String kind = resource.definition().kind();
+    String suffix = identifier(resource.apiVersion()) + "Namespaced" + kind + "History";
+    JsonObject read =
+        operation("read" + suffix, tag, "Read the history of a " + kind)
+            .put(
+                "description",
+                "The commits of the tracked branch that changed the resource, newest first, paged"
+                    + " with limit (default 20, at most 500) and continue. RBAC: verb get on the"
+                    + " subresource "
+                    + plural(resource)
+                    + "/history. 404 for a resource that never existed and for a local directory"
+                    + " source (no history).")
+            .put("parameters", params("limit", "continue"))
+            .put(
+                "responses",
+                withFailures(
+                    json(
+                        200,
+                        "One page of the history; metadata.continue names the next",
+                        ref("ResourceHistory")),
+                    400,
+                    404,
+                    406,
+                    410,
+                    503,
+                    504));
+    return new JsonObject().put("parameters", params("namespace", "name")).put("get", read);
   }
 
   /** The answers of PUT, PATCH and DELETE. */

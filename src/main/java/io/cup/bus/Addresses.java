@@ -88,6 +88,20 @@ public final class Addresses {
           ResourceEvents.class,
           ResourceEvents::fromJson);
 
+  /**
+   * {@link HistoryRequest} → {@link HistoryPage}: the commits of the tracked branch's first-parent
+   * history that changed one resource (as its controller reads it), newest first, a bounded walk
+   * per request. 404 for a local directory source (no history) and for a resource the walk never
+   * saw.
+   */
+  public static final BusAddress<HistoryRequest, HistoryPage> CONTROLLER_HISTORY =
+      BusAddress.of(
+          "cup.controller.history",
+          HistoryRequest.class,
+          HistoryRequest::fromJson,
+          HistoryPage.class,
+          HistoryPage::fromJson);
+
   // proposal publisher
   public static final BusAddress<ProposalRequest, Proposal> PROPOSAL_CREATE =
       BusAddress.of(

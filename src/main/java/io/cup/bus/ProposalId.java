@@ -92,4 +92,24 @@ public final class ProposalId {
   public static boolean isValid(String id) {
     return id != null && VALID.matcher(id).matches();
   }
+
+  private static final Pattern MERGED =
+      Pattern.compile(
+          "(?:^Merge proposal |cup/proposal/)([0-7][0-9abcdefghjkmnpqrstvwxyz]{25})(?![0-9a-z])");
+
+  /**
+   * The proposal a merge commit's message says it merged, or null: Cup's own merge commits ({@code
+   * Merge proposal <id>: …}, local SCM and merges through Cup on a hosted SCM) and the messages
+   * SCMs write when merging a branch ({@code Merge pull request #1 from owner/cup/proposal/<id>},
+   * {@code Merge branch 'cup/proposal/<id>' into 'main'}). Only the first line is read.
+   */
+  public static String ofMergeMessage(String message) {
+    if (message == null) {
+      return null;
+    }
+    int newline = message.indexOf('\n');
+    java.util.regex.Matcher m =
+        MERGED.matcher(newline < 0 ? message : message.substring(0, newline));
+    return m.find() ? m.group(1) : null;
+  }
 }

@@ -5,6 +5,8 @@ import io.cup.bus.ChangeSet;
 import io.cup.bus.ChangeSetReply;
 import io.cup.bus.ChangesPublished;
 import io.cup.bus.HeadMoved;
+import io.cup.bus.HistoryPage;
+import io.cup.bus.HistoryRequest;
 import io.cup.bus.ListReply;
 import io.cup.bus.ResourceEvent;
 import io.cup.bus.ResourceEvents;
@@ -52,6 +54,8 @@ import org.slf4j.LoggerFactory;
  *       the request's label selector
  *   <li>{@link Addresses#CONTROLLER_PUT}, {@link Addresses#CONTROLLER_DELETE} → {@link
  *       ChangeSetReply}: what to commit, with the commit message, never committing itself
+ *   <li>{@link Addresses#CONTROLLER_HISTORY} {@link HistoryRequest} → {@link HistoryPage}: the
+ *       commits that changed one resource ({@link ResourceHistory})
  *   <li>{@link Addresses#CONTROLLER_CHANGES} {@link HeadMoved} → publishes a {@link ResourceEvent}
  *       on {@link Addresses#EVENTS_RESOURCE} per changed resource, replies {@code {"events": n}}
  * </ul>
@@ -63,12 +67,12 @@ import org.slf4j.LoggerFactory;
  * server so a moved head is walked once, not once per worker) and the compiled WASM modules ({@link
  * WasmModules}).
  *
- * <p>Config {@code "serves"}: {@code "read"} (get, list, events, changes), {@code "write"} (put,
- * delete) or absent (all). The packaged descriptors deploy it twice, reads on {@value #READ_POOL}
- * and writes on {@value #WRITE_POOL}, so a queue of slow writes (a WASM controller rewriting a
- * large file) never holds the threads reads run on. Changes (a moved head) are reads of two
- * revisions, sent one at a time by the fetcher: on the read pool they take at most one read thread,
- * and watchers' events never wait behind writes.
+ * <p>Config {@code "serves"}: {@code "read"} (get, list, history, events, changes), {@code "write"}
+ * (put, delete) or absent (all). The packaged descriptors deploy it twice, reads on {@value
+ * #READ_POOL} and writes on {@value #WRITE_POOL}, so a queue of slow writes (a WASM controller
+ * rewriting a large file) never holds the threads reads run on. Changes (a moved head) are reads of
+ * two revisions, sent one at a time by the fetcher: on the read pool they take at most one read
+ * thread, and watchers' events never wait behind writes.
  */
 public final class ControllerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerVerticle.class);
@@ -109,6 +113,7 @@ public final class ControllerVerticle extends VerticleBase {
   private final Source source;
   private final LastChanges lastChanges;
   private final WasmModules modules;
+  private final ResourceHistory history = new ResourceHistory();
   private ResourceConfiguration resources;
   private Controllers controllers;
 
@@ -170,6 +175,7 @@ public final class ControllerVerticle extends VerticleBase {
           Addresses.CONTROLLER_GET.consume(bus, r -> serve(r, "get", this::get)).completion());
       consumers.add(
           Addresses.CONTROLLER_LIST.consume(bus, r -> serve(r, "list", this::list)).completion());
+      consumers.add(Addresses.CONTROLLER_HISTORY.consume(bus, this::history).completion());
       consumers.add(Addresses.CONTROLLER_CHANGES.consume(bus, this::changes).completion());
       consumers.add(
           Addresses.CONTROLLER_EVENTS
@@ -412,6 +418,33 @@ public final class ControllerVerticle extends VerticleBase {
         ServerFields.uid(
             kind.group(), kind.kind(), String.valueOf(namespace), String.valueOf(name)),
         lastChanges.lastChanged(view, path));
+  }
+
+  /**
+   * {@link Addresses#CONTROLLER_HISTORY}: one page of the commits that changed a resource, read
+   * from the request's head (the tracked head when none) at the commit it names to resume from.
+   */
+  private Future<HistoryPage> history(HistoryRequest request) {
+    Timer.Sample sample = Timer.start(Metrics.registry());
+    String controllerName = "none";
+    try {
+      ServedResource served =
+          resources
+              .served(request.group(), request.version(), request.plural())
+              .orElseThrow(() -> StatusException.notFound("no resource type " + request.key()));
+      controllerName = served.controller().name();
+      Target target =
+          target(
+              served, required(request.namespace(), "namespace"), required(request.name(), "name"));
+      RevisionView head = source.view(request.revision());
+      HistoryPage page =
+          history.page(controller(served), target, head, request.from(), request.limit());
+      record(sample, controllerName, "history", "ok");
+      return Future.succeededFuture(page);
+    } catch (RuntimeException e) {
+      record(sample, controllerName, "history", "error");
+      return Future.failedFuture(e);
+    }
   }
 
   /**

@@ -5,7 +5,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.eclipse.jgit.diff.DiffAlgorithm;
+import org.eclipse.jgit.diff.DiffAlgorithm.SupportedAlgorithm;
 import org.eclipse.jgit.diff.DiffFormatter;
+import org.eclipse.jgit.diff.EditList;
+import org.eclipse.jgit.diff.RawText;
+import org.eclipse.jgit.diff.RawTextComparator;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -77,6 +82,51 @@ public final class UnifiedDiff {
       ObjectId parent = parsed.getParentCount() == 0 ? null : parsed.getParent(0).getId();
       return between(parent, parsed.getId());
     }
+  }
+
+  /**
+   * The unified diff of one document from {@code before} to {@code after} (null: absent, so the
+   * diff creates or deletes it) as the file {@code path}: {@code a/} and {@code b/} headers (or
+   * {@code /dev/null}), three lines of context, capped at {@code limitBytes} as {@link #between}.
+   * Empty when both are equal. Plain text work, no repository.
+   */
+  public static String ofDocument(String path, String before, String after, int limitBytes) {
+    if (java.util.Objects.equals(before, after)) {
+      return "";
+    }
+    LimitedOutput out = new LimitedOutput(limitBytes);
+    try (DiffFormatter formatter = new DiffFormatter(out)) {
+      RawText a = new RawText(bytes(before));
+      RawText b = new RawText(bytes(after));
+      String header =
+          "diff --git a/"
+              + path
+              + " b/"
+              + path
+              + "\n"
+              + (before == null ? "new file mode 100644\n" : "")
+              + (after == null ? "deleted file mode 100644\n" : "")
+              + "--- "
+              + (before == null ? "/dev/null" : "a/" + path)
+              + "\n+++ "
+              + (after == null ? "/dev/null" : "b/" + path)
+              + "\n";
+      out.write(header.getBytes(StandardCharsets.UTF_8));
+      EditList edits =
+          DiffAlgorithm.getAlgorithm(SupportedAlgorithm.HISTOGRAM)
+              .diff(RawTextComparator.DEFAULT, a, b);
+      formatter.format(edits, a, b);
+      formatter.flush();
+    } catch (LimitReached e) {
+      return out.truncated();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // writing to memory
+    }
+    return out.text();
+  }
+
+  private static byte[] bytes(String text) {
+    return text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
   }
 
   /** {@code bytes} as text, cut at the last whole line under {@code limit} when longer. */

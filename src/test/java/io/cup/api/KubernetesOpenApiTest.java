@@ -101,6 +101,15 @@ class KubernetesOpenApiTest {
     assertThat(names(paths.getJsonObject(FLAGS).getJsonObject("post")))
         .contains("fieldValidation", "dryRun", "fieldManager");
 
+    JsonObject history = paths.getJsonObject(FLAGS + "/{name}/history").getJsonObject("get");
+    assertThat(history.getString("x-kubernetes-action")).isEqualTo("get");
+    assertThat(names(history)).contains("limit", "continue");
+    assertThat(history.encode())
+        .contains("#/components/schemas/io.flipt.cup.v1alpha1.ResourceHistory");
+    assertThat(schemas.fieldNames())
+        .contains(
+            "io.flipt.cup.v1alpha1.ResourceHistory", "io.flipt.cup.v1alpha1.ResourceHistoryEntry");
+
     JsonObject proposals = documents.openApiV3("apis/cup.flipt.io/v1alpha1");
     assertThat(
             proposals

@@ -267,7 +267,16 @@ class OpenApiDocumentTest {
               + served.definition().plural();
       String kind = OpenApiDocument.schemaName(served.definition(), served.version());
       assertThat(paths.fieldNames())
-          .contains("/apis/" + served.apiVersion(), base, base + "/{name}");
+          .contains(
+              "/apis/" + served.apiVersion(), base, base + "/{name}", base + "/{name}/history");
+      assertThat(
+              paths
+                  .getJsonObject(base + "/{name}/history")
+                  .getJsonObject("get")
+                  .getJsonObject("responses")
+                  .getJsonObject("200")
+                  .encode())
+          .contains("#/components/schemas/ResourceHistory");
 
       JsonObject list = paths.getJsonObject(base).getJsonObject("get");
       assertThat(parameterNames(document, list)).containsAll(COLLECTION_PARAMETERS);

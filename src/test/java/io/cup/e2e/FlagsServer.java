@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.cup.config.AccessSettings;
 import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
 import io.cup.testing.FliptFixtures;
@@ -29,7 +30,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
@@ -57,35 +57,41 @@ final class FlagsServer implements AutoCloseable {
   private final CupServer server;
   private final WebClient client;
 
-  private FlagsServer(Vertx vertx, Path tmp, UnaryOperator<ServerConfig.Builder> customize)
-      throws Exception {
+  private FlagsServer(Vertx vertx, Path tmp) throws Exception {
+    this(vertx, tmp, null, AccessSettings.NONE);
+  }
+
+  /**
+   * @param rbac RBAC documents written beside the definitions ({@code rbac.yaml}), or null
+   * @param access identity and access settings of the server
+   */
+  private FlagsServer(Vertx vertx, Path tmp, String rbac, AccessSettings access) throws Exception {
     Map<String, String> seed = FliptFixtures.files(FliptFixtures.REPOSITORY);
     seed.put("README.md", "# flags\n");
     this.remote = TestRepos.createBare(tmp.resolve("remote").resolve("flags.git"), seed);
     this.daemon = GitDaemon.serve(tmp.resolve("remote"));
     this.config =
-        customize
-            .apply(
-                TestConfigs.git(daemon.url("flags.git"), tmp.resolve("data"))
-                    .port(Fixture.freePort())
-                    .pollInterval(Duration.ofMillis(POLL_MILLIS))
-                    .resourcesDir(demoResources(tmp.resolve("resources"))))
-            .build();
+        TestConfigs.git(daemon.url("flags.git"), tmp.resolve("data"))
+            .port(Fixture.freePort())
+            .pollInterval(Duration.ofMillis(POLL_MILLIS))
+            .resourcesDir(demoResources(tmp.resolve("resources")))
+            .build()
+            .withAccess(access);
+    if (rbac != null) {
+      Files.writeString(tmp.resolve("resources").resolve("rbac.yaml"), rbac);
+    }
     this.server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     this.client = WebClient.create(vertx);
   }
 
   static FlagsServer start(Vertx vertx, Path tmp) throws Exception {
-    return new FlagsServer(vertx, tmp, UnaryOperator.identity());
+    return new FlagsServer(vertx, tmp);
   }
 
-  /**
-   * The same server with more configuration (access settings, say); the definitions are in {@code
-   * tmp/resources} by the time {@code customize} runs, so it may add documents there (RBAC).
-   */
-  static FlagsServer start(Vertx vertx, Path tmp, UnaryOperator<ServerConfig.Builder> customize)
+  /** The same server with RBAC documents ({@code rbac}, YAML) and {@code access} settings. */
+  static FlagsServer start(Vertx vertx, Path tmp, String rbac, AccessSettings access)
       throws Exception {
-    return new FlagsServer(vertx, tmp, customize);
+    return new FlagsServer(vertx, tmp, rbac, access);
   }
 
   /** The server's base URL, {@code http://127.0.0.1:<port>}, as a kubeconfig names it. */

@@ -97,18 +97,11 @@ class WebUiBrowserTest {
         FlagsServer.start(
             vertx,
             tmp,
-            builder -> {
-              try {
-                Files.writeString(tmp.resolve("resources").resolve("rbac.yaml"), RBAC);
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-              return builder.access(
-                  AccessSettings.fromJson(
-                      new JsonObject()
-                          .put("tokenAuthFile", tokens.toString())
-                          .put("authorizationMode", AccessSettings.RBAC)));
-            })) {
+            RBAC,
+            AccessSettings.fromJson(
+                new JsonObject()
+                    .put("tokenAuthFile", tokens.toString())
+                    .put("authorizationMode", AccessSettings.RBAC)))) {
       NodeJs.Result result =
           NodeJs.run(
               List.of(

@@ -46,6 +46,7 @@ public final class ClientCommands {
     root.addSubcommand(new DeleteCommand(environment));
     root.addSubcommand(new DiffCommand(environment));
     root.addSubcommand(new WatchCommand(environment));
+    root.addSubcommand(new HistoryCommand(environment));
 
     CommandLine proposals = new CommandLine(new ProposalsCommand(environment));
     proposals.addSubcommand(new ProposalsCommand.ListProposals(environment));
