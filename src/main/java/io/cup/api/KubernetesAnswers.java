@@ -4,6 +4,7 @@ import io.cup.bus.Proposal;
 import io.cup.config.ServedResource;
 import io.cup.controllers.ResourceIdentity;
 import io.cup.controllers.ResourceVersions;
+import io.cup.controllers.ServerFields;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -61,6 +62,13 @@ final class KubernetesAnswers {
       for (String field : new String[] {ResourceVersions.FIELD, "uid", "creationTimestamp"}) {
         if (live.getValue(field) != null) {
           metadata.put(field, live.getValue(field));
+        }
+      }
+      if (live.getValue("annotations") instanceof JsonObject liveAnnotations) {
+        for (String annotation : ServerFields.ANNOTATIONS) {
+          if (liveAnnotations.getValue(annotation) != null) {
+            annotations(metadata).put(annotation, liveAnnotations.getValue(annotation));
+          }
         }
       }
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.ValidationMessage;
 import io.cup.config.ServedResource;
+import io.cup.controllers.ServerFields;
 import io.cup.status.StatusException;
 import io.cup.status.StatusException.Cause;
 import io.vertx.core.json.JsonObject;
@@ -177,6 +178,7 @@ final class ResourceValidator {
       boolean had = !annotations.isEmpty();
       annotations.remove(
           List.of(KubernetesAnswers.PROPOSAL_ANNOTATION, ResourceWrites.DRY_RUN_DIFF));
+      annotations.remove(ServerFields.ANNOTATIONS);
       if (had && annotations.isEmpty()) {
         meta.remove("annotations");
       }

@@ -4,6 +4,7 @@ import io.cup.api.FieldSet.Changes;
 import io.cup.api.ManagedFields.Entry;
 import io.cup.api.ManagedFields.Identity;
 import io.cup.controllers.JsonValues;
+import io.cup.controllers.ServerFields;
 import io.cup.status.StatusException;
 import io.cup.status.StatusException.Cause;
 import io.vertx.core.json.DecodeException;
@@ -79,7 +80,9 @@ final class ServerSideApply {
           FieldPath.of("metadata", "generation"),
           FieldPath.of("metadata", "creationTimestamp"),
           FieldPath.of("metadata", "selfLink"),
-          FieldPath.of("metadata", "annotations", PROPOSAL_ANNOTATION));
+          FieldPath.of("metadata", "annotations", PROPOSAL_ANNOTATION),
+          FieldPath.of("metadata", "annotations", ServerFields.LAST_CHANGED_BY),
+          FieldPath.of("metadata", "annotations", ServerFields.LAST_COMMIT));
 
   /** Paths no manager owns, nor anything under them. */
   private static final FieldSet UNMANAGED_TREES =

@@ -412,12 +412,18 @@ public final class ControllerVerticle extends VerticleBase {
         namespace == null || namespace.isEmpty() || name == null || name.isEmpty()
             ? null
             : controller.path(target(kind, namespace, name)).orElse(null);
+    LastChanges.Change change = lastChanges.lastChange(view, path);
+    // who changed it is known only for the file that holds it; the view's own commit stands in
+    // for the time of a resource whose file the controller cannot name, not for its author
+    boolean known = path != null;
     return ServerFields.with(
         resource,
         resourceVersion,
         ServerFields.uid(
             kind.group(), kind.kind(), String.valueOf(namespace), String.valueOf(name)),
-        lastChanges.lastChanged(view, path));
+        change.time(),
+        known ? change.author() : null,
+        known ? change.commit() : null);
   }
 
   /**

@@ -15,11 +15,26 @@ import java.util.List;
  *
  * <p>{@code uid} is {@link ResourceIdentity#uid}: the same on every read, node, commit and restart.
  * {@code creationTimestamp} is RFC 3339 in UTC to the second ({@code 2025-01-02T03:04:05Z}).
+ *
+ * <p>Two annotations name the last change where it is known (a controller that names the file of a
+ * resource, read from Git): {@value #LAST_CHANGED_BY}, the author of the commit whose time is the
+ * creationTimestamp, and {@value #LAST_COMMIT}, that commit. They are dropped from every write as
+ * the fields above ({@link #without}); {@code annotations} goes with them when they were all it
+ * held.
  */
 public final class ServerFields {
   /** Set by the server on reads; dropped from every write. */
   public static final List<String> METADATA =
       List.of("resourceVersion", "uid", "creationTimestamp", "generation", "selfLink");
+
+  /** The author (name) of the last change of the resource's file. */
+  public static final String LAST_CHANGED_BY = "cup.flipt.io/last-changed-by";
+
+  /** The commit of the last change of the resource's file. */
+  public static final String LAST_COMMIT = "cup.flipt.io/last-commit";
+
+  /** Annotations set by the server on reads; dropped from every write. */
+  public static final List<String> ANNOTATIONS = List.of(LAST_CHANGED_BY, LAST_COMMIT);
 
   private ServerFields() {}
 
@@ -40,6 +55,20 @@ public final class ServerFields {
    */
   public static JsonObject with(
       JsonObject resource, String resourceVersion, String uid, Instant created) {
+    return with(resource, resourceVersion, uid, created, null, null);
+  }
+
+  /**
+   * As {@link #with(JsonObject, String, String, Instant)}, with the last change's author and commit
+   * as annotations when known (each null: not set).
+   */
+  public static JsonObject with(
+      JsonObject resource,
+      String resourceVersion,
+      String uid,
+      Instant created,
+      String changedBy,
+      String commit) {
     JsonObject copy = new JsonObject(new LinkedHashMap<>(resource.getMap()));
     JsonObject metadata =
         copy.getValue("metadata") instanceof JsonObject m
@@ -49,6 +78,21 @@ public final class ServerFields {
       metadata.put("resourceVersion", resourceVersion);
       metadata.put("uid", uid);
       metadata.put("creationTimestamp", timestamp(created));
+      if ((changedBy != null || commit != null)
+          && (metadata.getValue("annotations") == null
+              || metadata.getValue("annotations") instanceof JsonObject)) {
+        JsonObject annotations =
+            metadata.getValue("annotations") instanceof JsonObject a
+                ? new JsonObject(new LinkedHashMap<>(a.getMap()))
+                : new JsonObject();
+        if (changedBy != null) {
+          annotations.put(LAST_CHANGED_BY, changedBy);
+        }
+        if (commit != null) {
+          annotations.put(LAST_COMMIT, commit);
+        }
+        metadata.put("annotations", annotations);
+      }
       copy.put("metadata", metadata);
     }
     return copy;
@@ -58,12 +102,28 @@ public final class ServerFields {
   public static JsonObject without(JsonObject resource) {
     if (resource != null
         && resource.getValue("metadata") instanceof JsonObject metadata
-        && METADATA.stream().anyMatch(metadata::containsKey)) {
+        && (METADATA.stream().anyMatch(metadata::containsKey) || hasAnnotations(metadata))) {
       JsonObject copy = resource.copy();
-      JsonObject copied = copy.getJsonObject("metadata");
-      METADATA.forEach(copied::remove);
+      drop(copy.getJsonObject("metadata"));
       return copy;
     }
     return resource;
+  }
+
+  /** Removes every server-set field and annotation from {@code metadata}, in place. */
+  public static void drop(JsonObject metadata) {
+    METADATA.forEach(metadata::remove);
+    if (hasAnnotations(metadata)) {
+      JsonObject annotations = metadata.getJsonObject("annotations");
+      ANNOTATIONS.forEach(annotations::remove);
+      if (annotations.isEmpty()) {
+        metadata.remove("annotations");
+      }
+    }
+  }
+
+  private static boolean hasAnnotations(JsonObject metadata) {
+    return metadata.getValue("annotations") instanceof JsonObject annotations
+        && ANNOTATIONS.stream().anyMatch(annotations::containsKey);
   }
 }

@@ -211,8 +211,9 @@ public final class TemplateController implements Controller {
     if (existing.isPresent()) {
       try {
         JsonObject current =
-            read(path, existing.get().id(), () -> existing.get().bytes(maxFileBytes));
-        if (JsonValues.equal(stored(current), desired)) {
+            stored(read(path, existing.get().id(), () -> existing.get().bytes(maxFileBytes)));
+        keepEmptyAnnotations(current, desired);
+        if (JsonValues.equal(current, desired)) {
           return new ChangeSet(view.commit(), List.of());
         }
       } catch (StatusException unreadable) {
@@ -326,6 +327,21 @@ public final class TemplateController implements Controller {
   }
 
   /**
+   * A file that holds {@code "annotations": {}} keeps it when the desired resource has no
+   * annotations: the server's own annotations ({@link ServerFields#ANNOTATIONS}) leave an empty map
+   * behind, which the API drops, so a resource read and written back unchanged is unchanged.
+   */
+  private static void keepEmptyAnnotations(JsonObject current, JsonObject desired) {
+    if (current.getValue("metadata") instanceof JsonObject was
+        && was.getValue("annotations") instanceof JsonObject annotations
+        && annotations.isEmpty()
+        && desired.getValue("metadata") instanceof JsonObject now
+        && now.getValue("annotations") == null) {
+      now.put("annotations", new JsonObject());
+    }
+  }
+
+  /**
    * What is stored for {@code resource}: without status and the fields the server sets on reads
    * ({@link ServerFields#METADATA}: resourceVersion, uid, creationTimestamp, generation, selfLink).
    */
@@ -333,7 +349,7 @@ public final class TemplateController implements Controller {
     JsonObject copy = resource.copy();
     copy.remove("status");
     if (copy.getValue("metadata") instanceof JsonObject metadata) {
-      ServerFields.METADATA.forEach(metadata::remove);
+      ServerFields.drop(metadata);
     }
     return copy;
   }

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -63,6 +64,12 @@ public final class LastChanges implements Shareable {
     this(DEFAULT_MAX_COMMITS, DEFAULT_MAX_WALK);
   }
 
+  /**
+   * One change: when (the commit time), who (the commit's author name; null when unknown, as for a
+   * local directory) and which commit (null for a local directory).
+   */
+  public record Change(Instant time, String author, String commit) {}
+
   /** An index bounded to {@code maxCommits} commits and {@code maxWalk} per build. */
   public LastChanges(int maxCommits, Duration maxWalk) {
     if (maxCommits < 1) {
@@ -78,14 +85,25 @@ public final class LastChanges implements Shareable {
    * (Git reads): call it on a worker thread.
    */
   public Instant lastChanged(RevisionView view, String path) {
+    return lastChange(view, path).time();
+  }
+
+  /**
+   * The last change of the file at {@code path} as seen from {@code view}, as {@link #lastChanged}
+   * says when, with the commit and its author; for a null path, the view's commit itself. For a
+   * file whose last change lies beyond the walk's bound, the oldest commit walked. Blocks (Git
+   * reads).
+   */
+  public Change lastChange(RevisionView view, String path) {
     if (view instanceof GitRevisionView git) {
       Index index = index(git.repository(), git.commitId());
-      return Instant.ofEpochSecond(path == null ? index.headTime : index.time(path));
+      Commit commit = path == null ? index.head : index.commit(path);
+      return new Change(Instant.ofEpochSecond(commit.time), commit.author, commit.id);
     }
     if (view instanceof DirectorySource.DirectoryView directory && path != null) {
-      return directory.modified(path).orElseGet(Instant::now);
+      return new Change(directory.modified(path).orElseGet(Instant::now), null, null);
     }
-    return Instant.now();
+    return new Change(Instant.now(), null, null);
   }
 
   /** How many heads have an index (tests). */
@@ -133,16 +151,16 @@ public final class LastChanges implements Shareable {
 
   private Index build(Repository repository, ObjectId head) throws IOException {
     long deadline = System.nanoTime() + maxWalk.toNanos();
-    Map<String, Long> changed = new HashMap<>();
+    Map<String, Commit> changed = new HashMap<>();
     Index base = null;
     int walked = 0;
-    long oldest;
-    long headTime;
+    Commit oldest;
+    Commit headCommit;
     try (ObjectReader reader = repository.newObjectReader();
         RevWalk walk = new RevWalk(reader)) {
       RevCommit commit = walk.parseCommit(head);
-      headTime = commit.getCommitTime();
-      oldest = headTime;
+      headCommit = Commit.of(commit);
+      oldest = headCommit;
       while (true) {
         if (walked > 0) {
           base = cached(commit);
@@ -155,8 +173,9 @@ public final class LastChanges implements Shareable {
         }
         RevCommit parent =
             commit.getParentCount() == 0 ? null : walk.parseCommit(commit.getParent(0));
-        diff(reader, parent, commit, changed);
-        oldest = commit.getCommitTime();
+        Commit current = walked == 0 ? headCommit : Commit.of(commit);
+        diff(reader, parent, commit, current, changed);
+        oldest = current;
         walked++;
         if (parent == null) {
           break;
@@ -164,12 +183,16 @@ public final class LastChanges implements Shareable {
         commit = parent;
       }
     }
-    return Index.layer(changed, base, oldest, headTime, walked);
+    return Index.layer(changed, base, oldest, headCommit, walked);
   }
 
   /** Records every path that differs between {@code commit} and its first parent. */
   private static void diff(
-      ObjectReader reader, RevCommit parent, RevCommit commit, Map<String, Long> changed)
+      ObjectReader reader,
+      RevCommit parent,
+      RevCommit commit,
+      Commit current,
+      Map<String, Commit> changed)
       throws IOException {
     try (TreeWalk tree = new TreeWalk(reader)) {
       tree.setRecursive(true);
@@ -180,47 +203,57 @@ public final class LastChanges implements Shareable {
         tree.addTree(parent.getTree());
       }
       tree.addTree(commit.getTree());
-      long time = commit.getCommitTime();
       while (tree.next()) {
         // walking newest first: the first commit seen to change a path changed it last
-        changed.putIfAbsent(tree.getPathString(), time);
+        changed.putIfAbsent(tree.getPathString(), current);
       }
+    }
+  }
+
+  /**
+   * A commit as the index keeps it: its id, commit time and author name. One instance per commit
+   * walked, shared by every path it changed.
+   */
+  private record Commit(String id, long time, String author) {
+    static Commit of(RevCommit commit) {
+      PersonIdent author = commit.getAuthorIdent();
+      return new Commit(commit.name(), commit.getCommitTime(), author.getName());
     }
   }
 
   /** One head's answer: its own commits' changes over the index of an older head. */
   private static final class Index {
-    final Map<String, Long> changed;
+    final Map<String, Commit> changed;
     final Index base;
-    final long floor;
-    final long headTime;
+    final Commit floor;
+    final Commit head;
     final int walked;
     final int depth;
 
     private Index(
-        Map<String, Long> changed, Index base, long floor, long headTime, int walked, int depth) {
+        Map<String, Commit> changed, Index base, Commit floor, Commit head, int walked, int depth) {
       this.changed = changed;
       this.base = base;
       this.floor = floor;
-      this.headTime = headTime;
+      this.head = head;
       this.walked = walked;
       this.depth = depth;
     }
 
     static Index layer(
-        Map<String, Long> changed, Index base, long oldest, long headTime, int walked) {
+        Map<String, Commit> changed, Index base, Commit oldest, Commit head, int walked) {
       if (base == null) {
-        return new Index(Map.copyOf(changed), null, oldest, headTime, walked, 0);
+        return new Index(Map.copyOf(changed), null, oldest, head, walked, 0);
       }
       if (base.depth + 1 < MAX_LAYERS) {
-        return new Index(Map.copyOf(changed), base, base.floor, headTime, walked, base.depth + 1);
+        return new Index(Map.copyOf(changed), base, base.floor, head, walked, base.depth + 1);
       }
-      Map<String, Long> merged = new HashMap<>();
+      Map<String, Commit> merged = new HashMap<>();
       for (Index i = base; i != null; i = i.base) {
         i.changed.forEach(merged::putIfAbsent);
       }
       merged.putAll(changed);
-      return new Index(Map.copyOf(merged), null, base.bottom().floor, headTime, walked, 0);
+      return new Index(Map.copyOf(merged), null, base.bottom().floor, head, walked, 0);
     }
 
     Index bottom() {
@@ -231,11 +264,11 @@ public final class LastChanges implements Shareable {
       return i;
     }
 
-    long time(String path) {
+    Commit commit(String path) {
       for (Index i = this; i != null; i = i.base) {
-        Long time = i.changed.get(path);
-        if (time != null) {
-          return time;
+        Commit commit = i.changed.get(path);
+        if (commit != null) {
+          return commit;
         }
       }
       return floor;

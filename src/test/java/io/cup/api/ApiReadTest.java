@@ -680,4 +680,27 @@ class ApiReadTest {
                           ctx.completeNow();
                         })));
   }
+
+  @Test
+  void aLocalDirectoryHasNoHistory(Vertx vertx) throws Exception {
+    ApiFixture.Deployed local =
+        ApiFixture.deploy(
+                vertx,
+                dir,
+                new JsonObject().put("source", "local").put("localPath", dir.toString()),
+                new JsonObject())
+            .await(1, TimeUnit.MINUTES);
+
+    var answer =
+        local
+            .get(WIDGETS + "/one/history")
+            .putHeader("Accept", "application/json")
+            .send()
+            .await(1, TimeUnit.MINUTES);
+
+    assertThat(answer.statusCode()).isEqualTo(404);
+    assertThat(answer.bodyAsJsonObject().getString("kind")).isEqualTo("Status");
+    assertThat(answer.bodyAsJsonObject().getString("message"))
+        .contains("a local directory source has no history");
+  }
 }

@@ -95,4 +95,18 @@ class ProposalIdTest {
     assertThat(bad).noneMatch(ProposalId::isValid);
     assertThat(ProposalId.isValid(null)).isFalse();
   }
+
+  @Test
+  void theProposalAMergeCommitNamesIsReadFromItsFirstLine() {
+    String id = ProposalId.next();
+    assertThat(ProposalId.ofMergeMessage("Merge proposal " + id + ": feat: update x\n"))
+        .isEqualTo(id);
+    assertThat(ProposalId.ofMergeMessage("Merge pull request #7 from acme/cup/proposal/" + id))
+        .isEqualTo(id);
+    assertThat(ProposalId.ofMergeMessage("Merge branch 'cup/proposal/" + id + "' into 'main'"))
+        .isEqualTo(id);
+    assertThat(ProposalId.ofMergeMessage("feat: update x\n\nMerge proposal " + id)).isNull();
+    assertThat(ProposalId.ofMergeMessage("Merge proposal not-an-id: x")).isNull();
+    assertThat(ProposalId.ofMergeMessage(null)).isNull();
+  }
 }

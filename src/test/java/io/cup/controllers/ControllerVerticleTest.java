@@ -277,6 +277,12 @@ class ControllerVerticleTest {
                               .isEqualTo(seedTime);
                           assertThat(listed.get("bar").getString("creationTimestamp"))
                               .isEqualTo(movedTime);
+                          // who made that last change, and which commit
+                          assertThat(listed.get("bar").getJsonObject("annotations").getMap())
+                              .containsEntry(ServerFields.LAST_CHANGED_BY, "Someone Else")
+                              .containsEntry(ServerFields.LAST_COMMIT, moved.name());
+                          assertThat(foo.getJsonObject("annotations").getMap())
+                              .containsEntry(ServerFields.LAST_COMMIT, seed.name());
                           assertThat(listed.get("bar").getString("uid"))
                               .isEqualTo(ServerFields.uid(GROUP, "Resource", "default", "bar"))
                               .isNotEqualTo(foo.getString("uid"));
@@ -293,7 +299,12 @@ class ControllerVerticleTest {
         .put("creationTimestamp", "2020-01-01T00:00:00Z")
         .put("generation", 3)
         .put("selfLink", "/apis/x")
-        .put("resourceVersion", "");
+        .put("resourceVersion", "")
+        .put(
+            "annotations",
+            new JsonObject()
+                .put(ServerFields.LAST_CHANGED_BY, "Someone Else")
+                .put(ServerFields.LAST_COMMIT, "c0ffee"));
     changed.put("status", new JsonObject().put("phase", "x"));
 
     send(vertx, Addresses.CONTROLLER_PUT.name(), withResource(request("default", "foo"), changed))
@@ -312,6 +323,8 @@ class ControllerVerticleTest {
                               .containsExactlyInAnyOrder(
                                   "namespace", "name", "labels", "annotations");
                           assertThat(stored.containsKey("status")).isFalse();
+                          assertThat(stored.getJsonObject("metadata").getValue("annotations"))
+                              .isEqualTo(new JsonObject());
                           ctx.completeNow();
                         })));
   }

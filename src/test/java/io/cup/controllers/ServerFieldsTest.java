@@ -43,4 +43,27 @@ class ServerFieldsTest {
     assertThat(ServerFields.without(read).getJsonObject("metadata").fieldNames())
         .containsExactly("name");
   }
+
+  @Test
+  void theLastChangeAnnotationsAreSetOnReadsAndDroppedFromWrites() {
+    JsonObject read =
+        ServerFields.with(
+            new JsonObject().put("metadata", new JsonObject().put("name", "a")),
+            "rv",
+            "uid-1",
+            Instant.parse("2025-01-02T03:04:05Z"),
+            "Ada",
+            "c0ffee");
+
+    assertThat(read.getJsonObject("metadata").getJsonObject("annotations").getMap())
+        .containsExactly(
+            java.util.Map.entry(ServerFields.LAST_CHANGED_BY, "Ada"),
+            java.util.Map.entry(ServerFields.LAST_COMMIT, "c0ffee"));
+    // annotations goes when the server's were all it held, stays with the owner's
+    assertThat(ServerFields.without(read).getJsonObject("metadata").fieldNames())
+        .containsExactly("name");
+    read.getJsonObject("metadata").getJsonObject("annotations").put("team", "web");
+    assertThat(ServerFields.without(read).getJsonObject("metadata").getJsonObject("annotations"))
+        .isEqualTo(new JsonObject().put("team", "web"));
+  }
 }

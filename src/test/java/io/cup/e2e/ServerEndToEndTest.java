@@ -147,6 +147,11 @@ class ServerEndToEndTest {
     // the same desired state as stored is no change at all
     JsonObject same = new JsonObject(Fixture.service("default", "web", 2, "tier", "frontend"));
     assertThat(api().put(SERVICES + "/web", same).statusCode()).isEqualTo(204);
+    // and so is what a read answers, sent back: the last change's annotations are never stored
+    JsonObject read = api().get(SERVICES + "/web").bodyAsJsonObject();
+    assertThat(read.getJsonObject("metadata").getJsonObject("annotations").fieldNames())
+        .contains("cup.flipt.io/last-changed-by", "cup.flipt.io/last-commit");
+    assertThat(api().put(SERVICES + "/web", read).statusCode()).isEqualTo(204);
 
     // the proposal record
     JsonObject proposal =
