@@ -62,6 +62,17 @@ async function shot(name) {
   }
 }
 
+/** Waits for the write's answer: the "Proposed" status, or fails with the alert shown instead. */
+async function proposed() {
+  const done = page.getByRole('status').filter({ hasText: 'Proposed' });
+  const refused = page.getByRole('alert');
+  await done.or(refused).first().waitFor();
+  if (!(await done.count())) {
+    assert.fail(`the write was refused: ${await refused.first().innerText()}`);
+  }
+  return done;
+}
+
 async function goto(path) {
   await page.goto(`${URL_}/ui${path}`);
 }
@@ -103,7 +114,7 @@ test('a browser asking for / is sent to the UI, which asks to sign in', async ()
 });
 
 test('a token the server does not know is refused with its message', async () => {
-  await page.getByLabel('Token').fill('not-a-token');
+  await page.getByLabel('Token', { exact: true }).fill('not-a-token');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('alert').filter({ hasText: 'Sign-in failed' }).waitFor();
   const text = await page.getByRole('alert').filter({ hasText: 'Sign-in failed' }).innerText();
@@ -111,7 +122,7 @@ test('a token the server does not know is refused with its message', async () =>
 });
 
 test('signing in with a token shows who is signed in', async () => {
-  await page.getByLabel('Token').fill(ADMIN);
+  await page.getByLabel('Token', { exact: true }).fill(ADMIN);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByText('Signed in as').waitFor();
   assert.equal(await page.getByTestId('username').innerText(), 'alice');
@@ -201,8 +212,7 @@ test('editing through the form, previewing and proposing changes exactly that fi
   await shot('edit-preview');
   const mainBefore = remote('rev-parse', 'main');
   await page.getByRole('button', { name: 'Propose change' }).click();
-  const done = page.getByRole('status').filter({ hasText: 'Proposed' });
-  await done.waitFor();
+  const done = await proposed();
   proposalId = (await done.getByRole('link').first().innerText()).replace(/^proposal /, '');
   assert.match(proposalId, /^[0-9a-z]+$/);
   const branch = `cup/proposal/${proposalId}`;
@@ -216,7 +226,7 @@ test('editing through the form, previewing and proposing changes exactly that fi
 
 test("the server's 422 appears at the field it names", async () => {
   await goto('/r/flipt.io/v1alpha1/namespaces/default/flags/new-checkout/edit');
-  const key = page.getByLabel('key*', { exact: true });
+  const key = page.getByLabel('key*', { exact: true }).first(); // spec.key, before the variants' keys
   await key.waitFor();
   await key.fill('not a valid key!');
   await page.getByRole('button', { name: 'Preview change' }).click();
@@ -230,7 +240,7 @@ test('the proposals page lists the proposal and an approver merges it from its p
   await goto('/proposals');
   const row = page.getByRole('row').filter({ hasText: 'dark-mode' });
   await row.waitFor();
-  assert.match(await row.innerText(), /open/);
+  assert.match(await row.innerText(), /open/i);
   assert.match(await row.innerText(), /alice/);
   await axe('proposals');
   await shot('proposals');
@@ -259,7 +269,7 @@ test("the merged change is in the resource's history, with its proposal", async 
 
 test('a user who may not merge sees no Merge button, and may stack changes onto a proposal', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByLabel('Token').fill(WRITER);
+  await page.getByLabel('Token', { exact: true }).fill(WRITER);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByText('Signed in as').waitFor();
   assert.equal(await page.getByTestId('username').innerText(), 'bob');
@@ -267,15 +277,14 @@ test('a user who may not merge sees no Merge button, and may stack changes onto 
   await goto('/r/flipt.io/v1alpha1/namespaces/default/flags/search-ranking-v2/edit');
   await page.getByRole('switch', { name: 'enabled' }).click();
   await page.getByRole('button', { name: 'Propose change' }).click();
-  const done = page.getByRole('status').filter({ hasText: 'Proposed' });
-  await done.waitFor();
+  const done = await proposed();
   const id = (await done.getByRole('link').first().innerText()).replace(/^proposal /, '');
 
   await goto('/r/flipt.io/v1alpha1/namespaces/default/flags/new-checkout/edit');
   await page.getByRole('switch', { name: 'enabled' }).click();
   await page.getByLabel('Open proposal').selectOption(id);
   await page.getByRole('button', { name: 'Add to proposal' }).click();
-  await page.getByRole('status').filter({ hasText: 'Proposed' }).waitFor();
+  await proposed();
 
   await goto(`/proposals/${id}`);
   await page.getByRole('region', { name: 'Changes of this proposal' }).waitFor();
@@ -292,14 +301,14 @@ test('a user who may not merge sees no Merge button, and may stack changes onto 
 test('a new resource from the schema, and a delete after confirmation', async () => {
   await goto('/r/flipt.io/v1alpha1/flags/new?namespace=default');
   await page.getByLabel('Name*', { exact: true }).fill('from-the-form');
-  await page.getByLabel('key*', { exact: true }).fill('from-the-form');
+  await page.getByLabel('key*', { exact: true }).first().fill('from-the-form');
   await page.getByLabel('name*', { exact: true }).fill('From the form');
   await page.getByLabel('type*', { exact: true }).selectOption('BOOLEAN_FLAG_TYPE');
   await page.getByRole('switch', { name: 'enabled' }).click();
   await page.getByRole('button', { name: 'Preview change' }).click();
   await page.getByRole('region', { name: 'Preview of the change' }).getByText('from-the-form').first().waitFor();
   await page.getByRole('button', { name: 'Propose change' }).click();
-  await page.getByRole('status').filter({ hasText: 'Proposed' }).waitFor();
+  await proposed();
 
   await goto('/r/flipt.io/v1alpha1/namespaces/default/flags/pushed-flag');
   await page.getByRole('button', { name: 'Delete' }).click();

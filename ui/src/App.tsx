@@ -19,7 +19,7 @@ function useSignedIn(): [boolean, User | null, unknown] {
   const [user, setUser] = useState<User | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => onTokenChange(() => setToken(currentToken())), []);
-  const needed = uiConfig().authentication;
+  const needed = uiConfig().authentication && !uiConfig().anonymous;
   useEffect(() => {
     setUser(null);
     setError(null);
@@ -67,6 +67,7 @@ function Header({ user }: { user: User | null }) {
             Sign out
           </button>
         )}
+        {auth && !currentToken() && <Link href="/signin">Sign in</Link>}
       </div>
     </header>
   );

@@ -52,6 +52,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Retry network failures this many times (reads only; a write is never sent twice). */
   retries?: number;
+  /** A token to send instead of the signed-in one (to check a token before keeping it). */
+  token?: string;
 }
 
 const JSON_TYPE = 'application/json';
@@ -64,7 +66,7 @@ function headers(options: RequestOptions): Headers {
   if (options.body !== undefined) {
     h.set('Content-Type', options.contentType ?? JSON_TYPE);
   }
-  const token = currentToken();
+  const token = options.token ?? currentToken();
   if (token) {
     h.set('Authorization', `Bearer ${token}`);
   }
@@ -115,6 +117,9 @@ export async function send(path: string, options: RequestOptions = {}): Promise<
     if (response.ok) {
       return response;
     }
+    if (response.status === 401 && !options.token && currentToken()) {
+      signOut(); // the token expired or was revoked: ask again
+    }
     throw await errorOf(response);
   }
 }
@@ -136,9 +141,6 @@ export async function errorOf(response: Response): Promise<ApiError> {
     if (text && text.length < 300 && !text.trimStart().startsWith('<')) {
       message = text.trim();
     }
-  }
-  if (response.status === 401 && currentToken()) {
-    signOut();
   }
   return new ApiError(response.status, message, reason, causes);
 }

@@ -7,6 +7,8 @@ const PKCE_KEY = 'cup.oidc.pkce';
 /** What the server tells the UI before sign-in (`/ui/config.json`). */
 export interface UiConfig {
   authentication: boolean;
+  /** Whether requests without a token are served (no authenticator, or anonymous access on). */
+  anonymous?: boolean;
   oidc: null | { issuer: string; clientId: string; scopes?: string[] };
   version?: string;
 }

@@ -24,7 +24,7 @@ export function Problem({ error, title }: { error: unknown; title?: string }) {
   return (
     <div role="alert" className="problem">
       {title && <strong>{title}: </strong>}
-      {message}
+      {/[.!?]$/.test(message) || !detail ? message : `${message}.`}
       {detail && <span className="detail"> {detail}</span>}
     </div>
   );

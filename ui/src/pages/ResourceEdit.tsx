@@ -8,6 +8,7 @@ import { Diff } from '../components/Diff';
 import { buttonTemplates } from '../components/FormButtons';
 import { Problem } from '../components/Problem';
 import { definitionOf, routes, type Definition } from '../model';
+import { may } from '../session';
 import { validate, validator } from '../validator';
 
 const YamlEditor = lazy(() => import('../components/YamlEditor'));
@@ -179,9 +180,14 @@ export default function ResourceEdit({ params }: { params: Params }) {
         }, setError);
       }
     }, setError);
-    getJson(PROPOSALS).then(
-      (list) => setOpenProposals((list.items ?? []).filter((p: any) => p.status?.state === 'open')),
-      () => undefined,
+    // adding to a proposal is an update of it (docs/access.md): offer it only to those who may
+    may({ group: 'cup.flipt.io', resource: 'proposals', verb: 'update' }).then((allowed) =>
+      allowed
+        ? getJson(PROPOSALS).then(
+            (list) => setOpenProposals((list.items ?? []).filter((p: any) => p.status?.state === 'open')),
+            () => undefined,
+          )
+        : setOpenProposals([]),
     );
   }, [params.group, params.version, params.plural, params.namespace, params.name, creating]);
 

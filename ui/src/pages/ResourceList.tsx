@@ -1,13 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
-import { collectionPath, getJson, watch } from '../api';
+import { collectionPath, getJson, resourcePath, watch } from '../api';
+import { LastChangeCells } from '../components/LastChange';
 import { Problem } from '../components/Problem';
 import {
-  ago,
   columnValue,
   definitionOf,
   display,
-  LAST_CHANGED_BY,
   namespacesOf,
   proposalsOf,
   routes,
@@ -223,8 +222,10 @@ export function ResourceList({ params }: { params: { group: string; version: str
                         </span>
                       ))}
                     </td>
-                    <td title={md.creationTimestamp}>{ago(md.creationTimestamp)}</td>
-                    <td className="wide">{md.annotations?.[LAST_CHANGED_BY] ?? ''}</td>
+                    <LastChangeCells
+                      object={item}
+                      path={resourcePath(params.group, params.version, params.plural, md.namespace, md.name)}
+                    />
                   </tr>
                 );
               })}

@@ -3,7 +3,8 @@ import { Link, useLocation } from 'wouter';
 import { getJson, resourcePath, send, WRITE_RESULT } from '../api';
 import { Diff } from '../components/Diff';
 import { Problem } from '../components/Problem';
-import { ago, definitionOf, LAST_CHANGED_BY, proposalsOf, routes, type Definition } from '../model';
+import { useLastChange } from '../components/LastChange';
+import { ago, definitionOf, proposalsOf, routes, type Definition } from '../model';
 
 interface Params {
   group: string;
@@ -149,6 +150,22 @@ function History({ path }: { path: string }) {
   );
 }
 
+function Changed({ object, path, namespace }: { object: any; path: string; namespace: string }) {
+  const change = useLastChange(object, path);
+  return (
+    <p className="muted">
+      Namespace {namespace}
+      {change.time && (
+        <>
+          {' '}
+          · changed <time dateTime={change.time}>{ago(change.time)}</time>
+          {change.author && ` by ${change.author}`}
+        </>
+      )}
+    </p>
+  );
+}
+
 export default function ResourceView({ params }: { params: Params }) {
   const [definition, setDefinition] = useState<Definition | null>(null);
   const [object, setObject] = useState<any>(null);
@@ -219,10 +236,7 @@ export default function ResourceView({ params }: { params: Params }) {
       )}
       {object && (
         <>
-          <p className="muted">
-            Namespace {md.namespace} · changed <time dateTime={md.creationTimestamp}>{ago(md.creationTimestamp)}</time>
-            {md.annotations?.[LAST_CHANGED_BY] && ` by ${md.annotations[LAST_CHANGED_BY]}`}
-          </p>
+          <Changed object={object} path={path} namespace={md.namespace} />
           <section aria-labelledby="labels">
             <h2 id="labels">Labels</h2>
             {Object.keys(md.labels ?? {}).length === 0 ? (

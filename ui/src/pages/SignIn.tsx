@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useLocation } from 'wouter';
 import { getJson } from '../api';
-import { finishOidcSignIn, signIn, signOut, startOidcSignIn, uiConfig } from '../auth';
+import { finishOidcSignIn, signIn, startOidcSignIn, uiConfig } from '../auth';
 import { Problem } from '../components/Problem';
 
 export function SignIn() {
@@ -15,16 +15,16 @@ export function SignIn() {
     event.preventDefault();
     setError(null);
     setBusy(true);
-    signIn(token);
     try {
       // a token the server refuses is not kept
       await getJson('/apis/authentication.k8s.io/v1/selfsubjectreviews', {
         method: 'POST',
         body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+        token: token.trim(),
       });
+      signIn(token);
       navigate('/');
     } catch (e) {
-      signOut();
       setError(e);
     } finally {
       setBusy(false);

@@ -47,7 +47,7 @@ class WebUiBrowserTest {
         verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
       - apiGroups: ["cup.flipt.io"]
         resources: ["proposals"]
-        verbs: ["get", "list", "watch"]
+        verbs: ["get", "list", "watch", "update"]
       ---
       apiVersion: rbac.authorization.k8s.io/v1
       kind: ClusterRoleBinding
