@@ -184,6 +184,20 @@ test('a push to the remote appears in the open list without a reload', async () 
   assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
 });
 
+test('a lost connection is shown and retried', async () => {
+  await context.setOffline(true);
+  await page.getByRole('link', { name: 'Proposals', exact: true }).click();
+  const banner = page.getByRole('status').filter({ hasText: 'The connection to the server was lost' });
+  await banner.waitFor();
+  await context.setOffline(false);
+  await page.getByRole('heading', { name: 'Proposals', level: 1 }).waitFor();
+  await page.getByText('Loading…').waitFor({ state: 'detached' });
+  await banner.waitFor({ state: 'detached' });
+  assert.equal(await page.getByRole('alert').count(), 0, 'the retried read succeeded');
+  await page.goBack();
+  await page.getByRole('link', { name: 'dark-mode' }).waitFor();
+});
+
 test('a resource shows its fields, labels and history', async () => {
   await page.getByRole('link', { name: 'dark-mode' }).click();
   await page.getByRole('heading', { name: 'Flag dark-mode' }).waitFor();

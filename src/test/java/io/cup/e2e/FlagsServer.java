@@ -166,7 +166,10 @@ final class FlagsServer implements AutoCloseable {
    * tracked branch when the proposal was made or last followed it), everything else unchanged.
    */
   void assertProposalChangesFlags(String id, Consumer<Map<String, ObjectNode>> change) {
-    String branch = BRANCHES + id;
+    // one commit, read once: the branch may move while this looks (a replay onto a new main)
+    ObjectId head = TestRepos.refs(remote).get(BRANCHES + id);
+    assertThat(head).as("proposal branch " + id + " on the remote").isNotNull();
+    String branch = head.name();
     String base = branch + "~1";
     assertThat(changedPaths(base, branch))
         .as("files proposal " + id + " changes")
