@@ -1,6 +1,6 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { Component, lazy, Suspense, useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
-import { onConnectionChange } from './api';
+import { onConnectionChange, reportConnection } from './api';
 import { currentToken, onTokenChange, signOut, uiConfig } from './auth';
 import { Problem } from './components/Problem';
 import { Catalog } from './pages/Catalog';
@@ -8,11 +8,73 @@ import { ResourceList } from './pages/ResourceList';
 import { Callback, SignIn } from './pages/SignIn';
 import { whoAmI, type User } from './session';
 
+/**
+ * A page loaded on demand. When its code cannot be fetched (the connection is lost) the banner
+ * says so, and once the server answers again the page is reloaded: a browser remembers a failed
+ * module fetch (the module map keeps the failure), so importing it again in this document would
+ * fail again.
+ */
+function lazyPage<P>(load: () => Promise<{ default: ComponentType<P> }>) {
+  return lazy(async () => {
+    try {
+      return await load();
+    } catch (e) {
+      reportConnection(false);
+      for (let attempt = 0; attempt < 60; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 500 * 2 ** attempt)));
+        const back = await fetch('/ui/config.json', { cache: 'no-store' }).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (back) {
+          location.reload();
+          await new Promise(() => undefined); // the page is going away
+        }
+      }
+      throw e;
+    }
+  });
+}
+
 // pages a first visit does not need load on demand, keeping the initial script small
-const ResourceView = lazy(() => import('./pages/ResourceView'));
-const ResourceEdit = lazy(() => import('./pages/ResourceEdit'));
-const Proposals = lazy(() => import('./pages/Proposals'));
-const ProposalView = lazy(() => import('./pages/ProposalView'));
+const ResourceView = lazyPage(() => import('./pages/ResourceView'));
+const ResourceEdit = lazyPage(() => import('./pages/ResourceEdit'));
+const Proposals = lazyPage(() => import('./pages/Proposals'));
+const ProposalView = lazyPage(() => import('./pages/ProposalView'));
+
+/** Whatever a page throws while rendering becomes a message with a way back, not a blank page. */
+class PageBoundary extends Component<{ children: ReactNode; location: string }, { error: Error | null; location: string }> {
+  state = { error: null as Error | null, location: this.props.location };
+
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+
+  static getDerivedStateFromProps(props: { location: string }, state: { error: Error | null; location: string }) {
+    // moving to another page clears the error
+    return props.location !== state.location ? { error: null, location: props.location } : null;
+  }
+
+  render() {
+    if (this.state.error) {
+      return (
+        <section role="alert" className="problem">
+          <h1>This page could not be shown</h1>
+          <p>{this.state.error.message}</p>
+          <button type="button" onClick={() => location.reload()}>
+            Reload
+          </button>
+        </section>
+      );
+    }
+    return this.props.children;
+  }
+}
+
+function Pages({ children }: { children: ReactNode }) {
+  const [location] = useLocation();
+  return <PageBoundary location={location}>{children}</PageBoundary>;
+}
 
 function useSignedIn(): [boolean, User | null, unknown] {
   const [token, setToken] = useState(currentToken());
@@ -89,6 +151,7 @@ export function App() {
             {signedIn ? (
               <>
                 <Problem error={error} title="Signing in failed" />
+                <Pages>
                 <Suspense fallback={<p aria-busy="true">Loading…</p>}>
                   <Switch>
                     <Route path="/" component={Catalog} />
@@ -111,6 +174,7 @@ export function App() {
                     </Route>
                   </Switch>
                 </Suspense>
+                </Pages>
               </>
             ) : (
               <SignIn />

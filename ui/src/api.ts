@@ -37,6 +37,11 @@ export function onConnectionChange(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
+/** Says whether the server is reachable (for loads that do not go through send, like code). */
+export function reportConnection(reachable: boolean) {
+  setLost(!reachable);
+}
+
 function setLost(value: boolean) {
   if (lost !== value) {
     lost = value;

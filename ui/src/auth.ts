@@ -63,7 +63,12 @@ function randomString(): string {
 
 async function discovery(issuer: string): Promise<any> {
   const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
-  const response = await fetch(url);
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch {
+    throw new Error(`Cannot reach the sign-in service at ${issuer}. Try again, or sign in with a token.`);
+  }
   if (!response.ok) {
     throw new Error(`The sign-in service at ${issuer} did not answer (${response.status}).`);
   }
@@ -97,8 +102,18 @@ export async function startOidcSignIn(returnTo: string) {
   location.assign(url.toString());
 }
 
-/** Finishes the flow on /ui/callback: exchanges the code for tokens; returns where to go next. */
-export async function finishOidcSignIn(search: string): Promise<string> {
+let finishing: Promise<string> | null = null;
+
+/**
+ * Finishes the flow on /ui/callback: exchanges the code for tokens; returns where to go next. A
+ * second call while the first runs (React's development double effects) gets the same answer.
+ */
+export function finishOidcSignIn(search: string): Promise<string> {
+  finishing = finishing ?? exchange(search).finally(() => (finishing = null));
+  return finishing;
+}
+
+async function exchange(search: string): Promise<string> {
   const params = new URLSearchParams(search);
   const saved = JSON.parse(sessionStorage.getItem(PKCE_KEY) ?? 'null');
   sessionStorage.removeItem(PKCE_KEY);
@@ -110,17 +125,22 @@ export async function finishOidcSignIn(search: string): Promise<string> {
   }
   const oidc = config.oidc!;
   const metadata = await discovery(oidc.issuer);
-  const response = await fetch(metadata.token_endpoint, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code: params.get('code') ?? '',
-      redirect_uri: redirectUri(),
-      client_id: oidc.clientId,
-      code_verifier: saved.verifier,
-    }),
-  });
+  let response: Response;
+  try {
+    response = await fetch(metadata.token_endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: params.get('code') ?? '',
+        redirect_uri: redirectUri(),
+        client_id: oidc.clientId,
+        code_verifier: saved.verifier,
+      }),
+    });
+  } catch {
+    throw new Error(`Cannot reach the sign-in service at ${oidc.issuer}. Try again, or sign in with a token.`);
+  }
   const tokens = await response.json().catch(() => ({}));
   if (!response.ok || !tokens.id_token) {
     throw new Error(
@@ -129,5 +149,6 @@ export async function finishOidcSignIn(search: string): Promise<string> {
   }
   // Cup checks the ID token (issuer, audience, expiry, signature), as Kubernetes' OIDC does
   signIn(tokens.id_token);
-  return saved.returnTo || '/';
+  const next = saved.returnTo || '/';
+  return next.startsWith('/signin') || next.startsWith('/callback') ? '/' : next;
 }
