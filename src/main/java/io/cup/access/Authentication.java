@@ -59,7 +59,34 @@ public final class Authentication {
         refused = e;
       }
     }
-    String token = bearerToken(request);
+    return authenticate(bearerToken(request), refused);
+  }
+
+  /**
+   * The user a bearer token names, as for a request that carries only {@code Authorization: Bearer
+   * <token>}: the event-bus bridges' clients present one per registration. {@code token} null: no
+   * credentials (anonymous when allowed, else 401). Never blocks.
+   */
+  public Future<UserInfo> authenticateToken(String token) {
+    return authenticate(token == null || token.isBlank() ? null : token.strip(), null);
+  }
+
+  /**
+   * The token of an {@code Authorization} header value ({@code Bearer <token>}, the scheme in any
+   * case), or null when it is absent or of another scheme.
+   */
+  public static String bearerToken(String header) {
+    if (header == null || header.length() <= BEARER.length()) {
+      return null;
+    }
+    if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return null;
+    }
+    String token = header.substring(BEARER.length()).strip();
+    return token.isEmpty() ? null : token;
+  }
+
+  private Future<UserInfo> authenticate(String token, AuthenticationException refused) {
     if (token == null || tokens.isEmpty()) {
       return noneRecognised(refused, token != null);
     }
@@ -108,15 +135,7 @@ public final class Authentication {
 
   /** The token of {@code Authorization: Bearer <token>}, or null. */
   static String bearerToken(HttpServerRequest request) {
-    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || header.length() <= BEARER.length()) {
-      return null;
-    }
-    if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      return null;
-    }
-    String token = header.substring(BEARER.length()).strip();
-    return token.isEmpty() ? null : token;
+    return bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
   }
 
   private static List<Certificate> peerCertificates(HttpServerRequest request) {

@@ -10,6 +10,7 @@ import io.cup.access.RequestAttributes;
 import io.cup.access.UserInfo;
 import io.cup.bus.Proposal;
 import io.cup.bus.Requester;
+import io.cup.config.BridgeSettings;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
@@ -89,6 +90,15 @@ final class AccessControl {
     return OPEN_PATHS.contains(path) || path.startsWith(WEBHOOKS);
   }
 
+  /**
+   * Whether a path is the SockJS event-bus bridge's: its clients authenticate per frame ({@link
+   * BridgeAccess}), as a browser cannot put a token on the connection's requests.
+   */
+  static boolean bridge(String path) {
+    return path.equals(BridgeSettings.SOCKJS_PATH)
+        || path.startsWith(BridgeSettings.SOCKJS_PATH + "/");
+  }
+
   /** Router handler, before every route. */
   void handle(RoutingContext ctx) {
     String path = ctx.normalizedPath();
@@ -96,6 +106,7 @@ final class AccessControl {
     // changes nothing
     // the web UI's files and configuration hold no data: a browser loads them before sign-in
     if (open(path)
+        || bridge(path)
         || BrowserGuard.isPreflight(ctx.request())
         || WebUi.unauthenticated(ctx.request(), path)) {
       ctx.next();

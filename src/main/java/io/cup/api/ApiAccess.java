@@ -16,6 +16,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.core.net.TrustOptions;
@@ -238,6 +240,42 @@ final class ApiAccess {
       base.setTrustOptions(ssl.getTrustOptions());
     }
     return base;
+  }
+
+  /**
+   * {@code base} with the API's certificate when it has one, for the TCP event-bus bridge. No
+   * client certificates: a bridge client authenticates with a bearer token.
+   */
+  NetServerOptions bridgeOptions(NetServerOptions base) {
+    if (!settings.tls()) {
+      return base;
+    }
+    return base.setSsl(true).setKeyCertOptions(bridgeSslOptions().getKeyCertOptions());
+  }
+
+  private ServerSSLOptions bridgeSslOptions() {
+    return new ServerSSLOptions()
+        .setKeyCertOptions(
+            new PemKeyCertOptions()
+                .setCertPath(settings.tlsCertFile())
+                .setKeyPath(settings.tlsKeyFile()))
+        .setClientAuth(ClientAuth.NONE);
+  }
+
+  /** As {@link #watchTls(HttpServer)}, for the TCP event-bus bridge's server. */
+  Future<Void> watchTls(NetServer server) {
+    if (!settings.tls()) {
+      return Future.succeededFuture();
+    }
+    return watch(
+        List.of(Path.of(settings.tlsCertFile()), Path.of(settings.tlsKeyFile())),
+        () ->
+            server
+                .updateSSLOptions(bridgeSslOptions(), true)
+                .onSuccess(
+                    updated ->
+                        LOG.info(
+                            "TLS certificate {} reloaded (TCP bridge)", settings.tlsCertFile())));
   }
 
   private ServerSSLOptions sslOptions() {

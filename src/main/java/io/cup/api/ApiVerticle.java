@@ -1,6 +1,7 @@
 package io.cup.api;
 
 import io.cup.bus.SourceKind;
+import io.cup.config.BridgeSettings;
 import io.cup.config.ConfigurationException;
 import io.cup.config.HttpSettings;
 import io.cup.config.ResourceConfiguration;
@@ -12,6 +13,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * over the event bus ({@code cup.controller.*}, {@code cup.proposal.*}, {@code
  * cup.repository.status}). Each instance owns its HTTP server and what it alone writes, none of it
  * durable: the open proposals per resource ({@link PendingProposals}), the resources read at the
- * tracked head ({@link HeadReads}) and its watchers ({@link Watches}). The one thing its instances
+ * tracked head ({@link HeadReads}) and its watchers ({@link Watches}), and the event-bus bridges
+ * ({@link SockJsBridge} on its port, {@link TcpBridge} on its own). The one thing its instances
  * share, the webhook deliveries already handled ({@link WebhookDeliveries}), is handed in by the
  * launcher.
  *
@@ -57,6 +60,8 @@ public class ApiVerticle extends VerticleBase {
   private ApiAccess access;
   private ConnectionGuard connections;
   private WebUi ui;
+  private BridgeAccess bridgeAccess;
+  private TcpBridge tcpBridge;
 
   /**
    * @param webhookDeliveries the server's record of webhook deliveries handled already, shared by
@@ -127,6 +132,9 @@ public class ApiVerticle extends VerticleBase {
                             .requestHandler(
                                 connections.requests(
                                     RequestHygiene.before(router(config, resources, bus))));
+                        bridgeAccess =
+                            new BridgeAccess(
+                                access.authentication(), access.authorizer(), config.bridges());
                         return Future.all(
                             pending.start(),
                             headReads == null ? Future.succeededFuture() : headReads.start(),
@@ -140,6 +148,7 @@ public class ApiVerticle extends VerticleBase {
               return server.listen(config.port(), host);
             })
         .compose(listening -> access.watchTls(listening).map(listening))
+        .compose(listening -> startTcpBridge(config).map(listening))
         .onSuccess(
             s ->
                 LOG.info(
@@ -150,6 +159,32 @@ public class ApiVerticle extends VerticleBase {
                     connections.maxConnections(),
                     config.http().idleTimeoutMillis(),
                     config.http().requestTimeoutMillis()));
+  }
+
+  /**
+   * The TCP event-bus bridge, when {@code --bridge-tcp-address} asks for one: every instance
+   * listens on it (Vert.x spreads the connections), with the API's certificate.
+   */
+  private Future<Void> startTcpBridge(ServerConfig config) {
+    BridgeSettings bridges = config.bridges();
+    if (!bridges.tcp()) {
+      return Future.succeededFuture();
+    }
+    tcpBridge = new TcpBridge(vertx, bridgeAccess, access.bridgeOptions(new NetServerOptions()));
+    String host =
+        bridges.tcpHost() == null || bridges.tcpHost().isBlank() ? "0.0.0.0" : bridges.tcpHost();
+    return tcpBridge
+        .listen(bridges.tcpPort(), host)
+        .compose(server -> access.watchTls(server).map(server))
+        .onSuccess(
+            server ->
+                LOG.info(
+                    "TCP event-bus bridge listening on port {} ({}, outbound {}, inbound {})",
+                    server.actualPort(),
+                    config.access().tls() ? "TLS" : "plain",
+                    BridgeAccess.OUTBOUND.keySet(),
+                    bridges.inbound()))
+        .mapEmpty();
   }
 
   /** The whole URL space, in match order: the built-in proposals before the resource routes. */
@@ -196,6 +231,11 @@ public class ApiVerticle extends VerticleBase {
     routes.path("/livez").on(HttpMethod.GET, health::live).end();
     routes.path("/readyz").on(HttpMethod.GET, health::ready).end();
     routes.path("/metrics").on(HttpMethod.GET, health::metrics).end();
+    if (config.bridges().sockJs()) {
+      router
+          .route(BridgeSettings.SOCKJS_PATH + "/*")
+          .subRouter(new SockJsBridge(vertx, bridgeAccess, config.bridges()).router());
+    }
     router.get("/").handler(ui::home);
     router.get("/ui").handler(ui::slash);
     routes.path(WebUi.CONFIG).on(HttpMethod.GET, ui::config).end();
@@ -292,12 +332,19 @@ public class ApiVerticle extends VerticleBase {
     return server == null ? -1 : server.actualPort();
   }
 
+  /** The port the TCP event-bus bridge listens on; -1 when there is none. */
+  public int tcpBridgePort() {
+    return tcpBridge == null ? -1 : tcpBridge.server().actualPort();
+  }
+
   /** Stops accepting connections and lets requests in flight finish (up to the timeout). */
   @Override
   public Future<?> stop() {
     long timeout = config().getLong("shutdownTimeoutSeconds", 30L);
     // open watches never end by themselves: end them first, or the shutdown waits for them
-    Future<Void> watching = watches == null ? Future.succeededFuture() : watches.stop();
+    Future<Void> watching =
+        (watches == null ? Future.<Void>succeededFuture() : watches.stop())
+            .eventually(() -> tcpBridge == null ? Future.succeededFuture() : tcpBridge.close());
     Future<Void> closed =
         watching.eventually(
             () ->

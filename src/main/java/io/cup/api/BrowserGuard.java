@@ -31,8 +31,10 @@ import java.util.Set;
  *       credentials mode: Cup takes bearer tokens, which a page sends explicitly.
  * </ul>
  *
- * The health checks and the signed webhooks are exempt. It also decides the origin of every URL Cup
- * writes into an answer ({@link #ORIGIN}): the public URL when there is one.
+ * The health checks and the signed webhooks are exempt. The SockJS event-bus bridge gets the Host
+ * check, and any request from an unlisted origin is refused (a WebSocket knows no CORS). It also
+ * decides the origin of every URL Cup writes into an answer ({@link #ORIGIN}): the public URL when
+ * there is one.
  */
 final class BrowserGuard {
   /** Context key: {@code scheme://host[:port][/prefix]} that URLs in answers start with. */
@@ -98,6 +100,23 @@ final class BrowserGuard {
     }
     String origin = request.getHeader(HttpHeaders.ORIGIN);
     boolean listed = origin != null && originAllowed(origin, request);
+    if (AccessControl.bridge(path)) {
+      // the SockJS bridge: a page of another origin could open a WebSocket (no CORS there) and
+      // hear what the visitor's browser may, so any method from an unlisted origin is refused;
+      // its own transports post text, not JSON, and it answers CORS itself
+      if (origin != null && !listed) {
+        ctx.fail(
+            new StatusException(
+                403,
+                "Forbidden",
+                "the event bus is not open to the origin \""
+                    + AccessLog.printable(origin)
+                    + "\": it is not this server's and not in --api-cors-allowed-origins"));
+        return;
+      }
+      ctx.next();
+      return;
+    }
     if (isPreflight(request)) {
       preflight(ctx, origin, listed);
       return;

@@ -42,6 +42,16 @@ public final class EventAddress<E extends BusMessage> {
     return type;
   }
 
+  /**
+   * Reads an event of this address from the JSON on the wire (what an event-bus bridge is about to
+   * forward).
+   *
+   * @throws RuntimeException when it is not one
+   */
+  public E read(JsonObject json) {
+    return read.apply(json);
+  }
+
   /** Publishes {@code event} to every consumer of this address. */
   public void publish(EventBus bus, E event) {
     bus.publish(name, event.toJson());

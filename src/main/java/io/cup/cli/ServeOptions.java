@@ -378,4 +378,32 @@ final class ServeOptions {
               + " reachable from refs/cup/archive, and they leave the proposal list. Go syntax, such as"
               + " 720h for 30 days; 0 or unset keeps every proposal's refs (default).")
   String apiProposalRetention;
+
+  @Option(
+      names = "--bridge-tcp-address",
+      paramLabel = "ADDRESS",
+      description =
+          "Serve Vert.x's TCP event-bus bridge here (host:port or :port): other services hear"
+              + " cup.events.* under the API's authentication and RBAC, over TLS when the API has"
+              + " a certificate (default: off).")
+  String bridgeTcpAddress;
+
+  @Option(
+      names = "--bridge-sockjs",
+      arity = "0..1",
+      fallbackValue = "true",
+      defaultValue = "true",
+      paramLabel = "true|false",
+      description =
+          "Serve the SockJS event-bus bridge at /eventbus on the API's port, for browsers and"
+              + " Node (default ${DEFAULT-VALUE}).")
+  boolean bridgeSockjs;
+
+  @Option(
+      names = "--bridge-inbound",
+      paramLabel = "ADDRESS,…",
+      description =
+          "Addresses bridge clients may send or publish to (default: none, the bridges are"
+              + " outbound only); never cup.* or __vertx.*.")
+  String bridgeInbound;
 }

@@ -26,12 +26,15 @@ import static io.cup.config.ServerOptions.API_TOKEN_AUTH_FILE;
 import static io.cup.config.ServerOptions.API_WASM_MAX_BODY_BYTES;
 import static io.cup.config.ServerOptions.API_WATCH_BOOKMARK_INTERVAL;
 import static io.cup.config.ServerOptions.API_WEBHOOK_SECRET_FILE;
+import static io.cup.config.ServerOptions.BRIDGE_SOCKJS;
+import static io.cup.config.ServerOptions.BRIDGE_TCP_ADDRESS;
 import static io.cup.config.ServerOptions.DEMO;
 import static io.cup.config.ServerOptions.MAX_BODY_BYTES;
 import static io.cup.config.ServerOptions.VERTICLES;
 
 import io.cup.bus.SourceKind;
 import io.cup.config.AccessSettings;
+import io.cup.config.BridgeSettings;
 import io.cup.config.ByteSize;
 import io.cup.config.GoDuration;
 import io.cup.config.HttpSettings;
@@ -129,7 +132,8 @@ final class ServerConfigFromOptions {
         .gitSshKeyFile(readableFile(API_GIT_SSH_KEY_FILE, options.apiGitSshKeyFile))
         .scm(scmSettings(scm))
         .access(accessSettings())
-        .http(httpSettings(bookmarks));
+        .http(httpSettings(bookmarks))
+        .bridges(bridgeSettings());
     ServerConfig server;
     try {
       server = config.build();
@@ -265,6 +269,30 @@ final class ServerConfigFromOptions {
         blank(options.apiPublicUrl) ? null : options.apiPublicUrl,
         lowerCaseList(options.apiAllowedHosts),
         lowerCaseList(options.apiCorsAllowedOrigins));
+  }
+
+  /**
+   * The event-bus bridges: the TCP bridge's address parsed as {@code --api-address} is; whether an
+   * inbound address is allowed is the builder's check.
+   */
+  private BridgeSettings bridgeSettings() {
+    checkBooleanFromSources(BRIDGE_SOCKJS);
+    ListenAddress tcp =
+        blank(options.bridgeTcpAddress)
+            ? null
+            : parse(BRIDGE_TCP_ADDRESS, options.bridgeTcpAddress.strip(), ListenAddress::parse);
+    List<String> inbound =
+        blank(options.bridgeInbound)
+            ? List.of()
+            : Arrays.stream(options.bridgeInbound.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
+    return new BridgeSettings(
+        tcp == null ? null : tcp.host(),
+        tcp == null ? BridgeSettings.OFF : tcp.port(),
+        options.bridgeSockjs,
+        inbound);
   }
 
   /** A boolean from the environment or the file that is not true or false is a usage error. */

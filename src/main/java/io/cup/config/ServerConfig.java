@@ -27,6 +27,8 @@ import static io.cup.config.ServerOptions.API_TLS_CERT_FILE;
 import static io.cup.config.ServerOptions.API_TLS_PRIVATE_KEY_FILE;
 import static io.cup.config.ServerOptions.API_WASM_MAX_BODY_BYTES;
 import static io.cup.config.ServerOptions.API_WATCH_BOOKMARK_INTERVAL;
+import static io.cup.config.ServerOptions.BRIDGE_INBOUND;
+import static io.cup.config.ServerOptions.BRIDGE_TCP_ADDRESS;
 import static io.cup.config.ServerOptions.DEMO;
 import static io.cup.config.ServerOptions.MAX_BODY_BYTES;
 
@@ -81,6 +83,8 @@ import org.eclipse.jgit.transport.URIish;
  *     refs before the reconciler archives it ({@code refs/cup/archive}); 0 keeps them for good
  * @param wasmMaxBodyBytes largest body (and patched result) of a write to a kind served by a WASM
  *     controller; larger ones are 413 before any WASM runs
+ * @param bridges the event-bus bridges ({@link BridgeSettings#DEFAULT}: SockJS on the API's port,
+ *     no TCP bridge, outbound only)
  */
 public record ServerConfig(
     String host,
@@ -105,7 +109,8 @@ public record ServerConfig(
     long maxResourceBytes,
     HttpSettings http,
     long proposalRetentionMillis,
-    long wasmMaxBodyBytes) {
+    long wasmMaxBodyBytes,
+    BridgeSettings bridges) {
 
   public static final int DEFAULT_PORT = 8181;
   // SourceKind.GIT.wire(), spelt out: picocli's annotations need a compile-time constant
@@ -143,6 +148,7 @@ public record ServerConfig(
       throw new IllegalArgumentException("proposalRetentionMillis must not be negative");
     }
     wasmMaxBodyBytes = wasmMaxBodyBytes <= 0 ? DEFAULT_WASM_MAX_BODY_BYTES : wasmMaxBodyBytes;
+    bridges = bridges == null ? BridgeSettings.DEFAULT : bridges;
   }
 
   /** A builder with the defaults of {@link #fromJson} (and of the command line's flags). */
@@ -176,6 +182,7 @@ public record ServerConfig(
     b.http = http;
     b.proposalRetention = Duration.ofMillis(proposalRetentionMillis);
     b.wasmMaxBodyBytes = wasmMaxBodyBytes;
+    b.bridges = bridges;
     return b;
   }
 
@@ -207,6 +214,11 @@ public record ServerConfig(
     return toBuilder().wasmMaxBodyBytes(bytes).build();
   }
 
+  /** The same configuration with other event-bus bridges. */
+  public ServerConfig withBridges(BridgeSettings settings) {
+    return toBuilder().bridges(settings).build();
+  }
+
   /** Where the bare clone of {@link #gitRepo} lives: under the data directory. */
   public Path repositoryDir() {
     return Paths.get(dataDir, "repositories", RepositoryNames.directoryFor(gitRepo));
@@ -236,7 +248,8 @@ public record ServerConfig(
         .put("maxResourceBytes", maxResourceBytes)
         .put("http", http.toJson())
         .put("proposalRetentionMillis", proposalRetentionMillis)
-        .put("wasmMaxBodyBytes", wasmMaxBodyBytes);
+        .put("wasmMaxBodyBytes", wasmMaxBodyBytes)
+        .put("bridges", bridges.toJson());
   }
 
   /**
@@ -268,7 +281,8 @@ public record ServerConfig(
         json.getLong("maxResourceBytes", DEFAULT_MAX_RESOURCE_BYTES),
         HttpSettings.fromJson(json.getJsonObject("http")),
         json.getLong("proposalRetentionMillis", 0L),
-        json.getLong("wasmMaxBodyBytes", DEFAULT_WASM_MAX_BODY_BYTES));
+        json.getLong("wasmMaxBodyBytes", DEFAULT_WASM_MAX_BODY_BYTES),
+        BridgeSettings.fromJson(json.getJsonObject("bridges")));
   }
 
   /** What is served, as the closed set it is: {@link #source()} read as a {@link SourceKind}. */
@@ -310,6 +324,7 @@ public record ServerConfig(
     private HttpSettings http = HttpSettings.DEFAULT;
     private Duration proposalRetention = Duration.ZERO;
     private long wasmMaxBodyBytes = DEFAULT_WASM_MAX_BODY_BYTES;
+    private BridgeSettings bridges = BridgeSettings.DEFAULT;
 
     private Builder() {}
 
@@ -462,6 +477,12 @@ public record ServerConfig(
       return this;
     }
 
+    /** The event-bus bridges: TCP (off by default), SockJS, inbound addresses. */
+    public Builder bridges(BridgeSettings settings) {
+      this.bridges = settings == null ? BridgeSettings.DEFAULT : settings;
+      return this;
+    }
+
     /**
      * The configuration, checked.
      *
@@ -527,6 +548,7 @@ public record ServerConfig(
       checkNotBlank(API_GIT_AUTHOR_EMAIL, authorEmail);
       checkAccess();
       HttpSettings checkedHttp = checkedHttp();
+      checkBridges();
       return new ServerConfig(
           host,
           port,
@@ -550,7 +572,35 @@ public record ServerConfig(
           maxResourceBytes,
           checkedHttp,
           proposalRetention.toMillis(),
-          wasmMaxBodyBytes);
+          wasmMaxBodyBytes,
+          bridges);
+    }
+
+    /**
+     * The TCP bridge's port is a port, and no inbound address is internal: a bridge client that
+     * could send to {@code cup.controller.*}, {@code cup.proposal.*}, {@code cup.scm.*} or {@code
+     * cup.repository.*} would skip the HTTP API's authentication, RBAC, validation and audit, and
+     * one that could publish {@code cup.events.*} would forge Cup's events.
+     */
+    private void checkBridges() {
+      if (bridges.tcpPort() != BridgeSettings.OFF
+          && (bridges.tcpPort() < 0 || bridges.tcpPort() > 65_535)) {
+        throw invalidValue(
+            BRIDGE_TCP_ADDRESS, "port " + bridges.tcpPort() + " is not between 0 and 65535");
+      }
+      for (String address : bridges.inbound()) {
+        if (address.isBlank() || !address.equals(address.strip())) {
+          throw invalidValue(BRIDGE_INBOUND, "\"" + address + "\" is not an address");
+        }
+        if (BridgeSettings.internal(address)) {
+          throw invalidValue(
+              BRIDGE_INBOUND,
+              "\""
+                  + address
+                  + "\" is internal: Cup's own addresses (cup.*) and Vert.x's (__vertx.*) are"
+                  + " never open to bridge clients");
+        }
+      }
     }
 
     /** A Git source names a valid remote and no directory; a local source the reverse. */

@@ -66,6 +66,9 @@ public final class ServerOptions {
   public static final String API_ALLOWED_HOSTS = "api-allowed-hosts";
   public static final String API_CORS_ALLOWED_ORIGINS = "api-cors-allowed-origins";
   public static final String API_PROPOSAL_RETENTION = "api-proposal-retention";
+  public static final String BRIDGE_TCP_ADDRESS = "bridge-tcp-address";
+  public static final String BRIDGE_SOCKJS = "bridge-sockjs";
+  public static final String BRIDGE_INBOUND = "bridge-inbound";
 
   /** Every option that the YAML file may set ({@link #CONFIG} names the file itself). */
   public static final List<String> FILE_KEYS =
@@ -114,7 +117,10 @@ public final class ServerOptions {
           API_PUBLIC_URL,
           API_ALLOWED_HOSTS,
           API_CORS_ALLOWED_ORIGINS,
-          API_PROPOSAL_RETENTION);
+          API_PROPOSAL_RETENTION,
+          BRIDGE_TCP_ADDRESS,
+          BRIDGE_SOCKJS,
+          BRIDGE_INBOUND);
 
   public static final String DEFAULT_ADDRESS = ":8181";
   public static final String DEFAULT_SOURCE = ServerConfig.DEFAULT_SOURCE;
