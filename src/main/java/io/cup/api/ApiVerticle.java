@@ -116,6 +116,9 @@ public class ApiVerticle extends VerticleBase {
                   .compose(
                       started -> {
                         access = started;
+                        bridgeAccess =
+                            new BridgeAccess(
+                                access.authentication(), access.authorizer(), config.bridges());
                         HttpSettings http = config.http();
                         connections =
                             new ConnectionGuard(
@@ -132,9 +135,6 @@ public class ApiVerticle extends VerticleBase {
                             .requestHandler(
                                 connections.requests(
                                     RequestHygiene.before(router(config, resources, bus))));
-                        bridgeAccess =
-                            new BridgeAccess(
-                                access.authentication(), access.authorizer(), config.bridges());
                         return Future.all(
                             pending.start(),
                             headReads == null ? Future.succeededFuture() : headReads.start(),

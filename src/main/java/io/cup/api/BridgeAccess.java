@@ -178,13 +178,26 @@ final class BridgeAccess {
         .allowed();
   }
 
-  /** A refusal, for the server's log: who and what, never the credential. */
+  /** A refusal, for the server's log: who (when known), what and why, never the credential. */
   static void refused(String bridge, String type, String address, UserInfo user) {
+    String why;
+    if (user != null) {
+      why = "user \"" + user.username() + "\" may not";
+    } else if (type.equals("register") && !outbound(address)) {
+      why = "not one of Cup's events";
+    } else {
+      why = "not authenticated";
+    }
     LOG.info(
-        "{} bridge: {} to \"{}\" refused for {}",
+        "{} bridge: {} to \"{}\" refused: {}", bridge, type, AccessLog.printable(address), why);
+  }
+
+  /** As {@link #refused}, for a send or publish to an address that is not inbound. */
+  static void notInbound(String bridge, String type, String address) {
+    LOG.info(
+        "{} bridge: {} to \"{}\" refused: not an inbound address (--bridge-inbound)",
         bridge,
         type,
-        AccessLog.printable(address),
-        user == null ? "an unauthenticated client" : "user \"" + user.username() + "\"");
+        AccessLog.printable(address));
   }
 }

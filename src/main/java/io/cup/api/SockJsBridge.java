@@ -1,6 +1,7 @@
 package io.cup.api;
 
 import io.cup.access.UserInfo;
+import io.cup.bus.ForeignAddress;
 import io.cup.config.BridgeSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -125,6 +127,9 @@ final class SockJsBridge {
   private void inbound(BridgeEvent event, SockJSSocket socket, JsonObject frame) {
     String address = frame.getString("address");
     if (!access.inbound(address)) {
+      if (!ForeignAddress.internal(address) || address.startsWith("cup.")) {
+        BridgeAccess.notInbound("SockJS", event.type().name().toLowerCase(Locale.ROOT), address);
+      }
       event.complete(true); // not permitted (or a reply the bridge is waiting for): it decides
       return;
     }
@@ -136,10 +141,7 @@ final class SockJsBridge {
               UserInfo user = authenticated.succeeded() ? authenticated.result() : null;
               if (user == null || !access.maySend(user, address)) {
                 BridgeAccess.refused(
-                    "SockJS",
-                    event.type().name().toLowerCase(java.util.Locale.ROOT),
-                    address,
-                    user);
+                    "SockJS", event.type().name().toLowerCase(Locale.ROOT), address, user);
                 deny(event, frame);
                 return;
               }

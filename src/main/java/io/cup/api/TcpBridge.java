@@ -205,7 +205,7 @@ final class TcpBridge {
     /** A send or publish: only to {@code --bridge-inbound} addresses, by a user RBAC allows. */
     private void inbound(String type, String address, JsonObject frame) {
       if (!access.inbound(address)) {
-        BridgeAccess.refused("TCP", type, address, null);
+        BridgeAccess.notInbound("TCP", type, address);
         error(BridgeAccess.ACCESS_DENIED);
         return;
       }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.cup.config.AccessSettings;
+import io.cup.config.BridgeSettings;
 import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
 import io.cup.testing.FliptFixtures;
@@ -58,14 +59,17 @@ final class FlagsServer implements AutoCloseable {
   private final WebClient client;
 
   private FlagsServer(Vertx vertx, Path tmp) throws Exception {
-    this(vertx, tmp, null, AccessSettings.NONE);
+    this(vertx, tmp, null, AccessSettings.NONE, BridgeSettings.DEFAULT);
   }
 
   /**
    * @param rbac RBAC documents written beside the definitions ({@code rbac.yaml}), or null
    * @param access identity and access settings of the server
+   * @param bridges the event-bus bridges
    */
-  private FlagsServer(Vertx vertx, Path tmp, String rbac, AccessSettings access) throws Exception {
+  private FlagsServer(
+      Vertx vertx, Path tmp, String rbac, AccessSettings access, BridgeSettings bridges)
+      throws Exception {
     Map<String, String> seed = FliptFixtures.files(FliptFixtures.REPOSITORY);
     seed.put("README.md", "# flags\n");
     this.remote = TestRepos.createBare(tmp.resolve("remote").resolve("flags.git"), seed);
@@ -75,6 +79,7 @@ final class FlagsServer implements AutoCloseable {
             .port(Fixture.freePort())
             .pollInterval(Duration.ofMillis(POLL_MILLIS))
             .resourcesDir(demoResources(tmp.resolve("resources")))
+            .bridges(bridges)
             .build()
             .withAccess(access);
     if (rbac != null) {
@@ -91,7 +96,14 @@ final class FlagsServer implements AutoCloseable {
   /** The same server with RBAC documents ({@code rbac}, YAML) and {@code access} settings. */
   static FlagsServer start(Vertx vertx, Path tmp, String rbac, AccessSettings access)
       throws Exception {
-    return new FlagsServer(vertx, tmp, rbac, access);
+    return new FlagsServer(vertx, tmp, rbac, access, BridgeSettings.DEFAULT);
+  }
+
+  /** As {@link #start(Vertx, Path, String, AccessSettings)}, with these event-bus bridges. */
+  static FlagsServer start(
+      Vertx vertx, Path tmp, String rbac, AccessSettings access, BridgeSettings bridges)
+      throws Exception {
+    return new FlagsServer(vertx, tmp, rbac, access, bridges);
   }
 
   /** The server's base URL, {@code http://127.0.0.1:<port>}, as a kubeconfig names it. */
