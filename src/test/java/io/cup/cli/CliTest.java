@@ -3,6 +3,7 @@ package io.cup.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.config.AccessSettings;
+import io.cup.config.BridgeSettings;
 import io.cup.config.Demo;
 import io.cup.config.ServerConfig;
 import java.io.IOException;
@@ -77,6 +78,38 @@ class CliTest {
     assertThat(serve("--api-git-repo", REPO).proposalRetentionMillis())
         .as("env over file")
         .isEqualTo(90L * 60 * 1000);
+  }
+
+  @Test
+  void bridgesFromFlagEnvironmentOrFile() throws IOException {
+    ServerConfig defaults = serve("--api-git-repo", REPO);
+    assertThat(defaults.bridges()).isEqualTo(BridgeSettings.DEFAULT);
+    assertThat(defaults.bridges().tcp()).as("no TCP bridge unless asked").isFalse();
+    assertThat(defaults.bridges().sockJs()).as("SockJS on by default").isTrue();
+
+    ServerConfig flags =
+        serve(
+            "--api-git-repo",
+            REPO,
+            "--bridge-tcp-address",
+            "127.0.0.1:7000",
+            "--bridge-sockjs=false",
+            "--bridge-inbound",
+            "orders.notify, audit.note");
+    assertThat(flags.bridges())
+        .isEqualTo(
+            new BridgeSettings("127.0.0.1", 7000, false, List.of("orders.notify", "audit.note")));
+
+    Files.writeString(
+        work.resolve("conf/cupd.yaml"),
+        "bridge-tcp-address: \":7001\"\nbridge-sockjs: false\nbridge-inbound: a.b\n");
+    assertThat(serve("--api-git-repo", REPO).bridges())
+        .isEqualTo(new BridgeSettings("", 7001, false, List.of("a.b")));
+    env.put("CUPD_BRIDGE_TCP_ADDRESS", ":7002");
+    env.put("CUPD_BRIDGE_INBOUND", "c.d");
+    assertThat(serve("--api-git-repo", REPO).bridges())
+        .as("env over file")
+        .isEqualTo(new BridgeSettings("", 7002, false, List.of("c.d")));
   }
 
   @Test
@@ -393,6 +426,20 @@ class CliTest {
             + " allowed",
         "--api-cors-allowed-origins https://ui.example.com/app|invalid value for"
             + " --api-cors-allowed-origins: \"https://ui.example.com/app\" is not an origin",
+        "--bridge-tcp-address 7000|invalid value for --bridge-tcp-address: invalid address"
+            + " \"7000\": missing port",
+        "--bridge-inbound cup.controller.get|invalid value for --bridge-inbound:"
+            + " \"cup.controller.get\" is internal",
+        "--bridge-inbound orders.notify,cup.proposal.merge|invalid value for --bridge-inbound:"
+            + " \"cup.proposal.merge\" is internal",
+        "--bridge-inbound CUP.scm.open|invalid value for --bridge-inbound: \"CUP.scm.open\" is"
+            + " internal",
+        "--bridge-inbound cup.repository.fetch|invalid value for --bridge-inbound:"
+            + " \"cup.repository.fetch\" is internal",
+        "--bridge-inbound cup.events.resource|invalid value for --bridge-inbound:"
+            + " \"cup.events.resource\" is internal",
+        "--bridge-inbound __vertx.reply.1|invalid value for --bridge-inbound: \"__vertx.reply.1\""
+            + " is internal",
       })
   void badFlagsExitWithUsageErrorNamingTheFlag(String flags, String message) {
     List<String> args = new ArrayList<>(List.of("serve", "--api-git-repo", REPO));

@@ -57,6 +57,7 @@ class ServerConfigTest {
                 List.of("https://ui.example")))
         .proposalRetention(Duration.ofHours(720))
         .wasmMaxBodyBytes(512)
+        .bridges(new BridgeSettings("127.0.0.1", 7000, false, List.of("orders.notify")))
         .build();
   }
 
@@ -83,7 +84,9 @@ class ServerConfigTest {
             + "\"maxConnections\":7,\"bodySpoolBytes\":1024,"
             + "\"publicUrl\":\"https://cup.example/api\",\"allowedHosts\":[\"cup.internal\"],"
             + "\"corsAllowedOrigins\":[\"https://ui.example\"]},"
-            + "\"proposalRetentionMillis\":2592000000,\"wasmMaxBodyBytes\":512}";
+            + "\"proposalRetentionMillis\":2592000000,\"wasmMaxBodyBytes\":512,"
+            + "\"bridges\":{\"tcpHost\":\"127.0.0.1\",\"tcpPort\":7000,\"sockJs\":false,"
+            + "\"inbound\":[\"orders.notify\"]}}";
 
     ServerConfig config = everything();
 
@@ -137,6 +140,13 @@ class ServerConfigTest {
         ServerConfig.builder().gitRepo("x").author(" ", "a@b"),
         "api-git-author-name",
         "must not be empty");
+    assertProblem(
+        ServerConfig.builder()
+            .gitRepo("x")
+            .bridges(
+                new BridgeSettings(null, BridgeSettings.OFF, true, List.of("cup.proposal.merge"))),
+        "bridge-inbound",
+        "\"cup.proposal.merge\" is internal");
     assertProblem(
         ServerConfig.builder().gitRepo("x").proposalRetention(Duration.ofHours(-1)),
         "api-proposal-retention",
