@@ -27,6 +27,12 @@ import static io.cup.config.ServerOptions.API_TLS_CERT_FILE;
 import static io.cup.config.ServerOptions.API_TLS_PRIVATE_KEY_FILE;
 import static io.cup.config.ServerOptions.API_WASM_MAX_BODY_BYTES;
 import static io.cup.config.ServerOptions.API_WATCH_BOOKMARK_INTERVAL;
+import static io.cup.config.ServerOptions.CLUSTER;
+import static io.cup.config.ServerOptions.CLUSTER_BUS_PORT;
+import static io.cup.config.ServerOptions.CLUSTER_BUS_PUBLIC_HOST;
+import static io.cup.config.ServerOptions.CLUSTER_HOST;
+import static io.cup.config.ServerOptions.CLUSTER_KUBERNETES_SERVICE_DNS;
+import static io.cup.config.ServerOptions.CLUSTER_MEMBERS;
 import static io.cup.config.ServerOptions.DEMO;
 import static io.cup.config.ServerOptions.MAX_BODY_BYTES;
 
@@ -81,6 +87,8 @@ import org.eclipse.jgit.transport.URIish;
  *     refs before the reconciler archives it ({@code refs/cup/archive}); 0 keeps them for good
  * @param wasmMaxBodyBytes largest body (and patched result) of a write to a kind served by a WASM
  *     controller; larger ones are 413 before any WASM runs
+ * @param cluster several nodes on Vert.x's Hazelcast cluster ({@link ClusterSettings#NONE}: one
+ *     JVM)
  */
 public record ServerConfig(
     String host,
@@ -105,7 +113,8 @@ public record ServerConfig(
     long maxResourceBytes,
     HttpSettings http,
     long proposalRetentionMillis,
-    long wasmMaxBodyBytes) {
+    long wasmMaxBodyBytes,
+    ClusterSettings cluster) {
 
   public static final int DEFAULT_PORT = 8181;
   // SourceKind.GIT.wire(), spelt out: picocli's annotations need a compile-time constant
@@ -143,6 +152,7 @@ public record ServerConfig(
       throw new IllegalArgumentException("proposalRetentionMillis must not be negative");
     }
     wasmMaxBodyBytes = wasmMaxBodyBytes <= 0 ? DEFAULT_WASM_MAX_BODY_BYTES : wasmMaxBodyBytes;
+    cluster = cluster == null ? ClusterSettings.NONE : cluster;
   }
 
   /** A builder with the defaults of {@link #fromJson} (and of the command line's flags). */
@@ -176,6 +186,7 @@ public record ServerConfig(
     b.http = http;
     b.proposalRetention = Duration.ofMillis(proposalRetentionMillis);
     b.wasmMaxBodyBytes = wasmMaxBodyBytes;
+    b.cluster = cluster;
     return b;
   }
 
@@ -236,7 +247,8 @@ public record ServerConfig(
         .put("maxResourceBytes", maxResourceBytes)
         .put("http", http.toJson())
         .put("proposalRetentionMillis", proposalRetentionMillis)
-        .put("wasmMaxBodyBytes", wasmMaxBodyBytes);
+        .put("wasmMaxBodyBytes", wasmMaxBodyBytes)
+        .put("cluster", cluster.toJson());
   }
 
   /**
@@ -268,7 +280,8 @@ public record ServerConfig(
         json.getLong("maxResourceBytes", DEFAULT_MAX_RESOURCE_BYTES),
         HttpSettings.fromJson(json.getJsonObject("http")),
         json.getLong("proposalRetentionMillis", 0L),
-        json.getLong("wasmMaxBodyBytes", DEFAULT_WASM_MAX_BODY_BYTES));
+        json.getLong("wasmMaxBodyBytes", DEFAULT_WASM_MAX_BODY_BYTES),
+        ClusterSettings.fromJson(json.getJsonObject("cluster")));
   }
 
   /** What is served, as the closed set it is: {@link #source()} read as a {@link SourceKind}. */
@@ -310,8 +323,15 @@ public record ServerConfig(
     private HttpSettings http = HttpSettings.DEFAULT;
     private Duration proposalRetention = Duration.ZERO;
     private long wasmMaxBodyBytes = DEFAULT_WASM_MAX_BODY_BYTES;
+    private ClusterSettings cluster = ClusterSettings.NONE;
 
     private Builder() {}
+
+    /** Cluster settings ({@link ClusterSettings#NONE}, the default: one JVM). */
+    public Builder cluster(ClusterSettings settings) {
+      this.cluster = settings == null ? ClusterSettings.NONE : settings;
+      return this;
+    }
 
     /** Listen host; null or "" listens on all interfaces. */
     public Builder host(String host) {
@@ -488,6 +508,7 @@ public record ServerConfig(
       if (!proposalRetention.isZero() && proposalRetention.toMillis() < 1) {
         throw invalidValue(API_PROPOSAL_RETENTION, "must be 0 or at least 1ms");
       }
+      checkCluster(kind);
       String branch = branch();
       String remote = gitRepo;
       String resources = resourcesDir;
@@ -550,7 +571,45 @@ public record ServerConfig(
           maxResourceBytes,
           checkedHttp,
           proposalRetention.toMillis(),
-          wasmMaxBodyBytes);
+          wasmMaxBodyBytes,
+          cluster);
+    }
+
+    /**
+     * The cluster options need {@code --cluster}, and a cluster serves a Git remote (every node
+     * keeps its own clone of it): a local directory has no remote the nodes could share.
+     */
+    private void checkCluster(SourceKind kind) {
+      if (!cluster.enabled()) {
+        String stray =
+            !cluster.members().isEmpty()
+                ? CLUSTER_MEMBERS
+                : cluster.kubernetesServiceDns() != null
+                    ? CLUSTER_KUBERNETES_SERVICE_DNS
+                    : cluster.host() != null
+                        ? CLUSTER_HOST
+                        : cluster.busPort() != 0
+                            ? CLUSTER_BUS_PORT
+                            : cluster.busPublicHost() != null ? CLUSTER_BUS_PUBLIC_HOST : null;
+        if (stray != null) {
+          throw conflict("--" + stray + " needs --cluster", stray, CLUSTER);
+        }
+        return;
+      }
+      if (kind != SourceKind.GIT) {
+        throw conflict(
+            "--cluster serves a Git remote (each node keeps its own clone); it cannot be combined"
+                + " with --api-source local",
+            CLUSTER,
+            API_SOURCE);
+      }
+      if (!cluster.members().isEmpty() && cluster.kubernetesServiceDns() != null) {
+        throw conflict(
+            "--cluster-members and --cluster-kubernetes-service-dns are two ways to find members;"
+                + " give one",
+            CLUSTER_MEMBERS,
+            CLUSTER_KUBERNETES_SERVICE_DNS);
+      }
     }
 
     /** A Git source names a valid remote and no directory; a local source the reverse. */

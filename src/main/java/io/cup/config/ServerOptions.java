@@ -66,6 +66,14 @@ public final class ServerOptions {
   public static final String API_ALLOWED_HOSTS = "api-allowed-hosts";
   public static final String API_CORS_ALLOWED_ORIGINS = "api-cors-allowed-origins";
   public static final String API_PROPOSAL_RETENTION = "api-proposal-retention";
+  public static final String CLUSTER = "cluster";
+  public static final String CLUSTER_HOST = "cluster-host";
+  public static final String CLUSTER_PORT = "cluster-port";
+  public static final String CLUSTER_MEMBERS = "cluster-members";
+  public static final String CLUSTER_KUBERNETES_SERVICE_DNS = "cluster-kubernetes-service-dns";
+  public static final String CLUSTER_NAME = "cluster-name";
+  public static final String CLUSTER_BUS_PORT = "cluster-bus-port";
+  public static final String CLUSTER_BUS_PUBLIC_HOST = "cluster-bus-public-host";
 
   /** Every option that the YAML file may set ({@link #CONFIG} names the file itself). */
   public static final List<String> FILE_KEYS =
@@ -114,7 +122,15 @@ public final class ServerOptions {
           API_PUBLIC_URL,
           API_ALLOWED_HOSTS,
           API_CORS_ALLOWED_ORIGINS,
-          API_PROPOSAL_RETENTION);
+          API_PROPOSAL_RETENTION,
+          CLUSTER,
+          CLUSTER_HOST,
+          CLUSTER_PORT,
+          CLUSTER_MEMBERS,
+          CLUSTER_KUBERNETES_SERVICE_DNS,
+          CLUSTER_NAME,
+          CLUSTER_BUS_PORT,
+          CLUSTER_BUS_PUBLIC_HOST);
 
   public static final String DEFAULT_ADDRESS = ":8181";
   public static final String DEFAULT_SOURCE = ServerConfig.DEFAULT_SOURCE;
