@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.shareddata.Lock;
 import java.util.Objects;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,17 @@ public final class Ownership {
 
   /** The pause between a failed attempt and the next. */
   static final long RETRY_PAUSE_MILLIS = 100;
+
+  /** The cluster-wide map of owners' leases, by role. */
+  static final String MAP = "cup.owners";
+
+  static final long LEASE_MILLIS = 6_000;
+  static final long RENEW_MILLIS = 1_000;
+
+  /** This node's id in the leases. */
+  private final String id = UUID.randomUUID().toString();
+
+  private long renewTimer = -1;
 
   private final Vertx vertx;
   private final String role;
@@ -84,9 +97,71 @@ public final class Ownership {
       return;
     }
     lock = acquired;
-    owns = true;
-    LOG.info("this node now owns the {} of the cluster", role);
-    owned.tryComplete();
+    claim();
+  }
+
+  private Future<AsyncMap<String, String>> leases() {
+    return vertx.sharedData().getAsyncMap(MAP);
+  }
+
+  /** With the lock held: owns the role once no other node's lease is left. */
+  private void claim() {
+    if (stopped) {
+      return;
+    }
+    leases()
+        .compose(
+            map ->
+                map.get(role)
+                    .compose(
+                        holder -> {
+                          if (holder != null && !holder.equals(id)) {
+                            return Future.succeededFuture(false);
+                          }
+                          return map.put(role, id, LEASE_MILLIS).map(true);
+                        }))
+        .onComplete(
+            claimed -> {
+              if (claimed.succeeded() && claimed.result()) {
+                owns = true;
+                LOG.info("this node now owns the {} of the cluster", role);
+                renewTimer = vertx.setPeriodic(RENEW_MILLIS, t -> renew());
+                owned.tryComplete();
+              } else {
+                LOG.debug("{}: another node's lease is still there; waiting", role);
+                vertx.setTimer(RENEW_MILLIS / 2, t -> claim());
+              }
+            });
+  }
+
+  private void renew() {
+    if (stopped || !owns) {
+      return;
+    }
+    leases()
+        .compose(
+            map ->
+                map.get(role)
+                    .compose(
+                        holder -> {
+                          if (holder != null && !holder.equals(id)) {
+                            return Future.succeededFuture(false);
+                          }
+                          return map.put(role, id, LEASE_MILLIS).map(true);
+                        }))
+        .onSuccess(
+            kept -> {
+              if (!kept && owns) {
+                // this node's lease ran out (it was frozen) and another took the role
+                owns = false;
+                vertx.cancelTimer(renewTimer);
+                LOG.error(
+                    "this node lost the {} of the cluster to another node; its writes stay fenced"
+                        + " by the Git leases",
+                    role);
+              }
+            })
+        .onFailure(e -> LOG.warn("cannot renew the {} lease: {}", role, e.toString()));
   }
 
   /** Whether this node holds the role now. */
@@ -97,6 +172,12 @@ public final class Ownership {
   /** Gives the role up (a node that stops), or stops asking for it. */
   public void release() {
     stopped = true;
+    if (renewTimer >= 0) {
+      vertx.cancelTimer(renewTimer);
+    }
+    if (owns) {
+      leases().compose(map -> map.removeIfPresent(role, id));
+    }
     owns = false;
     if (lock != null) {
       lock.release();

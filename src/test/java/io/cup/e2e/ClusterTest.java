@@ -218,6 +218,9 @@ class ClusterTest {
     ids.add(write(owner, "web", 5));
     ids.add(write(survivor, "api", 6));
     ids.add(write(owner, "worker", 1));
+    for (String id : ids) {
+      assertThat(state(owner, id)).isEqualTo("pending");
+    }
     assertThat(scm.pulls()).isEmpty();
 
     nodes.kill(owner);
@@ -236,9 +239,17 @@ class ClusterTest {
     nodes.start(owner);
     nodes.awaitMembers(owner, 2);
     nodes.awaitMembers(survivor, 2);
+    // and writes through it go on, their pull requests opened by the one owner
+    ids.add(write(owner, "cache", 2));
+    awaitOpen(owner, ids);
     assertThat(nodes.ownsReconciler(survivor)).isTrue();
     assertThat(nodes.ownsReconciler(owner)).isFalse();
-    assertThat(scm.pulls()).hasSize(3);
+    assertThat(scm.pulls())
+        .extracting(PullSnapshot::head)
+        .containsExactlyInAnyOrderElementsOf(ids.stream().map(i -> "cup/proposal/" + i).toList());
+    assertThat(Files.readString(nodes.log(owner)))
+        .as("the restarted node never took the role while its owner lives")
+        .containsOnlyOnce("now owns the reconciler");
   }
 
   private String write(Node node, String name, int replicas) throws Exception {
@@ -251,10 +262,13 @@ class ClusterTest {
                         Fixture.service("default", name, replicas, "tier", "backend")))
                 .build());
     assertThat(put.statusCode()).as(put.body()).isEqualTo(202);
-    JsonObject answer = new JsonObject(put.body());
-    assertThat(answer.getJsonObject("proposal").getString("state"))
-        .isEqualToIgnoringCase("pending");
-    return answer.getString("id");
+    return new JsonObject(put.body()).getString("id");
+  }
+
+  private String state(Node node, String id) throws Exception {
+    return new JsonObject(nodes.get(node, PROPOSALS + id).body())
+        .getJsonObject("status")
+        .getString("state");
   }
 
   private void awaitOpen(Node node, List<String> ids) {
