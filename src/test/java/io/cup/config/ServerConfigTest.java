@@ -83,7 +83,10 @@ class ServerConfigTest {
             + "\"maxConnections\":7,\"bodySpoolBytes\":1024,"
             + "\"publicUrl\":\"https://cup.example/api\",\"allowedHosts\":[\"cup.internal\"],"
             + "\"corsAllowedOrigins\":[\"https://ui.example\"]},"
-            + "\"proposalRetentionMillis\":2592000000,\"wasmMaxBodyBytes\":512}";
+            + "\"proposalRetentionMillis\":2592000000,\"wasmMaxBodyBytes\":512,"
+            + "\"cluster\":{\"enabled\":false,\"host\":null,\"port\":5701,\"members\":[],"
+            + "\"kubernetesServiceDns\":null,\"name\":\"cup\",\"busPort\":0,"
+            + "\"busPublicHost\":null}}";
 
     ServerConfig config = everything();
 
