@@ -1,6 +1,7 @@
 package io.cup.api;
 
 import io.cup.bus.SourceKind;
+import io.cup.cluster.ClusterMembership;
 import io.cup.config.BridgeSettings;
 import io.cup.config.ConfigurationException;
 import io.cup.config.HttpSettings;
@@ -52,6 +53,7 @@ public class ApiVerticle extends VerticleBase {
   static final String RESOURCES = "/apis/:group/:version/namespaces/:namespace/:plural";
 
   private final WebhookDeliveries webhookDeliveries;
+  private final ClusterMembership membership;
   private HttpServer server;
   private WorkerExecutor validation;
   private PendingProposals pending;
@@ -68,7 +70,17 @@ public class ApiVerticle extends VerticleBase {
    *     every instance; the launcher owns it
    */
   public ApiVerticle(WebhookDeliveries webhookDeliveries) {
+    this(webhookDeliveries, ClusterMembership.NONE);
+  }
+
+  /**
+   * @param webhookDeliveries as above
+   * @param membership the node's view of its cluster ({@link ClusterMembership#NONE}: one JVM):
+   *     {@code /readyz} is not ready while the node is not a member
+   */
+  public ApiVerticle(WebhookDeliveries webhookDeliveries, ClusterMembership membership) {
     this.webhookDeliveries = Objects.requireNonNull(webhookDeliveries, "webhookDeliveries");
+    this.membership = Objects.requireNonNull(membership, "membership");
   }
 
   @Override
@@ -196,7 +208,7 @@ public class ApiVerticle extends VerticleBase {
         new ResourceWrites(
             bus, validation, pending, config.maxResourceBytes(), config.wasmMaxBodyBytes());
     ProposalApi proposals = new ProposalApi(bus, pending);
-    HealthApi health = new HealthApi(bus);
+    HealthApi health = new HealthApi(bus, membership);
     WebhookApi webhooks =
         new WebhookApi(
             bus,

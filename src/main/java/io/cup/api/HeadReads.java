@@ -50,7 +50,7 @@ final class HeadReads {
 
   /** Follows the head; never fails the start (without a head, nothing is cached). */
   Future<Void> start() {
-    moves = Addresses.EVENTS_HEAD.consume(vertx.eventBus(), moved -> moved(moved.to()));
+    moves = Addresses.EVENTS_HEAD.consumeOnNode(vertx.eventBus(), moved -> moved(moved.to()));
     return moves
         .completion()
         .compose(

@@ -2,6 +2,7 @@ package io.cup.api;
 
 import io.cup.bus.Addresses;
 import io.cup.bus.Empty;
+import io.cup.cluster.ClusterMembership;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
@@ -10,16 +11,19 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Liveness, readiness and metrics. Liveness only says the HTTP verticle answers; readiness asks the
  * repository fetcher whether the clone is there (a clone whose last fetch failed still serves
- * reads, so it stays ready); metrics renders the process registry in Prometheus text format.
+ * reads, so it stays ready) and, on a cluster, whether this node is a member of it; metrics renders
+ * the process registry in Prometheus text format.
  */
 final class HealthApi {
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final String TEXT = "text/plain; charset=utf-8";
 
   private final BusClient bus;
+  private final ClusterMembership membership;
 
-  HealthApi(BusClient bus) {
+  HealthApi(BusClient bus, ClusterMembership membership) {
     this.bus = bus;
+    this.membership = membership;
   }
 
   void live(RoutingContext ctx) {
@@ -27,6 +31,15 @@ final class HealthApi {
   }
 
   void ready(RoutingContext ctx) {
+    if (!membership.joined()) {
+      Reply.send(
+          ctx,
+          Future.failedFuture(
+              StatusException.unavailable(
+                  "not ready: this node is not a member of its cluster",
+                  StatusException.REMOTE_RETRY_AFTER_SECONDS)));
+      return;
+    }
     Reply.send(
         ctx,
         bus.request(Addresses.REPOSITORY_STATUS, Empty.INSTANCE, bus.timeouts().status())

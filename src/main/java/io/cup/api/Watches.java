@@ -99,7 +99,7 @@ final class Watches {
   }
 
   Future<Void> start() {
-    consumer = Addresses.EVENTS_RESOURCE.consume(vertx.eventBus(), this::onEvent);
+    consumer = Addresses.EVENTS_RESOURCE.consumeOnNode(vertx.eventBus(), this::onEvent);
     bookmarkTimer = vertx.setPeriodic(bookmarkMillis, id -> bookmarks());
     return consumer.completion();
   }

@@ -196,11 +196,17 @@ final class WebhookApi {
           return act(event)
               .compose(
                   done ->
-                      key != null && done.remember()
-                          ? remember(key).map(done)
+                      key != null
+                          ? (done.remember() ? remember(key) : forget(key)).map(done)
                           : Future.succeededFuture(done))
               .onSuccess(done -> log(event, done.message()))
-              .onFailure(e -> log(event, "failed: " + StatusException.from(e).getMessage()))
+              .onFailure(
+                  e -> {
+                    log(event, "failed: " + StatusException.from(e).getMessage());
+                    if (key != null) {
+                      forget(key);
+                    }
+                  })
               .map(Outcome::message);
         });
   }
@@ -224,6 +230,17 @@ final class WebhookApi {
         .recover(
             e -> {
               LOG.warn("cannot remember webhook delivery {}: {}", key, e.getMessage());
+              return Future.succeededFuture();
+            });
+  }
+
+  /** A delivery that was not handled may come again; failing to say so is logged, no worse. */
+  private Future<Void> forget(String key) {
+    return deliveries
+        .forget(key)
+        .recover(
+            e -> {
+              LOG.warn("cannot forget webhook delivery {}: {}", key, e.getMessage());
               return Future.succeededFuture();
             });
   }

@@ -8,8 +8,8 @@ import io.vertx.core.Future;
  *
  * <p>One per server, shared by every API verticle instance: the launcher creates it, hands it to
  * each instance it deploys, and keeps it for the server's life. {@link RecentWebhookDeliveries}
- * remembers deliveries in this process; a record shared by every node of a cluster implements the
- * same contract.
+ * remembers deliveries in this process; {@link ClusterWebhookDeliveries}, shared by every node of a
+ * cluster, implements the same contract.
  */
 public interface WebhookDeliveries {
   /** Whether the delivery {@code key} was handled already (and is still remembered). */
@@ -17,4 +17,13 @@ public interface WebhookDeliveries {
 
   /** Remembers that the delivery {@code key} was handled successfully. */
   Future<Void> remember(String key);
+
+  /**
+   * The delivery {@code key}, asked about with {@link #handled}, was not handled after all (it
+   * failed, or its outcome is not to be remembered): a redelivery acts again. Only an
+   * implementation whose {@link #handled} claims the key has anything to undo.
+   */
+  default Future<Void> forget(String key) {
+    return Future.succeededFuture();
+  }
 }

@@ -173,7 +173,7 @@ public final class Addresses {
    * reconciler; no handler when no SCM is configured.
    */
   public static final BusAddress<PullRequestChange, PullRequestOutcome> SCM_PULL_REQUEST =
-      BusAddress.of(
+      BusAddress.clusterWide(
           "cup.scm.pull-request",
           PullRequestChange.class,
           PullRequestChange::fromJson,
@@ -185,7 +185,7 @@ public final class Addresses {
    * its URL); the reconciler keeps retrying on its own when this fails. Only with a hosted SCM.
    */
   public static final BusAddress<ProposalAction, Proposal> SCM_OPEN =
-      BusAddress.of(
+      BusAddress.clusterWide(
           "cup.scm.open",
           ProposalAction.class,
           ProposalAction::fromJson,
@@ -194,7 +194,7 @@ public final class Addresses {
 
   /** Merge an open proposal's pull or merge request on the SCM. */
   public static final BusAddress<ProposalAction, Proposal> SCM_MERGE =
-      BusAddress.of(
+      BusAddress.clusterWide(
           "cup.scm.merge",
           ProposalAction.class,
           ProposalAction::fromJson,
@@ -203,7 +203,7 @@ public final class Addresses {
 
   /** Close an open proposal's pull or merge request on the SCM. */
   public static final BusAddress<ProposalAction, Proposal> SCM_CLOSE =
-      BusAddress.of(
+      BusAddress.clusterWide(
           "cup.scm.close",
           ProposalAction.class,
           ProposalAction::fromJson,

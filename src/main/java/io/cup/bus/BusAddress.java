@@ -25,13 +25,16 @@ public final class BusAddress<Q extends BusMessage, R extends BusMessage> {
   private final Function<JsonObject, Q> readRequest;
   private final Class<R> replyType;
   private final Function<JsonObject, R> readReply;
+  private final boolean clusterWide;
 
   private BusAddress(
       String name,
       Class<Q> requestType,
       Function<JsonObject, Q> readRequest,
       Class<R> replyType,
-      Function<JsonObject, R> readReply) {
+      Function<JsonObject, R> readReply,
+      boolean clusterWide) {
+    this.clusterWide = clusterWide;
     this.name = Objects.requireNonNull(name, "name");
     this.requestType = Objects.requireNonNull(requestType, "requestType");
     this.readRequest = Objects.requireNonNull(readRequest, "readRequest");
@@ -39,14 +42,40 @@ public final class BusAddress<Q extends BusMessage, R extends BusMessage> {
     this.readReply = Objects.requireNonNull(readReply, "readReply");
   }
 
-  /** An address named {@code name}: requests {@code requestType}, replies {@code replyType}. */
+  /**
+   * A node-local address named {@code name}: requests {@code requestType}, replies {@code
+   * replyType}. Its handlers register with {@code localConsumer}, so on a clustered bus a request
+   * is answered by a verticle of the node that sent it (the one whose clone it is about), never
+   * routed to another node's.
+   */
   static <Q extends BusMessage, R extends BusMessage> BusAddress<Q, R> of(
       String name,
       Class<Q> requestType,
       Function<JsonObject, Q> readRequest,
       Class<R> replyType,
       Function<JsonObject, R> readReply) {
-    return new BusAddress<>(name, requestType, readRequest, replyType, readReply);
+    return new BusAddress<>(name, requestType, readRequest, replyType, readReply, false);
+  }
+
+  /**
+   * A cluster-wide address: its handler registers with the clustered bus, so a request from any
+   * node reaches it (the proposal reconciler's, which one node of the cluster owns at a time).
+   */
+  static <Q extends BusMessage, R extends BusMessage> BusAddress<Q, R> clusterWide(
+      String name,
+      Class<Q> requestType,
+      Function<JsonObject, Q> readRequest,
+      Class<R> replyType,
+      Function<JsonObject, R> readReply) {
+    return new BusAddress<>(name, requestType, readRequest, replyType, readReply, true);
+  }
+
+  /**
+   * Whether a request may be answered by another node of a cluster ({@link #clusterWide}); false:
+   * only by the sending node's own handlers.
+   */
+  public boolean isClusterWide() {
+    return clusterWide;
   }
 
   /** The address as the bus knows it, {@code cup.…}. */
@@ -78,10 +107,14 @@ public final class BusAddress<Q extends BusMessage, R extends BusMessage> {
 
   /**
    * Answers this address with {@code handler}: a request that cannot be read fails with 400, a
-   * handler that throws or whose future fails answers that failure as a status.
+   * handler that throws or whose future fails answers that failure as a status. A node-local
+   * address registers with {@code localConsumer} (on a bus that is not clustered the two are the
+   * same).
    */
   public MessageConsumer<JsonObject> consume(EventBus bus, Function<Q, Future<R>> handler) {
-    return bus.consumer(name, message -> answer(message, handler));
+    return clusterWide
+        ? bus.consumer(name, message -> answer(message, handler))
+        : bus.localConsumer(name, message -> answer(message, handler));
   }
 
   private void answer(Message<JsonObject> message, Function<Q, Future<R>> handler) {

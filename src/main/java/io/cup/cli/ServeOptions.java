@@ -406,4 +406,66 @@ final class ServeOptions {
           "Addresses bridge clients may send or publish to (default: none, the bridges are"
               + " outbound only); never cup.* or __vertx.*.")
   String bridgeInbound;
+
+  @Option(
+      names = "--cluster",
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "true|false",
+      description =
+          "Run as one node of several on Vert.x's clustered event bus (Hazelcast): each node keeps"
+              + " its own clone and serves the API; one node at a time opens pull requests and"
+              + " replays proposals. Off: one JVM, as always.")
+  boolean cluster;
+
+  @Option(
+      names = "--cluster-host",
+      paramLabel = "HOST",
+      description =
+          "The address this node binds and advertises to the other members (Hazelcast and the"
+              + " clustered event bus).")
+  String clusterHost;
+
+  @Option(
+      names = "--cluster-port",
+      paramLabel = "PORT",
+      defaultValue = "5701",
+      description = "The Hazelcast member port (default ${DEFAULT-VALUE}).")
+  String clusterPort;
+
+  @Option(
+      names = "--cluster-members",
+      paramLabel = "HOST:PORT,…",
+      description = "Members to join over TCP/IP (Hazelcast member addresses).")
+  String clusterMembers;
+
+  @Option(
+      names = "--cluster-kubernetes-service-dns",
+      paramLabel = "NAME",
+      description =
+          "On Kubernetes: the DNS name of a headless Service whose pods are the members (such as"
+              + " cup-cluster.default.svc.cluster.local).")
+  String clusterKubernetesServiceDns;
+
+  @Option(
+      names = "--cluster-name",
+      paramLabel = "NAME",
+      defaultValue = "cup",
+      description =
+          "The cluster's name; nodes of another name never join it (default ${DEFAULT-VALUE}).")
+  String clusterName;
+
+  @Option(
+      names = "--cluster-bus-port",
+      paramLabel = "PORT",
+      defaultValue = "0",
+      description = "The clustered event bus's own TCP port (default 0: a free port).")
+  String clusterBusPort;
+
+  @Option(
+      names = "--cluster-bus-public-host",
+      paramLabel = "HOST",
+      description =
+          "The host other nodes reach this node's event bus at (default: --cluster-host).")
+  String clusterBusPublicHost;
 }

@@ -28,6 +28,10 @@ import static io.cup.config.ServerOptions.API_WATCH_BOOKMARK_INTERVAL;
 import static io.cup.config.ServerOptions.API_WEBHOOK_SECRET_FILE;
 import static io.cup.config.ServerOptions.BRIDGE_SOCKJS;
 import static io.cup.config.ServerOptions.BRIDGE_TCP_ADDRESS;
+import static io.cup.config.ServerOptions.CLUSTER;
+import static io.cup.config.ServerOptions.CLUSTER_BUS_PORT;
+import static io.cup.config.ServerOptions.CLUSTER_MEMBERS;
+import static io.cup.config.ServerOptions.CLUSTER_PORT;
 import static io.cup.config.ServerOptions.DEMO;
 import static io.cup.config.ServerOptions.MAX_BODY_BYTES;
 import static io.cup.config.ServerOptions.VERTICLES;
@@ -36,6 +40,7 @@ import io.cup.bus.SourceKind;
 import io.cup.config.AccessSettings;
 import io.cup.config.BridgeSettings;
 import io.cup.config.ByteSize;
+import io.cup.config.ClusterSettings;
 import io.cup.config.GoDuration;
 import io.cup.config.HttpSettings;
 import io.cup.config.InvalidServerConfigException;
@@ -133,7 +138,8 @@ final class ServerConfigFromOptions {
         .scm(scmSettings(scm))
         .access(accessSettings())
         .http(httpSettings(bookmarks))
-        .bridges(bridgeSettings());
+        .bridges(bridgeSettings())
+        .cluster(clusterSettings());
     ServerConfig server;
     try {
       server = config.build();
@@ -200,6 +206,54 @@ final class ServerConfigFromOptions {
               + ScmSettings.TOKEN_ENV
               + " or --api-git-scm-token-file");
     }
+  }
+
+  /**
+   * The cluster options: ports are numbers in range, members are {@code host:port}; that they go
+   * with {@code --cluster} is the builder's check.
+   */
+  private ClusterSettings clusterSettings() {
+    checkBooleanFromSources(CLUSTER);
+    int port = port(CLUSTER_PORT, options.clusterPort, 1);
+    int busPort = port(CLUSTER_BUS_PORT, options.clusterBusPort, 0);
+    List<String> members =
+        blank(options.clusterMembers)
+            ? List.of()
+            : Arrays.stream(options.clusterMembers.split(","))
+                .map(String::strip)
+                .filter(m -> !m.isEmpty())
+                .toList();
+    for (String member : members) {
+      int colon = member.lastIndexOf(':');
+      if (colon <= 0 || colon == member.length() - 1) {
+        throw errors.invalid(CLUSTER_MEMBERS, "\"" + member + "\" is not host:port");
+      }
+      port(CLUSTER_MEMBERS, member.substring(colon + 1), 1);
+    }
+    return new ClusterSettings(
+        options.cluster,
+        blank(options.clusterHost) ? null : options.clusterHost.strip(),
+        port,
+        members,
+        blank(options.clusterKubernetesServiceDns)
+            ? null
+            : options.clusterKubernetesServiceDns.strip(),
+        blank(options.clusterName) ? null : options.clusterName.strip(),
+        busPort,
+        blank(options.clusterBusPublicHost) ? null : options.clusterBusPublicHost.strip());
+  }
+
+  private int port(String option, String value, int lowest) {
+    int port;
+    try {
+      port = Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw errors.invalid(option, "\"" + value + "\" is not a port number");
+    }
+    if (port < lowest || port > 65_535) {
+      throw errors.invalid(option, "port " + port + " is not between " + lowest + " and 65535");
+    }
+    return port;
   }
 
   /** Identity and access: the files named exist; how they go together is the builder's check. */

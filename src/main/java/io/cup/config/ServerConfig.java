@@ -29,6 +29,12 @@ import static io.cup.config.ServerOptions.API_WASM_MAX_BODY_BYTES;
 import static io.cup.config.ServerOptions.API_WATCH_BOOKMARK_INTERVAL;
 import static io.cup.config.ServerOptions.BRIDGE_INBOUND;
 import static io.cup.config.ServerOptions.BRIDGE_TCP_ADDRESS;
+import static io.cup.config.ServerOptions.CLUSTER;
+import static io.cup.config.ServerOptions.CLUSTER_BUS_PORT;
+import static io.cup.config.ServerOptions.CLUSTER_BUS_PUBLIC_HOST;
+import static io.cup.config.ServerOptions.CLUSTER_HOST;
+import static io.cup.config.ServerOptions.CLUSTER_KUBERNETES_SERVICE_DNS;
+import static io.cup.config.ServerOptions.CLUSTER_MEMBERS;
 import static io.cup.config.ServerOptions.DEMO;
 import static io.cup.config.ServerOptions.MAX_BODY_BYTES;
 
@@ -85,6 +91,8 @@ import org.eclipse.jgit.transport.URIish;
  *     controller; larger ones are 413 before any WASM runs
  * @param bridges the event-bus bridges ({@link BridgeSettings#DEFAULT}: SockJS on the API's port,
  *     no TCP bridge, outbound only)
+ * @param cluster several nodes on Vert.x's Hazelcast cluster ({@link ClusterSettings#NONE}: one
+ *     JVM)
  */
 public record ServerConfig(
     String host,
@@ -110,7 +118,8 @@ public record ServerConfig(
     HttpSettings http,
     long proposalRetentionMillis,
     long wasmMaxBodyBytes,
-    BridgeSettings bridges) {
+    BridgeSettings bridges,
+    ClusterSettings cluster) {
 
   public static final int DEFAULT_PORT = 8181;
   // SourceKind.GIT.wire(), spelt out: picocli's annotations need a compile-time constant
@@ -149,6 +158,7 @@ public record ServerConfig(
     }
     wasmMaxBodyBytes = wasmMaxBodyBytes <= 0 ? DEFAULT_WASM_MAX_BODY_BYTES : wasmMaxBodyBytes;
     bridges = bridges == null ? BridgeSettings.DEFAULT : bridges;
+    cluster = cluster == null ? ClusterSettings.NONE : cluster;
   }
 
   /** A builder with the defaults of {@link #fromJson} (and of the command line's flags). */
@@ -183,6 +193,7 @@ public record ServerConfig(
     b.proposalRetention = Duration.ofMillis(proposalRetentionMillis);
     b.wasmMaxBodyBytes = wasmMaxBodyBytes;
     b.bridges = bridges;
+    b.cluster = cluster;
     return b;
   }
 
@@ -249,7 +260,8 @@ public record ServerConfig(
         .put("http", http.toJson())
         .put("proposalRetentionMillis", proposalRetentionMillis)
         .put("wasmMaxBodyBytes", wasmMaxBodyBytes)
-        .put("bridges", bridges.toJson());
+        .put("bridges", bridges.toJson())
+        .put("cluster", cluster.toJson());
   }
 
   /**
@@ -282,7 +294,8 @@ public record ServerConfig(
         HttpSettings.fromJson(json.getJsonObject("http")),
         json.getLong("proposalRetentionMillis", 0L),
         json.getLong("wasmMaxBodyBytes", DEFAULT_WASM_MAX_BODY_BYTES),
-        BridgeSettings.fromJson(json.getJsonObject("bridges")));
+        BridgeSettings.fromJson(json.getJsonObject("bridges")),
+        ClusterSettings.fromJson(json.getJsonObject("cluster")));
   }
 
   /** What is served, as the closed set it is: {@link #source()} read as a {@link SourceKind}. */
@@ -325,8 +338,15 @@ public record ServerConfig(
     private Duration proposalRetention = Duration.ZERO;
     private long wasmMaxBodyBytes = DEFAULT_WASM_MAX_BODY_BYTES;
     private BridgeSettings bridges = BridgeSettings.DEFAULT;
+    private ClusterSettings cluster = ClusterSettings.NONE;
 
     private Builder() {}
+
+    /** Cluster settings ({@link ClusterSettings#NONE}, the default: one JVM). */
+    public Builder cluster(ClusterSettings settings) {
+      this.cluster = settings == null ? ClusterSettings.NONE : settings;
+      return this;
+    }
 
     /** Listen host; null or "" listens on all interfaces. */
     public Builder host(String host) {
@@ -509,6 +529,7 @@ public record ServerConfig(
       if (!proposalRetention.isZero() && proposalRetention.toMillis() < 1) {
         throw invalidValue(API_PROPOSAL_RETENTION, "must be 0 or at least 1ms");
       }
+      checkCluster(kind);
       String branch = branch();
       String remote = gitRepo;
       String resources = resourcesDir;
@@ -573,7 +594,8 @@ public record ServerConfig(
           checkedHttp,
           proposalRetention.toMillis(),
           wasmMaxBodyBytes,
-          bridges);
+          bridges,
+          cluster);
     }
 
     /**
@@ -600,6 +622,43 @@ public record ServerConfig(
                   + "\" is internal: Cup's own addresses (cup.*) and Vert.x's (__vertx.*) are"
                   + " never open to bridge clients");
         }
+      }
+    }
+
+    /**
+     * The cluster options need {@code --cluster}, and a cluster serves a Git remote (every node
+     * keeps its own clone of it): a local directory has no remote the nodes could share.
+     */
+    private void checkCluster(SourceKind kind) {
+      if (!cluster.enabled()) {
+        String stray =
+            !cluster.members().isEmpty()
+                ? CLUSTER_MEMBERS
+                : cluster.kubernetesServiceDns() != null
+                    ? CLUSTER_KUBERNETES_SERVICE_DNS
+                    : cluster.host() != null
+                        ? CLUSTER_HOST
+                        : cluster.busPort() != 0
+                            ? CLUSTER_BUS_PORT
+                            : cluster.busPublicHost() != null ? CLUSTER_BUS_PUBLIC_HOST : null;
+        if (stray != null) {
+          throw conflict("--" + stray + " needs --cluster", stray, CLUSTER);
+        }
+        return;
+      }
+      if (kind != SourceKind.GIT) {
+        throw conflict(
+            "--cluster serves a Git remote (each node keeps its own clone); it cannot be combined"
+                + " with --api-source local",
+            CLUSTER,
+            API_SOURCE);
+      }
+      if (!cluster.members().isEmpty() && cluster.kubernetesServiceDns() != null) {
+        throw conflict(
+            "--cluster-members and --cluster-kubernetes-service-dns are two ways to find members;"
+                + " give one",
+            CLUSTER_MEMBERS,
+            CLUSTER_KUBERNETES_SERVICE_DNS);
       }
     }
 

@@ -69,6 +69,14 @@ public final class ServerOptions {
   public static final String BRIDGE_TCP_ADDRESS = "bridge-tcp-address";
   public static final String BRIDGE_SOCKJS = "bridge-sockjs";
   public static final String BRIDGE_INBOUND = "bridge-inbound";
+  public static final String CLUSTER = "cluster";
+  public static final String CLUSTER_HOST = "cluster-host";
+  public static final String CLUSTER_PORT = "cluster-port";
+  public static final String CLUSTER_MEMBERS = "cluster-members";
+  public static final String CLUSTER_KUBERNETES_SERVICE_DNS = "cluster-kubernetes-service-dns";
+  public static final String CLUSTER_NAME = "cluster-name";
+  public static final String CLUSTER_BUS_PORT = "cluster-bus-port";
+  public static final String CLUSTER_BUS_PUBLIC_HOST = "cluster-bus-public-host";
 
   /** Every option that the YAML file may set ({@link #CONFIG} names the file itself). */
   public static final List<String> FILE_KEYS =
@@ -120,7 +128,15 @@ public final class ServerOptions {
           API_PROPOSAL_RETENTION,
           BRIDGE_TCP_ADDRESS,
           BRIDGE_SOCKJS,
-          BRIDGE_INBOUND);
+          BRIDGE_INBOUND,
+          CLUSTER,
+          CLUSTER_HOST,
+          CLUSTER_PORT,
+          CLUSTER_MEMBERS,
+          CLUSTER_KUBERNETES_SERVICE_DNS,
+          CLUSTER_NAME,
+          CLUSTER_BUS_PORT,
+          CLUSTER_BUS_PUBLIC_HOST);
 
   public static final String DEFAULT_ADDRESS = ":8181";
   public static final String DEFAULT_SOURCE = ServerConfig.DEFAULT_SOURCE;

@@ -13,6 +13,7 @@ import io.cup.bus.ResourceEvents;
 import io.cup.bus.ResourceRef;
 import io.cup.bus.ResourceReply;
 import io.cup.bus.ResourceRequest;
+import io.cup.cluster.OncePerCluster;
 import io.cup.config.ConfigurationException;
 import io.cup.config.ResourceConfiguration;
 import io.cup.config.ResourceConfigurationLoader;
@@ -116,6 +117,7 @@ public final class ControllerVerticle extends VerticleBase {
   private final ResourceHistory history = new ResourceHistory();
   private ResourceConfiguration resources;
   private Controllers controllers;
+  private OncePerCluster once;
 
   /**
    * @param source the served repository, read only
@@ -168,6 +170,7 @@ public final class ControllerVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    once = new OncePerCluster(vertx);
     EventBus bus = vertx.eventBus();
     List<Future<Void>> consumers = new ArrayList<>();
     if (serves.reads()) {
@@ -494,8 +497,20 @@ public final class ControllerVerticle extends VerticleBase {
           .sorted(Comparator.comparing(ServedResource::key))
           .forEach(served -> events.addAll(events(served, from, to)));
     }
-    events.forEach(e -> Addresses.EVENTS_RESOURCE.publish(vertx.eventBus(), e));
-    return Future.succeededFuture(new ChangesPublished(events.size()));
+    // this node's watches follow this node's clone; the cluster hears a move's events once, from
+    // the first node that claims the move (the reply waits for that, so moves stay in order)
+    events.forEach(e -> Addresses.EVENTS_RESOURCE.publishOnNode(vertx.eventBus(), e));
+    if (events.isEmpty()) {
+      return Future.succeededFuture(new ChangesPublished(0));
+    }
+    return once.first("resource:" + moved.from() + ".." + moved.to())
+        .map(
+            first -> {
+              if (first) {
+                events.forEach(e -> Addresses.EVENTS_RESOURCE.publish(vertx.eventBus(), e));
+              }
+              return new ChangesPublished(events.size());
+            });
   }
 
   private List<ResourceEvent> events(ServedResource served, RevisionView from, RevisionView to) {

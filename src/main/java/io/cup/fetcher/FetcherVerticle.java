@@ -5,6 +5,7 @@ import io.cup.bus.Empty;
 import io.cup.bus.HeadMoved;
 import io.cup.bus.RepositoryStatus;
 import io.cup.bus.SourceKind;
+import io.cup.cluster.OncePerCluster;
 import io.cup.config.ServerConfig;
 import io.cup.git.DirectorySource;
 import io.cup.git.FetchOutcome;
@@ -39,9 +40,14 @@ import org.slf4j.LoggerFactory;
  *       fetch is a 503).
  *   <li>Git source: clones or opens the repository on start, then fetches every {@code
  *       pollIntervalMillis} (the next poll is scheduled when the previous one ends).
- *   <li>When the tracked branch moves it publishes {@link HeadMoved} on {@link
+ *   <li>When the tracked branch moves it announces {@link HeadMoved} on {@link
  *       Addresses#EVENTS_HEAD} and sends it to {@link Addresses#CONTROLLER_CHANGES}. The first
  *       clone at start is not a move; a clone made later (the remote was down at start) is.
+ *   <li>On a cluster every node's fetcher sees every move in its own clone, and announces it on its
+ *       node; only the first node that claims the move ({@link OncePerCluster}) publishes it on the
+ *       cluster-wide address. A fetcher also fetches at once when it hears another node's head move
+ *       or proposal event (coalesced: one fetch waiting at most), so a push that reached one node
+ *       (webhook, poll, a merge through Cup) reaches every node's clone within a fetch.
  *   <li>Local source: nothing to fetch; ready at once when the directory exists.
  * </ul>
  */
@@ -62,11 +68,18 @@ public final class FetcherVerticle extends VerticleBase {
   /** The last {@code cup.controller.changes} request sent: the next waits for it. */
   private Future<?> announcing = Future.succeededFuture();
 
+  /** The last cluster-wide claim of a head move: the next waits for it. */
+  private Future<?> announcingHead = Future.succeededFuture();
+
   private final GitClone git;
   private final DirectorySource local;
   private FetchMetrics metrics;
   private long pollTimer = -1;
   private boolean stopped;
+  private OncePerCluster once;
+
+  /** A fetch asked for by another node's event waits to run; more such events join it. */
+  private volatile boolean followPending;
 
   // Written only by the ordered blocking fetch tasks, read by the status handler.
   private volatile long lastFetch;
@@ -96,6 +109,16 @@ public final class FetcherVerticle extends VerticleBase {
     MessageConsumer<JsonObject> status = Addresses.REPOSITORY_STATUS.consume(bus, this::status);
     MessageConsumer<JsonObject> fetch = Addresses.REPOSITORY_FETCH.consume(bus, this::fetchNow);
     Future<Void> registered = Future.all(status.completion(), fetch.completion()).mapEmpty();
+    once = new OncePerCluster(vertx);
+    if (git != null && vertx.isClustered()) {
+      MessageConsumer<JsonObject> moves =
+          Addresses.EVENTS_HEAD.consume(bus, moved -> follow(moved.to()));
+      MessageConsumer<JsonObject> proposals =
+          Addresses.EVENTS_PROPOSAL.consume(bus, event -> follow(null));
+      registered =
+          registered.compose(
+              v -> Future.all(moves.completion(), proposals.completion()).mapEmpty());
+    }
     if (local != null) {
       LOG.info("serving the local directory {}; nothing to fetch", local.root());
       return registered;
@@ -139,6 +162,30 @@ public final class FetcherVerticle extends VerticleBase {
         .executeBlocking(() -> fetch(false))
         .onSuccess(this::announce)
         .map(outcome -> currentStatus());
+  }
+
+  /**
+   * Another node saw the remote change (its head moved to {@code head}, or it wrote a proposal
+   * record, {@code head} null): fetch now, unless this clone has that head already or a fetch asked
+   * for this way has not started yet. A failure waits for the next poll.
+   */
+  private void follow(String head) {
+    if (stopped || followPending) {
+      return;
+    }
+    followPending = true;
+    vertx
+        .executeBlocking(
+            () -> {
+              followPending = false;
+              ObjectId current = git.isOpen() ? git.head() : null;
+              if (head != null && current != null && current.name().equals(head)) {
+                return null;
+              }
+              return fetch(false);
+            })
+        .onSuccess(this::announce)
+        .onFailure(e -> LOG.debug("fetch after another node's event failed: {}", e.getMessage()));
   }
 
   private void schedulePoll() {
@@ -223,7 +270,19 @@ public final class FetcherVerticle extends VerticleBase {
       return;
     }
     EventBus bus = vertx.eventBus();
-    Addresses.EVENTS_HEAD.publish(bus, moved);
+    // this node's own consumers hear its clone move at once, before its resource events; the
+    // cluster hears each move once, from the first node that claims it, in this node's order
+    Addresses.EVENTS_HEAD.publishOnNode(bus, moved);
+    announcingHead =
+        announcingHead.eventually(
+            () ->
+                once.first("head:" + moved.from() + ".." + moved.to())
+                    .onSuccess(
+                        first -> {
+                          if (first) {
+                            Addresses.EVENTS_HEAD.publish(bus, moved);
+                          }
+                        }));
     // one move at a time: the events of a move are published before those of the next, which is
     // what watchers rely on. The next is sent once the previous answered; the send timeout is the
     // time the controllers may take (the default 30 s was shorter, so a slow move let the next one

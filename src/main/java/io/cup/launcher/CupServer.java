@@ -4,6 +4,7 @@ import io.cup.bus.Addresses;
 import io.cup.bus.Empty;
 import io.cup.bus.RepositoryStatus;
 import io.cup.bus.SourceKind;
+import io.cup.cluster.ClusterMembership;
 import io.cup.config.ConfigurationException;
 import io.cup.config.Demo;
 import io.cup.config.ResourceConfiguration;
@@ -79,7 +80,15 @@ public final class CupServer {
    * @param verticlesDir directory of verticle descriptors, or null for the packaged ones
    */
   public static Future<CupServer> start(ServerConfig config, Path verticlesDir) {
-    return start(Vertx.vertx(), true, config, verticlesDir);
+    if (!config.cluster().enabled()) {
+      return start(Vertx.vertx(), true, config, verticlesDir, ClusterMembership.NONE);
+    }
+    // a node that cannot join fails its start; Vert.x's clustered build has closed what it made
+    return ClusterNode.join(config.cluster())
+        .compose(
+            node ->
+                start(node.vertx(), true, config, verticlesDir, node)
+                    .onFailure(failed -> node.close()));
   }
 
   /**
@@ -89,18 +98,22 @@ public final class CupServer {
    * @param verticlesDir directory of verticle descriptors, or null for the packaged ones
    */
   public static Future<CupServer> start(Vertx vertx, ServerConfig config, Path verticlesDir) {
-    return start(vertx, false, config, verticlesDir);
+    return start(vertx, false, config, verticlesDir, ClusterMembership.NONE);
   }
 
   private static Future<CupServer> start(
-      Vertx vertx, boolean ownsVertx, ServerConfig config, Path verticlesDir) {
+      Vertx vertx,
+      boolean ownsVertx,
+      ServerConfig config,
+      Path verticlesDir,
+      ClusterMembership membership) {
     List<String> deployed = Collections.synchronizedList(new ArrayList<>());
     // Completed outside Vert.x's contexts: a failed start closes the instance those contexts
     // belong to, and the caller must still hear about it.
     Promise<CupServer> started = Promise.promise();
     List<ServerState> made = new ArrayList<>(1);
     vertx
-        .executeBlocking(() -> prepare(config, verticlesDir))
+        .executeBlocking(() -> prepare(vertx, config, verticlesDir, membership))
         .onSuccess(prepared -> made.add(prepared.state()))
         .compose(
             prepared ->
@@ -131,7 +144,8 @@ public final class CupServer {
   private record Prepared(
       ResourceConfiguration resources, List<VerticleDescriptor> descriptors, ServerState state) {}
 
-  private static Prepared prepare(ServerConfig config, Path verticlesDir) {
+  private static Prepared prepare(
+      Vertx vertx, ServerConfig config, Path verticlesDir, ClusterMembership membership) {
     Path dataDir = Path.of(config.dataDir());
     try {
       Files.createDirectories(dataDir);
@@ -155,7 +169,7 @@ public final class CupServer {
     List<VerticleDescriptor> descriptors = VerticleDescriptors.load(verticlesDir);
     ServerState state;
     try {
-      state = ServerState.of(config);
+      state = ServerState.of(vertx, config, membership);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }

@@ -1,9 +1,11 @@
 package io.cup.launcher;
 
 import io.cup.api.ApiVerticle;
+import io.cup.api.ClusterWebhookDeliveries;
 import io.cup.api.RecentWebhookDeliveries;
 import io.cup.api.WebhookDeliveries;
 import io.cup.bus.SourceKind;
+import io.cup.cluster.ClusterMembership;
 import io.cup.config.ServerConfig;
 import io.cup.controllers.ControllerVerticle;
 import io.cup.controllers.WasmModules;
@@ -15,6 +17,7 @@ import io.cup.git.Source;
 import io.cup.proposals.PublisherVerticle;
 import io.cup.proposals.ReconcilerVerticle;
 import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -32,7 +35,11 @@ import java.util.function.Supplier;
  *   <li>The index of file changes ({@link LastChanges}) and the compiled WASM modules ({@link
  *       WasmModules}), shared by every controller worker instance (reads and writes).
  *   <li>The webhook deliveries already handled ({@link WebhookDeliveries}), shared by every API
- *       instance.
+ *       instance: in this process ({@link RecentWebhookDeliveries}), or, on a cluster, in a
+ *       cluster-wide map ({@link ClusterWebhookDeliveries}) so a delivery is handled once per
+ *       cluster.
+ *   <li>On a cluster, the node's view of it ({@link ClusterMembership}), for readiness and metrics;
+ *       closed by {@link #close()}.
  * </ul>
  */
 final class ServerState implements AutoCloseable {
@@ -40,12 +47,19 @@ final class ServerState implements AutoCloseable {
   private final DirectorySource directory;
   private final LastChanges lastChanges = new LastChanges();
   private final WasmModules wasmModules = new WasmModules();
-  private final WebhookDeliveries webhookDeliveries = new RecentWebhookDeliveries();
+  private final WebhookDeliveries webhookDeliveries;
+  private final ClusterMembership membership;
   private final Map<String, Supplier<Deployable>> verticles;
 
-  private ServerState(GitClone clone, DirectorySource directory) {
+  private ServerState(
+      Vertx vertx, GitClone clone, DirectorySource directory, ClusterMembership membership) {
     this.clone = clone;
     this.directory = directory;
+    this.membership = membership;
+    this.webhookDeliveries =
+        membership.clustered()
+            ? new ClusterWebhookDeliveries(vertx)
+            : new RecentWebhookDeliveries();
     this.verticles =
         Map.of(
             FetcherVerticle.class.getName(),
@@ -57,7 +71,7 @@ final class ServerState implements AutoCloseable {
             ReconcilerVerticle.class.getName(),
             () -> new ReconcilerVerticle(source()),
             ApiVerticle.class.getName(),
-            () -> new ApiVerticle(webhookDeliveries));
+            () -> new ApiVerticle(webhookDeliveries, membership));
   }
 
   /**
@@ -69,6 +83,14 @@ final class ServerState implements AutoCloseable {
    * @throws IllegalArgumentException for an unknown source or a missing setting, naming it
    */
   static ServerState of(ServerConfig cfg) {
+    return of(null, cfg, ClusterMembership.NONE);
+  }
+
+  /**
+   * As {@link #of(ServerConfig)}, for a node of a cluster when {@code membership} is clustered
+   * ({@code vertx}, the clustered instance, holds the cluster-wide webhook deliveries).
+   */
+  static ServerState of(Vertx vertx, ServerConfig cfg, ClusterMembership membership) {
     SourceKind kind;
     try {
       kind = cfg.sourceKind();
@@ -77,8 +99,8 @@ final class ServerState implements AutoCloseable {
           "unknown source " + cfg.source() + " (expected git or local)", unknown);
     }
     return switch (kind) {
-      case GIT -> new ServerState(GitClone.create(cfg), null);
-      case LOCAL -> new ServerState(null, DirectorySource.create(cfg));
+      case GIT -> new ServerState(vertx, GitClone.create(cfg), null, membership);
+      case LOCAL -> new ServerState(vertx, null, DirectorySource.create(cfg), membership);
     };
   }
 
@@ -100,6 +122,9 @@ final class ServerState implements AutoCloseable {
   public void close() {
     if (clone != null) {
       clone.close();
+    }
+    if (membership instanceof ClusterNode node) {
+      node.close();
     }
   }
 }

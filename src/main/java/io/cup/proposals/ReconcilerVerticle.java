@@ -1,7 +1,9 @@
 package io.cup.proposals;
 
 import io.cup.bus.Addresses;
+import io.cup.bus.Empty;
 import io.cup.bus.Proposal;
+import io.cup.cluster.Ownership;
 import io.cup.config.ResourceConfigurationLoader;
 import io.cup.config.ServerConfig;
 import io.cup.git.GitSource;
@@ -9,6 +11,7 @@ import io.cup.git.Source;
 import io.cup.retry.RetryPolicy;
 import io.cup.scm.ScmClient;
 import io.cup.scm.ScmKind;
+import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -30,8 +33,12 @@ import org.slf4j.LoggerFactory;
  * verticle: SCM calls are asynchronous (Web Client) and Git reads run in {@code executeBlocking}.
  * It reads proposal records but never writes them: what it learns goes to the publisher, their one
  * writer ({@link RecordRequests}), which pushes every change with a lease and publishes the event.
- * Several nodes are safe: the leases, and the SCM itself refuses a second pull request for one
- * branch.
+ *
+ * <p>On a cluster one node's reconciler works at a time ({@link Ownership}, role {@code
+ * reconciler}): the others deploy, wait for the role and register nothing, so the cluster-wide
+ * {@code cup.scm.*} requests of every node reach the owner. A node that takes the role over sweeps
+ * at once. Should two ever act at once (a frozen owner), the leases fence the records and the SCM
+ * client finds the request a branch already has before opening one.
  *
  * <ul>
  *   <li><b>Pending → open</b> (hosted SCM only, {@link PullRequestOpener}): {@link
@@ -63,6 +70,9 @@ public final class ReconcilerVerticle extends VerticleBase {
   /** How often an open pull request is asked for its state, by default. */
   static final long DEFAULT_POLL_MILLIS = 60_000;
 
+  /** How long a fetch for a proposal another node just wrote may take. */
+  static final long FETCH_TIMEOUT_MILLIS = 30_000;
+
   private final Source source;
   private ServerConfig cfg;
   private GitSource git;
@@ -74,6 +84,7 @@ public final class ReconcilerVerticle extends VerticleBase {
   private PullRequestOutcomes outcomes;
   private ProposalReplay replay;
   private long sweepTimer = -1;
+  private Ownership ownership;
 
   /** An archive request in flight (event loop only). */
   private boolean archiving;
@@ -121,7 +132,7 @@ public final class ReconcilerVerticle extends VerticleBase {
           scm.id(),
           client.repository().path(),
           cfg.scm().url() == null ? scm.publicUrl() : cfg.scm().url());
-      PullRequestOpener.Reads current = id -> blocking(() -> current(id));
+      PullRequestOpener.Reads current = this::currentOrFetched;
       opener =
           new PullRequestOpener(
               vertx,
@@ -160,15 +171,35 @@ public final class ReconcilerVerticle extends VerticleBase {
                       git.branch(),
                       ProposalReplay.byKind(resources),
                       commentRetries);
-              return Future.all(consumers().stream().map(MessageConsumer::completion).toList());
-            })
+              if (!vertx.isClustered()) {
+                return own(interval);
+              }
+              // one node of the cluster reconciles at a time; the others wait for the role, and
+              // take it over when its owner leaves or dies
+              ownership = new Ownership(vertx, "reconciler");
+              ownership
+                  .acquire()
+                  .compose(owned -> own(interval))
+                  .onFailure(e -> LOG.error("cannot take over reconciling: {}", e.toString()));
+              return Future.succeededFuture();
+            });
+  }
+
+  /**
+   * Starts reconciling: listens to its addresses (on a cluster, the {@code cup.scm.*} requests of
+   * every node come here) and sweeps, the first sweep at once: what a previous owner left pending
+   * is picked up.
+   */
+  private Future<Void> own(long interval) {
+    return Future.all(consumers().stream().map(MessageConsumer::completion).toList())
+        .<Void>mapEmpty()
         .onSuccess(ready -> sweepTimer = vertx.setPeriodic(0, interval, id -> sweep()));
   }
 
   private List<MessageConsumer<?>> consumers() {
     EventBus bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = new ArrayList<>();
-    consumers.add(Addresses.EVENTS_HEAD.consume(bus, replay::headMoved));
+    consumers.add(Addresses.EVENTS_HEAD.consumeOnNode(bus, replay::headMoved));
     if (opener != null) {
       consumers.add(Addresses.SCM_OPEN.consume(bus, opener::openNow));
       consumers.add(Addresses.SCM_MERGE.consume(bus, outcomes::merge));
@@ -181,6 +212,9 @@ public final class ReconcilerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (ownership != null) {
+      ownership.release();
+    }
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
     }
@@ -258,6 +292,23 @@ public final class ReconcilerVerticle extends VerticleBase {
         .archive(cutoff, ARCHIVE_BATCH)
         .onFailure(e -> LOG.warn("cannot archive proposals: {}", e.getMessage()))
         .onComplete(done -> archiving = false);
+  }
+
+  /**
+   * The proposal as the clone has it. On a cluster another node's publisher may have written it a
+   * moment ago: a proposal this clone does not know yet is read again after a fetch.
+   */
+  private Future<Proposal> currentOrFetched(String id) {
+    return blocking(() -> current(id))
+        .recover(
+            missing -> {
+              if (!vertx.isClustered() || StatusException.from(missing).code() != 404) {
+                return Future.failedFuture(missing);
+              }
+              return Addresses.REPOSITORY_FETCH
+                  .request(vertx.eventBus(), Empty.INSTANCE, FETCH_TIMEOUT_MILLIS)
+                  .compose(fetched -> blocking(() -> current(id)));
+            });
   }
 
   /** The proposal as the clone has it, the clone opened first (blocking). */

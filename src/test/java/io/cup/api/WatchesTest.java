@@ -169,7 +169,7 @@ class WatchesTest {
   }
 
   private void publish(ResourceEvent event) {
-    vertx.eventBus().publish(Addresses.EVENTS_RESOURCE.name(), event.toJson());
+    vertx.eventBus().publish(Addresses.EVENTS_RESOURCE.nodeName(), event.toJson());
   }
 
   private static ResourceEvent event(

@@ -86,7 +86,10 @@ class ServerConfigTest {
             + "\"corsAllowedOrigins\":[\"https://ui.example\"]},"
             + "\"proposalRetentionMillis\":2592000000,\"wasmMaxBodyBytes\":512,"
             + "\"bridges\":{\"tcpHost\":\"127.0.0.1\",\"tcpPort\":7000,\"sockJs\":false,"
-            + "\"inbound\":[\"orders.notify\"]}}";
+            + "\"inbound\":[\"orders.notify\"]},"
+            + "\"cluster\":{\"enabled\":false,\"host\":null,\"port\":5701,\"members\":[],"
+            + "\"kubernetesServiceDns\":null,\"name\":\"cup\",\"busPort\":0,"
+            + "\"busPublicHost\":null}}";
 
     ServerConfig config = everything();
 
