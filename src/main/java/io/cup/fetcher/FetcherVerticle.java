@@ -1,6 +1,7 @@
 package io.cup.fetcher;
 
 import io.cup.bus.Addresses;
+import io.cup.bus.ChangesPublished;
 import io.cup.bus.Empty;
 import io.cup.bus.HeadMoved;
 import io.cup.bus.RepositoryStatus;
@@ -14,6 +15,7 @@ import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -21,8 +23,13 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +60,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class FetcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FetcherVerticle.class);
+
+  /** A move of at most this many first-parent commits is announced step by step. */
+  static final int MAX_STEPS = 50;
+
+  /** How long a move waits for a controller worker to listen (at start) before it is dropped. */
+  static final long NO_WORKER_WAIT_MILLIS = 30_000;
 
   /**
    * How long a move's {@code cup.controller.changes} may take, by default: the controller workers'
@@ -211,9 +224,10 @@ public final class FetcherVerticle extends VerticleBase {
 
   /**
    * Fetches (cloning when there is no clone yet) and records the outcome in the status; on {@code
-   * startup} a fresh clone is not reported as a move. Returns the move to announce, if any.
+   * startup} a fresh clone is not reported as a move. Returns the moves to announce, oldest first:
+   * none, or one per first-parent step ({@link #steps}).
    */
-  private HeadMoved fetch(boolean startup) {
+  private List<HeadMoved> fetch(boolean startup) {
     Timer.Sample sample = Timer.start(Metrics.registry());
     boolean existed;
     FetchOutcome outcome;
@@ -234,15 +248,54 @@ public final class FetcherVerticle extends VerticleBase {
     lastError = null;
     lastWarned = null;
     if (!outcome.moved() || (startup && !existed)) {
-      return null;
+      return List.of();
     }
     LOG.info(
         "tracked branch {} moved: {} -> {}",
         outcome.branch(),
         name(outcome.before()),
         name(outcome.after()));
-    return new HeadMoved(
-        outcome.branch(), nameOrNull(outcome.before()), nameOrNull(outcome.after()));
+    return steps(outcome.branch(), outcome.before(), outcome.after());
+  }
+
+  /**
+   * A move as the first-parent steps it is made of, oldest first, when {@code to}'s first-parent
+   * history reaches {@code from} within {@value #MAX_STEPS} commits; otherwise (a force push, a
+   * longer catch-up) the one move. Every node that fetches a step names it the same way, whichever
+   * moves its fetches happened to see, so the cluster announces each step once (keys {@code
+   * from..to} in {@link OncePerCluster}); a node that was down and catches up re-announces nothing
+   * the others did.
+   */
+  private List<HeadMoved> steps(String branch, ObjectId from, ObjectId to) {
+    HeadMoved whole = new HeadMoved(branch, nameOrNull(from), nameOrNull(to));
+    if (from == null || to == null) {
+      return List.of(whole);
+    }
+    List<String> chain = new ArrayList<>(); // to, its first parent, …, down to from
+    try (RevWalk walk = new RevWalk(git.repository())) {
+      RevCommit commit = walk.parseCommit(to);
+      while (chain.size() <= MAX_STEPS) {
+        chain.add(commit.name());
+        if (commit.equals(from)) {
+          break;
+        }
+        if (commit.getParentCount() == 0) {
+          return List.of(whole);
+        }
+        commit = walk.parseCommit(commit.getParent(0));
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot walk {} back to {}: {}", to.name(), from.name(), e.toString());
+      return List.of(whole);
+    }
+    if (!chain.get(chain.size() - 1).equals(from.name())) {
+      return List.of(whole);
+    }
+    List<HeadMoved> steps = new ArrayList<>();
+    for (int i = chain.size() - 1; i > 0; i--) {
+      steps.add(new HeadMoved(branch, chain.get(i), chain.get(i - 1)));
+    }
+    return steps;
   }
 
   private StatusException failed(RuntimeException e) {
@@ -265,10 +318,11 @@ public final class FetcherVerticle extends VerticleBase {
 
   // -- announcing ------------------------------------------------------------------------------
 
+  private void announce(List<HeadMoved> moves) {
+    moves.forEach(this::announce);
+  }
+
   private void announce(HeadMoved moved) {
-    if (moved == null) {
-      return;
-    }
     EventBus bus = vertx.eventBus();
     // this node's own consumers hear its clone move at once, before its resource events; the
     // cluster hears each move once, from the first node that claims it, in this node's order
@@ -288,26 +342,40 @@ public final class FetcherVerticle extends VerticleBase {
     // time the controllers may take (the default 30 s was shorter, so a slow move let the next one
     // overtake it)
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(changesTimeoutMillis);
-    announcing =
-        announcing.eventually(
-            () ->
-                Addresses.CONTROLLER_CHANGES
-                    .request(bus, moved, options)
-                    .onFailure(
-                        e -> {
-                          if (e instanceof ReplyException r
-                              && r.failureType() == ReplyFailure.NO_HANDLERS) {
-                            LOG.debug(
-                                "no controller worker listens to {}", Addresses.CONTROLLER_CHANGES);
-                          } else {
-                            LOG.warn(
-                                "{} failed for {} -> {}: {}",
-                                Addresses.CONTROLLER_CHANGES,
-                                moved.from(),
-                                moved.to(),
-                                e.getMessage());
-                          }
-                        }));
+    announcing = announcing.eventually(() -> sendChanges(moved, options, 0));
+  }
+
+  /**
+   * Sends a move to the controller workers. Until they listen (at start the fetcher is deployed
+   * first, and its catch-up fetch can come before them) it asks again, for at most {@value
+   * #NO_WORKER_WAIT_MILLIS} ms: a move's resource events are not dropped for being early.
+   */
+  private Future<ChangesPublished> sendChanges(
+      HeadMoved moved, DeliveryOptions options, long waited) {
+    return Addresses.CONTROLLER_CHANGES
+        .request(vertx.eventBus(), moved, options)
+        .recover(
+            e -> {
+              boolean noWorker =
+                  e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS;
+              if (noWorker && !stopped && waited < NO_WORKER_WAIT_MILLIS) {
+                long pause = Math.min(1_000, 100 + waited);
+                Promise<Void> later = Promise.promise();
+                vertx.setTimer(pause, id -> later.complete());
+                return later.future().compose(v -> sendChanges(moved, options, waited + pause));
+              }
+              if (noWorker) {
+                LOG.debug("no controller worker listens to {}", Addresses.CONTROLLER_CHANGES);
+              } else {
+                LOG.warn(
+                    "{} failed for {} -> {}: {}",
+                    Addresses.CONTROLLER_CHANGES,
+                    moved.from(),
+                    moved.to(),
+                    e.getMessage());
+              }
+              return Future.failedFuture(e);
+            });
   }
 
   private RepositoryStatus currentStatus() {
