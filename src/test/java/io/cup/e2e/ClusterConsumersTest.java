@@ -204,6 +204,24 @@ class ClusterConsumersTest {
                 && resourceEvents(lines, "default", "push") > 0);
     awaitServed(head);
 
+    // A stops; two pushes reach B one at a time; A, started again, catches up with both in one
+    // move: the cluster still hears each change once
+    nodes.kill(a);
+    List<String> missed = List.of("missed-1", "missed-2");
+    for (String name : missed) {
+      awaitServedBy(
+          b,
+          TestRepos.commit(
+                  fixture.remote,
+                  TestRepos.MAIN,
+                  Map.of(
+                      Fixture.path("default", name), Fixture.service("default", name, 1, "t", "x")))
+              .name());
+    }
+    nodes.start(a);
+    nodes.awaitMembers(a, 3);
+    awaitServed(TestRepos.ref(fixture.remote, TestRepos.MAIN).name());
+
     // a marker, written after both nodes read the changes above: once the JVM service heard it
     // and both nodes read it, any second event of the changes above would have arrived
     String marker =
@@ -215,6 +233,27 @@ class ClusterConsumersTest {
     awaitServed(markerHead);
 
     List<JsonObject> heard = jvm.lines();
+    // DEBUG
+    heard.stream()
+        .filter(
+            l ->
+                "message".equals(l.getString("type"))
+                    && !"cup.events.proposal".equals(l.getString("address")))
+        .forEach(
+            l ->
+                System.out.println(
+                    "DEBUG "
+                        + l.getString("address")
+                        + " "
+                        + l.getJsonObject("body").getString("namespace")
+                        + "/"
+                        + l.getJsonObject("body").getString("name")
+                        + " "
+                        + l.getJsonObject("body")
+                            .getString("previousCommit", l.getJsonObject("body").getString("from"))
+                        + ".."
+                        + l.getJsonObject("body")
+                            .getString("commit", l.getJsonObject("body").getString("to"))));
     assertThat(resourceEvents(heard, "default", "web"))
         .as("the JVM service's events for default/web:\n%s", jvm.printed())
         .isEqualTo(1);
@@ -222,6 +261,11 @@ class ClusterConsumersTest {
         .as("the JVM service's events for default/push:\n%s", jvm.printed())
         .isEqualTo(1);
     assertThat(resourceEvents(heard, "staging", "marker")).isEqualTo(1);
+    for (String name : missed) {
+      assertThat(resourceEvents(heard, "default", name))
+          .as("the JVM service's events for default/%s:\n%s", name, jvm.printed())
+          .isEqualTo(1);
+    }
     assertThat(heard)
         .as("the JVM service hears proposals too: it is in the cluster, RBAC does not apply")
         .anyMatch(l -> "cup.events.proposal".equals(l.getString("address")))
@@ -271,15 +315,19 @@ class ClusterConsumersTest {
   /** Waits until both nodes read the tracked branch at {@code commit}. */
   private void awaitServed(String commit) {
     for (Node node : List.of(nodes.node("a"), nodes.node("b"))) {
-      Eventually.until(
-          node + " reads " + commit,
-          WITHIN,
-          () ->
-              commit.equals(
-                  new JsonObject(nodes.get(node, SERVICES + "?limit=1").body())
-                      .getJsonObject("metadata")
-                      .getString("resourceVersion")));
+      awaitServedBy(node, commit);
     }
+  }
+
+  private void awaitServedBy(Node node, String commit) {
+    Eventually.until(
+        node + " reads " + commit,
+        WITHIN,
+        () ->
+            commit.equals(
+                new JsonObject(nodes.get(node, SERVICES + "?limit=1").body())
+                    .getJsonObject("metadata")
+                    .getString("resourceVersion")));
   }
 
   private static long count(List<JsonObject> lines, Predicate<JsonObject> which) {
