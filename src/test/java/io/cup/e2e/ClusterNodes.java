@@ -36,6 +36,10 @@ final class ClusterNodes implements AutoCloseable {
     final int apiPort;
     final int memberPort;
     final Path dataDir;
+
+    /** {@code serve} options of this node only, after the shared ones. */
+    final List<String> args = new ArrayList<>();
+
     Process process;
 
     Node(String name, int apiPort, int memberPort, Path dataDir) {
@@ -59,6 +63,7 @@ final class ClusterNodes implements AutoCloseable {
   private final List<String> serveArgs;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newHttpClient();
+  private String bearerToken;
 
   /**
    * @param serveArgs the {@code serve} options every node shares (remote, SCM, resources, …),
@@ -78,6 +83,24 @@ final class ClusterNodes implements AutoCloseable {
     return nodes.get(name);
   }
 
+  /** The token {@link #get} presents (for {@code /metrics} once authentication is on). */
+  ClusterNodes bearerToken(String token) {
+    this.bearerToken = token;
+    return this;
+  }
+
+  /** The nodes' {@code --cluster-name}. */
+  String clusterName() {
+    return "cup-test-" + dir.getFileName();
+  }
+
+  /**
+   * Every node's Hazelcast member address, {@code 127.0.0.1:port}, as {@code --cluster-members}.
+   */
+  List<String> members() {
+    return nodes.values().stream().map(n -> "127.0.0.1:" + n.memberPort).toList();
+  }
+
   /** Starts the named nodes at once and waits until each is ready in a cluster of all of them. */
   void startAll() throws IOException {
     for (Node node : nodes.values()) {
@@ -90,7 +113,7 @@ final class ClusterNodes implements AutoCloseable {
 
   /** Starts (or restarts) {@code node}'s process; does not wait. */
   void start(Node node) throws IOException {
-    List<String> members = nodes.values().stream().map(n -> "127.0.0.1:" + n.memberPort).toList();
+    List<String> members = members();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // a small, quick-starting JVM; the options Hazelcast's documentation asks for on Java 17
@@ -127,8 +150,9 @@ final class ClusterNodes implements AutoCloseable {
             "--cluster-members",
             String.join(",", members),
             "--cluster-name",
-            "cup-test-" + dir.getFileName()));
+            clusterName()));
     command.addAll(serveArgs);
+    command.addAll(node.args);
     node.process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -187,7 +211,11 @@ final class ClusterNodes implements AutoCloseable {
   }
 
   HttpResponse<String> get(Node node, String path) throws IOException {
-    return send(HttpRequest.newBuilder(node.url(path)).GET().build());
+    HttpRequest.Builder request = HttpRequest.newBuilder(node.url(path)).GET();
+    if (bearerToken != null) {
+      request.header("Authorization", "Bearer " + bearerToken);
+    }
+    return send(request.build());
   }
 
   HttpResponse<String> send(HttpRequest request) throws IOException {
