@@ -138,6 +138,56 @@ class FetcherVerticleTest {
   }
 
   @Test
+  void aMoveOfSeveralCommitsReachesTheControllersStepByStepEvenWhenTheyListenLate(
+      Vertx vertx, VertxTestContext ctx) {
+    ServerConfig cfg = gitConfig(daemon.url("flags.git"), data, null, 3_600_000); // no poll here
+    ObjectId seed = TestRepos.ref(remote, "refs/heads/main");
+    List<ObjectId> pushed = new ArrayList<>();
+    List<HeadMoved> received = new ArrayList<>();
+    Promise<Void> three = Promise.promise();
+    deploy(vertx, cfg)
+        .compose(
+            id ->
+                vertx.executeBlocking(
+                    () -> {
+                      for (String file : List.of("b", "c", "d")) {
+                        pushed.add(TestRepos.commit(remote, "main", Map.of(file, file)));
+                      }
+                      return null;
+                    }))
+        // the fetch announces the move before any controller worker listens (as at a start)
+        .compose(v -> request(vertx, Addresses.REPOSITORY_FETCH.name()))
+        .compose(
+            status ->
+                vertx
+                    .eventBus()
+                    .<JsonObject>consumer(
+                        Addresses.CONTROLLER_CHANGES.name(),
+                        message -> {
+                          received.add(HeadMoved.fromJson(message.body()));
+                          message.reply(new JsonObject().put("events", 0));
+                          if (received.size() == 3) {
+                            three.tryComplete();
+                          }
+                        })
+                    .completion())
+        .compose(v -> three.future())
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(received)
+                              .containsExactly(
+                                  new HeadMoved("main", seed.name(), pushed.get(0).name()),
+                                  new HeadMoved("main", pushed.get(0).name(), pushed.get(1).name()),
+                                  new HeadMoved(
+                                      "main", pushed.get(1).name(), pushed.get(2).name()));
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
   void fetchRepliesWithTheStatusAndCountsInTheMetrics(Vertx vertx, VertxTestContext ctx) {
     ServerConfig cfg = gitConfig(daemon.url("flags.git"), data);
     double okBefore = okCount();
