@@ -245,8 +245,17 @@ def cmd_latency(args):
   except (OSError, RuntimeError, http.client.HTTPException) as e:
     fail(args.out, doc, f"watch: {e}")
   watcher.start()
+  # With --also-watcher (the writer node), the same event's arrival there: C − A is the time the
+  # move took to reach the other node, independent of when the merge's answer was read.
+  also = None
+  if args.also_watcher:
+    try:
+      also = Watcher(args.also_watcher)
+    except (OSError, RuntimeError, http.client.HTTPException) as e:
+      fail(args.out, doc, f"second watch: {e}")
+    also.start()
   conn = connect(args.writer)
-  samples, merge_ms, put_ms, problems = [], [], [], []
+  samples, merge_ms, put_ms, problems, spread, also_samples = [], [], [], [], [], []
   for k in range(args.warmup + args.count):
     name = f"item-{args.first + k % args.items:05d}"
     value = args.value_base + k
@@ -270,8 +279,14 @@ def cmd_latency(args):
       continue
     if got[1] != "MODIFIED":
       problems.append(f"#{k} {name}: event type {got[1]}")
+    got_also = also.wait_for((name, value), args.timeout) if also else None
+    if also and got_also is None:
+      problems.append(f"#{k} {name}={value}: no event on {args.also_watcher}")
     if k >= args.warmup:
       samples.append(got[0] - t_merge)
+      if got_also:
+        spread.append(got[0] - got_also[0])
+        also_samples.append(got_also[0] - t_merge)
       put_ms.append(t_put - t)
       merge_ms.append(t_merge - t_put)
   conn.close()
@@ -280,6 +295,11 @@ def cmd_latency(args):
   doc["event_after_merge"] = summarize_ms(samples)
   doc["event_after_merge"]["mean_ms"] = round(statistics.mean(samples) * 1000, 3)
   doc["samples_ms"] = [round(s * 1000, 2) for s in samples]
+  if spread:
+    doc["also_watcher"] = args.also_watcher
+    doc["event_here_after_event_there"] = summarize_ms(spread)
+    doc["event_here_after_event_there"]["samples_ms"] = [round(x * 1000, 2) for x in spread]
+    doc["writer_event_after_merge"] = summarize_ms(also_samples)
   doc["put"] = summarize_ms(put_ms)
   doc["merge"] = summarize_ms(merge_ms)
   doc["problems"] = problems
@@ -410,6 +430,41 @@ def cmd_report(args):
         f"{max(all_ms):.1f} ms.{goal}")
       summary[name + "-median"] = (p50, p99, pp50, pp99)
   w("")
+  spreads = []
+  for k in range(1, (env.get("latency_rounds") or 1) + 1):
+    d = load(r, f"latency-cross-round-{k}")
+    if d and "event_here_after_event_there" in d:
+      spreads.extend(d["event_here_after_event_there"]["samples_ms"])
+      e, a = d["event_here_after_event_there"], d["writer_event_after_merge"]
+      w(f"- round {k}, the same merges seen by a second watcher on A: A's event − merge answer "
+        f"p50 {a['p50_ms']} ms; C's event − A's event p50 {e['p50_ms']} ms, p99 {e['p99_ms']} ms, "
+        f"max {e['max_ms']} ms.")
+  if spreads:
+    w(f"- C's event − A's event, all {len(spreads)} merges: p50 **{percentile(spreads, 50):.1f} ms**, "
+      f"p99 **{percentile(spreads, 99):.1f} ms**.")
+    summary["cross_minus_writer"] = (percentile(spreads, 50), percentile(spreads, 99))
+  w("")
+  metrics = []
+  for name in ["one", "a", "b", "c"]:
+    path = os.path.join(r, f"metrics-{name}.txt")
+    if not os.path.exists(path):
+      continue
+    vals = {}
+    for line in open(path):
+      if line.startswith("#") or not line.strip():
+        continue
+      key, _, val = line.rpartition(" ")
+      try:
+        vals[key] = vals.get(key, 0.0) + float(val)
+      except ValueError:
+        pass
+    fetches = sum(v for k, v in vals.items() if k.startswith("cup_fetch_total"))
+    fsum = sum(v for k, v in vals.items() if k.startswith("cup_fetch_duration_seconds_sum"))
+    fcount = sum(v for k, v in vals.items() if k.startswith("cup_fetch_duration_seconds_count"))
+    metrics.append(f"{name}: {fetches:.0f} fetches"
+                   + (f" taking {fsum:.1f} s in all (mean {fsum * 1000 / fcount:.0f} ms)" if fcount else ""))
+  if metrics:
+    w("Each node's `/metrics` at the end of the run: " + "; ".join(metrics) + ".\n")
   problems_file = os.path.join(r, "log-problems.txt")
   if os.path.exists(problems_file):
     counts = [l.rsplit("/", 1)[-1] for l in open(problems_file).read().split()]
@@ -451,6 +506,7 @@ def main():
   s = sub.add_parser("latency")
   s.add_argument("--writer", required=True)
   s.add_argument("--watcher", required=True)
+  s.add_argument("--also-watcher", help="a second watch, on the writer node")
   s.add_argument("--count", type=int, default=60)
   s.add_argument("--warmup", type=int, default=5)
   s.add_argument("--first", type=int, default=500)
