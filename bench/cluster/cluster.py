@@ -15,6 +15,7 @@ import http.client
 import json
 import os
 import queue
+import re
 import statistics
 import subprocess
 import sys
@@ -465,6 +466,33 @@ def cmd_report(args):
                    + (f" taking {fsum:.1f} s in all (mean {fsum * 1000 / fcount:.0f} ms)" if fcount else ""))
   if metrics:
     w("Each node's `/metrics` at the end of the run: " + "; ".join(metrics) + ".\n")
+  repacks = []
+  for name in ["one", "a", "b", "c"]:
+    path = os.path.join(r, f"repacks-{name}.txt")
+    if os.path.exists(path):
+      ms = [int(x) for x in re.findall(r" in (\d+) ms", open(path).read())]
+      repacks.append(f"{name}: {len(ms)}" + (f" (longest {max(ms) / 1000:.1f} s, all "
+                                             f"{sum(ms) / 1000:.1f} s)" if ms else ""))
+  if repacks:
+    w("Repacks of each node's clone (Cup's `Repacking`, under the clone's fetch lock, which "
+      "proposal writes also take): " + "; ".join(repacks) + ".\n")
+  kinds = {}
+  for name in ["one", "a", "b", "c"]:
+    path = os.path.join(r, f"log-warnings-{name}.txt")
+    if os.path.exists(path):
+      for line in open(path):
+        parts = line.split(None, 3)
+        if len(parts) == 4:
+          text = re.sub(r"\[[^\]]*\]", "…", parts[3].lstrip("- "))
+          text = re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", "…", text)
+          kind = f"{parts[1]} {parts[2]}: " + text[:100].strip()
+          kinds.setdefault(kind, {}).setdefault(name, 0)
+          kinds[kind][name] += 1
+  if kinds:
+    w("Warnings and errors in the nodes' logs, by kind (node: lines):\n")
+    for kind, per in sorted(kinds.items(), key=lambda kv: -sum(kv[1].values())):
+      w(f"- `{kind}` — " + ", ".join(f"{n}: {c}" for n, c in per.items()))
+    w("")
   problems_file = os.path.join(r, "log-problems.txt")
   if os.path.exists(problems_file):
     counts = [l.rsplit("/", 1)[-1] for l in open(problems_file).read().split()]
