@@ -89,6 +89,9 @@ def resource_path(namespace, name=None):
   return path + "/" + name if name else path
 
 
+WRITE_RESULT = "application/json;as=WriteResult;g=cup.flipt.io;v=v1alpha1"
+
+
 def request(conn, method, path, body=None, headers=None):
   conn.request(method, path, body=body, headers=headers or {})
   resp = conn.getresponse()
@@ -219,7 +222,9 @@ def cmd_put(args):
     t0 = time.perf_counter()
     status, _, data = request(conn, "PUT", path, body=body,
                               headers={"Content-Type": "application/json",
-                                       "Accept": "application/json"})
+                                       # the original's write answer (202 + id): a plain
+                                       # application/json now gets Kubernetes' (200 + object)
+                                       "Accept": WRITE_RESULT})
     elapsed = time.perf_counter() - t0
     if status != 202:
       fail(args.out, doc, f"PUT {path} answered {status} (expected 202): {data[:300]!r}")
