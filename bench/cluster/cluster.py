@@ -332,7 +332,7 @@ def cmd_report(args):
   w = out.append
   w("# Cup benchmark results: several nodes (issue 16)\n")
   w(f"Date: {env.get('date')}. Revision: `{env.get('revision')}`. Machine: {env.get('nproc')} "
-    f"cores, {env.get('mem')} RAM, shared with another worker (load average {env.get('load_start')} "
+    f"cores, {env.get('mem')} RAM (load average {env.get('load_start')} "
     f"at the start, {env.get('load_end')} at the end); {env.get('java')}; {env.get('git')}. "
     f"Everything on 127.0.0.1: one `git daemon`, the nodes, and the load generator (python3) on "
     f"the same 2 cores. Work directory on {env.get('work_fs')}. Total time {env.get('total_seconds')} s.")
