@@ -10,6 +10,7 @@ import io.cup.cluster.OncePerCluster;
 import io.cup.config.ServerConfig;
 import io.cup.git.DirectorySource;
 import io.cup.git.FetchOutcome;
+import io.cup.git.FirstParentWalk;
 import io.cup.git.GitClone;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
@@ -23,13 +24,12 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.revwalk.RevWalk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -271,31 +271,22 @@ public final class FetcherVerticle extends VerticleBase {
     if (from == null || to == null) {
       return List.of(whole);
     }
-    List<String> chain = new ArrayList<>(); // to, its first parent, …, down to from
-    try (RevWalk walk = new RevWalk(git.repository())) {
-      RevCommit commit = walk.parseCommit(to);
-      while (chain.size() <= MAX_STEPS) {
-        chain.add(commit.name());
-        if (commit.equals(from)) {
-          break;
+    List<HeadMoved> newestFirst = new ArrayList<>();
+    try (FirstParentWalk walk =
+        FirstParentWalk.from(git.revisions().view(to), to.name()).orElseThrow()) {
+      for (Optional<FirstParentWalk.Step> step = walk.next();
+          step.isPresent() && step.get().parent() != null && newestFirst.size() < MAX_STEPS;
+          step = walk.next()) {
+        newestFirst.add(new HeadMoved(branch, step.get().parent(), step.get().commit()));
+        if (step.get().parent().equals(from.name())) {
+          Collections.reverse(newestFirst);
+          return newestFirst;
         }
-        if (commit.getParentCount() == 0) {
-          return List.of(whole);
-        }
-        commit = walk.parseCommit(commit.getParent(0));
       }
-    } catch (IOException e) {
+    } catch (RuntimeException e) {
       LOG.debug("cannot walk {} back to {}: {}", to.name(), from.name(), e.toString());
-      return List.of(whole);
     }
-    if (!chain.get(chain.size() - 1).equals(from.name())) {
-      return List.of(whole);
-    }
-    List<HeadMoved> steps = new ArrayList<>();
-    for (int i = chain.size() - 1; i > 0; i--) {
-      steps.add(new HeadMoved(branch, chain.get(i), chain.get(i - 1)));
-    }
-    return steps;
+    return List.of(whole);
   }
 
   private StatusException failed(RuntimeException e) {
