@@ -14,12 +14,9 @@ import io.cup.config.ServedResource;
 import io.cup.controllers.ResourceVersions;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,20 +139,10 @@ final class HistoryReads {
     for (HistoryEntry entry : page.items()) {
       JsonObject item = entry.toJson();
       JsonObject proposal = proposal(entry, proposals, origin);
-      JsonObject shown =
-          new JsonObject()
-              .put("commit", item.getValue("commit"))
-              .put("time", item.getValue("time"))
-              .put("author", item.getValue("author"))
-              .put("message", item.getValue("message"));
       if (proposal != null) {
-        shown.put("proposal", proposal);
+        item.put("proposal", proposal);
       }
-      shown
-          .put("change", item.getValue("change"))
-          .put("path", item.getValue("path"))
-          .put("diff", item.getValue("diff"));
-      items.add(shown);
+      items.add(item);
     }
     JsonObject metadata = new JsonObject().put("resourceVersion", page.commit());
     if (page.next() != null) {
@@ -219,28 +206,24 @@ final class HistoryReads {
     if (token == null || token.isEmpty()) {
       return null;
     }
+    JsonObject json = ListPaging.decode(token);
     try {
-      JsonObject json =
-          new JsonObject(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
       String head = json.getString("rv");
       String from = json.getString("from");
       if (!ResourceVersions.isCommitId(head) || !ResourceVersions.isCommitId(from)) {
-        throw StatusException.badRequest("the continue token is not valid");
+        throw ListPaging.invalidToken();
       }
       if (!scope.equals(json.getString("list"))) {
         throw StatusException.badRequest(
             "the continue token belongs to the history of another resource");
       }
       return new Position(head, from);
-    } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
-      throw StatusException.badRequest("the continue token is not valid");
+    } catch (ClassCastException e) {
+      throw ListPaging.invalidToken();
     }
   }
 
   static String token(String head, String from, String scope) {
-    JsonObject token = new JsonObject().put("rv", head).put("from", from).put("list", scope);
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(token.encode().getBytes(StandardCharsets.UTF_8));
+    return ListPaging.encode(new JsonObject().put("rv", head).put("from", from).put("list", scope));
   }
 }

@@ -49,12 +49,11 @@ final class ListPaging {
       return new Query(max, null, null);
     }
     try {
-      byte[] decoded = Base64.getUrlDecoder().decode(continueToken);
-      JsonObject token = new JsonObject(new String(decoded, StandardCharsets.UTF_8));
+      JsonObject token = decode(continueToken);
       String after = token.getString("after");
       String commit = token.getString("rv");
       if (after == null || commit == null) {
-        throw StatusException.badRequest("the continue token is not valid");
+        throw invalidToken();
       }
       if (scope != null && !scope.equals(token.getString("list"))) {
         throw StatusException.badRequest(
@@ -62,9 +61,30 @@ final class ListPaging {
                 + " revision differ)");
       }
       return new Query(max, after, commit);
-    } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
-      throw StatusException.badRequest("the continue token is not valid");
+    } catch (ClassCastException e) {
+      throw invalidToken();
     }
+  }
+
+  /** The JSON object a continue token carries (base64url, no padding); 400 when it is none. */
+  static JsonObject decode(String continueToken) {
+    try {
+      return new JsonObject(
+          new String(Base64.getUrlDecoder().decode(continueToken), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
+      throw invalidToken();
+    }
+  }
+
+  /** A continue token carrying {@code token}. */
+  static String encode(JsonObject token) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(token.encode().getBytes(StandardCharsets.UTF_8));
+  }
+
+  static StatusException invalidToken() {
+    return StatusException.badRequest("the continue token is not valid");
   }
 
   static Page page(JsonArray items, String commit, Query query) {
@@ -99,11 +119,7 @@ final class ListPaging {
     if (scope != null) {
       token.put("list", scope);
     }
-    String encoded =
-        Base64.getUrlEncoder()
-            .withoutPadding()
-            .encodeToString(token.encode().getBytes(StandardCharsets.UTF_8));
-    return new Page(page, encoded, sorted.size() - page.size());
+    return new Page(page, encode(token), sorted.size() - page.size());
   }
 
   private static String name(JsonObject resource) {
