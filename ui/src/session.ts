@@ -8,10 +8,12 @@ export interface User {
   groups: string[];
 }
 
-export async function whoAmI(): Promise<User> {
+/** Who the server takes the signed-in user (or the holder of {@code token}) to be. */
+export async function whoAmI(token?: string): Promise<User> {
   const review = await getJson('/apis/authentication.k8s.io/v1/selfsubjectreviews', {
     method: 'POST',
     body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+    token,
   });
   const info = review.status?.userInfo ?? {};
   return { username: info.username ?? 'unknown', groups: info.groups ?? [] };

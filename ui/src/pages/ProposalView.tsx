@@ -19,9 +19,12 @@ export default function ProposalView({ id }: { id: string }) {
   const [busy, setBusy] = useState(false);
   const [definitions, setDefinitions] = useState<Definition[]>([]);
 
+  function loadDiff() {
+    getText(path, { accept: 'text/x-diff' }).then(setDiff, () => setDiff(null));
+  }
   function load() {
     getJson(path).then(setProposal, setError);
-    getText(path, { accept: 'text/x-diff' }).then(setDiff, () => setDiff(null));
+    loadDiff();
   }
   useEffect(() => {
     load();
@@ -47,7 +50,7 @@ export default function ProposalView({ id }: { id: string }) {
     try {
       const response = await send(`${path}/${action}`, { method: 'POST', body: {} });
       setProposal(await response.json());
-      getText(path, { accept: 'text/x-diff' }).then(setDiff, () => undefined);
+      loadDiff();
     } catch (e) {
       setActionError(e);
     } finally {

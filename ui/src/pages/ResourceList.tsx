@@ -31,7 +31,7 @@ function byKey(a: any, b: any) {
 /** One kind's resources in a namespace (or all): printer columns, labels, paging, live updates. */
 export function ResourceList({ params }: { params: { group: string; version: string; plural: string } }) {
   const search = new URLSearchParams(useSearch());
-  const [, navigate] = useLocation();
+  const [path, navigate] = useLocation();
   const namespace = search.get('namespace') ?? '';
   const selector = search.get('labelSelector') ?? '';
   const [definition, setDefinition] = useState<Definition | null>(null);
@@ -103,25 +103,20 @@ export function ResourceList({ params }: { params: { group: string; version: str
     return () => aborted.abort();
   }, [definition, base, query, current, generation]);
 
-  function applySelector(event: FormEvent) {
-    event.preventDefault();
+  /** The same page with one query parameter set (or removed, when empty). */
+  function setQuery(key: string, value: string) {
     const next = new URLSearchParams(search);
-    if (selectorText.trim()) {
-      next.set('labelSelector', selectorText.trim());
+    if (value) {
+      next.set(key, value);
     } else {
-      next.delete('labelSelector');
+      next.delete(key);
     }
-    navigate(`${location.pathname.replace(/^\/ui/, '')}?${next}`);
+    navigate(`${path}?${next}`);
   }
 
-  function chooseNamespace(ns: string) {
-    const next = new URLSearchParams(search);
-    if (ns) {
-      next.set('namespace', ns);
-    } else {
-      next.delete('namespace');
-    }
-    navigate(`${location.pathname.replace(/^\/ui/, '')}?${next}`);
+  function applySelector(event: FormEvent) {
+    event.preventDefault();
+    setQuery('labelSelector', selectorText.trim());
   }
 
   const columns = definition?.columns ?? [];
@@ -146,7 +141,7 @@ export function ResourceList({ params }: { params: { group: string; version: str
       <div className="filters">
         <div>
           <label htmlFor="namespace">Namespace</label>
-          <select id="namespace" value={namespace} onChange={(e) => chooseNamespace(e.target.value)}>
+          <select id="namespace" value={namespace} onChange={(e) => setQuery('namespace', e.target.value)}>
             <option value="">All namespaces</option>
             {[...new Set([...namespaces, ...(namespace ? [namespace] : [])])].map((ns) => (
               <option key={ns} value={ns}>

@@ -1,8 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useLocation } from 'wouter';
-import { getJson } from '../api';
 import { finishOidcSignIn, signIn, startOidcSignIn, uiConfig } from '../auth';
 import { Problem } from '../components/Problem';
+import { whoAmI } from '../session';
 
 export function SignIn() {
   const [token, setToken] = useState('');
@@ -17,11 +17,7 @@ export function SignIn() {
     setBusy(true);
     try {
       // a token the server refuses is not kept
-      await getJson('/apis/authentication.k8s.io/v1/selfsubjectreviews', {
-        method: 'POST',
-        body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
-        token: token.trim(),
-      });
+      await whoAmI(token.trim());
       signIn(token);
       navigate('/');
     } catch (e) {
