@@ -1,9 +1,6 @@
 package io.cup.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.cup.config.AccessSettings;
-import io.cup.testing.NodeJs;
 import io.cup.testing.auth.TokenFile;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -11,10 +8,8 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(VertxExtension.class)
 class WebUiBrowserTest {
-  private static final Path UI = Path.of("ui");
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final String ALICE = "alice-token-0123456789abcdef";
   private static final String BOB = "bob-token-0123456789abcdef";
 
@@ -77,17 +70,7 @@ class WebUiBrowserTest {
   @Test
   @Timeout(value = 10, unit = TimeUnit.MINUTES)
   void aPersonWhoNeverUsedGitChangesAFlagAndSomeoneAllowedMergesIt(Vertx vertx) throws Exception {
-    boolean built =
-        WebUiBrowserTest.class.getClassLoader().getResource("cup-ui/index.html") != null;
-    Assumptions.assumeFalse(
-        !built && Boolean.getBoolean("cup.ui.skip"),
-        "the UI was not built into this build (-Dcup.ui.skip=true)");
-    assertThat(built).as("the UI is built into the classpath (cup-ui/index.html)").isTrue();
-    assertThat(NodeJs.version()).as("node (Node.js 20 or later)").isNotNull();
-    assertThat(UI.resolve("node_modules").resolve("playwright-core"))
-        .as("ui/node_modules (npm ci --prefix ui, as .ci/run does)")
-        .isDirectory();
-    assertThat(CHROMIUM).as("Debian's chromium (.ci/run installs it)").isExecutable();
+    UiSpecs.requireBrowser();
 
     Path tokens =
         TokenFile.write(
@@ -102,24 +85,15 @@ class WebUiBrowserTest {
                 new JsonObject()
                     .put("tokenAuthFile", tokens.toString())
                     .put("authorizationMode", AccessSettings.RBAC)))) {
-      NodeJs.Result result =
-          NodeJs.run(
-              List.of(
-                  "node",
-                  "--test",
-                  "--test-concurrency=1",
-                  "--test-reporter=tap",
-                  UI.resolve("e2e").resolve("ui.test.mjs").toString()),
-              Map.of(
-                  "CUP_URL", cup.url(),
-                  "CUP_REMOTE", cup.remote.toAbsolutePath().toString(),
-                  "CUP_ADMIN_TOKEN", ALICE,
-                  "CUP_WRITER_TOKEN", BOB,
-                  "CUP_SCREENSHOTS", screenshots.toAbsolutePath().toString(),
-                  "CHROMIUM", CHROMIUM.toString()),
-              Duration.ofMinutes(8));
-      assertThat(result.exitCode()).as("ui/e2e/ui.test.mjs:\n" + result.output()).isZero();
-      assertThat(result.output()).contains("# fail 0").doesNotContain("# pass 0\n");
+      UiSpecs.run(
+          "ui.test.mjs",
+          Map.of(
+              "CUP_URL", cup.url(),
+              "CUP_REMOTE", cup.remote.toAbsolutePath().toString(),
+              "CUP_ADMIN_TOKEN", ALICE,
+              "CUP_WRITER_TOKEN", BOB,
+              "CUP_SCREENSHOTS", screenshots.toAbsolutePath().toString()),
+          Duration.ofMinutes(8));
     }
   }
 }

@@ -3,7 +3,6 @@ package io.cup.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.config.AccessSettings;
-import io.cup.testing.NodeJs;
 import io.cup.testing.auth.OidcIssuer;
 import io.cup.testing.auth.TestPki;
 import io.vertx.core.Vertx;
@@ -12,10 +11,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,8 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(VertxExtension.class)
 class WebUiOidcTest {
-  private static final Path UI = Path.of("ui");
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final String UI_CLIENT = "cup-ui";
   private static final String EMAIL = "erin@example.test";
 
@@ -65,16 +60,7 @@ class WebUiOidcTest {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void aUserSignsInThroughTheIssuerAndReadsFlags(Vertx vertx) throws Exception {
-    boolean built = WebUiOidcTest.class.getClassLoader().getResource("cup-ui/index.html") != null;
-    Assumptions.assumeFalse(
-        !built && Boolean.getBoolean("cup.ui.skip"),
-        "the UI was not built into this build (-Dcup.ui.skip=true)");
-    assertThat(built).as("the UI is built into the classpath (cup-ui/index.html)").isTrue();
-    assertThat(NodeJs.version()).as("node (Node.js 20 or later)").isNotNull();
-    assertThat(UI.resolve("node_modules").resolve("playwright-core"))
-        .as("ui/node_modules (npm ci --prefix ui, as .ci/run does)")
-        .isDirectory();
-    assertThat(CHROMIUM).as("Debian's chromium (.ci/run installs it)").isExecutable();
+    UiSpecs.requireBrowser();
 
     TestPki pki = TestPki.create(tmp.resolve("pki"));
     OidcIssuer issuer = OidcIssuer.start(vertx, pki).await(2, TimeUnit.MINUTES);
@@ -96,26 +82,17 @@ class WebUiOidcTest {
                 .put("authorizationMode", AccessSettings.RBAC));
     try (FlagsServer cup = FlagsServer.start(vertx, tmp, RBAC, access)) {
       issuer.registerPublicClient(UI_CLIENT, cup.url() + "/ui/callback");
-      NodeJs.Result result =
-          NodeJs.run(
-              List.of(
-                  "node",
-                  "--test",
-                  "--test-concurrency=1",
-                  "--test-reporter=tap",
-                  UI.resolve("e2e").resolve("oidc.test.mjs").toString()),
-              Map.of(
-                  "CUP_URL", cup.url(),
-                  "OIDC_ISSUER", issuer.issuer(),
-                  "OIDC_CLIENT_ID", UI_CLIENT,
-                  "OIDC_CERTIFICATE_PIN", issuer.certificatePin(),
-                  "OIDC_USERNAME", EMAIL,
-                  // Node's own requests (a code fetched without the browser) trust the test CA
-                  "NODE_EXTRA_CA_CERTS", issuer.caFile().toAbsolutePath().toString(),
-                  "CHROMIUM", CHROMIUM.toString()),
-              Duration.ofMinutes(4));
-      assertThat(result.exitCode()).as("ui/e2e/oidc.test.mjs:\n" + result.output()).isZero();
-      assertThat(result.output()).contains("# fail 0").doesNotContain("# pass 0\n");
+      UiSpecs.run(
+          "oidc.test.mjs",
+          Map.of(
+              "CUP_URL", cup.url(),
+              "OIDC_ISSUER", issuer.issuer(),
+              "OIDC_CLIENT_ID", UI_CLIENT,
+              "OIDC_CERTIFICATE_PIN", issuer.certificatePin(),
+              "OIDC_USERNAME", EMAIL,
+              // Node's own requests (a code fetched without the browser) trust the test CA
+              "NODE_EXTRA_CA_CERTS", issuer.caFile().toAbsolutePath().toString()),
+          Duration.ofMinutes(4));
       assertThat(issuer.codesRedeemed()).as("codes exchanged: the one sign-in").isEqualTo(1);
     } finally {
       issuer.close().await(1, TimeUnit.MINUTES);
