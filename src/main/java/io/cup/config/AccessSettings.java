@@ -59,38 +59,6 @@ public record AccessSettings(
       new AccessSettings(
           null, null, null, null, null, null, null, null, null, false, null, null, null, null);
 
-  /** Settings without a web UI client ({@code oidcUiClientId} null). */
-  public AccessSettings(
-      String tlsCertFile,
-      String tlsKeyFile,
-      String tokenAuthFile,
-      String oidcIssuerUrl,
-      String oidcClientId,
-      String oidcUsernameClaim,
-      String oidcGroupsClaim,
-      String oidcCaFile,
-      String clientCaFile,
-      boolean anonymousAuth,
-      String authorizationMode,
-      String auditLogPath,
-      String emailDomain) {
-    this(
-        tlsCertFile,
-        tlsKeyFile,
-        tokenAuthFile,
-        oidcIssuerUrl,
-        oidcClientId,
-        oidcUsernameClaim,
-        oidcGroupsClaim,
-        oidcCaFile,
-        clientCaFile,
-        anonymousAuth,
-        authorizationMode,
-        auditLogPath,
-        emailDomain,
-        null);
-  }
-
   public AccessSettings {
     oidcUsernameClaim = blank(oidcUsernameClaim) ? DEFAULT_USERNAME_CLAIM : oidcUsernameClaim;
     oidcGroupsClaim = blank(oidcGroupsClaim) ? DEFAULT_GROUPS_CLAIM : oidcGroupsClaim;

@@ -80,6 +80,7 @@ class OidcAuthenticatorTest {
         false,
         null,
         null,
+        null,
         null);
   }
 
@@ -404,6 +405,7 @@ class OidcAuthenticatorTest {
             other.caFile().toString(),
             null,
             false,
+            null,
             null,
             null,
             null);

@@ -46,6 +46,7 @@ class OidcIssuerConnectionTest {
             false,
             null,
             null,
+            null,
             null);
     OidcIssuerConnection connection =
         OidcIssuerConnection.start(vertx, settings).await(2, TimeUnit.MINUTES);

@@ -518,13 +518,26 @@ class RbacAuthorizerTest {
     AccessSettings open = AccessSettings.NONE;
     AccessSettings tokens =
         new AccessSettings(
-            null, null, "tokens.csv", null, null, null, null, null, null, false, null, null, null);
+            null,
+            null,
+            "tokens.csv",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            false,
+            null,
+            null,
+            null,
+            null);
     AccessSettings rbacWithoutAuthenticators =
         new AccessSettings(
-            null, null, null, null, null, null, null, null, null, false, "RBAC", null, null);
+            null, null, null, null, null, null, null, null, null, false, "RBAC", null, null, null);
     AccessSettings bogus =
         new AccessSettings(
-            null, null, null, null, null, null, null, null, null, false, "ABAC", null, null);
+            null, null, null, null, null, null, null, null, null, false, "ABAC", null, null, null);
 
     assertThat(Authorizers.of(open, RbacPolicy.bootstrap()))
         .isSameAs(AlwaysAllowAuthorizer.INSTANCE);

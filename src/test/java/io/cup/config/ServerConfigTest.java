@@ -198,7 +198,7 @@ class ServerConfigTest {
             .gitRepo("x")
             .access(
                 new AccessSettings(
-                    "/crt", null, null, null, null, null, null, null, null, false, null, null,
+                    "/crt", null, null, null, null, null, null, null, null, false, null, null, null,
                     null)),
         "--api-tls-cert-file and --api-tls-private-key-file go together: give both",
         "api-tls-cert-file",

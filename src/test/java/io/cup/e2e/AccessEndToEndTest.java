@@ -200,7 +200,8 @@ class AccessEndToEndTest {
                     false,
                     null,
                     auditLog.toString(),
-                    "example.test"));
+                    "example.test",
+                    null));
     server = CupServer.start(vertx, config, Path.of("verticles")).await(2, TimeUnit.MINUTES);
     client = client(null);
   }

@@ -164,6 +164,7 @@ class BridgeConsumersTest {
             false,
             AccessSettings.RBAC,
             null,
+            null,
             null);
     tcpPort = Fixture.freePort();
     server =

@@ -643,7 +643,8 @@ class KubectlTest {
             false,
             null,
             null,
-            "example.test"));
+            "example.test",
+            null));
     Path binary = binary(version);
 
     Kubectl writer = kubectl(binary, pki.caFile(), User.token(WRITER));

@@ -140,6 +140,7 @@ class ResourceHistoryTest {
             true,
             AccessSettings.RBAC,
             null,
+            null,
             null);
     server = FlagsServer.start(vertx, tmp, RBAC, access);
     seed = TestRepos.ref(server.remote, MAIN).name();
