@@ -101,6 +101,33 @@ final class BridgeAccess {
     return authentication.authenticateToken(Authentication.bearerToken(header));
   }
 
+  /**
+   * The user a {@code register}, {@code send} or {@code publish} frame is let through for: its
+   * token authenticated ({@link #authenticate}), then {@link #mayRegister} or {@link #maySend}
+   * asked; null when refused, which is logged ({@link #refused}).
+   */
+  Future<UserInfo> admit(
+      String bridge,
+      String type,
+      String address,
+      JsonObject headers,
+      String connectionAuthorization) {
+    return authenticate(headers, connectionAuthorization)
+        .otherwiseEmpty()
+        .map(
+            user -> {
+              boolean allowed =
+                  user != null
+                      && (type.equals("register")
+                          ? mayRegister(user, address)
+                          : maySend(user, address));
+              if (!allowed) {
+                refused(bridge, type, address, user);
+              }
+              return allowed ? user : null;
+            });
+  }
+
   /** The frame's headers without the credential, as they may be passed on to another service. */
   static JsonObject withoutCredentials(JsonObject headers) {
     if (headers == null) {

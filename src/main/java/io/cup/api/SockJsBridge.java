@@ -94,12 +94,10 @@ final class SockJsBridge {
       return;
     }
     access
-        .authenticate(frame.getJsonObject("headers"), authorization(socket))
-        .onComplete(
-            authenticated -> {
-              UserInfo user = authenticated.succeeded() ? authenticated.result() : null;
-              if (user == null || !access.mayRegister(user, address)) {
-                BridgeAccess.refused("SockJS", "register", address, user);
+        .admit("SockJS", "register", address, frame.getJsonObject("headers"), authorization(socket))
+        .onSuccess(
+            user -> {
+              if (user == null) {
                 deny(event, frame);
                 return;
               }
@@ -134,14 +132,12 @@ final class SockJsBridge {
       return;
     }
     JsonObject headers = frame.getJsonObject("headers");
+    String type = event.type().name().toLowerCase(Locale.ROOT);
     access
-        .authenticate(headers, authorization(socket))
-        .onComplete(
-            authenticated -> {
-              UserInfo user = authenticated.succeeded() ? authenticated.result() : null;
-              if (user == null || !access.maySend(user, address)) {
-                BridgeAccess.refused(
-                    "SockJS", event.type().name().toLowerCase(Locale.ROOT), address, user);
+        .admit("SockJS", type, address, headers, authorization(socket))
+        .onSuccess(
+            user -> {
+              if (user == null) {
                 deny(event, frame);
                 return;
               }

@@ -148,15 +148,13 @@ final class TcpBridge {
         return;
       }
       access
-          .authenticate(frame.getJsonObject("headers"), null)
-          .onComplete(
-              authenticated -> {
+          .admit("TCP", "register", address, frame.getJsonObject("headers"), null)
+          .onSuccess(
+              user -> {
                 if (closed) {
                   return;
                 }
-                UserInfo user = authenticated.succeeded() ? authenticated.result() : null;
-                if (user == null || !access.mayRegister(user, address)) {
-                  BridgeAccess.refused("TCP", "register", address, user);
+                if (user == null) {
                   error(BridgeAccess.ACCESS_DENIED);
                   return;
                 }
@@ -211,12 +209,10 @@ final class TcpBridge {
       }
       JsonObject headers = frame.getJsonObject("headers");
       access
-          .authenticate(headers, null)
-          .onComplete(
-              authenticated -> {
-                UserInfo user = authenticated.succeeded() ? authenticated.result() : null;
-                if (user == null || !access.maySend(user, address)) {
-                  BridgeAccess.refused("TCP", type, address, user);
+          .admit("TCP", type, address, headers, null)
+          .onSuccess(
+              user -> {
+                if (user == null) {
                   error(BridgeAccess.ACCESS_DENIED);
                   return;
                 }
