@@ -468,4 +468,40 @@ final class ServeOptions {
       description =
           "The host other nodes reach this node's event bus at (default: --cluster-host).")
   String clusterBusPublicHost;
+
+  @Option(
+      names = "--controller-registry-config",
+      paramLabel = "FILE",
+      description =
+          "Registry logins for controllers named by an OCI reference: a Docker-style config.json"
+              + " (default: ~/.docker/config.json when it exists). Never logged.")
+  String controllerRegistryConfig;
+
+  @Option(
+      names = "--controller-registry-insecure",
+      paramLabel = "HOST[,HOST]",
+      description =
+          "Registries (host or host:port) reached over plain HTTP rather than HTTPS: local"
+              + " registries and tests only.")
+  String controllerRegistryInsecure;
+
+  @Option(
+      names = "--controller-allowed-registries",
+      paramLabel = "HOST[,HOST]",
+      description = "The only registries controllers may come from (default: any).")
+  String controllerAllowedRegistries;
+
+  @Option(
+      names = "--controller-refresh-interval",
+      paramLabel = "DURATION",
+      description =
+          "Resolve controllers' tags again this often and switch to a new digest (default: off,"
+              + " a tag's digest is resolved once at start).")
+  String controllerRefreshInterval;
+
+  @Option(
+      names = "--controller-max-module-bytes",
+      paramLabel = "BYTES",
+      description = "The largest controller module pulled from a registry (default 64MiB).")
+  String controllerMaxModuleBytes;
 }

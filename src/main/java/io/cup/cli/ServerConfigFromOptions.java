@@ -16,6 +16,9 @@ import static io.cup.config.ServerOptions.API_IDLE_TIMEOUT;
 import static io.cup.config.ServerOptions.API_LOCAL_PATH;
 import static io.cup.config.ServerOptions.API_MAX_CONNECTIONS;
 import static io.cup.config.ServerOptions.API_MAX_RESOURCE_BYTES;
+import static io.cup.config.ServerOptions.CONTROLLER_MAX_MODULE_BYTES;
+import static io.cup.config.ServerOptions.CONTROLLER_REFRESH_INTERVAL;
+import static io.cup.config.ServerOptions.CONTROLLER_REGISTRY_CONFIG;
 import static io.cup.config.ServerOptions.API_OIDC_CA_FILE;
 import static io.cup.config.ServerOptions.API_PROPOSAL_RETENTION;
 import static io.cup.config.ServerOptions.API_REQUEST_TIMEOUT;
@@ -39,6 +42,7 @@ import static io.cup.config.ServerOptions.VERTICLES;
 import io.cup.bus.SourceKind;
 import io.cup.config.AccessSettings;
 import io.cup.config.BridgeSettings;
+import io.cup.config.ControllerRegistrySettings;
 import io.cup.config.ByteSize;
 import io.cup.config.ClusterSettings;
 import io.cup.config.GoDuration;
@@ -139,7 +143,8 @@ final class ServerConfigFromOptions {
         .access(accessSettings())
         .http(httpSettings(bookmarks))
         .bridges(bridgeSettings())
-        .cluster(clusterSettings());
+        .cluster(clusterSettings())
+        .registries(registrySettings());
     ServerConfig server;
     try {
       server = config.build();
@@ -323,6 +328,41 @@ final class ServerConfigFromOptions {
         blank(options.apiPublicUrl) ? null : options.apiPublicUrl,
         lowerCaseList(options.apiAllowedHosts),
         lowerCaseList(options.apiCorsAllowedOrigins));
+  }
+
+  /** Where controllers named by an OCI reference come from, and how often tags are re-checked. */
+  private ControllerRegistrySettings registrySettings() {
+    String config = null;
+    if (!blank(options.controllerRegistryConfig)) {
+      Path file = path(options.controllerRegistryConfig);
+      if (!Files.isRegularFile(file)) {
+        throw errors.invalid(CONTROLLER_REGISTRY_CONFIG, "file " + file + " does not exist");
+      }
+      config = file.toString();
+    }
+    Duration refresh =
+        blank(options.controllerRefreshInterval)
+            ? Duration.ZERO
+            : parse(
+                CONTROLLER_REFRESH_INTERVAL, options.controllerRefreshInterval, GoDuration::parse);
+    long maxModule =
+        blank(options.controllerMaxModuleBytes)
+            ? ControllerRegistrySettings.DEFAULT_MAX_MODULE_BYTES
+            : parse(
+                CONTROLLER_MAX_MODULE_BYTES, options.controllerMaxModuleBytes, ByteSize::parse);
+    return new ControllerRegistrySettings(
+        config,
+        hosts(options.controllerRegistryInsecure),
+        hosts(options.controllerAllowedRegistries),
+        refresh.toMillis(),
+        maxModule,
+        ControllerRegistrySettings.DEFAULT_TIMEOUT_MILLIS);
+  }
+
+  private static List<String> hosts(String list) {
+    return blank(list)
+        ? List.of()
+        : Arrays.stream(list.split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList();
   }
 
   /**

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import io.vertx.core.json.JsonObject;
+import io.cup.oci.CosignSignatures;
+import io.cup.oci.ImageReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -193,7 +195,21 @@ public final class ResourceConfigurationLoader {
     private void checkModule(ConfigurationDocument doc, JsonNode specNode) {
       if (!specNode.isObject()) {
         throw doc.error(
-            "spec.spec", "required for a wasm controller: {\"path\": \"<module>.wasm\"}");
+            "spec.spec",
+            "required for a wasm controller: {\"path\": \"<module>.wasm\"} or {\"image\":"
+                + " \"<registry>/<repository>:<tag>\"}");
+      }
+      boolean hasPath = specNode.has("path");
+      boolean hasImage = specNode.has("image");
+      if (hasPath && hasImage) {
+        throw doc.error("spec.spec.image", "give either path or image, not both");
+      }
+      if (hasImage) {
+        checkImage(doc, specNode);
+        return;
+      }
+      if (specNode.has("verify")) {
+        throw doc.error("spec.spec.verify", "only a module named by image can be verified");
       }
       String path = doc.text("spec.spec.path");
       Path base = dir.toAbsolutePath().normalize();
@@ -205,6 +221,43 @@ public final class ResourceConfigurationLoader {
       }
       if (!Files.isRegularFile(module)) {
         throw doc.error("spec.spec.path", "module \"" + path + "\" not found in " + dir);
+      }
+    }
+
+    /** An OCI reference ({@code image}) and its optional {@code verify.publicKey}. */
+    private void checkImage(ConfigurationDocument doc, JsonNode specNode) {
+      JsonNode image = specNode.get("image");
+      if (!image.isTextual()) {
+        throw doc.error("spec.spec.image", "expected a reference such as ghcr.io/team/ctl:1.0");
+      }
+      try {
+        ImageReference.parse(image.asText());
+      } catch (IllegalArgumentException e) {
+        throw doc.error("spec.spec.image", e.getMessage());
+      }
+      JsonNode verify = specNode.get("verify");
+      if (verify == null) {
+        return;
+      }
+      if (!verify.isObject()) {
+        throw doc.error("spec.spec.verify", "expected an object: {publicKey: <PEM>}");
+      }
+      verify
+          .fieldNames()
+          .forEachRemaining(
+              key -> {
+                if (!key.equals("publicKey")) {
+                  throw doc.error("spec.spec.verify." + key, "unknown key (publicKey)");
+                }
+              });
+      JsonNode key = verify.get("publicKey");
+      if (key == null || !key.isTextual()) {
+        throw doc.error("spec.spec.verify.publicKey", "expected a PEM public key");
+      }
+      try {
+        CosignSignatures.publicKey(key.asText());
+      } catch (IllegalArgumentException e) {
+        throw doc.error("spec.spec.verify.publicKey", e.getMessage());
       }
     }
 

@@ -89,6 +89,8 @@ import org.eclipse.jgit.transport.URIish;
  *     refs before the reconciler archives it ({@code refs/cup/archive}); 0 keeps them for good
  * @param wasmMaxBodyBytes largest body (and patched result) of a write to a kind served by a WASM
  *     controller; larger ones are 413 before any WASM runs
+ * @param registries where WASM controllers named by an OCI reference come from ({@link
+ *     ControllerRegistrySettings})
  * @param bridges the event-bus bridges ({@link BridgeSettings#DEFAULT}: SockJS on the API's port,
  *     no TCP bridge, outbound only)
  * @param cluster several nodes on Vert.x's Hazelcast cluster ({@link ClusterSettings#NONE}: one
@@ -119,7 +121,8 @@ public record ServerConfig(
     long proposalRetentionMillis,
     long wasmMaxBodyBytes,
     BridgeSettings bridges,
-    ClusterSettings cluster) {
+    ClusterSettings cluster,
+    ControllerRegistrySettings registries) {
 
   public static final int DEFAULT_PORT = 8181;
   // SourceKind.GIT.wire(), spelt out: picocli's annotations need a compile-time constant
@@ -159,6 +162,7 @@ public record ServerConfig(
     wasmMaxBodyBytes = wasmMaxBodyBytes <= 0 ? DEFAULT_WASM_MAX_BODY_BYTES : wasmMaxBodyBytes;
     bridges = bridges == null ? BridgeSettings.DEFAULT : bridges;
     cluster = cluster == null ? ClusterSettings.NONE : cluster;
+    registries = registries == null ? ControllerRegistrySettings.DEFAULT : registries;
   }
 
   /** A builder with the defaults of {@link #fromJson} (and of the command line's flags). */
@@ -194,6 +198,7 @@ public record ServerConfig(
     b.wasmMaxBodyBytes = wasmMaxBodyBytes;
     b.bridges = bridges;
     b.cluster = cluster;
+    b.registries = registries;
     return b;
   }
 
@@ -223,6 +228,11 @@ public record ServerConfig(
   /** The same configuration with another limit for writes through a WASM controller. */
   public ServerConfig withWasmMaxBodyBytes(long bytes) {
     return toBuilder().wasmMaxBodyBytes(bytes).build();
+  }
+
+  /** The same configuration with other controller registry settings. */
+  public ServerConfig withRegistries(ControllerRegistrySettings settings) {
+    return toBuilder().registries(settings).build();
   }
 
   /** The same configuration with other event-bus bridges. */
@@ -261,7 +271,8 @@ public record ServerConfig(
         .put("proposalRetentionMillis", proposalRetentionMillis)
         .put("wasmMaxBodyBytes", wasmMaxBodyBytes)
         .put("bridges", bridges.toJson())
-        .put("cluster", cluster.toJson());
+        .put("cluster", cluster.toJson())
+        .put("registries", registries.toJson());
   }
 
   /**
@@ -295,7 +306,8 @@ public record ServerConfig(
         json.getLong("proposalRetentionMillis", 0L),
         json.getLong("wasmMaxBodyBytes", DEFAULT_WASM_MAX_BODY_BYTES),
         BridgeSettings.fromJson(json.getJsonObject("bridges")),
-        ClusterSettings.fromJson(json.getJsonObject("cluster")));
+        ClusterSettings.fromJson(json.getJsonObject("cluster")),
+        ControllerRegistrySettings.fromJson(json.getJsonObject("registries")));
   }
 
   /** What is served, as the closed set it is: {@link #source()} read as a {@link SourceKind}. */
@@ -338,6 +350,7 @@ public record ServerConfig(
     private Duration proposalRetention = Duration.ZERO;
     private long wasmMaxBodyBytes = DEFAULT_WASM_MAX_BODY_BYTES;
     private BridgeSettings bridges = BridgeSettings.DEFAULT;
+    private ControllerRegistrySettings registries = ControllerRegistrySettings.DEFAULT;
     private ClusterSettings cluster = ClusterSettings.NONE;
 
     private Builder() {}
@@ -497,6 +510,12 @@ public record ServerConfig(
       return this;
     }
 
+    /** Where controllers named by an OCI reference come from, and how they are refreshed. */
+    public Builder registries(ControllerRegistrySettings settings) {
+      this.registries = settings == null ? ControllerRegistrySettings.DEFAULT : settings;
+      return this;
+    }
+
     /** The event-bus bridges: TCP (off by default), SockJS, inbound addresses. */
     public Builder bridges(BridgeSettings settings) {
       this.bridges = settings == null ? BridgeSettings.DEFAULT : settings;
@@ -595,7 +614,8 @@ public record ServerConfig(
           proposalRetention.toMillis(),
           wasmMaxBodyBytes,
           bridges,
-          cluster);
+          cluster,
+          registries);
     }
 
     /**

@@ -77,6 +77,11 @@ public final class ServerOptions {
   public static final String CLUSTER_NAME = "cluster-name";
   public static final String CLUSTER_BUS_PORT = "cluster-bus-port";
   public static final String CLUSTER_BUS_PUBLIC_HOST = "cluster-bus-public-host";
+  public static final String CONTROLLER_REGISTRY_CONFIG = "controller-registry-config";
+  public static final String CONTROLLER_REGISTRY_INSECURE = "controller-registry-insecure";
+  public static final String CONTROLLER_ALLOWED_REGISTRIES = "controller-allowed-registries";
+  public static final String CONTROLLER_REFRESH_INTERVAL = "controller-refresh-interval";
+  public static final String CONTROLLER_MAX_MODULE_BYTES = "controller-max-module-bytes";
 
   /** Every option that the YAML file may set ({@link #CONFIG} names the file itself). */
   public static final List<String> FILE_KEYS =
@@ -136,7 +141,12 @@ public final class ServerOptions {
           CLUSTER_KUBERNETES_SERVICE_DNS,
           CLUSTER_NAME,
           CLUSTER_BUS_PORT,
-          CLUSTER_BUS_PUBLIC_HOST);
+          CLUSTER_BUS_PUBLIC_HOST,
+          CONTROLLER_REGISTRY_CONFIG,
+          CONTROLLER_REGISTRY_INSECURE,
+          CONTROLLER_ALLOWED_REGISTRIES,
+          CONTROLLER_REFRESH_INTERVAL,
+          CONTROLLER_MAX_MODULE_BYTES);
 
   public static final String DEFAULT_ADDRESS = ":8181";
   public static final String DEFAULT_SOURCE = ServerConfig.DEFAULT_SOURCE;

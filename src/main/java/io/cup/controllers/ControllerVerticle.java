@@ -31,6 +31,7 @@ import io.cup.status.StatusException;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -166,10 +167,26 @@ public final class ControllerVerticle extends VerticleBase {
             "no resource configuration directory given (--api-resources)");
       }
       resources = ResourceConfigurationLoader.load(Path.of(cfg.resourcesDir()));
-      controllers = Controllers.of(resources, cfg.maxResourceBytes(), modules);
+      // controllers named by an OCI reference are pulled (once per server) before any is built
+      // the pull may be another instance's: continue on this instance's own context
+      Promise<Void> pulled = Promise.promise();
+      modules
+          .images()
+          .pull(vertx, resources, cfg)
+          .onComplete(ar -> context.runOnContext(v -> pulled.handle(ar)));
+      return pulled
+          .future()
+          .compose(
+              ready -> {
+                controllers = Controllers.of(resources, cfg.maxResourceBytes(), modules);
+                return listen(serves);
+              });
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  private Future<?> listen(Serves serves) {
     once = new OncePerCluster(vertx);
     EventBus bus = vertx.eventBus();
     List<Future<Void>> consumers = new ArrayList<>();

@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * A controller that is a WASI program (DESIGN.md section 5), run with Chicory by {@link
@@ -37,7 +39,8 @@ import java.util.TreeSet;
  * set.
  *
  * <p>Configuration ({@code spec.spec} of the {@code Controller}): {@code path} (the module,
- * relative to the configuration directory), optional {@code limits} with {@code timeout} (a Go
+ * relative to the configuration directory) or {@code image} (an OCI reference, pulled and pinned by
+ * {@link ControllerImages}, with optional {@code verify.publicKey}), optional {@code limits} with {@code timeout} (a Go
  * duration, default 5s), {@code memory} and {@code output} (sizes, default 64MiB and 16MiB), and
  * optional {@code execution: interpreted} to skip compilation.
  *
@@ -51,28 +54,55 @@ public final class WasmController implements Controller {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final String name;
-  private final WasmRunner runner;
+  private final WasmLimits limits;
+
+  /**
+   * The runner of the module this controller runs now: fixed for a module file ({@code path});
+   * for an OCI reference ({@code image}), the digest {@link ControllerImages} runs at this moment,
+   * which a refresh may swap. Each call takes it once, so a call in flight finishes on the module
+   * it started with.
+   */
+  private final Supplier<WasmRunner> runners;
 
   WasmController(ControllerConfig config, WasmModules modules) {
     this.name = config.name();
     JsonObject spec = config.spec();
-    String path = spec.getString("path");
-    WasmLimits limits = limits(config, spec.getValue("limits"));
-    WasmModule.Execution execution = execution(config, spec.getValue("execution"));
-    Path module = config.directory().resolve(Objects.requireNonNull(path, "path")).normalize();
-    this.runner = new WasmRunner(modules.load(name, module, execution), name, limits);
+    this.limits = limits(config, spec.getValue("limits"));
+    if (spec.getValue("image") != null) {
+      AtomicReference<ControllerImages.Running> running =
+          modules
+              .images()
+              .running(name)
+              .orElseThrow(
+                  () ->
+                      new ConfigurationException(
+                          "controller "
+                              + name
+                              + " ("
+                              + config.file()
+                              + "): its image "
+                              + spec.getValue("image")
+                              + " was not pulled"));
+      this.runners = () -> new WasmRunner(running.get().module(), name, limits);
+    } else {
+      String path = spec.getString("path");
+      WasmModule.Execution execution = execution(config, spec.getValue("execution"));
+      Path module = config.directory().resolve(Objects.requireNonNull(path, "path")).normalize();
+      WasmRunner runner = new WasmRunner(modules.load(name, module, execution), name, limits);
+      this.runners = () -> runner;
+    }
   }
 
   /** The limits this controller runs under. */
   public WasmLimits limits() {
-    return runner.limits();
+    return limits;
   }
 
   @Override
   public Optional<JsonObject> get(Target target, RevisionView view) {
     try {
       GuestResult result =
-          runner.run(view, GuestCall.get(target.kind(), target.namespace(), target.name()));
+          runners.get().run(view, GuestCall.get(target.kind(), target.namespace(), target.name()));
       List<JsonObject> objects = objects(result, "get", target);
       if (objects.size() != 1) {
         throw badOutput("get", target, "expected one JSON object, got " + objects.size());
@@ -89,7 +119,7 @@ public final class WasmController implements Controller {
   @Override
   public List<JsonObject> list(Target target, RevisionView view) {
     GuestResult result =
-        runner.run(view, GuestCall.list(target.kind(), target.namespace(), Map.of()));
+        runners.get().run(view, GuestCall.list(target.kind(), target.namespace(), Map.of()));
     return objects(result, "list", target);
   }
 
@@ -116,14 +146,14 @@ public final class WasmController implements Controller {
   public ChangeSet put(Target target, JsonObject resource, RevisionView view) {
     byte[] stdin = resource.encode().getBytes(StandardCharsets.UTF_8);
     GuestResult result =
-        runner.run(view, GuestCall.put(target.kind(), target.namespace(), target.name(), stdin));
+        runners.get().run(view, GuestCall.put(target.kind(), target.namespace(), target.name(), stdin));
     return new ChangeSet(view.commit(), result.changes());
   }
 
   @Override
   public ChangeSet delete(Target target, RevisionView view) {
     GuestResult result =
-        runner.run(view, GuestCall.delete(target.kind(), target.namespace(), target.name()));
+        runners.get().run(view, GuestCall.delete(target.kind(), target.namespace(), target.name()));
     return new ChangeSet(view.commit(), result.changes());
   }
 
@@ -278,7 +308,7 @@ public final class WasmController implements Controller {
     }
   }
 
-  private static WasmModule.Execution execution(ControllerConfig config, Object value) {
+  static WasmModule.Execution execution(ControllerConfig config, Object value) {
     if (value == null || "compiled".equals(value)) {
       return WasmModule.Execution.COMPILED;
     }

@@ -15,6 +15,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class WasmModules {
   private final Map<String, WasmModule> loaded = new ConcurrentHashMap<>();
+  private final ControllerImages images = new ControllerImages(this);
+
+  /** The controllers named by an OCI reference, pulled and pinned for this server. */
+  public ControllerImages images() {
+    return images;
+  }
+
+  /** Stops refreshing images and drops their metrics; call it when the server stops. */
+  public void close() {
+    images.close();
+  }
 
   /** {@code module} compiled (or prepared for interpretation) once, then shared. */
   WasmModule load(String name, Path module, WasmModule.Execution execution) {

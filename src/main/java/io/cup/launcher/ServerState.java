@@ -120,6 +120,7 @@ final class ServerState implements AutoCloseable {
   /** Closes the clone; call it once no verticle of the server is deployed any more. */
   @Override
   public void close() {
+    wasmModules.close();
     if (clone != null) {
       clone.close();
     }
