@@ -261,7 +261,7 @@ public class ApiVerticle extends VerticleBase {
     routes.path(OpenApiApi.V3_GROUP_VERSION).on(HttpMethod.GET, openApi::groupVersion).end();
     routes.path(OpenApiApi.V2).on(HttpMethod.GET, openApi::v2).end();
     routes.path(OpenApiApi.CUP).on(HttpMethod.GET, openApi::cup).end();
-    Discovery discovery = new Discovery(resources, config.sourceKind() == SourceKind.GIT);
+    Discovery discovery = new Discovery(resources, config.sourceKind() == SourceKind.GIT, bus);
     routes.path("/version").on(HttpMethod.GET, discovery::version).end();
     routes.path("/api").on(HttpMethod.GET, discovery::core).end();
     routes.path("/apis").on(HttpMethod.GET, discovery::groups).end();

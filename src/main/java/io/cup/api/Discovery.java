@@ -1,10 +1,15 @@
 package io.cup.api;
 
+import io.cup.bus.Addresses;
+import io.cup.bus.ControllerImages;
+import io.cup.bus.Empty;
+import io.cup.config.ControllerConfig;
 import io.cup.config.CupVersion;
 import io.cup.config.ResourceConfiguration;
 import io.cup.config.ResourceDefinition;
 import io.cup.config.ServedResource;
 import io.cup.status.StatusException;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -80,10 +85,61 @@ final class Discovery {
 
   private final JsonObject version;
 
-  Discovery(ResourceConfiguration resources, boolean watchable) {
+  private final BusClient bus;
+
+  Discovery(ResourceConfiguration resources, boolean watchable, BusClient bus) {
     this.resources = resources;
+    this.bus = bus;
     this.groups = describe(resources, watchable);
     this.version = versionInfo();
+  }
+
+  /**
+   * The original's {@code GET /apis} map: each definition as loaded, keyed {@code
+   * <group>/<version>/<plural>}, with {@code status.controller} saying what serves it: the
+   * controller's name and type and, for a WASM controller named by an OCI reference, the reference
+   * and the digest it runs.
+   */
+  private JsonObject definitionsByKey(ControllerImages running) {
+    Map<String, JsonObject> digests = new TreeMap<>();
+    running
+        .images()
+        .forEach(
+            image ->
+                digests.put(
+                    image.controller(),
+                    new JsonObject()
+                        .put("image", image.reference())
+                        .put("digest", image.digest())
+                        .put("module", image.module())));
+    Map<String, Object> byKey = new TreeMap<>();
+    for (ResourceDefinition definition : resources.definitions()) {
+      for (String v : definition.versions().keySet()) {
+        String key = definition.key(v);
+        ServedResource served = resources.served().get(key);
+        if (served == null) {
+          byKey.put(key, definition.raw());
+          continue;
+        }
+        ControllerConfig controller = served.controller();
+        JsonObject status =
+            new JsonObject().put("name", controller.name()).put("type", controller.type());
+        Object image = controller.spec().getValue("image");
+        if (image != null) {
+          status.put("image", image);
+          JsonObject now = digests.get(controller.name());
+          if (now != null) {
+            status.put("digest", now.getString("digest")).put("module", now.getString("module"));
+          }
+        }
+        JsonObject raw = definition.raw().copy();
+        JsonObject rawStatus =
+            raw.getValue("status") instanceof JsonObject existing ? existing : new JsonObject();
+        raw.put("status", rawStatus.put("controller", status));
+        byKey.put(key, raw);
+      }
+    }
+    return new JsonObject(byKey);
   }
 
   /** {@code GET /version}: Kubernetes' {@code version.Info}, plus Cup's own version. */
@@ -112,13 +168,15 @@ final class Discovery {
     ResourceApi.requireAccept(ctx, List.of(MediaTypes.JSON));
     String accept = MediaTypes.accept(ctx.request());
     if (!MediaTypes.asksForKubernetes(accept)) {
-      Map<String, Object> byKey = new TreeMap<>();
-      for (ResourceDefinition definition : resources.definitions()) {
-        for (String v : definition.versions().keySet()) {
-          byKey.put(definition.key(v), definition.raw());
-        }
-      }
-      Reply.json(200, new JsonObject(byKey)).write(ctx);
+      boolean images =
+          resources.served().values().stream()
+              .anyMatch(served -> served.controller().spec().getValue("image") != null);
+      Future<ControllerImages> running =
+          images
+              ? bus.request(Addresses.CONTROLLER_IMAGES, Empty.INSTANCE, bus.timeouts().status())
+                  .otherwise(new ControllerImages(List.of()))
+              : Future.succeededFuture(new ControllerImages(List.of()));
+      running.onSuccess(now -> Reply.json(200, definitionsByKey(now)).write(ctx));
       return;
     }
     String aggregated = aggregatedVersion(ctx);

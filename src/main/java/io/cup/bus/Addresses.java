@@ -102,6 +102,18 @@ public final class Addresses {
           HistoryPage.class,
           HistoryPage::fromJson);
 
+  /**
+   * What each WASM controller named by an OCI reference runs now (its pinned digest): for {@code
+   * GET /apis} and {@code cup controllers}.
+   */
+  public static final BusAddress<Empty, ControllerImages> CONTROLLER_IMAGES =
+      BusAddress.of(
+          "cup.controller.images",
+          Empty.class,
+          Empty::fromJson,
+          ControllerImages.class,
+          ControllerImages::fromJson);
+
   // proposal publisher
   public static final BusAddress<ProposalRequest, Proposal> PROPOSAL_CREATE =
       BusAddress.of(

@@ -16,9 +16,6 @@ import static io.cup.config.ServerOptions.API_IDLE_TIMEOUT;
 import static io.cup.config.ServerOptions.API_LOCAL_PATH;
 import static io.cup.config.ServerOptions.API_MAX_CONNECTIONS;
 import static io.cup.config.ServerOptions.API_MAX_RESOURCE_BYTES;
-import static io.cup.config.ServerOptions.CONTROLLER_MAX_MODULE_BYTES;
-import static io.cup.config.ServerOptions.CONTROLLER_REFRESH_INTERVAL;
-import static io.cup.config.ServerOptions.CONTROLLER_REGISTRY_CONFIG;
 import static io.cup.config.ServerOptions.API_OIDC_CA_FILE;
 import static io.cup.config.ServerOptions.API_PROPOSAL_RETENTION;
 import static io.cup.config.ServerOptions.API_REQUEST_TIMEOUT;
@@ -35,6 +32,9 @@ import static io.cup.config.ServerOptions.CLUSTER;
 import static io.cup.config.ServerOptions.CLUSTER_BUS_PORT;
 import static io.cup.config.ServerOptions.CLUSTER_MEMBERS;
 import static io.cup.config.ServerOptions.CLUSTER_PORT;
+import static io.cup.config.ServerOptions.CONTROLLER_MAX_MODULE_BYTES;
+import static io.cup.config.ServerOptions.CONTROLLER_REFRESH_INTERVAL;
+import static io.cup.config.ServerOptions.CONTROLLER_REGISTRY_CONFIG;
 import static io.cup.config.ServerOptions.DEMO;
 import static io.cup.config.ServerOptions.MAX_BODY_BYTES;
 import static io.cup.config.ServerOptions.VERTICLES;
@@ -42,9 +42,9 @@ import static io.cup.config.ServerOptions.VERTICLES;
 import io.cup.bus.SourceKind;
 import io.cup.config.AccessSettings;
 import io.cup.config.BridgeSettings;
-import io.cup.config.ControllerRegistrySettings;
 import io.cup.config.ByteSize;
 import io.cup.config.ClusterSettings;
+import io.cup.config.ControllerRegistrySettings;
 import io.cup.config.GoDuration;
 import io.cup.config.HttpSettings;
 import io.cup.config.InvalidServerConfigException;
@@ -348,8 +348,7 @@ final class ServerConfigFromOptions {
     long maxModule =
         blank(options.controllerMaxModuleBytes)
             ? ControllerRegistrySettings.DEFAULT_MAX_MODULE_BYTES
-            : parse(
-                CONTROLLER_MAX_MODULE_BYTES, options.controllerMaxModuleBytes, ByteSize::parse);
+            : parse(CONTROLLER_MAX_MODULE_BYTES, options.controllerMaxModuleBytes, ByteSize::parse);
     return new ControllerRegistrySettings(
         config,
         hosts(options.controllerRegistryInsecure),

@@ -49,7 +49,11 @@ public final class ControllerImages {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerImages.class);
 
   /** What a controller named by a reference runs now. */
-  public record Running(ImageReference reference, PulledModule pulled, WasmModule module) {}
+  public record Running(
+      ImageReference configured,
+      ImageReference reference,
+      PulledModule pulled,
+      WasmModule module) {}
 
   private record Wanted(
       ControllerConfig config, ImageReference reference, Optional<PublicKey> key) {}
@@ -60,6 +64,13 @@ public final class ControllerImages {
   private final Map<String, Wanted> wanted = new ConcurrentHashMap<>();
   private final Map<String, Future<Void>> starts = new ConcurrentHashMap<>();
   private final AtomicBoolean refreshing = new AtomicBoolean();
+
+  /** Per controller, the digest a refresh could not load: not tried again until the tag moves. */
+  private final Map<String, io.cup.oci.Digest> refused = new ConcurrentHashMap<>();
+
+  /** Per controller, the last refresh failure warned about: the same one is not logged again. */
+  private final Map<String, String> warned = new ConcurrentHashMap<>();
+
   private ImagePuller puller;
   private RegistryClient client;
   private Vertx vertx;
@@ -82,10 +93,10 @@ public final class ControllerImages {
   }
 
   /**
-   * Pulls and loads the module of every controller of {@code resources} named by a reference
-   * (each once per server, whichever worker asks first), and starts the refresh timer when {@code
-   * cfg} sets one. Fails with a {@link ConfigurationException} naming the controller and the
-   * registry when a module cannot be had.
+   * Pulls and loads the module of every controller of {@code resources} named by a reference (each
+   * once per server, whichever worker asks first), and starts the refresh timer when {@code cfg}
+   * sets one. Fails with a {@link ConfigurationException} naming the controller and the registry
+   * when a module cannot be had.
    */
   public Future<Void> pull(Vertx vertx, ResourceConfiguration resources, ServerConfig cfg) {
     List<Future<Void>> pulls = new ArrayList<>();
@@ -184,6 +195,7 @@ public final class ControllerImages {
     return vertx.executeBlocking(
         () ->
             new Running(
+                ImageReference.parse(config.spec().getString("image")),
                 pulled.reference(),
                 pulled,
                 modules.load(config.name(), pulled.file(), execution)),
@@ -231,37 +243,45 @@ public final class ControllerImages {
     return puller
         .pull(name, want.reference(), want.key())
         .compose(
-            pulled ->
-                pulled.digest().equals(current.get().pulled().digest())
-                    ? Future.succeededFuture((String) null)
-                    : load(vertx, want.config(), pulled)
-                        .map(
-                            now -> {
-                              Running before = current.getAndSet(now);
-                              show(name, before, now);
-                              return name;
-                            }))
+            pulled -> {
+              if (pulled.digest().equals(current.get().pulled().digest())
+                  || pulled.digest().equals(refused.get(name))) {
+                warned.remove(name);
+                return Future.succeededFuture((String) null);
+              }
+              return load(vertx, want.config(), pulled)
+                  .onFailure(e -> refused.put(name, pulled.digest()))
+                  .map(
+                      now -> {
+                        Running before = current.getAndSet(now);
+                        show(name, before, now);
+                        warned.remove(name);
+                        return name;
+                      });
+            })
         .onFailure(
             e -> {
-              LOG.warn(
-                  "controller {}: keeps running {}: refreshing {} failed: {}",
-                  name,
-                  current.get().reference(),
-                  want.reference(),
-                  e.getMessage());
               Counter.builder("cup.controller.image.refresh.failures")
                   .description("Refreshes of a controller's tag that kept the old module")
                   .tag("controller", name)
                   .register(Metrics.registry())
                   .increment();
+              String problem = String.valueOf(e.getMessage());
+              if (!problem.equals(warned.put(name, problem))) {
+                LOG.warn(
+                    "controller {}: keeps running {}: refreshing {} failed: {}",
+                    name,
+                    current.get().reference(),
+                    want.reference(),
+                    problem);
+              }
             });
   }
 
   /** Logs what {@code name} runs now and moves its gauge from {@code before} to {@code now}. */
   private void show(String name, Running before, Running now) {
     if (before == null) {
-      LOG.info(
-          "controller {} runs {} (module {})", name, now.reference(), now.pulled().layer());
+      LOG.info("controller {} runs {} (module {})", name, now.reference(), now.pulled().layer());
     } else {
       LOG.info(
           "controller {} switched from {} to {} (module {})",

@@ -4,6 +4,7 @@ import io.cup.bus.Addresses;
 import io.cup.bus.ChangeSet;
 import io.cup.bus.ChangeSetReply;
 import io.cup.bus.ChangesPublished;
+import io.cup.bus.Empty;
 import io.cup.bus.HeadMoved;
 import io.cup.bus.HistoryPage;
 import io.cup.bus.HistoryRequest;
@@ -56,6 +57,8 @@ import org.slf4j.LoggerFactory;
  *       the request's label selector
  *   <li>{@link Addresses#CONTROLLER_PUT}, {@link Addresses#CONTROLLER_DELETE} → {@link
  *       ChangeSetReply}: what to commit, with the commit message, never committing itself
+ *   <li>{@link Addresses#CONTROLLER_IMAGES} → {@link io.cup.bus.ControllerImages}: the digest each
+ *       controller named by an OCI reference runs
  *   <li>{@link Addresses#CONTROLLER_HISTORY} {@link HistoryRequest} → {@link HistoryPage}: the
  *       commits that changed one resource ({@link ResourceHistory})
  *   <li>{@link Addresses#CONTROLLER_CHANGES} {@link HeadMoved} → publishes a {@link ResourceEvent}
@@ -196,6 +199,7 @@ public final class ControllerVerticle extends VerticleBase {
       consumers.add(
           Addresses.CONTROLLER_LIST.consume(bus, r -> serve(r, "list", this::list)).completion());
       consumers.add(Addresses.CONTROLLER_HISTORY.consume(bus, this::history).completion());
+      consumers.add(Addresses.CONTROLLER_IMAGES.consume(bus, this::images).completion());
       consumers.add(Addresses.CONTROLLER_CHANGES.consume(bus, this::changes).completion());
       consumers.add(
           Addresses.CONTROLLER_EVENTS
@@ -211,6 +215,23 @@ public final class ControllerVerticle extends VerticleBase {
               .completion());
     }
     return Future.all(consumers);
+  }
+
+  /** {@link Addresses#CONTROLLER_IMAGES}: the digest each controller named by a reference runs. */
+  private Future<io.cup.bus.ControllerImages> images(Empty request) {
+    List<io.cup.bus.ControllerImages.Image> images = new ArrayList<>();
+    modules
+        .images()
+        .snapshot()
+        .forEach(
+            (name, running) ->
+                images.add(
+                    new io.cup.bus.ControllerImages.Image(
+                        name,
+                        running.configured().toString(),
+                        running.pulled().digest().toString(),
+                        running.pulled().layer().toString())));
+    return Future.succeededFuture(new io.cup.bus.ControllerImages(images));
   }
 
   // -- handlers ---------------------------------------------------------------------------------

@@ -40,9 +40,9 @@ import java.util.function.Supplier;
  *
  * <p>Configuration ({@code spec.spec} of the {@code Controller}): {@code path} (the module,
  * relative to the configuration directory) or {@code image} (an OCI reference, pulled and pinned by
- * {@link ControllerImages}, with optional {@code verify.publicKey}), optional {@code limits} with {@code timeout} (a Go
- * duration, default 5s), {@code memory} and {@code output} (sizes, default 64MiB and 16MiB), and
- * optional {@code execution: interpreted} to skip compilation.
+ * {@link ControllerImages}, with optional {@code verify.publicKey}), optional {@code limits} with
+ * {@code timeout} (a Go duration, default 5s), {@code memory} and {@code output} (sizes, default
+ * 64MiB and 16MiB), and optional {@code execution: interpreted} to skip compilation.
  *
  * <p>{@code list} asks the guest for every resource of the kind in the namespace (no label
  * arguments: the controller worker applies the full label selector itself). {@link #changes} runs
@@ -57,8 +57,8 @@ public final class WasmController implements Controller {
   private final WasmLimits limits;
 
   /**
-   * The runner of the module this controller runs now: fixed for a module file ({@code path});
-   * for an OCI reference ({@code image}), the digest {@link ControllerImages} runs at this moment,
+   * The runner of the module this controller runs now: fixed for a module file ({@code path}); for
+   * an OCI reference ({@code image}), the digest {@link ControllerImages} runs at this moment,
    * which a refresh may swap. Each call takes it once, so a call in flight finishes on the module
    * it started with.
    */
@@ -146,7 +146,9 @@ public final class WasmController implements Controller {
   public ChangeSet put(Target target, JsonObject resource, RevisionView view) {
     byte[] stdin = resource.encode().getBytes(StandardCharsets.UTF_8);
     GuestResult result =
-        runners.get().run(view, GuestCall.put(target.kind(), target.namespace(), target.name(), stdin));
+        runners
+            .get()
+            .run(view, GuestCall.put(target.kind(), target.namespace(), target.name(), stdin));
     return new ChangeSet(view.commit(), result.changes());
   }
 
