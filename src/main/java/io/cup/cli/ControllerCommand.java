@@ -7,6 +7,9 @@ import io.cup.config.GoDuration;
 import io.cup.git.ChangeSetDiff;
 import io.cup.git.RevisionView;
 import io.cup.git.UnifiedDiff;
+import io.cup.oci.ImagePuller;
+import io.cup.oci.ImageReference;
+import io.cup.oci.RegistryException;
 import io.cup.status.StatusException;
 import io.cup.wasm.GuestCall;
 import io.cup.wasm.GuestResult;
@@ -28,6 +31,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -60,6 +64,8 @@ final class ControllerCommand implements Callable<Integer> {
   static CommandLine create(Path workDir) {
     CommandLine line = new CommandLine(new ControllerCommand());
     line.addSubcommand(new TestCommand(workDir));
+    line.addSubcommand(new ControllerImageCommands.PushCommand(workDir));
+    line.addSubcommand(new ControllerImageCommands.InspectCommand(workDir));
     return line;
   }
 
@@ -68,7 +74,7 @@ final class ControllerCommand implements Callable<Integer> {
   public Integer call() {
     spec.commandLine()
         .getErr()
-        .println("cup controller: missing command (try: cup controller test)");
+        .println("cup controller: missing command (try: cup controller test, push or inspect)");
     spec.commandLine().usage(spec.commandLine().getErr());
     return Cli.USAGE;
   }
@@ -94,8 +100,15 @@ final class ControllerCommand implements Callable<Integer> {
         description = "Show this help message and exit.")
     boolean help;
 
-    @Parameters(index = "0", paramLabel = "MODULE", description = "The controller's .wasm file.")
+    @Parameters(
+        index = "0",
+        paramLabel = "MODULE",
+        description =
+            "The controller's .wasm file, or an OCI reference (registry/repository:tag or"
+                + " @sha256:…) to pull it from.")
     String module;
+
+    @Mixin ControllerImageCommands.RegistryOptions registry;
 
     @Parameters(index = "1", paramLabel = "OPERATION", description = "get, list, put or delete.")
     String operation;
@@ -189,14 +202,74 @@ final class ControllerCommand implements Callable<Integer> {
       boolean json = format();
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Path modulePath = workDir.resolve(module).normalize();
       byte[] resource = op == GuestCall.Operation.PUT ? resource() : null;
       GuestCall guestCall = guestCall(op, resource);
+      Path modulePath = workDir.resolve(module).normalize();
+      String shown = modulePath.toString();
+      String defaultName = WasmModule.defaultName(modulePath);
+      Path pulledInto = null;
+      if (!Files.exists(modulePath) && module.contains("/") && looksLikeReference(module)) {
+        ImageReference ref = ControllerImageCommands.reference(spec, module);
+        defaultName = ref.repository().substring(ref.repository().lastIndexOf('/') + 1);
+        try {
+          pulledInto = Files.createTempDirectory("cup-controller-");
+          ImagePuller.PulledModule pulled =
+              ControllerImageCommands.pull(
+                  registry, workDir, ref, name != null ? name : defaultName, pulledInto);
+          modulePath = pulled.file();
+          shown = pulled.reference().toString();
+        } catch (RegistryException e) {
+          err.println("cup controller test: " + e.getMessage());
+          deleteTree(pulledInto);
+          return 1;
+        } catch (Exception e) {
+          err.println("cup controller test: cannot pull " + ref + ": " + e.getMessage());
+          deleteTree(pulledInto);
+          return 1;
+        }
+      }
+      try {
+        return run(op, limits, json, out, err, guestCall, modulePath, shown, defaultName);
+      } finally {
+        deleteTree(pulledInto);
+      }
+    }
 
+    /** Whether {@code text} parses as an OCI reference (a module path that is not a file). */
+    private static boolean looksLikeReference(String text) {
+      try {
+        ImageReference.parse(text);
+        return true;
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+
+    private static void deleteTree(Path dir) {
+      if (dir == null) {
+        return;
+      }
+      try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // a temporary directory left behind is harmless
+      }
+    }
+
+    private int run(
+        GuestCall.Operation op,
+        WasmLimits limits,
+        boolean json,
+        PrintWriter out,
+        PrintWriter err,
+        GuestCall guestCall,
+        Path modulePath,
+        String shown,
+        String defaultName) {
       try (LocalRepository repository = open()) {
         WasmModule loaded;
         try {
-          String controller = name != null ? name : WasmModule.defaultName(modulePath);
+          String controller = name != null ? name : defaultName;
           loaded =
               WasmModule.load(
                   controller,
@@ -209,7 +282,7 @@ final class ControllerCommand implements Callable<Integer> {
         RevisionView view = repository.view();
         CallReport.Call call =
             new CallReport.Call(
-                modulePath.toString(),
+                shown,
                 loaded.execution().name().toLowerCase(Locale.ROOT),
                 guestCall.argv(loaded.name()),
                 repository.dir().toString(),

@@ -40,6 +40,7 @@ public final class ClientCommands {
     root.addSubcommand(config);
 
     root.addSubcommand(new DefinitionsCommand(environment));
+    root.addSubcommand(new ControllersCommand(environment));
     root.addSubcommand(new GetCommand(environment));
     root.addSubcommand(new ApplyCommand(environment));
     root.addSubcommand(new EditCommand(environment));
