@@ -89,7 +89,9 @@ class ServerConfigTest {
             + "\"inbound\":[\"orders.notify\"]},"
             + "\"cluster\":{\"enabled\":false,\"host\":null,\"port\":5701,\"members\":[],"
             + "\"kubernetesServiceDns\":null,\"name\":\"cup\",\"busPort\":0,"
-            + "\"busPublicHost\":null}}";
+            + "\"busPublicHost\":null},"
+            + "\"registries\":{\"registryConfig\":null,\"insecure\":[],\"allowed\":[],"
+            + "\"refreshMillis\":0,\"maxModuleBytes\":67108864,\"timeoutMillis\":30000}}";
 
     ServerConfig config = everything();
 
