@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.config.AccessSettings;
 import io.cup.config.BridgeSettings;
+import io.cup.config.ControllerRegistrySettings;
 import io.cup.config.Demo;
 import io.cup.config.ServerConfig;
 import java.io.IOException;
@@ -110,6 +111,38 @@ class CliTest {
     assertThat(serve("--api-git-repo", REPO).bridges())
         .as("env over file")
         .isEqualTo(new BridgeSettings("", 7002, false, List.of("c.d")));
+  }
+
+  @Test
+  void controllerRegistryFlagsLandInTheServerConfig() throws IOException {
+    assertThat(serve("--api-git-repo", REPO).registries())
+        .isEqualTo(ControllerRegistrySettings.DEFAULT);
+    Path docker = Files.writeString(work.resolve("config.json"), "{}");
+    ServerConfig flags =
+        serve(
+            "--api-git-repo",
+            REPO,
+            "--controller-registry-config",
+            "config.json",
+            "--controller-registry-insecure",
+            "127.0.0.1:5000, registry.local",
+            "--controller-allowed-registries",
+            "ghcr.io",
+            "--controller-refresh-interval",
+            "5m",
+            "--controller-max-module-bytes",
+            "8MiB");
+    assertThat(flags.registries())
+        .isEqualTo(
+            new ControllerRegistrySettings(
+                docker.toString(),
+                List.of("127.0.0.1:5000", "registry.local"),
+                List.of("ghcr.io"),
+                300_000,
+                8L * 1024 * 1024,
+                ControllerRegistrySettings.DEFAULT_TIMEOUT_MILLIS));
+    env.put("CUPD_CONTROLLER_REFRESH_INTERVAL", "30s");
+    assertThat(serve("--api-git-repo", REPO).registries().refreshMillis()).isEqualTo(30_000);
   }
 
   @Test

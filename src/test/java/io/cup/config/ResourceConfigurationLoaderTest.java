@@ -242,6 +242,60 @@ class ResourceConfigurationLoaderTest {
   }
 
   @Test
+  void aWasmControllerMayNameAnOciReferenceAndAKeyInsteadOfAPath() throws Exception {
+    java.security.KeyPairGenerator ec = java.security.KeyPairGenerator.getInstance("EC");
+    ec.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    String pem =
+        "-----BEGIN PUBLIC KEY-----\n"
+            + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(ec.generateKeyPair().getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n";
+    write(
+        "c.json",
+        new io.vertx.core.json.JsonObject()
+            .put("apiVersion", "cup.flipt.io/v1alpha1")
+            .put("kind", "Controller")
+            .put("metadata", new io.vertx.core.json.JsonObject().put("name", "flipt"))
+            .put(
+                "spec",
+                new io.vertx.core.json.JsonObject()
+                    .put("type", "wasm")
+                    .put(
+                        "spec",
+                        new io.vertx.core.json.JsonObject()
+                            .put("image", "ghcr.io/team/flipt:1.0@sha256:" + "a".repeat(64))
+                            .put(
+                                "verify",
+                                new io.vertx.core.json.JsonObject().put("publicKey", pem))))
+            .encode());
+    write("defs.yaml", definitionYaml("things", "Thing", "v1", "{type: object}"));
+    write("bind.yaml", bindingYaml("b", "flipt", "example.com/v1/things"));
+    ControllerConfig loaded = ResourceConfigurationLoader.load(dir).controllers().get("flipt");
+    assertThat(loaded.spec().getString("image")).startsWith("ghcr.io/team/flipt:1.0@sha256:");
+  }
+
+  @Test
+  void aBadOciReferenceOrKeyNamesTheField() {
+    write("c.yaml", wasmImageYaml("image: flipt:1.0"));
+    assertError(dir.resolve("c.yaml") + ": spec.spec.image: \"flipt:1.0\" does not");
+    write("c.yaml", wasmImageYaml("image: ghcr.io/team/flipt@sha512:abc"));
+    assertError(dir.resolve("c.yaml") + ": spec.spec.image: \"sha512:abc\" is not a sha256");
+    write("c.yaml", wasmImageYaml("image: ghcr.io/t/f:1\n    path: f.wasm"));
+    assertError(dir.resolve("c.yaml") + ": spec.spec.image: give either path or image");
+    write("c.yaml", wasmImageYaml("image: ghcr.io/t/f:1\n    verify: {publicKey: nope}"));
+    assertError(dir.resolve("c.yaml") + ": spec.spec.verify.publicKey: expected a PEM public key");
+    write("c.yaml", wasmImageYaml("image: ghcr.io/t/f:1\n    verify: {keyless: true}"));
+    assertError(dir.resolve("c.yaml") + ": spec.spec.verify.keyless: unknown key");
+  }
+
+  private static String wasmImageYaml(String specLines) {
+    return "apiVersion: cup.flipt.io/v1alpha1\nkind: Controller\nmetadata: {name: f}\n"
+        + "spec:\n  type: wasm\n  spec:\n    "
+        + specLines
+        + "\n";
+  }
+
+  @Test
   void unknownKind() {
     write(
         "x.json",
