@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@code cup.controller.image.refresh.failures}. What runs is logged, and is the {@code
  * cup.controller.image} gauge (1, tags {@code controller}, {@code reference}, {@code digest}).
  *
- * <p>Owned by {@link WasmModules} (one per server); safe for concurrent use.
+ * <p>Owned by {@link WasmModules} (one per server); safe for concurrent use. The controller workers
+ * pull; {@link ControllerImagesVerticle} refreshes, on an event loop of its own.
  */
 public final class ControllerImages {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerImages.class);
@@ -74,7 +75,6 @@ public final class ControllerImages {
   private ImagePuller puller;
   private RegistryClient client;
   private Vertx vertx;
-  private long timer = -1;
 
   ControllerImages(WasmModules modules) {
     this.modules = modules;
@@ -94,9 +94,8 @@ public final class ControllerImages {
 
   /**
    * Pulls and loads the module of every controller of {@code resources} named by a reference (each
-   * once per server, whichever worker asks first), and starts the refresh timer when {@code cfg}
-   * sets one. Fails with a {@link ConfigurationException} naming the controller and the registry
-   * when a module cannot be had.
+   * once per server, whichever worker asks first). Fails with a {@link ConfigurationException}
+   * naming the controller and the registry when a module cannot be had.
    */
   public Future<Void> pull(Vertx vertx, ResourceConfiguration resources, ServerConfig cfg) {
     List<Future<Void>> pulls = new ArrayList<>();
@@ -128,7 +127,6 @@ public final class ControllerImages {
               wanted.put(config.name(), want);
               running.put(config.name(), new AtomicReference<>(now));
               show(config.name(), null, now);
-              startRefresh(vertx, cfg);
               return (Void) null;
             })
         .recover(
@@ -200,14 +198,6 @@ public final class ControllerImages {
                 pulled,
                 modules.load(config.name(), pulled.file(), execution)),
         false);
-  }
-
-  private synchronized void startRefresh(Vertx vertx, ServerConfig cfg) {
-    long every = cfg.registries().refreshMillis();
-    if (every <= 0 || timer >= 0) {
-      return;
-    }
-    timer = vertx.setPeriodic(every, id -> refresh());
   }
 
   /**
@@ -303,12 +293,8 @@ public final class ControllerImages {
     }
   }
 
-  /** Stops the refresh timer and the registry client, and drops the gauges. */
+  /** Closes the registry client and drops the gauges. */
   public synchronized void close() {
-    if (timer >= 0 && vertx != null) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
     if (client != null) {
       client.close();
     }

@@ -7,6 +7,7 @@ import io.cup.api.WebhookDeliveries;
 import io.cup.bus.SourceKind;
 import io.cup.cluster.ClusterMembership;
 import io.cup.config.ServerConfig;
+import io.cup.controllers.ControllerImagesVerticle;
 import io.cup.controllers.ControllerVerticle;
 import io.cup.controllers.WasmModules;
 import io.cup.fetcher.FetcherVerticle;
@@ -66,6 +67,8 @@ final class ServerState implements AutoCloseable {
             () -> clone != null ? new FetcherVerticle(clone) : new FetcherVerticle(directory),
             ControllerVerticle.class.getName(),
             () -> new ControllerVerticle(source(), lastChanges, wasmModules),
+            ControllerImagesVerticle.class.getName(),
+            () -> new ControllerImagesVerticle(wasmModules.images()),
             PublisherVerticle.class.getName(),
             () -> new PublisherVerticle(source()),
             ReconcilerVerticle.class.getName(),

@@ -219,13 +219,20 @@ class CupServerTest {
     assertThat(packaged)
         .extracting(VerticleDescriptor::name)
         .containsExactly(
-            "fetcher", "controllers", "controllers-write", "publisher", "reconciler", "api");
+            "fetcher",
+            "controllers",
+            "controllers-write",
+            "controller-images",
+            "publisher",
+            "reconciler",
+            "api");
     assertThat(packaged)
         .extracting(VerticleDescriptor::className)
         .containsExactly(
             "io.cup.fetcher.FetcherVerticle",
             "io.cup.controllers.ControllerVerticle",
             "io.cup.controllers.ControllerVerticle",
+            "io.cup.controllers.ControllerImagesVerticle",
             "io.cup.proposals.PublisherVerticle",
             "io.cup.proposals.ReconcilerVerticle",
             "io.cup.api.ApiVerticle");
@@ -243,10 +250,13 @@ class CupServerTest {
     VerticleDescriptor writes = packaged.get(2);
     assertThat(writes.workerPoolName()).isEqualTo("cup-controllers-write");
     assertThat(writes.config().getString("serves")).isEqualTo("write");
-    VerticleDescriptor publisher = packaged.get(3);
+    VerticleDescriptor images = packaged.get(3);
+    assertThat(images.worker()).isFalse();
+    assertThat(images.instances()).isEqualTo(1);
+    VerticleDescriptor publisher = packaged.get(4);
     assertThat(publisher.instances()).isEqualTo(2);
     assertThat(publisher.workerPoolName()).isEqualTo("cup-publisher");
-    VerticleDescriptor api = packaged.get(5);
+    VerticleDescriptor api = packaged.get(6);
     assertThat(api.worker()).isFalse();
     assertThat(api.instances()).isEqualTo(2);
   }
