@@ -234,6 +234,61 @@ class OciControllerEndToEndTest {
             .getJsonObject("controller");
     assertThat(controller.getString("name")).isEqualTo("flipt");
     assertThat(controller.getString("digest")).isEqualTo(digest.toString());
+
+    // cup controllers shows the same, from GET /apis
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    Map<String, String> env =
+        Map.of(
+            "HOME", Files.createDirectories(tmp.resolve("home")).toString(),
+            "XDG_CONFIG_HOME", Files.createDirectories(tmp.resolve("xdg")).toString());
+    int code =
+        io.cup.Main.run(
+            new String[] {"-a", "http://127.0.0.1:" + config.port(), "controllers"},
+            env,
+            tmp,
+            new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+            new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("NAME")
+        .contains("DIGEST")
+        .containsPattern(
+            "flipt +wasm +"
+                + java.util.regex.Pattern.quote(ref("controllers/flipt:1.0"))
+                + " +"
+                + digest
+                + " +flags.flipt.io/v1alpha1,segments.flipt.io/v1alpha1");
+  }
+
+  @Test
+  void aSignatureRequiredButMissingStopsTheStartNamingTheController(Vertx vertx) throws Exception {
+    registry(vertx, RegistryCredentials.NONE, OciRegistry.anonymous(tmp.resolve("registry")));
+    push(FLIPT, ref("controllers/flipt:1.0"));
+    java.security.KeyPairGenerator ec = java.security.KeyPairGenerator.getInstance("EC");
+    ec.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    String pem =
+        "-----BEGIN PUBLIC KEY-----\n"
+            + Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(ec.generateKeyPair().getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----";
+    ServerConfig cfg =
+        configFor(
+                resources(
+                    ref("controllers/flipt:1.0"), "verify:\n  publicKey: |\n" + pem.indent(4)),
+                tmp.resolve("data"))
+            .registries(registries(registry.host(), 0, null))
+            .build();
+    Throwable failed;
+    try {
+      CupServer.start(vertx, cfg, Path.of("verticles")).await(2, TimeUnit.MINUTES);
+      throw new AssertionError("started without the required signature");
+    } catch (Exception e) {
+      failed = e;
+    }
+    assertThat(failed)
+        .hasMessageContaining("controller flipt")
+        .hasMessageContaining("has no cosign signature");
   }
 
   @Test

@@ -200,6 +200,101 @@ class ImagePullTest {
   }
 
   @Test
+  void anImageIndexResolvesToItsWasip1EntryAndTheWasmToOciLayoutIsAccepted(Vertx vertx)
+      throws Exception {
+    ImagePusher.Pushed pushed = push(FLIPT, "controllers/flipt:1.0");
+    byte[] other = "{}".getBytes(StandardCharsets.UTF_8);
+    await(client.pushBlob(ref("controllers/flipt:index"), other));
+    JsonObject index =
+        new JsonObject()
+            .put("schemaVersion", 2)
+            .put("mediaType", OciMediaTypes.OCI_INDEX)
+            .put(
+                "manifests",
+                new io.vertx.core.json.JsonArray()
+                    .add(
+                        ImagePusher.descriptor(OciMediaTypes.OCI_MANIFEST, Digest.of(other), 2)
+                            .put(
+                                "platform",
+                                new JsonObject().put("os", "linux").put("architecture", "amd64")))
+                    .add(
+                        ImagePusher.descriptor(
+                                OciMediaTypes.OCI_MANIFEST,
+                                pushed.digest(),
+                                pushed.manifest().length)
+                            .put(
+                                "platform",
+                                new JsonObject().put("os", "wasip1").put("architecture", "wasm"))));
+    Digest indexDigest =
+        await(
+            client.pushManifest(
+                ref("controllers/flipt:index"),
+                OciMediaTypes.OCI_INDEX,
+                index.encode().getBytes(StandardCharsets.UTF_8)));
+    PulledModule viaIndex =
+        await(
+            puller(vertx, temp.resolve("c1"))
+                .pull("flipt", ref("controllers/flipt:index"), Optional.empty()));
+    assertThat(viaIndex.digest()).isEqualTo(indexDigest);
+    assertThat(Files.readAllBytes(viaIndex.file())).isEqualTo(Files.readAllBytes(FLIPT));
+
+    // an index without a wasip1 or wasm entry is refused, naming the platforms it has
+    JsonObject linuxOnly = index.copy();
+    linuxOnly.getJsonArray("manifests").remove(1);
+    await(
+        client.pushManifest(
+            ref("controllers/flipt:linux"),
+            OciMediaTypes.OCI_INDEX,
+            linuxOnly.encode().getBytes(StandardCharsets.UTF_8)));
+    Throwable refused =
+        failure(
+            puller(vertx, temp.resolve("c2"))
+                .pull("flipt", ref("controllers/flipt:linux"), Optional.empty()));
+    assertThat(refused)
+        .hasMessageContaining("no wasip1 or wasm entry")
+        .hasMessageContaining("linux/amd64");
+
+    // wasm-to-oci: one application/vnd.wasm.content.layer.v1+wasm layer, its own config type
+    byte[] module = Files.readAllBytes(ORIGINAL);
+    byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+    await(client.pushBlob(ref("legacy:v1"), module));
+    await(client.pushBlob(ref("legacy:v1"), config));
+    JsonObject legacy =
+        new JsonObject()
+            .put("schemaVersion", 2)
+            .put("mediaType", OciMediaTypes.OCI_MANIFEST)
+            .put(
+                "config",
+                ImagePusher.descriptor(
+                    OciMediaTypes.WASM_TO_OCI_CONFIG, Digest.of(config), config.length))
+            .put(
+                "layers",
+                new io.vertx.core.json.JsonArray()
+                    .add(
+                        ImagePusher.descriptor(
+                            OciMediaTypes.WASM_TO_OCI_LAYER, Digest.of(module), module.length)));
+    await(
+        client.pushManifest(
+            ref("legacy:v1"),
+            OciMediaTypes.OCI_MANIFEST,
+            legacy.encode().getBytes(StandardCharsets.UTF_8)));
+    PulledModule old =
+        await(
+            puller(vertx, temp.resolve("c3")).pull("original", ref("legacy:v1"), Optional.empty()));
+    assertThat(Files.readAllBytes(old.file())).isEqualTo(module);
+  }
+
+  @Test
+  void aBlobLongerThanItsLimitIsCutOffWhileItIsRead() throws Exception {
+    push(FLIPT, "controllers/flipt:1.0");
+    Throwable tooLarge =
+        failure(
+            client.blob(ref("controllers/flipt:1.0"), Digest.of(Files.readAllBytes(FLIPT)), 4096));
+    assertThat(((RegistryException) tooLarge).reason()).isEqualTo(Reason.TOO_LARGE);
+    assertThat(tooLarge).hasMessageContaining("larger than the limit of 4096 bytes");
+  }
+
+  @Test
   void theCacheServesWhenTheRegistryIsDownAndANewCacheFailsNamingTheRegistry(Vertx vertx)
       throws Exception {
     ImagePusher.Pushed pushed = push(FLIPT, "controllers/flipt:1.0");
