@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cup.oci.ImagePuller.PulledModule;
 import io.cup.oci.RegistryException.Reason;
 import io.cup.testing.OciRegistry;
+import io.cup.testing.OciTokenService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -282,6 +283,61 @@ class ImagePullTest {
         await(
             puller(vertx, temp.resolve("c3")).pull("original", ref("legacy:v1"), Optional.empty()));
     assertThat(Files.readAllBytes(old.file())).isEqualTo(module);
+  }
+
+  @Test
+  void aRegistryWithTokenAuthIsReachedThroughTheBearerChallengeWithTheLogin(Vertx vertx)
+      throws Exception {
+    try (OciTokenService tokens =
+            OciTokenService.start(vertx, temp.resolve("tokens"), "ci", "t0ken-pa55");
+        OciRegistry secured = OciRegistry.withTokens(temp.resolve("secured"), tokens)) {
+      ImageReference ref = ImageReference.parse(secured.host() + "/controllers/flipt:1.0");
+      RegistryClient withLogin =
+          new RegistryClient(
+              vertx,
+              RegistryCredentials.of(
+                  Map.of(secured.host(), new RegistryCredentials.Login("ci", "t0ken-pa55"))),
+              Set.of(secured.host()),
+              10_000);
+      RegistryClient anonymous =
+          new RegistryClient(vertx, RegistryCredentials.NONE, Set.of(secured.host()), 10_000);
+      try {
+        ImagePusher.Pushed pushed =
+            await(
+                new ImagePusher(withLogin)
+                    .push(ref, Files.readAllBytes(FLIPT), Map.of(), Instant.now()));
+        assertThat(tokens.scopes()).contains("repository:controllers/flipt:pull,push");
+
+        PulledModule pulled =
+            await(
+                new ImagePuller(
+                        vertx,
+                        withLogin,
+                        new BlobCache(temp.resolve("c")),
+                        ImagePuller.DEFAULT_MAX_MODULE_BYTES,
+                        Set.of())
+                    .pull("flipt", ref, Optional.empty()));
+        assertThat(pulled.digest()).isEqualTo(pushed.digest());
+        assertThat(tokens.scopes()).contains("repository:controllers/flipt:pull");
+
+        Throwable refused =
+            failure(
+                new ImagePuller(
+                        vertx,
+                        anonymous,
+                        new BlobCache(temp.resolve("c2")),
+                        ImagePuller.DEFAULT_MAX_MODULE_BYTES,
+                        Set.of())
+                    .pull("flipt", ref, Optional.empty()));
+        assertThat(((RegistryException) refused).reason()).isEqualTo(Reason.UNAUTHORIZED);
+        assertThat(refused)
+            .hasMessageContaining("no login configured")
+            .hasMessageNotContaining("t0ken");
+      } finally {
+        withLogin.close();
+        anonymous.close();
+      }
+    }
   }
 
   @Test

@@ -34,23 +34,43 @@ public final class OciRegistry implements AutoCloseable {
   private final int port;
   private final String user;
   private final String password;
+  private final String tokenAuth;
   private Process process;
 
-  private OciRegistry(Path dir, String user, String password) {
+  private OciRegistry(Path dir, String user, String password, String tokenAuth) {
     this.dir = dir.toAbsolutePath();
     this.port = freePort();
     this.user = user;
     this.password = password;
+    this.tokenAuth = tokenAuth;
   }
 
   /** A started registry without authentication, storing under {@code dir}. */
   public static OciRegistry anonymous(Path dir) {
-    return new OciRegistry(dir, null, null).start();
+    return new OciRegistry(dir, null, null, null).start();
   }
 
   /** A started registry that accepts only {@code user} with {@code password} (basic auth). */
   public static OciRegistry withLogin(Path dir, String user, String password) {
-    return new OciRegistry(dir, user, password).start();
+    return new OciRegistry(dir, user, password, null).start();
+  }
+
+  /**
+   * A started registry that accepts only bearer tokens of {@code tokens} (the distribution token
+   * flow: a 401 with {@code WWW-Authenticate: Bearer realm=…}, a token from the realm).
+   */
+  public static OciRegistry withTokens(Path dir, OciTokenService tokens) {
+    String auth =
+        "auth:\n  token:\n    realm: "
+            + tokens.realm()
+            + "\n    service: "
+            + OciTokenService.SERVICE
+            + "\n    issuer: "
+            + OciTokenService.ISSUER
+            + "\n    rootcertbundle: "
+            + tokens.certificate()
+            + "\n";
+    return new OciRegistry(dir, null, null, auth).start();
   }
 
   /** {@code 127.0.0.1:<port>}, the registry part of a reference. */
@@ -95,6 +115,9 @@ public final class OciRegistry implements AutoCloseable {
             .append("auth:\n  htpasswd:\n    realm: cup-test\n    path: ")
             .append(htpasswd)
             .append("\n");
+      }
+      if (tokenAuth != null) {
+        config.append(tokenAuth);
       }
       Path file = dir.resolve("config.yml");
       Files.writeString(file, config.toString(), StandardCharsets.UTF_8);
