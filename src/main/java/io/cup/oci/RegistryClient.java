@@ -55,6 +55,7 @@ public final class RegistryClient {
 
   private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
   private static final int MAX_ERROR_TEXT = 200;
+  private static final int MAX_REDIRECTS = 5;
 
   /** A manifest as the registry served it, and the digest of its bytes. */
   public record Manifest(ImageReference reference, Digest digest, String mediaType, byte[] bytes) {
@@ -91,7 +92,7 @@ public final class RegistryClient {
             new WebClientOptions()
                 .setUserAgent("cup")
                 .setConnectTimeout((int) Math.min(timeoutMillis, 10_000))
-                .setFollowRedirects(true));
+                .setFollowRedirects(false));
   }
 
   /** Closes the HTTP client. */
@@ -154,6 +155,7 @@ public final class RegistryClient {
     String url = repositoryUrl(ref) + "/blobs/" + digest;
     String what = "blob " + digest + " of " + ref.name();
     return call(ref, "pull", HttpMethod.GET, url, headers(), null, limit, what)
+        .compose(response -> redirected(ref, url, response, limit, what, MAX_REDIRECTS))
         .map(
             response -> {
               expect(ref, response, what, 200);
@@ -163,6 +165,48 @@ public final class RegistryClient {
               }
               return bytes;
             });
+  }
+
+  /**
+   * Follows a blob's redirect (registries send blobs from a CDN or object store): to the same host
+   * with the same authorization, to another host without it, as Docker does, so a registry token
+   * never reaches a third party (and a pre-signed URL is not refused for carrying two kinds of
+   * authentication).
+   */
+  private Future<HttpResponse<Buffer>> redirected(
+      ImageReference ref,
+      String from,
+      HttpResponse<Buffer> response,
+      long limit,
+      String what,
+      int hopsLeft) {
+    int code = response.statusCode();
+    if (code != 301 && code != 302 && code != 303 && code != 307 && code != 308) {
+      return Future.succeededFuture(response);
+    }
+    String location = response.getHeader("Location");
+    if (location == null || location.isBlank() || hopsLeft == 0) {
+      return Future.failedFuture(
+          new RegistryException(
+              Reason.PROTOCOL,
+              ref.registry()
+                  + " redirected "
+                  + what
+                  + (hopsLeft == 0 ? " too often" : " nowhere")));
+    }
+    URI target = URI.create(from).resolve(location.strip());
+    if (!"https".equals(target.getScheme())
+        && !("http".equals(target.getScheme()) && from.startsWith("http://"))) {
+      return Future.failedFuture(
+          new RegistryException(
+              Reason.PROTOCOL,
+              ref.registry() + " redirected " + what + " to a " + target.getScheme() + " URL"));
+    }
+    boolean sameHost = URI.create(from).getAuthority().equalsIgnoreCase(target.getAuthority());
+    String key = ref.registry() + " " + ref.repository() + " pull";
+    String authorization = sameHost ? tokens.get(key) : null;
+    return send(HttpMethod.GET, target.toString(), headers(), authorization, null, limit, what)
+        .compose(next -> redirected(ref, target.toString(), next, limit, what, hopsLeft - 1));
   }
 
   // -- writing ----------------------------------------------------------------------------------

@@ -341,6 +341,67 @@ class ImagePullTest {
   }
 
   @Test
+  void aBlobRedirectedToAnotherHostIsFetchedThereWithoutTheRegistryLogin(Vertx vertx)
+      throws Exception {
+    Path storage = temp.resolve("redirecting").resolve("storage");
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // the "CDN": serves the registry's storage directory as it is, on its own loopback port
+    io.vertx.core.http.HttpServer cdn =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                request -> {
+                  seen.add(request.path() + " " + request.getHeader("Authorization"));
+                  Path file = storage.resolve(request.path().substring(1)).normalize();
+                  if (!file.startsWith(storage)) {
+                    request.response().setStatusCode(404).end();
+                    return;
+                  }
+                  request
+                      .response()
+                      .sendFile(file.toString())
+                      .onFailure(e -> request.response().setStatusCode(404).end());
+                })
+            .listen(0, "127.0.0.1")
+            .await(30, TimeUnit.SECONDS);
+    try (OciRegistry redirecting =
+        OciRegistry.withLoginRedirectingBlobsTo(
+            temp.resolve("redirecting"),
+            "ci",
+            "pa55",
+            "http://127.0.0.1:" + cdn.actualPort() + "/")) {
+      RegistryClient login =
+          new RegistryClient(
+              vertx,
+              RegistryCredentials.of(
+                  Map.of(redirecting.host(), new RegistryCredentials.Login("ci", "pa55"))),
+              Set.of(redirecting.host()),
+              10_000);
+      try {
+        ImageReference ref = ImageReference.parse(redirecting.host() + "/controllers/flipt:1.0");
+        await(new ImagePusher(login).push(ref, Files.readAllBytes(FLIPT), Map.of(), Instant.now()));
+        PulledModule pulled =
+            await(
+                new ImagePuller(
+                        vertx,
+                        login,
+                        new BlobCache(temp.resolve("c")),
+                        ImagePuller.DEFAULT_MAX_MODULE_BYTES,
+                        Set.of())
+                    .pull("flipt", ref, Optional.empty()));
+        assertThat(Files.readAllBytes(pulled.file())).isEqualTo(Files.readAllBytes(FLIPT));
+        String layer = Digest.of(Files.readAllBytes(FLIPT)).hex();
+        assertThat(seen).anyMatch(line -> line.contains(layer + "/data"));
+        assertThat(seen).allMatch(line -> line.endsWith(" null"));
+      } finally {
+        login.close();
+      }
+    } finally {
+      cdn.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aBlobLongerThanItsLimitIsCutOffWhileItIsRead() throws Exception {
     push(FLIPT, "controllers/flipt:1.0");
     Throwable tooLarge =

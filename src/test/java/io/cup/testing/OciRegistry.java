@@ -35,6 +35,7 @@ public final class OciRegistry implements AutoCloseable {
   private final String user;
   private final String password;
   private final String tokenAuth;
+  private String extraConfig = "";
   private Process process;
 
   private OciRegistry(Path dir, String user, String password, String tokenAuth) {
@@ -53,6 +54,21 @@ public final class OciRegistry implements AutoCloseable {
   /** A started registry that accepts only {@code user} with {@code password} (basic auth). */
   public static OciRegistry withLogin(Path dir, String user, String password) {
     return new OciRegistry(dir, user, password, null).start();
+  }
+
+  /**
+   * A started registry with basic auth that answers a blob GET with a redirect to {@code baseUrl}
+   * plus the blob's path in its storage (Distribution's {@code redirect} storage middleware), as
+   * registries behind a CDN or object store do.
+   */
+  public static OciRegistry withLoginRedirectingBlobsTo(
+      Path dir, String user, String password, String baseUrl) {
+    OciRegistry registry = new OciRegistry(dir, user, password, null);
+    registry.extraConfig =
+        "middleware:\n  storage:\n    - name: redirect\n      options:\n        baseurl: "
+            + baseUrl
+            + "\n";
+    return registry.start();
   }
 
   /**
@@ -119,6 +135,7 @@ public final class OciRegistry implements AutoCloseable {
       if (tokenAuth != null) {
         config.append(tokenAuth);
       }
+      config.append(extraConfig);
       Path file = dir.resolve("config.yml");
       Files.writeString(file, config.toString(), StandardCharsets.UTF_8);
       process =
