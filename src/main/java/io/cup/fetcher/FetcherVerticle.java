@@ -239,6 +239,14 @@ public final class FetcherVerticle extends VerticleBase {
       throw failed(e);
     }
     sample.stop(FetchMetrics.DURATION);
+    // the upkeep after the fetch, beside it: it takes no lock, and this fetch's moves are
+    // announced without waiting for it
+    vertx.executeBlocking(
+        () -> {
+          git.repackIfDue();
+          return null;
+        },
+        false);
     long now = System.currentTimeMillis();
     metrics.succeeded(now);
     lastFetch = now;

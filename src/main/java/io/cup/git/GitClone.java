@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -76,6 +77,8 @@ public final class GitClone {
   private final ReentrantLock lock = new ReentrantLock();
   private volatile Repository repository;
   private volatile String branch;
+  private volatile boolean repackDue = true;
+  private final AtomicBoolean repacking = new AtomicBoolean();
 
   private final GitRevisions revisions = new GitRevisions(this);
 
@@ -233,6 +236,27 @@ public final class GitClone {
   }
 
   /**
+   * Repacks the clone when a fetch brought objects since the last look and it now holds too many
+   * packs or loose objects ({@link Repacking#ifNeeded}). Runs outside the fetch lock, so fetches
+   * and local ref updates go on meanwhile, and never twice at once: a call while a repack runs
+   * returns at once. Blocking; the owner calls it from a worker after a fetch.
+   */
+  public void repackIfDue() {
+    if (!repackDue || !repacking.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      repackDue = false;
+      Repository repo = repository;
+      if (repo != null) {
+        Repacking.ifNeeded(repo, remoteUrl());
+      }
+    } finally {
+      repacking.set(false);
+    }
+  }
+
+  /**
    * Runs {@code work} while no fetch can run: a fetch prunes local refs the remote lacks, so a
    * writer that creates a local ref and then pushes it does both in here.
    */
@@ -275,7 +299,7 @@ public final class GitClone {
     long started = System.nanoTime();
     FetchResult result = fetchInto(repo, "fetch from");
     if (!result.getTrackingRefUpdates().isEmpty()) {
-      Repacking.ifNeeded(repo, remoteUrl());
+      repackDue = true;
     }
     ObjectId after = head();
     FetchOutcome outcome = new FetchOutcome(branch, before, after);

@@ -253,14 +253,38 @@ class GitCloneTest extends SeededRemote {
               "move " + i);
       assertThat(git.fetch().after()).isEqualTo(last);
       maxPacks = Math.max(maxPacks, packs(git));
+      git.repackIfDue(); // as the fetcher does after each fetch, outside the fetch lock
     }
-    // git gc --auto's limit is 50 packs: one fetch over it repacks
+    // git gc --auto's limit is 50 packs: the upkeep after the fetch that went over it repacks
     assertThat(maxPacks).isLessThanOrEqualTo(51);
     assertThat(packs(git)).isLessThan(50);
     assertThat(text(git.revisions().view(""), "default/flipt.io-v1alpha1-Flag-n.json"))
         .isEqualTo("{\"n\":59}\n");
     assertThat(text(git.revisions().view(first.name()), "default/flipt.io-v1alpha1-Flag-a.json"))
         .isEqualTo("{\"name\":\"a\"}\n");
+    assertThat(TestRepos.fsck(git.repository().getDirectory().toPath()).ok()).isTrue();
+  }
+
+  @Test
+  void aFetchNeverRepacksUnderItsLockTheUpkeepAfterItDoes() throws Exception {
+    GitClone git = cloned(gitConfig(daemon.url("flags.git"), data));
+    ObjectId last = null;
+    for (int i = 0; i < 55; i++) {
+      last =
+          TestRepos.commit(
+              remote,
+              "main",
+              Map.of("default/flipt.io-v1alpha1-Flag-n.json", "{\"n\":" + i + "}\n"),
+              Set.of(),
+              "move " + i);
+      assertThat(git.fetch().after()).isEqualTo(last);
+    }
+    // neither Cup nor JGit's automatic gc (gc.auto=0, gc.autopacklimit=0) repacked in a fetch
+    assertThat(packs(git)).isGreaterThan(50);
+    git.repackIfDue();
+    assertThat(packs(git)).isLessThan(50);
+    assertThat(text(git.revisions().view(""), "default/flipt.io-v1alpha1-Flag-n.json"))
+        .isEqualTo("{\"n\":54}\n");
     assertThat(TestRepos.fsck(git.repository().getDirectory().toPath()).ok()).isTrue();
   }
 
