@@ -7,6 +7,7 @@ import io.cup.bus.Proposal;
 import io.cup.metrics.Metrics;
 import io.cup.status.StatusException;
 import io.cup.testing.Eventually;
+import io.cup.testing.PushGate;
 import io.cup.testing.TestRepos;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,15 +16,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,43 +30,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Group pushes ({@link PushQueue}): creates that arrive while a push is on its way reach the remote
  * together in the next push, each answered only once its own refs are there, and a ref the remote
  * refuses fails only its own write. The remote's {@code pre-receive} hook holds the first push
- * until the test releases it (two FIFOs: the hook says it holds, then waits for the word), so the
- * other creates are known to be waiting.
+ * until the test releases it ({@link PushGate}), so the other creates are known to be waiting.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(120)
 class PublisherGroupPushTest extends PublisherFixture {
-  private Path gate;
+  private PushGate gate;
 
   @BeforeEach
   void hooks() throws Exception {
-    gate = Files.createDirectories(root.resolve("gate"));
-    mkfifo(gate.resolve("held"));
-    mkfifo(gate.resolve("release"));
-    // counts the ref updates of every push; holds the push while the file "hold" exists
-    hook(
-        "pre-receive",
-        "#!/bin/sh\n"
-            + "n=$(wc -l)\n"
-            + "echo \"$n\" >> '"
-            + gate.resolve("pushes")
-            + "'\n"
-            + "if [ -e '"
-            + gate.resolve("hold")
-            + "' ]; then\n"
-            + "  rm -f '"
-            + gate.resolve("hold")
-            + "'\n"
-            + "  echo held > '"
-            + gate.resolve("held")
-            + "'\n"
-            + "  read word < '"
-            + gate.resolve("release")
-            + "'\n"
-            + "  [ \"$word\" = ok ] || exit 1\n"
-            + "fi\n");
+    gate = PushGate.install(remote, root.resolve("gate"));
     // refuses a proposal branch whose commit message asks for it
-    hook(
+    PushGate.hook(
+        remote,
         "update",
         "#!/bin/sh\n"
             + "case \"$1\" in refs/heads/cup/proposal/*)\n"
@@ -86,9 +58,9 @@ class PublisherGroupPushTest extends PublisherFixture {
     deploy(vertx, cfg, 1);
     ObjectId base = main();
     long waitingBefore = ProposalMetrics.PUSH_WAITING.get();
-    Files.writeString(gate.resolve("hold"), "");
+    gate.holdNext();
     Future<JsonObject> first = send(vertx, base, "first", "a");
-    awaitHeld();
+    gate.awaitHeld();
     List<Future<JsonObject>> burst = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       burst.add(send(vertx, base, "burst " + i, "n" + i));
@@ -99,7 +71,7 @@ class PublisherGroupPushTest extends PublisherFixture {
         () -> ProposalMetrics.PUSH_WAITING.get() - waitingBefore == 12);
     // nothing of the waiting creates is on the remote, and none is answered
     assertThat(burst).noneMatch(Future::isComplete);
-    release("ok");
+    gate.release("ok");
 
     List<Proposal> created = new ArrayList<>();
     created.add(Proposal.fromJson(await(first)));
@@ -113,8 +85,7 @@ class PublisherGroupPushTest extends PublisherFixture {
           .containsKey(ProposalStore.recordRef(p.id()));
     }
     // the held push carried the first create (2 refs); the next one all 12 (24 refs) at once
-    assertThat(Files.readAllLines(gate.resolve("pushes")).stream().map(String::trim).toList())
-        .containsExactly("2", "24");
+    assertThat(gate.pushes()).containsExactly(2, 24);
     assertThat(list(vertx)).extracting(Proposal::id).containsAll(ids(created));
     assertThat(Metrics.registry().find("cup.proposal.push.group.writes").summary().max())
         .isGreaterThanOrEqualTo(12);
@@ -125,9 +96,9 @@ class PublisherGroupPushTest extends PublisherFixture {
     deploy(vertx, cfg, 1);
     ObjectId base = main();
     long waitingBefore = ProposalMetrics.PUSH_WAITING.get();
-    Files.writeString(gate.resolve("hold"), "");
+    gate.holdNext();
     Future<JsonObject> first = send(vertx, base, "first", "a");
-    awaitHeld();
+    gate.awaitHeld();
     List<Future<JsonObject>> burst = new ArrayList<>();
     burst.add(send(vertx, base, "one", "n1"));
     Future<JsonObject> refused = send(vertx, base, "REFUSE-ME please", "n2");
@@ -136,7 +107,7 @@ class PublisherGroupPushTest extends PublisherFixture {
         "3 creates wait for the held push",
         Duration.ofSeconds(60),
         () -> ProposalMetrics.PUSH_WAITING.get() - waitingBefore == 3);
-    release("ok");
+    gate.release("ok");
 
     List<Proposal> created = new ArrayList<>();
     created.add(Proposal.fromJson(await(first)));
@@ -184,46 +155,6 @@ class PublisherGroupPushTest extends PublisherFixture {
         .eventBus()
         .<JsonObject>request(Addresses.PROPOSAL_CREATE.name(), request, options)
         .map(Message::body);
-  }
-
-  /** Waits (60 s at most) for the hook to say it holds a push. */
-  private void awaitHeld() throws Exception {
-    String word =
-        CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    return Files.readString(gate.resolve("held")).trim();
-                  } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                  }
-                })
-            .get(60, TimeUnit.SECONDS);
-    assertThat(word).isEqualTo("held");
-  }
-
-  private void release(String word) throws Exception {
-    CompletableFuture.runAsync(
-            () -> {
-              try {
-                Files.writeString(gate.resolve("release"), word + "\n");
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            })
-        .get(60, TimeUnit.SECONDS);
-  }
-
-  private void hook(String name, String script) throws Exception {
-    Path hook = remote.resolve("hooks").resolve(name);
-    Files.createDirectories(hook.getParent());
-    Files.writeString(hook, script, StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
-  }
-
-  private static void mkfifo(Path path) throws Exception {
-    Process p = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isZero();
   }
 
   private static List<String> ids(List<Proposal> proposals) {
