@@ -2,29 +2,33 @@ package io.cup.git;
 
 import io.cup.status.StatusException;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jgit.errors.IncorrectObjectTypeException;
 import org.eclipse.jgit.errors.LargeObjectException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.treewalk.CanonicalTreeParser;
-import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * A read-only view of one commit of a Git repository. The commit's tree is resolved once, when the
- * view is made; {@link #file} descends only the trees along the path (a lookup in a repository of
- * 100,000 files costs the path's depth, not the tree's size) and {@link #list} reads one tree. Blob
- * bytes are loaded on demand. Every call opens its own {@link ObjectReader} and closes it, so a
- * view holds no resources and needs no closing.
+ * view is made; {@link #file} descends only the trees along the path and {@link #list} reads one
+ * tree. Each tree a lookup passes through is parsed once per view into an index by name ({@link
+ * TreeIndex}), so a lookup costs one hash probe per path segment however many entries the trees
+ * hold: reading every file of a directory of n entries is O(n), where a fresh tree walk from the
+ * root per file was O(n²). The view keeps only the trees it was asked about (a view lives for one
+ * request), so its memory is bounded by what the request touched. Blob bytes are loaded on demand.
+ * Every call opens its own {@link ObjectReader} and closes it, so a view holds no resources and
+ * needs no closing.
  *
  * <p>Only regular and executable files are files here: symbolic links and submodules are neither
  * returned by {@link #file} nor listed.
@@ -33,6 +37,9 @@ public final class GitRevisionView implements RevisionView {
   private final Repository repository;
   private final ObjectId commit;
   private final ObjectId tree;
+
+  /** The trees parsed so far, by id (a tree id names its content: the same id, the same index). */
+  private final Map<ObjectId, TreeIndex> trees = new ConcurrentHashMap<>();
 
   private GitRevisionView(Repository repository, ObjectId commit, ObjectId tree) {
     this.repository = repository;
@@ -80,12 +87,12 @@ public final class GitRevisionView implements RevisionView {
     if (valid.isEmpty()) {
       return Optional.empty();
     }
-    try (ObjectReader reader = repository.newObjectReader();
-        TreeWalk walk = TreeWalk.forPath(reader, valid.get(), tree)) {
-      if (walk == null || !isFile(walk.getRawMode(0))) {
+    try (ObjectReader reader = repository.newObjectReader()) {
+      TreeIndex.Entry entry = find(reader, valid.get());
+      if (entry == null || !isFile(entry.mode())) {
         return Optional.empty();
       }
-      return Optional.of(new GitBlob(repository, walk.getObjectId(0), valid.get()));
+      return Optional.of(new GitBlob(repository, entry.id(), valid.get()));
     } catch (IOException e) {
       throw StatusException.unavailable("cannot read " + valid.get() + " at " + commit(), e);
     }
@@ -100,24 +107,13 @@ public final class GitRevisionView implements RevisionView {
     try (ObjectReader reader = repository.newObjectReader()) {
       ObjectId dirTree = tree;
       if (!valid.get().isEmpty()) {
-        try (TreeWalk walk = TreeWalk.forPath(reader, valid.get(), tree)) {
-          if (walk == null || !isTree(walk.getRawMode(0))) {
-            return List.of();
-          }
-          dirTree = walk.getObjectId(0);
+        TreeIndex.Entry entry = find(reader, valid.get());
+        if (entry == null || !isTree(entry.mode())) {
+          return List.of();
         }
+        dirTree = entry.id();
       }
-      List<Entry> entries = new ArrayList<>();
-      CanonicalTreeParser parser = new CanonicalTreeParser(null, reader, dirTree);
-      for (; !parser.eof(); parser.next()) {
-        int mode = parser.getEntryRawMode();
-        boolean directory = isTree(mode);
-        if (directory || isFile(mode)) {
-          entries.add(
-              new Entry(parser.getEntryPathString(), directory, parser.getEntryObjectId().name()));
-        }
-      }
-      return List.copyOf(entries);
+      return index(reader, dirTree).listing();
     } catch (IOException e) {
       throw StatusException.unavailable("cannot list " + valid.get() + " at " + commit(), e);
     }
@@ -128,11 +124,42 @@ public final class GitRevisionView implements RevisionView {
     return "GitRevisionView[" + commit() + "]";
   }
 
-  private static boolean isTree(int mode) {
+  /** The entry at {@code path} (valid, not empty), descending indexed trees; null when none. */
+  private TreeIndex.Entry find(ObjectReader reader, String path) throws IOException {
+    ObjectId at = tree;
+    int from = 0;
+    while (true) {
+      int slash = path.indexOf('/', from);
+      String name = slash < 0 ? path.substring(from) : path.substring(from, slash);
+      TreeIndex.Entry entry = index(reader, at).get(name);
+      if (slash < 0 || entry == null) {
+        return entry;
+      }
+      if (!isTree(entry.mode())) {
+        return null;
+      }
+      at = entry.id();
+      from = slash + 1;
+    }
+  }
+
+  private TreeIndex index(ObjectReader reader, ObjectId id) throws IOException {
+    TreeIndex index = trees.get(id);
+    if (index == null) {
+      index = TreeIndex.parse(reader, id);
+      TreeIndex raced = trees.putIfAbsent(index.id(), index);
+      if (raced != null) {
+        index = raced;
+      }
+    }
+    return index;
+  }
+
+  static boolean isTree(int mode) {
     return (mode & FileMode.TYPE_MASK) == FileMode.TYPE_TREE;
   }
 
-  private static boolean isFile(int mode) {
+  static boolean isFile(int mode) {
     return (mode & FileMode.TYPE_MASK) == FileMode.TYPE_FILE;
   }
 
@@ -176,17 +203,21 @@ public final class GitRevisionView implements RevisionView {
     public byte[] bytes(long maxBytes) {
       byte[] loaded = bytes;
       if (loaded == null) {
-        long length = size();
-        if (length > maxBytes) {
-          throw RevisionView.tooLarge(path, length, maxBytes);
+        long known = size;
+        if (known > maxBytes) {
+          throw RevisionView.tooLarge(path, known, maxBytes);
         }
+        // one open gives the size (from the object's header) and then the bytes
         try (ObjectReader reader = repository.newObjectReader()) {
-          loaded =
-              reader
-                  .open(id, Constants.OBJ_BLOB)
-                  .getCachedBytes((int) Math.min(maxBytes, Integer.MAX_VALUE - 16));
+          ObjectLoader loader = reader.open(id, Constants.OBJ_BLOB);
+          long length = loader.getSize();
+          size = length;
+          if (length > maxBytes) {
+            throw RevisionView.tooLarge(path, length, maxBytes);
+          }
+          loaded = loader.getCachedBytes((int) Math.min(maxBytes, Integer.MAX_VALUE - 16));
         } catch (LargeObjectException e) {
-          throw RevisionView.tooLarge(path, length, maxBytes);
+          throw RevisionView.tooLarge(path, size, maxBytes);
         } catch (IOException e) {
           throw StatusException.unavailable("cannot read blob " + id.name() + " of " + path, e);
         }
