@@ -3,10 +3,8 @@ package io.cup.git;
 import io.cup.status.StatusException;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jgit.errors.IncorrectObjectTypeException;
 import org.eclipse.jgit.errors.LargeObjectException;
 import org.eclipse.jgit.errors.MissingObjectException;
@@ -25,10 +23,11 @@ import org.eclipse.jgit.revwalk.RevWalk;
  * tree. Each tree a lookup passes through is parsed once per view into an index by name ({@link
  * TreeIndex}), so a lookup costs one hash probe per path segment however many entries the trees
  * hold: reading every file of a directory of n entries is O(n), where a fresh tree walk from the
- * root per file was O(n²). The view keeps only the trees it was asked about (a view lives for one
- * request), so its memory is bounded by what the request touched. Blob bytes are loaded on demand.
- * Every call opens its own {@link ObjectReader} and closes it, so a view holds no resources and
- * needs no closing.
+ * root per file was O(n²). Indexed trees and small blobs' bytes are kept in an {@link ObjectCache}
+ * by id: the view's own (what one request touched), or, for views made by a clone's {@link
+ * GitRevisions}, the clone's shared one, bounded in bytes, so a directory read by request after
+ * request is parsed and inflated once. Blob bytes are loaded on demand. Every call opens its own
+ * {@link ObjectReader} and closes it, so a view holds no resources and needs no closing.
  *
  * <p>Only regular and executable files are files here: symbolic links and submodules are neither
  * returned by {@link #file} nor listed.
@@ -38,22 +37,29 @@ public final class GitRevisionView implements RevisionView {
   private final ObjectId commit;
   private final ObjectId tree;
 
-  /** The trees parsed so far, by id (a tree id names its content: the same id, the same index). */
-  private final Map<ObjectId, TreeIndex> trees = new ConcurrentHashMap<>();
+  /** Trees and blobs already read (a view's own, or its clone's shared one). */
+  private final ObjectCache objects;
 
-  private GitRevisionView(Repository repository, ObjectId commit, ObjectId tree) {
+  private GitRevisionView(
+      Repository repository, ObjectId commit, ObjectId tree, ObjectCache objects) {
     this.repository = repository;
     this.commit = commit.copy();
     this.tree = tree.copy();
+    this.objects = objects;
   }
 
   /** A view of {@code commitId} in {@code repository}; 404 when it is missing or not a commit. */
   public static GitRevisionView of(Repository repository, ObjectId commitId) {
+    return of(repository, commitId, ObjectCache.perView());
+  }
+
+  /** As {@link #of(Repository, ObjectId)}, reading through {@code objects} (a clone's). */
+  static GitRevisionView of(Repository repository, ObjectId commitId, ObjectCache objects) {
     Objects.requireNonNull(repository, "repository");
     Objects.requireNonNull(commitId, "commitId");
     try (RevWalk walk = new RevWalk(repository)) {
       RevCommit parsed = walk.parseCommit(commitId);
-      return new GitRevisionView(repository, parsed, parsed.getTree());
+      return new GitRevisionView(repository, parsed, parsed.getTree(), objects);
     } catch (MissingObjectException | IncorrectObjectTypeException e) {
       throw StatusException.notFound("revision " + commitId.name() + " not found");
     } catch (IOException e) {
@@ -92,7 +98,7 @@ public final class GitRevisionView implements RevisionView {
       if (entry == null || !isFile(entry.mode())) {
         return Optional.empty();
       }
-      return Optional.of(new GitBlob(repository, entry.id(), valid.get()));
+      return Optional.of(new GitBlob(repository, objects, entry.id(), valid.get()));
     } catch (IOException e) {
       throw StatusException.unavailable("cannot read " + valid.get() + " at " + commit(), e);
     }
@@ -144,13 +150,10 @@ public final class GitRevisionView implements RevisionView {
   }
 
   private TreeIndex index(ObjectReader reader, ObjectId id) throws IOException {
-    TreeIndex index = trees.get(id);
+    TreeIndex index = objects.tree(id);
     if (index == null) {
       index = TreeIndex.parse(reader, id);
-      TreeIndex raced = trees.putIfAbsent(index.id(), index);
-      if (raced != null) {
-        index = raced;
-      }
+      objects.putTree(index);
     }
     return index;
   }
@@ -169,15 +172,22 @@ public final class GitRevisionView implements RevisionView {
    */
   private static final class GitBlob implements Blob {
     private final Repository repository;
+    private final ObjectCache objects;
     private final ObjectId id;
     private final String path;
     private volatile byte[] bytes;
     private volatile long size = -1;
 
-    GitBlob(Repository repository, ObjectId id, String path) {
+    GitBlob(Repository repository, ObjectCache objects, ObjectId id, String path) {
       this.repository = repository;
+      this.objects = objects;
       this.id = id.copy();
       this.path = path;
+      byte[] kept = objects.blob(id);
+      if (kept != null) {
+        bytes = kept;
+        size = kept.length;
+      }
     }
 
     @Override
@@ -216,6 +226,7 @@ public final class GitRevisionView implements RevisionView {
             throw RevisionView.tooLarge(path, length, maxBytes);
           }
           loaded = loader.getCachedBytes((int) Math.min(maxBytes, Integer.MAX_VALUE - 16));
+          objects.putBlob(id, loaded);
         } catch (LargeObjectException e) {
           throw RevisionView.tooLarge(path, size, maxBytes);
         } catch (IOException e) {

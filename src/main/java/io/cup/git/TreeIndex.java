@@ -21,29 +21,40 @@ final class TreeIndex {
   private final ObjectId id;
   private final Map<String, Entry> byName;
   private final List<RevisionView.Entry> listing;
+  private final int weight;
 
-  private TreeIndex(ObjectId id, Map<String, Entry> byName, List<RevisionView.Entry> listing) {
+  private TreeIndex(
+      ObjectId id, Map<String, Entry> byName, List<RevisionView.Entry> listing, int weight) {
     this.id = id;
     this.byName = byName;
     this.listing = listing;
+    this.weight = weight;
   }
 
   /** Parses the tree {@code id} (one read of the object). */
   static TreeIndex parse(ObjectReader reader, ObjectId id) throws IOException {
     Map<String, Entry> byName = new HashMap<>();
     List<RevisionView.Entry> listing = new ArrayList<>();
+    int weight = 128;
     CanonicalTreeParser parser = new CanonicalTreeParser(null, reader, id);
     for (; !parser.eof(); parser.next()) {
       int mode = parser.getEntryRawMode();
       String name = parser.getEntryPathString();
       ObjectId entryId = parser.getEntryObjectId();
       byName.put(name, new Entry(name, mode, entryId));
+      // two strings of the name, two ids (one as hex), the records and the map's node
+      weight += 4 * name.length() + 280;
       boolean directory = GitRevisionView.isTree(mode);
       if (directory || GitRevisionView.isFile(mode)) {
         listing.add(new RevisionView.Entry(name, directory, entryId.name()));
       }
     }
-    return new TreeIndex(id.copy(), byName, List.copyOf(listing));
+    return new TreeIndex(id.copy(), byName, List.copyOf(listing), weight);
+  }
+
+  /** An estimate of the heap this index takes, in bytes. */
+  int weight() {
+    return weight;
   }
 
   ObjectId id() {
