@@ -134,6 +134,9 @@ def per_file_section(w, results, fx, http, pnodes):
       w(f"| node {op} | {len(v)} | {pct(v, 10):.2f} | {median(v):.2f} | {pct(v, 90):.2f} | "
         f"{min(v):.2f} | {max(v):.2f} |")
     w("")
+    if http.get("server_errors"):
+      w(f"Server errors (5xx, not timed, left out of the figures): {http['server_errors']}")
+      w("")
     w(f"Node ran twice, before and after the HTTP part; its figures pool both (medians per run: "
       + "; ".join(f"{op} " + " / ".join(f"{median(n['samples_ms'][op]):.2f} ms" for n in pnodes)
                   for op in node) + f"). Body bytes: {http.get('body_bytes')}.")
