@@ -266,6 +266,24 @@ class GitCloneTest extends SeededRemote {
   }
 
   @Test
+  void fetchTrackedBringsTheTrackedBranchAloneAndTheNextFetchTheRest() throws Exception {
+    GitClone git = cloned(gitConfig(daemon.url("flags.git"), data));
+    ObjectId before = git.head();
+    ObjectId topic = TestRepos.commit(remote, "cup/proposal/x", Map.of("t.txt", "t"));
+    ObjectId moved = TestRepos.commit(remote, "main", Map.of("m.txt", "m"));
+
+    FetchOutcome tracked = git.fetchTracked();
+    assertThat(tracked.before()).isEqualTo(before);
+    assertThat(tracked.after()).isEqualTo(moved);
+    assertThat(git.repository().exactRef("refs/heads/cup/proposal/x")).isNull();
+
+    git.fetch();
+    assertThat(git.repository().exactRef("refs/heads/cup/proposal/x").getObjectId())
+        .isEqualTo(topic);
+    assertThat(git.repository().getConfig().getInt("protocol", "version", 0)).isEqualTo(2);
+  }
+
+  @Test
   void aFetchNeverRepacksUnderItsLockTheUpkeepAfterItDoes() throws Exception {
     GitClone git = cloned(gitConfig(daemon.url("flags.git"), data));
     ObjectId last = null;
