@@ -12,6 +12,17 @@ Writes under --out:
   features.yml           the stored `default/features.yml`
   expected-put.yml       `default/features.yml` after the put of put-flag.json
   fixtures.json          what was generated (counts, commits, sizes)
+  per-file/              the per-file controller's inputs (controllers/per-file, one JSON file per
+                         resource, /<namespace>/widget/<name>.json), for the end-to-end HTTP part:
+    repos/per-file.git   one commit on `main`: `default/widget/` 1,000 Widgets in one directory
+                         (--widgets), `big/widget/` --big-widgets Widgets of about --big-kib KiB
+                         each, `tpl/` 1,000 Items laid out for the template controller (the
+                         figure the template controller already meets), and --deep-files unrelated
+                         files eight directories deep under `deep/`
+    tree/                the same files as plain files (Node's WASI preopens this)
+    config/              Cup resource configuration: Widget (bench.cup.io/v1, per-file.wasm) and
+                         Item (bench.cup.io/v1, the template controller); the .wasm is copied in
+                         by bench/wasm
 
 The unrelated files sit under `misc/area-NNN/dir-NN/`, 100 per directory, so the root tree of
 both repositories has two entries and only the size of the object database differs. Each
@@ -121,6 +132,146 @@ def repo_files(total, yml):
     yield filler_path(i), filler_bytes(i)
 
 
+GROUP = "bench.cup.io"
+
+
+def widget_name(index):
+  return f"widget-{index:05d}"
+
+
+def widget_bytes(namespace, index, pad=0):
+  """A Widget as controllers/per-file writes it: JSON, two-space indent, final newline."""
+  resource = {
+    "apiVersion": f"{GROUP}/v1",
+    "kind": "Widget",
+    "metadata": {
+      "namespace": namespace,
+      "name": widget_name(index),
+      "labels": {"team": TEAMS[index % len(TEAMS)], "shard": str(index % 10)},
+    },
+    "spec": {
+      "size": index,
+      "enabled": index % 3 != 0,
+      "description": f"Benchmark widget {index} in namespace {namespace}",
+      "tags": [f"t{index % 7}", f"t{index % 11}"],
+    },
+  }
+  if pad:
+    # a big file: a long list of parts, each a small object
+    resource["spec"]["parts"] = [{"part": k, "note": f"part {k} of widget {index}"}
+                                 for k in range(pad)]
+  return (json.dumps(resource, indent=2) + "\n").encode("utf-8")
+
+
+def item_bytes(index):
+  """An Item as the template controller stores it (its default path template)."""
+  resource = {
+    "apiVersion": f"{GROUP}/v1",
+    "kind": "Item",
+    "metadata": {"namespace": "tpl", "name": f"item-{index:05d}",
+                 "labels": {"team": TEAMS[index % len(TEAMS)]}},
+    "spec": {"value": index, "description": f"Benchmark item {index}"},
+  }
+  return (json.dumps(resource, indent=2) + "\n").encode("utf-8")
+
+
+def per_file_files(widgets, big_widgets, big_kib, deep_files):
+  for i in range(widgets):
+    yield f"default/widget/{widget_name(i)}.json", widget_bytes("default", i)
+  # about 80 bytes of JSON per part at this indent
+  parts = max(1, big_kib * 1024 // 80)
+  for i in range(big_widgets):
+    yield f"big/widget/{widget_name(i)}.json", widget_bytes("big", i, pad=parts)
+  for i in range(1000):
+    yield f"tpl/{GROUP}-v1-Item-item-{i:05d}.json", item_bytes(i)
+  for i in range(deep_files):
+    d = f"deep/a{i % 4}/b{i // 4 % 4}/c{i // 16 % 4}/d{i // 64 % 4}/e{i // 256 % 4}/f{i // 1024 % 4}/g{i // 4096 % 4}"
+    yield f"{d}/file-{i:06d}.txt", filler_bytes(i)
+
+
+def per_file_config():
+  def definition(kind, plural):
+    return {
+      "apiVersion": "cup.flipt.io/v1alpha1",
+      "kind": "ResourceDefinition",
+      "metadata": {"name": f"{plural}.{GROUP}"},
+      "names": {"kind": kind, "singular": kind.lower(), "plural": plural},
+      "spec": {"group": GROUP, "versions": {"v1": {"type": "object"}}},
+    }
+
+  return {
+    "widgets.json": definition("Widget", "widgets"),
+    "items.json": definition("Item", "items"),
+    "controllers.json": None,  # YAML below: two controllers and two bindings in one file
+  }
+
+
+PER_FILE_CONTROLLERS = """apiVersion: cup.flipt.io/v1alpha1
+kind: Controller
+metadata:
+  name: per-file
+spec:
+  type: wasm
+  spec:
+    path: per-file.wasm
+---
+apiVersion: cup.flipt.io/v1alpha1
+kind: Binding
+metadata:
+  name: widgets
+spec:
+  controller: per-file
+  resources:
+    - bench.cup.io/v1/widgets
+---
+apiVersion: cup.flipt.io/v1alpha1
+kind: Controller
+metadata:
+  name: template
+spec:
+  type: template
+---
+apiVersion: cup.flipt.io/v1alpha1
+kind: Binding
+metadata:
+  name: items
+spec:
+  controller: template
+  resources:
+    - bench.cup.io/v1/items
+"""
+
+
+def write_per_file(out, args):
+  base = os.path.join(out, "per-file")
+  os.makedirs(os.path.join(base, "repos"))
+  os.makedirs(os.path.join(base, "config"))
+  for name, doc in per_file_config().items():
+    if doc is not None:
+      with open(os.path.join(base, "config", name), "w") as f:
+        f.write(json.dumps(doc, indent=2) + "\n")
+  with open(os.path.join(base, "config", "controllers.yaml"), "w") as f:
+    f.write(PER_FILE_CONTROLLERS)
+  files = list(per_file_files(args.widgets, args.big_widgets, args.big_kib, args.deep_files))
+  for path, data in files:
+    full = os.path.join(base, "tree", path)
+    os.makedirs(os.path.dirname(full), exist_ok=True)
+    with open(full, "wb") as f:
+      f.write(data)
+  commit = fast_import(os.path.join(base, "repos", "per-file.git"), iter(files))
+  big = [len(d) for p, d in files if p.startswith("big/")]
+  return {
+    "commit": commit,
+    "widgets": args.widgets,
+    "widget_bytes": sum(len(d) for p, d in files if p.startswith("default/")),
+    "big_widgets": args.big_widgets,
+    "big_widget_bytes": big[0] if big else 0,
+    "deep_files": args.deep_files,
+    "files": len(files),
+    "get": widget_name(args.widgets // 2),
+  }
+
+
 def main():
   p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
   p.add_argument("--out", required=True)
@@ -128,6 +279,10 @@ def main():
   p.add_argument("--put-flag", type=int, default=500, help="index of the flag the puts change")
   p.add_argument("--small-files", type=int, default=1000)
   p.add_argument("--large-files", type=int, default=100000)
+  p.add_argument("--widgets", type=int, default=1000, help="per-file: Widgets in default/widget/")
+  p.add_argument("--big-widgets", type=int, default=20, help="per-file: Widgets in big/widget/")
+  p.add_argument("--big-kib", type=int, default=256, help="per-file: size of each big Widget")
+  p.add_argument("--deep-files", type=int, default=10000, help="per-file: files under deep/")
   args = p.parse_args()
   if not 0 <= args.put_flag < args.flags:
     sys.exit("--put-flag must be one of the flags")
@@ -175,6 +330,7 @@ def main():
     "small_files": args.small_files,
     "large_files": args.large_files,
     "commits": commits,
+    "per_file": write_per_file(out, args),
     "seconds": round(time.monotonic() - started, 1),
   }
   with open(os.path.join(out, "fixtures.json"), "w") as f:

@@ -36,7 +36,13 @@ const block = Number(option('block', '10'));
 if (block % 2 !== 0) throw new Error('--block must be even (puts alternate two bodies)');
 
 const fx = JSON.parse(fs.readFileSync(path.join(fixtures, 'fixtures.json'), 'utf8'));
+let cleanUp = () => {}; // removes the scratch directory of the mode that runs
+if (option('mode', 'flipt') === 'per-file') {
+  perFile();
+  process.exit(0);
+}
 const scratch = fs.mkdtempSync(path.join(fixtures, 'node-'));
+cleanUp = () => fs.rmSync(scratch, { recursive: true, force: true });
 const listRoot = path.join(fixtures, 'tree');
 const putRoot = path.join(scratch, 'put-tree');
 fs.cpSync(listRoot, putRoot, { recursive: true });
@@ -76,7 +82,7 @@ function call(root, args, stdinName) {
 
 function fail(message) {
   console.error(`wasm-node: wrong answer: ${message}`);
-  fs.rmSync(scratch, { recursive: true, force: true });
+  cleanUp();
   process.exit(1);
 }
 
@@ -139,3 +145,66 @@ fs.writeFileSync(out, JSON.stringify({
   node: process.version, compile_ms: compileMs, warmup, count, block,
   warmup_seconds: warmupSeconds, samples_ms: samples,
 }));
+
+// --mode per-file: controllers/per-file/per-file.wasm (--wasm) over fixtures/per-file/tree, the
+// baseline of the end-to-end HTTP part. Calls: `list Widget default` (1,000 files in one
+// directory), `get Widget default <one>`, `list Widget big` (the big files). Every answer is
+// checked as wasm-http.py checks the server's: the number of resources, names in order, the name.
+function perFile() {
+  const pf = fx.per_file;
+  const root = path.join(fixtures, 'per-file', 'tree');
+  const mod = new WebAssembly.Module(fs.readFileSync(wasmFile));
+  const scratch = fs.mkdtempSync(path.join(fixtures, 'node-per-file-'));
+  cleanUp = () => fs.rmSync(scratch, { recursive: true, force: true });
+  fs.writeFileSync(path.join(scratch, 'empty'), '');
+  const run = (args) => {
+    const fin = fs.openSync(path.join(scratch, 'empty'), 'r');
+    const fout = fs.openSync(path.join(scratch, 'out'), 'w');
+    const ferr = fs.openSync(path.join(scratch, 'err'), 'w');
+    const t0 = performance.now();
+    const wasi = new WASI({
+      version: 'preview1', args: ['per-file', ...args], env: {}, preopens: { '/': root },
+      stdin: fin, stdout: fout, stderr: ferr, returnOnExit: true,
+    });
+    const code = wasi.start(new WebAssembly.Instance(mod, wasi.getImportObject()));
+    const ms = performance.now() - t0;
+    [fin, fout, ferr].forEach((fd) => fs.closeSync(fd));
+    const stdout = fs.readFileSync(path.join(scratch, 'out'), 'utf8');
+    if (code !== 0) fail(`per-file ${args.join(' ')} exited ${code}: ${fs.readFileSync(path.join(scratch, 'err'), 'utf8')}`);
+    return [ms, stdout];
+  };
+  const stream = (text) => JSON.parse(`[${text.trim().replace(/\n}\n{/g, '\n},\n{')}]`);
+  const listOf = (ns, expected) => () => {
+    const [ms, stdout] = run(['list', 'Widget', ns]);
+    const names = stream(stdout).map((r) => r.metadata.name);
+    if (names.length !== expected) fail(`list ${ns} printed ${names.length} Widgets, not ${expected}`);
+    if (names.some((n, i) => i > 0 && names[i - 1] >= n)) fail(`list ${ns}: names not in order`);
+    return ms;
+  };
+  const perOps = {
+    list: listOf('default', pf.widgets),
+    get() {
+      const [ms, stdout] = run(['get', 'Widget', 'default', pf.get]);
+      if (JSON.parse(stdout).metadata.name !== pf.get) fail(`get ${pf.get} answered another Widget`);
+      return ms;
+    },
+    big: listOf('big', pf.big_widgets),
+  };
+  const compileStart = performance.now();
+  new WebAssembly.Module(fs.readFileSync(wasmFile));
+  const compileMs = performance.now() - compileStart;
+  const samples = Object.fromEntries(Object.keys(perOps).map((k) => [k, []]));
+  const started = performance.now();
+  for (const op of Object.keys(perOps)) for (let i = 0; i < warmup; i++) perOps[op]();
+  const warmupSeconds = (performance.now() - started) / 1000;
+  for (let done = 0; done < count; done += block) {
+    for (const op of Object.keys(perOps)) {
+      for (let i = 0; i < Math.min(block, count - done); i++) samples[op].push(perOps[op]());
+    }
+  }
+  fs.rmSync(scratch, { recursive: true, force: true });
+  fs.writeFileSync(out, JSON.stringify({
+    node: process.version, mode: 'per-file', compile_ms: compileMs, warmup, count, block,
+    warmup_seconds: warmupSeconds, samples_ms: samples,
+  }));
+}

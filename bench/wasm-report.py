@@ -66,6 +66,83 @@ def verdict(value, goal):
   return "**met**" if value <= goal else "**not met**"
 
 
+def per_file_section(w, results, fx, http, pnodes):
+  """End to end over HTTP with controllers/per-file against Node's WASI without HTTP."""
+  pf = fx.get("per_file", {})
+  w("## End to end over HTTP: one file per resource (`controllers/per-file/per-file.wasm`)")
+  w("")
+  for part in ("http", "http-before", "node-per-file-1", "node-per-file-2"):
+    e = error(results, part)
+    if e:
+      w(f"**{part} failed**: {e}")
+      w("")
+  w(f"`cup serve` against `git daemon` serving `per-file.git` (commit {pf.get('commit', '?')[:12]}, "
+    f"{pf.get('files', '?')} files): `default/widget/` holds {pf.get('widgets', '?')} Widgets, "
+    f"one JSON file each, in one directory ({pf.get('widget_bytes', '?')} bytes in all); "
+    f"`big/widget/` {pf.get('big_widgets', '?')} Widgets of {pf.get('big_widget_bytes', '?')} "
+    f"bytes each; `tpl/` 1,000 Items of the template controller; `deep/` "
+    f"{pf.get('deep_files', '?')} unrelated files eight directories deep. Median wall time per "
+    "request, sequential GETs on one keep-alive connection per server (python http.client), from "
+    "sending the request to the last byte of the body, default configuration (logs on). Node: "
+    "the same `per-file.wasm` under `node:wasi` over the same files as plain files, a fresh "
+    "instance per call, **no HTTP**. `before` is the baseline jar (the code before this change), "
+    "`after` the jar under test; both servers ran in this run, taking turns block by block.")
+  w("")
+  samples = dict(http["samples_ms"]) if http else {}
+  node = {}
+  for n in pnodes:
+    for op, v in n["samples_ms"].items():
+      node.setdefault(op, []).extend(v)
+  servers = list(http["servers"]) if http else []
+
+  def m(values):
+    return median(values) if values else None
+
+  rows = [("list", f"`GET …/default/widgets` (list of {pf.get('widgets', '?')})"),
+          ("get", f"`GET …/default/widgets/{pf.get('get', '?')}?revision=<commit>` (one)"),
+          ("big", f"`GET …/big/widgets` (list of {pf.get('big_widgets', '?')} big files)")]
+  head = "| request | " + " | ".join(servers) + " | node WASI (no HTTP) | " + " | ".join(
+    f"{s} / node" for s in servers) + " | goal ≤ 2× node |"
+  w(head)
+  w("|" + " --- |" * (head.count("|") - 1))
+  for op, label in rows:
+    nm = m(node.get(op))
+    cells = [ms(m(samples.get(f"{s} {op}"))) for s in servers]
+    ratios = [ratio(m(samples.get(f"{s} {op}")), nm) for s in servers]
+    goal = verdict(ratios[-1], 2.0) if ratios and op != "big" else ("context" if op == "big" else "—")
+    w(f"| {label} | " + " | ".join(cells) + f" | {ms(nm)} | " + " | ".join(
+      fmt_ratio(r) for r in ratios) + f" | {goal} |")
+  w("")
+  if samples:
+    w("The template controller over the same server (the figure already met: list of 1,000 ≤ 20 "
+      "ms p50):")
+    w("")
+    w("| request | " + " | ".join(servers) + " | goal ≤ 20 ms |")
+    w("|" + " --- |" * (len(servers) + 2))
+    last = m(samples.get(f"{servers[-1]} template"))
+    w("| `GET …/tpl/items` (list of 1,000, template controller) | " + " | ".join(
+      ms(m(samples.get(f"{s} template"))) for s in servers) + f" | {verdict(last, 20.0)} |")
+    w("")
+    w("Milliseconds per request, nearest-rank percentiles:")
+    w("")
+    w("| server and request | n | p10 | p50 | p90 | min | max |")
+    w("| --- | --- | --- | --- | --- | --- | --- |")
+    for key, v in samples.items():
+      w(f"| {key} | {len(v)} | {pct(v, 10):.2f} | {median(v):.2f} | {pct(v, 90):.2f} | "
+        f"{min(v):.2f} | {max(v):.2f} |")
+    for op, v in node.items():
+      w(f"| node {op} | {len(v)} | {pct(v, 10):.2f} | {median(v):.2f} | {pct(v, 90):.2f} | "
+        f"{min(v):.2f} | {max(v):.2f} |")
+    w("")
+    if http.get("server_errors"):
+      w(f"Server errors (5xx, not timed, left out of the figures): {http['server_errors']}")
+      w("")
+    w(f"Node ran twice, before and after the HTTP part; its figures pool both (medians per run: "
+      + "; ".join(f"{op} " + " / ".join(f"{median(n['samples_ms'][op]):.2f} ms" for n in pnodes)
+                  for op in node) + f"). Body bytes: {http.get('body_bytes')}.")
+    w("")
+
+
 def main():
   p = argparse.ArgumentParser()
   p.add_argument("--results", required=True)
@@ -167,6 +244,11 @@ def main():
   w("| --- | --- | --- | --- |")
   w(f"| {ms(ps)} | {ms(pl)} | {fmt_ratio(rl)} | {verdict(rl, 2.0)} |")
   w("")
+
+  http = load(a.results, "http.json")
+  pnodes = [n for n in (load(a.results, f"node-per-file-{i}.json") for i in (1, 2)) if n]
+  if http or pnodes or error(a.results, "http"):
+    per_file_section(w, a.results, fx, http, pnodes)
 
   w("## All figures")
   w("")

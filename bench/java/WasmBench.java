@@ -14,7 +14,7 @@
 // default/features.yml, into exactly the expected text; the trivial calls must print nothing).
 // A wrong answer ends the program with exit 1 before any result is written.
 
-import io.cup.git.FileChange;
+import io.cup.bus.FileChange;
 import io.cup.git.GitRevisionView;
 import io.cup.wasm.GuestCall;
 import io.cup.wasm.GuestResult;

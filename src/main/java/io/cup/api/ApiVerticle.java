@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * shutdownTimeoutSeconds} (30), {@code validationPoolSize} (4), {@code headReadsCapacity} (10 000
  * resources read at the tracked head kept per instance, see {@link HeadReads}), {@code
  * controllerQueue} (64 per processor: outstanding controller reads per instance before the API
- * answers 503 with {@code Retry-After}), {@code controllerWriteQueue} (16 per processor, at most
+ * answers 503 with {@code Retry-After}), {@code controllerWriteQueue} (128 per processor, at most
  * {@code controllerQueue}: the same for writes, bounded apart so writes never make reads 503),
  * {@code webhookTimeoutMillis} (10 000: a webhook's fetch or pull request update, see {@link
  * WebhookApi}), {@code uiWebRoot} ({@value WebUi#DEFAULT_WEB_ROOT}: the classpath directory the web

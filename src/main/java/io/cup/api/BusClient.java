@@ -32,10 +32,13 @@ final class BusClient {
   static final int DEFAULT_CONTROLLER_QUEUE = 64 * Runtime.getRuntime().availableProcessors();
 
   /**
-   * Default bound on this instance's outstanding controller writes: 16 per processor. Writes are
+   * Default bound on this instance's outstanding controller writes: 128 per processor. Writes are
    * the expensive requests (a WASM controller rewriting a file), and they wait apart from reads.
+   * The bound is wide enough for a burst of a few hundred clients writing at once (their writes go
+   * to the remote in a few group pushes), and still stops a slow controller from piling up work.
    */
-  static final int DEFAULT_CONTROLLER_WRITE_QUEUE = 16 * Runtime.getRuntime().availableProcessors();
+  static final int DEFAULT_CONTROLLER_WRITE_QUEUE =
+      128 * Runtime.getRuntime().availableProcessors();
 
   /** The controller addresses that compute change sets, run on the write workers. */
   private static final Set<BusAddress<?, ?>> WRITES =

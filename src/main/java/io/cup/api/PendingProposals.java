@@ -38,8 +38,12 @@ final class PendingProposals {
   /** Open proposals by id; only touched on this verticle's event loop. */
   private final Map<String, Proposal> open = new HashMap<>();
 
-  /** The same, by resource: "apiVersion|kind|namespace|name" → proposals touching it. */
-  private Map<String, List<Pending>> byResource = Map.of();
+  /**
+   * The same, by resource: "apiVersion|kind|namespace|name" → proposals touching it, by id. Kept up
+   * to date entry by entry as events arrive (a burst of n writes costs n small updates, not n
+   * rebuilds of the whole index); only touched on this verticle's event loop.
+   */
+  private final Map<String, List<Pending>> byResource = new HashMap<>();
 
   /**
    * While a list is in flight: what events and answers said meanwhile, to apply on top of the list
@@ -85,12 +89,12 @@ final class PendingProposals {
             .map(
                 reply -> {
                   open.clear();
-                  reply.items().stream().filter(Proposal::isOpen).forEach(p -> open.put(p.id(), p));
+                  byResource.clear();
+                  reply.items().stream().filter(Proposal::isOpen).forEach(this::apply);
                   // the list was read before these: they are newer
                   for (Proposal proposal : sinceListed) {
                     apply(proposal);
                   }
-                  reindex();
                   return (Void) null;
                 })
             .andThen(
@@ -125,33 +129,43 @@ final class PendingProposals {
     if (sinceListed != null) {
       sinceListed.add(proposal);
     }
-    if (apply(proposal)) {
-      reindex();
+    apply(proposal);
+  }
+
+  /** Puts or drops {@code proposal} in {@code open} and in the index by resource. */
+  private void apply(Proposal proposal) {
+    Proposal old =
+        proposal.isOpen() ? open.put(proposal.id(), proposal) : open.remove(proposal.id());
+    if (proposal.equals(old)) {
+      return;
     }
-  }
-
-  /** Puts or drops {@code proposal} in {@code open}; whether that changed it. */
-  private boolean apply(Proposal proposal) {
-    return proposal.isOpen()
-        ? !proposal.equals(open.put(proposal.id(), proposal))
-        : open.remove(proposal.id()) != null;
-  }
-
-  private void reindex() {
-    Map<String, List<Pending>> index = new HashMap<>();
-    for (Proposal proposal : open.values()) {
-      for (ResourceRef ref : proposal.resources()) {
-        index
-            .computeIfAbsent(
-                key(ref.apiVersion(), ref.kind(), ref.namespace(), ref.name()),
-                k -> new ArrayList<>())
-            .add(new Pending(proposal, ref.action()));
+    if (old != null) {
+      for (ResourceRef ref : old.resources()) {
+        String key = key(ref.apiVersion(), ref.kind(), ref.namespace(), ref.name());
+        List<Pending> touching = byResource.get(key);
+        if (touching != null) {
+          touching.removeIf(p -> p.proposal().id().equals(old.id()));
+          if (touching.isEmpty()) {
+            byResource.remove(key);
+          }
+        }
       }
     }
-    index
-        .values()
-        .forEach(list -> list.sort((a, b) -> a.proposal().id().compareTo(b.proposal().id())));
-    byResource = index;
+    if (proposal.isOpen()) {
+      for (ResourceRef ref : proposal.resources()) {
+        List<Pending> touching =
+            byResource.computeIfAbsent(
+                key(ref.apiVersion(), ref.kind(), ref.namespace(), ref.name()),
+                k -> new ArrayList<>());
+        Pending pending = new Pending(proposal, ref.action());
+        int at = 0;
+        while (at < touching.size()
+            && touching.get(at).proposal().id().compareTo(proposal.id()) < 0) {
+          at++;
+        }
+        touching.add(at, pending);
+      }
+    }
   }
 
   private static String key(String apiVersion, String kind, String namespace, String name) {

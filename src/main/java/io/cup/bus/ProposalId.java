@@ -14,7 +14,6 @@ public final class ProposalId {
   public static final String BRANCH_PREFIX = "cup/proposal/";
 
   private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
-  private static final Pattern VALID = Pattern.compile("[0-7][0-9abcdefghjkmnpqrstvwxyz]{25}");
   private static final Generator DEFAULT = new Generator(new SecureRandom());
 
   private ProposalId() {}
@@ -90,7 +89,20 @@ public final class ProposalId {
 
   /** Whether {@code id} has the form of a proposal id. */
   public static boolean isValid(String id) {
-    return id != null && VALID.matcher(id).matches();
+    // [0-7][0-9abcdefghjkmnpqrstvwxyz]{25} without a regex: called for every record ref whenever
+    // proposals are listed
+    if (id == null || id.length() != 26 || id.charAt(0) < '0' || id.charAt(0) > '7') {
+      return false;
+    }
+    for (int i = 1; i < 26; i++) {
+      char c = id.charAt(i);
+      boolean digit = c >= '0' && c <= '9';
+      boolean letter = c >= 'a' && c <= 'z' && c != 'i' && c != 'l' && c != 'o' && c != 'u';
+      if (!digit && !letter) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static final Pattern MERGED =

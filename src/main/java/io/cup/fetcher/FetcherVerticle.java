@@ -94,6 +94,8 @@ public final class FetcherVerticle extends VerticleBase {
   /** A fetch asked for by another node's event waits to run; more such events join it. */
   private volatile boolean followPending;
 
+  private volatile boolean followAll;
+
   // Written only by the ordered blocking fetch tasks, read by the status handler.
   private volatile long lastFetch;
   private volatile String lastError;
@@ -183,6 +185,9 @@ public final class FetcherVerticle extends VerticleBase {
    * for this way has not started yet. A failure waits for the next poll.
    */
   private void follow(String head) {
+    if (head == null) {
+      followAll = true;
+    }
     if (stopped || followPending) {
       return;
     }
@@ -191,11 +196,15 @@ public final class FetcherVerticle extends VerticleBase {
         .executeBlocking(
             () -> {
               followPending = false;
+              boolean all = followAll;
+              followAll = false;
               ObjectId current = git.isOpen() ? git.head() : null;
-              if (head != null && current != null && current.name().equals(head)) {
+              if (!all && current != null && current.name().equals(head)) {
                 return null;
               }
-              return fetch(false);
+              // a move alone: the tracked branch alone, so watchers hear it soon; a proposal
+              // record another node wrote: everything
+              return fetch(false, !all);
             })
         .onSuccess(this::announce)
         .onFailure(e -> LOG.debug("fetch after another node's event failed: {}", e.getMessage()));
@@ -228,17 +237,30 @@ public final class FetcherVerticle extends VerticleBase {
    * none, or one per first-parent step ({@link #steps}).
    */
   private List<HeadMoved> fetch(boolean startup) {
+    return fetch(startup, false);
+  }
+
+  /** As {@link #fetch(boolean)}; {@code trackedOnly}: the tracked branch alone. */
+  private List<HeadMoved> fetch(boolean startup, boolean trackedOnly) {
     Timer.Sample sample = Timer.start(Metrics.registry());
     boolean existed;
     FetchOutcome outcome;
     try {
       existed = git.open();
-      outcome = git.fetch();
+      outcome = trackedOnly ? git.fetchTracked() : git.fetch();
     } catch (RuntimeException e) {
       sample.stop(FetchMetrics.DURATION);
       throw failed(e);
     }
     sample.stop(FetchMetrics.DURATION);
+    // the upkeep after the fetch, beside it: it takes no lock, and this fetch's moves are
+    // announced without waiting for it
+    vertx.executeBlocking(
+        () -> {
+          git.repackIfDue();
+          return null;
+        },
+        false);
     long now = System.currentTimeMillis();
     metrics.succeeded(now);
     lastFetch = now;

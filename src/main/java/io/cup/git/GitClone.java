@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -76,6 +77,8 @@ public final class GitClone {
   private final ReentrantLock lock = new ReentrantLock();
   private volatile Repository repository;
   private volatile String branch;
+  private volatile boolean repackDue = true;
+  private final AtomicBoolean repacking = new AtomicBoolean();
 
   private final GitRevisions revisions = new GitRevisions(this);
 
@@ -233,6 +236,55 @@ public final class GitClone {
   }
 
   /**
+   * Fetches the tracked branch alone (no proposal branches or records, nothing pruned): what a node
+   * does when another node saw the branch move, so its watchers hear the move without waiting for
+   * the advertisement of every proposal ref on the remote, which a full {@link #fetch} reads (with
+   * Git's protocol v2 the remote lists only the branch asked for). Clones first when there is no
+   * clone yet. The next full fetch brings the rest.
+   */
+  public FetchOutcome fetchTracked() {
+    lock.lock();
+    try {
+      if (!open()) {
+        cloneLocked();
+        return new FetchOutcome(branch, null, head());
+      }
+      Repository repo = repository();
+      ObjectId before = head();
+      String ref = Constants.R_HEADS + branch;
+      FetchResult result =
+          fetchInto(repo, "fetch from", List.of(new RefSpec("+" + ref + ":" + ref)), false);
+      if (!result.getTrackingRefUpdates().isEmpty()) {
+        repackDue = true;
+      }
+      return new FetchOutcome(branch, before, head());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Repacks the clone when a fetch brought objects since the last look and it now holds too many
+   * packs or loose objects ({@link Repacking#ifNeeded}). Runs outside the fetch lock, so fetches
+   * and local ref updates go on meanwhile, and never twice at once: a call while a repack runs
+   * returns at once. Blocking; the owner calls it from a worker after a fetch.
+   */
+  public void repackIfDue() {
+    if (!repackDue || !repacking.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      repackDue = false;
+      Repository repo = repository;
+      if (repo != null) {
+        Repacking.ifNeeded(repo, remoteUrl());
+      }
+    } finally {
+      repacking.set(false);
+    }
+  }
+
+  /**
    * Runs {@code work} while no fetch can run: a fetch prunes local refs the remote lacks, so a
    * writer that creates a local ref and then pushes it does both in here.
    */
@@ -275,7 +327,7 @@ public final class GitClone {
     long started = System.nanoTime();
     FetchResult result = fetchInto(repo, "fetch from");
     if (!result.getTrackingRefUpdates().isEmpty()) {
-      Repacking.ifNeeded(repo, remoteUrl());
+      repackDue = true;
     }
     ObjectId after = head();
     FetchOutcome outcome = new FetchOutcome(branch, before, after);
@@ -290,12 +342,17 @@ public final class GitClone {
   }
 
   private FetchResult fetchInto(Repository repo, String what) {
+    return fetchInto(repo, what, FETCH_REFSPECS, true);
+  }
+
+  private FetchResult fetchInto(
+      Repository repo, String what, List<RefSpec> refSpecs, boolean prune) {
     try (Git git = new Git(repo)) {
       FetchCommand fetch =
           git.fetch()
               .setRemote(credentials.url())
-              .setRefSpecs(FETCH_REFSPECS)
-              .setRemoveDeletedRefs(true)
+              .setRefSpecs(refSpecs)
+              .setRemoveDeletedRefs(prune)
               .setTagOpt(TagOpt.NO_TAGS)
               .setCheckFetchedObjects(true);
       credentials.configure(fetch);
@@ -329,6 +386,7 @@ public final class GitClone {
         // in the fetch itself, on the fetcher's worker thread
         config.setBoolean("gc", null, "autoDetach", false);
         Repacking.configure(config);
+        configureProtocol(config);
         config.save();
         if (!cloneAttempted) {
           LOG.info("cloning {} into {}", remoteUrl(), dir);
@@ -424,13 +482,27 @@ public final class GitClone {
   private void opened(Repository repo) {
     branch = rememberBranch(repo, rememberedBranch(repo));
     try {
-      if (Repacking.configure(repo.getConfig())) {
+      boolean repacking = Repacking.configure(repo.getConfig());
+      if (configureProtocol(repo.getConfig()) || repacking) {
         repo.getConfig().save();
       }
     } catch (IOException e) {
       LOG.warn("cannot store the repacking settings in {}: {}", dir, e.toString());
     }
     repository = repo;
+  }
+
+  /**
+   * Git's protocol v2 for fetches ({@code protocol.version=2}): the remote then lists only the refs
+   * a fetch asks for, so {@link #fetchTracked} reads one ref's advertisement, not every proposal's.
+   * Returns whether {@code config} changed (the caller saves it).
+   */
+  private static boolean configureProtocol(StoredConfig config) {
+    if (config.getInt("protocol", "version", 0) == 2) {
+      return false;
+    }
+    config.setInt("protocol", null, "version", 2);
+    return true;
   }
 
   /** The configured branch, else the one in the clone's config, else its HEAD's target. */

@@ -30,6 +30,9 @@ public final class GitRevisions implements GitSource {
 
   private final GitClone clone;
 
+  /** Trees and small blobs read by any view of this clone, by id, bounded in bytes. */
+  private final ObjectCache objects = ObjectCache.shared(ObjectCache.DEFAULT_SHARED_BYTES);
+
   GitRevisions(GitClone clone) {
     this.clone = Objects.requireNonNull(clone, "clone");
   }
@@ -46,20 +49,20 @@ public final class GitRevisions implements GitSource {
                 + " not found: the tracked branch has no commit in "
                 + clone.remoteUrl());
       }
-      return GitRevisionView.of(repo, head);
+      return GitRevisionView.of(repo, head, objects);
     }
     String wanted = revision.strip();
     ObjectId commit = resolve(repo, wanted);
     if (commit == null) {
       throw StatusException.notFound("revision " + wanted + " not found");
     }
-    return GitRevisionView.of(repo, commit);
+    return GitRevisionView.of(repo, commit, objects);
   }
 
   /** A view of {@code commit}; 404 when the clone has no such commit, 503 without a clone. */
   public RevisionView view(ObjectId commit) {
     Objects.requireNonNull(commit, "commit");
-    return GitRevisionView.of(clone.repository(), commit);
+    return GitRevisionView.of(clone.repository(), commit, objects);
   }
 
   @Override

@@ -18,10 +18,15 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_PACKS} packs or {@value #MAX_LOOSE_OBJECTS} loose objects (git's defaults of {@code
  * gc.autopacklimit} and {@code gc.auto}, here Cup's own thresholds), and does nothing otherwise.
  *
- * <p>The owner runs it under the fetch lock ({@link GitClone}), so no fetch or local ref update
- * races it; readers keep reading (a pack is deleted only once superseded, and JGit rescans). Recent
- * unreferenced objects are kept ({@code gc.pruneExpire}, two weeks), so a proposal commit being
- * written meanwhile is safe. A failure is logged, never fails the fetch.
+ * <p>The owner runs it after a fetch, outside the fetch lock and one at a time ({@link
+ * GitClone#repackIfDue}), as {@code git gc --auto} runs beside other git commands: a repack can
+ * take seconds, and writers that create local refs (which need the lock) must not wait for it. That
+ * is safe as it is for git: readers keep reading (a pack is deleted only once superseded, and JGit
+ * rescans); a pack a fetch writes meanwhile is not among the packs the repack replaces; refs are
+ * packed under their own lock files, a loose ref removed only when unchanged; recent unreferenced
+ * objects are kept ({@code gc.pruneExpire}, two weeks), so a proposal commit being written
+ * meanwhile stays. JGit's own automatic gc, which a fetch would run under the lock, is turned off
+ * ({@link #configure}). A failure is logged, never fails the fetch.
  */
 final class Repacking {
   /** More packs than this and the clone is repacked ({@code gc.autopacklimit}'s default). */
@@ -37,14 +42,23 @@ final class Repacking {
   /**
    * Cup's settings for repacking, in the clone's config: a superseded pack goes at once ({@code
    * gc.prunePackExpire=now}, JGit keeps it an hour by default), or every later fetch would find too
-   * many packs and repack again. Returns whether {@code config} changed (the caller saves it).
+   * many packs and repack again; and JGit's automatic gc at the end of a fetch is off ({@code
+   * gc.auto=0}, {@code gc.autopacklimit=0}): it would run under the fetch lock, and Cup repacks by
+   * {@link #ifNeeded} instead. Returns whether {@code config} changed (the caller saves it).
    */
   static boolean configure(StoredConfig config) {
-    if ("now".equals(config.getString("gc", null, "prunePackExpire"))) {
-      return false;
+    boolean changed = false;
+    if (!"now".equals(config.getString("gc", null, "prunePackExpire"))) {
+      config.setString("gc", null, "prunePackExpire", "now");
+      changed = true;
     }
-    config.setString("gc", null, "prunePackExpire", "now");
-    return true;
+    for (String key : new String[] {"auto", "autopacklimit"}) {
+      if (config.getInt("gc", key, -1) != 0) {
+        config.setInt("gc", null, key, 0);
+        changed = true;
+      }
+    }
+    return changed;
   }
 
   /** Repacks {@code repo} when it holds too many packs or loose objects; logs what it did. */

@@ -3,6 +3,7 @@ package io.cup.proposals;
 import io.cup.metrics.Metrics;
 import io.cup.scm.ScmKind;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,9 +31,20 @@ final class ProposalMetrics {
           .description("time to push proposal branches, records and merges to the remote")
           .register(Metrics.registry());
 
+  static final DistributionSummary PUSH_GROUP =
+      DistributionSummary.builder("cup.proposal.push.group.writes")
+          .description("proposal creates carried by one push to the remote (PushQueue)")
+          .register(Metrics.registry());
+
   private static final AtomicLong OPEN = new AtomicLong();
 
+  /** Proposal creates prepared and waiting for a push ({@link PushQueue}), on every instance. */
+  static final AtomicLong PUSH_WAITING = new AtomicLong();
+
   static {
+    Gauge.builder("cup.proposal.push.waiting", PUSH_WAITING, AtomicLong::get)
+        .description("proposal creates prepared and waiting for the next push to the remote")
+        .register(Metrics.registry());
     Gauge.builder("cup.proposals.open", OPEN, AtomicLong::get)
         .description("open proposals, as last counted from the proposal records")
         .register(Metrics.registry());

@@ -84,6 +84,11 @@ final class ProposalRecords implements Proposals {
     return reads;
   }
 
+  /** How this writer moves refs on the remote (for {@link PushQueue}). */
+  RemotePush remotePush() {
+    return push;
+  }
+
   // -- create ------------------------------------------------------------------------------------
 
   /**
@@ -93,6 +98,20 @@ final class ProposalRecords implements Proposals {
    */
   @Override
   public Proposal create(ProposalRequest request) {
+    PreparedCreate prepared = prepareCreate(request);
+    if (prepared.existing() != null) {
+      return prepared.existing();
+    }
+    return created(prepared, push.push(prepared.refs()));
+  }
+
+  /**
+   * The first half of {@link #create}: the proposal's commit and record, written to the clone's
+   * object database but not yet referenced, or the proposal that already makes this change. Its
+   * {@link PreparedCreate#refs()} go to the remote (alone, or with other creates' in one push:
+   * {@link PushQueue}); then {@link #created} finishes.
+   */
+  PreparedCreate prepareCreate(ProposalRequest request) {
     ChangeSet changes = request.changes();
     String message = message(request.message());
     if (changes == null || changes.isEmpty()) {
@@ -104,22 +123,19 @@ final class ProposalRecords implements Proposals {
       LOG.info(
           "proposal {} already proposes this change by the same requester; answering it",
           proposed.get().id());
-      return proposed.get();
+      return new PreparedCreate(proposed.get(), null, null, null);
     }
     ObjectId base = commits.base(changes.base());
     PersonIdent author = commits.author(request.author());
     PersonIdent committer = commits.author();
-    CommitWriter.Result commit;
-    ObjectId record;
-    Proposal proposal;
     try {
-      commit = commits.commit(base, changes.changes(), author, message);
+      CommitWriter.Result commit = commits.commit(base, changes.changes(), author, message);
       if (!commit.changed()) {
         throw nothingToPropose();
       }
       String id = ProposalId.next();
       String now = Instant.now().toString();
-      proposal =
+      Proposal proposal =
           Proposal.created(
               id,
               scm == null ? ProposalState.OPEN : ProposalState.PENDING,
@@ -132,30 +148,52 @@ final class ProposalRecords implements Proposals {
               request.resources(),
               now,
               request.author());
-      record = store.write(proposal, null, committer);
+      ObjectId record = store.write(proposal, null, committer);
+      return new PreparedCreate(null, proposal, commit.commit(), record);
     } catch (IOException e) {
       throw StatusException.internal("cannot write the proposal commit", e);
     }
+  }
+
+  /**
+   * The second half of {@link #create}, once the prepared refs were pushed with {@code outcome}:
+   * the local clone gets the same refs, and the proposal is announced.
+   */
+  Proposal created(PreparedCreate prepared, Outcome outcome) {
+    Proposal proposal = prepared.proposal();
     String id = proposal.id();
-    Outcome outcome =
-        push.push(
-            List.of(
-                RefChange.create(ProposalStore.branchRef(id), commit.commit()),
-                RefChange.create(ProposalStore.recordRef(id), record)));
     if (outcome == Outcome.STALE) {
       throw StatusException.badGateway("the Git remote already has refs of proposal " + id, null);
     }
+    ProposalStore store = reads.store();
     source.exclusively(
         () -> {
-          store.updateLocalRef(ProposalStore.branchRef(id), null, commit.commit());
-          return store.updateLocalRef(ProposalStore.recordRef(id), null, record);
+          store.updateLocalRef(ProposalStore.branchRef(id), null, prepared.commit());
+          return store.updateLocalRef(ProposalStore.recordRef(id), null, prepared.record());
         });
     ProposalMetrics.CREATED.increment();
     LOG.info(
-        "opened proposal {} on {}: {}", id, proposal.branch(), ProposalText.firstLine(message));
+        "opened proposal {} on {}: {}",
+        id,
+        proposal.branch(),
+        ProposalText.firstLine(proposal.message()));
     // with a hosted SCM, "opened" comes from the reconciler once the pull request is open
     events.accept(new ProposalEvent(Type.of(proposal.state()), proposal));
     return proposal;
+  }
+
+  /**
+   * A create between its two halves: either {@code existing} (the proposal that already makes the
+   * change: nothing to push), or the new {@code proposal} with its commit and record objects.
+   */
+  record PreparedCreate(Proposal existing, Proposal proposal, ObjectId commit, ObjectId record) {
+    /** The refs to create on the remote, the branch before its record. */
+    List<RefChange> refs() {
+      String id = proposal.id();
+      return List.of(
+          RefChange.create(ProposalStore.branchRef(id), commit),
+          RefChange.create(ProposalStore.recordRef(id), record));
+    }
   }
 
   /**

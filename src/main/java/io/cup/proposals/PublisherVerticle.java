@@ -19,6 +19,7 @@ import io.cup.scm.ScmKind;
 import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -41,9 +43,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link Addresses#PROPOSAL_CREATE} ({@link ProposalRequest} → {@link Proposal}): for a Git
  *       source, a branch {@code cup/proposal/<id>} and a record pushed to the remote ({@link
- *       ProposalRecords}); for a local directory, the change applied in place ({@link
- *       DirectoryProposals}: state "merged", source "directory", no URL). A change set that changes
- *       nothing fails with code 204.
+ *       ProposalRecords}); creates that arrive while a push is on its way go to the remote together
+ *       in the next one ({@link PushQueue}), each answered once its own refs are there; for a local
+ *       directory, the change applied in place ({@link DirectoryProposals}: state "merged", source
+ *       "directory", no URL). A change set that changes nothing fails with code 204.
  *   <li>{@link Addresses#PROPOSAL_LIST} ({@link Empty} → {@link ProposalList}, newest first, no
  *       diffs), {@link Addresses#PROPOSAL_GET} ({@link ProposalAction} → {@link Proposal} with
  *       diff).
@@ -68,11 +71,24 @@ public final class PublisherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PublisherVerticle.class);
   private static final long FORWARD_TIMEOUT_MILLIS = 90_000;
 
+  /**
+   * The threads that push groups of creates ({@link PushQueue}), shared by the publisher's
+   * instances: one push at a time per instance.
+   */
+  static final String PUSH_POOL = "cup-publisher-push";
+
+  private static final int PUSH_THREADS = 2;
+
   /** How long a create waits for the first attempt to open the pull request, by default. */
   static final long DEFAULT_SCM_OPEN_WAIT_MILLIS = 10_000;
 
   private final Source source;
   private Proposals proposals;
+  private ProposalRecords records;
+  private PushQueue pushes;
+  private WorkerExecutor pushExecutor;
+  private boolean counting;
+  private boolean countAgain;
   private GitSource git;
   private RemoteRetries remote;
   private ScmKind scm;
@@ -94,13 +110,15 @@ public final class PublisherVerticle extends VerticleBase {
     scmOpenWaitMillis = config().getLong("scmOpenWaitMillis", DEFAULT_SCM_OPEN_WAIT_MILLIS);
     Consumer<ProposalEvent> events =
         event -> Addresses.EVENTS_PROPOSAL.publish(vertx.eventBus(), event);
-    ProposalRecords records = null;
     if (source instanceof DirectorySource directory) {
       proposals = new DirectoryProposals(directory, events);
     } else {
       git = (GitSource) source;
       records = new ProposalRecords(git, cfg, events, scm);
       proposals = records;
+      pushExecutor =
+          vertx.createSharedWorkerExecutor(PUSH_POOL, PUSH_THREADS, 120, TimeUnit.SECONDS);
+      pushes = new PushQueue(pushExecutor, records.remotePush());
     }
     remote = new RemoteRetries(vertx, git);
     EventBus bus = vertx.eventBus();
@@ -122,15 +140,35 @@ public final class PublisherVerticle extends VerticleBase {
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
+  @Override
+  public Future<?> stop() {
+    return pushExecutor == null ? Future.succeededFuture() : pushExecutor.close();
+  }
+
   // -- handlers ----------------------------------------------------------------------------------
 
   private Future<Proposal> create(ProposalRequest request) {
     if (request.proposal() != null) {
       return attempt(request.proposal(), id -> proposals.tryAppend(request));
     }
-    return blocking(() -> proposals.create(request))
-        .onSuccess(created -> countOpen())
-        .compose(this::opened);
+    Future<Proposal> created;
+    if (records == null) {
+      created = blocking(() -> proposals.create(request));
+    } else {
+      // prepared on a worker, pushed with the other creates waiting (one push for a burst),
+      // finished once its own refs are on the remote
+      created =
+          blocking(() -> records.prepareCreate(request))
+              .compose(
+                  prepared ->
+                      prepared.existing() != null
+                          ? Future.succeededFuture(prepared.existing())
+                          : pushes
+                              .submit(prepared.refs())
+                              .compose(
+                                  outcome -> blocking(() -> records.created(prepared, outcome))));
+    }
+    return created.onSuccess(done -> countOpen()).compose(this::opened);
   }
 
   /**
@@ -208,11 +246,28 @@ public final class PublisherVerticle extends VerticleBase {
                     () -> attempt.apply(id), "proposal " + id + " or its target branch"));
   }
 
-  /** Updates the open-proposals gauge; a failure (no clone yet) leaves it as it was. */
+  /**
+   * Updates the open-proposals gauge; a failure (no clone yet) leaves it as it was. Counting reads
+   * every record, so calls while a count runs are folded into one more count after it: a burst of
+   * writes counts twice, not once per write.
+   */
   private void countOpen() {
+    if (counting) {
+      countAgain = true;
+      return;
+    }
+    counting = true;
+    countAgain = false;
     blocking(proposals::openCount)
         .onSuccess(ProposalMetrics::openProposals)
-        .onFailure(e -> LOG.debug("cannot count open proposals: {}", e.getMessage()));
+        .onFailure(e -> LOG.debug("cannot count open proposals: {}", e.getMessage()))
+        .onComplete(
+            done -> {
+              counting = false;
+              if (countAgain) {
+                countOpen();
+              }
+            });
   }
 
   private <T> Future<T> blocking(Callable<T> work) {

@@ -98,6 +98,63 @@ final class RemotePush {
     }
   }
 
+  /**
+   * Pushes the ref changes of several independent writes (each a list as {@link #push} takes) in
+   * one atomic push of all their refs, so a burst of writes costs the remote one connection, one
+   * ref advertisement and one pack instead of one each. The remote applies all of it or none (a
+   * crash during the push leaves no write half on the remote). When the remote rejects any ref, the
+   * atomic push moved nothing, and each write is pushed again on its own ({@link #push}), so a
+   * rejection fails only the write whose ref it was; so is every write when the remote has no
+   * atomic push.
+   *
+   * @return one result per write, in order
+   * @throws StatusException when the remote cannot be reached (or a pack cannot be prepared): the
+   *     failure of every write of the group
+   */
+  List<WriteResult> pushGroup(List<List<RefChange>> writes) {
+    if (writes.size() > 1) {
+      List<RefChange> all = writes.stream().flatMap(List::stream).toList();
+      Timer.Sample sample = Timer.start();
+      boolean pushed;
+      try {
+        pushed = pushOnce(all, true) == Outcome.PUSHED;
+      } catch (AtomicUnsupported e) {
+        pushed = false;
+      } catch (StatusException e) {
+        if (e.code() != 502) {
+          throw e; // the remote cannot be reached: every write fails alike
+        }
+        pushed = false; // a ref refused: find whose, below
+      } finally {
+        sample.stop(duration);
+      }
+      if (pushed) {
+        return writes.stream().map(w -> WriteResult.PUSHED).toList();
+      }
+      LOG.debug(
+          "the group push of {} writes to {} did not hold; pushing them one by one",
+          writes.size(),
+          source.remoteUrl());
+    }
+    List<WriteResult> results = new ArrayList<>(writes.size());
+    for (List<RefChange> write : writes) {
+      try {
+        results.add(new WriteResult(push(write), null));
+      } catch (StatusException e) {
+        if (e.code() != 502 && writes.size() == 1) {
+          throw e;
+        }
+        results.add(new WriteResult(null, e));
+      }
+    }
+    return results;
+  }
+
+  /** How one write of a group push ended: an outcome, or the failure of its push alone. */
+  record WriteResult(Outcome outcome, StatusException failure) {
+    static final WriteResult PUSHED = new WriteResult(Outcome.PUSHED, null);
+  }
+
   private Outcome pushInOrder(List<RefChange> changes) {
     List<RefChange> created = new ArrayList<>();
     for (RefChange change : changes) {
@@ -151,6 +208,9 @@ final class RemotePush {
                 change.expectedOld()));
       }
       transport.setPushAtomic(atomic);
+      // as git push does: objects the remote has (the parents' trees) may be delta bases, so a
+      // tree that changed in one entry travels as a small delta
+      transport.setPushThin(true);
       PushResult result = transport.push(NullProgressMonitor.INSTANCE, updates);
       return evaluate(changes, result);
     } catch (TransportException e) {

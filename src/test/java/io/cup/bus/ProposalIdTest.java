@@ -109,4 +109,30 @@ class ProposalIdTest {
     assertThat(ProposalId.ofMergeMessage("Merge proposal not-an-id: x")).isNull();
     assertThat(ProposalId.ofMergeMessage(null)).isNull();
   }
+
+  @Test
+  void isValidAcceptsExactlyWhatTheIdPatternDescribes() {
+    java.util.regex.Pattern pattern =
+        java.util.regex.Pattern.compile("[0-7][0-9abcdefghjkmnpqrstvwxyz]{25}");
+    java.util.Random random = new java.util.Random(17);
+    String alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABZ-_/ ";
+    int valid = 0;
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder id = new StringBuilder();
+      int length = 24 + random.nextInt(4);
+      for (int i = 0; i < length; i++) {
+        // mostly the id alphabet, so that many candidates are valid and many are one off
+        id.append(
+            random.nextInt(10) == 0
+                ? alphabet.charAt(random.nextInt(alphabet.length()))
+                : "0123456789abcdefghjkmnpqrstvwxyz".charAt(random.nextInt(i == 0 ? 8 : 32)));
+      }
+      boolean expected = pattern.matcher(id).matches();
+      assertThat(ProposalId.isValid(id.toString())).as(id.toString()).isEqualTo(expected);
+      valid += expected ? 1 : 0;
+    }
+    assertThat(valid).as("the sample holds valid ids too").isGreaterThan(100);
+    assertThat(ProposalId.isValid(null)).isFalse();
+    assertThat(ProposalId.isValid(ProposalId.next())).isTrue();
+  }
 }

@@ -63,6 +63,7 @@ class WasmControllerEndToEndTest {
   private CupServer server;
   private WebClient client;
   private ServerConfig config;
+  private final Map<String, String> extraSeed = new LinkedHashMap<>();
 
   @AfterEach
   void stop() throws Exception {
@@ -82,6 +83,7 @@ class WasmControllerEndToEndTest {
     this.vertx = vertx;
     Map<String, String> seed = FliptFixtures.files(FLIPT_DATA);
     seed.put("README.md", "# flags\n");
+    seed.putAll(extraSeed);
     remote = TestRepos.createBare(tmp.resolve("remote").resolve("flags.git"), seed);
     daemon = GitDaemon.serve(tmp.resolve("remote"));
     config =
@@ -171,6 +173,114 @@ class WasmControllerEndToEndTest {
     JsonObject event = modified.future().await(2, TimeUnit.MINUTES);
     assertThat(event.getString("type")).isEqualTo("MODIFIED");
     assertThat(event.getJsonObject("object").getJsonObject("spec").getBoolean("enabled")).isFalse();
+  }
+
+  /**
+   * The per-file example (one JSON file per resource, {@code <namespace>/widget/<name>.json}) in
+   * the whole server: a list of a directory of 300 files, a get, a put and a delete that each
+   * propose exactly their one file, and a put of what is already stored that proposes nothing.
+   */
+  @Test
+  void thePerFileControllerServesOneFilePerResourceAndProposesOneFile(Vertx vertx)
+      throws Exception {
+    String widgets = "/apis/bench.cup.io/v1/namespaces/default/widgets";
+    for (int i = 0; i < 300; i++) {
+      extraSeed.put("default/widget/w-%03d.json".formatted(i), widget("w-%03d".formatted(i), i));
+    }
+    extraSeed.put("default/widget/README.txt", "not a resource\n");
+    Path resources = resources(tmp.resolve("resources"), false);
+    Files.copy(
+        Path.of("controllers", "per-file", "per-file.wasm"), resources.resolve("per-file.wasm"));
+    Files.writeString(
+        resources.resolve("widgets.json"),
+        """
+        {"apiVersion": "cup.flipt.io/v1alpha1", "kind": "ResourceDefinition",
+         "metadata": {"name": "widgets.bench.cup.io"},
+         "names": {"kind": "Widget", "singular": "widget", "plural": "widgets"},
+         "spec": {"group": "bench.cup.io", "versions": {"v1": {"type": "object"}}}}
+        """);
+    Files.writeString(
+        resources.resolve("per-file.yaml"),
+        """
+        apiVersion: cup.flipt.io/v1alpha1
+        kind: Controller
+        metadata:
+          name: per-file
+        spec:
+          type: wasm
+          spec:
+            path: per-file.wasm
+        ---
+        apiVersion: cup.flipt.io/v1alpha1
+        kind: Binding
+        metadata:
+          name: widgets
+        spec:
+          controller: per-file
+          resources:
+            - bench.cup.io/v1/widgets
+        """);
+    start(vertx, resources);
+    ObjectId base = TestRepos.ref(remote, "refs/heads/main");
+
+    List<JsonObject> listed = ndjson(api().get(widgets).bodyAsString());
+    assertThat(listed).hasSize(300);
+    for (int i = 0; i < 300; i++) {
+      assertThat(listed.get(i).getJsonObject("metadata").getString("name"))
+          .isEqualTo("w-%03d".formatted(i));
+      assertThat(listed.get(i).getJsonObject("spec").getInteger("size")).isEqualTo(i);
+    }
+    assertThat(ndjson(api().get(widgets + "?labelSelector=shard%3D7").bodyAsString()))
+        .hasSize(30)
+        .allSatisfy(
+            w ->
+                assertThat(w.getJsonObject("metadata").getJsonObject("labels").getString("shard"))
+                    .isEqualTo("7"));
+    JsonObject one = api().get(widgets + "/w-042").bodyAsJsonObject();
+    assertThat(one.getJsonObject("spec").getInteger("size")).isEqualTo(42);
+    assertThat(one.getJsonObject("metadata").getString("resourceVersion")).isEqualTo(base.name());
+    assertThat(api().get(widgets + "/nope").statusCode()).isEqualTo(404);
+
+    JsonObject changed = new JsonObject(widget("w-042", 4200));
+    HttpResponse<Buffer> put = api().put(widgets + "/w-042", changed);
+    assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
+    String branch = "refs/heads/cup/proposal/" + put.bodyAsJsonObject().getString("id");
+    assertThat(changedPaths(base.name(), branch)).containsExactly("default/widget/w-042.json");
+    assertThat(TestRepos.read(remote, branch, "default/widget/w-042.json"))
+        .isEqualTo(widget("w-042", 4200));
+    // what is stored already: nothing to propose
+    HttpResponse<Buffer> same = api().put(widgets + "/w-043", new JsonObject(widget("w-043", 43)));
+    assertThat(same.statusCode()).as(same.bodyAsString()).isEqualTo(204);
+
+    HttpResponse<Buffer> deleted =
+        api().request(HttpMethod.DELETE, widgets + "/w-007").send().await(2, TimeUnit.MINUTES);
+    assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(202);
+    String deleteBranch = "refs/heads/cup/proposal/" + deleted.bodyAsJsonObject().getString("id");
+    assertThat(changedPaths(base.name(), deleteBranch))
+        .containsExactly("default/widget/w-007.json");
+    assertThat(TestRepos.files(remote, deleteBranch))
+        .doesNotContainKey("default/widget/w-007.json");
+  }
+
+  /** A Widget as the per-file controller stores it: two-space indent, final newline. */
+  private static String widget(String name, int size) {
+    return """
+        {
+          "apiVersion": "bench.cup.io/v1",
+          "kind": "Widget",
+          "metadata": {
+            "namespace": "default",
+            "name": "%s",
+            "labels": {
+              "shard": "%d"
+            }
+          },
+          "spec": {
+            "size": %d
+          }
+        }
+        """
+        .formatted(name, size % 10, size);
   }
 
   @Test

@@ -253,14 +253,56 @@ class GitCloneTest extends SeededRemote {
               "move " + i);
       assertThat(git.fetch().after()).isEqualTo(last);
       maxPacks = Math.max(maxPacks, packs(git));
+      git.repackIfDue(); // as the fetcher does after each fetch, outside the fetch lock
     }
-    // git gc --auto's limit is 50 packs: one fetch over it repacks
+    // git gc --auto's limit is 50 packs: the upkeep after the fetch that went over it repacks
     assertThat(maxPacks).isLessThanOrEqualTo(51);
     assertThat(packs(git)).isLessThan(50);
     assertThat(text(git.revisions().view(""), "default/flipt.io-v1alpha1-Flag-n.json"))
         .isEqualTo("{\"n\":59}\n");
     assertThat(text(git.revisions().view(first.name()), "default/flipt.io-v1alpha1-Flag-a.json"))
         .isEqualTo("{\"name\":\"a\"}\n");
+    assertThat(TestRepos.fsck(git.repository().getDirectory().toPath()).ok()).isTrue();
+  }
+
+  @Test
+  void fetchTrackedBringsTheTrackedBranchAloneAndTheNextFetchTheRest() throws Exception {
+    GitClone git = cloned(gitConfig(daemon.url("flags.git"), data));
+    ObjectId before = git.head();
+    ObjectId topic = TestRepos.commit(remote, "cup/proposal/x", Map.of("t.txt", "t"));
+    ObjectId moved = TestRepos.commit(remote, "main", Map.of("m.txt", "m"));
+
+    FetchOutcome tracked = git.fetchTracked();
+    assertThat(tracked.before()).isEqualTo(before);
+    assertThat(tracked.after()).isEqualTo(moved);
+    assertThat(git.repository().exactRef("refs/heads/cup/proposal/x")).isNull();
+
+    git.fetch();
+    assertThat(git.repository().exactRef("refs/heads/cup/proposal/x").getObjectId())
+        .isEqualTo(topic);
+    assertThat(git.repository().getConfig().getInt("protocol", "version", 0)).isEqualTo(2);
+  }
+
+  @Test
+  void aFetchNeverRepacksUnderItsLockTheUpkeepAfterItDoes() throws Exception {
+    GitClone git = cloned(gitConfig(daemon.url("flags.git"), data));
+    ObjectId last = null;
+    for (int i = 0; i < 55; i++) {
+      last =
+          TestRepos.commit(
+              remote,
+              "main",
+              Map.of("default/flipt.io-v1alpha1-Flag-n.json", "{\"n\":" + i + "}\n"),
+              Set.of(),
+              "move " + i);
+      assertThat(git.fetch().after()).isEqualTo(last);
+    }
+    // neither Cup nor JGit's automatic gc (gc.auto=0, gc.autopacklimit=0) repacked in a fetch
+    assertThat(packs(git)).isGreaterThan(50);
+    git.repackIfDue();
+    assertThat(packs(git)).isLessThan(50);
+    assertThat(text(git.revisions().view(""), "default/flipt.io-v1alpha1-Flag-n.json"))
+        .isEqualTo("{\"n\":54}\n");
     assertThat(TestRepos.fsck(git.repository().getDirectory().toPath()).ok()).isTrue();
   }
 

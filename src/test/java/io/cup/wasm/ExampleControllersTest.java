@@ -30,6 +30,7 @@ class ExampleControllersTest {
   private static final Path FLIPT = Path.of("controllers", "flipt", "flipt.wasm");
   private static final Path ORIGINAL =
       Path.of("controllers", "original-protocol", "original-protocol.wasm");
+  private static final Path PER_FILE = Path.of("controllers", "per-file", "per-file.wasm");
   private static final Path FLIPT_DATA = Path.of("controllers", "flipt", "testdata", "repository");
 
   @TempDir Path tmp;
@@ -176,5 +177,81 @@ class ExampleControllersTest {
       }
     }
     return files;
+  }
+
+  /**
+   * The per-file controller over one directory of 1,000 files: wasi-libc reads the directory with
+   * several {@code fd_readdir} calls (more than its 32 KiB buffer of entries), resuming at each
+   * cookie, then opens every file; every resource must come back once, in order. A put and a delete
+   * change exactly their one file. (Compiled only: the directory reads are the host's, the same in
+   * both modes, and the interpreter takes seconds over 1,000 files.)
+   */
+  @Test
+  void perFileControllerListsADirectoryOfAThousandFilesAndWritesOneFile() throws Exception {
+    WasmRunner perFile =
+        new WasmRunner(
+            WasmModule.load("per-file", PER_FILE, WasmModule.Execution.COMPILED),
+            "per-file",
+            WasmLimits.DEFAULTS);
+    Map<String, String> files = new LinkedHashMap<>();
+    for (int i = 0; i < 1000; i++) {
+      String name = String.format("widget-with-a-longish-name-%04d", i);
+      // as the module writes a resource: two-space indent, final newline
+      files.put(
+          "default/widget/" + name + ".json",
+          String.format(
+                  "{%n  \"apiVersion\": \"bench.cup.io/v1\",%n  \"kind\": \"Widget\",%n"
+                      + "  \"metadata\": {%n    \"namespace\": \"default\",%n"
+                      + "    \"name\": \"%s\"%n  },%n  \"spec\": {%n    \"size\": %d%n  }%n}%n",
+                  name, i)
+              .replace("\r", ""));
+    }
+    files.put("default/widget/notes.txt", "not a resource\n");
+    try (TestRepository repo = new TestRepository(tmp.resolve("repo.git"))) {
+      GitRevisionView view = repo.commit(files);
+
+      String listed = perFile.run(view, GuestCall.list("Widget", "default", Map.of())).stdoutText();
+      List<JsonObject> widgets = new ArrayList<>();
+      for (String object : listed.strip().split("\n(?=\\{)")) {
+        widgets.add(new JsonObject(object));
+      }
+      assertThat(widgets).hasSize(1000);
+      for (int i = 0; i < 1000; i++) {
+        assertThat(widgets.get(i).getJsonObject("metadata").getString("name"))
+            .isEqualTo(String.format("widget-with-a-longish-name-%04d", i));
+        assertThat(widgets.get(i).getJsonObject("spec").getInteger("size")).isEqualTo(i);
+      }
+      assertThat(perFile.run(view, GuestCall.list("Widget", "elsewhere", Map.of())).stdout())
+          .isEmpty();
+      JsonObject one =
+          new JsonObject(
+              perFile
+                  .run(view, GuestCall.get("Widget", "default", "widget-with-a-longish-name-0500"))
+                  .stdoutText());
+      assertThat(one).isEqualTo(widgets.get(500));
+      assertThatThrownBy(() -> perFile.run(view, GuestCall.get("Widget", "default", "nope")))
+          .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.code()).isEqualTo(404));
+
+      JsonObject changed = widgets.get(7).copy();
+      changed.getJsonObject("spec").put("size", 70);
+      String name = changed.getJsonObject("metadata").getString("name");
+      GuestResult put =
+          perFile.run(
+              view, GuestCall.put("Widget", "default", name, changed.encode().getBytes(UTF_8)));
+      assertThat(put.changes()).hasSize(1);
+      assertThat(put.changes().get(0).path()).isEqualTo("default/widget/" + name + ".json");
+      assertThat(new JsonObject(new String(put.changes().get(0).content(), UTF_8)))
+          .isEqualTo(changed);
+      // the same resource as stored: the file stays as it is, nothing to propose
+      GuestResult same =
+          perFile.run(
+              view,
+              GuestCall.put("Widget", "default", name, widgets.get(7).encode().getBytes(UTF_8)));
+      assertThat(same.changes()).isEmpty();
+      assertThat(perFile.run(view, GuestCall.delete("Widget", "default", name)).changes())
+          .extracting(FileChange::path, FileChange::isDelete)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("default/widget/" + name + ".json", true));
+    }
   }
 }

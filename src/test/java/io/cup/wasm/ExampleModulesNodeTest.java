@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ExampleModulesNodeTest {
   @ParameterizedTest
-  @ValueSource(strings = {"flipt", "original-protocol"})
+  @ValueSource(strings = {"flipt", "original-protocol", "per-file"})
   void theModulePassesItsOwnTestsUnderNodesWasi(String module) throws Exception {
     Assumptions.assumeTrue(
         NodeJs.version() != null, "node is not installed: .ci/run installs nodejs for this test");
