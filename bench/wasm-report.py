@@ -98,6 +98,53 @@ def per_file_section(w, results, fx, http, pnodes):
   def m(values):
     return median(values) if values else None
 
+  engines = {name: load(results, f"engine-per-file-{name}.json") for name in ("before", "after")}
+  engines = {k: v for k, v in engines.items() if v}
+  for name in ("before", "after"):
+    e = error(results, f"engine-per-file-{name}")
+    if e:
+      w(f"**engine-per-file-{name} failed**: {e}")
+      w("")
+  if engines:
+    w("**Per call, engine level** (what the goal is judged on: the same calls as Node's, no server "
+      "and no HTTP on either side): `bench/java/WasmBench.java --mode per-file` — per call a view "
+      "of the commit made as the server's clone makes it (shared object cache) + `WasmRunner.run` "
+      "(fresh instance, Cup's WASI, default limits); `get-own-cache` is the same get over a view "
+      "with its own cache (`GitRevisionView.of`: trees parsed afresh per call). Node: new `WASI` + "
+      "new `Instance` + `start`, module compiled once. Medians.")
+    w("")
+    names = [n for n in ("before", "after") if n in engines]
+    head = ("| call | " + " | ".join(f"Cup {n}" for n in names) + " | node WASI | "
+            + " | ".join(f"{n} / node" for n in names) + " | goal ≤ 2× node |")
+    w(head)
+    w("|" + " --- |" * (head.count("|") - 1))
+    labels = [("get", "get", f"`get Widget default {pf.get('get', '?')}`"),
+              ("get-own-cache", "get", "the same get, view with its own cache"),
+              ("list", "list", f"`list Widget default` ({pf.get('widgets', '?')} files)"),
+              ("big", "big", f"`list Widget big` ({pf.get('big_widgets', '?')} big files)")]
+    for op, node_op, label in labels:
+      vals = [m(engines[n]["samples_ms"].get(op)) for n in names]
+      if all(v is None for v in vals):
+        continue
+      nm = m(node.get(node_op))
+      ratios = [ratio(v, nm) for v in vals]
+      goal = verdict(ratios[-1], 2.0) if op in ("get", "list") else "context"
+      w(f"| {label} | " + " | ".join(ms(v) for v in vals) + f" | {ms(nm)} | "
+        + " | ".join(fmt_ratio(r) for r in ratios) + f" | {goal} |")
+    w("")
+    w("Engine level, milliseconds per call, nearest-rank percentiles:")
+    w("")
+    w("| jar and call | n | p10 | p50 | p90 | min | max |")
+    w("| --- | --- | --- | --- | --- | --- | --- |")
+    for n in names:
+      for op, v in engines[n]["samples_ms"].items():
+        w(f"| {n} {op} | {len(v)} | {pct(v, 10):.3f} | {median(v):.3f} | {pct(v, 90):.3f} | "
+          f"{min(v):.3f} | {max(v):.3f} |")
+    w("")
+    w("**End to end over HTTP** (context: the request path around the same call, against Node's "
+      "figure without HTTP):")
+    w("")
+
   rows = [("list", f"`GET …/default/widgets` (list of {pf.get('widgets', '?')})"),
           ("get", f"`GET …/default/widgets/{pf.get('get', '?')}?revision=<commit>` (one)"),
           ("big", f"`GET …/big/widgets` (list of {pf.get('big_widgets', '?')} big files)")]

@@ -76,6 +76,10 @@ public class WasmBench {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> o = options(args);
+    if ("per-file".equals(o.get("mode"))) {
+      perFile(o);
+      return;
+    }
     Path wasm = Path.of(o.get("wasm"));
     Path fixtures = Path.of(o.get("fixtures"));
     Path out = Path.of(o.get("out"));
@@ -193,6 +197,134 @@ public class WasmBench {
     Files.writeString(out, result.encode());
     small.close();
     large.close();
+  }
+
+  /**
+   * {@code --mode per-file}: controllers/per-file/per-file.wasm (--wasm) over the per-file
+   * repository of the fixtures, the engine-level counterpart of wasm-node.mjs --mode per-file (same
+   * calls, same checks): {@code get Widget default <one>}, {@code list Widget default} (1,000 files
+   * in one directory), {@code list Widget big}. Per call, timed: a view of the commit + WasmRunner.run,
+   * as the server's controller does for a read at a commit. The view is made as the server's clone
+   * makes it (GitRevisions: GitRevisionView.of over the clone's shared, bounded ObjectCache, so a
+   * directory's tree is parsed once, not per request — Node's file system has its kernel caches
+   * warm too); those two are package-private, so they are reached by reflection, which works
+   * against the jars before and after this mode was added. {@code get-own-cache} is the same get
+   * over GitRevisionView.of(repository, commit), a view with its own cache (everything read afresh
+   * per call but JGit's caches). Default limits (5 s, 64 MiB, 16 MiB).
+   */
+  private static void perFile(Map<String, String> o) throws Exception {
+    Path wasm = Path.of(o.get("wasm"));
+    Path fixtures = Path.of(o.get("fixtures"));
+    Path out = Path.of(o.get("out"));
+    int warmup = Integer.parseInt(o.getOrDefault("warmup", "200"));
+    int count = Integer.parseInt(o.getOrDefault("count", "100"));
+    int block = Integer.parseInt(o.getOrDefault("block", "10"));
+    String only = o.getOrDefault("ops", "get,get-own-cache,list,big");
+    JsonObject pf =
+        new JsonObject(Files.readString(fixtures.resolve("fixtures.json")))
+            .getJsonObject("per_file");
+    Repository repo = open(fixtures.resolve("per-file/repos/per-file.git"));
+    ObjectId commit = ObjectId.fromString(pf.getString("commit"));
+    String one = pf.getString("get");
+    long t0 = System.nanoTime();
+    WasmModule module = WasmModule.load("per-file", wasm, WasmModule.Execution.COMPILED);
+    long load = System.nanoTime() - t0;
+    if (module.execution() != WasmModule.Execution.COMPILED) {
+      throw new WrongAnswer("per-file.wasm did not compile to JVM bytecode");
+    }
+    WasmRunner runner = new WasmRunner(module, "per-file", WasmLimits.DEFAULTS);
+    java.util.function.Supplier<GitRevisionView> views = sharedViews(repo, commit);
+    GuestCall get = GuestCall.get("Widget", "default", one);
+    GuestCall list = GuestCall.list("Widget", "default", Map.of());
+    GuestCall big = GuestCall.list("Widget", "big", Map.of());
+    Map<String, Op> ops = new LinkedHashMap<>();
+    Map<String, Op> all = new LinkedHashMap<>();
+    all.put("get", () -> timed(() -> checkGet(runner.run(views.get(), get), one)));
+    all.put(
+        "get-own-cache",
+        () -> timed(() -> checkGet(runner.run(GitRevisionView.of(repo, commit), get), one)));
+    all.put(
+        "list",
+        () ->
+            timed(() -> checkStream(runner.run(views.get(), list), pf.getInteger("widgets"))));
+    all.put(
+        "big",
+        () ->
+            timed(() -> checkStream(runner.run(views.get(), big), pf.getInteger("big_widgets"))));
+    for (String name : only.split(",")) {
+      ops.put(name, all.get(name));
+    }
+    JsonObject samples = new JsonObject();
+    JsonObject warmups = new JsonObject();
+    try {
+      measure(ops, warmup, count, block, samples, warmups);
+    } catch (WrongAnswer e) {
+      System.err.println("WasmBench: wrong answer: " + e.getMessage());
+      System.exit(1);
+    }
+    JsonObject result =
+        new JsonObject()
+            .put("java", System.getProperty("java.vm.name") + " " + Runtime.version())
+            .put("mode", "per-file")
+            .put("load_ms", load / 1e6)
+            .put("warmup", warmup)
+            .put("count", count)
+            .put("block", block)
+            .put("warmup_seconds", warmups)
+            .put("samples_ms", samples);
+    Files.writeString(out, result.encode());
+    repo.close();
+  }
+
+  /** Views of {@code commit} sharing one clone-wide ObjectCache, as GitRevisions makes them. */
+  private static java.util.function.Supplier<GitRevisionView> sharedViews(
+      Repository repo, ObjectId commit) throws Exception {
+    Class<?> cacheType = Class.forName("io.cup.git.ObjectCache");
+    var shared = cacheType.getDeclaredMethod("shared", long.class);
+    shared.setAccessible(true);
+    var bytes = cacheType.getDeclaredField("DEFAULT_SHARED_BYTES");
+    bytes.setAccessible(true);
+    Object cache = shared.invoke(null, bytes.getLong(null));
+    var of =
+        GitRevisionView.class.getDeclaredMethod(
+            "of", Repository.class, ObjectId.class, cacheType);
+    of.setAccessible(true);
+    return () -> {
+      try {
+        return (GitRevisionView) of.invoke(null, repo, commit, cache);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+  }
+
+  private static Checked checkGet(GuestResult r, String name) {
+    return () -> {
+      String got = new JsonObject(r.stdoutText()).getJsonObject("metadata").getString("name");
+      if (r.exitCode() != 0 || !name.equals(got)) {
+        throw new WrongAnswer("get " + name + " answered " + got);
+      }
+    };
+  }
+
+  /** A per-file list: {@code expected} JSON objects one after another, names in order. */
+  private static Checked checkStream(GuestResult r, int expected) {
+    return () -> {
+      List<String> names = new ArrayList<>();
+      var parser = io.vertx.core.parsetools.JsonParser.newParser().objectValueMode();
+      parser.handler(
+          event -> names.add(event.objectValue().getJsonObject("metadata").getString("name")));
+      parser.handle(io.vertx.core.buffer.Buffer.buffer(r.stdout()));
+      parser.end();
+      if (names.size() != expected) {
+        throw new WrongAnswer("list printed " + names.size() + " resources, not " + expected);
+      }
+      for (int i = 1; i < names.size(); i++) {
+        if (names.get(i - 1).compareTo(names.get(i)) >= 0) {
+          throw new WrongAnswer("list: names not in order at " + names.get(i));
+        }
+      }
+    };
   }
 
   private static Repository open(Path gitDir) throws Exception {

@@ -107,6 +107,22 @@ class WasmSandboxTest {
             "controller memory-bomb exceeded its 64 MiB memory limit during get Flag default/x");
   }
 
+  @ParameterizedTest
+  @EnumSource(WasmModule.Execution.class)
+  void aMemoryBombThatWritesEveryPageItGetsFailsWithItsLimit(WasmModule.Execution execution) {
+    // pages are allocated on first write: this guest makes the host allocate every page it grows
+    StatusException e =
+        failure(
+            () ->
+                runner("memory-filler", execution, WasmLimits.DEFAULTS)
+                    .run(view, GuestCall.get("Flag", "default", "x")));
+
+    assertThat(e.code()).isEqualTo(500);
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "controller memory-filler exceeded its 64 MiB memory limit during get Flag default/x");
+  }
+
   @Test
   void aModuleWhoseInitialMemoryIsOverTheLimitFailsItsCalls() {
     WasmLimits small = new WasmLimits(WALL_TIME, 1L << 20, 16L << 20);
