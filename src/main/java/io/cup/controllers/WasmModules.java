@@ -16,7 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class WasmModules {
   private final Map<String, WasmModule> loaded = new ConcurrentHashMap<>();
 
-  /** {@code module} compiled (or prepared for interpretation) once, then shared. */
+  /**
+   * {@code module} compiled (or prepared for interpretation) once, then shared. The compilation
+   * runs in the background ({@link WasmModule#loadCompilingInBackground}): a server does not wait
+   * for it to start, its first call to the module does.
+   */
   WasmModule load(String name, Path module, WasmModule.Execution execution) {
     String key;
     try {
@@ -32,8 +36,9 @@ public final class WasmModules {
               + name;
     } catch (IOException e) {
       // WasmModule.load names the file and says why it cannot be read
-      return WasmModule.load(name, module, execution);
+      return WasmModule.loadCompilingInBackground(name, module, execution);
     }
-    return loaded.computeIfAbsent(key, k -> WasmModule.load(name, module, execution));
+    return loaded.computeIfAbsent(
+        key, k -> WasmModule.loadCompilingInBackground(name, module, execution));
   }
 }
