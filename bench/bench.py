@@ -165,8 +165,91 @@ def cmd_wait_ready(args):
       last = f"/readyz answered {status}: {body[:200]!r}"
     except OSError as e:
       last = f"/readyz: {e}"
-    time.sleep(0.2)
+    time.sleep(args.poll)
   fail(args.out, {"seconds": None}, f"not ready after {args.timeout}s ({last})")
+
+
+def free_port():
+  import socket
+  with socket.socket() as sock:
+    sock.bind(("127.0.0.1", 0))
+    return sock.getsockname()[1]
+
+
+def cmd_ready(args):
+  """Start-up to /readyz = 200 of `java -jar JAR serve --demo`, on a new and then an existing
+  data directory, for each jar, the jars taking turns start by start."""
+  import signal
+  import threading
+  jars = [j.split("=", 1) for j in args.jar]
+  doc = {"command": "java [opts] -jar JAR serve --demo --data-dir DIR --api-address 127.0.0.1:PORT",
+         "java_opts": args.java_opts, "output": "stdout and stderr to a pipe that the benchmark "
+         "reads to its end (as a terminal or a log collector would)",
+         "poll_ms": 20, "starts": args.starts, "jars": {}}
+
+  def one(label, jar, data):
+    port = free_port()
+    cmd = ["java", *args.java_opts.split(), "-jar", jar, "serve", "--demo", "--data-dir", data,
+           "--api-address", f"127.0.0.1:{port}"]
+    log = open(os.path.join(args.work, f"ready-{label}.log"), "ab")
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    reader = threading.Thread(target=lambda: shutil.copyfileobj(proc.stdout, log), daemon=True)
+    reader.start()
+    seconds, cpu, last = None, None, "no answer"
+    try:
+      while time.monotonic() - started < args.timeout and proc.poll() is None:
+        try:
+          conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+          conn.request("GET", "/readyz")
+          resp = conn.getresponse()
+          resp.read()
+          conn.close()
+          if resp.status == 200:
+            seconds = round(time.monotonic() - started, 3)
+            cpu = process_cpu_seconds(proc.pid)
+            break
+          last = f"/readyz answered {resp.status}"
+        except OSError as e:
+          last = str(e)
+        time.sleep(0.02)
+    finally:
+      proc.send_signal(signal.SIGTERM)
+      try:
+        proc.wait(60)
+      except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+      reader.join(10)
+      log.close()
+    if seconds is None:
+      raise RuntimeError(f"{label}: not ready ({last}; exit {proc.returncode})")
+    return seconds, cpu
+
+  try:
+    for label, jar in jars:
+      data = os.path.join(args.work, f"ready-data-{label}")
+      shutil.rmtree(data, ignore_errors=True)
+      seconds, cpu = one(label, jar, data)
+      doc["jars"][label] = {"jar": jar, "new_data_dir_s": seconds, "new_data_dir_cpu_s": cpu,
+                            "existing_s": [], "existing_cpu_s": []}
+    for _ in range(args.starts):
+      for label, jar in jars:
+        data = os.path.join(args.work, f"ready-data-{label}")
+        seconds, cpu = one(label, jar, data)
+        doc["jars"][label]["existing_s"].append(seconds)
+        doc["jars"][label]["existing_cpu_s"].append(cpu)
+  except RuntimeError as e:
+    fail(args.out, doc, str(e))
+  for label, d in doc["jars"].items():
+    d["median_existing_s"] = round(statistics.median(d["existing_s"]), 3)
+    cpus = [c for c in d["existing_cpu_s"] if c is not None]
+    d["median_existing_cpu_s"] = round(statistics.median(cpus), 2) if cpus else None
+    print(f"ready {label}: new data dir {d['new_data_dir_s']} s, existing "
+          f"{d['existing_s']} → median {d['median_existing_s']} s "
+          f"(process CPU at ready: median {d['median_existing_cpu_s']} s)")
+  doc["ok"] = True
+  write_json(args.out, doc)
 
 
 def cmd_seq_get(args):
@@ -1789,6 +1872,9 @@ def cmd_merge_rounds(args):
   doc = {"rounds": [x for x in rounds if "rps" in x], "ok": bool(rounds) and len(good) == len(rounds)}
   if good:
     doc["median_rps"] = round(statistics.median(x["rps"] for x in good), 1)
+    cpu = [x["server_cpu_us_per_request"] for x in good if "server_cpu_us_per_request" in x]
+    if cpu:
+      doc["median_cpu_us_per_request"] = round(statistics.median(cpu), 2)
   if not doc["ok"]:
     bad = [x.get("error", "?") for x in rounds if not x.get("ok")]
     doc["error"] = "; ".join(bad) if bad else "no wrk round ran"
@@ -1805,8 +1891,18 @@ def main():
   s.add_argument("--timeout", type=float, default=300)
   s.add_argument("--pid", type=int)
   s.add_argument("--already", type=float, default=0.0, help="seconds already spent starting")
+  s.add_argument("--poll", type=float, default=0.2, help="seconds between two /readyz requests")
   s.add_argument("--out")
   s.set_defaults(fn=cmd_wait_ready)
+
+  s = sub.add_parser("ready")
+  s.add_argument("--jar", action="append", required=True, help="LABEL=PATH, once per jar")
+  s.add_argument("--work", required=True, help="a directory for the data directories")
+  s.add_argument("--starts", type=int, default=5, help="starts on the existing data directory")
+  s.add_argument("--timeout", type=float, default=120)
+  s.add_argument("--java-opts", default="")
+  s.add_argument("--out", required=True)
+  s.set_defaults(fn=cmd_ready)
 
   s = sub.add_parser("seq-get")
   s.add_argument("--base", required=True)

@@ -256,7 +256,7 @@ public class ApiVerticle extends VerticleBase {
         .on(HttpMethod.GET, ui::headers, ui.files(), ui::fallback)
         .on(HttpMethod.HEAD, ui::headers, ui.files(), ui::fallback)
         .end();
-    OpenApiApi openApi = new OpenApiApi(resources);
+    OpenApiApi openApi = new OpenApiApi(vertx, resources);
     routes.path(OpenApiApi.V3).on(HttpMethod.GET, openApi::index).end();
     routes.path(OpenApiApi.V3_GROUP_VERSION).on(HttpMethod.GET, openApi::groupVersion).end();
     routes.path(OpenApiApi.V2).on(HttpMethod.GET, openApi::v2).end();

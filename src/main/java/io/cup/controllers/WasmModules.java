@@ -18,8 +18,9 @@ public final class WasmModules {
 
   /**
    * {@code module} compiled (or prepared for interpretation) once, then shared. The compilation
-   * runs in the background ({@link WasmModule#loadCompilingInBackground}): a server does not wait
-   * for it to start, its first call to the module does.
+   * starts with {@link #startCompiling()} or the first call ({@link
+   * WasmModule#loadCompilingLater}): a server does not wait for it to start, its first call to the
+   * module does.
    */
   WasmModule load(String name, Path module, WasmModule.Execution execution) {
     String key;
@@ -36,9 +37,13 @@ public final class WasmModules {
               + name;
     } catch (IOException e) {
       // WasmModule.load names the file and says why it cannot be read
-      return WasmModule.loadCompilingInBackground(name, module, execution);
+      return WasmModule.loadCompilingLater(name, module, execution);
     }
-    return loaded.computeIfAbsent(
-        key, k -> WasmModule.loadCompilingInBackground(name, module, execution));
+    return loaded.computeIfAbsent(key, k -> WasmModule.loadCompilingLater(name, module, execution));
+  }
+
+  /** Starts compiling every module loaded so far, each on a thread of its own; returns at once. */
+  public void startCompiling() {
+    loaded.values().forEach(WasmModule::startCompiling);
   }
 }

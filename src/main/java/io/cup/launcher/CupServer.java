@@ -119,6 +119,7 @@ public final class CupServer {
             prepared ->
                 deployInOrder(vertx, config, prepared, deployed)
                     .map(ignored -> new CupServer(vertx, ownsVertx, config, prepared, deployed)))
+        .onSuccess(server -> server.state.serving())
         .compose(server -> server.announce().map(server))
         .onComplete(
             outcome -> {

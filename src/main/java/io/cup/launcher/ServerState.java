@@ -117,6 +117,14 @@ final class ServerState implements AutoCloseable {
     return Optional.ofNullable(verticles.get(className));
   }
 
+  /**
+   * Every verticle is deployed: starts the work that was left for after the start, so that it does
+   * not compete with it for the processors (compiling the WASM modules, which calls wait for).
+   */
+  void serving() {
+    wasmModules.startCompiling();
+  }
+
   /** Closes the clone; call it once no verticle of the server is deployed any more. */
   @Override
   public void close() {

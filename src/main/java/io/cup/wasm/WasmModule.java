@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +33,11 @@ import org.slf4j.LoggerFactory;
  * whole module does; both are logged. Immutable and safe to share: every call instantiates it
  * afresh (see {@link WasmRunner}).
  *
- * <p>A server loads its modules with {@link #loadCompilingInBackground}: the checks that can fail a
- * start run at once, the compilation (seconds for a module of some hundred kilobytes, most of a
- * server's start-up) on a thread of its own, and the first call waits for it. So a server is ready
- * as soon as its repository is; a guest call never runs before its module is compiled.
+ * <p>A server loads its modules with {@link #loadCompilingLater}: the checks that can fail a start
+ * run at once, the compilation (seconds of CPU for a module of some hundred kilobytes, and the
+ * largest part of a server's start-up when it ran there) on a thread of its own once the server is
+ * up, and the first call waits for it. So a server is ready as soon as its repository is and its
+ * configuration is checked; a guest call never runs before its module is compiled.
  */
 public final class WasmModule {
   private static final Logger LOG = LoggerFactory.getLogger(WasmModule.class);
@@ -52,6 +54,7 @@ public final class WasmModule {
   private final Path file;
   private final com.dylibso.chicory.wasm.WasmModule module;
   private final CompletableFuture<Machines> machines;
+  private final AtomicBoolean compiling = new AtomicBoolean();
 
   /** How instances of the module run, once known. */
   private record Machines(Function<Instance, Machine> factory, Execution execution) {
@@ -98,38 +101,48 @@ public final class WasmModule {
   }
 
   /**
-   * As {@link #load(String, Path, Execution)}, but compiles on a new daemon thread {@code
-   * cup-wasm-compile-<name>}: what can fail (reading, parsing, the checks) fails here, and the
-   * first call waits for the compilation (which cannot fail: a module the compiler refuses runs in
-   * the interpreter).
+   * As {@link #load(String, Path, Execution)}, but compiles later, on a new daemon thread {@code
+   * cup-wasm-compile-<name>}: when {@link #startCompiling()} is called (a server calls it once it
+   * is up) or at the first call, whichever comes first; calls wait for the compilation. What can
+   * fail (reading, parsing, the checks) fails here; the compilation cannot (a module the compiler
+   * refuses runs in the interpreter).
    *
    * @throws ConfigurationException as {@link #load(String, Path, Execution)}
    */
-  public static WasmModule loadCompilingInBackground(String name, Path file, Execution execution) {
+  public static WasmModule loadCompilingLater(String name, Path file, Execution execution) {
     com.dylibso.chicory.wasm.WasmModule parsed = parseAndCheck(name, file, execution);
     if (execution == Execution.INTERPRETED) {
       return new WasmModule(
           name, file, parsed, CompletableFuture.completedFuture(Machines.INTERPRETER));
     }
-    CompletableFuture<Machines> compiled = new CompletableFuture<>();
+    return new WasmModule(name, file, parsed, new CompletableFuture<>());
+  }
+
+  /**
+   * Starts the compilation of a module loaded with {@link #loadCompilingLater}, unless it has
+   * started already; returns at once.
+   */
+  public void startCompiling() {
+    if (machines.isDone() || !compiling.compareAndSet(false, true)) {
+      return;
+    }
     Thread compiler =
         new Thread(
             () -> {
               try {
-                compiled.complete(compileTimed(name, file, parsed));
+                machines.complete(compileTimed(name, file, module));
               } catch (Throwable e) { // NOPMD: whatever happens, callers must not wait forever
                 LOG.warn(
                     "WASM module {} cannot be compiled to JVM bytecode ({}); it runs in the"
                         + " interpreter",
                     file,
                     e.toString());
-                compiled.complete(Machines.INTERPRETER);
+                machines.complete(Machines.INTERPRETER);
               }
             },
             "cup-wasm-compile-" + name);
     compiler.setDaemon(true);
     compiler.start();
-    return new WasmModule(name, file, parsed, compiled);
   }
 
   private static com.dylibso.chicory.wasm.WasmModule parseAndCheck(
@@ -272,6 +285,7 @@ public final class WasmModule {
    * under way.
    */
   public Execution execution() {
+    startCompiling();
     return machines.join().execution();
   }
 
@@ -281,6 +295,7 @@ public final class WasmModule {
 
   /** The machine of each instance; waits for a compilation under way. */
   Function<Instance, Machine> machines() {
+    startCompiling();
     return machines.join().factory();
   }
 
