@@ -174,6 +174,7 @@ public final class CupServer {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
+    state.preload(resources);
     return new Prepared(resources, descriptors, state);
   }
 

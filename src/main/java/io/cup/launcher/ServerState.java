@@ -6,6 +6,7 @@ import io.cup.api.RecentWebhookDeliveries;
 import io.cup.api.WebhookDeliveries;
 import io.cup.bus.SourceKind;
 import io.cup.cluster.ClusterMembership;
+import io.cup.config.ResourceConfiguration;
 import io.cup.config.ServerConfig;
 import io.cup.controllers.ControllerVerticle;
 import io.cup.controllers.WasmModules;
@@ -115,6 +116,14 @@ final class ServerState implements AutoCloseable {
    */
   Optional<Supplier<Deployable>> verticle(String className) {
     return Optional.ofNullable(verticles.get(className));
+  }
+
+  /**
+   * Starts, in the background, what the verticles will need of {@code resources} and can be made
+   * while the ones before them start (loading the WASM modules).
+   */
+  void preload(ResourceConfiguration resources) {
+    wasmModules.preload(resources);
   }
 
   /**
