@@ -1132,7 +1132,7 @@ def cmd_report(args):
   if get_cup or get_nginx:
     w(f"wrk `{env.get('wrk_args', '?')}` with `bench/wrk-report.lua` (same method, path and "
       f"`Accept` header for both), {env.get('wrk_rounds', '?')} rounds after a "
-      f"{env.get('wrk_warmup', '?')} s warm-up of each server, alternating nginx and Cup. "
+      f"{env.get('wrk_warmup', '?')} s warm-up of each server; each round starts with the next server in turn. "
       f"Path: `{env.get('get_path', '?')}`.")
     w("")
     w("| server | median req/s | rounds (req/s) | median p50 latency | median p99 latency | "
@@ -1166,7 +1166,7 @@ def cmd_report(args):
       "line per request), standard output and error to a pipe that `cat` empties into a log file. "
       + (f"Before: {env.get('before_note')}; it serves the same repository from a data directory "
          "of its own, idle while the others are measured. " if get_before else "")
-      + "Each round starts with the next server in turn.")
+      )
     body = load(r, "get-bytes")
     if body:
       w("")
