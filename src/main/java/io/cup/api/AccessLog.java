@@ -68,17 +68,26 @@ final class AccessLog implements Handler<RoutingContext> {
                     .register(Metrics.registry()))
         .record(nanos, TimeUnit.NANOSECONDS);
     if (LOG.isInfoEnabled()) {
+      // One string built here instead of a message with eight arguments: no boxing, no argument
+      // array, no scan for placeholders; the line reads the same.
       SocketAddress remote = request.remoteAddress();
-      LOG.info(
-          "method={} path={} route={} status={} durationMs={} bytes={} remote={}{}",
-          method,
-          printable(request.path()),
-          route,
-          status,
-          Math.round(nanos / 1000.0) / 1000.0,
-          ctx.response().bytesWritten(),
-          remote == null ? "-" : remote.hostAddress(),
-          aborted ? " aborted=true" : "");
+      StringBuilder line = new StringBuilder(160);
+      line.append("method=").append(method).append(" path=");
+      appendPrintable(line, request.path());
+      line.append(" route=")
+          .append(route)
+          .append(" status=")
+          .append(status)
+          .append(" durationMs=")
+          .append(Math.round(nanos / 1000.0) / 1000.0)
+          .append(" bytes=")
+          .append(ctx.response().bytesWritten())
+          .append(" remote=")
+          .append(remote == null ? "-" : remote.hostAddress());
+      if (aborted) {
+        line.append(" aborted=true");
+      }
+      LOG.info(line.toString());
     }
   }
 
@@ -87,7 +96,24 @@ final class AccessLog implements Handler<RoutingContext> {
     if (path == null) {
       return "-";
     }
-    StringBuilder out = new StringBuilder(Math.min(path.length(), MAX_LOGGED_PATH));
+    if (path.length() <= MAX_LOGGED_PATH && isPrintable(path)) {
+      return path;
+    }
+    StringBuilder out = new StringBuilder(Math.min(path.length(), MAX_LOGGED_PATH) + 3);
+    appendPrintable(out, path);
+    return out.toString();
+  }
+
+  /** Appends {@link #printable(String)} of {@code path} to {@code out}. */
+  private static void appendPrintable(StringBuilder out, String path) {
+    if (path == null) {
+      out.append('-');
+      return;
+    }
+    if (path.length() <= MAX_LOGGED_PATH && isPrintable(path)) {
+      out.append(path);
+      return;
+    }
     for (int i = 0; i < path.length() && i < MAX_LOGGED_PATH; i++) {
       char c = path.charAt(i);
       out.append(c > 0x20 && c < 0x7f ? c : '?');
@@ -95,6 +121,15 @@ final class AccessLog implements Handler<RoutingContext> {
     if (path.length() > MAX_LOGGED_PATH) {
       out.append("...");
     }
-    return out.toString();
+  }
+
+  private static boolean isPrintable(String path) {
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c <= 0x20 || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 }

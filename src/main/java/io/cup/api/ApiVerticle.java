@@ -256,7 +256,7 @@ public class ApiVerticle extends VerticleBase {
         .on(HttpMethod.GET, ui::headers, ui.files(), ui::fallback)
         .on(HttpMethod.HEAD, ui::headers, ui.files(), ui::fallback)
         .end();
-    OpenApiApi openApi = new OpenApiApi(resources);
+    OpenApiApi openApi = new OpenApiApi(vertx, resources);
     routes.path(OpenApiApi.V3).on(HttpMethod.GET, openApi::index).end();
     routes.path(OpenApiApi.V3_GROUP_VERSION).on(HttpMethod.GET, openApi::groupVersion).end();
     routes.path(OpenApiApi.V2).on(HttpMethod.GET, openApi::v2).end();
@@ -295,19 +295,9 @@ public class ApiVerticle extends VerticleBase {
         .path(ReviewApi.SELF_REVIEWS_V1BETA1)
         .on(HttpMethod.POST, reviewBody, reviews::selfReview)
         .end();
-    routes.path("/apis/:group/:version").on(HttpMethod.GET, discovery::resources).end();
-    routes
-        .path(RESOURCES)
-        .all(api::resolve)
-        .on(HttpMethod.GET, reads::list)
-        .on(HttpMethod.POST, writes::requireJsonBody, body, writes::create)
-        .end();
-    // across namespaces, as Kubernetes: list and watch only
-    routes
-        .path("/apis/:group/:version/:plural")
-        .all(api::resolve)
-        .on(HttpMethod.GET, reads::list)
-        .end();
+    // The templates below have different numbers of segments, so no two match the same path and
+    // their order is free: the one-resource routes come first, as the most frequent request (a
+    // route the router tries in vain still costs it a regular expression).
     routes
         .path(RESOURCES + "/:name")
         .all(api::resolve)
@@ -323,6 +313,19 @@ public class ApiVerticle extends VerticleBase {
         .on(HttpMethod.GET, history::history)
         .end();
 
+    routes.path("/apis/:group/:version").on(HttpMethod.GET, discovery::resources).end();
+    routes
+        .path(RESOURCES)
+        .all(api::resolve)
+        .on(HttpMethod.GET, reads::list)
+        .on(HttpMethod.POST, writes::requireJsonBody, body, writes::create)
+        .end();
+    // across namespaces, as Kubernetes: list and watch only
+    routes
+        .path("/apis/:group/:version/:plural")
+        .all(api::resolve)
+        .on(HttpMethod.GET, reads::list)
+        .end();
     router.route().failureHandler(errors::handle);
     router.errorHandler(404, errors::handle);
     router.errorHandler(405, errors::handle);

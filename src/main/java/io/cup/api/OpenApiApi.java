@@ -2,6 +2,8 @@ package io.cup.api;
 
 import io.cup.config.ResourceConfiguration;
 import io.cup.status.StatusException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -14,10 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The OpenAPI documents of this server. The configuration is fixed for the life of the verticle, so
- * every document is built and encoded once, when the routes are made.
+ * every document is built and encoded once, at the first request for one.
  *
  * <ul>
  *   <li>{@code GET /openapi/v3}: Kubernetes' index, {@code {"paths": {"apis/<g>/<v>":
@@ -60,38 +63,77 @@ final class OpenApiApi {
     }
   }
 
-  private final Encoded cup;
-  private final Encoded v2;
-  private final Encoded v2Protobuf;
-  private final Encoded index;
-  private final Map<String, Encoded> groupVersions = new LinkedHashMap<>();
-
-  OpenApiApi(ResourceConfiguration resources) {
-    JsonObject document = OpenApiDocument.build(resources);
-    this.cup = Encoded.of(document);
-    KubernetesOpenApi kubernetes = KubernetesOpenApi.build(resources, document);
-    this.v2 = Encoded.of(kubernetes.swagger());
-    this.v2Protobuf = Encoded.of(OpenApiV2Protobuf.encode(kubernetes.swagger()));
-    JsonObject paths = new JsonObject();
-    for (String path : kubernetes.paths()) {
-      Encoded encoded = Encoded.of(kubernetes.openApiV3(path));
-      groupVersions.put(path, encoded);
-      paths.put(
-          path,
-          new JsonObject()
-              .put("serverRelativeURL", "/openapi/v3/" + path + "?hash=" + encoded.hash));
+  /** Every document, encoded. */
+  private record Documents(
+      Encoded cup,
+      Encoded v2,
+      Encoded v2Protobuf,
+      Encoded index,
+      Map<String, Encoded> groupVersions) {
+    static Documents build(ResourceConfiguration resources) {
+      JsonObject document = OpenApiDocument.build(resources);
+      KubernetesOpenApi kubernetes = KubernetesOpenApi.build(resources, document);
+      Map<String, Encoded> groupVersions = new LinkedHashMap<>();
+      JsonObject paths = new JsonObject();
+      for (String path : kubernetes.paths()) {
+        Encoded encoded = Encoded.of(kubernetes.openApiV3(path));
+        groupVersions.put(path, encoded);
+        paths.put(
+            path,
+            new JsonObject()
+                .put("serverRelativeURL", "/openapi/v3/" + path + "?hash=" + encoded.hash));
+      }
+      return new Documents(
+          Encoded.of(document),
+          Encoded.of(kubernetes.swagger()),
+          Encoded.of(OpenApiV2Protobuf.encode(kubernetes.swagger())),
+          Encoded.of(new JsonObject().put("paths", paths)),
+          groupVersions);
     }
-    this.index = Encoded.of(new JsonObject().put("paths", paths));
+  }
+
+  private final Vertx vertx;
+  private final ResourceConfiguration resources;
+  private Future<Documents> documents;
+
+  /**
+   * The documents are built at the first request for one, on a worker thread (a tenth of a second
+   * or more of a cold JVM: not on an event loop, and not in the server's start-up), then kept.
+   */
+  OpenApiApi(Vertx vertx, ResourceConfiguration resources) {
+    this.vertx = vertx;
+    this.resources = resources;
+  }
+
+  /** Called on this verticle's event loop only. */
+  private void withDocuments(RoutingContext ctx, Consumer<Documents> answer) {
+    if (documents == null) {
+      documents = vertx.executeBlocking(() -> Documents.build(resources), false);
+    }
+    documents.onComplete(
+        built -> {
+          if (built.failed()) {
+            ctx.fail(built.cause());
+            return;
+          }
+          try {
+            answer.accept(built.result());
+          } catch (RuntimeException e) {
+            ctx.fail(e);
+          }
+        });
   }
 
   /** {@code GET /openapi/cup.json}; 406 when the client accepts no JSON. */
   void cup(RoutingContext ctx) {
-    send(ctx, cup, false);
+    String type = ResourceApi.requireAccept(ctx, JSON_ONLY);
+    withDocuments(ctx, d -> send(ctx, d.cup(), false, type));
   }
 
   /** {@code GET /openapi/v3}: the index of the group/version documents. */
   void index(RoutingContext ctx) {
-    send(ctx, index, false);
+    String type = ResourceApi.requireAccept(ctx, JSON_ONLY);
+    withDocuments(ctx, d -> send(ctx, d.index(), false, type));
   }
 
   /**
@@ -102,16 +144,20 @@ final class OpenApiApi {
     Optional<String> type = MediaTypes.negotiate(MediaTypes.accept(ctx.request()), V2_TYPES);
     if (type.isPresent() && !type.get().equals(MediaTypes.JSON)) {
       // as kube-openapi: the type's "@" is no token character, and Go's mime parser refuses it
-      send(ctx, v2Protobuf, false, "application/octet-stream");
+      withDocuments(ctx, d -> send(ctx, d.v2Protobuf(), false, "application/octet-stream"));
       return;
     }
-    send(ctx, v2, false);
+    String json = ResourceApi.requireAccept(ctx, JSON_ONLY);
+    withDocuments(ctx, d -> send(ctx, d.v2(), false, json));
   }
 
   /** {@code GET /openapi/v3/apis/{g}/{v}}; 404 for a group/version not served. */
   void groupVersion(RoutingContext ctx) {
     String path = "apis/" + ctx.pathParam("group") + "/" + ctx.pathParam("version");
-    Encoded document = groupVersions.get(path);
+    withDocuments(ctx, d -> groupVersion(ctx, path, d.groupVersions().get(path)));
+  }
+
+  private void groupVersion(RoutingContext ctx, String path, Encoded document) {
     if (document == null) {
       throw StatusException.notFound("no OpenAPI document for " + path + ": not served here");
     }
@@ -132,6 +178,7 @@ final class OpenApiApi {
     send(ctx, document, immutable, ResourceApi.requireAccept(ctx, JSON_ONLY));
   }
 
+  /** As {@link #send(RoutingContext, Encoded, boolean)}, the content type negotiated already. */
   private static void send(
       RoutingContext ctx, Encoded document, boolean immutable, String contentType) {
     Map<String, String> headers = new LinkedHashMap<>();

@@ -191,12 +191,16 @@ public final class ControllerImages {
     WasmModule.Execution execution =
         WasmController.execution(config, config.spec().getValue("execution"));
     return vertx.executeBlocking(
-        () ->
-            new Running(
-                ImageReference.parse(config.spec().getString("image")),
-                pulled.reference(),
-                pulled,
-                modules.load(config.name(), pulled.file(), execution)),
+        () -> {
+          WasmModule module = modules.load(config.name(), pulled.file(), execution);
+          // a module swapped in while the server runs compiles now, not at its first call
+          module.startCompiling();
+          return new Running(
+              ImageReference.parse(config.spec().getString("image")),
+              pulled.reference(),
+              pulled,
+              module);
+        },
         false);
   }
 

@@ -334,6 +334,32 @@ public final class WasmController implements Controller {
     }
   }
 
+  /** Which module a WASM controller runs, and how. */
+  record Module(String name, Path file, WasmModule.Execution execution) {}
+
+  /**
+   * The module {@code config} names, for a WASM controller whose module setting is valid; null
+   * otherwise (building the controller then says what is wrong).
+   */
+  static Module module(ControllerConfig config) {
+    if (!"wasm".equals(config.type()) || config.spec() == null) {
+      return null;
+    }
+    try {
+      JsonObject spec = config.spec();
+      String path = spec.getString("path");
+      if (path == null) {
+        return null;
+      }
+      return new Module(
+          config.name(),
+          config.directory().resolve(path).normalize(),
+          execution(config, spec.getValue("execution")));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   static WasmModule.Execution execution(ControllerConfig config, Object value) {
     if (value == null || "compiled".equals(value)) {
       return WasmModule.Execution.COMPILED;

@@ -1,20 +1,24 @@
 package io.cup.controllers;
 
+import io.cup.config.ResourceConfiguration;
 import io.cup.wasm.WasmModule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The WASM modules one server has loaded, by file, kind of execution and the file's size and time:
- * every controller worker instance builds its controllers, and a module is compiled once for all of
- * them. One per server: the launcher creates it, hands it to every controller worker it deploys,
- * and drops it with the server (modules hold no resources to close). Safe for concurrent use.
+ * every controller worker instance builds its controllers, and a module is loaded and compiled once
+ * for all of them. One per server: the launcher creates it, hands it to every controller worker it
+ * deploys, and drops it with the server (modules hold no resources to close). Safe for concurrent
+ * use.
  */
 public final class WasmModules {
-  private final Map<String, WasmModule> loaded = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<WasmModule>> loaded = new ConcurrentHashMap<>();
   private final ControllerImages images = new ControllerImages(this);
 
   /** The controllers named by an OCI reference, pulled and pinned for this server. */
@@ -27,24 +31,101 @@ public final class WasmModules {
     images.close();
   }
 
-  /** {@code module} compiled (or prepared for interpretation) once, then shared. */
+  /**
+   * {@code module} loaded once, then shared; when {@link #preload} has started loading it, waits
+   * for that. The compilation starts with {@link #startCompiling()} or the first call ({@link
+   * WasmModule#loadCompilingLater}): a server does not wait for it to start, its first call to the
+   * module does.
+   *
+   * @throws io.cup.config.ConfigurationException when the module cannot be read or is not one a
+   *     controller can run
+   */
   WasmModule load(String name, Path module, WasmModule.Execution execution) {
-    String key;
-    try {
-      key =
-          module
-              + "|"
-              + execution
-              + "|"
-              + Files.size(module)
-              + "|"
-              + Files.getLastModifiedTime(module).toMillis()
-              + "|"
-              + name;
-    } catch (IOException e) {
-      // WasmModule.load names the file and says why it cannot be read
-      return WasmModule.load(name, module, execution);
+    String key = key(name, module, execution);
+    if (key == null) {
+      // WasmModule names the file and says why it cannot be read
+      return WasmModule.loadCompilingLater(name, module, execution);
     }
-    return loaded.computeIfAbsent(key, k -> WasmModule.load(name, module, execution));
+    CompletableFuture<WasmModule> loading =
+        loaded.computeIfAbsent(
+            key,
+            k -> {
+              CompletableFuture<WasmModule> here = new CompletableFuture<>();
+              try {
+                here.complete(WasmModule.loadCompilingLater(name, module, execution));
+              } catch (RuntimeException e) {
+                here.completeExceptionally(e);
+              }
+              return here;
+            });
+    try {
+      return loading.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Starts loading (reading, parsing, checking) the module of every WASM controller of {@code
+   * configuration}, on a thread of its own, and returns at once: the launcher calls it before it
+   * deploys anything, so that this work overlaps the start of the repository fetcher. A module that
+   * cannot be loaded fails the controller that {@link #load}s it, as without a preload.
+   */
+  public void preload(ResourceConfiguration configuration) {
+    configuration
+        .controllers()
+        .values()
+        .forEach(
+            config -> {
+              WasmController.Module module = WasmController.module(config);
+              if (module == null) {
+                return;
+              }
+              String key = key(module.name(), module.file(), module.execution());
+              if (key == null) {
+                return;
+              }
+              loaded.computeIfAbsent(
+                  key,
+                  k ->
+                      CompletableFuture.supplyAsync(
+                          () ->
+                              WasmModule.loadCompilingLater(
+                                  module.name(), module.file(), module.execution()),
+                          task -> {
+                            Thread thread = new Thread(task, "cup-wasm-load-" + module.name());
+                            thread.setDaemon(true);
+                            thread.start();
+                          }));
+            });
+  }
+
+  /** Starts compiling every module loaded so far, each on a thread of its own; returns at once. */
+  public void startCompiling() {
+    loaded
+        .values()
+        .forEach(
+            loading ->
+                loading.thenAccept(WasmModule::startCompiling).exceptionally(failed -> null));
+  }
+
+  /** The module's identity, or null when the file cannot be read. */
+  private static String key(String name, Path module, WasmModule.Execution execution) {
+    try {
+      return module
+          + "|"
+          + execution
+          + "|"
+          + Files.size(module)
+          + "|"
+          + Files.getLastModifiedTime(module).toMillis()
+          + "|"
+          + name;
+    } catch (IOException e) {
+      return null;
+    }
   }
 }

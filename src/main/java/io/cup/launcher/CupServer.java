@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class CupServer {
   private static final Logger LOG = LoggerFactory.getLogger(CupServer.class);
   private static final long STATUS_TIMEOUT_MILLIS = 5_000;
+  private static final long AFTER_START_DELAY_MILLIS = 2_000;
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -58,6 +59,7 @@ public final class CupServer {
   private final List<String> deploymentIds;
   private final Promise<Void> closed = Promise.promise();
   private boolean closing;
+  private long afterStartTimer = -1;
 
   private CupServer(
       Vertx vertx,
@@ -119,6 +121,7 @@ public final class CupServer {
             prepared ->
                 deployInOrder(vertx, config, prepared, deployed)
                     .map(ignored -> new CupServer(vertx, ownsVertx, config, prepared, deployed)))
+        .onSuccess(CupServer::afterStart)
         .compose(server -> server.announce().map(server))
         .onComplete(
             outcome -> {
@@ -138,6 +141,21 @@ public final class CupServer {
                   });
             });
     return started.future();
+  }
+
+  /**
+   * What was left for after the start ({@link ServerState#serving()}: compiling the WASM modules,
+   * seconds of processor time) begins a little after it, so that it does not compete with the first
+   * requests (a readiness probe's among them); a call to a module before that compiles it at once
+   * and waits.
+   */
+  private void afterStart() {
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      afterStartTimer = vertx.setTimer(AFTER_START_DELAY_MILLIS, id -> state.serving());
+    }
   }
 
   /** Everything that is read or written on disk, or made, before a verticle is deployed. */
@@ -173,6 +191,7 @@ public final class CupServer {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
+    state.preload(resources);
     return new Prepared(resources, descriptors, state);
   }
 
@@ -285,6 +304,9 @@ public final class CupServer {
   public synchronized Future<Void> close() {
     if (!closing) {
       closing = true;
+      if (afterStartTimer >= 0) {
+        vertx.cancelTimer(afterStartTimer);
+      }
       LOG.info("Cup is shutting down");
       Future<Void> done = ownsVertx ? vertx.close() : undeploy(vertx, deploymentIds);
       done.onComplete(

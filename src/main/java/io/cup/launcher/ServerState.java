@@ -6,6 +6,7 @@ import io.cup.api.RecentWebhookDeliveries;
 import io.cup.api.WebhookDeliveries;
 import io.cup.bus.SourceKind;
 import io.cup.cluster.ClusterMembership;
+import io.cup.config.ResourceConfiguration;
 import io.cup.config.ServerConfig;
 import io.cup.controllers.ControllerImagesVerticle;
 import io.cup.controllers.ControllerVerticle;
@@ -118,6 +119,22 @@ final class ServerState implements AutoCloseable {
    */
   Optional<Supplier<Deployable>> verticle(String className) {
     return Optional.ofNullable(verticles.get(className));
+  }
+
+  /**
+   * Starts, in the background, what the verticles will need of {@code resources} and can be made
+   * while the ones before them start (loading the WASM modules).
+   */
+  void preload(ResourceConfiguration resources) {
+    wasmModules.preload(resources);
+  }
+
+  /**
+   * Every verticle is deployed: starts the work that was left for after the start, so that it does
+   * not compete with it for the processors (compiling the WASM modules, which calls wait for).
+   */
+  void serving() {
+    wasmModules.startCompiling();
   }
 
   /** Closes the clone; call it once no verticle of the server is deployed any more. */

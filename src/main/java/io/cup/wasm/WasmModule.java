@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * may be) that function runs in the interpreter; where it cannot compile the module at all, the
  * whole module does; both are logged. Immutable and safe to share: every call instantiates it
  * afresh (see {@link WasmRunner}).
+ *
+ * <p>A server loads its modules with {@link #loadCompilingLater}: the checks that can fail a start
+ * run at once, the compilation (seconds of CPU for a module of some hundred kilobytes, and the
+ * largest part of a server's start-up when it ran there) on a thread of its own once the server is
+ * up, and the first call waits for it. So a server is ready as soon as its repository is and its
+ * configuration is checked; a guest call never runs before its module is compiled.
  */
 public final class WasmModule {
   private static final Logger LOG = LoggerFactory.getLogger(WasmModule.class);
@@ -45,20 +53,24 @@ public final class WasmModule {
   private final String name;
   private final Path file;
   private final com.dylibso.chicory.wasm.WasmModule module;
-  private final Function<Instance, Machine> machines;
-  private final Execution execution;
+  private final CompletableFuture<Machines> machines;
+  private final AtomicBoolean compiling = new AtomicBoolean();
+
+  /** How instances of the module run, once known. */
+  private record Machines(Function<Instance, Machine> factory, Execution execution) {
+    static final Machines INTERPRETER =
+        new Machines(InterpreterMachine::new, Execution.INTERPRETED);
+  }
 
   private WasmModule(
       String name,
       Path file,
       com.dylibso.chicory.wasm.WasmModule module,
-      Function<Instance, Machine> machines,
-      Execution execution) {
+      CompletableFuture<Machines> machines) {
     this.name = name;
     this.file = file;
     this.module = module;
     this.machines = machines;
-    this.execution = execution;
   }
 
   /** A module's name when nobody gives one: its file name without the {@code .wasm} suffix. */
@@ -79,6 +91,62 @@ public final class WasmModule {
    *     has no {@code _start}, or imports anything but WASI preview 1
    */
   public static WasmModule load(String name, Path file, Execution execution) {
+    com.dylibso.chicory.wasm.WasmModule parsed = parseAndCheck(name, file, execution);
+    if (execution == Execution.INTERPRETED) {
+      return new WasmModule(
+          name, file, parsed, CompletableFuture.completedFuture(Machines.INTERPRETER));
+    }
+    return new WasmModule(
+        name, file, parsed, CompletableFuture.completedFuture(compileTimed(name, file, parsed)));
+  }
+
+  /**
+   * As {@link #load(String, Path, Execution)}, but compiles later, on a new daemon thread {@code
+   * cup-wasm-compile-<name>}: when {@link #startCompiling()} is called (a server calls it once it
+   * is up) or at the first call, whichever comes first; calls wait for the compilation. What can
+   * fail (reading, parsing, the checks) fails here; the compilation cannot (a module the compiler
+   * refuses runs in the interpreter).
+   *
+   * @throws ConfigurationException as {@link #load(String, Path, Execution)}
+   */
+  public static WasmModule loadCompilingLater(String name, Path file, Execution execution) {
+    com.dylibso.chicory.wasm.WasmModule parsed = parseAndCheck(name, file, execution);
+    if (execution == Execution.INTERPRETED) {
+      return new WasmModule(
+          name, file, parsed, CompletableFuture.completedFuture(Machines.INTERPRETER));
+    }
+    return new WasmModule(name, file, parsed, new CompletableFuture<>());
+  }
+
+  /**
+   * Starts the compilation of a module loaded with {@link #loadCompilingLater}, unless it has
+   * started already; returns at once.
+   */
+  public void startCompiling() {
+    if (machines.isDone() || !compiling.compareAndSet(false, true)) {
+      return;
+    }
+    Thread compiler =
+        new Thread(
+            () -> {
+              try {
+                machines.complete(compileTimed(name, file, module));
+              } catch (Throwable e) { // NOPMD: whatever happens, callers must not wait forever
+                LOG.warn(
+                    "WASM module {} cannot be compiled to JVM bytecode ({}); it runs in the"
+                        + " interpreter",
+                    file,
+                    e.toString());
+                machines.complete(Machines.INTERPRETER);
+              }
+            },
+            "cup-wasm-compile-" + name);
+    compiler.setDaemon(true);
+    compiler.start();
+  }
+
+  private static com.dylibso.chicory.wasm.WasmModule parseAndCheck(
+      String name, Path file, Execution execution) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(execution, "execution");
@@ -97,18 +165,18 @@ public final class WasmModule {
     }
     checkStart(file, parsed);
     checkImports(file, parsed);
-    if (execution == Execution.INTERPRETED) {
-      return new WasmModule(name, file, parsed, InterpreterMachine::new, Execution.INTERPRETED);
-    }
+    return parsed;
+  }
+
+  private static Machines compileTimed(
+      String name, Path file, com.dylibso.chicory.wasm.WasmModule parsed) {
     Timer timer =
         Timer.builder("cup.wasm.compile")
             .description("Time to compile a WASM controller module to JVM bytecode")
             .tag("module", name)
             .register(Metrics.registry());
     Function<Instance, Machine> compiled = timer.record(() -> compile(file, parsed));
-    return compiled == null
-        ? new WasmModule(name, file, parsed, InterpreterMachine::new, Execution.INTERPRETED)
-        : new WasmModule(name, file, parsed, compiled, Execution.COMPILED);
+    return compiled == null ? Machines.INTERPRETER : new Machines(compiled, Execution.COMPILED);
   }
 
   /** The compiled machine factory, or null when the module must be interpreted. */
@@ -212,21 +280,33 @@ public final class WasmModule {
     return file;
   }
 
-  /** How its functions run: compiled unless forced or compilation failed. */
+  /**
+   * How its functions run: compiled unless forced or compilation failed. Waits for a compilation
+   * under way.
+   */
   public Execution execution() {
-    return execution;
+    startCompiling();
+    return machines.join().execution();
   }
 
   com.dylibso.chicory.wasm.WasmModule chicory() {
     return module;
   }
 
+  /** The machine of each instance; waits for a compilation under way. */
   Function<Instance, Machine> machines() {
-    return machines;
+    startCompiling();
+    return machines.join().factory();
   }
 
   @Override
   public String toString() {
-    return "WasmModule[" + name + " " + file + " " + execution + "]";
+    return "WasmModule["
+        + name
+        + " "
+        + file
+        + " "
+        + (machines.isDone() ? machines.join().execution() : "compiling")
+        + "]";
   }
 }

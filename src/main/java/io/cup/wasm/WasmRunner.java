@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
 import io.cup.bus.FileChange;
 import io.cup.git.RevisionView;
 import io.cup.metrics.Metrics;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Runs calls of one WASM controller: each call instantiates the (once compiled) module afresh, with
@@ -97,6 +99,8 @@ public final class WasmRunner {
   }
 
   private GuestResult execute(RevisionView view, GuestCall call, long started) {
+    // before the wall-time limit starts: the first calls may wait for the module's compilation
+    Function<Instance, Machine> machines = module.machines();
     GuestFiles files =
         new GuestFiles(view, call.operation().writes(), maxFileBytes(limits.memoryBytes()));
     WasiHost.Output output = new WasiHost.Output(limits.outputBytes());
@@ -108,7 +112,7 @@ public final class WasmRunner {
     try {
       Instance instance =
           Instance.builder(module.chicory())
-              .withMachineFactory(module.machines())
+              .withMachineFactory(machines)
               .withImportValues(host.imports())
               .withMemoryFactory(
                   declared -> memory[0] = CappedMemory.of(declared, limits.memoryPages()))

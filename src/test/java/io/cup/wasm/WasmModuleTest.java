@@ -23,6 +23,40 @@ class WasmModuleTest {
   }
 
   @Test
+  void aModuleCompiledLaterIsCheckedAtOnceAndCompiledByItsFirstCall() {
+    WasmModule module =
+        WasmModule.loadCompilingLater(
+            "echo", GuestModules.wasm("echo", dir), WasmModule.Execution.COMPILED);
+
+    assertThat(module.toString()).contains("compiling");
+    // nobody called startCompiling(): the call starts the compilation and waits for it
+    assertThat(module.execution()).isEqualTo(WasmModule.Execution.COMPILED);
+    assertThat(module.machines()).isNotNull();
+  }
+
+  @Test
+  void aModuleCompiledLaterStartsCompilingWhenAsked() {
+    WasmModule module =
+        WasmModule.loadCompilingLater(
+            "echo", GuestModules.wasm("echo", dir), WasmModule.Execution.COMPILED);
+
+    module.startCompiling();
+    module.startCompiling(); // once only
+
+    assertThat(module.execution()).isEqualTo(WasmModule.Execution.COMPILED);
+  }
+
+  @Test
+  void aModuleCompiledLaterFailsAtOnceWhenItCannotRun() {
+    Path file = GuestModules.wasm("no-start", dir);
+
+    assertThatThrownBy(
+            () -> WasmModule.loadCompilingLater("no-start", file, WasmModule.Execution.COMPILED))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("WASM module " + file + " has no _start export");
+  }
+
+  @Test
   void runsInTheInterpreterWhenAsked() {
     WasmModule module =
         WasmModule.load("echo", GuestModules.wasm("echo", dir), WasmModule.Execution.INTERPRETED);
