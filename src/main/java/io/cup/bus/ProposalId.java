@@ -70,6 +70,9 @@ public final class ProposalId {
     }
   }
 
+  /** Where proposal records live: {@code refs/cup/proposals/<id>}. */
+  public static final String RECORD_PREFIX = "refs/cup/proposals/";
+
   /** The proposal branch's short name, {@code cup/proposal/<id>}. */
   public static String branch(String id) {
     return BRANCH_PREFIX + id;

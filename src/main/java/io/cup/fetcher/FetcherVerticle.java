@@ -4,6 +4,7 @@ import io.cup.bus.Addresses;
 import io.cup.bus.ChangesPublished;
 import io.cup.bus.Empty;
 import io.cup.bus.HeadMoved;
+import io.cup.bus.ProposalId;
 import io.cup.bus.RepositoryStatus;
 import io.cup.bus.SourceKind;
 import io.cup.cluster.OncePerCluster;
@@ -29,6 +30,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +96,9 @@ public final class FetcherVerticle extends VerticleBase {
   /** A fetch asked for by another node's event waits to run; more such events join it. */
   private volatile boolean followPending;
 
-  private volatile boolean followAll;
+  private volatile String followHead;
+  private final java.util.concurrent.ConcurrentLinkedQueue<String> followProposals =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   // Written only by the ordered blocking fetch tasks, read by the status handler.
   private volatile long lastFetch;
@@ -127,9 +131,10 @@ public final class FetcherVerticle extends VerticleBase {
     once = new OncePerCluster(vertx);
     if (git != null && vertx.isClustered()) {
       MessageConsumer<JsonObject> moves =
-          Addresses.EVENTS_HEAD.consume(bus, moved -> follow(moved.to()));
+          Addresses.EVENTS_HEAD.consume(bus, moved -> followMove(moved.to()));
       MessageConsumer<JsonObject> proposals =
-          Addresses.EVENTS_PROPOSAL.consume(bus, event -> follow(null));
+          Addresses.EVENTS_PROPOSAL.consume(
+              bus, event -> follow(event.proposal() == null ? null : event.proposal().id()));
       registered =
           registered.compose(
               v -> Future.all(moves.completion(), proposals.completion()).mapEmpty());
@@ -179,14 +184,24 @@ public final class FetcherVerticle extends VerticleBase {
         .map(outcome -> currentStatus());
   }
 
+  /** Another node saw the tracked branch move to {@code head}: {@link #follow}. */
+  private void followMove(String head) {
+    followHead = head;
+    follow(null);
+  }
+
   /**
-   * Another node saw the remote change (its head moved to {@code head}, or it wrote a proposal
-   * record, {@code head} null): fetch now, unless this clone has that head already or a fetch asked
-   * for this way has not started yet. A failure waits for the next poll.
+   * Another node saw the remote change: its tracked branch moved ({@link #followMove}), or it wrote
+   * the record of proposal {@code proposal}. Fetch now, but only what changed: the tracked branch,
+   * and the branch and record of each proposal heard of since the last such fetch ({@link
+   * GitClone#fetchOnly}), so the fetch costs the same however many proposals the remote holds (a
+   * full fetch reads every proposal's ref); the polls still fetch everything. Events that arrive
+   * before the fetch starts join it. Nothing to do when the clone has the head already and no
+   * proposal is pending. A failure waits for the next poll.
    */
-  private void follow(String head) {
-    if (head == null) {
-      followAll = true;
+  private void follow(String proposal) {
+    if (proposal != null && ProposalId.isValid(proposal)) {
+      followProposals.add(proposal);
     }
     if (stopped || followPending) {
       return;
@@ -196,15 +211,23 @@ public final class FetcherVerticle extends VerticleBase {
         .executeBlocking(
             () -> {
               followPending = false;
-              boolean all = followAll;
-              followAll = false;
-              ObjectId current = git.isOpen() ? git.head() : null;
-              if (!all && current != null && current.name().equals(head)) {
-                return null;
+              String head = followHead;
+              followHead = null;
+              List<String> ids = new ArrayList<>();
+              for (String id; (id = followProposals.poll()) != null; ) {
+                ids.add(id);
               }
-              // a move alone: the tracked branch alone, so watchers hear it soon; a proposal
-              // record another node wrote: everything
-              return fetch(false, !all);
+              ObjectId current = git.isOpen() ? git.head() : null;
+              if (ids.isEmpty()
+                  && (head == null || (current != null && current.name().equals(head)))) {
+                return List.<HeadMoved>of();
+              }
+              List<String> refs = new ArrayList<>();
+              for (String id : ids) {
+                refs.add(Constants.R_HEADS + ProposalId.branch(id));
+                refs.add(ProposalId.RECORD_PREFIX + id);
+              }
+              return fetch(false, refs);
             })
         .onSuccess(this::announce)
         .onFailure(e -> LOG.debug("fetch after another node's event failed: {}", e.getMessage()));
@@ -237,17 +260,20 @@ public final class FetcherVerticle extends VerticleBase {
    * none, or one per first-parent step ({@link #steps}).
    */
   private List<HeadMoved> fetch(boolean startup) {
-    return fetch(startup, false);
+    return fetch(startup, null);
   }
 
-  /** As {@link #fetch(boolean)}; {@code trackedOnly}: the tracked branch alone. */
-  private List<HeadMoved> fetch(boolean startup, boolean trackedOnly) {
+  /**
+   * As {@link #fetch(boolean)}; with {@code only} not null, the tracked branch and those refs alone
+   * ({@link GitClone#fetchOnly}).
+   */
+  private List<HeadMoved> fetch(boolean startup, List<String> only) {
     Timer.Sample sample = Timer.start(Metrics.registry());
     boolean existed;
     FetchOutcome outcome;
     try {
       existed = git.open();
-      outcome = trackedOnly ? git.fetchTracked() : git.fetch();
+      outcome = only != null ? git.fetchOnly(only) : git.fetch();
     } catch (RuntimeException e) {
       sample.stop(FetchMetrics.DURATION);
       throw failed(e);

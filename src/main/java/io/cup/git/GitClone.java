@@ -9,6 +9,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -235,14 +236,19 @@ public final class GitClone {
     }
   }
 
-  /**
-   * Fetches the tracked branch alone (no proposal branches or records, nothing pruned): what a node
-   * does when another node saw the branch move, so its watchers hear the move without waiting for
-   * the advertisement of every proposal ref on the remote, which a full {@link #fetch} reads (with
-   * Git's protocol v2 the remote lists only the branch asked for). Clones first when there is no
-   * clone yet. The next full fetch brings the rest.
-   */
+  /** {@link #fetchOnly} of the tracked branch alone. */
   public FetchOutcome fetchTracked() {
+    return fetchOnly(List.of());
+  }
+
+  /**
+   * Fetches the tracked branch and the refs {@code refs} (full names; each that the remote lacks is
+   * skipped), nothing else and nothing pruned: what a node does when another node saw the branch
+   * move or wrote a proposal, so the fetch reads a few refs' advertisement (Git's protocol v2 lists
+   * only the refs asked for), not every proposal's, which a full {@link #fetch} reads. Clones first
+   * when there is no clone yet. The next full fetch brings the rest, and prunes.
+   */
+  public FetchOutcome fetchOnly(List<String> refs) {
     lock.lock();
     try {
       if (!open()) {
@@ -251,9 +257,20 @@ public final class GitClone {
       }
       Repository repo = repository();
       ObjectId before = head();
-      String ref = Constants.R_HEADS + branch;
-      FetchResult result =
-          fetchInto(repo, "fetch from", List.of(new RefSpec("+" + ref + ":" + ref)), false);
+      List<RefSpec> specs = new ArrayList<>();
+      String tracked = Constants.R_HEADS + branch;
+      specs.add(new RefSpec("+" + tracked + ":" + tracked));
+      for (String ref : refs) {
+        if (!ref.equals(tracked) && Repository.isValidRefName(ref) && ref.length() > 1) {
+          // a pattern that matches the ref (JGit's '*' stands for one character or more, so it
+          // takes the last one): the fetch skips it when the remote has no such ref, where a plain
+          // refspec would fail the fetch; a proposal's refs end in an id of 26 random-enough
+          // characters, so another ref matching too is as good as impossible, and harmless
+          String stem = ref.substring(0, ref.length() - 1);
+          specs.add(new RefSpec("+" + stem + "*:" + stem + "*"));
+        }
+      }
+      FetchResult result = fetchInto(repo, "fetch from", specs, false);
       if (!result.getTrackingRefUpdates().isEmpty()) {
         repackDue = true;
       }

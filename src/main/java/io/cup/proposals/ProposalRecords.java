@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.eclipse.jgit.errors.MissingObjectException;
@@ -206,13 +205,13 @@ final class ProposalRecords implements Proposals {
    */
   private static Optional<Proposal> alreadyProposed(ProposalStore store, ProposalRequest request) {
     String by = request.author() == null ? null : request.author().username();
-    Set<String> resources = actions(request.resources());
+    List<ResourceRef> resources = request.resources();
     for (Stored stored : store.list()) {
       Proposal proposal = stored.proposal();
       String createdBy = proposal.createdBy() == null ? null : proposal.createdBy().username();
       if (!proposal.isOpen()
           || !Objects.equals(by, createdBy)
-          || !actions(proposal.resources()).containsAll(resources)) {
+          || !touchesAll(proposal.resources(), resources)) {
         continue;
       }
       try {
@@ -227,10 +226,28 @@ final class ProposalRecords implements Proposals {
     return Optional.empty();
   }
 
-  private static Set<String> actions(List<ResourceRef> refs) {
-    Set<String> keys = new TreeSet<>();
-    refs.forEach(ref -> keys.add(refKey(ref) + '|' + ref.action()));
-    return keys;
+  /**
+   * Whether {@code proposed} has each of {@code wanted} (the same resource with the same action).
+   * No allocation: it runs for every open proposal of the requester on every write.
+   */
+  private static boolean touchesAll(List<ResourceRef> proposed, List<ResourceRef> wanted) {
+    for (ResourceRef want : wanted) {
+      boolean found = false;
+      for (ResourceRef has : proposed) {
+        if (Objects.equals(want.name(), has.name())
+            && Objects.equals(want.namespace(), has.namespace())
+            && Objects.equals(want.kind(), has.kind())
+            && Objects.equals(want.apiVersion(), has.apiVersion())
+            && Objects.equals(want.action(), has.action())) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // -- append ------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ public final class ProposalStore {
   static final int MAX_RECORD_BYTES = 1 << 20;
 
   /** Where records live: {@code refs/cup/proposals/<id>}. */
-  public static final String RECORD_PREFIX = "refs/cup/proposals/";
+  public static final String RECORD_PREFIX = ProposalId.RECORD_PREFIX;
 
   /** The one file of a record's tree. */
   public static final String FILE = "proposal.json";

@@ -11,6 +11,7 @@ import io.cup.testing.TestRepos;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -281,6 +282,22 @@ class GitCloneTest extends SeededRemote {
     assertThat(git.repository().exactRef("refs/heads/cup/proposal/x").getObjectId())
         .isEqualTo(topic);
     assertThat(git.repository().getConfig().getInt("protocol", "version", 0)).isEqualTo(2);
+  }
+
+  @Test
+  void fetchOnlyBringsTheRefsNamedSkipsTheMissingAndLeavesTheRest() throws Exception {
+    GitClone git = cloned(gitConfig(daemon.url("flags.git"), data));
+    ObjectId wanted = TestRepos.commit(remote, "cup/proposal/wanted", Map.of("w.txt", "w"));
+    TestRepos.commit(remote, "cup/proposal/other", Map.of("o.txt", "o"));
+    ObjectId moved = TestRepos.commit(remote, "main", Map.of("m.txt", "m"));
+
+    FetchOutcome outcome =
+        git.fetchOnly(List.of("refs/heads/cup/proposal/wanted", "refs/cup/proposals/missing"));
+    assertThat(outcome.after()).isEqualTo(moved);
+    assertThat(git.repository().exactRef("refs/heads/cup/proposal/wanted").getObjectId())
+        .isEqualTo(wanted);
+    assertThat(git.repository().exactRef("refs/heads/cup/proposal/other")).isNull();
+    assertThat(git.repository().exactRef("refs/cup/proposals/missing")).isNull();
   }
 
   @Test
