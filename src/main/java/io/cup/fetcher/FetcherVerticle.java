@@ -30,6 +30,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.slf4j.Logger;
@@ -97,8 +99,7 @@ public final class FetcherVerticle extends VerticleBase {
   private volatile boolean followPending;
 
   private volatile String followHead;
-  private final java.util.concurrent.ConcurrentLinkedQueue<String> followProposals =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final Queue<String> followProposals = new ConcurrentLinkedQueue<>();
 
   // Written only by the ordered blocking fetch tasks, read by the status handler.
   private volatile long lastFetch;

@@ -207,7 +207,7 @@ public final class GitClone {
     try {
       if (open()) {
         try {
-          fetchLocked();
+          fetchLocked(null);
         } catch (StatusException e) {
           LOG.warn("{}; serving the existing clone at {}", e.getMessage(), dir);
         }
@@ -224,21 +224,7 @@ public final class GitClone {
    * tracked branch moved. 503 when the remote cannot be reached.
    */
   public FetchOutcome fetch() {
-    lock.lock();
-    try {
-      if (!open()) {
-        cloneLocked();
-        return new FetchOutcome(branch, null, head());
-      }
-      return fetchLocked();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** {@link #fetchOnly} of the tracked branch alone. */
-  public FetchOutcome fetchTracked() {
-    return fetchOnly(List.of());
+    return fetch(null);
   }
 
   /**
@@ -249,32 +235,33 @@ public final class GitClone {
    * when there is no clone yet. The next full fetch brings the rest, and prunes.
    */
   public FetchOutcome fetchOnly(List<String> refs) {
+    List<RefSpec> specs = new ArrayList<>();
+    String tracked = Constants.R_HEADS + branch;
+    for (String ref : refs) {
+      if (!ref.equals(tracked) && Repository.isValidRefName(ref) && ref.length() > 1) {
+        // a pattern that matches the ref (JGit's '*' stands for one character or more, so it
+        // takes the last one): the fetch skips it when the remote has no such ref, where a plain
+        // refspec would fail the fetch; a proposal's refs end in an id of 26 random-enough
+        // characters, so another ref matching too is as good as impossible, and harmless
+        String stem = ref.substring(0, ref.length() - 1);
+        specs.add(new RefSpec("+" + stem + "*:" + stem + "*"));
+      }
+    }
+    return fetch(specs);
+  }
+
+  /**
+   * Under the lock: clones when there is no clone yet, else fetches {@code extra} and the tracked
+   * branch without pruning, or ({@code extra} null) everything Cup fetches, pruning.
+   */
+  private FetchOutcome fetch(List<RefSpec> extra) {
     lock.lock();
     try {
       if (!open()) {
         cloneLocked();
         return new FetchOutcome(branch, null, head());
       }
-      Repository repo = repository();
-      ObjectId before = head();
-      List<RefSpec> specs = new ArrayList<>();
-      String tracked = Constants.R_HEADS + branch;
-      specs.add(new RefSpec("+" + tracked + ":" + tracked));
-      for (String ref : refs) {
-        if (!ref.equals(tracked) && Repository.isValidRefName(ref) && ref.length() > 1) {
-          // a pattern that matches the ref (JGit's '*' stands for one character or more, so it
-          // takes the last one): the fetch skips it when the remote has no such ref, where a plain
-          // refspec would fail the fetch; a proposal's refs end in an id of 26 random-enough
-          // characters, so another ref matching too is as good as impossible, and harmless
-          String stem = ref.substring(0, ref.length() - 1);
-          specs.add(new RefSpec("+" + stem + "*:" + stem + "*"));
-        }
-      }
-      FetchResult result = fetchInto(repo, "fetch from", specs, false);
-      if (!result.getTrackingRefUpdates().isEmpty()) {
-        repackDue = true;
-      }
-      return new FetchOutcome(branch, before, head());
+      return fetchLocked(extra);
     } finally {
       lock.unlock();
     }
@@ -338,11 +325,19 @@ public final class GitClone {
 
   // -- fetch and clone -------------------------------------------------------------------------
 
-  private FetchOutcome fetchLocked() {
+  private FetchOutcome fetchLocked(List<RefSpec> extra) {
     Repository repo = repository();
     ObjectId before = head();
     long started = System.nanoTime();
-    FetchResult result = fetchInto(repo, "fetch from");
+    FetchResult result;
+    if (extra == null) {
+      result = fetchInto(repo, "fetch from");
+    } else {
+      String tracked = Constants.R_HEADS + branch;
+      List<RefSpec> specs = new ArrayList<>(extra);
+      specs.add(new RefSpec("+" + tracked + ":" + tracked));
+      result = fetchInto(repo, "fetch from", specs, false);
+    }
     if (!result.getTrackingRefUpdates().isEmpty()) {
       repackDue = true;
     }
@@ -511,7 +506,7 @@ public final class GitClone {
 
   /**
    * Git's protocol v2 for fetches ({@code protocol.version=2}): the remote then lists only the refs
-   * a fetch asks for, so {@link #fetchTracked} reads one ref's advertisement, not every proposal's.
+   * a fetch asks for, so {@link #fetchOnly} reads a few refs' advertisement, not every proposal's.
    * Returns whether {@code config} changed (the caller saves it).
    */
   private static boolean configureProtocol(StoredConfig config) {

@@ -108,8 +108,9 @@ final class RemotePush {
    * atomic push.
    *
    * @return one result per write, in order
-   * @throws StatusException when the remote cannot be reached (or a pack cannot be prepared): the
-   *     failure of every write of the group
+   * @throws StatusException when the group's push cannot reach the remote (or cannot prepare its
+   *     pack): the failure of every write of the group; a write pushed on its own has its failure
+   *     in its result
    */
   List<WriteResult> pushGroup(List<List<RefChange>> writes) {
     if (writes.size() > 1) {
@@ -141,9 +142,6 @@ final class RemotePush {
       try {
         results.add(new WriteResult(push(write), null));
       } catch (StatusException e) {
-        if (e.code() != 502 && writes.size() == 1) {
-          throw e;
-        }
         results.add(new WriteResult(null, e));
       }
     }

@@ -273,7 +273,7 @@ class GitCloneTest extends SeededRemote {
     ObjectId topic = TestRepos.commit(remote, "cup/proposal/x", Map.of("t.txt", "t"));
     ObjectId moved = TestRepos.commit(remote, "main", Map.of("m.txt", "m"));
 
-    FetchOutcome tracked = git.fetchTracked();
+    FetchOutcome tracked = git.fetchOnly(List.of());
     assertThat(tracked.before()).isEqualTo(before);
     assertThat(tracked.after()).isEqualTo(moved);
     assertThat(git.repository().exactRef("refs/heads/cup/proposal/x")).isNull();
