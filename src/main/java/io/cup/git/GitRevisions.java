@@ -81,6 +81,16 @@ public final class GitRevisions implements GitSource {
   }
 
   @Override
+  public long refsGeneration() {
+    return clone.refsGeneration();
+  }
+
+  @Override
+  public long refsMoved() {
+    return clone.refsMoved();
+  }
+
+  @Override
   public String remoteUrl() {
     return clone.remoteUrl();
   }

@@ -40,6 +40,19 @@ public interface GitSource extends Source {
   /** Runs {@code work} while no fetch can run (the owner's fetch lock). */
   <T> T exclusively(Supplier<T> work);
 
+  /**
+   * A number that grows whenever the clone's refs changed: a fetch that updated or pruned a ref, a
+   * clone or an open, and every move a reader reported with {@link #refsMoved()}. A reader that
+   * keeps what it read of the refs reads them again when it changed.
+   */
+  long refsGeneration();
+
+  /**
+   * Reports that the caller moved or deleted a ref of the clone (under {@link #exclusively}), after
+   * the move; returns the new {@link #refsGeneration()}.
+   */
+  long refsMoved();
+
   /** Opens a transport to the remote for {@code repository}, with the source's credentials. */
   Transport openTransport(Repository repository) throws IOException, URISyntaxException;
 }

@@ -1,5 +1,7 @@
 package io.cup.proposals;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.cup.bus.ChangeSet;
 import io.cup.bus.FileChange;
 import io.cup.bus.Proposal;
@@ -25,7 +27,6 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.merge.MergeStrategy;
 import org.eclipse.jgit.merge.ResolveMerger;
-import org.eclipse.jgit.revwalk.RevTree;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
@@ -42,8 +43,15 @@ import org.slf4j.LoggerFactory;
 final class ProposalCommits {
   private static final Logger LOG = LoggerFactory.getLogger(ProposalCommits.class);
 
+  /** How many (commit, path) lookups {@link #fileAt} remembers: a few MiB. */
+  private static final int FILES_REMEMBERED = 20_000;
+
   private final GitSource source;
   private final ServerConfig cfg;
+
+  /** What {@link #fileAt} read: a blob id, or the zero id for no file. */
+  private final Cache<FileAt, ObjectId> files =
+      Caffeine.newBuilder().maximumSize(FILES_REMEMBERED).build();
 
   ProposalCommits(GitSource source, ServerConfig cfg) {
     this.source = Objects.requireNonNull(source, "source");
@@ -173,16 +181,17 @@ final class ProposalCommits {
     }
   }
 
-  /** Whether commit {@code commit} already has every file of {@code changes} as it writes it. */
-  static boolean holds(Repository repository, ObjectId commit, ChangeSet changes)
-      throws IOException {
-    try (RevWalk walk = new RevWalk(repository);
-        ObjectInserter.Formatter ids = new ObjectInserter.Formatter()) {
-      RevTree tree = walk.parseCommit(commit).getTree();
+  /**
+   * Whether the tree of {@code commit} already holds every file of {@code changes} as the change
+   * set writes it (and lacks every file it deletes).
+   */
+  boolean holds(ObjectId commit, ChangeSet changes) throws IOException {
+    Repository repository = source.repository();
+    try (ObjectInserter.Formatter ids = new ObjectInserter.Formatter()) {
       for (FileChange change : changes.changes()) {
         ObjectId wanted =
             change.isDelete() ? null : ids.idFor(Constants.OBJ_BLOB, change.content());
-        if (!Objects.equals(wanted, blob(repository, tree, change.path()))) {
+        if (!Objects.equals(wanted, fileAt(repository, commit, change.path()))) {
           return false;
         }
       }
@@ -191,27 +200,39 @@ final class ProposalCommits {
   }
 
   /** Whether every path the change set writes has the same content at {@code a} and {@code b}. */
-  static boolean sameFiles(Repository repository, ObjectId a, ObjectId b, ChangeSet changes)
-      throws IOException {
-    try (RevWalk walk = new RevWalk(repository)) {
-      RevTree treeA = walk.parseCommit(a).getTree();
-      RevTree treeB = walk.parseCommit(b).getTree();
-      for (FileChange change : changes.changes()) {
-        if (!Objects.equals(
-            blob(repository, treeA, change.path()), blob(repository, treeB, change.path()))) {
-          return false;
-        }
+  boolean sameFiles(ObjectId a, ObjectId b, ChangeSet changes) throws IOException {
+    Repository repository = source.repository();
+    for (FileChange change : changes.changes()) {
+      if (!Objects.equals(
+          fileAt(repository, a, change.path()), fileAt(repository, b, change.path()))) {
+        return false;
       }
-      return true;
     }
+    return true;
   }
 
-  private static ObjectId blob(Repository repository, ObjectId tree, String path)
-      throws IOException {
-    try (TreeWalk walk = TreeWalk.forPath(repository, path, tree)) {
-      return walk == null ? null : walk.getObjectId(0);
+  /**
+   * The blob at {@code path} in the tree of {@code commit}, or null when there is none; remembered,
+   * as commits never change: a write compares its files with every open proposal of the same
+   * resources, and reads each proposal's tree once, not on every write.
+   */
+  private ObjectId fileAt(Repository repository, ObjectId commit, String path) throws IOException {
+    FileAt key = new FileAt(commit.copy(), path);
+    ObjectId known = files.getIfPresent(key);
+    if (known != null) {
+      return known.equals(ObjectId.zeroId()) ? null : known;
     }
+    ObjectId blob;
+    try (RevWalk walk = new RevWalk(repository);
+        TreeWalk tree = TreeWalk.forPath(repository, path, walk.parseCommit(commit).getTree())) {
+      blob = tree == null ? null : tree.getObjectId(0);
+    }
+    files.put(key, blob == null ? ObjectId.zeroId() : blob);
+    return blob;
   }
+
+  /** A path in the tree of a commit. */
+  private record FileAt(ObjectId commit, String path) {}
 
   /**
    * The paths that differ between the trees of commits {@code from} and {@code to} (added, changed

@@ -67,7 +67,7 @@ final class ProposalReads {
     Repository repository = source.repository();
     ProposalStore current = store;
     if (current == null || current.repository() != repository) {
-      current = new ProposalStore(repository);
+      current = new ProposalStore(repository, source);
       store = current;
     }
     return current;

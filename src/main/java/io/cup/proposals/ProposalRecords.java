@@ -117,7 +117,7 @@ final class ProposalRecords implements Proposals {
       throw nothingToPropose();
     }
     ProposalStore store = reads.store();
-    Optional<Proposal> proposed = alreadyProposed(store, request);
+    Optional<Proposal> proposed = alreadyProposed(store, commits, request);
     if (proposed.isPresent()) {
       LOG.info(
           "proposal {} already proposes this change by the same requester; answering it",
@@ -203,7 +203,8 @@ final class ProposalRecords implements Proposals {
    * proposal instead of opening a duplicate that would later conflict with it. Two such writes at
    * the very same moment on two publishers can still both create one.
    */
-  private static Optional<Proposal> alreadyProposed(ProposalStore store, ProposalRequest request) {
+  private static Optional<Proposal> alreadyProposed(
+      ProposalStore store, ProposalCommits commits, ProposalRequest request) {
     String by = request.author() == null ? null : request.author().username();
     List<ResourceRef> resources = request.resources();
     for (Stored stored : store.list()) {
@@ -216,7 +217,7 @@ final class ProposalRecords implements Proposals {
       }
       try {
         ObjectId head = ProposalReads.proposalHead(store, proposal);
-        if (ProposalCommits.holds(store.repository(), head, request.changes())) {
+        if (commits.holds(head, request.changes())) {
           return Optional.of(ProposalReads.live(store, proposal));
         }
       } catch (IOException | StatusException e) {
@@ -286,8 +287,7 @@ final class ProposalRecords implements Proposals {
     ObjectId record;
     Proposal updated;
     try {
-      if (!head.equals(base)
-          && !ProposalCommits.sameFiles(store.repository(), base, head, changes)) {
+      if (!head.equals(base) && !commits.sameFiles(base, head, changes)) {
         throw StatusException.conflict(
             "proposal "
                 + id

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalId;
+import io.cup.git.GitSource;
 import io.cup.status.StatusException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheEditor;
@@ -50,7 +53,11 @@ import org.slf4j.LoggerFactory;
  * <p>This class reads records from the local clone and writes record commits into its object
  * database; moving refs on the remote is the caller's job ({@link RemotePush}), after which it
  * moves the local ref with {@link #updateLocalRef}. Parsed records are cached by record commit id
- * (commits never change), so a list costs one ref scan and a blob read per changed record.
+ * (commits never change). Given the clone ({@link GitSource}), the store also keeps the records it
+ * listed, moves them along with its own {@link #updateLocalRef} and {@link #deleteLocalRef}, and
+ * reads the refs again only when someone else changed them ({@link GitSource#refsGeneration()}: a
+ * fetch, another store's move): the publisher's check of the open proposals on every write then
+ * costs no ref scan, however many proposals there are.
  */
 public final class ProposalStore {
   /** The largest proposal record read (a record lists resource names, never their content). */
@@ -82,8 +89,30 @@ public final class ProposalStore {
   /** One record: the proposal and the record commit it was read from (or written as). */
   public record Stored(Proposal proposal, ObjectId commit) {}
 
+  /** The clone whose refs generation tells when the kept records are stale, or null (none kept). */
+  private final GitSource refs;
+
+  /** The records as last listed and moved since, or null (read the refs on the next list). */
+  private volatile Records records;
+
+  /**
+   * The records by id, newest first, as of the clone's refs {@code generation}, and moved along
+   * with this store's own ref updates since.
+   */
+  private record Records(long generation, ConcurrentNavigableMap<String, Stored> byId) {}
+
+  /** A store that reads the refs on every list. */
   public ProposalStore(Repository repository) {
+    this(repository, null);
+  }
+
+  /**
+   * A store over {@code refs}'s repository that keeps what it listed until {@link
+   * GitSource#refsGeneration()} changes otherwise than by its own moves.
+   */
+  public ProposalStore(Repository repository, GitSource refs) {
     this.repository = Objects.requireNonNull(repository, "repository");
+    this.refs = refs;
   }
 
   /** The clone the records are read from. */
@@ -118,7 +147,65 @@ public final class ProposalStore {
 
   /** Every record in the local clone, newest first (ids sort by creation time). */
   public List<Stored> list() {
-    List<Stored> records = new ArrayList<>();
+    if (refs == null) {
+      return new ArrayList<>(scan().values());
+    }
+    Records current = records;
+    if (current == null || current.generation() != refs.refsGeneration()) {
+      current = rescan();
+    }
+    return new ArrayList<>(current.byId().values());
+  }
+
+  /** Reads the record refs again, unless another caller just did. */
+  private synchronized Records rescan() {
+    Records current = records;
+    long generation = refs.refsGeneration();
+    if (current == null || current.generation() != generation) {
+      current = new Records(generation, scan());
+      records = current;
+    }
+    return current;
+  }
+
+  /**
+   * After this store moved the local {@code ref} to {@code commit} (null: deleted), or tried to
+   * ({@code moved} false: its value is unknown): reports the move to the clone, and moves the kept
+   * record along when nobody else changed the refs since they were read; else the next list reads
+   * them again.
+   */
+  private synchronized void moved(String ref, ObjectId commit, boolean moved) {
+    if (refs == null) {
+      return;
+    }
+    long generation = refs.refsMoved();
+    Records current = records;
+    if (current == null) {
+      return;
+    }
+    String id = ref.substring(ref.startsWith(RECORD_PREFIX) ? RECORD_PREFIX.length() : 0);
+    if (!moved || current.generation() != generation - 1) {
+      records = null;
+      return;
+    }
+    if (ref.startsWith(RECORD_PREFIX) && ProposalId.isValid(id)) {
+      try {
+        if (commit == null) {
+          current.byId().remove(id);
+        } else {
+          current.byId().put(id, new Stored(read(commit), commit));
+        }
+      } catch (StatusException e) {
+        records = null;
+        return;
+      }
+    }
+    records = new Records(generation, current.byId());
+  }
+
+  private ConcurrentNavigableMap<String, Stored> scan() {
+    ConcurrentNavigableMap<String, Stored> byId =
+        new ConcurrentSkipListMap<>(Comparator.reverseOrder());
     try {
       for (Ref ref : repository.getRefDatabase().getRefsByPrefix(RECORD_PREFIX)) {
         String id = ref.getName().substring(RECORD_PREFIX.length());
@@ -126,7 +213,7 @@ public final class ProposalStore {
           continue;
         }
         try {
-          records.add(new Stored(read(ref.getObjectId()), ref.getObjectId()));
+          byId.put(id, new Stored(read(ref.getObjectId()), ref.getObjectId()));
         } catch (StatusException e) {
           LOG.warn("skipping the unreadable record {}: {}", ref.getName(), e.getMessage());
         }
@@ -134,8 +221,7 @@ public final class ProposalStore {
     } catch (IOException e) {
       throw StatusException.unavailable("cannot list proposal records", e);
     }
-    records.sort(Comparator.comparing((Stored s) -> s.proposal().id(), Comparator.reverseOrder()));
-    return records;
+    return byId;
   }
 
   /** The proposal a record commit holds (cached: record commits never change). */
@@ -272,6 +358,12 @@ public final class ProposalStore {
    * it. Never fails the caller: whatever is left, the next fetch prunes.
    */
   public boolean deleteLocalRef(String ref, ObjectId expectedOld) {
+    boolean deleted = deleteLocal(ref, expectedOld);
+    moved(ref, null, deleted);
+    return deleted;
+  }
+
+  private boolean deleteLocal(String ref, ObjectId expectedOld) {
     try {
       RefUpdate update = repository.updateRef(ref);
       update.setExpectedOldObjectId(expectedOld);
@@ -317,6 +409,12 @@ public final class ProposalStore {
    * @return whether the local ref now points at {@code newId}
    */
   public boolean updateLocalRef(String ref, ObjectId expectedOld, ObjectId newId) {
+    boolean updated = updateLocal(ref, expectedOld, newId);
+    moved(ref, newId, updated);
+    return updated;
+  }
+
+  private boolean updateLocal(String ref, ObjectId expectedOld, ObjectId newId) {
     ObjectId expected = expectedOld == null ? ObjectId.zeroId() : expectedOld;
     try {
       for (int attempt = 1; attempt <= UPDATE_ATTEMPTS; attempt++) {

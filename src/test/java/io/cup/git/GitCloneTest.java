@@ -282,6 +282,9 @@ class GitCloneTest extends SeededRemote {
     assertThat(git.repository().exactRef("refs/heads/cup/proposal/x").getObjectId())
         .isEqualTo(topic);
     assertThat(git.repository().getConfig().getInt("protocol", "version", 0)).isEqualTo(2);
+    // Git's levels: loose objects (every proposal's trees) fastest, packs zlib's default
+    assertThat(git.repository().getConfig().getInt("core", "compression", 0)).isEqualTo(1);
+    assertThat(git.repository().getConfig().getInt("pack", "compression", 0)).isEqualTo(-1);
   }
 
   @Test
