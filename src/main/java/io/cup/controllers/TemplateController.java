@@ -14,6 +14,7 @@ import io.cup.status.StatusException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A listed file whose resource says it is of another kind, API version or namespace is not
  * listed: a list template may match more than its kind's files. Parsed resources are cached by blob
- * id: a blob's bytes never change, so neither does what they parse to.
+ * id: a blob's bytes never change, so neither does what they parse to. A get or a change hands out
+ * a copy; a list hands out the cached parses themselves, which nobody changes ({@link
+ * Controller#list}).
  */
 public final class TemplateController implements Controller {
   private static final Logger LOG = LoggerFactory.getLogger(TemplateController.class);
@@ -148,7 +151,7 @@ public final class TemplateController implements Controller {
       // a file in this namespace's place that claims another is not listed (the API authorizes
       // by namespace)
       if (isOf(target, resource) && matches(metadata(resource), "namespace", target.namespace())) {
-        resources.add(resource.copy());
+        resources.add(resource);
       }
     }
     if (resources.isEmpty()) {
@@ -165,18 +168,31 @@ public final class TemplateController implements Controller {
       JsonObject resource =
           read(match.path(), match.id(), () -> bytes(view, match.path(), maxFileBytes));
       if (isOf(target, resource)) {
-        JsonObject copy = resource.copy();
-        if (!(metadata(copy).getValue("namespace") instanceof String)) {
-          // as a list in one namespace shows it: the namespace the path gives the file
-          String namespace = fieldsFromPath(target, match.path()).get("Namespace");
-          if (namespace != null && copy.getValue("metadata") instanceof JsonObject m) {
-            m.put("namespace", namespace);
-          }
-        }
-        resources.add(copy);
+        resources.add(withPathNamespace(target, match.path(), resource));
       }
     }
     return resources;
+  }
+
+  /**
+   * {@code resource}, the cached parse, when it names its namespace; else, as a list in one
+   * namespace shows it, a copy with the namespace the path gives the file (a new object and a new
+   * {@code metadata}, the cached parse left as it was).
+   */
+  private JsonObject withPathNamespace(Target target, String path, JsonObject resource) {
+    if (!(resource.getValue("metadata") instanceof JsonObject metadata)
+        || metadata.getValue("namespace") instanceof String) {
+      return resource;
+    }
+    String namespace = fieldsFromPath(target, path).get("Namespace");
+    if (namespace == null) {
+      return resource;
+    }
+    JsonObject copy = new JsonObject(new LinkedHashMap<>(resource.getMap()));
+    copy.put(
+        "metadata",
+        new JsonObject(new LinkedHashMap<>(metadata.getMap())).put("namespace", namespace));
+    return copy;
   }
 
   /**
