@@ -1,6 +1,9 @@
 package io.cup.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.jackson.DatabindCodec;
@@ -14,10 +17,19 @@ import java.io.UncheckedIOException;
  * body, UTF-8 bytes with no {@code String} in between, each value written as Vert.x's own JSON
  * codec writes it ({@link JacksonCodec#encodeJson}) without databind's serializer lookup per value
  * ({@code JsonObject.encode()} goes through an {@code ObjectMapper}). The bytes are those {@code
- * encode()} gives: the same generator factory, so the same escapes and number forms. For values of
- * JSON's own types only (what a resource holds: objects, arrays, strings, numbers, booleans, null).
+ * encode()} gives ({@link #FACTORY}: the same escapes and number forms). For values of JSON's own
+ * types only (what a resource holds: objects, arrays, strings, numbers, booleans, null).
  */
 final class JsonBodies {
+  /**
+   * Vert.x's factory, writing a character outside the BMP as its UTF-8 bytes, as {@code encode()}
+   * does, not as an escaped surrogate pair (what a UTF-8 generator does by default).
+   */
+  private static final JsonFactory FACTORY =
+      ((JsonFactoryBuilder) DatabindCodec.mapper().getFactory().rebuild())
+          .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+          .build();
+
   private JsonBodies() {}
 
   /** {@code value} (a JsonObject, a JsonArray…) encoded. */
@@ -47,8 +59,7 @@ final class JsonBodies {
 
   private static JsonGenerator generator(Buffer body) {
     try {
-      JsonGenerator generator =
-          DatabindCodec.mapper().getFactory().createGenerator(new Appending(body));
+      JsonGenerator generator = FACTORY.createGenerator(new Appending(body));
       // NDJSON ends each value with its own newline: no separator between root values
       generator.setRootValueSeparator(null);
       return generator;

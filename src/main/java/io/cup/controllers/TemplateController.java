@@ -444,26 +444,39 @@ public final class TemplateController implements Controller {
       why = "it is absolute";
     } else if (path.indexOf('\\') >= 0) {
       why = "it contains a backslash";
-    } else if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+    } else if (hasControlCharacter(path)) {
       why = "it contains a control character";
     } else {
-      for (String segment : path.split("/", -1)) {
-        if (segment.isEmpty()) {
+      // segment by segment, without splitting: every get and every listed resource comes here
+      for (int start = 0; why == null && start <= path.length(); ) {
+        int end = path.indexOf('/', start);
+        end = end < 0 ? path.length() : end;
+        int length = end - start;
+        if (length == 0) {
           why = "it has an empty segment";
-        } else if (segment.equals(".") || segment.equals("..")) {
-          why = "it has a \"" + segment + "\" segment";
-        } else if (segment.equalsIgnoreCase(".git")) {
+        } else if (path.charAt(start) == '.'
+            && (length == 1 || length == 2 && path.charAt(start + 1) == '.')) {
+          why = "it has a \"" + path.substring(start, end) + "\" segment";
+        } else if (length == 4 && path.regionMatches(true, start, ".git", 0, 4)) {
           why = "it names a .git directory";
         }
-        if (why != null) {
-          break;
-        }
+        start = end + 1;
       }
     }
     if (why != null) {
       throw StatusException.badRequest("path \"" + path + "\" leaves the repository root: " + why);
     }
     return path;
+  }
+
+  private static boolean hasControlCharacter(String path) {
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // -- configuration ----------------------------------------------------------------------------
