@@ -102,13 +102,18 @@ final class ListPaging {
    */
   static Page page(
       JsonArray items, Comparator<String> order, String commit, Query query, String scope) {
-    List<JsonObject> sorted = new ArrayList<>();
+    // each item's name read once, not once per comparison
+    List<Named> named = new ArrayList<>(items.size());
     for (Object item : items) {
-      sorted.add((JsonObject) item);
+      JsonObject resource = (JsonObject) item;
+      named.add(new Named(name(resource), resource));
     }
-    sorted.sort(Comparator.comparing(ListPaging::name, order));
-    if (query.after() != null) {
-      sorted.removeIf(item -> order.compare(name(item), query.after()) <= 0);
+    named.sort(Comparator.comparing(Named::name, order));
+    List<JsonObject> sorted = new ArrayList<>(named.size());
+    for (Named n : named) {
+      if (query.after() == null || order.compare(n.name(), query.after()) > 0) {
+        sorted.add(n.item());
+      }
     }
     if (query.limit() == 0 || sorted.size() <= query.limit()) {
       return new Page(sorted, null, 0);
@@ -121,6 +126,8 @@ final class ListPaging {
     }
     return new Page(page, encode(token), sorted.size() - page.size());
   }
+
+  private record Named(String name, JsonObject item) {}
 
   private static String name(JsonObject resource) {
     String name = Resources.metadata(resource, "name");

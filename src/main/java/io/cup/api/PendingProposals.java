@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -172,7 +173,11 @@ final class PendingProposals {
     return apiVersion + '|' + kind + '|' + namespace + '|' + name;
   }
 
-  /** {@code resource} with {@code status.proposals} set when an open proposal touches it. */
+  /**
+   * {@code resource} with {@code status.proposals} set when an open proposal touches it: a new
+   * object and a new {@code status}, sharing every other value with {@code resource}, which stays
+   * as it was (a listed resource's nested values are the controller's cached parses, read only).
+   */
   JsonObject annotate(JsonObject resource, String apiVersion, String kind, String origin) {
     if (byResource.isEmpty()
         || !(resource.getValue("metadata") instanceof JsonObject meta)
@@ -194,8 +199,11 @@ final class PendingProposals {
               .put("action", p.action())
               .put("url", ProposalView.absolute(p.proposal().url(), origin)));
     }
-    JsonObject annotated = resource.copy();
-    JsonObject newStatus = status == null ? new JsonObject() : ((JsonObject) status).copy();
+    JsonObject annotated = new JsonObject(new LinkedHashMap<>(resource.getMap()));
+    JsonObject newStatus =
+        status == null
+            ? new JsonObject()
+            : new JsonObject(new LinkedHashMap<>(((JsonObject) status).getMap()));
     annotated.put("status", newStatus.put("proposals", pending));
     return annotated;
   }

@@ -182,19 +182,15 @@ final class ResourceReads {
         metadata.put("continue", page.continueToken());
         metadata.put("remainingItemCount", page.remaining());
       }
-      return Reply.json(
-          200,
+      JsonObject list =
           new JsonObject()
               .put("apiVersion", served.apiVersion())
               .put("kind", served.definition().kind() + "List")
               .put("metadata", metadata)
-              .put("items", new JsonArray(List.copyOf(page.items()))));
+              .put("items", new JsonArray(List.copyOf(page.items())));
+      return new Reply(200, MediaTypes.JSON, JsonBodies.json(list), Map.of());
     }
-    Buffer lines = Buffer.buffer();
-    for (JsonObject item : page.items()) {
-      lines.appendString(item.encode()).appendByte((byte) '\n');
-    }
-    Reply ndjson = new Reply(200, MediaTypes.NDJSON, lines, Map.of());
+    Reply ndjson = new Reply(200, MediaTypes.NDJSON, JsonBodies.ndjson(page.items()), Map.of());
     return page.continueToken() == null
         ? ndjson
         : ndjson.withHeader(CONTINUE_HEADER, page.continueToken());

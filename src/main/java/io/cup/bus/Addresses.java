@@ -36,14 +36,19 @@ public final class Addresses {
           ResourceReply.class,
           ResourceReply::fromJson);
 
-  /** {@link ResourceRequest} (name null) → {@link ListReply}. */
+  /**
+   * {@link ResourceRequest} (name null) → {@link ListReply}, handed over ({@link HandedOverJson}):
+   * the API reads the items the worker made, not a copy of them, and changes none of them (their
+   * nested values may be the worker's cached parses).
+   */
   public static final BusAddress<ResourceRequest, ListReply> CONTROLLER_LIST =
       BusAddress.of(
-          "cup.controller.list",
-          ResourceRequest.class,
-          ResourceRequest::fromJson,
-          ListReply.class,
-          ListReply::fromJson);
+              "cup.controller.list",
+              ResourceRequest.class,
+              ResourceRequest::fromJson,
+              ListReply.class,
+              ListReply::fromJson)
+          .handingOverReplies();
 
   /** {@link ResourceRequest} with resource → {@link ChangeSetReply}. */
   public static final BusAddress<ResourceRequest, ChangeSetReply> CONTROLLER_PUT =

@@ -26,6 +26,7 @@ public final class BusAddress<Q extends BusMessage, R extends BusMessage> {
   private final Class<R> replyType;
   private final Function<JsonObject, R> readReply;
   private final boolean clusterWide;
+  private final boolean handsOverReplies;
 
   private BusAddress(
       String name,
@@ -33,8 +34,10 @@ public final class BusAddress<Q extends BusMessage, R extends BusMessage> {
       Function<JsonObject, Q> readRequest,
       Class<R> replyType,
       Function<JsonObject, R> readReply,
-      boolean clusterWide) {
+      boolean clusterWide,
+      boolean handsOverReplies) {
     this.clusterWide = clusterWide;
+    this.handsOverReplies = handsOverReplies;
     this.name = Objects.requireNonNull(name, "name");
     this.requestType = Objects.requireNonNull(requestType, "requestType");
     this.readRequest = Objects.requireNonNull(readRequest, "readRequest");
@@ -54,7 +57,7 @@ public final class BusAddress<Q extends BusMessage, R extends BusMessage> {
       Function<JsonObject, Q> readRequest,
       Class<R> replyType,
       Function<JsonObject, R> readReply) {
-    return new BusAddress<>(name, requestType, readRequest, replyType, readReply, false);
+    return new BusAddress<>(name, requestType, readRequest, replyType, readReply, false, false);
   }
 
   /**
@@ -67,7 +70,24 @@ public final class BusAddress<Q extends BusMessage, R extends BusMessage> {
       Function<JsonObject, Q> readRequest,
       Class<R> replyType,
       Function<JsonObject, R> readReply) {
-    return new BusAddress<>(name, requestType, readRequest, replyType, readReply, true);
+    return new BusAddress<>(name, requestType, readRequest, replyType, readReply, true, false);
+  }
+
+  /**
+   * The same address, its replies handed over ({@link HandedOverJson}): a requester on the same
+   * node reads the very reply its handler made, not a deep copy, and neither side changes it once
+   * sent. For replies that are large and read once (a list of resources).
+   */
+  BusAddress<Q, R> handingOverReplies() {
+    return new BusAddress<>(
+        name, requestType, readRequest, replyType, readReply, clusterWide, true);
+  }
+
+  /**
+   * Whether replies are handed over ({@link #handingOverReplies()}): read them, never change them.
+   */
+  public boolean handsOverReplies() {
+    return handsOverReplies;
   }
 
   /**
@@ -109,9 +129,13 @@ public final class BusAddress<Q extends BusMessage, R extends BusMessage> {
    * Answers this address with {@code handler}: a request that cannot be read fails with 400, a
    * handler that throws or whose future fails answers that failure as a status. A node-local
    * address registers with {@code localConsumer} (on a bus that is not clustered the two are the
-   * same).
+   * same). An address that hands over its replies registers their codec on {@code bus} first, so
+   * every node that answers it can also read such a reply off the wire.
    */
   public MessageConsumer<JsonObject> consume(EventBus bus, Function<Q, Future<R>> handler) {
+    if (handsOverReplies) {
+      HandedOverJson.registerOn(bus);
+    }
     return clusterWide
         ? bus.consumer(name, message -> answer(message, handler))
         : bus.localConsumer(name, message -> answer(message, handler));
@@ -137,7 +161,11 @@ public final class BusAddress<Q extends BusMessage, R extends BusMessage> {
       reply = Future.failedFuture(e);
     }
     reply
-        .onSuccess(r -> message.reply(r.toJson()))
+        .onSuccess(
+            r ->
+                message.reply(
+                    r.toJson(),
+                    handsOverReplies ? HandedOverJson.delivery() : new DeliveryOptions()))
         .onFailure(e -> StatusException.reply(message, e));
   }
 

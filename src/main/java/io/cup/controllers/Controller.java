@@ -26,12 +26,18 @@ public interface Controller {
     return Optional.empty();
   }
 
-  /** Every resource of {@code target}'s kind in its namespace (name ignored), any order. */
+  /**
+   * Every resource of {@code target}'s kind in its namespace (name ignored), any order. The objects
+   * may be this controller's own (cached parses, read by other threads at the same time): a caller
+   * reads them and changes none of them, nor anything nested in them; it makes its own object for
+   * what it changes ({@link ServerFields#with} does).
+   */
   List<JsonObject> list(Target target, RevisionView view);
 
   /**
    * Every resource of {@code target}'s kind in every namespace ({@code target.namespace()} and
-   * {@code name()} are null), any order: Kubernetes' list across namespaces.
+   * {@code name()} are null), any order: Kubernetes' list across namespaces. Read only, as {@link
+   * #list}.
    */
   List<JsonObject> listAll(Target target, RevisionView view);
 

@@ -263,24 +263,23 @@ public final class ControllerVerticle extends VerticleBase {
         request.namespace() == null
             ? controller.listAll(target, view)
             : controller.list(target, view);
-    JsonArray items = new JsonArray();
-    found.stream()
-        .filter(selector::matchesResource)
-        .sorted(
-            Comparator.comparing((JsonObject r) -> metadata(r, "namespace"))
-                .thenComparing(r -> metadata(r, "name")))
-        .forEach(
-            resource ->
-                items.add(
-                    served(
-                        resource,
-                        view,
-                        controller,
-                        target,
-                        metadata(resource, "namespace"),
-                        metadata(resource, "name"))));
-    return new ListReply(view.commit(), items);
+    List<Listed> listed = new ArrayList<>(found.size());
+    for (JsonObject resource : found) {
+      if (selector.isEmpty() || selector.matchesResource(resource)) {
+        listed.add(
+            new Listed(metadata(resource, "namespace"), metadata(resource, "name"), resource));
+      }
+    }
+    listed.sort(Comparator.comparing(Listed::namespace).thenComparing(Listed::name));
+    List<Object> items = new ArrayList<>(listed.size());
+    for (Listed l : listed) {
+      items.add(served(l.resource(), view, controller, target, l.namespace(), l.name()));
+    }
+    return new ListReply(view.commit(), new JsonArray(items));
   }
+
+  /** A listed resource (the controller's, read only) with its namespace and name read once. */
+  private record Listed(String namespace, String name, JsonObject resource) {}
 
   private ChangeSetReply put(
       ResourceRequest request, ServedResource served, Controller controller) {

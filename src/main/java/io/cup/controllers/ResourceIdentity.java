@@ -15,6 +15,9 @@ public final class ResourceIdentity {
   /** The namespace of Cup's name-based UUIDs (a version 4 UUID chosen once). */
   private static final UUID NAMESPACE = UUID.fromString("3c5f2b1e-8a4d-4f0e-9b7c-2d6e1a9f4c80");
 
+  /** SHA-1 having read {@link #NAMESPACE}: only ever cloned, never updated or digested itself. */
+  private static final MessageDigest IN_NAMESPACE = sha1InNamespace();
+
   private ResourceIdentity() {}
 
   /** The uid of the resource {@code namespace/name} of {@code group}'s {@code kind}. */
@@ -24,13 +27,7 @@ public final class ResourceIdentity {
 
   /** A version 5 UUID of {@code name} in Cup's namespace. */
   public static String nameBased(String name) {
-    MessageDigest sha1;
-    try {
-      sha1 = MessageDigest.getInstance("SHA-1");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is missing from this JVM", e);
-    }
-    sha1.update(toBytes(NAMESPACE));
+    MessageDigest sha1 = inNamespace();
     byte[] hash = sha1.digest(name.getBytes(StandardCharsets.UTF_8));
     hash[6] = (byte) ((hash[6] & 0x0f) | 0x50); // version 5
     hash[8] = (byte) ((hash[8] & 0x3f) | 0x80); // IETF variant
@@ -41,6 +38,32 @@ public final class ResourceIdentity {
       low = (low << 8) | (hash[i + 8] & 0xff);
     }
     return new UUID(high, low).toString();
+  }
+
+  /**
+   * A SHA-1 digest that has read the namespace: a clone of {@link #IN_NAMESPACE} (every listed
+   * resource needs a uid, and looking the algorithm up costs more than the hashing).
+   */
+  private static MessageDigest inNamespace() {
+    try {
+      return (MessageDigest) IN_NAMESPACE.clone();
+    } catch (CloneNotSupportedException e) {
+      return sha1InNamespace(); // a provider whose digests do not clone
+    }
+  }
+
+  private static MessageDigest sha1InNamespace() {
+    MessageDigest sha1 = sha1();
+    sha1.update(toBytes(NAMESPACE));
+    return sha1;
+  }
+
+  private static MessageDigest sha1() {
+    try {
+      return MessageDigest.getInstance("SHA-1");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+    }
   }
 
   private static byte[] toBytes(UUID uuid) {

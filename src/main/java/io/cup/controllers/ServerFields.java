@@ -2,10 +2,13 @@ package io.cup.controllers;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code metadata} fields the server sets on every read and never stores, as the Kubernetes API
@@ -45,7 +48,27 @@ public final class ServerFields {
 
   /** RFC 3339 in UTC, to the second: {@code 2025-01-02T03:04:05Z}. */
   public static String timestamp(Instant time) {
-    return DateTimeFormatter.ISO_INSTANT.format(time.truncatedTo(ChronoUnit.SECONDS));
+    LocalDateTime utc = LocalDateTime.ofEpochSecond(time.getEpochSecond(), 0, ZoneOffset.UTC);
+    if (utc.getYear() < 0 || utc.getYear() > 9999) {
+      return DateTimeFormatter.ISO_INSTANT.format(time.truncatedTo(ChronoUnit.SECONDS));
+    }
+    // by hand: every listed resource has one, and the formatter costs more than the rest of it
+    char[] text = "0000-00-00T00:00:00Z".toCharArray();
+    digits(text, 0, 4, utc.getYear());
+    digits(text, 5, 2, utc.getMonthValue());
+    digits(text, 8, 2, utc.getDayOfMonth());
+    digits(text, 11, 2, utc.getHour());
+    digits(text, 14, 2, utc.getMinute());
+    digits(text, 17, 2, utc.getSecond());
+    return new String(text);
+  }
+
+  /** Writes {@code value} as {@code width} decimal digits at {@code at}. */
+  private static void digits(char[] text, int at, int width, int value) {
+    for (int i = at + width - 1; i >= at; i--) {
+      text[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   /**
@@ -69,10 +92,11 @@ public final class ServerFields {
       Instant created,
       String changedBy,
       String commit) {
-    JsonObject copy = new JsonObject(new LinkedHashMap<>(resource.getMap()));
+    JsonObject copy = new JsonObject(copyOf(resource.getMap(), 0));
+    // room for the fields set here, so the copy never grows
     JsonObject metadata =
         copy.getValue("metadata") instanceof JsonObject m
-            ? new JsonObject(new LinkedHashMap<>(m.getMap()))
+            ? new JsonObject(copyOf(m.getMap(), 4))
             : new JsonObject();
     if (copy.getValue("metadata") == null || copy.getValue("metadata") instanceof JsonObject) {
       metadata.put("resourceVersion", resourceVersion);
@@ -83,8 +107,8 @@ public final class ServerFields {
               || metadata.getValue("annotations") instanceof JsonObject)) {
         JsonObject annotations =
             metadata.getValue("annotations") instanceof JsonObject a
-                ? new JsonObject(new LinkedHashMap<>(a.getMap()))
-                : new JsonObject();
+                ? new JsonObject(copyOf(a.getMap(), 2))
+                : new JsonObject(new LinkedHashMap<>(4));
         if (changedBy != null) {
           annotations.put(LAST_CHANGED_BY, changedBy);
         }
@@ -95,6 +119,13 @@ public final class ServerFields {
       }
       copy.put("metadata", metadata);
     }
+    return copy;
+  }
+
+  /** A shallow copy of {@code map} with room for {@code more} entries before it grows. */
+  private static Map<String, Object> copyOf(Map<String, Object> map, int more) {
+    Map<String, Object> copy = new LinkedHashMap<>((int) ((map.size() + more) / 0.75f) + 1);
+    copy.putAll(map);
     return copy;
   }
 

@@ -14,6 +14,7 @@ import io.cup.status.StatusException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A listed file whose resource says it is of another kind, API version or namespace is not
  * listed: a list template may match more than its kind's files. Parsed resources are cached by blob
- * id: a blob's bytes never change, so neither does what they parse to.
+ * id: a blob's bytes never change, so neither does what they parse to. A get or a change hands out
+ * a copy; a list hands out the cached parses themselves, which nobody changes ({@link
+ * Controller#list}).
  */
 public final class TemplateController implements Controller {
   private static final Logger LOG = LoggerFactory.getLogger(TemplateController.class);
@@ -148,7 +151,7 @@ public final class TemplateController implements Controller {
       // a file in this namespace's place that claims another is not listed (the API authorizes
       // by namespace)
       if (isOf(target, resource) && matches(metadata(resource), "namespace", target.namespace())) {
-        resources.add(resource.copy());
+        resources.add(resource);
       }
     }
     if (resources.isEmpty()) {
@@ -165,18 +168,31 @@ public final class TemplateController implements Controller {
       JsonObject resource =
           read(match.path(), match.id(), () -> bytes(view, match.path(), maxFileBytes));
       if (isOf(target, resource)) {
-        JsonObject copy = resource.copy();
-        if (!(metadata(copy).getValue("namespace") instanceof String)) {
-          // as a list in one namespace shows it: the namespace the path gives the file
-          String namespace = fieldsFromPath(target, match.path()).get("Namespace");
-          if (namespace != null && copy.getValue("metadata") instanceof JsonObject m) {
-            m.put("namespace", namespace);
-          }
-        }
-        resources.add(copy);
+        resources.add(withPathNamespace(target, match.path(), resource));
       }
     }
     return resources;
+  }
+
+  /**
+   * {@code resource}, the cached parse, when it names its namespace; else, as a list in one
+   * namespace shows it, a copy with the namespace the path gives the file (a new object and a new
+   * {@code metadata}, the cached parse left as it was).
+   */
+  private JsonObject withPathNamespace(Target target, String path, JsonObject resource) {
+    if (!(resource.getValue("metadata") instanceof JsonObject metadata)
+        || metadata.getValue("namespace") instanceof String) {
+      return resource;
+    }
+    String namespace = fieldsFromPath(target, path).get("Namespace");
+    if (namespace == null) {
+      return resource;
+    }
+    JsonObject copy = new JsonObject(new LinkedHashMap<>(resource.getMap()));
+    copy.put(
+        "metadata",
+        new JsonObject(new LinkedHashMap<>(metadata.getMap())).put("namespace", namespace));
+    return copy;
   }
 
   /**
@@ -428,26 +444,39 @@ public final class TemplateController implements Controller {
       why = "it is absolute";
     } else if (path.indexOf('\\') >= 0) {
       why = "it contains a backslash";
-    } else if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+    } else if (hasControlCharacter(path)) {
       why = "it contains a control character";
     } else {
-      for (String segment : path.split("/", -1)) {
-        if (segment.isEmpty()) {
+      // segment by segment, without splitting: every get and every listed resource comes here
+      for (int start = 0; why == null && start <= path.length(); ) {
+        int end = path.indexOf('/', start);
+        end = end < 0 ? path.length() : end;
+        int length = end - start;
+        if (length == 0) {
           why = "it has an empty segment";
-        } else if (segment.equals(".") || segment.equals("..")) {
-          why = "it has a \"" + segment + "\" segment";
-        } else if (segment.equalsIgnoreCase(".git")) {
+        } else if (path.charAt(start) == '.'
+            && (length == 1 || length == 2 && path.charAt(start + 1) == '.')) {
+          why = "it has a \"" + path.substring(start, end) + "\" segment";
+        } else if (length == 4 && path.regionMatches(true, start, ".git", 0, 4)) {
           why = "it names a .git directory";
         }
-        if (why != null) {
-          break;
-        }
+        start = end + 1;
       }
     }
     if (why != null) {
       throw StatusException.badRequest("path \"" + path + "\" leaves the repository root: " + why);
     }
     return path;
+  }
+
+  private static boolean hasControlCharacter(String path) {
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // -- configuration ----------------------------------------------------------------------------

@@ -66,6 +66,29 @@ class PendingProposalsTest {
     assertThat(annotated.getJsonObject("status")).as(annotated.encode()).isNull();
   }
 
+  @Test
+  void annotatingLeavesTheResourceItReadAsItWas(Vertx vertx) {
+    PendingProposals pending =
+        new PendingProposals(vertx, new BusClient(vertx, BusClient.Timeouts.DEFAULTS));
+    pending.record(proposal("open"));
+    // as a list hands it over: nested values are the controller's cached parse
+    JsonObject listed =
+        new JsonObject()
+            .put("metadata", new JsonObject().put("namespace", "default").put("name", "web"))
+            .put("spec", new JsonObject().put("replicas", 2))
+            .put("status", new JsonObject().put("phase", "Ready"));
+    JsonObject before = listed.copy();
+
+    JsonObject once = pending.annotate(listed, "apps.cup.io/v1", "Service", null);
+    JsonObject twice = pending.annotate(listed, "apps.cup.io/v1", "Service", null);
+
+    assertThat(listed).isEqualTo(before);
+    assertThat(once).isEqualTo(twice);
+    assertThat(once.getJsonObject("status").getString("phase")).isEqualTo("Ready");
+    assertThat(once.getJsonObject("status").getJsonArray("proposals")).hasSize(1);
+    assertThat(once.getJsonObject("spec")).isEqualTo(listed.getJsonObject("spec"));
+  }
+
   /** Runs {@code work} on the event loop {@code loop}, as the API verticle does. */
   private static <T> Future<T> onLoop(Context loop, Supplier<Future<T>> work) {
     Promise<T> done = Promise.promise();

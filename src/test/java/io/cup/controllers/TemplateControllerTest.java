@@ -367,6 +367,67 @@ class TemplateControllerTest {
   }
 
   @Test
+  void whatAListHandsOutIsTheCachedParseAndFillingInTheNamespaceLeavesItAsItWas() {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put(BAR_PATH, ORIGINAL_BAR);
+    files.put(
+        "third/test.cup.flipt.io-v1alpha1-Resource-t.json",
+        new JsonObject()
+            .put("apiVersion", "test.cup.flipt.io/v1alpha1")
+            .put("kind", "Resource")
+            .put("metadata", new JsonObject().put("name", "t"))
+            .encode());
+    MemoryView view = new MemoryView("c1", files);
+    TemplateController controller = controller(new JsonObject());
+
+    // a list reads the cache, so a second list hands out the very same objects (read only)
+    JsonObject bar = controller.list(target("default", null), view).get(0);
+    assertThat(controller.list(target("default", null), view).get(0)).isSameAs(bar);
+    // the namespace the path gives goes on a copy: the cached parse still has none
+    JsonObject third =
+        controller.listAll(target(null, null), view).stream()
+            .filter(r -> r.getJsonObject("metadata").getString("name").equals("t"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(third.getJsonObject("metadata").getString("namespace")).isEqualTo("third");
+    assertThat(controller.get(target("third", "t"), view).orElseThrow().getJsonObject("metadata"))
+        .isEqualTo(new JsonObject().put("name", "t"));
+    assertThat(controller.list(target("third", null), view))
+        .extracting(r -> r.getJsonObject("metadata").getString("namespace"))
+        .containsOnlyNulls();
+    assertThat(controller.parses()).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "a/b.json|",
+        "a/.b/..c/.gitx/b.json|",
+        "''|it is empty",
+        "/a/b.json|it is absolute",
+        "a\\b.json|it contains a backslash",
+        "a/b\tc.json|it contains a control character",
+        "a//b.json|it has an empty segment",
+        "a/b/|it has an empty segment",
+        "./a.json|it has a \".\" segment",
+        "a/../b.json|it has a \"..\" segment",
+        "a/..|it has a \"..\" segment",
+        "a/.GIT/b.json|it names a .git directory",
+        ".git|it names a .git directory",
+      })
+  void aPathMustStayInsideTheRepository(String path, String why) {
+    if (why == null) {
+      assertThat(TemplateController.checkPath(path)).isEqualTo(path);
+    } else {
+      assertThatThrownBy(() -> TemplateController.checkPath(path))
+          .isInstanceOfSatisfying(
+              StatusException.class,
+              e -> assertThat(e.getMessage()).endsWith("leaves the repository root: " + why));
+    }
+  }
+
+  @Test
   void anEmptyListIsAnUnknownNamespaceOnlyWhenItsDirectoryIsMissing() {
     Map<String, String> files = new LinkedHashMap<>();
     files.put(BAR_PATH, ORIGINAL_BAR);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cup.bus.Addresses;
 import io.cup.config.ServerConfig;
 import io.cup.launcher.CupServer;
+import io.cup.testing.Eventually;
 import io.cup.testing.TestHttpClient;
 import io.cup.testing.TestRepos;
 import io.vertx.core.Future;
@@ -19,6 +20,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -288,6 +290,86 @@ class ServerEndToEndTest {
     assertThat(TestRepos.refs(fixture.remote)).isEqualTo(refsBefore);
     // the server still serves
     assertThat(api().get(SERVICES + "/web").statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * A list hands the API the controller's cached parses (nested values shared, not copied); what
+   * the API adds on a read of the tracked branch ({@code status.proposals}) must go on objects of
+   * its own. Were it written into the shared {@code status}, a read at a revision (the same cached
+   * parse) would show it, and each further read would add it again.
+   */
+  @Test
+  void whatAReadAddsNeverReachesWhatTheControllersKeep() throws Exception {
+    JsonObject stored =
+        new JsonObject(Fixture.service("default", "web", 2, "tier", "frontend"))
+            .put("status", new JsonObject().put("phase", "Ready"));
+    ObjectId commit =
+        TestRepos.commit(
+            fixture.remote,
+            "main",
+            Map.of(Fixture.path("default", "web"), stored.encodePrettily()),
+            Set.of(),
+            "web is ready");
+    Eventually.until(
+        "the server reads " + commit.name(),
+        Duration.ofMinutes(1),
+        () ->
+            commit
+                .name()
+                .equals(
+                    listedWeb(SERVICES).getJsonObject("metadata").getString("resourceVersion")));
+    HttpResponse<Buffer> put =
+        api()
+            .put(
+                SERVICES + "/web",
+                new JsonObject(Fixture.service("default", "web", 5, "tier", "frontend")));
+    assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(202);
+    String id = put.bodyAsJsonObject().getString("id");
+    Eventually.until(
+        "a list shows the open proposal",
+        Duration.ofMinutes(1),
+        () -> listedWeb(SERVICES).getJsonObject("status").containsKey("proposals"));
+
+    JsonObject pinned = listedWeb(SERVICES + "?revision=" + commit.name());
+    for (int i = 0; i < 3; i++) {
+      for (JsonObject read :
+          List.of(
+              listedWeb(SERVICES),
+              ndjson(api().get(SERVICES).bodyAsString()).stream()
+                  .filter(o -> o.getJsonObject("metadata").getString("name").equals("web"))
+                  .findFirst()
+                  .orElseThrow(),
+              api().get(SERVICES + "/web").bodyAsJsonObject())) {
+        JsonObject status = read.getJsonObject("status");
+        assertThat(status.getString("phase")).isEqualTo("Ready");
+        JsonArray proposals = status.getJsonArray("proposals", new JsonArray());
+        // an API instance may hear of the proposal a moment after another: never twice
+        assertThat(proposals.size()).as(read.encode()).isLessThanOrEqualTo(1);
+        proposals.forEach(p -> assertThat(((JsonObject) p).getString("id")).isEqualTo(id));
+        JsonObject withoutProposals = read.copy();
+        withoutProposals.getJsonObject("status").remove("proposals");
+        assertThat(withoutProposals).isEqualTo(pinned);
+      }
+      // a read at a revision shows the resource as stored
+      for (JsonObject read :
+          List.of(
+              listedWeb(SERVICES + "?revision=" + commit.name()),
+              api().get(SERVICES + "/web?revision=" + commit.name()).bodyAsJsonObject())) {
+        assertThat(read.getJsonObject("status")).isEqualTo(new JsonObject().put("phase", "Ready"));
+        assertThat(read).isEqualTo(pinned);
+      }
+    }
+  }
+
+  /** The resource web as a JSON list at {@code path} shows it. */
+  private JsonObject listedWeb(String path) throws Exception {
+    HttpResponse<Buffer> list = api().get(path, "application/json");
+    assertThat(list.statusCode()).as(list.bodyAsString()).isEqualTo(200);
+    return list.bodyAsJsonObject().getJsonArray("items").stream()
+        .map(JsonObject.class::cast)
+        .filter(o -> o.getJsonObject("metadata").getString("name").equals("web"))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
