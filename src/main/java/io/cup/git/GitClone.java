@@ -3,6 +3,7 @@ package io.cup.git;
 import io.cup.config.ServerConfig;
 import io.cup.status.StatusException;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,14 +26,19 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.LsRemoteCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
+import org.eclipse.jgit.lib.BatchRefUpdate;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.FetchConnection;
 import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.transport.Transport;
@@ -162,8 +169,7 @@ public final class GitClone {
   }
 
   /** Opens a transport to the remote for {@code repository}, with credentials and a timeout. */
-  public Transport openTransport(Repository repository)
-      throws IOException, java.net.URISyntaxException {
+  public Transport openTransport(Repository repository) throws IOException, URISyntaxException {
     Transport transport = Transport.open(repository, credentials.url());
     credentials.configure(transport);
     return transport;
@@ -241,15 +247,22 @@ public final class GitClone {
     String tracked = Constants.R_HEADS + branch;
     for (String ref : refs) {
       if (!ref.equals(tracked) && Repository.isValidRefName(ref) && ref.length() > 1) {
-        // a pattern that matches the ref (JGit's '*' stands for one character or more, so it
-        // takes the last one): the fetch skips it when the remote has no such ref, where a plain
-        // refspec would fail the fetch; a proposal's refs end in an id of 26 random-enough
-        // characters, so another ref matching too is as good as impossible, and harmless
-        String stem = ref.substring(0, ref.length() - 1);
-        specs.add(new RefSpec("+" + stem + "*:" + stem + "*"));
+        specs.add(ifPresent(ref));
       }
     }
     return fetch(specs);
+  }
+
+  /**
+   * A refspec that fetches {@code ref} (a full name) into the same name, and is skipped when the
+   * remote has no such ref, where a plain refspec would fail the fetch: a pattern, the ref's name
+   * with its last character for JGit's '*' (one character or more). A proposal's refs end in an id
+   * of 26 random-enough characters, so another ref matching too is as good as impossible, and
+   * harmless: it is fetched as well.
+   */
+  private static RefSpec ifPresent(String ref) {
+    String stem = ref.substring(0, ref.length() - 1);
+    return new RefSpec("+" + stem + "*:" + stem + "*");
   }
 
   /**
@@ -341,16 +354,16 @@ public final class GitClone {
     Repository repo = repository();
     ObjectId before = head();
     long started = System.nanoTime();
-    FetchResult result;
+    boolean changed;
     if (extra == null) {
-      result = fetchInto(repo, "fetch from");
+      changed = mirror(repo);
     } else {
       String tracked = Constants.R_HEADS + branch;
       List<RefSpec> specs = new ArrayList<>(extra);
       specs.add(new RefSpec("+" + tracked + ":" + tracked));
-      result = fetchInto(repo, "fetch from", specs, false);
+      changed = fetchNarrowly(repo, specs);
     }
-    if (!result.getTrackingRefUpdates().isEmpty()) {
+    if (changed) {
       repackDue = true;
       refsGeneration.incrementAndGet();
     }
@@ -364,6 +377,107 @@ public final class GitClone {
         name(before),
         name(after));
     return outcome;
+  }
+
+  /**
+   * What a fetch of {@link #FETCH_REFSPECS} with pruning does, in steps that keep the fetch narrow:
+   * lists the remote's refs there, fetches those that differ from the clone's ({@link
+   * #fetchNarrowly}), and removes the clone's refs there that the remote no longer has. Says
+   * whether a ref of the clone changed.
+   */
+  private boolean mirror(Repository repo) {
+    Map<String, ObjectId> remote = advertised(repo);
+    List<Ref> local;
+    try {
+      local = repo.getRefDatabase().getRefsByPrefix(Constants.R_HEADS, CUP_REFS);
+    } catch (IOException e) {
+      throw StatusException.unavailable("cannot read the refs of the clone at " + dir, e);
+    }
+    Map<String, ObjectId> here = new HashMap<>();
+    local.forEach(ref -> here.put(ref.getName(), ref.getObjectId()));
+    List<RefSpec> specs = new ArrayList<>();
+    remote.forEach(
+        (name, id) -> {
+          if (!id.equals(here.get(name))) {
+            specs.add(ifPresent(name));
+          }
+        });
+    boolean changed = false;
+    if (!specs.isEmpty()) {
+      String tracked = Constants.R_HEADS + branch;
+      if (remote.containsKey(tracked)) {
+        specs.add(ifPresent(tracked)); // common ground for the negotiation
+      }
+      changed = fetchNarrowly(repo, specs);
+    }
+    List<ReceiveCommand> gone = new ArrayList<>();
+    for (Ref ref : local) {
+      if (ref.getObjectId() != null && !remote.containsKey(ref.getName())) {
+        gone.add(new ReceiveCommand(ref.getObjectId(), ObjectId.zeroId(), ref.getName()));
+      }
+    }
+    return prune(repo, gone) || changed;
+  }
+
+  /** The remote's refs that {@link #FETCH_REFSPECS} fetch, by name. */
+  private Map<String, ObjectId> advertised(Repository repo) {
+    try (Transport transport = openTransport(repo);
+        FetchConnection connection = transport.openFetch(FETCH_REFSPECS)) {
+      Map<String, ObjectId> refs = new HashMap<>();
+      for (Ref ref : connection.getRefs()) {
+        if (ref.getObjectId() != null
+            && FETCH_REFSPECS.stream().anyMatch(spec -> spec.matchSource(ref))) {
+          refs.put(ref.getName(), ref.getObjectId());
+        }
+      }
+      return refs;
+    } catch (IOException | URISyntaxException | RuntimeException e) {
+      throw remoteFailure("fetch from", e);
+    }
+  }
+
+  /**
+   * Fetches {@code specs}, without pruning, through a view of the clone that shows the refs they
+   * write alone ({@link NarrowFetchRepository}): the fetch offers the remote those refs' history as
+   * common ground, not every proposal's, and takes a round trip or two however many proposals the
+   * clone holds. Says whether a ref of the clone changed.
+   */
+  private boolean fetchNarrowly(Repository repo, List<RefSpec> specs) {
+    FetchResult result =
+        fetchInto(new NarrowFetchRepository(repo, specs), "fetch from", specs, false);
+    return !result.getTrackingRefUpdates().isEmpty();
+  }
+
+  /**
+   * Removes the refs {@code gone} from the clone, each only if it still has the value the command
+   * names (a ref that moved meanwhile stays, and the next fetch looks again). Says whether one was
+   * removed.
+   */
+  private boolean prune(Repository repo, List<ReceiveCommand> gone) {
+    if (gone.isEmpty()) {
+      return false;
+    }
+    BatchRefUpdate batch =
+        repo.getRefDatabase()
+            .newBatchUpdate()
+            .setAllowNonFastForwards(true)
+            .setAtomic(false)
+            .addCommand(gone);
+    try (RevWalk walk = new RevWalk(repo)) {
+      batch.execute(walk, NullProgressMonitor.INSTANCE);
+    } catch (IOException e) {
+      LOG.warn(
+          "cannot remove from {} the refs {} no longer has: {}", dir, remoteUrl(), e.toString());
+    }
+    boolean removed = false;
+    for (ReceiveCommand command : gone) {
+      if (command.getResult() == ReceiveCommand.Result.OK) {
+        removed = true;
+      } else {
+        LOG.debug("kept {}: {}", command.getRefName(), command.getResult());
+      }
+    }
+    return removed;
   }
 
   private FetchResult fetchInto(Repository repo, String what) {

@@ -15,10 +15,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.TreeFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
 class GitCloneTest extends SeededRemote {
@@ -58,7 +66,7 @@ class GitCloneTest extends SeededRemote {
     try (Repository repo = TestRepos.open(remote)) {
       var update = repo.updateRef("refs/cup/proposals/p1");
       update.setNewObjectId(topic);
-      assertThat(update.update()).isEqualTo(org.eclipse.jgit.lib.RefUpdate.Result.NEW);
+      assertThat(update.update()).isEqualTo(RefUpdate.Result.NEW);
     }
 
     git.fetch();
@@ -301,6 +309,114 @@ class GitCloneTest extends SeededRemote {
         .isEqualTo(wanted);
     assertThat(git.repository().exactRef("refs/heads/cup/proposal/other")).isNull();
     assertThat(git.repository().exactRef("refs/cup/proposals/missing")).isNull();
+  }
+
+  @Test
+  void fetchesOfferTheTrackedBranchAsCommonGroundNotEveryProposalTheCloneHolds(@TempDir Path traces)
+      throws Exception {
+    GitClone git = cloned(gitConfig(daemon.url("flags.git"), data));
+    ObjectId main = git.head();
+    int proposals = 200;
+    try (Repository repo = TestRepos.open(remote)) {
+      for (int i = 0; i < proposals; i++) {
+        // ids that share no stem (fetchOnly matches a ref by its name less the last character)
+        proposal(repo, String.format("p%03dz", i), main);
+      }
+    }
+    git.fetch();
+    assertThat(TestRepos.refs(git.directory())).containsKey("refs/cup/proposals/p199z");
+    // a new proposal (its record a commit without parent, which no have can reach: the remote
+    // never answers "ready"), and another proposal's record moving on
+    ObjectId[] added;
+    ObjectId merged;
+    try (Repository repo = TestRepos.open(remote)) {
+      added = proposal(repo, "new", main);
+      merged = record(repo, "p007z");
+    }
+    Path trace = traces.resolve("fetch-only.trace");
+    daemon.stop();
+    daemon.tracePackets(trace).start();
+
+    git.fetchOnly(
+        List.of(
+            "refs/heads/cup/proposal/new", "refs/cup/proposals/new", "refs/cup/proposals/p007z"));
+
+    Map<String, ObjectId> refs = TestRepos.refs(git.directory());
+    assertThat(refs).containsEntry("refs/heads/cup/proposal/new", added[0]);
+    assertThat(refs).containsEntry("refs/cup/proposals/new", added[1]);
+    assertThat(refs).containsEntry("refs/cup/proposals/p007z", merged);
+    // the haves came from the tracked branch and the fetched refs, not from the 400 refs of the
+    // other proposals (JGit offered those all, in rounds, before the remote could answer)
+    assertThat(haves(trace)).isPositive().isLessThan(proposals / 10);
+
+    // a full fetch, as the polls do: the same, and it still prunes
+    try (Repository repo = TestRepos.open(remote)) {
+      added = proposal(repo, "next", TestRepos.commit(remote, "main", Map.of("m.txt", "m")));
+      merged = record(repo, "p008z");
+    }
+    TestRepos.deleteRef(remote, "refs/cup/proposals/p009z");
+    trace = traces.resolve("fetch.trace");
+    daemon.stop();
+    daemon.tracePackets(trace).start();
+
+    git.fetch();
+
+    refs = TestRepos.refs(git.directory());
+    assertThat(refs).containsEntry("refs/heads/cup/proposal/next", added[0]);
+    assertThat(refs).containsEntry("refs/cup/proposals/next", added[1]);
+    assertThat(refs).containsEntry("refs/cup/proposals/p008z", merged);
+    assertThat(refs).doesNotContainKey("refs/cup/proposals/p009z");
+    assertThat(haves(trace)).isPositive().isLessThan(proposals / 10);
+    assertThat(TestRepos.fsck(git.directory()).ok()).isTrue();
+  }
+
+  /** How many "have"s the remote's upload-pack read, by its packet trace. */
+  private static long haves(Path trace) throws Exception {
+    try (Stream<String> lines = Files.lines(trace)) {
+      return lines.filter(line -> line.contains("upload-pack< have ")).count();
+    }
+  }
+
+  /** A proposal as Cup writes one: a branch off {@code base}, a record without parent. */
+  private static ObjectId[] proposal(Repository repo, String id, ObjectId base) throws Exception {
+    return new ObjectId[] {
+      commitOn(repo, "refs/heads/cup/proposal/" + id, base, "p.txt", id),
+      commitOn(repo, "refs/cup/proposals/" + id, null, "proposal.json", "open")
+    };
+  }
+
+  /** The next state of proposal {@code id}'s record, on top of its last. */
+  private static ObjectId record(Repository repo, String id) throws Exception {
+    String ref = "refs/cup/proposals/" + id;
+    return commitOn(repo, ref, repo.exactRef(ref).getObjectId(), "proposal.json", "merged");
+  }
+
+  /** A commit of one file on {@code parent} (none: a commit without parent), set as {@code ref}. */
+  private static ObjectId commitOn(
+      Repository repo, String ref, ObjectId parent, String path, String content) throws Exception {
+    ObjectId id;
+    try (ObjectInserter inserter = repo.newObjectInserter()) {
+      TreeFormatter tree = new TreeFormatter();
+      byte[] bytes = (ref + " " + content).getBytes(StandardCharsets.UTF_8);
+      tree.append(path, FileMode.REGULAR_FILE, inserter.insert(Constants.OBJ_BLOB, bytes));
+      CommitBuilder commit = new CommitBuilder();
+      commit.setTreeId(inserter.insert(tree));
+      if (parent != null) {
+        commit.setParentId(parent);
+      }
+      PersonIdent who = new PersonIdent("test", "test@localhost");
+      commit.setAuthor(who);
+      commit.setCommitter(who);
+      commit.setMessage(content + " " + ref);
+      id = inserter.insert(commit);
+      inserter.flush();
+    }
+    RefUpdate update = repo.updateRef(ref);
+    update.setNewObjectId(id);
+    update.setForceUpdate(true);
+    assertThat(update.update())
+        .isIn(RefUpdate.Result.NEW, RefUpdate.Result.FORCED, RefUpdate.Result.FAST_FORWARD);
+    return id;
   }
 
   @Test

@@ -43,6 +43,7 @@ public final class GitDaemon implements AutoCloseable {
   private final int port;
   private final Path logFile;
   private Process process;
+  private Path packetTrace;
 
   /** A daemon for {@code basePath} on a free loopback port, not started yet. */
   public GitDaemon(Path basePath) {
@@ -58,6 +59,15 @@ public final class GitDaemon implements AutoCloseable {
   /** A started daemon for {@code basePath} (created if missing). */
   public static GitDaemon serve(Path basePath) {
     return new GitDaemon(basePath).start();
+  }
+
+  /**
+   * From the next {@link #start()} on, the Git processes the daemon runs append every packet they
+   * exchange to {@code file} ({@code GIT_TRACE_PACKET}): what a client offered and asked for.
+   */
+  public synchronized GitDaemon tracePackets(Path file) {
+    this.packetTrace = file.toAbsolutePath();
+    return this;
   }
 
   /** Starts the daemon (again, on the same port) and waits until it accepts connections. */
@@ -89,6 +99,9 @@ public final class GitDaemon implements AutoCloseable {
       // the daemon serves them.
       builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
       builder.environment().put("GIT_CONFIG_GLOBAL", nullDevice().getPath());
+      if (packetTrace != null) {
+        builder.environment().put("GIT_TRACE_PACKET", packetTrace.toString());
+      }
       process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start git daemon", e);
