@@ -18,8 +18,10 @@ import io.cup.git.LastChanges;
 import io.cup.git.Source;
 import io.cup.proposals.PublisherVerticle;
 import io.cup.proposals.ReconcilerVerticle;
+import io.cup.wasm.ValidatedModules;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,7 +38,8 @@ import java.util.function.Supplier;
  *       everyone else reads through {@link GitClone#revisions()}, or a {@link DirectorySource}.
  *       Closed by {@link #close()}.
  *   <li>The index of file changes ({@link LastChanges}) and the compiled WASM modules ({@link
- *       WasmModules}), shared by every controller worker instance (reads and writes).
+ *       WasmModules}), shared by every controller worker instance (reads and writes); the modules
+ *       it has validated are remembered under the data directory ({@link ValidatedModules}).
  *   <li>The webhook deliveries already handled ({@link WebhookDeliveries}), shared by every API
  *       instance: in this process ({@link RecentWebhookDeliveries}), or, on a cluster, in a
  *       cluster-wide map ({@link ClusterWebhookDeliveries}) so a delivery is handled once per
@@ -54,7 +57,7 @@ final class ServerState implements AutoCloseable {
   private final GitClone clone;
   private final DirectorySource directory;
   private final LastChanges lastChanges = new LastChanges();
-  private final WasmModules wasmModules = new WasmModules();
+  private final WasmModules wasmModules;
   private final WebhookDeliveries webhookDeliveries;
   private final ClusterMembership membership;
   private final ResourceConfiguration resources;
@@ -65,11 +68,13 @@ final class ServerState implements AutoCloseable {
       GitClone clone,
       DirectorySource directory,
       ClusterMembership membership,
-      ResourceConfiguration resources) {
+      ResourceConfiguration resources,
+      ServerConfig cfg) {
     this.clone = clone;
     this.directory = directory;
     this.membership = membership;
     this.resources = Objects.requireNonNull(resources, "resources");
+    this.wasmModules = new WasmModules(ValidatedModules.in(validatedModules(cfg)));
     this.webhookDeliveries =
         membership.clustered()
             ? new ClusterWebhookDeliveries(vertx)
@@ -121,10 +126,15 @@ final class ServerState implements AutoCloseable {
           "unknown source " + cfg.source() + " (expected git or local)", unknown);
     }
     return switch (kind) {
-      case GIT -> new ServerState(vertx, GitClone.create(cfg), null, membership, resources);
+      case GIT -> new ServerState(vertx, GitClone.create(cfg), null, membership, resources, cfg);
       case LOCAL ->
-          new ServerState(vertx, null, DirectorySource.create(cfg), membership, resources);
+          new ServerState(vertx, null, DirectorySource.create(cfg), membership, resources, cfg);
     };
+  }
+
+  /** Where the server remembers the WASM modules it has validated: under the data directory. */
+  static Path validatedModules(ServerConfig cfg) {
+    return Path.of(cfg.dataDir(), "cache", "wasm-validated");
   }
 
   /** The served repository, read only: the clone's revisions, or the directory. */
