@@ -54,6 +54,7 @@ public class ApiVerticle extends VerticleBase {
 
   private final WebhookDeliveries webhookDeliveries;
   private final ClusterMembership membership;
+  private final ResourceConfiguration given;
   private HttpServer server;
   private WorkerExecutor validation;
   private PendingProposals pending;
@@ -81,6 +82,21 @@ public class ApiVerticle extends VerticleBase {
   public ApiVerticle(WebhookDeliveries webhookDeliveries, ClusterMembership membership) {
     this.webhookDeliveries = Objects.requireNonNull(webhookDeliveries, "webhookDeliveries");
     this.membership = Objects.requireNonNull(membership, "membership");
+    this.given = null;
+  }
+
+  /**
+   * As {@link #ApiVerticle(WebhookDeliveries, ClusterMembership)}, serving {@code resources}, the
+   * configuration the launcher loaded and checked from {@code resourcesDir} (shared by every
+   * instance, never modified), rather than loading it again at start.
+   */
+  public ApiVerticle(
+      WebhookDeliveries webhookDeliveries,
+      ClusterMembership membership,
+      ResourceConfiguration resources) {
+    this.webhookDeliveries = Objects.requireNonNull(webhookDeliveries, "webhookDeliveries");
+    this.membership = Objects.requireNonNull(membership, "membership");
+    this.given = Objects.requireNonNull(resources, "resources");
   }
 
   @Override
@@ -91,8 +107,11 @@ public class ApiVerticle extends VerticleBase {
           new ConfigurationException("no resource configuration directory (--api-resources)"));
     }
     Path dir = Path.of(config.resourcesDir());
-    return vertx
-        .executeBlocking(() -> ResourceConfigurationLoader.load(dir))
+    Future<ResourceConfiguration> configuration =
+        given != null
+            ? Future.succeededFuture(given)
+            : vertx.executeBlocking(() -> ResourceConfigurationLoader.load(dir));
+    return configuration
         .compose(
             resources -> {
               validation =

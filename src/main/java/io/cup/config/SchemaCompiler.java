@@ -35,7 +35,7 @@ final class SchemaCompiler {
 
   private static final Map<VersionFlag, String> META_SCHEMA_IDS = metaSchemaIds();
   // Process-wide caches of the built-in meta-schemas and their factories: immutable once made,
-  // shared by every load (each verticle loads the configuration), holding nothing of a load.
+  // shared by every load in the process, holding nothing of a load.
   private static final Map<VersionFlag, JsonSchemaFactory> FACTORIES =
       Collections.synchronizedMap(new EnumMap<>(VersionFlag.class));
   private static final Map<VersionFlag, JsonSchema> META_SCHEMAS =

@@ -65,12 +65,13 @@ import org.slf4j.LoggerFactory;
  *       on {@link Addresses#EVENTS_RESOURCE} per changed resource, replies {@code {"events": n}}
  * </ul>
  *
- * <p>Owns nothing shared: the resource configuration and controllers are loaded once per instance
- * at start, and every request resolves its revision once and reads only that view. What its
- * instances share is handed to the constructor by the launcher, which owns it: the served
- * repository (a read-only {@link Source}), the index of file changes ({@link LastChanges}, one per
- * server so a moved head is walked once, not once per worker) and the compiled WASM modules ({@link
- * WasmModules}).
+ * <p>Owns nothing shared: the controllers are built once per instance at start, and every request
+ * resolves its revision once and reads only that view. What its instances share is handed to the
+ * constructor by the launcher, which owns it: the served repository (a read-only {@link Source}),
+ * the resource configuration it checked before deploying anything ({@link ResourceConfiguration},
+ * immutable; an instance deployed without one loads it from {@code resourcesDir} at start), the
+ * index of file changes ({@link LastChanges}, one per server so a moved head is walked once, not
+ * once per worker) and the compiled WASM modules ({@link WasmModules}).
  *
  * <p>Config {@code "serves"}: {@code "read"} (get, list, history, events, changes), {@code "write"}
  * (put, delete) or absent (all). The packaged descriptors deploy it twice, reads on {@value
@@ -119,6 +120,7 @@ public final class ControllerVerticle extends VerticleBase {
   private final LastChanges lastChanges;
   private final WasmModules modules;
   private final ResourceHistory history = new ResourceHistory();
+  private final ResourceConfiguration given;
   private ResourceConfiguration resources;
   private Controllers controllers;
   private OncePerCluster once;
@@ -132,6 +134,23 @@ public final class ControllerVerticle extends VerticleBase {
     this.source = Objects.requireNonNull(source, "source");
     this.lastChanges = Objects.requireNonNull(lastChanges, "lastChanges");
     this.modules = Objects.requireNonNull(modules, "modules");
+    this.given = null;
+  }
+
+  /**
+   * As {@link #ControllerVerticle(Source, LastChanges, WasmModules)}, serving {@code resources},
+   * the configuration the launcher loaded and checked from {@code resourcesDir}, rather than
+   * loading it again.
+   */
+  public ControllerVerticle(
+      Source source,
+      LastChanges lastChanges,
+      WasmModules modules,
+      ResourceConfiguration resources) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.lastChanges = Objects.requireNonNull(lastChanges, "lastChanges");
+    this.modules = Objects.requireNonNull(modules, "modules");
+    this.given = Objects.requireNonNull(resources, "resources");
   }
 
   /**
@@ -169,7 +188,8 @@ public final class ControllerVerticle extends VerticleBase {
         throw new ConfigurationException(
             "no resource configuration directory given (--api-resources)");
       }
-      resources = ResourceConfigurationLoader.load(Path.of(cfg.resourcesDir()));
+      resources =
+          given != null ? given : ResourceConfigurationLoader.load(Path.of(cfg.resourcesDir()));
       // controllers named by an OCI reference are pulled (once per server) before any is built
       // the pull may be another instance's: continue on this instance's own context
       Promise<Void> pulled = Promise.promise();

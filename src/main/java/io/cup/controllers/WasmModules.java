@@ -1,11 +1,13 @@
 package io.cup.controllers;
 
 import io.cup.config.ResourceConfiguration;
+import io.cup.wasm.ValidatedModules;
 import io.cup.wasm.WasmModule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +22,22 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class WasmModules {
   private final Map<String, CompletableFuture<WasmModule>> loaded = new ConcurrentHashMap<>();
   private final ControllerImages images = new ControllerImages(this);
+  private final ValidatedModules validated;
+
+  /** Modules that are parsed and validated whole whenever they are loaded. */
+  public WasmModules() {
+    this(ValidatedModules.NONE);
+  }
+
+  /**
+   * Modules of a server: one whose bytes {@code validated} holds (the server parsed and validated
+   * it before) is parsed with its compilation, after the start, its imports and exports checked at
+   * once ({@link WasmModule#loadCompilingLater(String, Path, WasmModule.Execution,
+   * ValidatedModules)}).
+   */
+  public WasmModules(ValidatedModules validated) {
+    this.validated = Objects.requireNonNull(validated, "validated");
+  }
 
   /** The controllers named by an OCI reference, pulled and pinned for this server. */
   public ControllerImages images() {
@@ -52,7 +70,7 @@ public final class WasmModules {
             k -> {
               CompletableFuture<WasmModule> here = new CompletableFuture<>();
               try {
-                here.complete(WasmModule.loadCompilingLater(name, module, execution));
+                here.complete(WasmModule.loadCompilingLater(name, module, execution, validated));
               } catch (RuntimeException e) {
                 here.completeExceptionally(e);
               }
@@ -94,7 +112,7 @@ public final class WasmModules {
                       CompletableFuture.supplyAsync(
                           () ->
                               WasmModule.loadCompilingLater(
-                                  module.name(), module.file(), module.execution()),
+                                  module.name(), module.file(), module.execution(), validated),
                           task -> {
                             Thread thread = new Thread(task, "cup-wasm-load-" + module.name());
                             thread.setDaemon(true);

@@ -187,11 +187,11 @@ public final class CupServer {
     List<VerticleDescriptor> descriptors = VerticleDescriptors.load(verticlesDir);
     ServerState state;
     try {
-      state = ServerState.of(vertx, config, membership);
+      state = ServerState.of(vertx, config, membership, resources);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
-    state.preload(resources);
+    state.preload();
     return new Prepared(resources, descriptors, state);
   }
 

@@ -18,9 +18,12 @@ import io.cup.git.LastChanges;
 import io.cup.git.Source;
 import io.cup.proposals.PublisherVerticle;
 import io.cup.proposals.ReconcilerVerticle;
+import io.cup.wasm.ValidatedModules;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -35,29 +38,43 @@ import java.util.function.Supplier;
  *       everyone else reads through {@link GitClone#revisions()}, or a {@link DirectorySource}.
  *       Closed by {@link #close()}.
  *   <li>The index of file changes ({@link LastChanges}) and the compiled WASM modules ({@link
- *       WasmModules}), shared by every controller worker instance (reads and writes).
+ *       WasmModules}), shared by every controller worker instance (reads and writes); the modules
+ *       it has validated are remembered under the data directory ({@link ValidatedModules}).
  *   <li>The webhook deliveries already handled ({@link WebhookDeliveries}), shared by every API
  *       instance: in this process ({@link RecentWebhookDeliveries}), or, on a cluster, in a
  *       cluster-wide map ({@link ClusterWebhookDeliveries}) so a delivery is handled once per
  *       cluster.
  *   <li>On a cluster, the node's view of it ({@link ClusterMembership}), for readiness and metrics;
  *       closed by {@link #close()}.
+ *   <li>The resource configuration ({@link ResourceConfiguration}), loaded and checked once by the
+ *       launcher before anything is deployed and handed to every verticle that serves it (the
+ *       controller workers, the reconciler, the API): immutable, read by all, owned by none.
+ *       Loading it is most of a second of processor time at start, and every instance loading its
+ *       own copy made it eight times.
  * </ul>
  */
 final class ServerState implements AutoCloseable {
   private final GitClone clone;
   private final DirectorySource directory;
   private final LastChanges lastChanges = new LastChanges();
-  private final WasmModules wasmModules = new WasmModules();
+  private final WasmModules wasmModules;
   private final WebhookDeliveries webhookDeliveries;
   private final ClusterMembership membership;
+  private final ResourceConfiguration resources;
   private final Map<String, Supplier<Deployable>> verticles;
 
   private ServerState(
-      Vertx vertx, GitClone clone, DirectorySource directory, ClusterMembership membership) {
+      Vertx vertx,
+      GitClone clone,
+      DirectorySource directory,
+      ClusterMembership membership,
+      ResourceConfiguration resources,
+      ServerConfig cfg) {
     this.clone = clone;
     this.directory = directory;
     this.membership = membership;
+    this.resources = Objects.requireNonNull(resources, "resources");
+    this.wasmModules = new WasmModules(ValidatedModules.in(validatedModules(cfg)));
     this.webhookDeliveries =
         membership.clustered()
             ? new ClusterWebhookDeliveries(vertx)
@@ -67,34 +84,40 @@ final class ServerState implements AutoCloseable {
             FetcherVerticle.class.getName(),
             () -> clone != null ? new FetcherVerticle(clone) : new FetcherVerticle(directory),
             ControllerVerticle.class.getName(),
-            () -> new ControllerVerticle(source(), lastChanges, wasmModules),
+            () -> new ControllerVerticle(source(), lastChanges, wasmModules, resources),
             ControllerImagesVerticle.class.getName(),
             () -> new ControllerImagesVerticle(wasmModules.images()),
             PublisherVerticle.class.getName(),
             () -> new PublisherVerticle(source()),
             ReconcilerVerticle.class.getName(),
-            () -> new ReconcilerVerticle(source()),
+            () -> new ReconcilerVerticle(source(), resources),
             ApiVerticle.class.getName(),
-            () -> new ApiVerticle(webhookDeliveries, membership));
+            () -> new ApiVerticle(webhookDeliveries, membership, resources));
   }
 
   /**
    * The state of a server serving what {@code cfg} names: {@code source} "git" (or unset) for a
-   * clone of {@code gitRepo}, "local" for the directory {@code localPath}. Opens nothing yet (the
-   * fetcher clones or opens the clone when it starts), but may read credential files: call it off
-   * the event loop.
+   * clone of {@code gitRepo}, "local" for the directory {@code localPath}, with the resource
+   * configuration {@code resources} that the launcher loaded and checked from {@code
+   * cfg.resourcesDir()}. Opens nothing yet (the fetcher clones or opens the clone when it starts),
+   * but may read credential files: call it off the event loop.
    *
    * @throws IllegalArgumentException for an unknown source or a missing setting, naming it
    */
-  static ServerState of(ServerConfig cfg) {
-    return of(null, cfg, ClusterMembership.NONE);
+  static ServerState of(ServerConfig cfg, ResourceConfiguration resources) {
+    return of(null, cfg, ClusterMembership.NONE, resources);
   }
 
   /**
-   * As {@link #of(ServerConfig)}, for a node of a cluster when {@code membership} is clustered
-   * ({@code vertx}, the clustered instance, holds the cluster-wide webhook deliveries).
+   * As {@link #of(ServerConfig, ResourceConfiguration)}, for a node of a cluster when {@code
+   * membership} is clustered ({@code vertx}, the clustered instance, holds the cluster-wide webhook
+   * deliveries).
    */
-  static ServerState of(Vertx vertx, ServerConfig cfg, ClusterMembership membership) {
+  static ServerState of(
+      Vertx vertx,
+      ServerConfig cfg,
+      ClusterMembership membership,
+      ResourceConfiguration resources) {
     SourceKind kind;
     try {
       kind = cfg.sourceKind();
@@ -103,9 +126,15 @@ final class ServerState implements AutoCloseable {
           "unknown source " + cfg.source() + " (expected git or local)", unknown);
     }
     return switch (kind) {
-      case GIT -> new ServerState(vertx, GitClone.create(cfg), null, membership);
-      case LOCAL -> new ServerState(vertx, null, DirectorySource.create(cfg), membership);
+      case GIT -> new ServerState(vertx, GitClone.create(cfg), null, membership, resources, cfg);
+      case LOCAL ->
+          new ServerState(vertx, null, DirectorySource.create(cfg), membership, resources, cfg);
     };
+  }
+
+  /** Where the server remembers the WASM modules it has validated: under the data directory. */
+  static Path validatedModules(ServerConfig cfg) {
+    return Path.of(cfg.dataDir(), "cache", "wasm-validated");
   }
 
   /** The served repository, read only: the clone's revisions, or the directory. */
@@ -122,10 +151,10 @@ final class ServerState implements AutoCloseable {
   }
 
   /**
-   * Starts, in the background, what the verticles will need of {@code resources} and can be made
-   * while the ones before them start (loading the WASM modules).
+   * Starts, in the background, what the verticles will need of the resource configuration and can
+   * be made while the ones before them start (loading the WASM modules).
    */
-  void preload(ResourceConfiguration resources) {
+  void preload() {
     wasmModules.preload(resources);
   }
 

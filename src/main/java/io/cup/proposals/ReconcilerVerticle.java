@@ -4,7 +4,7 @@ import io.cup.bus.Addresses;
 import io.cup.bus.Empty;
 import io.cup.bus.Proposal;
 import io.cup.cluster.Ownership;
-import io.cup.config.ResourceConfigurationLoader;
+import io.cup.config.ResourceConfiguration;
 import io.cup.config.ServerConfig;
 import io.cup.git.GitSource;
 import io.cup.git.Source;
@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,6 +73,7 @@ public final class ReconcilerVerticle extends VerticleBase {
   static final long FETCH_TIMEOUT_MILLIS = 30_000;
 
   private final Source source;
+  private final ResourceConfiguration resources;
   private ServerConfig cfg;
   private GitSource git;
   private ProposalReads reads;
@@ -93,9 +93,12 @@ public final class ReconcilerVerticle extends VerticleBase {
    * @param source the served repository, handed in by the launcher: its {@link GitSource} (the
    *     clone, owned and fetched by the fetcher) or a local directory, which has nothing to
    *     reconcile
+   * @param resources the resource configuration the launcher loaded and checked (which kinds a
+   *     replayed proposal's files are, {@link ProposalReplay#byKind})
    */
-  public ReconcilerVerticle(Source source) {
+  public ReconcilerVerticle(Source source, ResourceConfiguration resources) {
     this.source = Objects.requireNonNull(source, "source");
+    this.resources = Objects.requireNonNull(resources, "resources");
   }
 
   @Override
@@ -156,33 +159,28 @@ public final class ReconcilerVerticle extends VerticleBase {
     }
     RetryPolicy commentRetries =
         new RetryPolicy(COMMENT_ATTEMPTS, retryBaseMillis, MAX_BACKOFF_MILLIS, false);
-    Path resourcesDir = Path.of(cfg.resourcesDir());
-    return blocking(() -> ResourceConfigurationLoader.load(resourcesDir))
-        .compose(
-            resources -> {
-              replay =
-                  new ProposalReplay(
-                      vertx,
-                      reads,
-                      commits,
-                      records,
-                      scm,
-                      client,
-                      git.branch(),
-                      ProposalReplay.byKind(resources),
-                      commentRetries);
-              if (!vertx.isClustered()) {
-                return own(interval);
-              }
-              // one node of the cluster reconciles at a time; the others wait for the role, and
-              // take it over when its owner leaves or dies
-              ownership = new Ownership(vertx, "reconciler");
-              ownership
-                  .acquire()
-                  .compose(owned -> own(interval))
-                  .onFailure(e -> LOG.error("cannot take over reconciling: {}", e.toString()));
-              return Future.succeededFuture();
-            });
+    replay =
+        new ProposalReplay(
+            vertx,
+            reads,
+            commits,
+            records,
+            scm,
+            client,
+            git.branch(),
+            ProposalReplay.byKind(resources),
+            commentRetries);
+    if (!vertx.isClustered()) {
+      return own(interval);
+    }
+    // one node of the cluster reconciles at a time; the others wait for the role, and take it over
+    // when its owner leaves or dies
+    ownership = new Ownership(vertx, "reconciler");
+    ownership
+        .acquire()
+        .compose(owned -> own(interval))
+        .onFailure(e -> LOG.error("cannot take over reconciling: {}", e.toString()));
+    return Future.succeededFuture();
   }
 
   /**

@@ -8,18 +8,24 @@ import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.types.Export;
+import com.dylibso.chicory.wasm.types.ExportSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.ImportSection;
+import com.dylibso.chicory.wasm.types.SectionId;
+import com.dylibso.chicory.wasm.types.TypeSection;
 import io.cup.config.ConfigurationException;
 import io.cup.metrics.Metrics;
 import io.micrometer.core.instrument.Timer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -38,6 +44,13 @@ import org.slf4j.LoggerFactory;
  * largest part of a server's start-up when it ran there) on a thread of its own once the server is
  * up, and the first call waits for it. So a server is ready as soon as its repository is and its
  * configuration is checked; a guest call never runs before its module is compiled.
+ *
+ * <p>Decoding and validating every function of a module is itself most of a second of processor
+ * time at start (the parse, and the JIT compilation of Chicory's parser). A module whose exact
+ * bytes a server of this version has parsed and validated before ({@link ValidatedModules}, kept in
+ * the data directory) gets at start only the checks of its sections that say what it imports and
+ * exports, which cannot fail differently for the same bytes; it is parsed again with its
+ * compilation.
  */
 public final class WasmModule {
   private static final Logger LOG = LoggerFactory.getLogger(WasmModule.class);
@@ -52,9 +65,20 @@ public final class WasmModule {
 
   private final String name;
   private final Path file;
-  private final com.dylibso.chicory.wasm.WasmModule module;
-  private final CompletableFuture<Machines> machines;
+  private final Execution asked;
+
+  /** The parsed module when it was parsed at load; null while it is to be parsed later. */
+  private final com.dylibso.chicory.wasm.WasmModule parsedAtLoad;
+
+  /** The bytes checked at load, when they are to be parsed later; else null. */
+  private final byte[] toParse;
+
+  /** The parsed module and how its instances run, once parsed and compiled. */
+  private final CompletableFuture<Loaded> loaded;
+
   private final AtomicBoolean compiling = new AtomicBoolean();
+
+  private record Loaded(com.dylibso.chicory.wasm.WasmModule module, Machines machines) {}
 
   /** How instances of the module run, once known. */
   private record Machines(Function<Instance, Machine> factory, Execution execution) {
@@ -65,12 +89,16 @@ public final class WasmModule {
   private WasmModule(
       String name,
       Path file,
-      com.dylibso.chicory.wasm.WasmModule module,
-      CompletableFuture<Machines> machines) {
+      Execution asked,
+      com.dylibso.chicory.wasm.WasmModule parsedAtLoad,
+      byte[] toParse,
+      CompletableFuture<Loaded> loaded) {
     this.name = name;
     this.file = file;
-    this.module = module;
-    this.machines = machines;
+    this.asked = asked;
+    this.parsedAtLoad = parsedAtLoad;
+    this.toParse = toParse;
+    this.loaded = loaded;
   }
 
   /** A module's name when nobody gives one: its file name without the {@code .wasm} suffix. */
@@ -92,12 +120,17 @@ public final class WasmModule {
    */
   public static WasmModule load(String name, Path file, Execution execution) {
     com.dylibso.chicory.wasm.WasmModule parsed = parseAndCheck(name, file, execution);
-    if (execution == Execution.INTERPRETED) {
-      return new WasmModule(
-          name, file, parsed, CompletableFuture.completedFuture(Machines.INTERPRETER));
-    }
+    Machines machines =
+        execution == Execution.INTERPRETED
+            ? Machines.INTERPRETER
+            : compileTimed(name, file, parsed);
     return new WasmModule(
-        name, file, parsed, CompletableFuture.completedFuture(compileTimed(name, file, parsed)));
+        name,
+        file,
+        execution,
+        parsed,
+        null,
+        CompletableFuture.completedFuture(new Loaded(parsed, machines)));
   }
 
   /**
@@ -110,62 +143,154 @@ public final class WasmModule {
    * @throws ConfigurationException as {@link #load(String, Path, Execution)}
    */
   public static WasmModule loadCompilingLater(String name, Path file, Execution execution) {
-    com.dylibso.chicory.wasm.WasmModule parsed = parseAndCheck(name, file, execution);
-    if (execution == Execution.INTERPRETED) {
-      return new WasmModule(
-          name, file, parsed, CompletableFuture.completedFuture(Machines.INTERPRETER));
-    }
-    return new WasmModule(name, file, parsed, new CompletableFuture<>());
+    return loadCompilingLater(name, file, execution, ValidatedModules.NONE);
   }
 
   /**
-   * Starts the compilation of a module loaded with {@link #loadCompilingLater}, unless it has
-   * started already; returns at once.
+   * As {@link #loadCompilingLater(String, Path, Execution)}; a module whose bytes {@code validated}
+   * holds is parsed with its compilation, only its imports and exports checked here, and a module
+   * parsed and validated here is added to it.
+   *
+   * @throws ConfigurationException as {@link #load(String, Path, Execution)}
+   */
+  public static WasmModule loadCompilingLater(
+      String name, Path file, Execution execution, ValidatedModules validated) {
+    Objects.requireNonNull(validated, "validated");
+    byte[] bytes = read(name, file, execution);
+    String key = validated.key(bytes);
+    if (validated.contains(key)) {
+      checkInterface(file, bytes);
+      return new WasmModule(name, file, execution, null, bytes, new CompletableFuture<>());
+    }
+    com.dylibso.chicory.wasm.WasmModule parsed = parseAndCheck(file, bytes);
+    validated.add(key);
+    CompletableFuture<Loaded> loaded =
+        execution == Execution.INTERPRETED
+            ? CompletableFuture.completedFuture(new Loaded(parsed, Machines.INTERPRETER))
+            : new CompletableFuture<>();
+    return new WasmModule(name, file, execution, parsed, null, loaded);
+  }
+
+  /**
+   * Starts the compilation of a module loaded with {@link #loadCompilingLater} (its parse first,
+   * when that was left for later), unless it has started already; returns at once.
    */
   public void startCompiling() {
-    if (machines.isDone() || !compiling.compareAndSet(false, true)) {
+    if (loaded.isDone() || !compiling.compareAndSet(false, true)) {
       return;
     }
-    Thread compiler =
-        new Thread(
-            () -> {
-              try {
-                machines.complete(compileTimed(name, file, module));
-              } catch (Throwable e) { // NOPMD: whatever happens, callers must not wait forever
-                LOG.warn(
-                    "WASM module {} cannot be compiled to JVM bytecode ({}); it runs in the"
-                        + " interpreter",
-                    file,
-                    e.toString());
-                machines.complete(Machines.INTERPRETER);
-              }
-            },
-            "cup-wasm-compile-" + name);
+    Thread compiler = new Thread(this::parseAndCompile, "cup-wasm-compile-" + name);
     compiler.setDaemon(true);
     compiler.start();
   }
 
+  private void parseAndCompile() {
+    com.dylibso.chicory.wasm.WasmModule parsed = parsedAtLoad;
+    if (parsed == null) {
+      try {
+        parsed = parseAndCheck(file, toParse);
+      } catch (Throwable e) { // NOPMD: whatever happens, callers must not wait forever
+        // these very bytes were parsed and validated whole before: only a fault of this
+        // process (or a forged marker) gets here; the module's calls fail, naming it
+        LOG.error("WASM module {} cannot be loaded: {}", file, e.getMessage());
+        loaded.completeExceptionally(e);
+        return;
+      }
+    }
+    if (asked == Execution.INTERPRETED) {
+      loaded.complete(new Loaded(parsed, Machines.INTERPRETER));
+      return;
+    }
+    Machines machines;
+    try {
+      machines = compileTimed(name, file, parsed);
+    } catch (Throwable e) { // NOPMD: whatever happens, callers must not wait forever
+      LOG.warn(
+          "WASM module {} cannot be compiled to JVM bytecode ({}); it runs in the interpreter",
+          file,
+          e.toString());
+      machines = Machines.INTERPRETER;
+    }
+    loaded.complete(new Loaded(parsed, machines));
+  }
+
+  /** The parsed module and its machines; starts and waits for what is left to do. */
+  private Loaded loaded() {
+    startCompiling();
+    try {
+      return loaded.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
   private static com.dylibso.chicory.wasm.WasmModule parseAndCheck(
       String name, Path file, Execution execution) {
+    return parseAndCheck(file, read(name, file, execution));
+  }
+
+  private static byte[] read(String name, Path file, Execution execution) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(execution, "execution");
-    byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ConfigurationException("cannot read WASM module " + file + ": " + e, e);
     }
+  }
+
+  /** Parses and validates the whole module, then checks its imports and exports. */
+  private static com.dylibso.chicory.wasm.WasmModule parseAndCheck(Path file, byte[] bytes) {
     com.dylibso.chicory.wasm.WasmModule parsed;
     try {
       parsed = Parser.parse(bytes);
     } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
-      throw new ConfigurationException(
-          "WASM module " + file + " is not a valid WebAssembly module: " + e.getMessage(), e);
+      throw notWebAssembly(file, e);
     }
-    checkStart(file, parsed);
-    checkImports(file, parsed);
+    checkStart(file, parsed.exportSection());
+    checkImports(file, parsed.importSection(), parsed.typeSection());
     return parsed;
+  }
+
+  /**
+   * Checks the imports and exports of a module validated before: decodes only the type, import and
+   * export sections (every section's bounds are still read), not the functions' code.
+   */
+  private static void checkInterface(Path file, byte[] bytes) {
+    TypeSection[] types = {TypeSection.builder().build()};
+    ImportSection[] imports = {ImportSection.builder().build()};
+    ExportSection[] exports = {ExportSection.builder().build()};
+    try {
+      Parser.builder()
+          .includeSectionId(SectionId.TYPE)
+          .includeSectionId(SectionId.IMPORT)
+          .includeSectionId(SectionId.EXPORT)
+          .build()
+          .parse(
+              new ByteArrayInputStream(bytes),
+              section -> {
+                if (section instanceof TypeSection type) {
+                  types[0] = type;
+                } else if (section instanceof ImportSection imported) {
+                  imports[0] = imported;
+                } else if (section instanceof ExportSection exported) {
+                  exports[0] = exported;
+                }
+              });
+    } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
+      throw notWebAssembly(file, e);
+    }
+    checkStart(file, exports[0]);
+    checkImports(file, imports[0], types[0]);
+  }
+
+  private static ConfigurationException notWebAssembly(Path file, RuntimeException e) {
+    return new ConfigurationException(
+        "WASM module " + file + " is not a valid WebAssembly module: " + e.getMessage(), e);
   }
 
   private static Machines compileTimed(
@@ -206,8 +331,7 @@ public final class WasmModule {
     }
   }
 
-  private static void checkStart(Path file, com.dylibso.chicory.wasm.WasmModule parsed) {
-    var exports = parsed.exportSection();
+  private static void checkStart(Path file, ExportSection exports) {
     for (int i = 0; i < exports.exportCount(); i++) {
       Export export = exports.getExport(i);
       if (export.name().equals(Instance.START_FUNCTION_NAME)) {
@@ -225,8 +349,7 @@ public final class WasmModule {
             + " executable, not a library)");
   }
 
-  private static void checkImports(Path file, com.dylibso.chicory.wasm.WasmModule parsed) {
-    var imports = parsed.importSection();
+  private static void checkImports(Path file, ImportSection imports, TypeSection types) {
     for (int i = 0; i < imports.importCount(); i++) {
       Import imported = imports.getImport(i);
       String what = imported.module() + "." + imported.name();
@@ -255,7 +378,7 @@ public final class WasmModule {
         throw new ConfigurationException(
             "WASM module " + file + " imports " + what + ", which WASI preview 1 does not define");
       }
-      FunctionType actual = parsed.typeSection().getType(function.typeIndex());
+      FunctionType actual = types.getType(function.typeIndex());
       if (!expected.typesMatch(actual)) {
         throw new ConfigurationException(
             "WASM module "
@@ -285,18 +408,17 @@ public final class WasmModule {
    * under way.
    */
   public Execution execution() {
-    startCompiling();
-    return machines.join().execution();
+    return loaded().machines().execution();
   }
 
+  /** The parsed module; waits for a parse under way. */
   com.dylibso.chicory.wasm.WasmModule chicory() {
-    return module;
+    return loaded().module();
   }
 
   /** The machine of each instance; waits for a compilation under way. */
   Function<Instance, Machine> machines() {
-    startCompiling();
-    return machines.join().factory();
+    return loaded().machines().factory();
   }
 
   @Override
@@ -306,7 +428,9 @@ public final class WasmModule {
         + " "
         + file
         + " "
-        + (machines.isDone() ? machines.join().execution() : "compiling")
+        + (loaded.isDone() && !loaded.isCompletedExceptionally()
+            ? loaded.join().machines().execution()
+            : loaded.isDone() ? "failed" : "compiling")
         + "]";
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cup.bus.SourceKind;
+import io.cup.config.ResourceConfiguration;
+import io.cup.config.ResourceConfigurationLoader;
 import io.cup.config.ServerConfig;
 import io.cup.git.DirectorySource;
 import io.cup.git.GitSource;
@@ -19,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The state one server's verticles share: one source per server, made from the configuration. */
 @Timeout(60)
 class ServerStateTest {
+  private static final ResourceConfiguration RESOURCES =
+      ResourceConfigurationLoader.load(Path.of("conf/resources"));
+
   @TempDir Path dir;
 
   @Test
@@ -26,14 +31,14 @@ class ServerStateTest {
     Path remote = TestRepos.createBare(dir.resolve("a.git"), Map.of("x", "x"));
     ServerConfig cfg = GitTesting.gitConfig(GitTesting.fileUrl(remote), dir.resolve("data"));
 
-    try (ServerState one = ServerState.of(cfg);
-        ServerState other = ServerState.of(cfg)) {
+    try (ServerState one = ServerState.of(cfg, RESOURCES);
+        ServerState other = ServerState.of(cfg, RESOURCES)) {
       assertThat(one.source()).isInstanceOf(GitSource.class).isSameAs(one.source());
       assertThat(other.source()).isNotSameAs(one.source());
     }
 
     ServerConfig local = GitTesting.localConfig(dir.resolve("served"), dir.resolve("data"));
-    try (ServerState state = ServerState.of(local)) {
+    try (ServerState state = ServerState.of(local, RESOURCES)) {
       assertThat(state.source()).isInstanceOf(DirectorySource.class).isSameAs(state.source());
       assertThat(state.source().kind()).isEqualTo(SourceKind.LOCAL);
     }
@@ -42,7 +47,7 @@ class ServerStateTest {
   @Test
   void makesCupsVerticlesAndLeavesOthersToVertx() {
     ServerConfig local = GitTesting.localConfig(dir.resolve("served"), dir.resolve("data"));
-    try (ServerState state = ServerState.of(local)) {
+    try (ServerState state = ServerState.of(local, RESOURCES)) {
       for (String verticle :
           java.util.List.of(
               "io.cup.fetcher.FetcherVerticle",
@@ -62,14 +67,17 @@ class ServerStateTest {
     ServerConfig local = GitTesting.localConfig(dir, dir);
     ServerConfig unknown =
         ServerConfig.fromJson(new JsonObject().put("source", "svn").put("dataDir", dir.toString()));
-    assertThatThrownBy(() -> ServerState.of(unknown)).hasMessageContaining("unknown source svn");
+    assertThatThrownBy(() -> ServerState.of(unknown, RESOURCES))
+        .hasMessageContaining("unknown source svn");
     ServerConfig noRemote =
         ServerConfig.fromJson(new JsonObject().put("source", "git").put("dataDir", dir.toString()));
-    assertThatThrownBy(() -> ServerState.of(noRemote)).hasMessageContaining("--api-git-repo");
+    assertThatThrownBy(() -> ServerState.of(noRemote, RESOURCES))
+        .hasMessageContaining("--api-git-repo");
     ServerConfig noPath =
         ServerConfig.fromJson(
             new JsonObject().put("source", "local").put("dataDir", dir.toString()));
-    assertThatThrownBy(() -> ServerState.of(noPath)).hasMessageContaining("--api-local-path");
-    assertThat(ServerState.of(local).source()).isInstanceOf(DirectorySource.class);
+    assertThatThrownBy(() -> ServerState.of(noPath, RESOURCES))
+        .hasMessageContaining("--api-local-path");
+    assertThat(ServerState.of(local, RESOURCES).source()).isInstanceOf(DirectorySource.class);
   }
 }

@@ -57,6 +57,67 @@ class WasmModuleTest {
   }
 
   @Test
+  void aModuleValidatedBeforeIsParsedWithItsCompilation() {
+    Path file = GuestModules.wasm("echo", dir);
+    ValidatedModules validated = ValidatedModules.in(dir.resolve("validated"));
+
+    WasmModule first =
+        WasmModule.loadCompilingLater("echo", file, WasmModule.Execution.COMPILED, validated);
+    assertThat(dir.resolve("validated")).isDirectoryContaining(p -> Files.isRegularFile(p));
+    WasmModule again =
+        WasmModule.loadCompilingLater("echo", file, WasmModule.Execution.COMPILED, validated);
+
+    assertThat(first.execution()).isEqualTo(WasmModule.Execution.COMPILED);
+    assertThat(again.toString()).contains("compiling");
+    assertThat(again.execution()).isEqualTo(WasmModule.Execution.COMPILED);
+    assertThat(again.chicory().exportSection().exportCount())
+        .isEqualTo(first.chicory().exportSection().exportCount());
+  }
+
+  @Test
+  void aModuleValidatedBeforeStillHasItsImportsAndExportsCheckedAtOnce() throws Exception {
+    Path noStart = GuestModules.wasm("no-start", dir);
+    Path foreign = GuestModules.wasm("foreign-import", dir);
+    ValidatedModules validated = ValidatedModules.in(dir.resolve("validated"));
+    validated.add(validated.key(Files.readAllBytes(noStart)));
+    validated.add(validated.key(Files.readAllBytes(foreign)));
+
+    assertThatThrownBy(
+            () ->
+                WasmModule.loadCompilingLater(
+                    "no-start", noStart, WasmModule.Execution.COMPILED, validated))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("WASM module " + noStart + " has no _start export");
+    assertThatThrownBy(
+            () ->
+                WasmModule.loadCompilingLater(
+                    "foreign", foreign, WasmModule.Execution.INTERPRETED, validated))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("imports env.host_secret");
+  }
+
+  @Test
+  void aChangedModuleIsValidatedAgainAndOneThatIsNotWebAssemblyFailsAtOnce() throws Exception {
+    Path file = Files.write(dir.resolve("broken.wasm"), "\0asm\1\0\0\0garbage".getBytes());
+    ValidatedModules validated = ValidatedModules.in(dir.resolve("validated"));
+    // bytes that were never validated are parsed whole; remembered ones still have their
+    // sections read
+    assertThatThrownBy(
+            () ->
+                WasmModule.loadCompilingLater(
+                    "broken", file, WasmModule.Execution.COMPILED, validated))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("WASM module " + file + " is not a valid WebAssembly module");
+    validated.add(validated.key(Files.readAllBytes(file)));
+    assertThatThrownBy(
+            () ->
+                WasmModule.loadCompilingLater(
+                    "broken", file, WasmModule.Execution.COMPILED, validated))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("WASM module " + file + " is not a valid WebAssembly module");
+  }
+
+  @Test
   void runsInTheInterpreterWhenAsked() {
     WasmModule module =
         WasmModule.load("echo", GuestModules.wasm("echo", dir), WasmModule.Execution.INTERPRETED);
