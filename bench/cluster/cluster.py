@@ -474,8 +474,8 @@ def cmd_report(args):
       repacks.append(f"{name}: {len(ms)}" + (f" (longest {max(ms) / 1000:.1f} s, all "
                                              f"{sum(ms) / 1000:.1f} s)" if ms else ""))
   if repacks:
-    w("Repacks of each node's clone (Cup's `Repacking`, under the clone's fetch lock, which "
-      "proposal writes also take): " + "; ".join(repacks) + ".\n")
+    w("Repacks of each node's clone (Cup's `Repacking`, after a fetch, outside the clone's fetch "
+      "lock; CPU the node spends beside its writes): " + "; ".join(repacks) + ".\n")
   kinds = {}
   for name in ["one", "a", "b", "c"]:
     path = os.path.join(r, f"log-warnings-{name}.txt")

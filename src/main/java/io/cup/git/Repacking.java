@@ -44,7 +44,8 @@ final class Repacking {
    * gc.prunePackExpire=now}, JGit keeps it an hour by default), or every later fetch would find too
    * many packs and repack again; and JGit's automatic gc at the end of a fetch is off ({@code
    * gc.auto=0}, {@code gc.autopacklimit=0}): it would run under the fetch lock, and Cup repacks by
-   * {@link #ifNeeded} instead. Returns whether {@code config} changed (the caller saves it).
+   * {@link #ifNeeded} instead; and no bitmaps ({@code pack.buildBitmaps=false}). Returns whether
+   * {@code config} changed (the caller saves it).
    */
   static boolean configure(StoredConfig config) {
     boolean changed = false;
@@ -57,6 +58,13 @@ final class Repacking {
         config.setInt("gc", null, key, 0);
         changed = true;
       }
+    }
+    // no reachability bitmaps: they speed up serving fetches, and nobody fetches from the clone,
+    // while building them with thousands of proposal refs took a third of a repack (a clone of
+    // 2,041 refs and 7,140 loose objects: 3.0-4.7 s with, 2.4-2.5 s without)
+    if (config.getBoolean("pack", "buildbitmaps", true)) {
+      config.setBoolean("pack", null, "buildbitmaps", false);
+      changed = true;
     }
     return changed;
   }

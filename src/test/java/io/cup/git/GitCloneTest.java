@@ -293,6 +293,7 @@ class GitCloneTest extends SeededRemote {
     // Git's levels: loose objects (every proposal's trees) fastest, packs zlib's default
     assertThat(git.repository().getConfig().getInt("core", "compression", 0)).isEqualTo(1);
     assertThat(git.repository().getConfig().getInt("pack", "compression", 0)).isEqualTo(-1);
+    assertThat(git.repository().getConfig().getBoolean("pack", "buildbitmaps", true)).isFalse();
   }
 
   @Test
