@@ -321,8 +321,13 @@ public final class GitClone {
     return refsGeneration.get();
   }
 
-  /** See {@link GitSource#refsMoved()}. */
+  /**
+   * See {@link GitSource#refsMoved()}. A ref moved by a writer comes with objects it wrote, loose:
+   * the next {@link #repackIfDue} looks at them, or a node that writes and never fetches anything
+   * new would gather loose objects without bound (and read each of them from its own file).
+   */
   public long refsMoved() {
+    repackDue = true;
     return refsGeneration.incrementAndGet();
   }
 

@@ -275,6 +275,51 @@ class GitCloneTest extends SeededRemote {
   }
 
   @Test
+  void objectsAWriterLeftLooseAreRepackedByTheNextUpkeepThoughNoFetchBroughtAnything()
+      throws Exception {
+    GitClone git = cloned(gitConfig(daemon.url("flags.git"), data));
+    git.repackIfDue(); // the upkeep after the clone: nothing to do yet
+    Repository repo = git.repository();
+    try (ObjectInserter inserter = repo.newObjectInserter()) {
+      TreeFormatter tree = new TreeFormatter();
+      for (int i = 0; i <= Repacking.MAX_LOOSE_OBJECTS; i++) {
+        byte[] blob = ("blob " + i + "\n").getBytes(StandardCharsets.UTF_8);
+        tree.append(
+            String.format("f%05d", i),
+            FileMode.REGULAR_FILE,
+            inserter.insert(Constants.OBJ_BLOB, blob));
+      }
+      CommitBuilder commit = new CommitBuilder();
+      commit.setTreeId(inserter.insert(tree));
+      commit.setAuthor(new PersonIdent("Cup", "cup@test.invalid"));
+      commit.setCommitter(new PersonIdent("Cup", "cup@test.invalid"));
+      commit.setMessage("written\n");
+      ObjectId written = inserter.insert(commit);
+      inserter.flush();
+      // a ref no fetch prunes (outside refs/heads and refs/cup), so the objects are referenced
+      RefUpdate update = repo.updateRef("refs/test/written");
+      update.setNewObjectId(written);
+      assertThat(update.update()).isEqualTo(RefUpdate.Result.NEW);
+    }
+    git.fetch(); // the remote has nothing new: no fetch marks the clone for a repack
+    git.repackIfDue();
+    assertThat(looseObjects(git)).isGreaterThan(Repacking.MAX_LOOSE_OBJECTS);
+
+    git.exclusively(() -> git.refsMoved()); // as a proposal writer reports its moves
+    git.repackIfDue();
+    assertThat(looseObjects(git)).isLessThan(Repacking.MAX_LOOSE_OBJECTS);
+  }
+
+  private static long looseObjects(GitClone git) throws Exception {
+    try (Stream<Path> files = Files.walk(git.directory().resolve("objects"))) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(f -> f.getParent().getFileName().toString().matches("[0-9a-f]{2}"))
+          .count();
+    }
+  }
+
+  @Test
   void fetchTrackedBringsTheTrackedBranchAloneAndTheNextFetchTheRest() throws Exception {
     GitClone git = cloned(gitConfig(daemon.url("flags.git"), data));
     ObjectId before = git.head();
