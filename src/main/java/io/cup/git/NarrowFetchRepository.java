@@ -6,18 +6,14 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.eclipse.jgit.attributes.AttributesNodeProvider;
 import org.eclipse.jgit.lib.BatchRefUpdate;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.ObjectDatabase;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefDatabase;
 import org.eclipse.jgit.lib.RefRename;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.ReflogReader;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.StoredConfig;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
 
 /**
@@ -46,16 +42,13 @@ import org.eclipse.jgit.transport.RefSpec;
  *
  * <p>One instance per fetch, under the clone's fetch lock.
  */
-final class NarrowFetchRepository extends Repository {
-  private final Repository clone;
+final class NarrowFetchRepository extends CloneView {
   private final List<RefSpec> specs;
   private final NarrowRefs refs;
 
   /** A view of {@code clone} showing {@code HEAD} and the refs {@code specs} write to. */
   NarrowFetchRepository(Repository clone, Collection<RefSpec> specs) {
-    super(
-        new FileRepositoryBuilder().setGitDir(clone.getDirectory()).setFS(clone.getFS()).setBare());
-    this.clone = clone;
+    super(clone, "a fetch");
     this.specs = List.copyOf(specs);
     this.refs = new NarrowRefs(clone.getRefDatabase());
   }
@@ -73,54 +66,9 @@ final class NarrowFetchRepository extends Repository {
     return false;
   }
 
-  // -- the clone, as it is -----------------------------------------------------------------------
-
   @Override
   public RefDatabase getRefDatabase() {
     return refs;
-  }
-
-  @Override
-  public ObjectDatabase getObjectDatabase() {
-    return clone.getObjectDatabase();
-  }
-
-  @Override
-  public StoredConfig getConfig() {
-    return clone.getConfig();
-  }
-
-  @Override
-  public AttributesNodeProvider createAttributesNodeProvider() {
-    return clone.createAttributesNodeProvider();
-  }
-
-  @Override
-  public void scanForRepoChanges() throws IOException {
-    clone.scanForRepoChanges();
-  }
-
-  @Override
-  public void notifyIndexChanged(boolean internal) {
-    // bare: no index
-  }
-
-  @Override
-  public String getIdentifier() {
-    return clone.getIdentifier();
-  }
-
-  @Override
-  public void create(boolean bare) throws IOException {
-    // Repository requires this method; a view over an existing clone has nothing to create, so a
-    // call is a programming error reported as the I/O failure the signature allows
-    throw new IOException("a fetch view over " + clone.getIdentifier() + " creates no repository");
-  }
-
-  /** The clone stays open: it belongs to {@link GitClone}, not to this view. */
-  @Override
-  public void close() {
-    // nothing of our own to release
   }
 
   /** The clone's refs: reads show those {@link #shows} admits alone; writes go to the clone. */

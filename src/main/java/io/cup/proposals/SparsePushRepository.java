@@ -1,5 +1,6 @@
 package io.cup.proposals;
 
+import io.cup.git.CloneView;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jgit.attributes.AttributesNodeProvider;
 import org.eclipse.jgit.errors.IncorrectObjectTypeException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.AnyObjectId;
@@ -22,12 +22,9 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
-import org.eclipse.jgit.lib.RefDatabase;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 
 /**
@@ -52,10 +49,9 @@ import org.eclipse.jgit.treewalk.CanonicalTreeParser;
  *
  * <p>One instance per push; not shared between threads beyond the pack writer's own use.
  */
-final class SparsePushRepository extends Repository {
+final class SparsePushRepository extends CloneView {
   private static final byte[] EMPTY_TREE = new byte[0];
 
-  private final Repository clone;
   private final Set<ObjectId> introduced; // trees the new commits introduce, and their parents'
   private final Set<ObjectId> parents; // parents of the new commits
   private final Set<ObjectId> advertised = ConcurrentHashMap.newKeySet();
@@ -64,8 +60,7 @@ final class SparsePushRepository extends Repository {
   private volatile Boolean sparse;
 
   private SparsePushRepository(Repository clone, Set<ObjectId> introduced, Set<ObjectId> parents) {
-    super(new FileRepositoryBuilder().setGitDir(clone.getDirectory()).setFS(clone.getFS()));
-    this.clone = clone;
+    super(clone, "a push");
     this.introduced = introduced;
     this.parents = parents;
     this.objects = new CloneObjects();
@@ -155,7 +150,8 @@ final class SparsePushRepository extends Repository {
     return decided;
   }
 
-  // -- the clone, as it is -----------------------------------------------------------------------
+  // -- what the push reads (the rest is the clone, as it is)
+  // ----------------------------------------
 
   @Override
   public ObjectDatabase getObjectDatabase() {
@@ -165,49 +161,6 @@ final class SparsePushRepository extends Repository {
   @Override
   public ObjectReader newObjectReader() {
     return new SparseReader(clone.newObjectReader());
-  }
-
-  @Override
-  public RefDatabase getRefDatabase() {
-    return clone.getRefDatabase();
-  }
-
-  @Override
-  public StoredConfig getConfig() {
-    return clone.getConfig();
-  }
-
-  @Override
-  public AttributesNodeProvider createAttributesNodeProvider() {
-    return clone.createAttributesNodeProvider();
-  }
-
-  @Override
-  public void scanForRepoChanges() throws IOException {
-    clone.scanForRepoChanges();
-  }
-
-  @Override
-  public void notifyIndexChanged(boolean internal) {
-    // bare: no index
-  }
-
-  @Override
-  public String getIdentifier() {
-    return clone.getIdentifier();
-  }
-
-  @Override
-  public void create(boolean bare) throws IOException {
-    // Repository requires this method; a read-only view over an existing clone has nothing to
-    // create, so a call is a programming error reported as the I/O failure the signature allows
-    throw new IOException("a push view over " + clone.getIdentifier() + " creates no repository");
-  }
-
-  /** The clone stays open: it belongs to the source, not to this view. */
-  @Override
-  public void close() {
-    // nothing of our own to release
   }
 
   /** The clone's objects; remembers which objects the push asked about (the advertised refs). */

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cup.bus.Proposal;
 import io.cup.bus.ProposalId;
 import io.cup.bus.ProposalState;
-import io.cup.bus.ResourceRef;
 import io.cup.git.GitClone;
 import io.cup.git.GitSource;
 import io.cup.proposals.ProposalStore.Stored;
@@ -142,23 +141,6 @@ class ProposalStoreRefsTest {
   }
 
   private static Proposal proposal(String id, String state) {
-    return new Proposal(
-        id,
-        ProposalState.fromWire(state),
-        "local",
-        ProposalRecords.URL_PREFIX + id,
-        ProposalId.branch(id),
-        "0123456789abcdef0123456789abcdef01234567",
-        "89abcdef0123456789abcdef0123456789abcdef",
-        "feat: update flipt.io/v1alpha1/Flag default/a",
-        List.of(new ResourceRef("flipt.io/v1alpha1", "Flag", "default", "a", "put")),
-        "2024-01-01T00:00:00Z",
-        "2024-01-01T00:00:01Z",
-        state.equals("merged") ? "89abcdef0123456789abcdef0123456789abcdef" : null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return ProposalStoreTest.proposal(id, state);
   }
 }

@@ -106,7 +106,8 @@ class ProposalStoreTest {
     assertThat(store.resolve(ref)).isEqualTo(second);
   }
 
-  private static Proposal proposal(String id, String state) {
+  /** A proposal record of one resource in state {@code state} (for the store tests). */
+  static Proposal proposal(String id, String state) {
     return new Proposal(
         id,
         ProposalState.fromWire(state),
