@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jgit.errors.IncorrectObjectTypeException;
 import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
 import org.eclipse.jgit.lib.AnyObjectId;
 import org.eclipse.jgit.lib.BitmapIndex;
 import org.eclipse.jgit.lib.Constants;
@@ -54,15 +55,19 @@ final class SparsePushRepository extends CloneView {
 
   private final Set<ObjectId> introduced; // trees the new commits introduce, and their parents'
   private final Set<ObjectId> parents; // parents of the new commits
+  private final Set<ObjectId> pushed; // the new commits
+  private final AtomicInteger havesLeftOut = new AtomicInteger();
   private final Set<ObjectId> advertised = ConcurrentHashMap.newKeySet();
   private final AtomicInteger treesRead = new AtomicInteger();
   private final ObjectDatabase objects;
   private volatile Boolean sparse;
 
-  private SparsePushRepository(Repository clone, Set<ObjectId> introduced, Set<ObjectId> parents) {
+  private SparsePushRepository(
+      Repository clone, Set<ObjectId> introduced, Set<ObjectId> parents, Set<ObjectId> pushed) {
     super(clone, "a push");
     this.introduced = introduced;
     this.parents = parents;
+    this.pushed = pushed;
     this.objects = new CloneObjects();
   }
 
@@ -71,6 +76,7 @@ final class SparsePushRepository extends CloneView {
       throws IOException {
     Set<ObjectId> introduced = new HashSet<>();
     Set<ObjectId> parents = new HashSet<>();
+    Set<ObjectId> pushed = new HashSet<>();
     try (ObjectReader reader = clone.newObjectReader();
         RevWalk walk = new RevWalk(reader)) {
       for (ObjectId id : newCommits) {
@@ -78,6 +84,7 @@ final class SparsePushRepository extends CloneView {
           continue;
         }
         RevCommit commit = walk.parseCommit(id);
+        pushed.add(commit.copy());
         List<ObjectId> parentTrees = new ArrayList<>();
         for (RevCommit parent : commit.getParents()) {
           walk.parseHeaders(parent);
@@ -87,7 +94,7 @@ final class SparsePushRepository extends CloneView {
         introduce(reader, commit.getTree().getId(), parentTrees, introduced);
       }
     }
-    return new SparsePushRepository(clone, introduced, parents);
+    return new SparsePushRepository(clone, introduced, parents, pushed);
   }
 
   /**
@@ -136,6 +143,14 @@ final class SparsePushRepository extends CloneView {
     return treesRead.get();
   }
 
+  /**
+   * How many of the remote's advertised objects the push did not take as common ground: loose
+   * objects of the clone (written by this node) that are neither a new commit nor a parent of one.
+   */
+  int havesLeftOut() {
+    return havesLeftOut.get();
+  }
+
   /** Whether the sparse view was used: every parent of the new commits was advertised. */
   boolean wasSparse() {
     return Boolean.TRUE.equals(sparse);
@@ -165,8 +180,25 @@ final class SparsePushRepository extends CloneView {
 
   /** The clone's objects; remembers which objects the push asked about (the advertised refs). */
   private final class CloneObjects extends ObjectDatabase {
+    /**
+     * Asked for each ref the remote advertises: whether to take it as common ground (a "have"),
+     * which the pack writer then reads and walks. Not for a loose object that is neither a new
+     * commit nor a parent of one: what this node wrote itself, the other proposals' branches and
+     * records (two refs per proposal, the remote advertises all of them). Reading each from its own
+     * file on every push cost in proportion to the proposals; fetched objects are packed, so the
+     * tracked branch (common ground for a base the remote does not advertise) stays among the
+     * haves. Fewer haves can only make a pack larger, never leave out what the remote lacks.
+     */
     @Override
     public boolean has(AnyObjectId id) throws IOException {
+      if (sparse == null
+          && !parents.contains(id)
+          && !pushed.contains(id)
+          && clone.getObjectDatabase() instanceof ObjectDirectory objects
+          && objects.fileFor(id).isFile()) {
+        havesLeftOut.incrementAndGet();
+        return false;
+      }
       boolean has = clone.getObjectDatabase().has(id);
       if (has && sparse == null) {
         advertised.add(id.copy());

@@ -122,6 +122,43 @@ class SparsePushRepositoryTest {
     assertFsckClean();
   }
 
+  @Test
+  void otherProposalsThisNodeWroteAreNotCommonGroundButTheParentIs() throws Exception {
+    ObjectId base = clone.resolve("refs/heads/main");
+    List<ObjectId> proposals = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      ObjectId proposal =
+          commit(base, FileChange.upsert("ns-" + i + "/sub/flag-0.json", bytes(i + "\n")));
+      assertThat(push(clone, proposal, "refs/heads/cup/proposal/p" + i))
+          .isEqualTo(RemoteRefUpdate.Status.OK);
+      proposals.add(proposal);
+    }
+
+    // a new proposal on the tracked branch: the twelve others (loose, written here) are left out
+    ObjectId fresh = commit(base, FileChange.upsert("ns-20/sub/flag-1.json", bytes("{}\n")));
+    SparsePushRepository view = SparsePushRepository.of(clone, List.of(fresh));
+    assertThat(push(view, fresh, "refs/heads/cup/proposal/fresh"))
+        .isEqualTo(RemoteRefUpdate.Status.OK);
+    assertThat(view.wasSparse()).isTrue();
+    assertThat(view.havesLeftOut()).isEqualTo(12);
+    assertThat(view.treesRead()).isLessThanOrEqualTo(9);
+    assertThat(TestRepos.files(remote, "cup/proposal/fresh"))
+        .containsEntry("ns-20/sub/flag-1.json", "{}\n")
+        .hasSize(seed.size());
+
+    // a commit added to one of them: its loose parent is still common ground
+    ObjectId added =
+        commit(proposals.get(3), FileChange.upsert("ns-3/sub/flag-1.json", bytes("more\n")));
+    SparsePushRepository append = SparsePushRepository.of(clone, List.of(added));
+    assertThat(push(append, added, "refs/heads/cup/proposal/p3-more"))
+        .isEqualTo(RemoteRefUpdate.Status.OK);
+    assertThat(append.wasSparse()).isTrue();
+    assertThat(append.havesLeftOut()).isEqualTo(12); // the eleven others and "fresh"
+    assertThat(TestRepos.read(remote, "cup/proposal/p3-more", "ns-3/sub/flag-0.json"))
+        .isEqualTo("3\n");
+    assertFsckClean();
+  }
+
   private RemoteRefUpdate.Status push(Repository view, ObjectId commit, String ref)
       throws Exception {
     try (Transport transport = Transport.open(view, daemon.url("r.git"))) {
