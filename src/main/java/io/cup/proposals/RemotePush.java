@@ -194,7 +194,8 @@ final class RemotePush {
 
   private Outcome pushOnce(List<RefChange> changes, boolean atomic) throws AtomicUnsupported {
     List<RemoteRefUpdate> updates = new ArrayList<>(changes.size());
-    try (Repository repository = SparsePushRepository.of(source.repository(), newIds(changes));
+    try (Repository repository =
+            SparsePushRepository.of(source.repository(), newIds(changes), source.head());
         Transport transport = source.openTransport(repository)) {
       for (RefChange change : changes) {
         updates.add(

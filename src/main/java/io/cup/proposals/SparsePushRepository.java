@@ -56,6 +56,7 @@ final class SparsePushRepository extends CloneView {
   private final Set<ObjectId> introduced; // trees the new commits introduce, and their parents'
   private final Set<ObjectId> parents; // parents of the new commits
   private final Set<ObjectId> pushed; // the new commits
+  private final ObjectId tracked; // the clone's tracked branch head, or null
   private final AtomicInteger havesLeftOut = new AtomicInteger();
   private final Set<ObjectId> advertised = ConcurrentHashMap.newKeySet();
   private final AtomicInteger treesRead = new AtomicInteger();
@@ -63,17 +64,26 @@ final class SparsePushRepository extends CloneView {
   private volatile Boolean sparse;
 
   private SparsePushRepository(
-      Repository clone, Set<ObjectId> introduced, Set<ObjectId> parents, Set<ObjectId> pushed) {
+      Repository clone,
+      Set<ObjectId> introduced,
+      Set<ObjectId> parents,
+      Set<ObjectId> pushed,
+      ObjectId tracked) {
     super(clone, "a push");
+    this.tracked = tracked == null ? null : tracked.copy();
     this.introduced = introduced;
     this.parents = parents;
     this.pushed = pushed;
     this.objects = new CloneObjects();
   }
 
-  /** A view of {@code clone} for pushing {@code newCommits} (ids that are not commits: ignored). */
-  static SparsePushRepository of(Repository clone, Collection<ObjectId> newCommits)
-      throws IOException {
+  /**
+   * A view of {@code clone} for pushing {@code newCommits} (ids that are not commits: ignored);
+   * {@code tracked} is the clone's tracked branch head (null: none), always common ground when the
+   * remote advertises it.
+   */
+  static SparsePushRepository of(
+      Repository clone, Collection<ObjectId> newCommits, ObjectId tracked) throws IOException {
     Set<ObjectId> introduced = new HashSet<>();
     Set<ObjectId> parents = new HashSet<>();
     Set<ObjectId> pushed = new HashSet<>();
@@ -94,7 +104,7 @@ final class SparsePushRepository extends CloneView {
         introduce(reader, commit.getTree().getId(), parentTrees, introduced);
       }
     }
-    return new SparsePushRepository(clone, introduced, parents, pushed);
+    return new SparsePushRepository(clone, introduced, parents, pushed, tracked);
   }
 
   /**
@@ -185,15 +195,17 @@ final class SparsePushRepository extends CloneView {
      * which the pack writer then reads and walks. Not for a loose object that is neither a new
      * commit nor a parent of one: what this node wrote itself, the other proposals' branches and
      * records (two refs per proposal, the remote advertises all of them). Reading each from its own
-     * file on every push cost in proportion to the proposals; fetched objects are packed, so the
-     * tracked branch (common ground for a base the remote does not advertise) stays among the
-     * haves. Fewer haves can only make a pack larger, never leave out what the remote lacks.
+     * file on every push cost in proportion to the proposals. The tracked branch's head (common
+     * ground for a base the remote no longer advertises, even when this node wrote it) and every
+     * fetched, packed ref stay among the haves. Fewer haves can only make a pack larger, never
+     * leave out what the remote lacks.
      */
     @Override
     public boolean has(AnyObjectId id) throws IOException {
       if (sparse == null
           && !parents.contains(id)
           && !pushed.contains(id)
+          && !id.equals(tracked)
           && clone.getObjectDatabase() instanceof ObjectDirectory objects
           && objects.fileFor(id).isFile()) {
         havesLeftOut.incrementAndGet();

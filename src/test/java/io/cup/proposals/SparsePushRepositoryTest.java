@@ -69,7 +69,8 @@ class SparsePushRepositoryTest {
     ObjectId base = clone.resolve("refs/heads/main");
     ObjectId commit = commit(base, FileChange.upsert("ns-7/sub/flag-3.json", bytes("{}\n")));
 
-    SparsePushRepository view = SparsePushRepository.of(clone, List.of(commit));
+    SparsePushRepository view =
+        SparsePushRepository.of(clone, List.of(commit), clone.resolve("refs/heads/main"));
     assertThat(push(view, commit, "refs/heads/topic")).isEqualTo(RemoteRefUpdate.Status.OK);
 
     assertThat(view.wasSparse()).isTrue();
@@ -89,7 +90,8 @@ class SparsePushRepositoryTest {
     ObjectId second = commit(first, FileChange.upsert("ns-2/sub/new.json", bytes("2\n")));
 
     // the remote has neither: "first" must travel with "second"
-    SparsePushRepository view = SparsePushRepository.of(clone, List.of(second));
+    SparsePushRepository view =
+        SparsePushRepository.of(clone, List.of(second), clone.resolve("refs/heads/main"));
     assertThat(push(view, second, "refs/heads/topic")).isEqualTo(RemoteRefUpdate.Status.OK);
 
     assertThat(view.wasSparse()).isFalse();
@@ -112,7 +114,8 @@ class SparsePushRepositoryTest {
     changes.add(FileChange.upsert("brand/new/deep/dir/file.json", bytes("{}\n")));
     ObjectId commit = commit(base, changes.toArray(FileChange[]::new));
 
-    SparsePushRepository view = SparsePushRepository.of(clone, List.of(commit));
+    SparsePushRepository view =
+        SparsePushRepository.of(clone, List.of(commit), clone.resolve("refs/heads/main"));
     assertThat(push(view, commit, "refs/heads/topic")).isEqualTo(RemoteRefUpdate.Status.OK);
 
     assertThat(view.wasSparse()).isTrue();
@@ -136,7 +139,8 @@ class SparsePushRepositoryTest {
 
     // a new proposal on the tracked branch: the twelve others (loose, written here) are left out
     ObjectId fresh = commit(base, FileChange.upsert("ns-20/sub/flag-1.json", bytes("{}\n")));
-    SparsePushRepository view = SparsePushRepository.of(clone, List.of(fresh));
+    SparsePushRepository view =
+        SparsePushRepository.of(clone, List.of(fresh), clone.resolve("refs/heads/main"));
     assertThat(push(view, fresh, "refs/heads/cup/proposal/fresh"))
         .isEqualTo(RemoteRefUpdate.Status.OK);
     assertThat(view.wasSparse()).isTrue();
@@ -149,21 +153,37 @@ class SparsePushRepositoryTest {
     // a commit added to one of them: its loose parent is still common ground
     ObjectId added =
         commit(proposals.get(3), FileChange.upsert("ns-3/sub/flag-1.json", bytes("more\n")));
-    SparsePushRepository append = SparsePushRepository.of(clone, List.of(added));
+    SparsePushRepository append =
+        SparsePushRepository.of(clone, List.of(added), clone.resolve("refs/heads/main"));
     assertThat(push(append, added, "refs/heads/cup/proposal/p3-more"))
         .isEqualTo(RemoteRefUpdate.Status.OK);
     assertThat(append.wasSparse()).isTrue();
     assertThat(append.havesLeftOut()).isEqualTo(12); // the eleven others and "fresh"
     assertThat(TestRepos.read(remote, "cup/proposal/p3-more", "ns-3/sub/flag-0.json"))
         .isEqualTo("3\n");
+
+    // the tracked branch moved to a commit written here (a merge, loose): it stays common ground
+    ObjectId merged = commit(base, FileChange.upsert("ns-30/sub/flag-2.json", bytes("m\n")));
+    assertThat(push(clone, merged, "refs/heads/main", base)).isEqualTo(RemoteRefUpdate.Status.OK);
+    TestRepos.setBranch(clone.getDirectory().toPath(), "main", merged);
+    ObjectId onOldBase = commit(base, FileChange.upsert("ns-31/sub/flag-3.json", bytes("o\n")));
+    SparsePushRepository late = SparsePushRepository.of(clone, List.of(onOldBase), merged);
+    assertThat(push(late, onOldBase, "refs/heads/cup/proposal/late"))
+        .isEqualTo(RemoteRefUpdate.Status.OK);
+    assertThat(late.havesLeftOut()).isEqualTo(14); // the twelve, "fresh" and p3-more, not main
     assertFsckClean();
   }
 
   private RemoteRefUpdate.Status push(Repository view, ObjectId commit, String ref)
       throws Exception {
+    return push(view, commit, ref, ObjectId.zeroId());
+  }
+
+  private RemoteRefUpdate.Status push(
+      Repository view, ObjectId commit, String ref, ObjectId expectedOld) throws Exception {
     try (Transport transport = Transport.open(view, daemon.url("r.git"))) {
       RemoteRefUpdate update =
-          new RemoteRefUpdate(view, (String) null, commit, ref, false, null, ObjectId.zeroId());
+          new RemoteRefUpdate(view, (String) null, commit, ref, true, null, expectedOld);
       PushResult result = transport.push(NullProgressMonitor.INSTANCE, List.of(update));
       return result.getRemoteUpdate(ref).getStatus();
     }
