@@ -11,6 +11,9 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The WASM modules one server has loaded, by file, kind of execution and the file's size and time:
@@ -47,7 +50,22 @@ public final class WasmModules {
   /** Stops refreshing images and drops their metrics; call it when the server stops. */
   public void close() {
     images.close();
+    // a preload still reading a module writes its mark under the data directory when it is done:
+    // wait for it (bounded), so that nothing writes there once the server is closed
+    for (CompletableFuture<WasmModule> loading : loaded.values()) {
+      try {
+        loading.get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException e) {
+        // failed (its controller said so) or still parsing after the wait: nothing to wait for
+      }
+    }
   }
+
+  /** How long {@link #close()} waits for each module still loading. */
+  private static final long CLOSE_WAIT_SECONDS = 10;
 
   /**
    * {@code module} loaded once, then shared; when {@link #preload} has started loading it, waits
