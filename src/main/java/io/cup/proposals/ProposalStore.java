@@ -183,12 +183,12 @@ public final class ProposalStore {
     if (current == null) {
       return;
     }
-    String id = ref.substring(ref.startsWith(RECORD_PREFIX) ? RECORD_PREFIX.length() : 0);
     if (!moved || current.generation() != generation - 1) {
       records = null;
       return;
     }
-    if (ref.startsWith(RECORD_PREFIX) && ProposalId.isValid(id)) {
+    String id = ref.startsWith(RECORD_PREFIX) ? ref.substring(RECORD_PREFIX.length()) : null;
+    if (id != null && ProposalId.isValid(id)) {
       try {
         if (commit == null) {
           current.byId().remove(id);

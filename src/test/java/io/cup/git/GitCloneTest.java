@@ -253,14 +253,7 @@ class GitCloneTest extends SeededRemote {
     ObjectId last = first;
     int maxPacks = 0;
     for (int i = 0; i < 60; i++) {
-      last =
-          TestRepos.commit(
-              remote,
-              "main",
-              Map.of("default/flipt.io-v1alpha1-Flag-n.json", "{\"n\":" + i + "}\n"),
-              Set.of(),
-              "move " + i);
-      assertThat(git.fetch().after()).isEqualTo(last);
+      last = moveMainAndFetch(git, i);
       maxPacks = Math.max(maxPacks, packs(git));
       git.repackIfDue(); // as the fetcher does after each fetch, outside the fetch lock
     }
@@ -308,6 +301,19 @@ class GitCloneTest extends SeededRemote {
     git.exclusively(() -> git.refsMoved()); // as a proposal writer reports its moves
     git.repackIfDue();
     assertThat(looseObjects(git)).isLessThan(Repacking.MAX_LOOSE_OBJECTS);
+  }
+
+  /** Moves the remote's main by one commit (move {@code i}) and fetches it; returns the commit. */
+  private ObjectId moveMainAndFetch(GitClone git, int i) {
+    ObjectId moved =
+        TestRepos.commit(
+            remote,
+            "main",
+            Map.of("default/flipt.io-v1alpha1-Flag-n.json", "{\"n\":" + i + "}\n"),
+            Set.of(),
+            "move " + i);
+    assertThat(git.fetch().after()).isEqualTo(moved);
+    return moved;
   }
 
   private static long looseObjects(GitClone git) throws Exception {
@@ -470,14 +476,7 @@ class GitCloneTest extends SeededRemote {
     GitClone git = cloned(gitConfig(daemon.url("flags.git"), data));
     ObjectId last = null;
     for (int i = 0; i < 55; i++) {
-      last =
-          TestRepos.commit(
-              remote,
-              "main",
-              Map.of("default/flipt.io-v1alpha1-Flag-n.json", "{\"n\":" + i + "}\n"),
-              Set.of(),
-              "move " + i);
-      assertThat(git.fetch().after()).isEqualTo(last);
+      last = moveMainAndFetch(git, i);
     }
     // neither Cup nor JGit's automatic gc (gc.auto=0, gc.autopacklimit=0) repacked in a fetch
     assertThat(packs(git)).isGreaterThan(50);
