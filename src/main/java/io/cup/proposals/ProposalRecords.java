@@ -207,7 +207,7 @@ final class ProposalRecords implements Proposals {
       ProposalStore store, ProposalCommits commits, ProposalRequest request) {
     String by = request.author() == null ? null : request.author().username();
     List<ResourceRef> resources = request.resources();
-    for (Stored stored : store.list()) {
+    for (Stored stored : store.records()) {
       Proposal proposal = stored.proposal();
       String createdBy = proposal.createdBy() == null ? null : proposal.createdBy().username();
       if (!proposal.isOpen()

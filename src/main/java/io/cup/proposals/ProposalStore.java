@@ -11,6 +11,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -147,14 +149,22 @@ public final class ProposalStore {
 
   /** Every record in the local clone, newest first (ids sort by creation time). */
   public List<Stored> list() {
+    return new ArrayList<>(records());
+  }
+
+  /**
+   * The records as {@link #list()} has them, newest first, without copying them: a view that may
+   * show this store's moves made while it is read (for a check on every write).
+   */
+  Collection<Stored> records() {
     if (refs == null) {
-      return new ArrayList<>(scan().values());
+      return scan().values();
     }
     Records current = records;
     if (current == null || current.generation() != refs.refsGeneration()) {
       current = rescan();
     }
-    return new ArrayList<>(current.byId().values());
+    return Collections.unmodifiableCollection(current.byId().values());
   }
 
   /** Reads the record refs again, unless another caller just did. */
