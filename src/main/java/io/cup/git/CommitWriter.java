@@ -75,9 +75,10 @@ public final class CommitWriter {
     Objects.requireNonNull(message, "message");
     Directory edits = plan(changes);
     try (ObjectReader reader = repository.newObjectReader();
-        ObjectInserter inserter = repository.newObjectInserter()) {
+        ObjectInserter inserter = repository.newObjectInserter();
+        LooseTrees trees = new LooseTrees(repository, inserter)) {
       ObjectId baseTree = base == null ? null : treeOf(reader, base);
-      ObjectSink sink = ObjectSink.inserting(inserter);
+      ObjectSink sink = ObjectSink.inserting(inserter, trees);
       ObjectId tree = write(reader, sink, baseTree, edits);
       if (tree == null) {
         tree = sink.tree(new TreeFormatter());
@@ -298,7 +299,7 @@ public final class CommitWriter {
 
     ObjectId tree(TreeFormatter tree) throws IOException;
 
-    static ObjectSink inserting(ObjectInserter inserter) {
+    static ObjectSink inserting(ObjectInserter inserter, LooseTrees trees) {
       return new ObjectSink() {
         @Override
         public ObjectId blob(byte[] content) throws IOException {
@@ -307,7 +308,7 @@ public final class CommitWriter {
 
         @Override
         public ObjectId tree(TreeFormatter tree) throws IOException {
-          return tree.insertTo(inserter);
+          return trees.insert(tree);
         }
       };
     }
@@ -321,7 +322,7 @@ public final class CommitWriter {
 
         @Override
         public ObjectId tree(TreeFormatter tree) {
-          return tree.computeId(formatter);
+          return LooseTrees.idFor(tree);
         }
       };
     }

@@ -345,6 +345,7 @@ class GitCloneTest extends SeededRemote {
     assertThat(git.repository().getConfig().getInt("core", "compression", 0)).isEqualTo(1);
     assertThat(git.repository().getConfig().getInt("pack", "compression", 0)).isEqualTo(-1);
     assertThat(git.repository().getConfig().getBoolean("pack", "buildbitmaps", true)).isFalse();
+    assertThat(git.repository().getConfig().getInt("pack", "window", 10)).isEqualTo(3);
   }
 
   @Test
