@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,10 +23,8 @@ import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.TreeFormatter;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 
 /**
  * Writes a change set as blobs, trees and one commit on top of a base commit, straight into the
@@ -81,7 +81,7 @@ public final class CommitWriter {
       ObjectSink sink = ObjectSink.inserting(inserter, trees);
       ObjectId tree = write(reader, sink, baseTree, edits);
       if (tree == null) {
-        tree = sink.tree(new TreeFormatter());
+        tree = sink.tree(new byte[0]);
       }
       if (tree.equals(baseTree)) {
         return new Result(base, baseTree, false);
@@ -113,7 +113,7 @@ public final class CommitWriter {
       ObjectSink sink = ObjectSink.computing(formatter);
       ObjectId tree = write(reader, sink, baseTree, edits);
       if (tree == null) {
-        tree = sink.tree(new TreeFormatter());
+        tree = sink.tree(new byte[0]);
       }
       return !tree.equals(baseTree);
     }
@@ -210,68 +210,114 @@ public final class CommitWriter {
 
   // -- writing: rebuild the trees on the changed paths, bottom up ---------------------------------
 
-  /** One entry of a tree being written. */
+  /** One entry of a tree being written that is not in the base tree as it was. */
   private record Entry(byte[] name, FileMode mode, ObjectId id) {}
 
   /**
    * Writes the tree that results from applying {@code edits} to {@code baseTree} (null: none) and
    * returns its id, or null when it is empty.
+   *
+   * <p>The base tree is read as bytes and its entries are never decoded: each name is looked up
+   * among the edited names as bytes, and the runs of entries no edit touches are copied into the
+   * new tree as they are. A directory of n files costs one pass over its bytes, not n names decoded
+   * and n entries formatted again (a third of a write's processor time at 1,000 files).
    */
   private static ObjectId write(
       ObjectReader reader, ObjectSink sink, ObjectId baseTree, Directory edits) throws IOException {
-    List<Entry> entries = new ArrayList<>();
+    Map<RawName, String> edited = new HashMap<>();
+    for (String name : edits.files.keySet()) {
+      edited.put(RawName.of(bytes(name)), name);
+    }
+    for (String name : edits.directories.keySet()) {
+      edited.put(RawName.of(bytes(name)), name);
+    }
     Map<String, FileChange> files = new TreeMap<>(edits.files);
     Map<String, Directory> directories = new TreeMap<>(edits.directories);
+    List<Entry> added = new ArrayList<>();
+    RawTree base = RawTree.EMPTY;
+    BitSet dropped = new BitSet();
     if (baseTree != null) {
-      CanonicalTreeParser parser = new CanonicalTreeParser(null, reader, baseTree);
-      for (; !parser.eof(); parser.next()) {
-        String name = parser.getEntryPathString();
-        byte[] rawName = Arrays.copyOf(parser.getEntryPathBuffer(), parser.getEntryPathLength());
-        FileMode mode = parser.getEntryFileMode();
-        ObjectId id = parser.getEntryObjectId();
+      base = RawTree.parse(reader.open(baseTree, Constants.OBJ_TREE).getCachedBytes());
+      RawName probe = new RawName();
+      for (int i = 0; i < base.size(); i++) {
+        String name = edited.get(probe.of(base.bytes(), base.nameStart(i), base.nameLength(i)));
+        if (name == null) {
+          continue;
+        }
+        FileMode mode = base.mode(i);
         FileChange file = files.remove(name);
         Directory dir = directories.remove(name);
         if (file != null) {
-          if (file.isDelete()) {
-            if (mode == FileMode.TREE) {
-              entries.add(new Entry(rawName, mode, id));
-            }
-            // a file deleted, or a missing file: either way no entry
-            continue;
+          if (file.isDelete() && mode == FileMode.TREE) {
+            continue; // a delete names a file: the directory stays as it is
           }
-          FileMode fileMode = mode == FileMode.EXECUTABLE_FILE ? mode : FileMode.REGULAR_FILE;
-          entries.add(new Entry(rawName, fileMode, sink.blob(file.content())));
+          dropped.set(i); // a file deleted, or a missing file: either way no entry
+          if (!file.isDelete()) {
+            FileMode fileMode = mode == FileMode.EXECUTABLE_FILE ? mode : FileMode.REGULAR_FILE;
+            added.add(new Entry(base.name(i), fileMode, sink.blob(file.content())));
+          }
         } else if (dir != null) {
-          ObjectId sub = write(reader, sink, mode == FileMode.TREE ? id : null, dir);
+          boolean tree = mode == FileMode.TREE;
+          ObjectId sub = write(reader, sink, tree ? base.id(i) : null, dir);
           if (sub != null) {
-            entries.add(new Entry(bytes(name), FileMode.TREE, sub));
+            dropped.set(i);
+            added.add(new Entry(base.name(i), FileMode.TREE, sub));
+          } else if (tree) {
+            dropped.set(i); // its last file deleted: the directory goes
           }
-        } else {
-          entries.add(new Entry(rawName, mode, id));
+          // else: only deletes below a file, of files that are not there; the file stays
         }
       }
     }
     for (FileChange file : files.values()) {
       if (!file.isDelete()) {
         String name = file.path().substring(file.path().lastIndexOf('/') + 1);
-        entries.add(new Entry(bytes(name), FileMode.REGULAR_FILE, sink.blob(file.content())));
+        added.add(new Entry(bytes(name), FileMode.REGULAR_FILE, sink.blob(file.content())));
       }
     }
     for (Map.Entry<String, Directory> dir : directories.entrySet()) {
       ObjectId sub = write(reader, sink, null, dir.getValue());
       if (sub != null) {
-        entries.add(new Entry(bytes(dir.getKey()), FileMode.TREE, sub));
+        added.add(new Entry(bytes(dir.getKey()), FileMode.TREE, sub));
       }
     }
-    if (entries.isEmpty()) {
+    if (added.isEmpty() && dropped.cardinality() == base.size()) {
       return null;
     }
-    entries.sort(CommitWriter::gitOrder);
-    TreeFormatter tree = new TreeFormatter();
-    for (Entry entry : entries) {
-      tree.append(entry.name(), entry.mode(), entry.id());
+    added.sort(CommitWriter::gitOrder);
+    return sink.tree(merged(base, dropped, added));
+  }
+
+  /**
+   * The bytes of the tree holding {@code base}'s entries but the {@code dropped} ones, and {@code
+   * added} (in git's order), all in git's order: runs of kept entries are copied as they are.
+   */
+  private static byte[] merged(RawTree base, BitSet dropped, List<Entry> added) {
+    TreeBytes out = new TreeBytes(base.bytes().length + added.size() * 64);
+    int next = 0; // the next added entry
+    int runStart = -1; // the byte where the current run of kept entries starts
+    for (int i = 0; i < base.size(); i++) {
+      boolean before = next < added.size() && gitOrder(added.get(next), base, i) < 0;
+      if (dropped.get(i) || before) {
+        if (runStart >= 0) {
+          out.copy(base.bytes(), runStart, base.start(i) - runStart);
+          runStart = -1;
+        }
+        while (next < added.size() && gitOrder(added.get(next), base, i) < 0) {
+          out.entry(added.get(next++));
+        }
+      }
+      if (!dropped.get(i) && runStart < 0) {
+        runStart = base.start(i);
+      }
     }
-    return sink.tree(tree);
+    if (runStart >= 0) {
+      out.copy(base.bytes(), runStart, base.bytes().length - runStart);
+    }
+    while (next < added.size()) {
+      out.entry(added.get(next++));
+    }
+    return out.toByteArray();
   }
 
   /**
@@ -279,25 +325,123 @@ public final class CommitWriter {
    * tree are unique, so the sort is total.
    */
   private static int gitOrder(Entry a, Entry b) {
-    byte[] x = a.name();
-    byte[] y = b.name();
-    int n = Math.min(x.length, y.length);
+    return gitOrder(
+        a.name(),
+        0,
+        a.name().length,
+        a.mode() == FileMode.TREE,
+        b.name(),
+        0,
+        b.name().length,
+        b.mode() == FileMode.TREE);
+  }
+
+  private static int gitOrder(Entry a, RawTree base, int i) {
+    return gitOrder(
+        a.name(),
+        0,
+        a.name().length,
+        a.mode() == FileMode.TREE,
+        base.bytes(),
+        base.nameStart(i),
+        base.nameLength(i),
+        base.isTree(i));
+  }
+
+  private static int gitOrder(
+      byte[] x, int xs, int xn, boolean xTree, byte[] y, int ys, int yn, boolean yTree) {
+    int n = Math.min(xn, yn);
     for (int i = 0; i < n; i++) {
-      int c = Byte.toUnsignedInt(x[i]) - Byte.toUnsignedInt(y[i]);
+      int c = Byte.toUnsignedInt(x[xs + i]) - Byte.toUnsignedInt(y[ys + i]);
       if (c != 0) {
         return c;
       }
     }
-    int cx = x.length > n ? Byte.toUnsignedInt(x[n]) : a.mode() == FileMode.TREE ? '/' : 0;
-    int cy = y.length > n ? Byte.toUnsignedInt(y[n]) : b.mode() == FileMode.TREE ? '/' : 0;
+    int cx = xn > n ? Byte.toUnsignedInt(x[xs + n]) : xTree ? '/' : 0;
+    int cy = yn > n ? Byte.toUnsignedInt(y[ys + n]) : yTree ? '/' : 0;
     return cx - cy;
+  }
+
+  /** A tree's bytes being assembled: runs of a base tree's entries copied, new entries written. */
+  private static final class TreeBytes {
+    private byte[] buffer;
+    private int size;
+
+    TreeBytes(int capacity) {
+      buffer = new byte[Math.max(capacity, 64)];
+    }
+
+    void copy(byte[] from, int start, int length) {
+      ensure(length);
+      System.arraycopy(from, start, buffer, size, length);
+      size += length;
+    }
+
+    void entry(Entry entry) {
+      ensure(entry.mode().copyToLength() + entry.name().length + 2 + Constants.OBJECT_ID_LENGTH);
+      entry.mode().copyTo(buffer, size);
+      size += entry.mode().copyToLength();
+      buffer[size++] = ' ';
+      System.arraycopy(entry.name(), 0, buffer, size, entry.name().length);
+      size += entry.name().length;
+      buffer[size++] = 0;
+      entry.id().copyRawTo(buffer, size);
+      size += Constants.OBJECT_ID_LENGTH;
+    }
+
+    byte[] toByteArray() {
+      return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
+    }
+
+    private void ensure(int more) {
+      if (size + more > buffer.length) {
+        buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+      }
+    }
+  }
+
+  /** A name as bytes, for looking up a base tree's names among the edited ones undecoded. */
+  private static final class RawName {
+    private byte[] bytes;
+    private int start;
+    private int length;
+    private int hash;
+
+    static RawName of(byte[] name) {
+      return new RawName().of(name, 0, name.length);
+    }
+
+    /** Makes this name the {@code length} bytes at {@code start}: a probe reused per entry. */
+    RawName of(byte[] bytes, int start, int length) {
+      this.bytes = bytes;
+      this.start = start;
+      this.length = length;
+      int h = 1;
+      for (int i = start; i < start + length; i++) {
+        h = 31 * h + bytes[i];
+      }
+      this.hash = h;
+      return this;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof RawName name
+          && Arrays.equals(
+              bytes, start, start + length, name.bytes, name.start, name.start + name.length);
+    }
   }
 
   /** Where new blobs and trees go: into the object database, or only their ids computed. */
   private interface ObjectSink {
     ObjectId blob(byte[] content) throws IOException;
 
-    ObjectId tree(TreeFormatter tree) throws IOException;
+    ObjectId tree(byte[] tree) throws IOException;
 
     static ObjectSink inserting(ObjectInserter inserter, LooseTrees trees) {
       return new ObjectSink() {
@@ -307,7 +451,7 @@ public final class CommitWriter {
         }
 
         @Override
-        public ObjectId tree(TreeFormatter tree) throws IOException {
+        public ObjectId tree(byte[] tree) throws IOException {
           return trees.insert(tree);
         }
       };
@@ -321,7 +465,7 @@ public final class CommitWriter {
         }
 
         @Override
-        public ObjectId tree(TreeFormatter tree) {
+        public ObjectId tree(byte[] tree) {
           return LooseTrees.idFor(tree);
         }
       };

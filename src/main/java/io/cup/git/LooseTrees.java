@@ -17,7 +17,6 @@ import org.eclipse.jgit.lib.ObjectDatabase;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.TreeFormatter;
 
 /**
  * Writes the trees {@link CommitWriter} assembles as loose objects, named by the JDK's SHA-1
@@ -58,18 +57,16 @@ final class LooseTrees implements AutoCloseable {
             config.getInt("core", "compression", Deflater.DEFAULT_COMPRESSION));
   }
 
-  /** The id of {@code tree}, as git computes it. */
-  static ObjectId idFor(TreeFormatter tree) {
-    byte[] content = tree.toByteArray();
+  /** The id of the tree object {@code content}, as git computes it. */
+  static ObjectId idFor(byte[] content) {
     return idFor(Constants.newMessageDigest(), content);
   }
 
-  /** Writes {@code tree} unless the repository has it already; returns its id. */
-  ObjectId insert(TreeFormatter tree) throws IOException {
+  /** Writes the tree object {@code content} unless the repository has it; returns its id. */
+  ObjectId insert(byte[] content) throws IOException {
     if (objects == null) {
-      return tree.insertTo(fallback);
+      return fallback.insert(Constants.OBJ_TREE, content);
     }
-    byte[] content = tree.toByteArray();
     ObjectId id = idFor(digest, content);
     if (objects.has(id)) {
       return id;

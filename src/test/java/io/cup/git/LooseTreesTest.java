@@ -37,13 +37,13 @@ class LooseTreesTest {
       ObjectId id;
       try (ObjectInserter inserter = repository.newObjectInserter();
           LooseTrees trees = new LooseTrees(repository, inserter)) {
-        id = trees.insert(tree);
+        id = trees.insert(tree.toByteArray());
       }
 
       try (ObjectInserter.Formatter formatter = new ObjectInserter.Formatter()) {
         assertThat(id).isEqualTo(tree.computeId(formatter));
       }
-      assertThat(LooseTrees.idFor(tree)).isEqualTo(id);
+      assertThat(LooseTrees.idFor(tree.toByteArray())).isEqualTo(id);
       File file = ((ObjectDirectory) repository.getObjectDatabase()).fileFor(id);
       assertThat(file).isFile();
       assertThat(Files.getPosixFilePermissions(file.toPath()))
@@ -78,10 +78,10 @@ class LooseTreesTest {
 
       try (ObjectInserter inserter = repository.newObjectInserter();
           LooseTrees trees = new LooseTrees(repository, inserter)) {
-        assertThat(trees.insert(tree)).isEqualTo(id);
+        assertThat(trees.insert(tree.toByteArray())).isEqualTo(id);
         // and the same instance writes a second, different tree with its reused compressor
         TreeFormatter other = directoryOf(repository, 11);
-        ObjectId second = trees.insert(other);
+        ObjectId second = trees.insert(other.toByteArray());
         assertThat(repository.getObjectDatabase().has(second)).isTrue();
       }
       assertThat(Files.getLastModifiedTime(file.toPath())).isEqualTo(written);
@@ -97,7 +97,7 @@ class LooseTreesTest {
       ObjectId id;
       try (ObjectInserter inserter = repository.newObjectInserter();
           LooseTrees trees = new LooseTrees(repository, inserter)) {
-        id = trees.insert(tree);
+        id = trees.insert(tree.toByteArray());
         inserter.flush();
       }
       try (ObjectReader reader = repository.newObjectReader()) {
