@@ -16,6 +16,7 @@ import io.cup.git.DirectorySource;
 import io.cup.git.GitClone;
 import io.cup.git.LastChanges;
 import io.cup.git.Source;
+import io.cup.proposals.ProposalStores;
 import io.cup.proposals.PublisherVerticle;
 import io.cup.proposals.ReconcilerVerticle;
 import io.cup.wasm.ValidatedModules;
@@ -59,6 +60,10 @@ final class ServerState implements AutoCloseable {
   private final LastChanges lastChanges = new LastChanges();
   private final WasmModules wasmModules;
   private final WebhookDeliveries webhookDeliveries;
+
+  /** The proposal records' one store: the publisher's instances and the reconciler share it. */
+  private final ProposalStores proposalStores = new ProposalStores();
+
   private final ClusterMembership membership;
   private final ResourceConfiguration resources;
   private final Map<String, Supplier<Deployable>> verticles;
@@ -88,9 +93,9 @@ final class ServerState implements AutoCloseable {
             ControllerImagesVerticle.class.getName(),
             () -> new ControllerImagesVerticle(wasmModules.images()),
             PublisherVerticle.class.getName(),
-            () -> new PublisherVerticle(source()),
+            () -> new PublisherVerticle(source(), proposalStores),
             ReconcilerVerticle.class.getName(),
-            () -> new ReconcilerVerticle(source(), resources),
+            () -> new ReconcilerVerticle(source(), resources, proposalStores),
             ApiVerticle.class.getName(),
             () -> new ApiVerticle(webhookDeliveries, membership, resources));
   }

@@ -7,7 +7,6 @@ import io.cup.status.StatusException;
 import java.util.List;
 import java.util.Objects;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.Repository;
 
 /**
  * Proposal records as the local clone has them, read only: what the reconciler and the publisher
@@ -18,11 +17,12 @@ import org.eclipse.jgit.lib.Repository;
 final class ProposalReads {
   private final GitSource source;
   private final ProposalCommits commits;
-  private volatile ProposalStore store;
+  private final ProposalStores stores;
 
-  ProposalReads(GitSource source, ProposalCommits commits) {
+  ProposalReads(GitSource source, ProposalCommits commits, ProposalStores stores) {
     this.source = Objects.requireNonNull(source, "source");
     this.commits = Objects.requireNonNull(commits, "commits");
+    this.stores = Objects.requireNonNull(stores, "stores");
   }
 
   List<Proposal> list() {
@@ -64,13 +64,7 @@ final class ProposalReads {
 
   /** The store over the clone, once the clone is open (503 before). */
   ProposalStore store() {
-    Repository repository = source.repository();
-    ProposalStore current = store;
-    if (current == null || current.repository() != repository) {
-      current = new ProposalStore(repository, source);
-      store = current;
-    }
-    return current;
+    return stores.of(source);
   }
 
   static Stored find(ProposalStore store, String id) {

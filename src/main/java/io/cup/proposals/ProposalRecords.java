@@ -68,14 +68,19 @@ final class ProposalRecords implements Proposals {
    * @param scm the hosted SCM proposals go to (created {@code pending}, without URL, until the
    *     reconciler opened their pull request), or null for the {@code local} SCM
    */
-  ProposalRecords(GitSource source, ServerConfig cfg, Consumer<ProposalEvent> events, ScmKind scm) {
+  ProposalRecords(
+      GitSource source,
+      ServerConfig cfg,
+      Consumer<ProposalEvent> events,
+      ScmKind scm,
+      ProposalStores stores) {
     this.source = Objects.requireNonNull(source, "source");
     Objects.requireNonNull(cfg, "cfg");
     this.events = Objects.requireNonNull(events, "events");
     this.push = new RemotePush(source, Credentials.of(cfg), ProposalMetrics.PUSH);
     this.scm = scm;
     this.commits = new ProposalCommits(source, cfg);
-    this.reads = new ProposalReads(source, commits);
+    this.reads = new ProposalReads(source, commits, stores);
   }
 
   /** The records as the clone has them. */

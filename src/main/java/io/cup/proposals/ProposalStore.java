@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheEditor;
@@ -97,6 +98,9 @@ public final class ProposalStore {
   /** The records as last listed and moved since, or null (read the refs on the next list). */
   private volatile Records records;
 
+  /** How many times every record ref was read (for tests and diagnosis). */
+  private final AtomicInteger scans = new AtomicInteger();
+
   /**
    * The records by id, newest first, as of the clone's refs {@code generation}, and moved along
    * with this store's own ref updates since.
@@ -115,6 +119,11 @@ public final class ProposalStore {
   public ProposalStore(Repository repository, GitSource refs) {
     this.repository = Objects.requireNonNull(repository, "repository");
     this.refs = refs;
+  }
+
+  /** How many lists read every record ref instead of the records kept (tests, diagnosis). */
+  int scans() {
+    return scans.get();
   }
 
   /** The clone the records are read from. */
@@ -214,6 +223,7 @@ public final class ProposalStore {
   }
 
   private ConcurrentNavigableMap<String, Stored> scan() {
+    scans.incrementAndGet();
     ConcurrentNavigableMap<String, Stored> byId =
         new ConcurrentSkipListMap<>(Comparator.reverseOrder());
     try {

@@ -83,6 +83,7 @@ public final class PublisherVerticle extends VerticleBase {
   static final long DEFAULT_SCM_OPEN_WAIT_MILLIS = 10_000;
 
   private final Source source;
+  private final ProposalStores stores;
   private Proposals proposals;
   private ProposalRecords records;
   private PushQueue pushes;
@@ -100,7 +101,15 @@ public final class PublisherVerticle extends VerticleBase {
    *     {@link DirectorySource}
    */
   public PublisherVerticle(Source source) {
+    this(source, new ProposalStores());
+  }
+
+  /**
+   * @param stores the records' one store, shared with the other instances and the reconciler
+   */
+  public PublisherVerticle(Source source, ProposalStores stores) {
     this.source = Objects.requireNonNull(source, "source");
+    this.stores = Objects.requireNonNull(stores, "stores");
   }
 
   @Override
@@ -114,7 +123,7 @@ public final class PublisherVerticle extends VerticleBase {
       proposals = new DirectoryProposals(directory, events);
     } else {
       git = (GitSource) source;
-      records = new ProposalRecords(git, cfg, events, scm);
+      records = new ProposalRecords(git, cfg, events, scm, stores);
       proposals = records;
       pushExecutor =
           vertx.createSharedWorkerExecutor(PUSH_POOL, PUSH_THREADS, 120, TimeUnit.SECONDS);

@@ -74,6 +74,7 @@ public final class ReconcilerVerticle extends VerticleBase {
 
   private final Source source;
   private final ResourceConfiguration resources;
+  private final ProposalStores stores;
   private ServerConfig cfg;
   private GitSource git;
   private ProposalReads reads;
@@ -97,8 +98,16 @@ public final class ReconcilerVerticle extends VerticleBase {
    *     replayed proposal's files are, {@link ProposalReplay#byKind})
    */
   public ReconcilerVerticle(Source source, ResourceConfiguration resources) {
+    this(source, resources, new ProposalStores());
+  }
+
+  /**
+   * @param stores the records' one store, shared with the publisher's instances
+   */
+  public ReconcilerVerticle(Source source, ResourceConfiguration resources, ProposalStores stores) {
     this.source = Objects.requireNonNull(source, "source");
     this.resources = Objects.requireNonNull(resources, "resources");
+    this.stores = Objects.requireNonNull(stores, "stores");
   }
 
   @Override
@@ -112,7 +121,7 @@ public final class ReconcilerVerticle extends VerticleBase {
     long retryBaseMillis = config().getLong("scmRetryBaseMillis", 1_000L);
     git = gitSource;
     commits = new ProposalCommits(git, cfg);
-    reads = new ProposalReads(git, commits);
+    reads = new ProposalReads(git, commits, stores);
     records = new RecordRequests(vertx, scm);
     RemoteRetries remote = new RemoteRetries(vertx, git);
     long interval =

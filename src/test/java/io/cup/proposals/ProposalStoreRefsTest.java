@@ -112,6 +112,40 @@ class ProposalStoreRefsTest {
   }
 
   @Test
+  void thePublishersInstancesAndTheReconcilerShareOneStoreThatReadsTheRefsOnce() throws Exception {
+    ProposalStores stores = new ProposalStores();
+    ProposalStore first = stores.of(source);
+    ProposalStore second = stores.of(source);
+    assertThat(second).isSameAs(first);
+    assertThat(first.list()).isEmpty();
+
+    // creates through "both instances", each followed by a list through the other: the kept
+    // records follow every move, and the refs are read once, not once per create
+    for (int i = 0; i < 10; i++) {
+      ProposalStore writer = stores.of(source);
+      String id = ProposalId.next();
+      assertThat(
+              writer.updateLocalRef(
+                  ProposalStore.recordRef(id),
+                  null,
+                  writer.write(proposal(id, "open"), null, AUTHOR)))
+          .isTrue();
+      assertThat(ids(stores.of(source).list())).contains(id).hasSize(i + 1);
+    }
+    assertThat(first.scans()).isEqualTo(1);
+    assertSameAsEveryRef(first);
+
+    // another clone (the fetcher cloned again): a store of its own
+    GitClone other = GitClone.create(gitConfig(fileUrl(remote), data.resolve("other")));
+    try {
+      other.cloneOrOpen();
+      assertThat(stores.of(other.revisions())).isNotSameAs(first);
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
   void aMoveThatFailedIsReadBackFromTheRefs() throws Exception {
     ProposalStore store = new ProposalStore(repository, source);
     String id = ProposalId.next();
