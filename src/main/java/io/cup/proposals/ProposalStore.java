@@ -442,6 +442,10 @@ public final class ProposalStore {
         update.setExpectedOldObjectId(expected);
         update.setNewObjectId(newId);
         update.setForceUpdate(true);
+        // the remote accepted this very ref, so no ref of the mirrored clone is its directory or
+        // lies below it; JGit's own check looked up each parent name as a loose ref file, each
+        // missing one an exception (a twelfth of a create's processor time, under the fetch lock)
+        update.setCheckConflicting(false);
         update.setRefLogMessage("cup: pushed", false);
         RefUpdate.Result result = update.update();
         switch (result) {
