@@ -46,12 +46,21 @@ import org.eclipse.jgit.revwalk.RevWalk;
  */
 public final class CommitWriter {
   private final Repository repository;
+  private final FreshTrees fresh;
 
   /** The outcome of a write: the new tree, and the new commit (the base when nothing changed). */
   public record Result(ObjectId commit, ObjectId tree, boolean changed) {}
 
   public CommitWriter(Repository repository) {
+    this(repository, null);
+  }
+
+  /**
+   * @param fresh where the trees written are also kept for the push that follows (null: nowhere)
+   */
+  public CommitWriter(Repository repository, FreshTrees fresh) {
     this.repository = Objects.requireNonNull(repository, "repository");
+    this.fresh = fresh;
   }
 
   /**
@@ -76,7 +85,7 @@ public final class CommitWriter {
     Directory edits = plan(changes);
     try (ObjectReader reader = repository.newObjectReader();
         ObjectInserter inserter = repository.newObjectInserter();
-        LooseTrees trees = new LooseTrees(repository, inserter)) {
+        LooseTrees trees = new LooseTrees(repository, inserter, fresh)) {
       ObjectId baseTree = base == null ? null : treeOf(reader, base);
       ObjectSink sink = ObjectSink.inserting(inserter, trees);
       ObjectId tree = write(reader, sink, baseTree, edits);

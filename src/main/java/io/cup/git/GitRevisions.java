@@ -33,6 +33,8 @@ public final class GitRevisions implements GitSource {
   /** Trees and small blobs read by any view of this clone, by id, bounded in bytes. */
   private final ObjectCache objects = ObjectCache.shared(ObjectCache.DEFAULT_SHARED_BYTES);
 
+  private final FreshTrees freshTrees = new FreshTrees();
+
   GitRevisions(GitClone clone) {
     this.clone = Objects.requireNonNull(clone, "clone");
   }
@@ -83,6 +85,11 @@ public final class GitRevisions implements GitSource {
   @Override
   public long refsGeneration() {
     return clone.refsGeneration();
+  }
+
+  @Override
+  public FreshTrees freshTrees() {
+    return freshTrees;
   }
 
   @Override

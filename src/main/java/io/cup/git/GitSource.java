@@ -53,6 +53,9 @@ public interface GitSource extends Source {
    */
   long refsMoved();
 
+  /** The trees this node wrote last, for the pushes that follow ({@link CommitWriter}). */
+  FreshTrees freshTrees();
+
   /** Opens a transport to the remote for {@code repository}, with the source's credentials. */
   Transport openTransport(Repository repository) throws IOException, URISyntaxException;
 }

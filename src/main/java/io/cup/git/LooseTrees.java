@@ -40,13 +40,18 @@ import org.eclipse.jgit.lib.Repository;
  */
 final class LooseTrees implements AutoCloseable {
   private final ObjectInserter fallback;
+  private final FreshTrees fresh;
   private final ObjectDirectory objects;
   private final MessageDigest digest = Constants.newMessageDigest();
   private final int level;
   private Deflater deflater;
 
-  LooseTrees(Repository repository, ObjectInserter fallback) {
+  /**
+   * @param fresh where each tree written is also kept (null: nowhere)
+   */
+  LooseTrees(Repository repository, ObjectInserter fallback, FreshTrees fresh) {
     this.fallback = fallback;
+    this.fresh = fresh;
     ObjectDatabase database = repository.getObjectDatabase();
     this.objects = database instanceof ObjectDirectory directory ? directory : null;
     Config config = repository.getConfig();
@@ -68,9 +73,16 @@ final class LooseTrees implements AutoCloseable {
       return fallback.insert(Constants.OBJ_TREE, content);
     }
     ObjectId id = idFor(digest, content);
-    if (objects.has(id)) {
-      return id;
+    if (!objects.has(id)) {
+      write(id, content);
     }
+    if (fresh != null) {
+      fresh.put(id, content);
+    }
+    return id;
+  }
+
+  private void write(ObjectId id, byte[] content) throws IOException {
     File target = objects.fileFor(id);
     Path temporary = Files.createTempFile(objects.getDirectory().toPath(), "noz", null);
     try {
@@ -92,7 +104,6 @@ final class LooseTrees implements AutoCloseable {
     } finally {
       Files.deleteIfExists(temporary);
     }
-    return id;
   }
 
   @Override

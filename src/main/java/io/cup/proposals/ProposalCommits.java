@@ -103,7 +103,8 @@ final class ProposalCommits {
   CommitWriter.Result commit(
       ObjectId parent, List<FileChange> changes, PersonIdent author, String message)
       throws IOException {
-    return new CommitWriter(source.repository()).commit(parent, changes, author, author(), message);
+    return new CommitWriter(source.repository(), source.freshTrees())
+        .commit(parent, changes, author, author(), message);
   }
 
   /**
@@ -114,7 +115,8 @@ final class ProposalCommits {
     PersonIdent author = author();
     try {
       CommitWriter.Result commit =
-          new CommitWriter(source.repository()).commit(tip, changes, author, author, message);
+          new CommitWriter(source.repository(), source.freshTrees())
+              .commit(tip, changes, author, author, message);
       return commit.changed() ? commit.commit() : tip;
     } catch (IOException e) {
       throw StatusException.internal("cannot write a replayed commit", e);

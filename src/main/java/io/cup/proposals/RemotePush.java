@@ -195,7 +195,8 @@ final class RemotePush {
   private Outcome pushOnce(List<RefChange> changes, boolean atomic) throws AtomicUnsupported {
     List<RemoteRefUpdate> updates = new ArrayList<>(changes.size());
     try (Repository repository =
-            SparsePushRepository.of(source.repository(), newIds(changes), source.head());
+            SparsePushRepository.of(
+                source.repository(), newIds(changes), source.head(), source.freshTrees());
         Transport transport = source.openTransport(repository)) {
       for (RefChange change : changes) {
         updates.add(

@@ -1,11 +1,13 @@
 package io.cup.proposals;
 
 import io.cup.git.CloneView;
+import io.cup.git.FreshTrees;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +17,8 @@ import org.eclipse.jgit.errors.IncorrectObjectTypeException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
 import org.eclipse.jgit.lib.AnyObjectId;
+import org.eclipse.jgit.lib.AsyncObjectLoaderQueue;
+import org.eclipse.jgit.lib.AsyncObjectSizeQueue;
 import org.eclipse.jgit.lib.BitmapIndex;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -61,6 +65,7 @@ final class SparsePushRepository extends CloneView {
   private final Set<ObjectId> advertised = ConcurrentHashMap.newKeySet();
   private final AtomicInteger treesRead = new AtomicInteger();
   private final ObjectDatabase objects;
+  private final FreshTrees fresh;
   private volatile Boolean sparse;
 
   private SparsePushRepository(
@@ -68,8 +73,10 @@ final class SparsePushRepository extends CloneView {
       Set<ObjectId> introduced,
       Set<ObjectId> parents,
       Set<ObjectId> pushed,
-      ObjectId tracked) {
+      ObjectId tracked,
+      FreshTrees fresh) {
     super(clone, "a push");
+    this.fresh = fresh;
     this.tracked = tracked == null ? null : tracked.copy();
     this.introduced = introduced;
     this.parents = parents;
@@ -80,10 +87,12 @@ final class SparsePushRepository extends CloneView {
   /**
    * A view of {@code clone} for pushing {@code newCommits} (ids that are not commits: ignored);
    * {@code tracked} is the clone's tracked branch head (null: none), always common ground when the
-   * remote advertises it.
+   * remote advertises it; {@code fresh} holds the trees this node wrote last (null: none), read
+   * from there instead of the clone.
    */
   static SparsePushRepository of(
-      Repository clone, Collection<ObjectId> newCommits, ObjectId tracked) throws IOException {
+      Repository clone, Collection<ObjectId> newCommits, ObjectId tracked, FreshTrees fresh)
+      throws IOException {
     Set<ObjectId> introduced = new HashSet<>();
     Set<ObjectId> parents = new HashSet<>();
     Set<ObjectId> pushed = new HashSet<>();
@@ -101,10 +110,10 @@ final class SparsePushRepository extends CloneView {
           parents.add(parent.getId());
           parentTrees.add(parent.getTree().getId());
         }
-        introduce(reader, commit.getTree().getId(), parentTrees, introduced);
+        introduce(reader, fresh, commit.getTree().getId(), parentTrees, introduced);
       }
     }
-    return new SparsePushRepository(clone, introduced, parents, pushed, tracked);
+    return new SparsePushRepository(clone, introduced, parents, pushed, tracked, fresh);
   }
 
   /**
@@ -112,7 +121,11 @@ final class SparsePushRepository extends CloneView {
    * from all the parents' subtrees of the same name.
    */
   private static void introduce(
-      ObjectReader reader, ObjectId tree, List<ObjectId> parentTrees, Set<ObjectId> introduced)
+      ObjectReader reader,
+      FreshTrees fresh,
+      ObjectId tree,
+      List<ObjectId> parentTrees,
+      Set<ObjectId> introduced)
       throws IOException {
     if (parentTrees.contains(tree) || !introduced.add(tree)) {
       return;
@@ -120,9 +133,9 @@ final class SparsePushRepository extends CloneView {
     introduced.addAll(parentTrees);
     List<Map<String, ObjectId>> parentSubtrees = new ArrayList<>(parentTrees.size());
     for (ObjectId parent : parentTrees) {
-      parentSubtrees.add(subtrees(reader, parent));
+      parentSubtrees.add(subtrees(reader, fresh, parent));
     }
-    for (Map.Entry<String, ObjectId> subtree : subtrees(reader, tree).entrySet()) {
+    for (Map.Entry<String, ObjectId> subtree : subtrees(reader, fresh, tree).entrySet()) {
       List<ObjectId> counterparts = new ArrayList<>(parentSubtrees.size());
       for (Map<String, ObjectId> parent : parentSubtrees) {
         ObjectId counterpart = parent.get(subtree.getKey());
@@ -130,17 +143,22 @@ final class SparsePushRepository extends CloneView {
           counterparts.add(counterpart);
         }
       }
-      introduce(reader, subtree.getValue(), counterparts, introduced);
+      introduce(reader, fresh, subtree.getValue(), counterparts, introduced);
     }
   }
 
   /** The subtrees of {@code tree} by name. */
-  private static Map<String, ObjectId> subtrees(ObjectReader reader, ObjectId tree)
-      throws IOException {
+  private static Map<String, ObjectId> subtrees(
+      ObjectReader reader, FreshTrees fresh, ObjectId tree) throws IOException {
     Map<String, ObjectId> subtrees = new HashMap<>();
-    for (CanonicalTreeParser parser = new CanonicalTreeParser(null, reader, tree);
-        !parser.eof();
-        parser.next()) {
+    byte[] kept = fresh == null ? null : fresh.get(tree);
+    CanonicalTreeParser start = new CanonicalTreeParser();
+    if (kept != null) {
+      start.reset(kept);
+    } else {
+      start.reset(reader, tree);
+    }
+    for (CanonicalTreeParser parser = start; !parser.eof(); parser.next()) {
       if (parser.getEntryFileMode() == FileMode.TREE) {
         subtrees.put(parser.getEntryPathString(), parser.getEntryObjectId());
       }
@@ -271,7 +289,122 @@ final class SparsePushRepository extends CloneView {
         }
         treesRead.incrementAndGet();
       }
+      byte[] kept = fresh(id, typeHint);
+      if (kept != null) {
+        return new ObjectLoader.SmallObject(Constants.OBJ_TREE, kept);
+      }
       return delegate.open(id, typeHint);
+    }
+
+    /** ObjectReader.Filter hands this one to the delegate directly: route it through ours. */
+    @Override
+    public ObjectLoader open(AnyObjectId id) throws MissingObjectException, IOException {
+      return open(id, OBJ_ANY);
+    }
+
+    @Override
+    public long getObjectSize(AnyObjectId id, int typeHint)
+        throws MissingObjectException, IncorrectObjectTypeException, IOException {
+      byte[] kept = fresh(id, typeHint);
+      return kept != null ? kept.length : delegate.getObjectSize(id, typeHint);
+    }
+
+    /** The sizes one by one through {@link #getObjectSize(AnyObjectId, int)}, kept trees first. */
+    @Override
+    public <T extends ObjectId> AsyncObjectSizeQueue<T> getObjectSize(
+        Iterable<T> objectIds, boolean reportMissing) {
+      Iterator<T> ids = objectIds.iterator();
+      return new AsyncObjectSizeQueue<>() {
+        private T current;
+        private long size;
+
+        @Override
+        public boolean next() throws IOException {
+          if (!ids.hasNext()) {
+            return false;
+          }
+          current = ids.next();
+          size = getObjectSize(current, OBJ_ANY);
+          return true;
+        }
+
+        @Override
+        public T getCurrent() {
+          return current;
+        }
+
+        @Override
+        public ObjectId getObjectId() {
+          return current;
+        }
+
+        @Override
+        public long getSize() {
+          return size;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+          return true;
+        }
+
+        @Override
+        public void release() {
+          // nothing held
+        }
+      };
+    }
+
+    /** The objects one by one through {@link #open(AnyObjectId, int)}, kept trees first. */
+    @Override
+    public <T extends ObjectId> AsyncObjectLoaderQueue<T> open(
+        Iterable<T> objectIds, boolean reportMissing) {
+      Iterator<T> ids = objectIds.iterator();
+      return new AsyncObjectLoaderQueue<>() {
+        private T current;
+
+        @Override
+        public boolean next() {
+          if (!ids.hasNext()) {
+            return false;
+          }
+          current = ids.next();
+          return true;
+        }
+
+        @Override
+        public T getCurrent() {
+          return current;
+        }
+
+        @Override
+        public ObjectId getObjectId() {
+          return current;
+        }
+
+        @Override
+        public ObjectLoader open() throws IOException {
+          return SparseReader.this.open(current, OBJ_ANY);
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+          return true;
+        }
+
+        @Override
+        public void release() {
+          // nothing held
+        }
+      };
+    }
+
+    /** The bytes of {@code id} when it is a tree this node wrote last; else null. */
+    private byte[] fresh(AnyObjectId id, int typeHint) {
+      if (fresh == null || (typeHint != Constants.OBJ_TREE && typeHint != OBJ_ANY)) {
+        return null;
+      }
+      return fresh.get(id);
     }
 
     /** No bitmaps: their walk reads whole trees of unbitmapped commits, the cost avoided here. */

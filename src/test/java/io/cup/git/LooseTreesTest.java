@@ -36,7 +36,7 @@ class LooseTreesTest {
       TreeFormatter tree = directoryOf(repository, 1_000);
       ObjectId id;
       try (ObjectInserter inserter = repository.newObjectInserter();
-          LooseTrees trees = new LooseTrees(repository, inserter)) {
+          LooseTrees trees = new LooseTrees(repository, inserter, null)) {
         id = trees.insert(tree.toByteArray());
       }
 
@@ -77,7 +77,7 @@ class LooseTreesTest {
       Files.setLastModifiedTime(file.toPath(), written);
 
       try (ObjectInserter inserter = repository.newObjectInserter();
-          LooseTrees trees = new LooseTrees(repository, inserter)) {
+          LooseTrees trees = new LooseTrees(repository, inserter, null)) {
         assertThat(trees.insert(tree.toByteArray())).isEqualTo(id);
         // and the same instance writes a second, different tree with its reused compressor
         TreeFormatter other = directoryOf(repository, 11);
@@ -96,7 +96,7 @@ class LooseTreesTest {
       TreeFormatter tree = directoryOf(repository, 3);
       ObjectId id;
       try (ObjectInserter inserter = repository.newObjectInserter();
-          LooseTrees trees = new LooseTrees(repository, inserter)) {
+          LooseTrees trees = new LooseTrees(repository, inserter, null)) {
         id = trees.insert(tree.toByteArray());
         inserter.flush();
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cup.bus.FileChange;
 import io.cup.git.CommitWriter;
+import io.cup.git.FreshTrees;
 import io.cup.testing.GitDaemon;
 import io.cup.testing.TestRepos;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,7 @@ class SparsePushRepositoryTest {
     ObjectId commit = commit(base, FileChange.upsert("ns-7/sub/flag-3.json", bytes("{}\n")));
 
     SparsePushRepository view =
-        SparsePushRepository.of(clone, List.of(commit), clone.resolve("refs/heads/main"));
+        SparsePushRepository.of(clone, List.of(commit), clone.resolve("refs/heads/main"), null);
     assertThat(push(view, commit, "refs/heads/topic")).isEqualTo(RemoteRefUpdate.Status.OK);
 
     assertThat(view.wasSparse()).isTrue();
@@ -91,7 +92,7 @@ class SparsePushRepositoryTest {
 
     // the remote has neither: "first" must travel with "second"
     SparsePushRepository view =
-        SparsePushRepository.of(clone, List.of(second), clone.resolve("refs/heads/main"));
+        SparsePushRepository.of(clone, List.of(second), clone.resolve("refs/heads/main"), null);
     assertThat(push(view, second, "refs/heads/topic")).isEqualTo(RemoteRefUpdate.Status.OK);
 
     assertThat(view.wasSparse()).isFalse();
@@ -115,7 +116,7 @@ class SparsePushRepositoryTest {
     ObjectId commit = commit(base, changes.toArray(FileChange[]::new));
 
     SparsePushRepository view =
-        SparsePushRepository.of(clone, List.of(commit), clone.resolve("refs/heads/main"));
+        SparsePushRepository.of(clone, List.of(commit), clone.resolve("refs/heads/main"), null);
     assertThat(push(view, commit, "refs/heads/topic")).isEqualTo(RemoteRefUpdate.Status.OK);
 
     assertThat(view.wasSparse()).isTrue();
@@ -140,7 +141,7 @@ class SparsePushRepositoryTest {
     // a new proposal on the tracked branch: the twelve others (loose, written here) are left out
     ObjectId fresh = commit(base, FileChange.upsert("ns-20/sub/flag-1.json", bytes("{}\n")));
     SparsePushRepository view =
-        SparsePushRepository.of(clone, List.of(fresh), clone.resolve("refs/heads/main"));
+        SparsePushRepository.of(clone, List.of(fresh), clone.resolve("refs/heads/main"), null);
     assertThat(push(view, fresh, "refs/heads/cup/proposal/fresh"))
         .isEqualTo(RemoteRefUpdate.Status.OK);
     assertThat(view.wasSparse()).isTrue();
@@ -154,7 +155,7 @@ class SparsePushRepositoryTest {
     ObjectId added =
         commit(proposals.get(3), FileChange.upsert("ns-3/sub/flag-1.json", bytes("more\n")));
     SparsePushRepository append =
-        SparsePushRepository.of(clone, List.of(added), clone.resolve("refs/heads/main"));
+        SparsePushRepository.of(clone, List.of(added), clone.resolve("refs/heads/main"), null);
     assertThat(push(append, added, "refs/heads/cup/proposal/p3-more"))
         .isEqualTo(RemoteRefUpdate.Status.OK);
     assertThat(append.wasSparse()).isTrue();
@@ -167,10 +168,56 @@ class SparsePushRepositoryTest {
     assertThat(push(clone, merged, "refs/heads/main", base)).isEqualTo(RemoteRefUpdate.Status.OK);
     TestRepos.setBranch(clone.getDirectory().toPath(), "main", merged);
     ObjectId onOldBase = commit(base, FileChange.upsert("ns-31/sub/flag-3.json", bytes("o\n")));
-    SparsePushRepository late = SparsePushRepository.of(clone, List.of(onOldBase), merged);
+    SparsePushRepository late = SparsePushRepository.of(clone, List.of(onOldBase), merged, null);
     assertThat(push(late, onOldBase, "refs/heads/cup/proposal/late"))
         .isEqualTo(RemoteRefUpdate.Status.OK);
     assertThat(late.havesLeftOut()).isEqualTo(14); // the twelve, "fresh" and p3-more, not main
+    assertFsckClean();
+  }
+
+  @Test
+  void theTreesThisNodeWroteLastAreReadFromWhereTheCommitKeptThem() throws Exception {
+    FreshTrees fresh = new FreshTrees();
+    ObjectId base = clone.resolve("refs/heads/main");
+    CommitWriter.Result written =
+        new CommitWriter(clone, fresh)
+            .commit(
+                base,
+                List.of(FileChange.upsert("ns-4/sub/flag-9.json", bytes("{\"fresh\":true}\n"))),
+                AUTHOR,
+                AUTHOR,
+                "change");
+    // the new trees (root, ns-4, ns-4/sub) are kept; take their files away from the clone, so a
+    // push that read them there would fail
+    List<ObjectId> newTrees = new java.util.ArrayList<>();
+    try (org.eclipse.jgit.treewalk.TreeWalk walk = new org.eclipse.jgit.treewalk.TreeWalk(clone)) {
+      walk.addTree(written.tree());
+      walk.setRecursive(false);
+      newTrees.add(written.tree());
+      while (walk.next()) {
+        if (walk.isSubtree() && fresh.get(walk.getObjectId(0)) != null) {
+          newTrees.add(walk.getObjectId(0));
+          walk.enterSubtree();
+        }
+      }
+    }
+    assertThat(newTrees).hasSize(3).allSatisfy(id -> assertThat(fresh.get(id)).isNotNull());
+    var objects =
+        (org.eclipse.jgit.internal.storage.file.ObjectDirectory) clone.getObjectDatabase();
+    for (ObjectId tree : newTrees) {
+      java.io.File file = objects.fileFor(tree);
+      assertThat(file).isFile();
+      assertThat(file.delete()).isTrue();
+    }
+
+    SparsePushRepository view =
+        SparsePushRepository.of(clone, List.of(written.commit()), base, fresh);
+    assertThat(push(view, written.commit(), "refs/heads/topic"))
+        .isEqualTo(RemoteRefUpdate.Status.OK);
+
+    Map<String, String> expected = new TreeMap<>(seed);
+    expected.put("ns-4/sub/flag-9.json", "{\"fresh\":true}\n");
+    assertThat(TestRepos.files(remote, "topic")).isEqualTo(expected);
     assertFsckClean();
   }
 
