@@ -79,8 +79,24 @@ public final class FetcherVerticle extends VerticleBase {
    */
   static final long DEFAULT_CHANGES_TIMEOUT_MILLIS = 120_000;
 
+  /**
+   * How often, at most, a node fetches the proposals other nodes wrote, by default (config {@code
+   * followGapMillis}); a move of the tracked branch is fetched at once. Under a steady stream of
+   * writes through other nodes a follower fetched back to back, one fetch (and one upload-pack on
+   * the remote) per few proposals; now one per gap brings all the proposals heard of meanwhile.
+   * Nothing waits on it but a list of proposals through this node (status.proposals and watches
+   * follow the cluster's events, the owner's pull requests its sweeps).
+   */
+  static final long DEFAULT_FOLLOW_GAP_MILLIS = 500;
+
   private ServerConfig cfg;
   private long changesTimeoutMillis;
+  private long followGapMillis;
+
+  /** When the last fetch for other nodes' events started, and the timer of the next, or -1. */
+  private long lastFollow;
+
+  private long followTimer = -1;
 
   /** The last {@code cup.controller.changes} request sent: the next waits for it. */
   private Future<?> announcing = Future.succeededFuture();
@@ -125,6 +141,7 @@ public final class FetcherVerticle extends VerticleBase {
     cfg = ServerConfig.of(config());
     metrics = FetchMetrics.register();
     changesTimeoutMillis = config().getLong("changesTimeoutMillis", DEFAULT_CHANGES_TIMEOUT_MILLIS);
+    followGapMillis = config().getLong("followGapMillis", DEFAULT_FOLLOW_GAP_MILLIS);
     EventBus bus = vertx.eventBus();
     MessageConsumer<JsonObject> status = Addresses.REPOSITORY_STATUS.consume(bus, this::status);
     MessageConsumer<JsonObject> fetch = Addresses.REPOSITORY_FETCH.consume(bus, this::fetchNow);
@@ -163,6 +180,9 @@ public final class FetcherVerticle extends VerticleBase {
     if (pollTimer >= 0) {
       vertx.cancelTimer(pollTimer);
     }
+    if (followTimer >= 0) {
+      vertx.cancelTimer(followTimer);
+    }
     if (metrics != null) {
       metrics.close();
     }
@@ -198,7 +218,8 @@ public final class FetcherVerticle extends VerticleBase {
    * GitClone#fetchOnly}), so the fetch costs the same however many proposals the remote holds (a
    * full fetch reads every proposal's ref); the polls still fetch everything. Events that arrive
    * before the fetch starts join it. Nothing to do when the clone has the head already and no
-   * proposal is pending. A failure waits for the next poll.
+   * proposal is pending. Proposals alone wait until {@link #DEFAULT_FOLLOW_GAP_MILLIS} after the
+   * last such fetch started. A failure waits for the next poll.
    */
   private void follow(String proposal) {
     if (proposal != null && ProposalId.isValid(proposal)) {
@@ -207,6 +228,21 @@ public final class FetcherVerticle extends VerticleBase {
     if (stopped || followPending) {
       return;
     }
+    long now = System.currentTimeMillis();
+    long wait = followHead == null ? lastFollow + followGapMillis - now : 0;
+    if (wait > 0) {
+      if (followTimer < 0) {
+        followTimer =
+            vertx.setTimer(
+                wait,
+                id -> {
+                  followTimer = -1;
+                  follow(null);
+                });
+      }
+      return;
+    }
+    lastFollow = now;
     followPending = true;
     vertx
         .executeBlocking(

@@ -207,8 +207,23 @@ public final class PublisherVerticle extends VerticleBase {
     return blocking(() -> new ProposalList(proposals.list()));
   }
 
+  /**
+   * On a cluster, a proposal written through another node reaches this node's clone with the next
+   * fetch after its event (at most {@code followGapMillis} later): a get that does not find it
+   * fetches once and looks again.
+   */
   private Future<Proposal> get(ProposalAction request) {
-    return blocking(() -> proposals.get(id(request)));
+    String id = id(request);
+    return blocking(() -> proposals.get(id))
+        .recover(
+            missing -> {
+              if (git == null
+                  || !vertx.isClustered()
+                  || StatusException.from(missing).code() != 404) {
+                return Future.failedFuture(missing);
+              }
+              return remote.refresh().compose(fetched -> blocking(() -> proposals.get(id)));
+            });
   }
 
   private Future<Proposal> merge(ProposalAction request) {

@@ -118,6 +118,11 @@ class ClusterTest {
                 .build());
     assertThat(put.statusCode()).as(put.body()).isEqualTo(202);
     String id = new JsonObject(put.body()).getString("id");
+    // asked for at once, B fetches the proposal it has not fetched yet
+    HttpResponse<String> fromB = nodes.get(b, PROPOSALS + id);
+    assertThat(fromB.statusCode()).as(fromB.body()).isEqualTo(200);
+    assertThat(new JsonObject(fromB.body()).getJsonObject("metadata").getString("name"))
+        .isEqualTo(id);
     Eventually.until(
         "B shows the proposal made through A on the resource it changes",
         PROPAGATION,
