@@ -96,6 +96,8 @@ final class SparsePushRepository extends CloneView {
     Set<ObjectId> introduced = new HashSet<>();
     Set<ObjectId> parents = new HashSet<>();
     Set<ObjectId> pushed = new HashSet<>();
+    // the subtrees of each tree read, by tree: a group's commits share their parent's trees
+    Map<ObjectId, Map<String, ObjectId>> read = new HashMap<>();
     try (ObjectReader reader = clone.newObjectReader();
         RevWalk walk = new RevWalk(reader)) {
       for (ObjectId id : newCommits) {
@@ -110,7 +112,7 @@ final class SparsePushRepository extends CloneView {
           parents.add(parent.getId());
           parentTrees.add(parent.getTree().getId());
         }
-        introduce(reader, fresh, commit.getTree().getId(), parentTrees, introduced);
+        introduce(reader, fresh, read, commit.getTree().getId(), parentTrees, introduced);
       }
     }
     return new SparsePushRepository(clone, introduced, parents, pushed, tracked, fresh);
@@ -123,6 +125,7 @@ final class SparsePushRepository extends CloneView {
   private static void introduce(
       ObjectReader reader,
       FreshTrees fresh,
+      Map<ObjectId, Map<String, ObjectId>> read,
       ObjectId tree,
       List<ObjectId> parentTrees,
       Set<ObjectId> introduced)
@@ -133,9 +136,9 @@ final class SparsePushRepository extends CloneView {
     introduced.addAll(parentTrees);
     List<Map<String, ObjectId>> parentSubtrees = new ArrayList<>(parentTrees.size());
     for (ObjectId parent : parentTrees) {
-      parentSubtrees.add(subtrees(reader, fresh, parent));
+      parentSubtrees.add(subtrees(reader, fresh, read, parent));
     }
-    for (Map.Entry<String, ObjectId> subtree : subtrees(reader, fresh, tree).entrySet()) {
+    for (Map.Entry<String, ObjectId> subtree : subtrees(reader, fresh, read, tree).entrySet()) {
       List<ObjectId> counterparts = new ArrayList<>(parentSubtrees.size());
       for (Map<String, ObjectId> parent : parentSubtrees) {
         ObjectId counterpart = parent.get(subtree.getKey());
@@ -143,14 +146,23 @@ final class SparsePushRepository extends CloneView {
           counterparts.add(counterpart);
         }
       }
-      introduce(reader, fresh, subtree.getValue(), counterparts, introduced);
+      introduce(reader, fresh, read, subtree.getValue(), counterparts, introduced);
     }
   }
 
   /** The subtrees of {@code tree} by name. */
   private static Map<String, ObjectId> subtrees(
-      ObjectReader reader, FreshTrees fresh, ObjectId tree) throws IOException {
+      ObjectReader reader,
+      FreshTrees fresh,
+      Map<ObjectId, Map<String, ObjectId>> read,
+      ObjectId tree)
+      throws IOException {
+    Map<String, ObjectId> known = read.get(tree);
+    if (known != null) {
+      return known;
+    }
     Map<String, ObjectId> subtrees = new HashMap<>();
+    read.put(tree.copy(), subtrees);
     byte[] kept = fresh == null ? null : fresh.get(tree);
     CanonicalTreeParser start = new CanonicalTreeParser();
     if (kept != null) {
