@@ -10,6 +10,7 @@ import io.cup.config.Demo;
 import io.cup.config.ResourceConfiguration;
 import io.cup.config.ResourceConfigurationLoader;
 import io.cup.config.ServerConfig;
+import io.cup.launcher.ServerState.ServedRepository;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,6 +22,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +43,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Before anything is deployed, the demo is created when {@code config.demo()}, the resource
  * configuration is loaded and checked, and the descriptors are read; any problem fails the start
- * with a {@link ConfigurationException}. The verticles are then deployed one after the other in
- * {@code order} (the fetcher first: its start clones the repository); the first that fails fails
- * the start with a {@link DeploymentException}, and what was deployed is taken down again.
+ * with a {@link ConfigurationException}. These run beside each other and beside the making of the
+ * Vert.x instance and the opening of an existing clone, as most of a start's time is spent loading
+ * and initialising classes, one thread at a time. The verticles are then deployed in {@code order}
+ * (the fetcher first: its start clones or fetches the repository), those of one order together,
+ * each order once the ones before it have started; the first that fails fails the start with a
+ * {@link DeploymentException}, and what was deployed is taken down again.
  *
  * <p>The server owns what its verticles share ({@link ServerState}: the clone, caches): it is made
  * before the first deployment, handed to Cup's verticles through their constructors, and closed
@@ -82,14 +91,21 @@ public final class CupServer {
    * @param verticlesDir directory of verticle descriptors, or null for the packaged ones
    */
   public static Future<CupServer> start(ServerConfig config, Path verticlesDir) {
+    // Reading the configuration needs no Vert.x: it is read on a thread of its own while the
+    // instance is made or the node joins its cluster (each a few hundred milliseconds of loading
+    // and initialising classes at start, on a machine with processors to spare).
+    CompletableFuture<Loaded> loading =
+        CompletableFuture.supplyAsync(() -> Loaded.read(config), CupServer::onLoadingThread);
     if (!config.cluster().enabled()) {
-      return start(Vertx.vertx(), true, config, verticlesDir, ClusterMembership.NONE);
+      Vertx vertx = Vertx.vertx();
+      return start(
+          vertx, true, config, verticlesDir, ClusterMembership.NONE, loaded(vertx, loading));
     }
     // a node that cannot join fails its start; Vert.x's clustered build has closed what it made
     return ClusterNode.join(config.cluster())
         .compose(
             node ->
-                start(node.vertx(), true, config, verticlesDir, node)
+                start(node.vertx(), true, config, verticlesDir, node, loaded(node.vertx(), loading))
                     .onFailure(failed -> node.close()));
   }
 
@@ -100,23 +116,96 @@ public final class CupServer {
    * @param verticlesDir directory of verticle descriptors, or null for the packaged ones
    */
   public static Future<CupServer> start(Vertx vertx, ServerConfig config, Path verticlesDir) {
-    return start(vertx, false, config, verticlesDir, ClusterMembership.NONE);
+    return start(
+        vertx,
+        false,
+        config,
+        verticlesDir,
+        ClusterMembership.NONE,
+        vertx.executeBlocking(() -> Loaded.read(config), false));
   }
 
+  private static void onLoadingThread(Runnable task) {
+    Thread thread = new Thread(task, "cup-start-config");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static Future<Loaded> loaded(Vertx vertx, CompletableFuture<Loaded> loading) {
+    return Future.fromCompletionStage(loading, vertx.getOrCreateContext())
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure));
+  }
+
+  /**
+   * Prepares, then deploys. The preparation runs three steps at once, blocking ones on worker
+   * threads: reading the configuration ({@code loading}, begun by the caller), reading the
+   * descriptors, and making the served repository and opening an existing clone. Once all three are
+   * over, the first that failed (in that order) fails the start, and what the others made is
+   * closed; otherwise the server's state is made and the verticles are deployed.
+   */
   private static Future<CupServer> start(
       Vertx vertx,
       boolean ownsVertx,
       ServerConfig config,
       Path verticlesDir,
-      ClusterMembership membership) {
+      ClusterMembership membership,
+      Future<Loaded> loading) {
     List<String> deployed = Collections.synchronizedList(new ArrayList<>());
     // Completed outside Vert.x's contexts: a failed start closes the instance those contexts
     // belong to, and the caller must still hear about it.
     Promise<CupServer> started = Promise.promise();
-    List<ServerState> made = new ArrayList<>(1);
-    vertx
-        .executeBlocking(() -> prepare(vertx, config, verticlesDir, membership))
-        .onSuccess(prepared -> made.add(prepared.state()))
+    // what the start made, for a failed start to close: the served repository until the state
+    // that owns it is made, then the state
+    List<AutoCloseable> made = new CopyOnWriteArrayList<>();
+    Future<List<VerticleDescriptor>> descriptors =
+        vertx.executeBlocking(() -> VerticleDescriptors.load(verticlesDir), false);
+    Future<ServedRepository> served =
+        vertx.executeBlocking(
+            () -> {
+              ServedRepository repository;
+              try {
+                repository = ServedRepository.of(config);
+              } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(e.getMessage(), e);
+              }
+              made.add(repository);
+              repository.openAhead();
+              return repository;
+            },
+            false);
+    Future.join(loading, descriptors, served)
+        .transform(
+            settled -> {
+              Throwable failed = firstFailure(loading, descriptors, served);
+              if (failed != null) {
+                return Future.<Prepared>failedFuture(failed);
+              }
+              return vertx.executeBlocking(
+                  () -> {
+                    ServerState state;
+                    try {
+                      state =
+                          ServerState.of(
+                              vertx,
+                              config,
+                              membership,
+                              loading.result().resources(),
+                              served.result());
+                    } catch (IllegalArgumentException e) {
+                      throw new ConfigurationException(e.getMessage(), e);
+                    }
+                    made.clear();
+                    made.add(state);
+                    state.preload();
+                    return new Prepared(loading.result().resources(), descriptors.result(), state);
+                  },
+                  false);
+            })
         .compose(
             prepared ->
                 deployInOrder(vertx, config, prepared, deployed)
@@ -136,11 +225,29 @@ public final class CupServer {
               Future<?> cleanup = ownsVertx ? vertx.close() : undeploy(vertx, deployed);
               cleanup.onComplete(
                   ignored -> {
-                    made.forEach(ServerState::close);
+                    made.forEach(CupServer::closeQuietly);
                     started.fail(failure);
                   });
             });
     return started.future();
+  }
+
+  /** The cause of the first of {@code steps} that failed, or null. */
+  private static Throwable firstFailure(Future<?>... steps) {
+    for (Future<?> step : steps) {
+      if (step.failed()) {
+        return step.cause();
+      }
+    }
+    return null;
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.warn("closing {} after a failed start failed: {}", closeable, e.toString());
+    }
   }
 
   /**
@@ -158,72 +265,95 @@ public final class CupServer {
     }
   }
 
+  /** What is read before anything is deployed: the demo made, the resource configuration. */
+  private record Loaded(ResourceConfiguration resources) {
+    /** Blocking (file I/O, and the first use of Jackson and of the schema compiler). */
+    static Loaded read(ServerConfig config) {
+      Path dataDir = Path.of(config.dataDir());
+      try {
+        Files.createDirectories(dataDir);
+      } catch (IOException e) {
+        throw new ConfigurationException(
+            "--data-dir: cannot create " + dataDir + ": " + e.getMessage(), e);
+      }
+      if (config.demo()) {
+        try {
+          if (Demo.prepare(dataDir)) {
+            LOG.info("Created the demo repository {}", Demo.origin(dataDir));
+          } else {
+            LOG.info("Reusing the demo repository {}", Demo.origin(dataDir));
+          }
+        } catch (UncheckedIOException e) {
+          throw new ConfigurationException(e.getMessage() + ": " + e.getCause().getMessage(), e);
+        }
+      }
+      return new Loaded(ResourceConfigurationLoader.load(Path.of(config.resourcesDir())));
+    }
+  }
+
   /** Everything that is read or written on disk, or made, before a verticle is deployed. */
   private record Prepared(
       ResourceConfiguration resources, List<VerticleDescriptor> descriptors, ServerState state) {}
 
-  private static Prepared prepare(
-      Vertx vertx, ServerConfig config, Path verticlesDir, ClusterMembership membership) {
-    Path dataDir = Path.of(config.dataDir());
-    try {
-      Files.createDirectories(dataDir);
-    } catch (IOException e) {
-      throw new ConfigurationException(
-          "--data-dir: cannot create " + dataDir + ": " + e.getMessage(), e);
-    }
-    if (config.demo()) {
-      try {
-        if (Demo.prepare(dataDir)) {
-          LOG.info("Created the demo repository {}", Demo.origin(dataDir));
-        } else {
-          LOG.info("Reusing the demo repository {}", Demo.origin(dataDir));
-        }
-      } catch (UncheckedIOException e) {
-        throw new ConfigurationException(e.getMessage() + ": " + e.getCause().getMessage(), e);
-      }
-    }
-    ResourceConfiguration resources =
-        ResourceConfigurationLoader.load(Path.of(config.resourcesDir()));
-    List<VerticleDescriptor> descriptors = VerticleDescriptors.load(verticlesDir);
-    ServerState state;
-    try {
-      state = ServerState.of(vertx, config, membership, resources);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(e.getMessage(), e);
-    }
-    state.preload();
-    return new Prepared(resources, descriptors, state);
-  }
-
+  /**
+   * Deploys the verticles in {@code order}: those of one order all at once, each order once every
+   * verticle of the orders before it has started. When one fails, the others of its order are still
+   * waited for (what started is recorded in {@code ids}, to be undeployed), and the start fails
+   * with the first failure in the descriptors' order.
+   */
   private static Future<Void> deployInOrder(
       Vertx vertx, ServerConfig config, Prepared prepared, List<String> ids) {
-    Future<Void> chain = Future.succeededFuture();
+    Map<Integer, List<VerticleDescriptor>> byOrder = new TreeMap<>();
     for (VerticleDescriptor descriptor : prepared.descriptors()) {
-      chain =
-          chain.compose(
-              ignored -> {
-                LOG.debug(
-                    "Deploying {} ({}, {} instance(s){})",
-                    descriptor.name(),
-                    descriptor.className(),
-                    descriptor.instances(),
-                    descriptor.worker() ? ", worker pool " + descriptor.workerPoolName() : "");
-                DeploymentOptions options = descriptor.deploymentOptions(config);
-                return prepared
-                    .state()
-                    .verticle(descriptor.className())
-                    .map(verticle -> vertx.deployVerticle(verticle, options))
-                    .orElseGet(() -> vertx.deployVerticle(descriptor.className(), options))
-                    .recover(
-                        cause -> Future.failedFuture(new DeploymentException(descriptor, cause)))
-                    .map(
-                        id -> {
-                          ids.add(id);
-                          return null;
-                        });
-              });
+      byOrder.computeIfAbsent(descriptor.order(), order -> new ArrayList<>()).add(descriptor);
+    }
+    Future<Void> chain = Future.succeededFuture();
+    for (List<VerticleDescriptor> together : byOrder.values()) {
+      chain = chain.compose(ignored -> deployTogether(vertx, config, prepared, together, ids));
     }
     return chain;
+  }
+
+  private static Future<Void> deployTogether(
+      Vertx vertx,
+      ServerConfig config,
+      Prepared prepared,
+      List<VerticleDescriptor> together,
+      List<String> ids) {
+    List<Future<String>> deployments = new ArrayList<>();
+    for (VerticleDescriptor descriptor : together) {
+      deployments.add(deploy(vertx, config, prepared, descriptor));
+    }
+    return Future.join(deployments)
+        .transform(
+            settled -> {
+              for (Future<String> deployment : deployments) {
+                if (deployment.succeeded()) {
+                  ids.add(deployment.result());
+                }
+              }
+              Throwable failed = firstFailure(deployments.toArray(Future<?>[]::new));
+              return failed == null
+                  ? Future.<Void>succeededFuture()
+                  : Future.<Void>failedFuture(failed);
+            });
+  }
+
+  private static Future<String> deploy(
+      Vertx vertx, ServerConfig config, Prepared prepared, VerticleDescriptor descriptor) {
+    LOG.debug(
+        "Deploying {} ({}, {} instance(s){})",
+        descriptor.name(),
+        descriptor.className(),
+        descriptor.instances(),
+        descriptor.worker() ? ", worker pool " + descriptor.workerPoolName() : "");
+    DeploymentOptions options = descriptor.deploymentOptions(config);
+    return prepared
+        .state()
+        .verticle(descriptor.className())
+        .map(verticle -> vertx.deployVerticle(verticle, options))
+        .orElseGet(() -> vertx.deployVerticle(descriptor.className(), options))
+        .recover(cause -> Future.failedFuture(new DeploymentException(descriptor, cause)));
   }
 
   private static Future<Void> undeploy(Vertx vertx, List<String> ids) {
