@@ -11,6 +11,7 @@ import io.cup.config.ResourceConfiguration;
 import io.cup.config.ResourceConfigurationLoader;
 import io.cup.config.ServerConfig;
 import io.cup.launcher.ServerState.ServedRepository;
+import io.cup.metrics.Metrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -142,11 +143,11 @@ public final class CupServer {
   }
 
   /**
-   * Prepares, then deploys. The preparation runs three steps at once, blocking ones on worker
+   * Prepares, then deploys. The preparation runs its steps at once, blocking ones on worker
    * threads: reading the configuration ({@code loading}, begun by the caller), reading the
-   * descriptors, and making the served repository and opening an existing clone. Once all three are
-   * over, the first that failed (in that order) fails the start, and what the others made is
-   * closed; otherwise the server's state is made and the verticles are deployed.
+   * descriptors, making the served repository and opening an existing clone, and making the metrics
+   * registry. Once all are over, the first that failed (in that order) fails the start, and what
+   * the others made is closed; otherwise the server's state is made and the verticles are deployed.
    */
   private static Future<CupServer> start(
       Vertx vertx,
@@ -178,10 +179,13 @@ public final class CupServer {
               return repository;
             },
             false);
-    Future.join(loading, descriptors, served)
+    // the process's metrics registry (Micrometer's and Prometheus's classes), which the fetcher's
+    // start is the first to register with
+    Future<?> metrics = vertx.executeBlocking(Metrics::registry, false);
+    Future.join(loading, descriptors, served, metrics)
         .transform(
             settled -> {
-              Throwable failed = firstFailure(loading, descriptors, served);
+              Throwable failed = firstFailure(loading, descriptors, served, metrics);
               if (failed != null) {
                 return Future.<Prepared>failedFuture(failed);
               }
