@@ -12,6 +12,7 @@ import io.cup.config.ResourceConfigurationLoader;
 import io.cup.config.ServerConfig;
 import io.cup.launcher.ServerState.ServedRepository;
 import io.cup.metrics.Metrics;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -25,9 +26,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +64,7 @@ public final class CupServer {
   private static final Logger LOG = LoggerFactory.getLogger(CupServer.class);
   private static final long STATUS_TIMEOUT_MILLIS = 5_000;
   private static final long AFTER_START_DELAY_MILLIS = 2_000;
+  private static final int PREPARATION_THREADS = 2;
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -92,21 +98,30 @@ public final class CupServer {
    * @param verticlesDir directory of verticle descriptors, or null for the packaged ones
    */
   public static Future<CupServer> start(ServerConfig config, Path verticlesDir) {
-    // Reading the configuration needs no Vert.x: it is read on a thread of its own while the
-    // instance is made or the node joins its cluster (each a few hundred milliseconds of loading
-    // and initialising classes at start, on a machine with processors to spare).
-    CompletableFuture<Loaded> loading =
-        CompletableFuture.supplyAsync(() -> Loaded.read(config), CupServer::onLoadingThread);
+    // The preparation needs no Vert.x: its steps run on threads of their own while the instance
+    // is made or the node joins its cluster (most of them a few hundred milliseconds of loading and
+    // initialising classes). Two threads: with the one making the instance, as many as a small
+    // machine has processors; more only took processor time from the longest step, reading the
+    // configuration, which is begun first.
+    ExecutorService threads = Executors.newFixedThreadPool(PREPARATION_THREADS, CupServer::thread);
+    Preparation preparation = Preparation.begin(config, verticlesDir, threads);
+    threads.shutdown(); // its threads end once the steps are over
     if (!config.cluster().enabled()) {
-      Vertx vertx = Vertx.vertx();
-      return start(
-          vertx, true, config, verticlesDir, ClusterMembership.NONE, loaded(vertx, loading));
+      Vertx vertx;
+      try {
+        vertx = Vertx.vertx();
+      } catch (RuntimeException e) {
+        preparation.abandon();
+        throw e;
+      }
+      return start(vertx, true, config, ClusterMembership.NONE, preparation);
     }
     // a node that cannot join fails its start; Vert.x's clustered build has closed what it made
     return ClusterNode.join(config.cluster())
+        .onFailure(failed -> preparation.abandon())
         .compose(
             node ->
-                start(node.vertx(), true, config, verticlesDir, node, loaded(node.vertx(), loading))
+                start(node.vertx(), true, config, node, preparation)
                     .onFailure(failed -> node.close()));
   }
 
@@ -117,99 +132,139 @@ public final class CupServer {
    * @param verticlesDir directory of verticle descriptors, or null for the packaged ones
    */
   public static Future<CupServer> start(Vertx vertx, ServerConfig config, Path verticlesDir) {
-    return start(
-        vertx,
-        false,
-        config,
-        verticlesDir,
-        ClusterMembership.NONE,
-        vertx.executeBlocking(() -> Loaded.read(config), false));
+    Preparation preparation =
+        Preparation.begin(
+            config,
+            verticlesDir,
+            task ->
+                vertx.executeBlocking(
+                    () -> {
+                      task.run();
+                      return null;
+                    },
+                    false));
+    return start(vertx, false, config, ClusterMembership.NONE, preparation);
   }
 
-  private static void onLoadingThread(Runnable task) {
-    Thread thread = new Thread(task, "cup-start-config");
+  private static Thread thread(Runnable task) {
+    Thread thread = new Thread(task, "cup-start-preparation");
     thread.setDaemon(true);
-    thread.start();
-  }
-
-  private static Future<Loaded> loaded(Vertx vertx, CompletableFuture<Loaded> loading) {
-    return Future.fromCompletionStage(loading, vertx.getOrCreateContext())
-        .recover(
-            failure ->
-                Future.failedFuture(
-                    failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause()
-                        : failure));
+    return thread;
   }
 
   /**
-   * Prepares, then deploys. The preparation runs its steps at once, blocking ones on worker
-   * threads: reading the configuration ({@code loading}, begun by the caller), reading the
-   * descriptors, making the served repository and opening an existing clone, and making the metrics
-   * registry. Once all are over, the first that failed (in that order) fails the start, and what
-   * the others made is closed; otherwise the server's state is made and the verticles are deployed.
+   * The steps of the preparation that need no Vert.x, begun at once (blocking: file I/O, and the
+   * first use of Jackson, the schema compiler, JGit, Micrometer): reading the configuration (and
+   * making the demo), reading the descriptors, making the served repository and opening an existing
+   * clone, and making the process's metrics registry, which the fetcher's start is the first to
+   * register with.
+   *
+   * @param made what the steps made, for a failed start to close (the served repository)
+   */
+  private record Preparation(
+      CompletableFuture<ResourceConfiguration> resources,
+      CompletableFuture<List<VerticleDescriptor>> descriptors,
+      CompletableFuture<ServedRepository> served,
+      CompletableFuture<?> metrics,
+      List<AutoCloseable> made) {
+
+    static Preparation begin(ServerConfig config, Path verticlesDir, Executor executor) {
+      List<AutoCloseable> made = new CopyOnWriteArrayList<>();
+      return new Preparation(
+          CompletableFuture.supplyAsync(() -> readConfiguration(config), executor),
+          CompletableFuture.supplyAsync(() -> VerticleDescriptors.load(verticlesDir), executor),
+          CompletableFuture.supplyAsync(
+              () -> {
+                ServedRepository repository;
+                try {
+                  repository = ServedRepository.of(config);
+                } catch (IllegalArgumentException e) {
+                  throw new ConfigurationException(e.getMessage(), e);
+                }
+                made.add(repository);
+                repository.openAhead();
+                return repository;
+              },
+              executor),
+          CompletableFuture.supplyAsync(Metrics::registry, executor),
+          made);
+    }
+
+    /** Completes when every step is over; fails with the first failure, in the steps' order. */
+    Future<Void> settled(Context context) {
+      List<CompletableFuture<?>> steps = List.of(resources, descriptors, served, metrics);
+      return Future.fromCompletionStage(
+              CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new))
+                  .handle((ignored, failure) -> null),
+              context)
+          .compose(
+              over -> {
+                for (CompletableFuture<?> step : steps) {
+                  if (step.isCompletedExceptionally()) {
+                    return Future.failedFuture(causeOf(step));
+                  }
+                }
+                return Future.succeededFuture();
+              });
+    }
+
+    /** The start will not use what is being prepared: closes what was made once it is over. */
+    void abandon() {
+      CompletableFuture.allOf(resources, descriptors, served, metrics)
+          .whenComplete((ignored, failure) -> made.forEach(CupServer::closeQuietly));
+    }
+
+    private static Throwable causeOf(CompletableFuture<?> failed) {
+      try {
+        failed.join();
+        throw new IllegalStateException("not failed");
+      } catch (CompletionException e) {
+        return e.getCause() != null ? e.getCause() : e;
+      } catch (CancellationException e) {
+        return e;
+      }
+    }
+  }
+
+  /**
+   * Prepares, then deploys: once every step of {@code preparation} is over, the first that failed
+   * fails the start, and what the others made is closed; otherwise the server's state is made and
+   * the verticles are deployed.
    */
   private static Future<CupServer> start(
       Vertx vertx,
       boolean ownsVertx,
       ServerConfig config,
-      Path verticlesDir,
       ClusterMembership membership,
-      Future<Loaded> loading) {
+      Preparation preparation) {
     List<String> deployed = Collections.synchronizedList(new ArrayList<>());
     // Completed outside Vert.x's contexts: a failed start closes the instance those contexts
     // belong to, and the caller must still hear about it.
     Promise<CupServer> started = Promise.promise();
     // what the start made, for a failed start to close: the served repository until the state
     // that owns it is made, then the state
-    List<AutoCloseable> made = new CopyOnWriteArrayList<>();
-    Future<List<VerticleDescriptor>> descriptors =
-        vertx.executeBlocking(() -> VerticleDescriptors.load(verticlesDir), false);
-    Future<ServedRepository> served =
-        vertx.executeBlocking(
-            () -> {
-              ServedRepository repository;
-              try {
-                repository = ServedRepository.of(config);
-              } catch (IllegalArgumentException e) {
-                throw new ConfigurationException(e.getMessage(), e);
-              }
-              made.add(repository);
-              repository.openAhead();
-              return repository;
-            },
-            false);
-    // the process's metrics registry (Micrometer's and Prometheus's classes), which the fetcher's
-    // start is the first to register with
-    Future<?> metrics = vertx.executeBlocking(Metrics::registry, false);
-    Future.join(loading, descriptors, served, metrics)
-        .transform(
-            settled -> {
-              Throwable failed = firstFailure(loading, descriptors, served, metrics);
-              if (failed != null) {
-                return Future.<Prepared>failedFuture(failed);
-              }
-              return vertx.executeBlocking(
-                  () -> {
-                    ServerState state;
-                    try {
-                      state =
-                          ServerState.of(
-                              vertx,
-                              config,
-                              membership,
-                              loading.result().resources(),
-                              served.result());
-                    } catch (IllegalArgumentException e) {
-                      throw new ConfigurationException(e.getMessage(), e);
-                    }
-                    made.clear();
-                    made.add(state);
-                    state.preload();
-                    return new Prepared(loading.result().resources(), descriptors.result(), state);
-                  },
-                  false);
-            })
+    List<AutoCloseable> made = preparation.made();
+    preparation
+        .settled(vertx.getOrCreateContext())
+        .compose(
+            over ->
+                vertx.executeBlocking(
+                    () -> {
+                      ResourceConfiguration resources = preparation.resources().join();
+                      ServerState state;
+                      try {
+                        state =
+                            ServerState.of(
+                                vertx, config, membership, resources, preparation.served().join());
+                      } catch (IllegalArgumentException e) {
+                        throw new ConfigurationException(e.getMessage(), e);
+                      }
+                      made.clear();
+                      made.add(state);
+                      state.preload();
+                      return new Prepared(resources, preparation.descriptors().join(), state);
+                    },
+                    false))
         .compose(
             prepared ->
                 deployInOrder(vertx, config, prepared, deployed)
@@ -269,30 +324,27 @@ public final class CupServer {
     }
   }
 
-  /** What is read before anything is deployed: the demo made, the resource configuration. */
-  private record Loaded(ResourceConfiguration resources) {
-    /** Blocking (file I/O, and the first use of Jackson and of the schema compiler). */
-    static Loaded read(ServerConfig config) {
-      Path dataDir = Path.of(config.dataDir());
-      try {
-        Files.createDirectories(dataDir);
-      } catch (IOException e) {
-        throw new ConfigurationException(
-            "--data-dir: cannot create " + dataDir + ": " + e.getMessage(), e);
-      }
-      if (config.demo()) {
-        try {
-          if (Demo.prepare(dataDir)) {
-            LOG.info("Created the demo repository {}", Demo.origin(dataDir));
-          } else {
-            LOG.info("Reusing the demo repository {}", Demo.origin(dataDir));
-          }
-        } catch (UncheckedIOException e) {
-          throw new ConfigurationException(e.getMessage() + ": " + e.getCause().getMessage(), e);
-        }
-      }
-      return new Loaded(ResourceConfigurationLoader.load(Path.of(config.resourcesDir())));
+  /** Makes the demo when asked to, then reads the resource configuration. */
+  private static ResourceConfiguration readConfiguration(ServerConfig config) {
+    Path dataDir = Path.of(config.dataDir());
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new ConfigurationException(
+          "--data-dir: cannot create " + dataDir + ": " + e.getMessage(), e);
     }
+    if (config.demo()) {
+      try {
+        if (Demo.prepare(dataDir)) {
+          LOG.info("Created the demo repository {}", Demo.origin(dataDir));
+        } else {
+          LOG.info("Reusing the demo repository {}", Demo.origin(dataDir));
+        }
+      } catch (UncheckedIOException e) {
+        throw new ConfigurationException(e.getMessage() + ": " + e.getCause().getMessage(), e);
+      }
+    }
+    return ResourceConfigurationLoader.load(Path.of(config.resourcesDir()));
   }
 
   /** Everything that is read or written on disk, or made, before a verticle is deployed. */
