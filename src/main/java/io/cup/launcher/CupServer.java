@@ -168,11 +168,15 @@ public final class CupServer {
       CompletableFuture<?> metrics,
       List<AutoCloseable> made) {
 
+    /**
+     * Begins the steps, longest first (on a pool of few threads, a step waits for one before it):
+     * the configuration, the clone, the descriptors, the registry.
+     */
     static Preparation begin(ServerConfig config, Path verticlesDir, Executor executor) {
       List<AutoCloseable> made = new CopyOnWriteArrayList<>();
-      return new Preparation(
-          CompletableFuture.supplyAsync(() -> readConfiguration(config), executor),
-          CompletableFuture.supplyAsync(() -> VerticleDescriptors.load(verticlesDir), executor),
+      CompletableFuture<ResourceConfiguration> resources =
+          CompletableFuture.supplyAsync(() -> readConfiguration(config), executor);
+      CompletableFuture<ServedRepository> served =
           CompletableFuture.supplyAsync(
               () -> {
                 ServedRepository repository;
@@ -185,9 +189,11 @@ public final class CupServer {
                 repository.openAhead();
                 return repository;
               },
-              executor),
-          CompletableFuture.supplyAsync(Metrics::registry, executor),
-          made);
+              executor);
+      CompletableFuture<List<VerticleDescriptor>> descriptors =
+          CompletableFuture.supplyAsync(() -> VerticleDescriptors.load(verticlesDir), executor);
+      CompletableFuture<?> metrics = CompletableFuture.supplyAsync(Metrics::registry, executor);
+      return new Preparation(resources, descriptors, served, metrics, made);
     }
 
     /** Completes when every step is over; fails with the first failure, in the steps' order. */
