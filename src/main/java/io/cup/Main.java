@@ -33,7 +33,18 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * Netty's JFR events of its buffer allocator are off unless the command line turns them on
+   * ({@code -Dio.netty.jfr.enabled=true}): with them on, the first buffer a connection allocates
+   * initialises JFR's event machinery (about a tenth of a second on the event loop, just as the
+   * first request arrives), whether or not anything is recording.
+   */
+  static final String NETTY_JFR = "io.netty.jfr.enabled";
+
   public static void main(String[] args) {
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
     int code = run(args, System.getenv());
     flushLogs();
     System.exit(code);

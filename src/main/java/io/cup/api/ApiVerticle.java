@@ -130,6 +130,13 @@ public class ApiVerticle extends VerticleBase {
                   config.sourceKind() == SourceKind.GIT
                       ? new Watches(vertx, bus, config.watchBookmarkMillis())
                       : null;
+              // the default limit asks the JVM's management beans for the descriptor limit: their
+              // first use reads the process's control groups (files), so off the event loop, beside
+              // the rest of the start
+              Future<Integer> maxConnections =
+                  config.http().maxConnections() > 0
+                      ? Future.succeededFuture(config.http().maxConnections())
+                      : vertx.executeBlocking(ConnectionGuard::defaultMaxConnections, false);
               return WebUi.load(
                       vertx,
                       config().getString("uiWebRoot", WebUi.DEFAULT_WEB_ROOT),
@@ -144,6 +151,7 @@ public class ApiVerticle extends VerticleBase {
                             resources.rbac(),
                             config().getLong("accessReloadMillis", 1_000L));
                       })
+                  .compose(started -> maxConnections.map(started))
                   .compose(
                       started -> {
                         access = started;
@@ -156,7 +164,7 @@ public class ApiVerticle extends VerticleBase {
                                 vertx,
                                 http.idleTimeoutMillis(),
                                 http.requestTimeoutMillis(),
-                                http.maxConnections());
+                                maxConnections.result());
                         server =
                             vertx.createHttpServer(
                                 connections.serverOptions(

@@ -166,7 +166,14 @@ public final class ServerOptions {
   /** The prefix of every environment variable, as the original server's {@code CUPD_}. */
   public static final String ENV_PREFIX = "CUPD_";
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /**
+   * Made when a file is first read, not with this class: the command line uses the names above at
+   * every start, and making a mapper loads a few hundred of Jackson's classes, which most starts
+   * (no file) do not need before the resource configuration is read, beside other work.
+   */
+  private static final class Yaml {
+    static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
+  }
 
   private ServerOptions() {}
 
@@ -196,7 +203,7 @@ public final class ServerOptions {
     }
     JsonNode root;
     try {
-      root = YAML.readTree(text);
+      root = Yaml.MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
       throw new ConfigurationException(file + ": " + ParseErrors.describe(e), e);
     }

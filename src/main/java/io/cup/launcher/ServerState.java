@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the verticles of one server share, each piece with one owner, created here before the first
@@ -55,6 +57,8 @@ import java.util.function.Supplier;
  * </ul>
  */
 final class ServerState implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerState.class);
+
   private final GitClone clone;
   private final DirectorySource directory;
   private final LastChanges lastChanges = new LastChanges();
@@ -123,18 +127,72 @@ final class ServerState implements AutoCloseable {
       ServerConfig cfg,
       ClusterMembership membership,
       ResourceConfiguration resources) {
-    SourceKind kind;
-    try {
-      kind = cfg.sourceKind();
-    } catch (IllegalArgumentException unknown) {
-      throw new IllegalArgumentException(
-          "unknown source " + cfg.source() + " (expected git or local)", unknown);
+    return of(vertx, cfg, membership, resources, ServedRepository.of(cfg));
+  }
+
+  /**
+   * As {@link #of(Vertx, ServerConfig, ClusterMembership, ResourceConfiguration)}, serving {@code
+   * served}, made (and perhaps opened ahead) while the resource configuration was loaded; the state
+   * owns it from now on.
+   */
+  static ServerState of(
+      Vertx vertx,
+      ServerConfig cfg,
+      ClusterMembership membership,
+      ResourceConfiguration resources,
+      ServedRepository served) {
+    return new ServerState(vertx, served.git(), served.directory(), membership, resources, cfg);
+  }
+
+  /**
+   * The served repository of a configuration: a clone ({@code source} "git" or unset) or a local
+   * directory. Made apart from the rest of the state so that the launcher can open an existing
+   * clone while it loads the resource configuration.
+   */
+  record ServedRepository(GitClone git, DirectorySource directory) implements AutoCloseable {
+    /**
+     * Makes nothing on disk, but may read credential files: call it off the event loop.
+     *
+     * @throws IllegalArgumentException for an unknown source or a missing setting, naming it
+     */
+    static ServedRepository of(ServerConfig cfg) {
+      SourceKind kind;
+      try {
+        kind = cfg.sourceKind();
+      } catch (IllegalArgumentException unknown) {
+        throw new IllegalArgumentException(
+            "unknown source " + cfg.source() + " (expected git or local)", unknown);
+      }
+      return switch (kind) {
+        case GIT -> new ServedRepository(GitClone.create(cfg), null);
+        case LOCAL -> new ServedRepository(null, DirectorySource.create(cfg));
+      };
     }
-    return switch (kind) {
-      case GIT -> new ServerState(vertx, GitClone.create(cfg), null, membership, resources, cfg);
-      case LOCAL ->
-          new ServerState(vertx, null, DirectorySource.create(cfg), membership, resources, cfg);
-    };
+
+    /**
+     * Opens an existing clone now (blocking: file I/O, and the first use of JGit loads and
+     * initialises much of it), so that the fetcher's start finds it open and only fetches. Nothing
+     * to do for a directory or when there is no clone yet; a clone that cannot be opened is left to
+     * the fetcher, which opens it again and reports why it cannot.
+     */
+    void openAhead() {
+      if (git == null) {
+        return;
+      }
+      try {
+        git.open();
+      } catch (RuntimeException e) {
+        LOG.debug("the clone at {} is left to the fetcher: {}", git.directory(), e.toString());
+      }
+    }
+
+    /** Closes the clone, if it was opened. */
+    @Override
+    public void close() {
+      if (git != null) {
+        git.close();
+      }
+    }
   }
 
   /** Where the server remembers the WASM modules it has validated: under the data directory. */

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One file of {@code verticles/}: which verticle class to deploy, in which order, how many
+ * One file of {@code verticles/}: which verticle class to deploy, in which order (those of one
+ * {@code order} are deployed together, after every one of a lower order has started), how many
  * instances, on the event loop or a named worker pool, and its own config.
  *
  * <pre>{@code

@@ -3,8 +3,9 @@ package io.cup.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.util.Duration;
 import java.util.Map;
@@ -12,15 +13,16 @@ import java.util.Map;
 /**
  * The server's logging, set up in code when logback starts (a {@link Configurator} found through
  * {@code META-INF/services}): one line per event on standard output (time, level, logger without
- * its package, message) through a {@link BatchingConsoleAppender}; root level {@code LOG_LEVEL} (a
- * system property or environment variable; default INFO); JGit, Netty, Apache sshd and the schema
- * validator at WARN. Written in code rather than in a {@code logback.xml} because logback's XML
- * configuration (an XML parser, its model, a few hundred classes) was a tenth of the server's
- * start-up.
+ * its package, message: {@link #PATTERN}, written by {@link ServerLineLayout}) through a {@link
+ * BatchingConsoleAppender}; root level {@code LOG_LEVEL} (a system property or environment
+ * variable; default INFO); JGit, Netty, Apache sshd and the schema validator at WARN. Written in
+ * code rather than in a {@code logback.xml} because logback's XML configuration (an XML parser, its
+ * model, a few hundred classes) was a tenth of the server's start-up.
  *
  * <p>{@code -Dlogback.configurationFile=FILE} still configures logback from that file instead.
  */
 public final class CupLogConfiguration extends ContextAwareBase implements Configurator {
+  /** The line, in logback's pattern language; {@link ServerLineLayout} writes exactly this. */
   static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n";
 
   private static final Map<String, Level> LEVELS =
@@ -36,9 +38,12 @@ public final class CupLogConfiguration extends ContextAwareBase implements Confi
     if (System.getProperty("logback.configurationFile") != null) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    ServerLineLayout layout = new ServerLineLayout();
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
     encoder.setContext(context);
-    encoder.setPattern(PATTERN);
+    encoder.setLayout(layout);
     encoder.start();
     BatchingConsoleAppender console = new BatchingConsoleAppender();
     console.setContext(context);

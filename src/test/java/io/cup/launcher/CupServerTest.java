@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cup.config.ConfigurationException;
 import io.cup.config.Demo;
 import io.cup.config.ServerConfig;
+import io.cup.git.GitClone;
+import io.cup.git.GitTesting;
 import io.cup.testing.TestConfigs;
+import io.cup.testing.TestRepos;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -18,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,6 +85,106 @@ class CupServerTest {
                           assertThat(server.resources().served())
                               .containsOnlyKeys("test.cup.flipt.io/v1alpha1/resources");
                           server.close().onComplete(ctx.succeedingThenComplete());
+                        })));
+  }
+
+  @Test
+  void verticlesOfOneOrderStartTogetherAndTheNextOrderWaitsForAllOfThem(VertxTestContext ctx) {
+    descriptor("a", RECORDER, 1, "");
+    descriptor("b", RECORDER, 2, "\"config\": {\"startsAfter\": \"c\"}");
+    descriptor("c", RECORDER, 2, "\"worker\": true");
+    descriptor("d", RECORDER, 3, "");
+
+    CupServer.start(config(false), verticles)
+        .onComplete(
+            ctx.succeeding(
+                server ->
+                    ctx.verify(
+                        () -> {
+                          List<String> journal = RecordingVerticle.JOURNAL;
+                          assertThat(journal.get(0)).startsWith("start a ");
+                          assertThat(journal.subList(1, 4))
+                              .anySatisfy(line -> assertThat(line).startsWith("start b "))
+                              .anySatisfy(line -> assertThat(line).startsWith("start c "))
+                              .contains("started b");
+                          assertThat(journal.get(4)).startsWith("start d ");
+                          assertThat(server.descriptors())
+                              .extracting(VerticleDescriptor::name)
+                              .containsExactly("a", "b", "c", "d");
+                          assertThat(server.deploymentIds()).hasSize(4);
+                          server.close().onComplete(ctx.succeedingThenComplete());
+                        })));
+  }
+
+  @Test
+  void aFailureInOneOrderTakesDownTheOthersOfThatOrderToo(VertxTestContext ctx) {
+    descriptor("a", RECORDER, 1, "");
+    descriptor("b", RECORDER, 2, "\"config\": {\"failStart\": true}");
+    descriptor("c", RECORDER, 2, "\"config\": {\"startsAfter\": \"b\"}");
+    descriptor("d", RECORDER, 3, "");
+
+    CupServer.start(config(false), verticles)
+        .onComplete(
+            ctx.failing(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(failure)
+                              .isInstanceOf(DeploymentException.class)
+                              .hasMessageStartingWith("verticle \"b\" (" + RECORDER + ", ")
+                              .hasMessageEndingWith("failed to start: boom in b");
+                          assertThat(RecordingVerticle.JOURNAL)
+                              .noneMatch(line -> line.startsWith("start d"))
+                              .contains("started c", "stop c", "stop a");
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void whenSeveralPreparationStepsFailTheConfigurationIsNamedFirst(VertxTestContext ctx)
+      throws IOException {
+    Files.writeString(verticles.resolve("broken.json"), "[]");
+    Files.delete(resources.resolve("binding.json"));
+
+    CupServer.start(config(false), verticles)
+        .onComplete(
+            ctx.failing(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(failure)
+                              .isInstanceOf(ConfigurationException.class)
+                              .hasMessage(resources + ": no bindings: nothing to serve");
+                          assertThat(RecordingVerticle.JOURNAL).isEmpty();
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void aBrokenDescriptorFailsTheStartWhateverElseWasPreparedBesideIt(VertxTestContext ctx)
+      throws IOException {
+    descriptor("first", RECORDER, 1, "");
+    Files.writeString(verticles.resolve("broken.json"), "[]");
+    Path remote = TestRepos.createBare(dir.resolve("remote.git"), Map.of("a.txt", "a"));
+    ServerConfig withResources =
+        TestConfigs.git(GitTesting.fileUrl(remote), data).resourcesDir(resources).build();
+    // a clone from an earlier run, which the start opens while it reads the descriptors
+    GitClone earlier = GitClone.create(withResources);
+    earlier.cloneOrOpen();
+    earlier.close();
+
+    CupServer.start(withResources, verticles)
+        .onComplete(
+            ctx.failing(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(failure)
+                              .isInstanceOf(ConfigurationException.class)
+                              .hasMessageStartingWith(
+                                  verticles.resolve("broken.json") + ": not a JSON object");
+                          assertThat(RecordingVerticle.JOURNAL).isEmpty();
+                          ctx.completeNow();
                         })));
   }
 

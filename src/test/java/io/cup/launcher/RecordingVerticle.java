@@ -11,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A verticle for launcher tests: writes what happens to it into {@link #JOURNAL}. Its deployment
  * config drives it: {@code "record"} names it, {@code "failStart": true} fails its start, {@code
- * "stopDelayMillis"} makes its stop take that long (on a timer, as a draining server would).
+ * "stopDelayMillis"} makes its stop take that long (on a timer, as a draining server would), {@code
+ * "startsAfter": NAME} completes its start only once verticle NAME has begun to start.
  */
 public class RecordingVerticle extends VerticleBase {
   static final List<String> JOURNAL = new CopyOnWriteArrayList<>();
@@ -26,7 +27,24 @@ public class RecordingVerticle extends VerticleBase {
     if (config().getBoolean("failStart", false)) {
       return Future.failedFuture("boom in " + name);
     }
-    return Future.succeededFuture();
+    String after = config().getString("startsAfter");
+    if (after == null) {
+      return Future.succeededFuture();
+    }
+    // started only once the other has begun to start: a launcher that waited for this start
+    // before it began the other's would wait for ever
+    Promise<Void> started = Promise.promise();
+    vertx.setPeriodic(
+        0,
+        10,
+        id -> {
+          if (JOURNAL.stream().anyMatch(line -> line.startsWith("start " + after + " "))) {
+            vertx.cancelTimer(id);
+            JOURNAL.add("started " + name);
+            started.complete();
+          }
+        });
+    return started.future();
   }
 
   @Override

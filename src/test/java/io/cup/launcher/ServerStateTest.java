@@ -12,6 +12,7 @@ import io.cup.git.GitSource;
 import io.cup.git.GitTesting;
 import io.cup.testing.TestRepos;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,37 @@ class ServerStateTest {
         assertThat(state.verticle(verticle).orElseThrow().get()).isNotNull();
       }
       assertThat(state.verticle(RecordingVerticle.class.getName())).isEmpty();
+    }
+  }
+
+  @Test
+  void anExistingCloneIsOpenedAheadAndClosedWithWhatServesIt() {
+    Path remote = TestRepos.createBare(dir.resolve("a.git"), Map.of("x", "x"));
+    ServerConfig cfg = GitTesting.gitConfig(GitTesting.fileUrl(remote), dir.resolve("data"));
+    ServerState.ServedRepository none = ServerState.ServedRepository.of(cfg);
+    none.openAhead();
+    assertThat(none.git().isOpen()).as("no clone yet: the fetcher clones").isFalse();
+    none.git().cloneOrOpen();
+    none.close();
+
+    ServerState.ServedRepository served = ServerState.ServedRepository.of(cfg);
+    served.openAhead();
+    assertThat(served.git().isOpen()).isTrue();
+    served.close();
+    assertThat(served.git().isOpen()).isFalse();
+  }
+
+  @Test
+  void aCloneThatCannotBeOpenedAheadIsLeftToTheFetcher() throws Exception {
+    Path remote = TestRepos.createBare(dir.resolve("a.git"), Map.of("x", "x"));
+    ServerConfig cfg = GitTesting.gitConfig(GitTesting.fileUrl(remote), dir.resolve("data"));
+    Files.createDirectories(cfg.repositoryDir());
+    Files.writeString(cfg.repositoryDir().resolve("not-git"), "x");
+
+    try (ServerState.ServedRepository served = ServerState.ServedRepository.of(cfg)) {
+      served.openAhead();
+      assertThat(served.git().isOpen()).isFalse();
+      assertThatThrownBy(served.git()::open).hasMessageContaining("is not a Git repository");
     }
   }
 

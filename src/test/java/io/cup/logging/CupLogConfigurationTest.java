@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import org.junit.jupiter.api.Test;
 
 /** The logging set up in code: the appender, the line format and the levels of the server. */
@@ -27,7 +27,12 @@ class CupLogConfigurationTest {
               BatchingConsoleAppender.class,
               appender -> {
                 assertThat(appender.isStarted()).isTrue();
-                assertThat(((PatternLayoutEncoder) appender.getEncoder()).getPattern())
+                assertThat(appender.getEncoder())
+                    .isInstanceOfSatisfying(
+                        LayoutWrappingEncoder.class,
+                        encoder ->
+                            assertThat(encoder.getLayout()).isInstanceOf(ServerLineLayout.class));
+                assertThat(CupLogConfiguration.PATTERN)
                     .isEqualTo("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n");
               });
       assertThat(context.getLogger("org.eclipse.jgit").getLevel()).isEqualTo(Level.WARN);
