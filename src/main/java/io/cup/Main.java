@@ -3,6 +3,7 @@ package io.cup;
 import io.cup.cli.Cli;
 import io.cup.cli.Invocation;
 import io.cup.config.ConfigurationException;
+import io.cup.config.ResourceConfigurationLoader;
 import io.cup.launcher.CupServer;
 import io.cup.launcher.DeploymentException;
 import java.io.OutputStreamWriter;
@@ -68,6 +69,10 @@ public final class Main {
         new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
     PrintWriter errWriter =
         new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+    if (args.length > 0 && args[0].equals("serve")) {
+      // on the idle core while this one parses the command line
+      ResourceConfigurationLoader.prepareInBackground();
+    }
     Invocation invocation = Cli.parse(args, env, workDir, outWriter, errWriter);
     if (!invocation.serve()) {
       return invocation.exitCode();

@@ -58,6 +58,20 @@ public final class ResourceConfigurationLoader {
   private ResourceConfigurationLoader() {}
 
   /**
+   * Begins, on a thread of its own, what every {@link #load} needs first and keeps for the process:
+   * the JSON Schema 2020-12 meta-schema every definition's schema is checked against, and the
+   * factory that compiles them (a third of a cold load: hundreds of classes). {@code cup serve}
+   * calls it before it parses its command line, which keeps one core busy and the other idle; a
+   * load meanwhile waits for it rather than doing it twice. A failure here is left for the load to
+   * meet and report.
+   */
+  public static void prepareInBackground() {
+    Thread thread = new Thread(SchemaCompiler::prepare, "cup-start-schemas");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
    * Loads and checks the configuration in {@code dir}. Blocking (file I/O): never call it on an
    * event loop.
    *

@@ -106,6 +106,15 @@ final class SchemaCompiler {
     return Collections.unmodifiableMap(ids);
   }
 
+  /** Makes the default version's factory and meta-schema, kept for the process; never throws. */
+  static void prepare() {
+    try {
+      metaSchema(VersionFlag.V202012);
+    } catch (RuntimeException e) {
+      // the first load makes it again and reports what fails
+    }
+  }
+
   private static JsonSchemaFactory factory(VersionFlag version) {
     return FACTORIES.computeIfAbsent(
         version,
