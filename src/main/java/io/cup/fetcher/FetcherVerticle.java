@@ -4,6 +4,7 @@ import io.cup.bus.Addresses;
 import io.cup.bus.ChangesPublished;
 import io.cup.bus.Empty;
 import io.cup.bus.HeadMoved;
+import io.cup.bus.ProposalEvent;
 import io.cup.bus.ProposalId;
 import io.cup.bus.RepositoryStatus;
 import io.cup.bus.SourceKind;
@@ -81,13 +82,14 @@ public final class FetcherVerticle extends VerticleBase {
 
   /**
    * How often, at most, a node fetches the proposals other nodes wrote, by default (config {@code
-   * followGapMillis}); a move of the tracked branch is fetched at once. Under a steady stream of
-   * writes through other nodes a follower fetched back to back, one fetch (and one upload-pack on
-   * the remote) per few proposals; now one per gap brings all the proposals heard of meanwhile.
-   * Nothing waits on it but a list of proposals through this node (status.proposals and watches
-   * follow the cluster's events, the owner's pull requests its sweeps).
+   * followGapMillis}); a move of the tracked branch is fetched at once, with the proposals heard of
+   * until then. Under a steady stream of writes through other nodes a follower fetched back to
+   * back, one fetch (and one upload-pack on the remote) per few proposals; now one per gap brings
+   * all the proposals heard of meanwhile. Nothing waits on it but a list of proposals through this
+   * node (status.proposals and watches follow the cluster's events, the owner's pull requests its
+   * sweeps).
    */
-  static final long DEFAULT_FOLLOW_GAP_MILLIS = 500;
+  static final long DEFAULT_FOLLOW_GAP_MILLIS = 1_000;
 
   private ServerConfig cfg;
   private long changesTimeoutMillis;
@@ -152,7 +154,13 @@ public final class FetcherVerticle extends VerticleBase {
           Addresses.EVENTS_HEAD.consume(bus, moved -> followMove(moved.to()));
       MessageConsumer<JsonObject> proposals =
           Addresses.EVENTS_PROPOSAL.consume(
-              bus, event -> follow(event.proposal() == null ? null : event.proposal().id()));
+              bus,
+              event ->
+                  follow(
+                      event.proposal() == null ? null : event.proposal().id(),
+                      // a merge moved the tracked branch: its head event comes after the merging
+                      // node fetched, so this one is the earlier word of the move
+                      event.type() == ProposalEvent.Type.MERGED));
       registered =
           registered.compose(
               v -> Future.all(moves.completion(), proposals.completion()).mapEmpty());
@@ -208,7 +216,7 @@ public final class FetcherVerticle extends VerticleBase {
   /** Another node saw the tracked branch move to {@code head}: {@link #follow}. */
   private void followMove(String head) {
     followHead = head;
-    follow(null);
+    follow(null, true);
   }
 
   /**
@@ -218,18 +226,19 @@ public final class FetcherVerticle extends VerticleBase {
    * GitClone#fetchOnly}), so the fetch costs the same however many proposals the remote holds (a
    * full fetch reads every proposal's ref); the polls still fetch everything. Events that arrive
    * before the fetch starts join it. Nothing to do when the clone has the head already and no
-   * proposal is pending. Proposals alone wait until {@link #DEFAULT_FOLLOW_GAP_MILLIS} after the
-   * last such fetch started. A failure waits for the next poll.
+   * proposal is pending. Unless {@code now} (a move of the tracked branch, or a merge, which is
+   * one), proposals wait until {@code followGapMillis} after the last such fetch started. A failure
+   * waits for the next poll.
    */
-  private void follow(String proposal) {
+  private void follow(String proposal, boolean now) {
     if (proposal != null && ProposalId.isValid(proposal)) {
       followProposals.add(proposal);
     }
-    if (stopped || followPending) {
+    if (stopped || followPending || (followHead == null && followProposals.isEmpty())) {
       return;
     }
-    long now = System.currentTimeMillis();
-    long wait = followHead == null ? lastFollow + followGapMillis - now : 0;
+    long time = System.currentTimeMillis();
+    long wait = now ? 0 : lastFollow + followGapMillis - time;
     if (wait > 0) {
       if (followTimer < 0) {
         followTimer =
@@ -237,12 +246,12 @@ public final class FetcherVerticle extends VerticleBase {
                 wait,
                 id -> {
                   followTimer = -1;
-                  follow(null);
+                  follow(null, false);
                 });
       }
       return;
     }
-    lastFollow = now;
+    lastFollow = time;
     followPending = true;
     vertx
         .executeBlocking(
