@@ -57,8 +57,9 @@ import org.slf4j.LoggerFactory;
  *       clone at start is not a move; a clone made later (the remote was down at start) is.
  *   <li>On a cluster every node's fetcher sees every move in its own clone, and announces it on its
  *       node; only the first node that claims the move ({@link OncePerCluster}) publishes it on the
- *       cluster-wide address. A fetcher also fetches at once when it hears another node's head move
- *       or proposal event (coalesced: one fetch waiting at most), so a push that reached one node
+ *       cluster-wide address. A fetcher also fetches when it hears another node's head move or
+ *       merge (at once) or other proposal events (together, at most every {@code followGapMillis};
+ *       coalesced: one fetch waiting at most), so a push that reached one node
  *       (webhook, poll, a merge through Cup) reaches every node's clone within a fetch.
  *   <li>Local source: nothing to fetch; ready at once when the directory exists.
  * </ul>
