@@ -59,8 +59,8 @@ import org.slf4j.LoggerFactory;
  *       node; only the first node that claims the move ({@link OncePerCluster}) publishes it on the
  *       cluster-wide address. A fetcher also fetches when it hears another node's head move or
  *       merge (at once) or other proposal events (together, at most every {@code followGapMillis};
- *       coalesced: one fetch waiting at most), so a push that reached one node
- *       (webhook, poll, a merge through Cup) reaches every node's clone within a fetch.
+ *       coalesced: one fetch waiting at most), so a push that reached one node (webhook, poll, a
+ *       merge through Cup) reaches every node's clone within a fetch.
  *   <li>Local source: nothing to fetch; ready at once when the directory exists.
  * </ul>
  */

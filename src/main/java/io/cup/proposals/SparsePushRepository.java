@@ -325,90 +325,54 @@ final class SparsePushRepository extends CloneView {
     @Override
     public <T extends ObjectId> AsyncObjectSizeQueue<T> getObjectSize(
         Iterable<T> objectIds, boolean reportMissing) {
-      Iterator<T> ids = objectIds.iterator();
-      return new AsyncObjectSizeQueue<>() {
-        private T current;
-        private long size;
-
-        @Override
-        public boolean next() throws IOException {
-          if (!ids.hasNext()) {
-            return false;
-          }
-          current = ids.next();
-          size = getObjectSize(current, OBJ_ANY);
-          return true;
-        }
-
-        @Override
-        public T getCurrent() {
-          return current;
-        }
-
-        @Override
-        public ObjectId getObjectId() {
-          return current;
-        }
-
-        @Override
-        public long getSize() {
-          return size;
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-          return true;
-        }
-
-        @Override
-        public void release() {
-          // nothing held
-        }
-      };
+      return new SizeQueue<>(objectIds);
     }
 
     /** The objects one by one through {@link #open(AnyObjectId, int)}, kept trees first. */
     @Override
     public <T extends ObjectId> AsyncObjectLoaderQueue<T> open(
         Iterable<T> objectIds, boolean reportMissing) {
-      Iterator<T> ids = objectIds.iterator();
-      return new AsyncObjectLoaderQueue<>() {
-        private T current;
+      return new LoaderQueue<>(objectIds);
+    }
 
-        @Override
-        public boolean next() {
-          if (!ids.hasNext()) {
-            return false;
-          }
-          current = ids.next();
-          return true;
-        }
+    private final class SizeQueue<T extends ObjectId> extends OneByOne<T>
+        implements AsyncObjectSizeQueue<T> {
+      private long size;
 
-        @Override
-        public T getCurrent() {
-          return current;
-        }
+      SizeQueue(Iterable<T> ids) {
+        super(ids);
+      }
 
-        @Override
-        public ObjectId getObjectId() {
-          return current;
+      @Override
+      public boolean next() throws IOException {
+        if (!advance()) {
+          return false;
         }
+        size = getObjectSize(getCurrent(), OBJ_ANY);
+        return true;
+      }
 
-        @Override
-        public ObjectLoader open() throws IOException {
-          return SparseReader.this.open(current, OBJ_ANY);
-        }
+      @Override
+      public long getSize() {
+        return size;
+      }
+    }
 
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-          return true;
-        }
+    private final class LoaderQueue<T extends ObjectId> extends OneByOne<T>
+        implements AsyncObjectLoaderQueue<T> {
+      LoaderQueue(Iterable<T> ids) {
+        super(ids);
+      }
 
-        @Override
-        public void release() {
-          // nothing held
-        }
-      };
+      @Override
+      public boolean next() {
+        return advance();
+      }
+
+      @Override
+      public ObjectLoader open() throws IOException {
+        return SparseReader.this.open(getCurrent(), OBJ_ANY);
+      }
     }
 
     /** The bytes of {@code id} when it is a tree this node wrote last; else null. */
@@ -423,6 +387,45 @@ final class SparsePushRepository extends CloneView {
     @Override
     public BitmapIndex getBitmapIndex() {
       return null;
+    }
+  }
+
+  /**
+   * The ids of an async queue handed out one after another, on the caller's thread: what the
+   * reader's two queues share (JGit's own default queues, which {@link ObjectReader.Filter}
+   * bypasses for its delegate's).
+   */
+  private abstract static class OneByOne<T extends ObjectId> {
+    private final Iterator<T> ids;
+    private T current;
+
+    OneByOne(Iterable<T> ids) {
+      this.ids = ids.iterator();
+    }
+
+    /** Moves to the next id; false when there is none. */
+    boolean advance() {
+      if (!ids.hasNext()) {
+        return false;
+      }
+      current = ids.next();
+      return true;
+    }
+
+    public T getCurrent() {
+      return current;
+    }
+
+    public ObjectId getObjectId() {
+      return current;
+    }
+
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      return true;
+    }
+
+    public void release() {
+      // nothing held
     }
   }
 }

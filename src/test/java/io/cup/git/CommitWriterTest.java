@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cup.bus.FileChange;
 import io.cup.status.StatusException;
-import java.io.File;
+import io.cup.testing.TestRepos;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -499,16 +499,7 @@ class CommitWriterTest {
     gitCli("fsck", "--strict", "--no-dangling");
   }
 
-  private String gitCli(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("git", "--git-dir", dir.toString()));
-    command.addAll(List.of(args));
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), UTF_8);
-    assertThat(process.waitFor()).as("git %s: %s", String.join(" ", args), output).isZero();
-    return output;
+  private String gitCli(String... args) {
+    return TestRepos.gitCli(dir, args);
   }
 }

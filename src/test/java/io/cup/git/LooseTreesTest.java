@@ -3,13 +3,12 @@ package io.cup.git;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cup.testing.TestRepos;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayList;
-import java.util.List;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
 import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
@@ -120,16 +119,7 @@ class LooseTreesTest {
     return tree;
   }
 
-  private static String git(Path gitDir, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("git", "--git-dir", gitDir.toString()));
-    command.addAll(List.of(args));
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), UTF_8);
-    assertThat(process.waitFor()).as("git %s: %s", String.join(" ", args), output).isZero();
-    return output;
+  private static String git(Path gitDir, String... args) {
+    return TestRepos.gitCli(gitDir, args);
   }
 }

@@ -146,18 +146,7 @@ class CupServerTest {
     Files.writeString(verticles.resolve("broken.json"), "[]");
     Files.delete(resources.resolve("binding.json"));
 
-    CupServer.start(config(false), verticles)
-        .onComplete(
-            ctx.failing(
-                failure ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(failure)
-                              .isInstanceOf(ConfigurationException.class)
-                              .hasMessage(resources + ": no bindings: nothing to serve");
-                          assertThat(RecordingVerticle.JOURNAL).isEmpty();
-                          ctx.completeNow();
-                        })));
+    failsOnTheMissingBindingBeforeAnythingIsDeployed(ctx);
   }
 
   @Test
@@ -255,18 +244,7 @@ class CupServerTest {
     descriptor("first", RECORDER, 1, "");
     Files.delete(resources.resolve("binding.json"));
 
-    CupServer.start(config(false), verticles)
-        .onComplete(
-            ctx.failing(
-                failure ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(failure)
-                              .isInstanceOf(ConfigurationException.class)
-                              .hasMessage(resources + ": no bindings: nothing to serve");
-                          assertThat(RecordingVerticle.JOURNAL).isEmpty();
-                          ctx.completeNow();
-                        })));
+    failsOnTheMissingBindingBeforeAnythingIsDeployed(ctx);
   }
 
   @Test
@@ -395,5 +373,21 @@ class CupServerTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The start fails on the resource configuration without bindings, and nothing was deployed. */
+  private void failsOnTheMissingBindingBeforeAnythingIsDeployed(VertxTestContext ctx) {
+    CupServer.start(config(false), verticles)
+        .onComplete(
+            ctx.failing(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(failure)
+                              .isInstanceOf(ConfigurationException.class)
+                              .hasMessage(resources + ": no bindings: nothing to serve");
+                          assertThat(RecordingVerticle.JOURNAL).isEmpty();
+                          ctx.completeNow();
+                        })));
   }
 }

@@ -221,6 +221,43 @@ public final class TestRepos {
   }
 
   /**
+   * Runs the git command line on the repository {@code gitDir} ({@code git --git-dir gitDir args…},
+   * no input) and returns its output (standard output and error).
+   *
+   * @throws IllegalStateException when git exits with another code than 0, naming its output
+   */
+  public static String gitCli(Path gitDir, String... args) {
+    List<String> command =
+        new java.util.ArrayList<>(List.of("git", "--git-dir", gitDir.toString()));
+    command.addAll(List.of(args));
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
+      String output;
+      try (InputStream in = process.getInputStream()) {
+        output = readAll(in);
+      }
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("git " + String.join(" ", args) + " did not finish");
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(
+            "git " + String.join(" ", args) + " exited " + process.exitValue() + ": " + output);
+      }
+      return output;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run git " + String.join(" ", args), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running git", e);
+    }
+  }
+
+  /**
    * Runs {@code git fsck --full --strict} in {@code repoDir} and returns its exit code and output.
    */
   public static Fsck fsck(Path repoDir) {
