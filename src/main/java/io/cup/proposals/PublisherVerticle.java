@@ -210,20 +210,11 @@ public final class PublisherVerticle extends VerticleBase {
   /**
    * On a cluster, a proposal written through another node reaches this node's clone with the next
    * fetch after its event (at most {@code followGapMillis} later): a get that does not find it
-   * fetches once and looks again.
+   * fetches once and looks again ({@link RemoteRetries#readOrFetched}).
    */
   private Future<Proposal> get(ProposalAction request) {
     String id = id(request);
-    return blocking(() -> proposals.get(id))
-        .recover(
-            missing -> {
-              if (git == null
-                  || !vertx.isClustered()
-                  || StatusException.from(missing).code() != 404) {
-                return Future.failedFuture(missing);
-              }
-              return remote.refresh().compose(fetched -> blocking(() -> proposals.get(id)));
-            });
+    return remote.readOrFetched(() -> proposals.get(id));
   }
 
   private Future<Proposal> merge(ProposalAction request) {

@@ -1,7 +1,6 @@
 package io.cup.proposals;
 
 import io.cup.bus.Addresses;
-import io.cup.bus.Empty;
 import io.cup.bus.Proposal;
 import io.cup.cluster.Ownership;
 import io.cup.config.ResourceConfiguration;
@@ -11,7 +10,6 @@ import io.cup.git.Source;
 import io.cup.retry.RetryPolicy;
 import io.cup.scm.ScmClient;
 import io.cup.scm.ScmKind;
-import io.cup.status.StatusException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -70,13 +68,13 @@ public final class ReconcilerVerticle extends VerticleBase {
   static final long DEFAULT_POLL_MILLIS = 60_000;
 
   /** How long a fetch for a proposal another node just wrote may take. */
-  static final long FETCH_TIMEOUT_MILLIS = 30_000;
-
   private final Source source;
+
   private final ResourceConfiguration resources;
   private final ProposalStores stores;
   private ServerConfig cfg;
   private GitSource git;
+  private RemoteRetries remote;
   private ProposalReads reads;
   private ProposalCommits commits;
   private RecordRequests records;
@@ -123,7 +121,7 @@ public final class ReconcilerVerticle extends VerticleBase {
     commits = new ProposalCommits(git, cfg);
     reads = new ProposalReads(git, commits, stores);
     records = new RecordRequests(vertx, scm);
-    RemoteRetries remote = new RemoteRetries(vertx, git);
+    remote = new RemoteRetries(vertx, git);
     long interval =
         config()
             .getLong(
@@ -306,16 +304,7 @@ public final class ReconcilerVerticle extends VerticleBase {
    * moment ago: a proposal this clone does not know yet is read again after a fetch.
    */
   private Future<Proposal> currentOrFetched(String id) {
-    return blocking(() -> current(id))
-        .recover(
-            missing -> {
-              if (!vertx.isClustered() || StatusException.from(missing).code() != 404) {
-                return Future.failedFuture(missing);
-              }
-              return Addresses.REPOSITORY_FETCH
-                  .request(vertx.eventBus(), Empty.INSTANCE, FETCH_TIMEOUT_MILLIS)
-                  .compose(fetched -> blocking(() -> current(id)));
-            });
+    return remote.readOrFetched(() -> current(id));
   }
 
   /** The proposal as the clone has it, the clone opened first (blocking). */

@@ -51,6 +51,25 @@ final class RemoteRetries {
   }
 
   /**
+   * Runs {@code read} (blocking, on a worker). On a cluster another node's publisher may have
+   * written a proposal a moment ago that this clone has not fetched yet: a read that answers 404
+   * there fetches the clone ({@link #refresh}) and reads once more.
+   */
+  <T> Future<T> readOrFetched(Callable<T> read) {
+    return vertx
+        .executeBlocking(read, false)
+        .recover(
+            missing -> {
+              if (git == null
+                  || !vertx.isClustered()
+                  || StatusException.from(missing).code() != 404) {
+                return Future.failedFuture(missing);
+              }
+              return refresh().compose(fetched -> vertx.executeBlocking(read, false));
+            });
+  }
+
+  /**
    * Runs {@code attempt} (blocking, on a worker) until its leases hold, fetching between attempts;
    * fails with 409 naming {@code what} after {@value #ATTEMPTS} attempts.
    */
