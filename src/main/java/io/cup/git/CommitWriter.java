@@ -304,25 +304,21 @@ public final class CommitWriter {
   private static byte[] merged(RawTree base, BitSet dropped, List<Entry> added) {
     TreeBytes out = new TreeBytes(base.bytes().length + added.size() * 64);
     int next = 0; // the next added entry
-    int runStart = -1; // the byte where the current run of kept entries starts
+    int runStart = 0; // where the current run of kept entries starts in the base's bytes
     for (int i = 0; i < base.size(); i++) {
-      boolean before = next < added.size() && gitOrder(added.get(next), base, i) < 0;
-      if (dropped.get(i) || before) {
-        if (runStart >= 0) {
-          out.copy(base.bytes(), runStart, base.start(i) - runStart);
-          runStart = -1;
-        }
+      if (next < added.size() && gitOrder(added.get(next), base, i) < 0) {
+        out.copy(base.bytes(), runStart, base.start(i) - runStart);
         while (next < added.size() && gitOrder(added.get(next), base, i) < 0) {
           out.entry(added.get(next++));
         }
-      }
-      if (!dropped.get(i) && runStart < 0) {
         runStart = base.start(i);
       }
+      if (dropped.get(i)) {
+        out.copy(base.bytes(), runStart, base.start(i) - runStart);
+        runStart = i + 1 < base.size() ? base.start(i + 1) : base.bytes().length;
+      }
     }
-    if (runStart >= 0) {
-      out.copy(base.bytes(), runStart, base.bytes().length - runStart);
-    }
+    out.copy(base.bytes(), runStart, base.bytes().length - runStart);
     while (next < added.size()) {
       out.entry(added.get(next++));
     }

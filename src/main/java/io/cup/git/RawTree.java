@@ -11,7 +11,7 @@ import org.eclipse.jgit.lib.ObjectId;
  * it keeps as they are.
  */
 final class RawTree {
-  static final RawTree EMPTY = new RawTree(new byte[0], new int[0], new int[0], 0);
+  static final RawTree EMPTY = new RawTree(new byte[0], new int[0], new int[0], new int[0], 0);
 
   private static final int ID_LENGTH = 20;
 
@@ -23,12 +23,16 @@ final class RawTree {
   /** Per entry: where its name starts. */
   private final int[] names;
 
+  /** Per entry: its mode's bits. */
+  private final int[] modes;
+
   private final int size;
 
-  private RawTree(byte[] bytes, int[] starts, int[] names, int size) {
+  private RawTree(byte[] bytes, int[] starts, int[] names, int[] modes, int size) {
     this.bytes = bytes;
     this.starts = starts;
     this.names = names;
+    this.modes = modes;
     this.size = size;
   }
 
@@ -40,20 +44,25 @@ final class RawTree {
   static RawTree parse(byte[] bytes) throws CorruptObjectException {
     int[] starts = new int[16];
     int[] names = new int[16];
+    int[] modes = new int[16];
     int size = 0;
     int p = 0;
     while (p < bytes.length) {
       if (size == starts.length) {
         starts = Arrays.copyOf(starts, size * 2);
         names = Arrays.copyOf(names, size * 2);
+        modes = Arrays.copyOf(modes, size * 2);
       }
       starts[size] = p;
+      int mode = 0;
       while (p < bytes.length && bytes[p] != ' ') {
         if (bytes[p] < '0' || bytes[p] > '7') {
           throw corrupt();
         }
+        mode = (mode << 3) | (bytes[p] - '0');
         p++;
       }
+      modes[size] = mode;
       if (p == starts[size] || p == bytes.length) {
         throw corrupt();
       }
@@ -68,7 +77,7 @@ final class RawTree {
       p += 1 + ID_LENGTH;
       size++;
     }
-    return new RawTree(bytes, starts, names, size);
+    return new RawTree(bytes, starts, names, modes, size);
   }
 
   private static CorruptObjectException corrupt() {
@@ -105,19 +114,11 @@ final class RawTree {
   }
 
   FileMode mode(int i) {
-    return FileMode.fromBits(modeBits(i));
+    return FileMode.fromBits(modes[i]);
   }
 
   boolean isTree(int i) {
-    return (modeBits(i) & FileMode.TYPE_MASK) == FileMode.TYPE_TREE;
-  }
-
-  private int modeBits(int i) {
-    int bits = 0;
-    for (int p = starts[i]; bytes[p] != ' '; p++) {
-      bits = (bits << 3) | (bytes[p] - '0');
-    }
-    return bits;
+    return (modes[i] & FileMode.TYPE_MASK) == FileMode.TYPE_TREE;
   }
 
   /** The NUL after entry {@code i}'s name: its id follows. */
