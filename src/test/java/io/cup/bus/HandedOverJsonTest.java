@@ -51,25 +51,9 @@ class HandedOverJsonTest {
     AtomicReference<JsonArray> made = new AtomicReference<>();
     // two handlers, as a server's worker instances register: the codec is registered once
     for (int i = 0; i < 2; i++) {
-      HANDED_OVER
-          .consume(
-              vertx.eventBus(),
-              request -> {
-                made.set(items());
-                return Future.succeededFuture(new ListReply("c1", made.get()));
-              })
-          .completion()
-          .await(10, TimeUnit.SECONDS);
+      answerWithNewItems(vertx, HANDED_OVER, made);
     }
-    COPIED
-        .consume(
-            vertx.eventBus(),
-            request -> {
-              made.set(items());
-              return Future.succeededFuture(new ListReply("c1", made.get()));
-            })
-        .completion()
-        .await(10, TimeUnit.SECONDS);
+    answerWithNewItems(vertx, COPIED, made);
 
     for (int i = 0; i < 2; i++) {
       ListReply handed =
@@ -101,5 +85,20 @@ class HandedOverJsonTest {
     assertThat(wire.getString("frame-head".length() + 4, end)).isEqualTo(reply.encode());
     assertThat(HandedOverJson.INSTANCE.transform(reply)).isSameAs(reply);
     assertThat(HandedOverJson.INSTANCE.systemCodecID()).isEqualTo((byte) -1);
+  }
+
+  /** Registers a handler at {@code address} that answers items it makes, kept in {@code made}. */
+  private static void answerWithNewItems(
+      Vertx vertx, BusAddress<ResourceRequest, ListReply> address, AtomicReference<JsonArray> made)
+      throws Exception {
+    address
+        .consume(
+            vertx.eventBus(),
+            request -> {
+              made.set(items());
+              return Future.succeededFuture(new ListReply("c1", made.get()));
+            })
+        .completion()
+        .await(10, TimeUnit.SECONDS);
   }
 }
